@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+// The only reader of process.env. Parsed once; a bad variable stops the boot with a message naming it.
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /** Unset → `npm start` runs an embedded PostgreSQL (PGlite) and passes its URL to the server. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  /** Max connections of the app's Prisma pool. */
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(5),
+  NEXTAUTH_SECRET: z.string().min(32, 'must be at least 32 characters (npm start generates one into .env.local)').optional(),
+  NEXTAUTH_URL: z.url().optional(),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Folder with movielens/ and tmdb/ (see README); defaults to ../shared/data when present. */
+  DATA_DIR: z.string().min(1).optional(),
+  /** Where the official ml-latest-small.zip is fetched from when no data folder exists. */
+  MOVIELENS_URL: z.url().default('https://files.grouplens.org/datasets/movielens/ml-latest-small.zip'),
+  /** Base URL for real posters (e.g. https://image.tmdb.org/t/p/w342); unset → generated placeholders. */
+  POSTER_BASE_URL: z.url().optional(),
+  /** Cron for the nightly model recompute (server local time). */
+  MODEL_CRON: z.string().default('0 3 * * *'),
+  /** Demo account passwords; `npm start` generates them into .env.local on first run. */
+  REEL_DEMO_PASSWORD: z.string().min(8).optional(),
+  REEL_ADMIN_PASSWORD: z.string().min(8).optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // Empty strings count as unset, as in most .env tooling.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+export const env: Env = parseEnv(process.env);
+
+/** The app server always runs with a database URL (npm start provides the embedded one). */
+export function requireDatabaseUrl(): string {
+  if (!env.DATABASE_URL) throw new Error('DATABASE_URL is not set: start the app with `npm start`, which provides one.');
+  return env.DATABASE_URL;
+}

@@ -1,0 +1,43 @@
+import 'server-only';
+import { db } from '../db';
+import { NotFoundError, prismaCode } from '../errors';
+
+export interface RatingDto {
+  movieId: number;
+  value: number;
+  updatedAt: Date;
+}
+
+const ratingSelect = { movieId: true, value: true, updatedAt: true } as const;
+
+export async function upsertRating(userId: number, movieId: number, value: number): Promise<RatingDto> {
+  try {
+    return await db.rating.upsert({
+      where: { userId_movieId: { userId, movieId } },
+      create: { userId, movieId, value },
+      update: { value },
+      select: ratingSelect,
+    });
+  } catch (err) {
+    // P2003: the movie was removed by a catalogue reload after the page rendered.
+    if (prismaCode(err) === 'P2003') throw new NotFoundError('That movie is no longer in the catalogue.', { cause: err });
+    throw err;
+  }
+}
+
+export async function deleteRating(userId: number, movieId: number): Promise<void> {
+  await db.rating.deleteMany({ where: { userId, movieId } });
+}
+
+export async function getRating(userId: number, movieId: number): Promise<number | null> {
+  const r = await db.rating.findUnique({ where: { userId_movieId: { userId, movieId } }, select: { value: true } });
+  return r?.value ?? null;
+}
+
+export async function listRatings(userId: number): Promise<RatingDto[]> {
+  return db.rating.findMany({ where: { userId }, select: ratingSelect, orderBy: { updatedAt: 'desc' } });
+}
+
+export async function countRatings(userId: number): Promise<number> {
+  return db.rating.count({ where: { userId } });
+}

@@ -1,0 +1,48 @@
+import 'server-only';
+import { hash, verify } from '@node-rs/argon2';
+import { db } from '../db';
+import { ConflictError, prismaCode } from '../errors';
+
+export interface SessionUser {
+  id: number;
+  name: string | null;
+  email: string | null;
+  role: 'USER' | 'ADMIN';
+}
+
+const sessionUserSelect = { id: true, name: true, email: true, role: true } as const;
+
+export async function createMember(input: {
+  name: string;
+  email: string;
+  password: string;
+  role?: 'USER' | 'ADMIN';
+}): Promise<SessionUser> {
+  const passwordHash = await hash(input.password);
+  try {
+    return await db.user.create({
+      data: { name: input.name, email: input.email, passwordHash, role: input.role ?? 'USER', kind: 'MEMBER' },
+      select: sessionUserSelect,
+    });
+  } catch (err) {
+    if (prismaCode(err) === 'P2002') {
+      throw new ConflictError('An account with that email already exists. Sign in instead.', { cause: err });
+    }
+    throw err;
+  }
+}
+
+/** Returns the user when the email and password match a member account, else null. */
+export async function verifyCredentials(email: string, password: string): Promise<SessionUser | null> {
+  const user = await db.user.findUnique({
+    where: { email },
+    select: { ...sessionUserSelect, passwordHash: true, kind: true },
+  });
+  if (!user || user.kind !== 'MEMBER' || !user.passwordHash) return null;
+  if (!(await verify(user.passwordHash, password))) return null;
+  return { id: user.id, name: user.name, email: user.email, role: user.role };
+}
+
+export async function getSessionUser(id: number): Promise<SessionUser | null> {
+  return db.user.findUnique({ where: { id }, select: sessionUserSelect });
+}

@@ -1,0 +1,73 @@
+import 'server-only';
+import { hash } from '@node-rs/argon2';
+import { db } from '../db';
+import { countMovies } from '../data/catalogue';
+import { importCatalogue } from './catalogue-import';
+import { resolveDataDir } from './data-source';
+
+export const DEMO_USER_EMAIL = 'demo@reel.local';
+export const DEMO_ADMIN_EMAIL = 'admin@reel.local';
+
+/** Well-known, diverse titles the demo user has rated (MovieLens ids), with the rating given. */
+const DEMO_RATINGS: [number, number][] = [
+  [6, 5], // Heat
+  [2571, 4.5], // The Matrix
+  [1, 4], // Toy Story
+  [858, 5], // The Godfather
+  [2355, 2], // A Bug's Life
+];
+
+export interface SeedResult {
+  importedCatalogue: boolean;
+  dataDir: string | null;
+  movies: number;
+}
+
+/** First-run seeding: the catalogue when the Movie table is empty, then the demo accounts (always refreshed). */
+export async function seed(
+  passwords: { demo: string; admin: string },
+  log: (line: string) => void = console.log,
+): Promise<SeedResult> {
+  let importedCatalogue = false;
+  let dataDir: string | null = null;
+  if ((await countMovies()) === 0) {
+    dataDir = resolveDataDir();
+    if (dataDir) {
+      log(`Importing the demo catalogue from ${dataDir} …`);
+      let lastPhase = '';
+      const report = await importCatalogue(dataDir, (p) => {
+        if (p.phase !== lastPhase || p.done === p.total) {
+          if (p.done === p.total) log(`  ${p.phase}: ${p.total.toLocaleString('en')} done`);
+          lastPhase = p.phase;
+        }
+      });
+      log(
+        `Imported ${report.movies} movies, ${report.ratings} ratings by ${report.importedUsers} MovieLens users, ` +
+          `${report.tags} tags in ${report.seconds.toFixed(1)} s (${report.issueCount} malformed rows skipped).`,
+      );
+      importedCatalogue = true;
+    } else {
+      log('No movie data found: starting with an empty catalogue. Set DATA_DIR to a folder holding');
+      log('movielens/ml-latest-small/*.csv (and optionally tmdb/*.csv), then restart or reload from the admin page.');
+    }
+  }
+  await upsertDemoAccount(DEMO_USER_EMAIL, 'Demo Viewer', passwords.demo, 'USER');
+  await upsertDemoAccount(DEMO_ADMIN_EMAIL, 'Reel Admin', passwords.admin, 'ADMIN');
+  const demo = await db.user.findUniqueOrThrow({ where: { email: DEMO_USER_EMAIL }, select: { id: true } });
+  const existing = await db.movie.findMany({ where: { id: { in: DEMO_RATINGS.map(([m]) => m) } }, select: { id: true } });
+  const present = new Set(existing.map((m) => m.id));
+  await db.rating.createMany({
+    data: DEMO_RATINGS.filter(([m]) => present.has(m)).map(([movieId, value]) => ({ userId: demo.id, movieId, value })),
+    skipDuplicates: true,
+  });
+  return { importedCatalogue, dataDir, movies: await countMovies() };
+}
+
+async function upsertDemoAccount(email: string, name: string, password: string, role: 'USER' | 'ADMIN') {
+  const passwordHash = await hash(password);
+  await db.user.upsert({
+    where: { email },
+    create: { email, name, passwordHash, role, kind: 'MEMBER' },
+    update: { passwordHash, role },
+  });
+}

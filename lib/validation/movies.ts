@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+export const MovieId = z.coerce.number().int('Unknown movie.').positive('Unknown movie.');
+
+/** Half stars from 0.5 to 5. */
+export const RatingValue = z.coerce
+  .number({ error: 'Pick a rating between 0.5 and 5 stars.' })
+  .min(0.5, 'Pick a rating between 0.5 and 5 stars.')
+  .max(5, 'Pick a rating between 0.5 and 5 stars.')
+  .refine((v) => Number.isInteger(v * 2), 'Ratings go in half stars (0.5, 1, 1.5 … 5).');
+
+export const RateMovieInput = z.object({ movieId: MovieId, value: RatingValue });
+export type RateMovieInput = z.infer<typeof RateMovieInput>;
+
+export const MovieRefInput = z.object({ movieId: MovieId });
+export type MovieRefInput = z.infer<typeof MovieRefInput>;
+
+export const BrowseQuery = z.object({
+  page: z.coerce.number().int().min(1).max(10_000).catch(1),
+  genre: z.string().trim().max(40).optional().catch(undefined),
+  q: z.string().trim().max(100).optional().catch(undefined),
+  sort: z.enum(['popular', 'top', 'newest', 'title']).catch('popular'),
+});
+export type BrowseQuery = z.infer<typeof BrowseQuery>;

@@ -1,0 +1,78 @@
+// `npm start`: one command from a fresh clone to a running app.
+//   1. secrets → .env.local   2. database: DATABASE_URL, or embedded PGlite under .data/pglite
+//   3. migrations   4. first-run seed + demo accounts   5. first model   6. next build (cached)   7. next start
+import { spawn, spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { loadLocalEnv } from './local-env';
+import { isBuildFresh, markBuilt, sourceHash } from './build-cache';
+
+const log = (line: string) => console.log(`[reel] ${line}`);
+
+loadLocalEnv(log);
+const port = Number(process.env.PORT ?? 3000);
+
+let stopEmbedded: (() => Promise<void>) | null = null;
+let databaseUrl = process.env.DATABASE_URL;
+if (databaseUrl) {
+  const { ensureDatabase } = await import('../lib/db/ensure-database');
+  if (await ensureDatabase(databaseUrl)) log(`Created database ${new URL(databaseUrl).pathname.slice(1)}.`);
+  log(`Using PostgreSQL at ${new URL(databaseUrl).host}${new URL(databaseUrl).pathname}.`);
+} else {
+  const { startEmbeddedPostgres } = await import('../lib/db/embedded');
+  const embedded = await startEmbeddedPostgres(resolve('.data', 'pglite'));
+  databaseUrl = embedded.url;
+  stopEmbedded = embedded.stop;
+  process.env.DATABASE_URL = databaseUrl;
+  log(`Started embedded PostgreSQL (PGlite, data in .data/pglite) at ${new URL(databaseUrl).host}.`);
+}
+
+// Everything below reads configuration through lib/env (validated once, now that the variables are set).
+const { env } = await import('../lib/env');
+const { migrate } = await import('../lib/db/migrate');
+const migrated = await migrate(databaseUrl, resolve('prisma', 'migrations'), { log: (l) => log(l) });
+log(`Migrations: ${migrated.applied.length} applied, ${migrated.skipped.length} already in place.`);
+
+const { seed, DEMO_ADMIN_EMAIL, DEMO_USER_EMAIL } = await import('../lib/server/services/seed');
+await seed({ demo: env.REEL_DEMO_PASSWORD!, admin: env.REEL_ADMIN_PASSWORD! }, log);
+const afterSeed = await import('./start-hooks');
+await afterSeed.afterSeed(log);
+
+const hash = sourceHash();
+if (isBuildFresh(hash) && !process.argv.includes('--rebuild')) {
+  log('Production build is up to date.');
+} else {
+  log('Building the app (next build) …');
+  const childEnv = { ...process.env, NODE_OPTIONS: '' };
+  delete childEnv.DATABASE_URL; // the build must not depend on a database
+  const build = spawnSync(resolve('node_modules', '.bin', 'next'), ['build'], { stdio: 'inherit', env: childEnv });
+  if (build.status !== 0) {
+    console.error('[reel] next build failed; see the output above.');
+    await stopEmbedded?.();
+    process.exit(build.status ?? 1);
+  }
+  markBuilt(hash);
+}
+
+const { db } = await import('../lib/server/db');
+await db.$disconnect();
+
+const server = spawn(resolve('node_modules', '.bin', 'next'), ['start', '-p', String(port)], {
+  stdio: ['ignore', 'inherit', 'inherit'],
+  env: { ...process.env, NODE_OPTIONS: '', DATABASE_URL: databaseUrl, NEXTAUTH_URL: env.NEXTAUTH_URL ?? `http://localhost:${port}` },
+});
+log(`Reel is starting on http://localhost:${port}`);
+log(`  Demo viewer: ${DEMO_USER_EMAIL} / ${env.REEL_DEMO_PASSWORD}`);
+log(`  Demo admin:  ${DEMO_ADMIN_EMAIL} / ${env.REEL_ADMIN_PASSWORD}`);
+
+let stopping = false;
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  server.kill('SIGTERM');
+  await afterSeed.beforeExit();
+  await stopEmbedded?.();
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+server.on('exit', (code) => void shutdown(code ?? 0));
