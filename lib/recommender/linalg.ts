@@ -1,0 +1,144 @@
+/**
+ * Small dense linear-algebra kernels on typed arrays for the factor models (ALS, EASE).
+ * All matrices are row-major: element (i, j) of an n × m matrix is at `a[i * m + j]`.
+ * Pure functions, no allocation inside hot loops unless stated.
+ */
+
+/**
+ * In-place Cholesky factorisation A = L·Lᵀ of a symmetric positive-definite n × n matrix.
+ * Reads only the lower triangle of `a`; on success the lower triangle holds L (the strict upper
+ * triangle is left untouched). Row-oriented ("dot-product") form so every inner loop walks two
+ * contiguous rows. Time O(n³/6) multiply-adds, no extra memory.
+ *
+ * Source: Golub & Van Loan, Matrix Computations (4th ed.), Algorithm 4.2.2 (gaxpy Cholesky, row form).
+ * @returns false when a pivot is not strictly positive (matrix not SPD); `a` is then partially overwritten.
+ */
+export function choleskyInPlace(a: Float64Array, n: number): boolean {
+  for (let i = 0; i < n; i++) {
+    const ri = i * n;
+    for (let j = 0; j <= i; j++) {
+      const rj = j * n;
+      let s0 = a[ri + j];
+      let s1 = 0;
+      let p = 0;
+      for (; p + 1 < j; p += 2) {
+        s0 -= a[ri + p] * a[rj + p];
+        s1 -= a[ri + p + 1] * a[rj + p + 1];
+      }
+      if (p < j) s0 -= a[ri + p] * a[rj + p];
+      const s = s0 + s1;
+      if (i === j) {
+        if (!(s > 0)) return false;
+        a[ri + i] = Math.sqrt(s);
+      } else {
+        a[ri + j] = s / a[rj + j];
+      }
+    }
+  }
+  return true;
+}
+
+/**
+ * Solves L·Lᵀ x = b in place (b becomes x) given the Cholesky factor from {@link choleskyInPlace}.
+ * Time O(n²).
+ */
+export function choleskySolveInPlace(l: Float64Array, n: number, b: Float64Array): void {
+  // Forward: L y = b.
+  for (let i = 0; i < n; i++) {
+    let s = b[i];
+    const ri = i * n;
+    for (let p = 0; p < i; p++) s -= l[ri + p] * b[p];
+    b[i] = s / l[ri + i];
+  }
+  // Backward: Lᵀ x = y.
+  for (let i = n - 1; i >= 0; i--) {
+    let s = b[i];
+    for (let p = i + 1; p < n; p++) s -= l[p * n + i] * b[p];
+    b[i] = s / l[i * n + i];
+  }
+}
+
+/**
+ * Solves the SPD system A x = b; `a` (n × n, row-major) is overwritten by its Cholesky factor and
+ * `b` by x. Time O(n³/6 + n²).
+ * @returns false when A is not numerically positive definite.
+ */
+export function solveSpdInPlace(a: Float64Array, n: number, b: Float64Array): boolean {
+  if (!choleskyInPlace(a, n)) return false;
+  choleskySolveInPlace(a, n, b);
+  return true;
+}
+
+/**
+ * Inverse of a symmetric positive-definite n × n matrix (row-major, Float64Array).
+ * Cholesky A = L·Lᵀ (n³/6), then M = L⁻¹ row by row in place (n³/6, each row is a combination of
+ * the previous rows of M), then A⁻¹ = Mᵀ·M accumulated as a sum of outer products of M's rows
+ * (n³/6). Every inner loop is a contiguous dot product or axpy. Total ≈ n³/2 multiply-adds and
+ * one extra n × n buffer (the result); `a` is destroyed.
+ *
+ * Source: Golub & Van Loan, Matrix Computations, §4.2 and §3.1 (triangular inversion).
+ * @returns the full symmetric inverse, or null when A is not numerically positive definite.
+ */
+export function invertSpd(a: Float64Array, n: number): Float64Array | null {
+  if (!choleskyInPlace(a, n)) return null;
+  const row = new Float64Array(n);
+  // M = L⁻¹: row i of M = (e_i − Σ_{p<i} L[i][p]·M[p]) / L[i][i]; M[p] is zero beyond column p.
+  for (let i = 0; i < n; i++) {
+    const ri = i * n;
+    row.fill(0, 0, i + 1);
+    for (let p = 0; p < i; p++) {
+      const f = a[ri + p];
+      if (f === 0) continue;
+      const rp = p * n;
+      for (let j = 0; j <= p; j++) row[j] -= f * a[rp + j];
+    }
+    const inv = 1 / a[ri + i];
+    row[i] += 1;
+    for (let j = 0; j <= i; j++) a[ri + j] = row[j] * inv;
+  }
+  // A⁻¹ = Mᵀ M = Σ_p M[p]ᵀ M[p]: lower triangle first.
+  const out = new Float64Array(n * n);
+  for (let p = 0; p < n; p++) {
+    const rp = p * n;
+    for (let i = 0; i <= p; i++) {
+      const f = a[rp + i];
+      if (f === 0) continue;
+      const ri = i * n;
+      for (let j = 0; j <= i; j++) out[ri + j] += f * a[rp + j];
+    }
+  }
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) out[j * n + i] = out[i * n + j];
+  return out;
+}
+
+/**
+ * Gram matrix FᵀF of an n × k row-major factor matrix, as a k × k Float64Array (row-major, full).
+ * Time O(n·k²/2).
+ */
+export function gram(factors: Float32Array, n: number, k: number, out: Float64Array = new Float64Array(k * k)): Float64Array {
+  out.fill(0);
+  for (let r = 0; r < n; r++) {
+    const o = r * k;
+    for (let a = 0; a < k; a++) {
+      const fa = factors[o + a];
+      if (fa === 0) continue;
+      const ra = a * k;
+      for (let b = 0; b <= a; b++) out[ra + b] += fa * factors[o + b];
+    }
+  }
+  for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) out[b * k + a] = out[a * k + b];
+  return out;
+}
+
+/** Σ_j x[xo + j]·y[yo + j] for j < k (two vectors inside larger arrays). */
+export function dotAt(x: ArrayLike<number>, xo: number, y: ArrayLike<number>, yo: number, k: number): number {
+  let s = 0;
+  for (let j = 0; j < k; j++) s += x[xo + j] * y[yo + j];
+  return s;
+}
+
+/** true when every element is finite. O(n). */
+export function allFinite(a: ArrayLike<number>): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
+}

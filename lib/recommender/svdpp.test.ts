@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { SvdppConfig, fitSvdpp, initSvdpp, svdppGradient, svdppLoss, svdppRecommender, type SvdppModel } from './svdpp';
+import { fitBiasedMf, BiasedMfConfig, biasedMfRecommender } from './biased-mf';
+import { plantedRatings } from './mf-test-data';
+import { ratingMatrixFromDense } from './sparse';
+import { createRng } from './rng';
+import type { RatingMatrix } from './types';
+
+type ParamName = 'userBias' | 'itemBias' | 'userFactors' | 'itemFactors' | 'implicitFactors';
+const PARAMS: ParamName[] = ['userBias', 'itemBias', 'userFactors', 'itemFactors', 'implicitFactors'];
+
+function randomModel(data: RatingMatrix, config: SvdppConfig): SvdppModel {
+  const m = initSvdpp(data, config);
+  const rng = createRng(99);
+  for (let u = 0; u < m.nUsers; u++) m.userBias[u] = rng.normal() * 0.3;
+  for (let i = 0; i < m.nItems; i++) m.itemBias[i] = rng.normal() * 0.3;
+  return m;
+}
+
+function trainRmse(data: RatingMatrix, predict: (u: number, i: number) => number): number {
+  let se = 0;
+  const { indptr, indices, values } = data.byUser;
+  for (let u = 0; u < data.users.size; u++) {
+    for (let p = indptr[u]; p < indptr[u + 1]; p++) se += (predict(u, indices[p]) - values[p]) ** 2;
+  }
+  return Math.sqrt(se / indptr[data.users.size]);
+}
+
+describe('SVD++', () => {
+  it('has an analytic gradient that matches central finite differences', () => {
+    const data = plantedRatings(6, 7, 0.5, 4);
+    const config = SvdppConfig.parse({ factors: 3, reg: 0.06, regBias: 0.02, initStd: 0.4 });
+    const model = randomModel(data, config);
+    const grad = svdppGradient(model, data, config);
+    for (const name of PARAMS) {
+      const arr = model[name];
+      for (let p = 0; p < arr.length; p++) {
+        const x = arr[p];
+        arr[p] = x + 1e-2;
+        const hiX = arr[p];
+        const hi = svdppLoss(model, data, config);
+        arr[p] = x - 1e-2;
+        const loX = arr[p];
+        const lo = svdppLoss(model, data, config);
+        arr[p] = x;
+        const fd = (hi - lo) / (hiX - loX);
+        expect(Math.abs(fd - grad[name][p])).toBeLessThan(2e-3 * Math.max(1, Math.abs(fd)));
+      }
+    }
+  });
+
+  it('takes exactly one gradient step for a user with one rating', () => {
+    const data = ratingMatrixFromDense([[0, 0, 4]], [1, 5]);
+    const config = SvdppConfig.parse({ factors: 3, epochs: 1, lr: 0.05, reg: 0.1, initStd: 0.5 });
+    const init = randomModel(data, config);
+    const grad = svdppGradient(init, data, config);
+    const after = fitSvdpp(data, config, init);
+    for (const name of PARAMS) {
+      for (let p = 0; p < init[name].length; p++) {
+        expect(after[name][p]).toBeCloseTo(init[name][p] - config.lr * grad[name][p], 6);
+      }
+    }
+  });
+
+  it('lowers its objective and fits planted data at least as well as biased MF', () => {
+    const data = plantedRatings(60, 50, 0.3, 12);
+    const config = SvdppConfig.parse({ factors: 4, epochs: 60, lr: 0.02, reg: 0.02 });
+    const init = initSvdpp(data, config);
+    const model = fitSvdpp(data, config);
+    expect(svdppLoss(model, data, config)).toBeLessThan(0.3 * svdppLoss(init, data, config));
+    const mf = fitBiasedMf(data, BiasedMfConfig.parse({ factors: 4, epochs: 60, lr: 0.02, reg: 0.02 }));
+    const rSvdpp = trainRmse(data, (u, i) => svdppRecommender.predict(model, data, u, i));
+    const rMf = trainRmse(data, (u, i) => biasedMfRecommender.predict(mf, data, u, i));
+    expect(rSvdpp).toBeLessThan(rMf * 1.1);
+    expect(rSvdpp).toBeLessThan(0.6);
+  });
+
+  it('is deterministic for a seed', () => {
+    const data = plantedRatings(20, 15, 0.4, 6);
+    const config = SvdppConfig.parse({ factors: 4, epochs: 4 });
+    const a = fitSvdpp(data, config);
+    const b = fitSvdpp(data, config);
+    const c = fitSvdpp(data, { ...config, seed: 1 });
+    expect(Array.from(a.implicitFactors)).toEqual(Array.from(b.implicitFactors));
+    expect(Array.from(a.userImplicit)).toEqual(Array.from(b.userImplicit));
+    expect(Array.from(a.implicitFactors)).not.toEqual(Array.from(c.implicitFactors));
+  });
+
+  it('caches the implicit sum |N(u)|^-1/2 Σ y_j used by predictions', () => {
+    const data = plantedRatings(8, 9, 0.5, 7);
+    const model = fitSvdpp(data, SvdppConfig.parse({ factors: 2, epochs: 2 }));
+    const u = 3;
+    const { indptr, indices } = data.byUser;
+    const n = indptr[u + 1] - indptr[u];
+    for (let f = 0; f < 2; f++) {
+      let s = 0;
+      for (let p = indptr[u]; p < indptr[u + 1]; p++) s += model.implicitFactors[indices[p] * 2 + f];
+      expect(model.userImplicit[u * 2 + f]).toBeCloseTo(s / Math.sqrt(n), 5);
+    }
+    expect(svdppRecommender.predict(model, data, -1, -1)).toBeCloseTo(data.globalMean, 5);
+  });
+});
