@@ -1,0 +1,811 @@
+/**
+ * The learned hybrid: stacking of collaborative models, the content model and popularity.
+ *
+ * - Ranking: a linear ranker over per-user standardised base scores plus popularity and cold-item
+ *   features, trained by coordinate ascent on validation NDCG@10 (Metzler & Croft 2007, "Linear
+ *   feature-based models for information retrieval"). Separate weight vectors for cold users
+ *   (≤ `coldUserThreshold` train ratings) and warm users.
+ * - Rating: ridge regression on the base models' predictions (stacked generalisation, Wolpert
+ *   1992; the Netflix Prize blends, Töscher, Jahrer & Bell 2009), with cold-user/cold-item
+ *   interaction terms so the blend leans on content and baselines where the data is thin.
+ * - Both blends are learned on a validation split carved from the TRAIN matrix only (per-user
+ *   temporal holdout when timestamps are given, else seeded random), then every base model is
+ *   refit on the full train.
+ */
+import {
+  buildContentIndex,
+  fitContentTfidf,
+  predictContent,
+  profileFromFeatures,
+  recommendFromScores,
+  scoreContentUser,
+  scoreProfile,
+  topKIndices,
+  type ContentIndex,
+  type ContentIndexConfig,
+  type ContentDoc,
+  type ContentTfidfModel,
+} from './content-tfidf';
+import { createRng } from './rng';
+import { buildRatingMatrix } from './sparse';
+import type { RatingMatrix, Recommender, RecommendOptions, ScoredItem } from './types';
+import { ModelFitError, ShapeError } from './types';
+
+/** Where a recommendation's score mainly comes from (STYLE.md: cold start is flagged, not an error). */
+export type Source = 'collaborative' | 'content' | 'popular';
+
+/** A base model of the blend: any registered {@link Recommender} with its config. */
+export interface HybridBase {
+  /** Short key used in feature names and explanations, e.g. 'ease'. */
+  name: string;
+  // Method-syntax members of Recommender are bivariant, so any Recommender<C, M> fits here.
+  recommender: Recommender<unknown, unknown>;
+  config: unknown;
+  /** Which source this base counts towards in `source` tags (default 'collaborative'). */
+  group?: Source;
+}
+
+export interface HybridConfig {
+  seed?: number;
+  /** Base models of the ranking blend (scored with `scoreItems`). */
+  rankingBases?: readonly HybridBase[];
+  /** Base models of the rating blend (queried with `predict`). */
+  ratingBases?: readonly HybridBase[];
+  /** Item content; when present the content model joins both blends. */
+  content?: { docs?: readonly ContentDoc[]; index?: ContentIndex } & ContentIndexConfig & { meanShrinkage?: number };
+  /**
+   * Unix timestamps aligned with `data.byUser.values` (same order). Enables the per-user temporal
+   * validation holdout (the ranking protocol's shape); without them the holdout is random.
+   */
+  timestamps?: Float64Array;
+  /** Share of each user's train ratings held out for validation. Default 0.2. */
+  validationShare?: number;
+  /** Users with at most this many ratings use the cold blend. Default 5. */
+  coldUserThreshold?: number;
+  /** Items with at most this many ratings are "cold" (feature). Default 5. */
+  coldItemThreshold?: number;
+  /** Every n-th validation user is truncated to its first `coldUserThreshold` ratings to train the cold blend. Default 5. */
+  coldSimulationEvery?: number;
+  /** Top-N of each base feeding the validation candidate pool. Default 100. */
+  poolPerBase?: number;
+  /** Relevance threshold of validation items (PROTOCOL.md: ≥ 4). */
+  relevantRating?: number;
+  /** Ridge λ of the rating blend. Default 1. */
+  ridgeLambda?: number;
+  /** Weight γ of coverage@10 in the ranking objective NDCG@10 + γ·coverage@10 (validation). Default 0. */
+  coverageWeight?: number;
+  /** Which blends to learn. Default both. */
+  tasks?: readonly ('rating' | 'ranking')[];
+  /** Progress lines (to stderr in the CLI). */
+  log?: (msg: string) => void;
+}
+
+/** A fitted base. */
+export interface FittedBase {
+  name: string;
+  group: Source;
+  recommender: Recommender<unknown, unknown>;
+  model: unknown;
+}
+
+/** Learned weights of one linear ranker. */
+export interface RankWeights {
+  /** Length nFeatures (see {@link HybridModel.rankFeatures}). */
+  w: Float32Array;
+  /** Validation NDCG@10 reached during training (objective without the coverage term). */
+  validationNdcg: number;
+  validationUsers: number;
+}
+
+export interface HybridModel {
+  readonly rankingBases: readonly FittedBase[];
+  readonly ratingBases: readonly FittedBase[];
+  readonly content: ContentTfidfModel | null;
+  /** Ratings per item in train. Length nItems. */
+  readonly itemCount: Int32Array;
+  /** Ratings per user in train. Length nUsers. */
+  readonly userCount: Int32Array;
+  /** Globally standardised log(1 + itemCount). Length nItems. */
+  readonly popZ: Float32Array;
+  /** Names of the ranking features: one per ranking base, then 'content', 'pop', 'coldItem', 'coldItem×content'. */
+  readonly rankFeatures: readonly string[];
+  /** Feature → source group. */
+  readonly rankFeatureGroup: readonly Source[];
+  readonly warm: RankWeights | null;
+  readonly cold: RankWeights | null;
+  /** Rating blend: names and weights (first is the intercept). */
+  readonly ratingFeatures: readonly string[];
+  readonly ratingWeights: Float32Array | null;
+  readonly coldUserThreshold: number;
+  readonly coldItemThreshold: number;
+  readonly scale: readonly [number, number];
+  readonly globalMean: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation split (from train only).
+
+/** A train matrix split into a fitting part and held-out rows, over the same vocabularies. */
+export interface ValidationSplit {
+  fit: RatingMatrix;
+  /** Held-out (userIdx, itemIdx, rating) rows. */
+  heldUsers: Int32Array;
+  heldItems: Int32Array;
+  heldRatings: Float32Array;
+  /** Users whose fitting rows were truncated to simulate cold start. */
+  coldSimulated: Uint8Array;
+}
+
+/**
+ * Per user: the latest `share` of ratings (by timestamp, ties by item; random order without
+ * timestamps) is held out, rounded like the bench split. Every `coldEvery`-th user with enough
+ * ratings keeps only its first `coldKeep` ratings for fitting (the protocol's cold-start slice in
+ * miniature). O(nnz log maxRow).
+ */
+export function carveValidation(
+  data: RatingMatrix,
+  opts: { share: number; seed: number; timestamps?: Float64Array; coldEvery?: number; coldKeep?: number },
+): ValidationSplit {
+  const { byUser } = data;
+  const ts = opts.timestamps;
+  if (ts && ts.length !== byUser.values.length) throw new ShapeError(`timestamps length ${ts.length} ≠ nnz ${byUser.values.length}`);
+  const rng = createRng(opts.seed);
+  const fu: number[] = [];
+  const fi: number[] = [];
+  const fr: number[] = [];
+  const hu: number[] = [];
+  const hi: number[] = [];
+  const hr: number[] = [];
+  const cold = new Uint8Array(byUser.nRows);
+  let eligible = 0;
+  for (let u = 0; u < byUser.nRows; u++) {
+    const a = byUser.indptr[u];
+    const n = byUser.indptr[u + 1] - a;
+    const order = Array.from({ length: n }, (_, t) => a + t);
+    if (ts) order.sort((p, q) => ts[p] - ts[q] || byUser.indices[p] - byUser.indices[q]);
+    else {
+      for (let t = n - 1; t > 0; t--) {
+        const j = rng.int(t + 1);
+        [order[t], order[j]] = [order[j], order[t]];
+      }
+    }
+    const nHeld = Math.round(n * opts.share);
+    let nFit = n - nHeld;
+    const coldKeep = opts.coldKeep ?? 5;
+    if (opts.coldEvery && nHeld > 0 && nFit > coldKeep) {
+      if (eligible % opts.coldEvery === 0) {
+        cold[u] = 1;
+        nFit = coldKeep;
+      }
+      eligible++;
+    }
+    for (let t = 0; t < n; t++) {
+      const p = order[t];
+      if (t < nFit) {
+        fu.push(data.users.ids[u]);
+        fi.push(data.items.ids[byUser.indices[p]]);
+        fr.push(byUser.values[p]);
+      } else if (t >= n - nHeld) {
+        hu.push(u);
+        hi.push(byUser.indices[p]);
+        hr.push(byUser.values[p]);
+      }
+    }
+  }
+  const fit = buildRatingMatrix(
+    { userIds: Int32Array.from(fu), itemIds: Int32Array.from(fi), ratings: Float32Array.from(fr) },
+    { users: data.users, items: data.items, scale: data.scale },
+  );
+  return { fit, heldUsers: Int32Array.from(hu), heldItems: Int32Array.from(hi), heldRatings: Float32Array.from(hr), coldSimulated: cold };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Features.
+
+function counts(data: RatingMatrix): { itemCount: Int32Array; userCount: Int32Array } {
+  const itemCount = new Int32Array(data.items.size);
+  for (let i = 0; i < data.items.size; i++) itemCount[i] = data.byItem.indptr[i + 1] - data.byItem.indptr[i];
+  const userCount = new Int32Array(data.users.size);
+  for (let u = 0; u < data.users.size; u++) userCount[u] = data.byUser.indptr[u + 1] - data.byUser.indptr[u];
+  return { itemCount, userCount };
+}
+
+function popularityZ(itemCount: Int32Array): Float32Array {
+  const n = itemCount.length;
+  let s = 0;
+  let s2 = 0;
+  for (let i = 0; i < n; i++) {
+    const v = Math.log1p(itemCount[i]);
+    s += v;
+    s2 += v * v;
+  }
+  const mean = n > 0 ? s / n : 0;
+  const sd = n > 0 ? Math.sqrt(Math.max(s2 / n - mean * mean, 1e-12)) : 1;
+  return Float32Array.from(itemCount, (c) => (Math.log1p(c) - mean) / sd);
+}
+
+/** Standardises `scores` in place over the items where `mask` is 0: (s − mean) / sd; masked items get 0. O(n). */
+function standardize(scores: Float32Array, mask: Uint8Array): void {
+  let s = 0;
+  let s2 = 0;
+  let n = 0;
+  for (let i = 0; i < scores.length; i++) {
+    if (mask[i]) continue;
+    const v = scores[i];
+    if (!Number.isFinite(v)) continue;
+    s += v;
+    s2 += v * v;
+    n++;
+  }
+  const mean = n > 0 ? s / n : 0;
+  const var_ = n > 0 ? s2 / n - mean * mean : 0;
+  const inv = var_ > 1e-20 ? 1 / Math.sqrt(var_) : 0;
+  for (let i = 0; i < scores.length; i++) {
+    const v = scores[i];
+    scores[i] = mask[i] || !Number.isFinite(v) ? 0 : (v - mean) * inv;
+  }
+}
+
+/** Scratch buffers for per-user feature columns, reused across users. */
+interface FeatureColumns {
+  /** One standardised score column per feature, each length nItems. */
+  cols: Float32Array[];
+  /** 1 for the user's own train items. */
+  mask: Uint8Array;
+}
+
+function rankFeatureNames(bases: readonly FittedBase[]): { names: string[]; groups: Source[] } {
+  const names = bases.map((b) => b.name);
+  const groups = bases.map((b) => b.group);
+  names.push('content', 'pop', 'coldItem', 'coldItem×content');
+  groups.push('content', 'popular', 'content', 'content');
+  return { names, groups };
+}
+
+/**
+ * Fills the feature columns of one user: standardised base scores, standardised content cosine,
+ * global popularity z, the cold-item indicator and its product with the content z.
+ * O(Σ base scoring cost + F · nItems).
+ */
+function userFeatureColumns(
+  bases: readonly FittedBase[],
+  content: ContentTfidfModel | null,
+  popZ: Float32Array,
+  itemCount: Int32Array,
+  coldItemThreshold: number,
+  data: RatingMatrix,
+  userIdx: number,
+  buf: FeatureColumns,
+  contentProfileScores?: Float32Array,
+): void {
+  const nItems = data.items.size;
+  const { cols, mask } = buf;
+  mask.fill(0);
+  if (userIdx >= 0) for (let p = data.byUser.indptr[userIdx]; p < data.byUser.indptr[userIdx + 1]; p++) mask[data.byUser.indices[p]] = 1;
+  const hasRatings = userIdx >= 0 && data.byUser.indptr[userIdx + 1] > data.byUser.indptr[userIdx];
+  for (let b = 0; b < bases.length; b++) {
+    if (hasRatings) {
+      bases[b].recommender.scoreItems(bases[b].model, data, userIdx, cols[b]);
+      standardize(cols[b], mask);
+    } else cols[b].fill(0);
+  }
+  const cCol = cols[bases.length];
+  if (contentProfileScores) cCol.set(contentProfileScores);
+  else if (content && hasRatings) scoreContentUser(content, data, userIdx, cCol);
+  else cCol.fill(0);
+  standardize(cCol, mask);
+  cols[bases.length + 1].set(popZ);
+  const coldCol = cols[bases.length + 2];
+  const coldX = cols[bases.length + 3];
+  for (let i = 0; i < nItems; i++) {
+    const isCold = itemCount[i] <= coldItemThreshold ? 1 : 0;
+    coldCol[i] = isCold;
+    coldX[i] = isCold * cCol[i];
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ranking blend: validation candidate pools and coordinate ascent.
+
+interface RankTrainingSet {
+  nFeatures: number;
+  /** Candidate rows of all users, row-major (nRows × nFeatures). */
+  x: Float32Array;
+  label: Uint8Array;
+  item: Int32Array;
+  /** User u's rows are [offsets[u], offsets[u+1]). */
+  offsets: Int32Array;
+  /** Relevant held-out items per user (for the ideal DCG). */
+  nRelevant: Int32Array;
+}
+
+const LOG2_DISCOUNT = Float64Array.from({ length: 11 }, (_, r) => (r === 0 ? 0 : 1 / Math.log2(r + 1)));
+
+/** Mean NDCG@10 and coverage@10 (distinct items / nItems) of a weight vector on a training set. */
+function evaluateWeights(set: RankTrainingSet, w: Float32Array, nItems: number, seen: Uint8Array): { ndcg: number; coverage: number } {
+  const F = set.nFeatures;
+  const nUsers = set.offsets.length - 1;
+  const topS = new Float64Array(10);
+  const topR = new Int32Array(10);
+  let ndcgSum = 0;
+  seen.fill(0);
+  let distinct = 0;
+  for (let u = 0; u < nUsers; u++) {
+    const a = set.offsets[u];
+    const b = set.offsets[u + 1];
+    let size = 0;
+    for (let r = a; r < b; r++) {
+      let s = 0;
+      const base = r * F;
+      for (let f = 0; f < F; f++) s += w[f] * set.x[base + f];
+      // Insertion into a sorted top-10 (descending; ties keep the earlier row).
+      if (size < 10 || s > topS[size - 1]) {
+        let k = size < 10 ? size++ : 9;
+        while (k > 0 && topS[k - 1] < s) {
+          topS[k] = topS[k - 1];
+          topR[k] = topR[k - 1];
+          k--;
+        }
+        topS[k] = s;
+        topR[k] = r;
+      }
+    }
+    let dcg = 0;
+    for (let k = 0; k < size; k++) {
+      if (set.label[topR[k]]) dcg += LOG2_DISCOUNT[k + 1];
+      const it = set.item[topR[k]];
+      if (!seen[it]) {
+        seen[it] = 1;
+        distinct++;
+      }
+    }
+    let idcg = 0;
+    for (let k = 1; k <= Math.min(10, set.nRelevant[u]); k++) idcg += LOG2_DISCOUNT[k];
+    ndcgSum += idcg > 0 ? dcg / idcg : 0;
+  }
+  return { ndcg: nUsers > 0 ? ndcgSum / nUsers : 0, coverage: nItems > 0 ? distinct / nItems : 0 };
+}
+
+/**
+ * Coordinate ascent on NDCG@10 + γ·coverage@10 (Metzler & Croft 2007): start from the single
+ * best feature, then repeatedly try additive steps on one weight at a time and keep improvements.
+ * Deterministic. O(rounds · F · steps · nRows · F).
+ */
+function coordinateAscent(set: RankTrainingSet, nItems: number, coverageWeight: number, featureNames: readonly string[]): RankWeights {
+  const F = set.nFeatures;
+  const seen = new Uint8Array(nItems);
+  const objective = (w: Float32Array) => {
+    const r = evaluateWeights(set, w, nItems, seen);
+    return { value: r.ndcg + coverageWeight * r.coverage, ndcg: r.ndcg };
+  };
+  // Start from the best single base/content/pop feature (weight 1).
+  let w = new Float32Array(F);
+  let best = { value: -Infinity, ndcg: 0 };
+  for (let f = 0; f < F; f++) {
+    if (featureNames[f].startsWith('coldItem')) continue;
+    const trial = new Float32Array(F);
+    trial[f] = 1;
+    const o = objective(trial);
+    if (o.value > best.value) {
+      best = o;
+      w = trial;
+    }
+  }
+  const steps = [1, -1, 0.5, -0.5, 0.25, -0.25, 0.1, -0.1, 0.05, -0.05];
+  for (let round = 0; round < 4; round++) {
+    let improved = false;
+    for (let f = 0; f < F; f++) {
+      let bestStep = 0;
+      for (const st of steps) {
+        const trial = w.slice();
+        trial[f] += st;
+        const o = objective(trial);
+        if (o.value > best.value + 1e-6) {
+          best = o;
+          bestStep = st;
+        }
+      }
+      if (bestStep !== 0) {
+        w[f] += bestStep;
+        improved = true;
+      }
+    }
+    if (!improved) break;
+  }
+  return { w, validationNdcg: best.ndcg, validationUsers: set.offsets.length - 1 };
+}
+
+function buildRankTrainingSet(
+  bases: readonly FittedBase[],
+  content: ContentTfidfModel | null,
+  split: ValidationSplit,
+  users: readonly number[],
+  relevant: Map<number, number[]>,
+  poolPerBase: number,
+  coldItemThreshold: number,
+): RankTrainingSet {
+  const data = split.fit;
+  const nItems = data.items.size;
+  const { itemCount } = counts(data);
+  const popZ = popularityZ(itemCount);
+  const F = bases.length + 4;
+  const buf: FeatureColumns = { cols: Array.from({ length: F }, () => new Float32Array(nItems)), mask: new Uint8Array(nItems) };
+  const rows: number[] = [];
+  const labels: number[] = [];
+  const items: number[] = [];
+  const offsets = new Int32Array(users.length + 1);
+  const nRelevant = new Int32Array(users.length);
+  const inPool = new Uint8Array(nItems);
+  for (let k = 0; k < users.length; k++) {
+    const u = users[k];
+    userFeatureColumns(bases, content, popZ, itemCount, coldItemThreshold, data, u, buf);
+    const rel = new Set(relevant.get(u) ?? []);
+    nRelevant[k] = rel.size;
+    inPool.fill(0);
+    // Candidates as in the protocol: items with train (here: fitting) ratings, minus the user's own.
+    const skip = (i: number) => buf.mask[i] === 1 || itemCount[i] === 0;
+    const pool: number[] = [];
+    for (let f = 0; f < bases.length + 2; f++) {
+      for (const { itemIdx } of topKIndices(buf.cols[f], poolPerBase, skip)) {
+        if (!inPool[itemIdx]) {
+          inPool[itemIdx] = 1;
+          pool.push(itemIdx);
+        }
+      }
+    }
+    pool.sort((a, b) => a - b);
+    for (const i of pool) {
+      for (let f = 0; f < F; f++) rows.push(buf.cols[f][i]);
+      labels.push(rel.has(i) ? 1 : 0);
+      items.push(i);
+    }
+    offsets[k + 1] = items.length;
+  }
+  return { nFeatures: F, x: Float32Array.from(rows), label: Uint8Array.from(labels), item: Int32Array.from(items), offsets, nRelevant };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rating blend: ridge regression.
+
+function ratingFeatureNames(bases: readonly FittedBase[], hasContent: boolean): string[] {
+  const names = ['intercept', ...bases.map((b) => b.name)];
+  if (hasContent) names.push('content');
+  // Cold interactions: let thin users/items shift weight between the first base (a baseline) and content.
+  names.push('coldUser×' + (bases[0]?.name ?? 'none'), 'coldItem×' + (bases[0]?.name ?? 'none'));
+  if (hasContent) names.push('coldUser×content', 'coldItem×content');
+  return names;
+}
+
+function ratingFeatureRow(
+  bases: readonly FittedBase[],
+  content: ContentTfidfModel | null,
+  data: RatingMatrix,
+  userCount: Int32Array,
+  itemCount: Int32Array,
+  coldU: number,
+  coldI: number,
+  u: number,
+  i: number,
+  out: Float64Array,
+): void {
+  let k = 0;
+  out[k++] = 1;
+  for (const b of bases) out[k++] = b.recommender.predict(b.model, data, u, i);
+  let c = 0;
+  if (content) out[k++] = c = predictContent(content, data, u, i);
+  const isColdU = u < 0 || userCount[u] <= coldU ? 1 : 0;
+  const isColdI = i < 0 || itemCount[i] <= coldI ? 1 : 0;
+  const b0 = bases.length > 0 ? out[1] : 0;
+  out[k++] = isColdU * b0;
+  out[k++] = isColdI * b0;
+  if (content) {
+    out[k++] = isColdU * c;
+    out[k++] = isColdI * c;
+  }
+}
+
+/** Solves (XᵀX + λI′) w = Xᵀy with the intercept unpenalised (Cholesky). F is small. */
+function ridge(xtx: Float64Array, xty: Float64Array, F: number, lambda: number): Float32Array {
+  const a = xtx.slice();
+  for (let f = 1; f < F; f++) a[f * F + f] += lambda;
+  a[0] += 1e-9;
+  // Cholesky a = L Lᵀ in place (lower triangle).
+  for (let j = 0; j < F; j++) {
+    let d = a[j * F + j];
+    for (let k = 0; k < j; k++) d -= a[j * F + k] * a[j * F + k];
+    if (!(d > 0)) throw new ModelFitError(`rating blend: normal equations not positive definite at ${j}`);
+    const l = Math.sqrt(d);
+    a[j * F + j] = l;
+    for (let i = j + 1; i < F; i++) {
+      let s = a[i * F + j];
+      for (let k = 0; k < j; k++) s -= a[i * F + k] * a[j * F + k];
+      a[i * F + j] = s / l;
+    }
+  }
+  const z = new Float64Array(F);
+  for (let i = 0; i < F; i++) {
+    let s = xty[i];
+    for (let k = 0; k < i; k++) s -= a[i * F + k] * z[k];
+    z[i] = s / a[i * F + i];
+  }
+  const w = new Float32Array(F);
+  const wd = new Float64Array(F);
+  for (let i = F - 1; i >= 0; i--) {
+    let s = z[i];
+    for (let k = i + 1; k < F; k++) s -= a[k * F + i] * wd[k];
+    wd[i] = s / a[i * F + i];
+    w[i] = wd[i];
+  }
+  return w;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fit.
+
+function fitBases(bases: readonly HybridBase[], data: RatingMatrix, log: (m: string) => void): FittedBase[] {
+  return bases.map((b) => {
+    const t0 = Date.now();
+    const model = b.recommender.fit(data, b.config);
+    log(`  fit ${b.name} in ${((Date.now() - t0) / 1000).toFixed(2)} s`);
+    return { name: b.name, group: b.group ?? 'collaborative', recommender: b.recommender, model };
+  });
+}
+
+/**
+ * Fits the hybrid. Steps: carve validation from `data` (train only) → fit the bases on the fitting
+ * part → learn the ranking weights (warm and cold users separately) and the rating blend on the
+ * held-out rows → refit every base on the full `data`. The test split never enters: the caller
+ * passes only train.
+ *
+ * Cost ≈ 2 × (Σ base fits) + nValUsers × (Σ base scoring) + coordinate ascent (≈ 1 s).
+ */
+export function fitHybrid(data: RatingMatrix, config: HybridConfig = {}): HybridModel {
+  const log = config.log ?? (() => {});
+  const seed = config.seed ?? 42;
+  const tasks = new Set(config.tasks ?? ['rating', 'ranking']);
+  const coldU = config.coldUserThreshold ?? 5;
+  const coldI = config.coldItemThreshold ?? 5;
+  const relevantRating = config.relevantRating ?? 4;
+  const rankingBaseSpecs = tasks.has('ranking') ? (config.rankingBases ?? []) : [];
+  const ratingBaseSpecs = tasks.has('rating') ? (config.ratingBases ?? []) : [];
+  const contentIndex = config.content
+    ? (config.content.index ?? buildContentIndex(config.content.docs ?? [], config.content))
+    : null;
+  const contentConfig = contentIndex ? { index: contentIndex, meanShrinkage: config.content?.meanShrinkage } : null;
+
+  const split = carveValidation(data, {
+    share: config.validationShare ?? 0.2,
+    seed,
+    timestamps: config.timestamps,
+    coldEvery: config.coldSimulationEvery ?? 5,
+    coldKeep: coldU,
+  });
+  log(`hybrid: validation split ${split.fit.byUser.values.length} fitting rows, ${split.heldUsers.length} held out`);
+  const valContent = contentConfig ? fitContentTfidf(split.fit, contentConfig) : null;
+
+  // Ranking blend.
+  let warm: RankWeights | null = null;
+  let cold: RankWeights | null = null;
+  const rankNames = rankFeatureNames(rankingBaseSpecs.map((b) => ({ name: b.name, group: b.group ?? 'collaborative', recommender: b.recommender, model: null })));
+  if (tasks.has('ranking')) {
+    const valBases = fitBases(rankingBaseSpecs, split.fit, log);
+    const relevant = new Map<number, number[]>();
+    for (let t = 0; t < split.heldUsers.length; t++) {
+      if (split.heldRatings[t] < relevantRating) continue;
+      const u = split.heldUsers[t];
+      let l = relevant.get(u);
+      if (l === undefined) relevant.set(u, (l = []));
+      l.push(split.heldItems[t]);
+    }
+    const warmUsers: number[] = [];
+    const coldUsers: number[] = [];
+    for (const u of [...relevant.keys()].sort((a, b) => a - b)) {
+      const n = split.fit.byUser.indptr[u + 1] - split.fit.byUser.indptr[u];
+      (n <= coldU ? coldUsers : warmUsers).push(u);
+    }
+    const pool = config.poolPerBase ?? 100;
+    const nItems = data.items.size;
+    const t0 = Date.now();
+    const warmSet = buildRankTrainingSet(valBases, valContent, split, warmUsers, relevant, pool, coldI);
+    const coldSet = buildRankTrainingSet(valBases, valContent, split, coldUsers, relevant, pool, coldI);
+    log(`  ranking features: ${warmUsers.length} warm + ${coldUsers.length} cold users, ${warmSet.item.length + coldSet.item.length} candidate rows in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const gamma = config.coverageWeight ?? 0;
+    warm = coordinateAscent(warmSet, nItems, gamma, rankNames.names);
+    cold = coldUsers.length > 0 ? coordinateAscent(coldSet, nItems, gamma, rankNames.names) : null;
+    log(`  warm weights ${fmtWeights(rankNames.names, warm.w)} (val NDCG@10 ${warm.validationNdcg.toFixed(4)})`);
+    if (cold) log(`  cold weights ${fmtWeights(rankNames.names, cold.w)} (val NDCG@10 ${cold.validationNdcg.toFixed(4)})`);
+  }
+
+  // Rating blend.
+  let ratingWeights: Float32Array | null = null;
+  let ratingNames: string[] = [];
+  if (tasks.has('rating') && ratingBaseSpecs.length > 0) {
+    const valBases = fitBases(ratingBaseSpecs, split.fit, log);
+    ratingNames = ratingFeatureNames(valBases, valContent !== null);
+    const F = ratingNames.length;
+    const xtx = new Float64Array(F * F);
+    const xty = new Float64Array(F);
+    const row = new Float64Array(F);
+    const c = counts(split.fit);
+    for (let t = 0; t < split.heldUsers.length; t++) {
+      ratingFeatureRow(valBases, valContent, split.fit, c.userCount, c.itemCount, coldU, coldI, split.heldUsers[t], split.heldItems[t], row);
+      const y = split.heldRatings[t];
+      for (let a = 0; a < F; a++) {
+        xty[a] += row[a] * y;
+        for (let b = 0; b < F; b++) xtx[a * F + b] += row[a] * row[b];
+      }
+    }
+    ratingWeights = ridge(xtx, xty, F, config.ridgeLambda ?? 1);
+    log(`  rating blend ${fmtWeights(ratingNames, ratingWeights)}`);
+  }
+
+  // Refit on the full train.
+  log('hybrid: refitting bases on the full train');
+  const rankingBases = fitBases(rankingBaseSpecs, data, log);
+  const ratingBases = fitBases(ratingBaseSpecs, data, log);
+  const content = contentConfig ? fitContentTfidf(data, contentConfig) : null;
+  const { itemCount, userCount } = counts(data);
+  const model: HybridModel = {
+    rankingBases,
+    ratingBases,
+    content,
+    itemCount,
+    userCount,
+    popZ: popularityZ(itemCount),
+    rankFeatures: rankNames.names,
+    rankFeatureGroup: rankNames.groups,
+    warm,
+    cold,
+    ratingFeatures: ratingNames,
+    ratingWeights,
+    coldUserThreshold: coldU,
+    coldItemThreshold: coldI,
+    scale: data.scale,
+    globalMean: data.globalMean,
+  };
+  for (const r of [warm, cold]) if (r && !r.w.every(Number.isFinite)) throw new ModelFitError('hybrid: non-finite ranking weights');
+  if (ratingWeights && !ratingWeights.every(Number.isFinite)) throw new ModelFitError('hybrid: non-finite rating weights');
+  return model;
+}
+
+function fmtWeights(names: readonly string[], w: Float32Array): string {
+  return names.map((n, f) => `${n}=${w[f].toFixed(3)}`).join(' ');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Serving.
+
+/** Reusable per-request buffers; pass one to the scoring functions to avoid allocations. */
+export interface HybridScratch {
+  cols: Float32Array[];
+  mask: Uint8Array;
+}
+
+export function createHybridScratch(model: HybridModel, nItems: number): HybridScratch {
+  return { cols: Array.from({ length: model.rankFeatures.length }, () => new Float32Array(nItems)), mask: new Uint8Array(nItems) };
+}
+
+/** True when the user is served by the cold blend (unknown, or ≤ coldUserThreshold train ratings). */
+export function isColdUser(model: HybridModel, userIdx: number): boolean {
+  return userIdx < 0 || userIdx >= model.userCount.length || model.userCount[userIdx] <= model.coldUserThreshold;
+}
+
+/** The weight vector serving a user. */
+export function weightsFor(model: HybridModel, userIdx: number): Float32Array {
+  const r = (isColdUser(model, userIdx) ? model.cold : model.warm) ?? model.warm ?? model.cold;
+  if (!r) throw new ModelFitError('hybrid: no ranking blend was learned (tasks excluded ranking)');
+  return r.w;
+}
+
+/**
+ * Computes the feature columns of a user into `scratch` (exposed for explanations).
+ * `genreProfile` scores an explicit content profile instead of the user's ratings (onboarding).
+ */
+export function hybridFeatureColumns(model: HybridModel, data: RatingMatrix, userIdx: number, scratch: HybridScratch, profileScores?: Float32Array): void {
+  userFeatureColumns(model.rankingBases, model.content, model.popZ, model.itemCount, model.coldItemThreshold, data, userIdx, scratch, profileScores);
+}
+
+/**
+ * Hybrid ranking scores of every item for a user: Σ_f w_f · x_f(u, i), with w the cold or warm
+ * blend. O(Σ base scoring + F · nItems). `out` has length nItems.
+ */
+export function scoreHybridUser(model: HybridModel, data: RatingMatrix, userIdx: number, out: Float32Array, scratch?: HybridScratch, profileScores?: Float32Array): void {
+  const nItems = data.items.size;
+  if (out.length !== nItems) throw new ShapeError(`out length ${out.length} ≠ nItems ${nItems}`);
+  const s = scratch ?? createHybridScratch(model, nItems);
+  hybridFeatureColumns(model, data, userIdx, s, profileScores);
+  const w = weightsFor(model, profileScores ? -1 : userIdx);
+  out.fill(0);
+  for (let f = 0; f < w.length; f++) {
+    const wf = w[f];
+    if (wf === 0) continue;
+    const col = s.cols[f];
+    for (let i = 0; i < nItems; i++) out[i] += wf * col[i];
+  }
+}
+
+/** Source of one item's score: the group with the largest positive contribution w_f·x_f. */
+export function sourceOf(model: HybridModel, w: Float32Array, scratch: HybridScratch, itemIdx: number): Source {
+  const sums: Record<Source, number> = { collaborative: 0, content: 0, popular: 0 };
+  for (let f = 0; f < w.length; f++) sums[model.rankFeatureGroup[f]] += w[f] * scratch.cols[f][itemIdx];
+  let best: Source = 'popular';
+  let bestV = -Infinity;
+  for (const k of ['collaborative', 'content', 'popular'] as const) {
+    if (sums[k] > bestV) {
+      bestV = sums[k];
+      best = k;
+    }
+  }
+  return best;
+}
+
+export interface HybridPick extends ScoredItem {
+  source: Source;
+}
+
+/**
+ * Top-k For You list with a `source` per item. O(Σ base scoring + F · nItems + nItems log k).
+ */
+export function recommendHybrid(model: HybridModel, data: RatingMatrix, userIdx: number, k: number, opts?: RecommendOptions, scratch?: HybridScratch): HybridPick[] {
+  const s = scratch ?? createHybridScratch(model, data.items.size);
+  const scores = new Float32Array(data.items.size);
+  scoreHybridUser(model, data, userIdx, scores, s);
+  const w = weightsFor(model, userIdx);
+  return recommendFromScores(scores, data, userIdx, k, opts).map((p) => ({ ...p, source: sourceOf(model, w, s, p.itemIdx) }));
+}
+
+/**
+ * Picks for a new user who chose favourite genres (no ratings): the cold blend over a content
+ * profile of the chosen genres and popularity. Genre names as in the catalogue ("Drama").
+ */
+export function recommendForGenres(model: HybridModel, data: RatingMatrix, genres: readonly string[], k: number, opts?: RecommendOptions): HybridPick[] {
+  const nItems = data.items.size;
+  const s = createHybridScratch(model, nItems);
+  const profileScores = new Float32Array(nItems);
+  if (model.content && genres.length > 0) {
+    scoreProfile(model.content.itemVectors, profileFromFeatures(model.content.index, genres.map((g) => `g:${g.toLowerCase().trim()}`)), profileScores);
+  }
+  const scores = new Float32Array(nItems);
+  scoreHybridUser(model, data, -1, scores, s, profileScores);
+  const w = weightsFor(model, -1);
+  // With chosen genres, give the content column at least the popularity weight so the choice matters
+  // even if the validation cold users (who have ratings, not genres) taught the blend to ignore it.
+  const cIdx = model.rankFeatures.indexOf('content');
+  const pIdx = model.rankFeatures.indexOf('pop');
+  const extra = genres.length > 0 ? Math.max(0, Math.abs(w[pIdx]) - w[cIdx]) : 0;
+  if (extra > 0) for (let i = 0; i < nItems; i++) scores[i] += extra * s.cols[cIdx][i];
+  return recommendFromScores(scores, data, -1, k, opts).map((p) => ({ ...p, source: sourceOf(model, w, s, p.itemIdx) }));
+}
+
+/**
+ * Rating prediction: the ridge blend of the base predictions, clipped to the scale. Unknown
+ * users/items (−1) go through the bases' own fallbacks and the cold terms.
+ */
+export function predictHybrid(model: HybridModel, data: RatingMatrix, userIdx: number, itemIdx: number): number {
+  const [lo, hi] = model.scale;
+  const w = model.ratingWeights;
+  let v: number;
+  if (!w) {
+    v = model.ratingBases.length > 0 ? model.ratingBases[0].recommender.predict(model.ratingBases[0].model, data, userIdx, itemIdx) : model.globalMean;
+  } else {
+    const row = new Float64Array(w.length);
+    ratingFeatureRow(model.ratingBases, model.content, data, model.userCount, model.itemCount, model.coldUserThreshold, model.coldItemThreshold, userIdx, itemIdx, row);
+    v = 0;
+    for (let f = 0; f < w.length; f++) v += w[f] * row[f];
+  }
+  if (!Number.isFinite(v)) v = model.globalMean;
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
+/** {@link Recommender} adapter: the served model. */
+export const hybridRecommender: Recommender<HybridConfig, HybridModel> = {
+  name: 'hybrid',
+  fit: fitHybrid,
+  predict: predictHybrid,
+  scoreItems(model, data, userIdx, out) {
+    scoreHybridUser(model, data, userIdx, out);
+  },
+  recommend(model, data, userIdx, k, opts) {
+    return recommendHybrid(model, data, userIdx, k, opts).map(({ itemIdx, score }) => ({ itemIdx, score }));
+  },
+};
