@@ -4,7 +4,7 @@ const nextConfig = {
   poweredByHeader: false,
   // Server-only packages with native or wasm parts stay outside the bundle.
   serverExternalPackages: ['@node-rs/argon2', 'pg', 'pg-boss', '@electric-sql/pglite', '@electric-sql/pglite-socket'],
-  typescript: { tsconfigPath: 'tsconfig.json' },
+  typescript: { tsconfigPath: 'tsconfig.next.json' },
 };
 
 export default nextConfig;

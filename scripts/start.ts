@@ -42,8 +42,9 @@ if (isBuildFresh(hash) && !process.argv.includes('--rebuild')) {
   log('Production build is up to date.');
 } else {
   log('Building the app (next build) …');
-  const childEnv = { ...process.env, NODE_OPTIONS: '' };
-  delete childEnv.DATABASE_URL; // the build must not depend on a database
+  // The build must not depend on a database, and must not inherit the react-server condition.
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', NEXT_TELEMETRY_DISABLED: '1' };
+  delete childEnv.DATABASE_URL;
   const build = spawnSync(resolve('node_modules', '.bin', 'next'), ['build'], { stdio: 'inherit', env: childEnv });
   if (build.status !== 0) {
     console.error('[reel] next build failed; see the output above.');
@@ -58,7 +59,7 @@ await db.$disconnect();
 
 const server = spawn(resolve('node_modules', '.bin', 'next'), ['start', '-p', String(port)], {
   stdio: ['ignore', 'inherit', 'inherit'],
-  env: { ...process.env, NODE_OPTIONS: '', DATABASE_URL: databaseUrl, NEXTAUTH_URL: env.NEXTAUTH_URL ?? `http://localhost:${port}` },
+  env: { ...process.env, NODE_OPTIONS: '', NEXT_TELEMETRY_DISABLED: '1', DATABASE_URL: databaseUrl, NEXTAUTH_URL: env.NEXTAUTH_URL ?? `http://localhost:${port}` },
 });
 log(`Reel is starting on http://localhost:${port}`);
 log(`  Demo viewer: ${DEMO_USER_EMAIL} / ${env.REEL_DEMO_PASSWORD}`);

@@ -1,0 +1,55 @@
+'use client';
+
+import { useState, type FormEvent } from 'react';
+import { signIn } from 'next-auth/react';
+import { useRouter } from 'next/navigation';
+import { SignInInput } from '@/lib/validation/auth';
+
+export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
+  const router = useRouter();
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<Partial<Record<'email' | 'password', string>>>({});
+
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    const input = SignInInput.safeParse({ email: form.get('email'), password: form.get('password') });
+    if (!input.success) {
+      const next: typeof fieldErrors = {};
+      for (const i of input.error.issues) next[i.path[0] as 'email' | 'password'] ??= i.message;
+      setFieldErrors(next);
+      return;
+    }
+    setFieldErrors({});
+    setPending(true);
+    setError(null);
+    const res = await signIn('credentials', { ...input.data, redirect: false });
+    setPending(false);
+    if (res?.ok) {
+      router.push(callbackUrl);
+      router.refresh();
+    } else {
+      setError('That email and password do not match an account. Check them and try again.');
+    }
+  }
+
+  return (
+    <form onSubmit={onSubmit} className="form" noValidate>
+      {error && <p className="form-error" role="alert">{error}</p>}
+      <div className="field">
+        <label htmlFor="email">Email</label>
+        <input id="email" name="email" type="email" autoComplete="email" aria-invalid={!!fieldErrors.email} />
+        {fieldErrors.email && <p className="field-error">{fieldErrors.email}</p>}
+      </div>
+      <div className="field">
+        <label htmlFor="password">Password</label>
+        <input id="password" name="password" type="password" autoComplete="current-password" aria-invalid={!!fieldErrors.password} />
+        {fieldErrors.password && <p className="field-error">{fieldErrors.password}</p>}
+      </div>
+      <button className="btn btn-primary" type="submit" disabled={pending}>
+        {pending ? 'Signing in…' : 'Sign in'}
+      </button>
+    </form>
+  );
+}

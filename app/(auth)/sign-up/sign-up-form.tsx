@@ -1,0 +1,52 @@
+'use client';
+
+import { useActionState, useEffect, useRef, useState } from 'react';
+import { signIn } from 'next-auth/react';
+import { useRouter } from 'next/navigation';
+import { signUpAction, type SignUpState } from './actions';
+
+export function SignUpForm() {
+  const [state, formAction, pending] = useActionState<SignUpState, FormData>(signUpAction, { ok: false });
+  const [signInError, setSignInError] = useState<string | null>(null);
+  const password = useRef<HTMLInputElement>(null);
+  const router = useRouter();
+
+  useEffect(() => {
+    if (!state.ok || !state.values) return;
+    // The account exists; sign in with what was just typed so the user lands in the app.
+    void signIn('credentials', { email: state.values.email, password: password.current?.value ?? '', redirect: false }).then(
+      (res) => {
+        if (res?.ok) {
+          router.push('/for-you');
+          router.refresh();
+        } else setSignInError('Your account was created, but signing in failed. Try signing in.');
+      },
+    );
+  }, [state, router]);
+
+  const err = state.fieldErrors ?? {};
+  return (
+    <form action={formAction} className="form" noValidate>
+      {state.error && <p className="form-error" role="alert">{state.error}</p>}
+      {signInError && <p className="form-error" role="alert">{signInError}</p>}
+      <div className="field">
+        <label htmlFor="name">Name</label>
+        <input id="name" name="name" autoComplete="name" defaultValue={state.values?.name} aria-invalid={!!err.name} aria-describedby="name-error" />
+        {err.name && <p id="name-error" className="field-error">{err.name}</p>}
+      </div>
+      <div className="field">
+        <label htmlFor="email">Email</label>
+        <input id="email" name="email" type="email" autoComplete="email" defaultValue={state.values?.email} aria-invalid={!!err.email} aria-describedby="email-error" />
+        {err.email && <p id="email-error" className="field-error">{err.email}</p>}
+      </div>
+      <div className="field">
+        <label htmlFor="password">Password</label>
+        <input id="password" name="password" type="password" autoComplete="new-password" ref={password} aria-invalid={!!err.password} aria-describedby="password-error" />
+        {err.password ? <p id="password-error" className="field-error">{err.password}</p> : <p className="muted small">At least 8 characters.</p>}
+      </div>
+      <button className="btn btn-primary" type="submit" disabled={pending || state.ok}>
+        {pending || state.ok ? 'Creating your account…' : 'Create account'}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,39 @@
+import Link from 'next/link';
+import { Poster } from './poster';
+
+export interface MovieCardProps {
+  id: number;
+  title: string;
+  year: number | null;
+  genres: string[];
+  ratingMean?: number | null;
+  ratingCount?: number;
+  /** For You extras. */
+  predicted?: number | null;
+  reason?: string | null;
+  userRating?: number | null;
+}
+
+export function MovieCard(m: MovieCardProps) {
+  return (
+    <article className="card" data-testid="movie-card" data-movie-id={m.id}>
+      <Link href={`/movies/${m.id}`} className="card-poster">
+        <Poster movieId={m.id} title={m.title} />
+      </Link>
+      <Link href={`/movies/${m.id}`} className="card-title">
+        {m.title}
+      </Link>
+      <div className="card-meta">
+        {m.year ?? '—'} · {m.genres.slice(0, 2).join(', ') || 'Uncategorised'}
+      </div>
+      {m.reason && <div className="reason">{m.reason}</div>}
+      {m.predicted != null && <div className="predicted">Predicted for you: ★ {m.predicted.toFixed(1)}</div>}
+      {m.userRating != null && <div className="predicted">You rated ★ {m.userRating.toFixed(1)}</div>}
+      {m.predicted == null && m.userRating == null && m.ratingMean != null && (
+        <div className="card-meta">
+          ★ {m.ratingMean.toFixed(1)} · {m.ratingCount?.toLocaleString('en')} ratings
+        </div>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,1 @@
+export type RatingMutationResult = { ok: true } | { ok: false; error: string };

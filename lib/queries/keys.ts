@@ -1,0 +1,11 @@
+// One factory for every react-query key, shared by server-rendered initial data and client mutations.
+export const movieKeys = {
+  all: ['movies'] as const,
+  rating: (movieId: number) => ['movies', movieId, 'rating'] as const,
+  watchlist: (movieId: number) => ['movies', movieId, 'watchlist'] as const,
+  dismissed: (movieId: number) => ['movies', movieId, 'dismissed'] as const,
+};
+
+export const feedKeys = {
+  forYou: (userId: number) => ['feed', 'for-you', userId] as const,
+};
