@@ -9,19 +9,23 @@ import { createRng } from './rng';
 import { allFinite } from './linalg';
 import { clipRating, normalFactors, topKFromScores } from './mf-common';
 
+/**
+ * Hyper-parameters. Defaults were chosen on a 10% validation split carved (seed 7) from ml-100k
+ * u1.base, never on a test file; Surprise's SVDpp defaults are factors 20, 20 epochs, lr 0.007, reg 0.02.
+ */
 export const SvdppConfig = z.object({
   factors: z.number().int().min(1).max(1024).default(20),
-  epochs: z.number().int().min(0).max(10_000).default(20),
+  epochs: z.number().int().min(0).max(10_000).default(30),
   /** SGD learning rate of the factors (Surprise SVDpp lr_all). */
-  lr: z.number().positive().max(1).default(0.007),
+  lr: z.number().positive().max(1).default(0.02),
   /** L2 penalty of p, q and y, per rating (Surprise reg_all). */
-  reg: z.number().min(0).default(0.02),
+  reg: z.number().min(0).default(0.1),
   /** L2 penalty of the biases; defaults to `reg`. */
   regBias: z.number().min(0).optional(),
   /** Learning rate of the biases; defaults to `lr`. */
   lrBias: z.number().positive().max(1).optional(),
   /** Learning-rate multiplier applied after each epoch. */
-  lrDecay: z.number().positive().max(1).default(1),
+  lrDecay: z.number().positive().max(1).default(0.95),
   initStd: z.number().min(0).default(0.1),
   /** Visit users in a fresh seeded random order every epoch. */
   shuffle: z.boolean().default(true),

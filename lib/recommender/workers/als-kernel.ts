@@ -1,0 +1,238 @@
+/**
+ * The per-row implicit-ALS solver, kept free of other engine imports so worker threads load it fast.
+ */
+import type { Csr } from '../types';
+import { ModelFitError } from '../types';
+import { choleskyInPlace, choleskySolveInPlace, invertSpd } from '../linalg';
+
+/** Multiply-adds of `cgSteps` warm-started CG steps on a row with n positives (Gram products dominate). */
+export function cgCost(n: number, k: number, cgSteps: number): number {
+  return (cgSteps + 1) * (k * k + 2 * n * k);
+}
+
+/** Multiply-adds of the exact Woodbury solve of a row with n positives (see {@link solveRows}). */
+export function woodburyCost(n: number, k: number): number {
+  return (n * n * k) / 2 + (n * n * n) / 6 + 3 * n * k;
+}
+
+/**
+ * One half-sweep for rows [start, end): each row x of `X` (nRows × k) is moved towards the minimiser
+ * of xᵀ(G + Yᵣᵀ Dᵣ Yᵣ)x − 2xᵀYᵣᵀcᵣ with G = YᵀY + λI and Dᵣ = diag(c − 1) over the row's positives
+ * (`conf` stores c − 1). Per row, one of:
+ * - no positives: x = 0, the exact minimiser;
+ * - n ≤ `wbMax` positives (needs `Z`, whose row j is G⁻¹yⱼ): exact solve by the Woodbury identity,
+ *   x = z₀ − Zᵣᵀ M⁻¹ Yᵣ z₀ with z₀ = Σ cⱼ G⁻¹yⱼ and M = D⁻¹ + Yᵣ G⁻¹ Yᵣᵀ (n × n), in
+ *   O(n²k/2 + n³/6 + nk) instead of CG's O(k²) per step — the long tail of rarely-rated items;
+ * - otherwise `cgSteps` CG steps from the current x (solver 'cg'; Takács et al. 2011, Algorithm 2,
+ *   implicit's `_least_squares_cg`), each O(k² + nk), or an exact Cholesky solve ('cholesky', O(nk² + k³)).
+ * Every path does not increase the row's quadratic, so the ALS objective never goes up.
+ * Writes only rows [start, end) of X, so disjoint ranges can run in parallel over shared memory.
+ */
+export function solveRows(
+  X: Float32Array,
+  Y: Float32Array,
+  G: Float64Array,
+  conf: Csr,
+  k: number,
+  start: number,
+  end: number,
+  solver: 'cg' | 'cholesky',
+  cgSteps: number,
+  Z: Float64Array | null = null,
+  wbMax = -1,
+): void {
+  const { indptr, indices, values } = conf;
+  const useWb = Z !== null && wbMax > 0;
+  const M = useWb ? new Float64Array(wbMax * wbMax) : null;
+  const sv = useWb ? new Float64Array(wbMax) : null;
+  const x = new Float64Array(k);
+  const r = new Float64Array(k);
+  const d = new Float64Array(k);
+  const Ad = new Float64Array(k);
+  const A = solver === 'cholesky' ? new Float64Array(k * k) : null;
+  for (let row = start; row < end; row++) {
+    const a = indptr[row];
+    const b = indptr[row + 1];
+    const xo = row * k;
+    if (b === a) {
+      for (let f = 0; f < k; f++) X[xo + f] = 0;
+      continue;
+    }
+    if (useWb && b - a <= wbMax) {
+      woodburyRow(X, xo, Y, Z!, indices, values, a, b, k, M!, sv!, x);
+      continue;
+    }
+    if (A) {
+      // Exact: (G + Σ (c−1) y yᵀ) x = Σ c y.
+      A.set(G);
+      r.fill(0);
+      for (let p = a; p < b; p++) {
+        const yo = indices[p] * k;
+        const cm1 = values[p];
+        for (let f = 0; f < k; f++) {
+          const yf = Y[yo + f];
+          r[f] += (cm1 + 1) * yf;
+          const s = cm1 * yf;
+          const rowF = f * k;
+          for (let g = 0; g <= f; g++) A[rowF + g] += s * Y[yo + g];
+        }
+      }
+      if (!choleskyInPlace(A, k)) throw new ModelFitError(`implicit-als: system of row ${row} is not positive definite; raise reg`);
+      choleskySolveInPlace(A, k, r);
+      for (let f = 0; f < k; f++) X[xo + f] = r[f];
+      continue;
+    }
+    for (let f = 0; f < k; f++) x[f] = X[xo + f];
+    // r = b − A x = Σ c y − G x − Σ (c−1)(y·x) y
+    for (let f = 0; f < k; f++) {
+      let s = 0;
+      const gf = f * k;
+      for (let g = 0; g < k; g++) s -= G[gf + g] * x[g];
+      r[f] = s;
+    }
+    for (let p = a; p < b; p++) {
+      const yo = indices[p] * k;
+      const cm1 = values[p];
+      let yx = 0;
+      for (let f = 0; f < k; f++) yx += Y[yo + f] * x[f];
+      const w = cm1 + 1 - cm1 * yx;
+      for (let f = 0; f < k; f++) r[f] += w * Y[yo + f];
+    }
+    let rr = 0;
+    for (let f = 0; f < k; f++) {
+      d[f] = r[f];
+      rr += r[f] * r[f];
+    }
+    for (let step = 0; step < cgSteps; step++) {
+      if (rr < 1e-20) break;
+      // Ad = G d + Σ (c−1)(y·d) y
+      for (let f = 0; f < k; f++) {
+        let s = 0;
+        const gf = f * k;
+        for (let g = 0; g < k; g++) s += G[gf + g] * d[g];
+        Ad[f] = s;
+      }
+      for (let p = a; p < b; p++) {
+        const yo = indices[p] * k;
+        let yd = 0;
+        for (let f = 0; f < k; f++) yd += Y[yo + f] * d[f];
+        const w = values[p] * yd;
+        for (let f = 0; f < k; f++) Ad[f] += w * Y[yo + f];
+      }
+      let dAd = 0;
+      for (let f = 0; f < k; f++) dAd += d[f] * Ad[f];
+      if (!(dAd > 0)) break;
+      const step_ = rr / dAd;
+      let rrNew = 0;
+      for (let f = 0; f < k; f++) {
+        x[f] += step_ * d[f];
+        r[f] -= step_ * Ad[f];
+        rrNew += r[f] * r[f];
+      }
+      const beta = rrNew / rr;
+      for (let f = 0; f < k; f++) d[f] = r[f] + beta * d[f];
+      rr = rrNew;
+    }
+    for (let f = 0; f < k; f++) X[xo + f] = x[f];
+  }
+}
+
+
+/** Exact row solve by the Woodbury identity; see {@link solveRows}. `x` is a length-k scratch buffer. */
+function woodburyRow(
+  X: Float32Array,
+  xo: number,
+  Y: Float32Array,
+  Z: Float64Array,
+  indices: Int32Array,
+  values: Float32Array,
+  a: number,
+  b: number,
+  k: number,
+  M: Float64Array,
+  s: Float64Array,
+  x: Float64Array,
+): void {
+  const n = b - a;
+  // z₀ = G⁻¹ b = Σ cⱼ G⁻¹yⱼ
+  x.fill(0);
+  for (let p = a; p < b; p++) {
+    const zo = indices[p] * k;
+    const c = values[p] + 1;
+    for (let f = 0; f < k; f++) x[f] += c * Z[zo + f];
+  }
+  // M = D⁻¹ + Yᵣ G⁻¹ Yᵣᵀ (lower triangle), s = Yᵣ z₀
+  for (let j = 0; j < n; j++) {
+    const yo = indices[a + j] * k;
+    let sj = 0;
+    for (let f = 0; f < k; f++) sj += Y[yo + f] * x[f];
+    s[j] = sj;
+    const mj = j * n;
+    for (let l = 0; l <= j; l++) {
+      const zo = indices[a + l] * k;
+      let m = 0;
+      for (let f = 0; f < k; f++) m += Y[yo + f] * Z[zo + f];
+      M[mj + l] = m;
+    }
+    M[mj + j] += 1 / values[a + j];
+  }
+  if (!choleskyInPlace(M, n)) throw new ModelFitError('implicit-als: Woodbury system not positive definite');
+  choleskySolveInPlace(M, n, s);
+  // x = z₀ − Σ tⱼ G⁻¹yⱼ
+  for (let j = 0; j < n; j++) {
+    const zo = indices[a + j] * k;
+    const t = s[j];
+    for (let f = 0; f < k; f++) x[f] -= t * Z[zo + f];
+  }
+  for (let f = 0; f < k; f++) X[xo + f] = x[f];
+}
+
+/**
+ * Decides whether the Woodbury path pays off for this half-sweep and prepares Z (nFixed × k,
+ * row j = G⁻¹yⱼ, filled only for the fixed rows that short rows touch). Returns wbMax = −1 when CG
+ * everywhere is cheaper (e.g. the user side of a catalogue with few, heavy users) or when some
+ * confidence increment is not positive. O(nnz) planning + O(k³ + needed·k²).
+ */
+export function planWoodbury(
+  conf: Csr,
+  Y: Float32Array,
+  G: Float64Array,
+  k: number,
+  cgSteps: number,
+  shared: boolean,
+): { Z: Float64Array | null; wbMax: number } {
+  const { indptr, indices, values, nRows, nCols } = conf;
+  for (let p = 0; p < indptr[nRows]; p++) if (!(values[p] > 0)) return { Z: null, wbMax: -1 };
+  let wbMax = 0;
+  while (wbMax < 4 * k && woodburyCost(wbMax + 1, k) < cgCost(wbMax + 1, k, cgSteps)) wbMax++;
+  if (wbMax === 0) return { Z: null, wbMax: -1 };
+  const needed = new Uint8Array(nCols);
+  let nNeeded = 0;
+  let savings = 0;
+  for (let r = 0; r < nRows; r++) {
+    const n = indptr[r + 1] - indptr[r];
+    if (n === 0 || n > wbMax) continue;
+    savings += cgCost(n, k, cgSteps) - woodburyCost(n, k);
+    for (let p = indptr[r]; p < indptr[r + 1]; p++) {
+      if (!needed[indices[p]]) {
+        needed[indices[p]] = 1;
+        nNeeded++;
+      }
+    }
+  }
+  if (savings <= nNeeded * k * k + k * k * k) return { Z: null, wbMax: -1 };
+  const Ginv = invertSpd(Float64Array.from(G), k);
+  if (!Ginv) return { Z: null, wbMax: -1 };
+  const Z = shared ? new Float64Array(new SharedArrayBuffer(nCols * k * 8)) : new Float64Array(nCols * k);
+  for (let j = 0; j < nCols; j++) {
+    if (!needed[j]) continue;
+    const yo = j * k;
+    for (let f = 0; f < k; f++) {
+      let s = 0;
+      const gf = f * k;
+      for (let g = 0; g < k; g++) s += Ginv[gf + g] * Y[yo + g];
+      Z[yo + f] = s;
+    }
+  }
+  return { Z, wbMax };
+}

@@ -1,0 +1,191 @@
+/**
+ * A small persistent pool of worker threads for the implicit-ALS half-sweeps. The fit stays
+ * synchronous: the calling thread solves its own share of rows, then blocks on Atomics.wait until
+ * the workers (sharing X, Y, G and the confidence CSR through SharedArrayBuffers) signal done.
+ * Workers are unref'd, so an idle pool never keeps the process alive.
+ *
+ * Control block per worker (Int32Array over a SharedArrayBuffer):
+ * [0] last finished job seq · [1] 1 once loaded · [2] last claimed job seq · [3] 1 after a failed job.
+ * A job is claimed by compare-and-swap on [2], so if a worker is still loading after
+ * STARTUP_WAIT_MS the calling thread claims and runs its rows instead, and the stale message is ignored.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Csr } from '../types';
+import { ModelFitError } from '../types';
+import { solveRows } from './als-kernel';
+
+export interface AlsJob {
+  seq: number;
+  X: SharedArrayBuffer;
+  Y: SharedArrayBuffer;
+  G: SharedArrayBuffer;
+  indptr: SharedArrayBuffer;
+  indices: SharedArrayBuffer;
+  values: SharedArrayBuffer;
+  nRows: number;
+  nCols: number;
+  k: number;
+  start: number;
+  end: number;
+  solver: 'cg' | 'cholesky';
+  cgSteps: number;
+  Z: SharedArrayBuffer | null;
+  wbMax: number;
+}
+
+interface PoolWorker {
+  worker: Worker;
+  ctrl: Int32Array;
+  seq: number;
+}
+
+const STARTUP_WAIT_MS = 10_000;
+const JOB_WAIT_MS = 30 * 60_000;
+const pool: PoolWorker[] = [];
+let isBroken = false;
+const stats = { workerJobs: 0, takenOver: 0 };
+
+/** Row ranges solved by workers vs. taken over by the calling thread (workers not ready in time). */
+export function alsPoolStats(): { workerJobs: number; takenOver: number; isBroken: boolean } {
+  return { ...stats, isBroken };
+}
+
+/** Resolves once `n` pool workers have loaded (spawning them if needed), or rejects after `timeoutMs`. */
+export async function waitForAlsWorkers(n: number, timeoutMs = 20_000): Promise<void> {
+  warmUpAlsWorkers(n);
+  const until = Date.now() + timeoutMs;
+  while (pool.slice(0, n).some((w) => Atomics.load(w.ctrl, 1) !== 1)) {
+    if (isBroken || Date.now() > until) throw new Error('ALS workers did not start');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+function spawn(): PoolWorker {
+  const ctrlBuf = new SharedArrayBuffer(16);
+  // A plain-JS entry that registers tsx in the worker: parent loader flags do not reach workers.
+  const url = new URL('./als-worker-boot.mjs', import.meta.url);
+  const worker = new Worker(url, { workerData: { ctrl: ctrlBuf }, execArgv: [] });
+  worker.on('error', (err) => {
+    console.error('als-worker crashed; implicit ALS falls back to one thread', err);
+    isBroken = true;
+  });
+  worker.unref();
+  return { worker, ctrl: new Int32Array(ctrlBuf), seq: 0 };
+}
+
+/** Starts `n` workers ahead of time (loading TypeScript in a worker takes a few hundred ms). */
+export function warmUpAlsWorkers(n: number): void {
+  while (pool.length < n) pool.push(spawn());
+}
+
+/** Stops every pool worker (tests, clean shutdown). */
+export async function shutdownAlsWorkers(): Promise<void> {
+  const all = pool.splice(0);
+  await Promise.all(all.map((w) => w.worker.terminate()));
+}
+
+/** Copies a typed array into SharedArrayBuffer-backed memory unless it already is. */
+export function toShared<T extends Int32Array | Float32Array | Float64Array>(arr: T): T {
+  if (arr.buffer instanceof SharedArrayBuffer) return arr;
+  const Ctor = arr.constructor as { new (buf: SharedArrayBuffer): T };
+  const out = new Ctor(new SharedArrayBuffer(arr.byteLength));
+  out.set(arr as never);
+  return out;
+}
+
+/**
+ * Splits rows [0, n) into `parts` contiguous ranges of about equal cost, cost(row) = k + 2·nnz(row)
+ * (one k² Gram product and two k-vector passes per positive, per CG step, divided by k).
+ */
+export function balancedRanges(indptr: Int32Array, n: number, k: number, parts: number): Int32Array {
+  const bounds = new Int32Array(parts + 1);
+  const total = n * k + 2 * indptr[n];
+  let row = 0;
+  for (let p = 1; p < parts; p++) {
+    const target = (total * p) / parts;
+    while (row < n && row * k + 2 * indptr[row] < target) row++;
+    bounds[p] = row;
+  }
+  bounds[parts] = n;
+  return bounds;
+}
+
+/**
+ * Runs one half-sweep over all rows of `conf` with `threads` threads (the caller plus threads − 1
+ * workers). X, Y and the conf arrays must be SharedArrayBuffer-backed (see {@link toShared}); the
+ * output equals `solveRows(X, Y, G, conf, k, 0, nRows, …)` bit for bit, because rows are independent.
+ */
+export function runAlsHalfSweepParallel(
+  X: Float32Array,
+  Y: Float32Array,
+  G: Float64Array,
+  conf: Csr,
+  k: number,
+  solver: 'cg' | 'cholesky',
+  cgSteps: number,
+  threads: number,
+  Z: Float64Array | null = null,
+  wbMax = -1,
+): void {
+  const n = conf.nRows;
+  if (isBroken || threads <= 1 || n < 2 * threads) {
+    solveRows(X, Y, G, conf, k, 0, n, solver, cgSteps, Z, wbMax);
+    return;
+  }
+  warmUpAlsWorkers(threads - 1);
+  const Gs = toShared(G);
+  const bounds = balancedRanges(conf.indptr, n, k, threads);
+  const jobs: { w: PoolWorker; seq: number; start: number; end: number }[] = [];
+  for (let t = 1; t < threads; t++) {
+    const w = pool[t - 1];
+    const seq = ++w.seq;
+    const job: AlsJob = {
+      seq,
+      X: X.buffer as SharedArrayBuffer,
+      Y: Y.buffer as SharedArrayBuffer,
+      G: Gs.buffer as SharedArrayBuffer,
+      indptr: toShared(conf.indptr).buffer as SharedArrayBuffer,
+      indices: toShared(conf.indices).buffer as SharedArrayBuffer,
+      values: toShared(conf.values).buffer as SharedArrayBuffer,
+      nRows: conf.nRows,
+      nCols: conf.nCols,
+      k,
+      start: bounds[t],
+      end: bounds[t + 1],
+      solver,
+      cgSteps,
+      Z: Z ? (toShared(Z).buffer as SharedArrayBuffer) : null,
+      wbMax,
+    };
+    if (X.byteOffset !== 0 || Y.byteOffset !== 0) throw new ModelFitError('parallel ALS needs factor arrays that own their buffer');
+    w.worker.postMessage(job);
+    jobs.push({ w, seq, start: bounds[t], end: bounds[t + 1] });
+  }
+  solveRows(X, Y, G, conf, k, bounds[0], bounds[1], solver, cgSteps, Z, wbMax);
+  for (const { w, seq, start, end } of jobs) {
+    if (Atomics.load(w.ctrl, 0) === seq) continue;
+    if (Atomics.load(w.ctrl, 2) !== seq) {
+      // Not claimed yet: give a loading worker a little time, then take the rows over.
+      if (Atomics.load(w.ctrl, 1) !== 1) Atomics.wait(w.ctrl, 1, 0, STARTUP_WAIT_MS);
+      const deadline = Date.now() + (Atomics.load(w.ctrl, 1) === 1 ? 1000 : 0);
+      while (Atomics.load(w.ctrl, 2) !== seq && Date.now() < deadline) Atomics.wait(w.ctrl, 2, seq - 1, 5);
+      if (Atomics.compareExchange(w.ctrl, 2, seq - 1, seq) === seq - 1) {
+        solveRows(X, Y, G, conf, k, start, end, solver, cgSteps, Z, wbMax);
+        stats.takenOver++;
+        Atomics.store(w.ctrl, 0, seq);
+        if (Atomics.load(w.ctrl, 1) !== 1) isBroken = true;
+        continue;
+      }
+    }
+    const until = Date.now() + JOB_WAIT_MS;
+    while (Atomics.load(w.ctrl, 0) !== seq) {
+      if (Date.now() > until) throw new ModelFitError(`implicit-als worker did not finish rows ${start}..${end}`);
+      Atomics.wait(w.ctrl, 0, Atomics.load(w.ctrl, 0), 1000);
+    }
+    stats.workerJobs++;
+    if (Atomics.load(w.ctrl, 3) === 1) {
+      Atomics.store(w.ctrl, 3, 0);
+      throw new ModelFitError(`implicit-als worker failed on rows ${start}..${end}`);
+    }
+  }
+}
