@@ -72,7 +72,9 @@ export interface HybridConfig {
   relevantRating?: number;
   /** Ridge λ of the rating blend. Default 1. */
   ridgeLambda?: number;
-  /** Weight γ of coverage@10 in the ranking objective NDCG@10 + γ·coverage@10 (validation). Default 0. */
+  /** Weight β of Recall@20 in the ranking objective NDCG@10 + β·Recall@20 + γ·coverage@10 (validation). Default 0.5. */
+  recallWeight?: number;
+  /** Weight γ of coverage@10 in the ranking objective. Default 0. */
   coverageWeight?: number;
   /** Which blends to learn. Default both. */
   tasks?: readonly ('rating' | 'ranking')[];
@@ -107,7 +109,9 @@ export interface HybridModel {
   readonly userCount: Int32Array;
   /** Globally standardised log(1 + itemCount). Length nItems. */
   readonly popZ: Float32Array;
-  /** Names of the ranking features: one per ranking base, then 'content', 'pop', 'coldItem', 'coldItem×content'. */
+  /** Rating-time context of the train (null without timestamps). */
+  readonly time: TimeContext | null;
+  /** Names of the ranking features: one per ranking base, then 'content', 'pop', 'coldItem', 'coldItem×content', 'popBefore', 'popAfter'. */
   readonly rankFeatures: readonly string[];
   /** Feature → source group. */
   readonly rankFeatureGroup: readonly Source[];
@@ -134,6 +138,8 @@ export interface ValidationSplit {
   heldRatings: Float32Array;
   /** Users whose fitting rows were truncated to simulate cold start. */
   coldSimulated: Uint8Array;
+  /** Fitting rows as (userIdx, itemIdx, timestamp) when timestamps were given. */
+  fitTimes: { users: Int32Array; items: Int32Array; times: Float64Array } | null;
 }
 
 /**
@@ -156,6 +162,9 @@ export function carveValidation(
   const hu: number[] = [];
   const hi: number[] = [];
   const hr: number[] = [];
+  const tu: number[] = [];
+  const tiArr: number[] = [];
+  const tt: number[] = [];
   const cold = new Uint8Array(byUser.nRows);
   let eligible = 0;
   for (let u = 0; u < byUser.nRows; u++) {
@@ -185,6 +194,11 @@ export function carveValidation(
         fu.push(data.users.ids[u]);
         fi.push(data.items.ids[byUser.indices[p]]);
         fr.push(byUser.values[p]);
+        if (ts) {
+          tu.push(u);
+          tiArr.push(byUser.indices[p]);
+          tt.push(ts[p]);
+        }
       } else if (t >= n - nHeld) {
         hu.push(u);
         hi.push(byUser.indices[p]);
@@ -196,7 +210,14 @@ export function carveValidation(
     { userIds: Int32Array.from(fu), itemIds: Int32Array.from(fi), ratings: Float32Array.from(fr) },
     { users: data.users, items: data.items, scale: data.scale },
   );
-  return { fit, heldUsers: Int32Array.from(hu), heldItems: Int32Array.from(hi), heldRatings: Float32Array.from(hr), coldSimulated: cold };
+  return {
+    fit,
+    heldUsers: Int32Array.from(hu),
+    heldItems: Int32Array.from(hi),
+    heldRatings: Float32Array.from(hr),
+    coldSimulated: cold,
+    fitTimes: ts ? { users: Int32Array.from(tu), items: Int32Array.from(tiArr), times: Float64Array.from(tt) } : null,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -222,6 +243,79 @@ function popularityZ(itemCount: Int32Array): Float32Array {
   const mean = n > 0 ? s / n : 0;
   const sd = n > 0 ? Math.sqrt(Math.max(s2 / n - mean * mean, 1e-12)) : 1;
   return Float32Array.from(itemCount, (c) => (Math.log1p(c) - mean) / sd);
+}
+
+/**
+ * Time context of the ratings: per-item histograms of rating times (prefix sums over fixed bins)
+ * and each user's last rating time. Gives "popular around the user's time" features (Koren 2009,
+ * "Collaborative filtering with temporal dynamics": item popularity drifts; on a per-user temporal
+ * split the user's next movies are the ones trending when they stopped rating).
+ */
+export interface TimeContext {
+  readonly t0: number;
+  readonly binSeconds: number;
+  readonly nBins: number;
+  /** nItems × (nBins + 1) row-major prefix counts: cum[i·(nBins+1) + b] = ratings of i in bins < b. */
+  readonly cum: Int32Array;
+  /** Last rating time per user (unix s; NaN when none). Length nUsers. */
+  readonly userLast: Float64Array;
+  /** Window of the features, in bins. */
+  readonly windowBins: number;
+}
+
+/** Builds the {@link TimeContext} from (userIdx, itemIdx, time) rows. O(rows + nItems·nBins). */
+export function buildTimeContext(
+  nUsers: number,
+  nItems: number,
+  users: Int32Array,
+  items: Int32Array,
+  times: Float64Array,
+  binSeconds = 30 * 86400,
+  windowBins = 6,
+): TimeContext {
+  let t0 = Infinity;
+  let t1 = -Infinity;
+  for (let r = 0; r < times.length; r++) {
+    if (times[r] < t0) t0 = times[r];
+    if (times[r] > t1) t1 = times[r];
+  }
+  if (times.length === 0) t0 = t1 = 0;
+  const nBins = Math.floor((t1 - t0) / binSeconds) + 1;
+  const stride = nBins + 1;
+  const cum = new Int32Array(nItems * stride);
+  const userLast = new Float64Array(nUsers).fill(Number.NaN);
+  for (let r = 0; r < times.length; r++) {
+    const b = Math.floor((times[r] - t0) / binSeconds);
+    cum[items[r] * stride + b + 1]++;
+    const u = users[r];
+    if (!(times[r] <= userLast[u])) userLast[u] = times[r];
+  }
+  for (let i = 0; i < nItems; i++) for (let b = 1; b <= nBins; b++) cum[i * stride + b] += cum[i * stride + b - 1];
+  return { t0, binSeconds, nBins, cum, userLast, windowBins };
+}
+
+/** Aligns per-row timestamps of a ratings file to `data.byUser` order (for {@link HybridConfig.timestamps}). */
+export function alignTimestamps(data: RatingMatrix, userIds: Int32Array, itemIds: Int32Array, times: Float64Array): Float64Array {
+  const out = new Float64Array(data.byUser.values.length);
+  for (let r = 0; r < userIds.length; r++) {
+    const u = data.users.index(userIds[r]);
+    const i = data.items.index(itemIds[r]);
+    if (u === undefined || i === undefined) continue;
+    // Binary search of i in u's sorted row.
+    let lo = data.byUser.indptr[u];
+    let hi = data.byUser.indptr[u + 1] - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = data.byUser.indices[mid];
+      if (c === i) {
+        out[mid] = times[r];
+        break;
+      }
+      if (c < i) lo = mid + 1;
+      else hi = mid - 1;
+    }
+  }
+  return out;
 }
 
 /** Standardises `scores` in place over the items where `mask` is 0: (s − mean) / sd; masked items get 0. O(n). */
@@ -257,27 +351,29 @@ interface FeatureColumns {
 function rankFeatureNames(bases: readonly FittedBase[]): { names: string[]; groups: Source[] } {
   const names = bases.map((b) => b.name);
   const groups = bases.map((b) => b.group);
-  names.push('content', 'pop', 'coldItem', 'coldItem×content');
-  groups.push('content', 'popular', 'content', 'content');
+  names.push('content', 'pop', 'coldItem', 'coldItem×content', 'popBefore', 'popAfter');
+  groups.push('content', 'popular', 'content', 'content', 'popular', 'popular');
   return { names, groups };
+}
+
+/** What the feature columns are computed from (a fitted model, or the validation-time fits). */
+interface FeatureContext {
+  bases: readonly FittedBase[];
+  content: ContentTfidfModel | null;
+  popZ: Float32Array;
+  itemCount: Int32Array;
+  coldItemThreshold: number;
+  time: TimeContext | null;
 }
 
 /**
  * Fills the feature columns of one user: standardised base scores, standardised content cosine,
- * global popularity z, the cold-item indicator and its product with the content z.
+ * global popularity z, the cold-item indicator and its product with the content z, and the
+ * standardised log-popularity in the windows before and after the user's last rating.
  * O(Σ base scoring cost + F · nItems).
  */
-function userFeatureColumns(
-  bases: readonly FittedBase[],
-  content: ContentTfidfModel | null,
-  popZ: Float32Array,
-  itemCount: Int32Array,
-  coldItemThreshold: number,
-  data: RatingMatrix,
-  userIdx: number,
-  buf: FeatureColumns,
-  contentProfileScores?: Float32Array,
-): void {
+function userFeatureColumns(ctx: FeatureContext, data: RatingMatrix, userIdx: number, buf: FeatureColumns, contentProfileScores?: Float32Array): void {
+  const { bases, content, popZ, itemCount, coldItemThreshold, time } = ctx;
   const nItems = data.items.size;
   const { cols, mask } = buf;
   mask.fill(0);
@@ -289,19 +385,40 @@ function userFeatureColumns(
       standardize(cols[b], mask);
     } else cols[b].fill(0);
   }
-  const cCol = cols[bases.length];
+  const nb = bases.length;
+  const cCol = cols[nb];
   if (contentProfileScores) cCol.set(contentProfileScores);
   else if (content && hasRatings) scoreContentUser(content, data, userIdx, cCol);
   else cCol.fill(0);
   standardize(cCol, mask);
-  cols[bases.length + 1].set(popZ);
-  const coldCol = cols[bases.length + 2];
-  const coldX = cols[bases.length + 3];
+  cols[nb + 1].set(popZ);
+  const coldCol = cols[nb + 2];
+  const coldX = cols[nb + 3];
   for (let i = 0; i < nItems; i++) {
     const isCold = itemCount[i] <= coldItemThreshold ? 1 : 0;
     coldCol[i] = isCold;
     coldX[i] = isCold * cCol[i];
   }
+  const before = cols[nb + 4];
+  const after = cols[nb + 5];
+  if (time === null) {
+    before.fill(0);
+    after.fill(0);
+    return;
+  }
+  const last = userIdx >= 0 && userIdx < time.userLast.length ? time.userLast[userIdx] : Number.NaN;
+  // Users without a time (new users) are placed at the end of the data: "trending now".
+  const bu = Number.isNaN(last) ? time.nBins - 1 : Math.min(time.nBins - 1, Math.max(0, Math.floor((last - time.t0) / time.binSeconds)));
+  const stride = time.nBins + 1;
+  const lo = Math.max(0, bu + 1 - time.windowBins);
+  const hi = Math.min(time.nBins, bu + 1 + time.windowBins);
+  for (let i = 0; i < nItems; i++) {
+    const o = i * stride;
+    before[i] = Math.log1p(time.cum[o + bu + 1] - time.cum[o + lo]);
+    after[i] = Math.log1p(time.cum[o + hi] - time.cum[o + bu + 1]);
+  }
+  standardize(before, mask);
+  standardize(after, mask);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -321,13 +438,20 @@ interface RankTrainingSet {
 
 const LOG2_DISCOUNT = Float64Array.from({ length: 11 }, (_, r) => (r === 0 ? 0 : 1 / Math.log2(r + 1)));
 
-/** Mean NDCG@10 and coverage@10 (distinct items / nItems) of a weight vector on a training set. */
-function evaluateWeights(set: RankTrainingSet, w: Float32Array, nItems: number, seen: Uint8Array): { ndcg: number; coverage: number } {
+/** Mean NDCG@10, Recall@20 and coverage@10 (distinct items / nItems) of a weight vector on a training set. */
+function evaluateWeights(
+  set: RankTrainingSet,
+  w: Float32Array,
+  nItems: number,
+  seen: Uint8Array,
+): { ndcg: number; recall20: number; coverage: number } {
   const F = set.nFeatures;
   const nUsers = set.offsets.length - 1;
-  const topS = new Float64Array(10);
-  const topR = new Int32Array(10);
+  const K = 20;
+  const topS = new Float64Array(K);
+  const topR = new Int32Array(K);
   let ndcgSum = 0;
+  let recallSum = 0;
   seen.fill(0);
   let distinct = 0;
   for (let u = 0; u < nUsers; u++) {
@@ -338,9 +462,9 @@ function evaluateWeights(set: RankTrainingSet, w: Float32Array, nItems: number, 
       let s = 0;
       const base = r * F;
       for (let f = 0; f < F; f++) s += w[f] * set.x[base + f];
-      // Insertion into a sorted top-10 (descending; ties keep the earlier row).
-      if (size < 10 || s > topS[size - 1]) {
-        let k = size < 10 ? size++ : 9;
+      // Insertion into a sorted top-K (descending; ties keep the earlier row).
+      if (size < K || s > topS[size - 1]) {
+        let k = size < K ? size++ : K - 1;
         while (k > 0 && topS[k - 1] < s) {
           topS[k] = topS[k - 1];
           topR[k] = topR[k - 1];
@@ -351,8 +475,13 @@ function evaluateWeights(set: RankTrainingSet, w: Float32Array, nItems: number, 
       }
     }
     let dcg = 0;
+    let hits = 0;
     for (let k = 0; k < size; k++) {
-      if (set.label[topR[k]]) dcg += LOG2_DISCOUNT[k + 1];
+      if (set.label[topR[k]]) {
+        hits++;
+        if (k < 10) dcg += LOG2_DISCOUNT[k + 1];
+      }
+      if (k >= 10) continue;
       const it = set.item[topR[k]];
       if (!seen[it]) {
         seen[it] = 1;
@@ -362,21 +491,32 @@ function evaluateWeights(set: RankTrainingSet, w: Float32Array, nItems: number, 
     let idcg = 0;
     for (let k = 1; k <= Math.min(10, set.nRelevant[u]); k++) idcg += LOG2_DISCOUNT[k];
     ndcgSum += idcg > 0 ? dcg / idcg : 0;
+    recallSum += set.nRelevant[u] > 0 ? hits / Math.min(K, set.nRelevant[u]) : 0;
   }
-  return { ndcg: nUsers > 0 ? ndcgSum / nUsers : 0, coverage: nItems > 0 ? distinct / nItems : 0 };
+  return {
+    ndcg: nUsers > 0 ? ndcgSum / nUsers : 0,
+    recall20: nUsers > 0 ? recallSum / nUsers : 0,
+    coverage: nItems > 0 ? distinct / nItems : 0,
+  };
 }
 
 /**
- * Coordinate ascent on NDCG@10 + γ·coverage@10 (Metzler & Croft 2007): start from the single
+ * Coordinate ascent on NDCG@10 + β·Recall@20 + γ·coverage@10 (Metzler & Croft 2007): start from the single
  * best feature, then repeatedly try additive steps on one weight at a time and keep improvements.
  * Deterministic. O(rounds · F · steps · nRows · F).
  */
-function coordinateAscent(set: RankTrainingSet, nItems: number, coverageWeight: number, featureNames: readonly string[]): RankWeights {
+function coordinateAscent(
+  set: RankTrainingSet,
+  nItems: number,
+  recallWeight: number,
+  coverageWeight: number,
+  featureNames: readonly string[],
+): RankWeights {
   const F = set.nFeatures;
   const seen = new Uint8Array(nItems);
   const objective = (w: Float32Array) => {
     const r = evaluateWeights(set, w, nItems, seen);
-    return { value: r.ndcg + coverageWeight * r.coverage, ndcg: r.ndcg };
+    return { value: r.ndcg + recallWeight * r.recall20 + coverageWeight * r.coverage, ndcg: r.ndcg };
   };
   // Start from the best single base/content/pop feature (weight 1).
   let w = new Float32Array(F);
@@ -423,12 +563,13 @@ function buildRankTrainingSet(
   relevant: Map<number, number[]>,
   poolPerBase: number,
   coldItemThreshold: number,
+  time: TimeContext | null,
 ): RankTrainingSet {
   const data = split.fit;
   const nItems = data.items.size;
   const { itemCount } = counts(data);
-  const popZ = popularityZ(itemCount);
-  const F = bases.length + 4;
+  const ctx: FeatureContext = { bases, content, popZ: popularityZ(itemCount), itemCount, coldItemThreshold, time };
+  const F = bases.length + 6;
   const buf: FeatureColumns = { cols: Array.from({ length: F }, () => new Float32Array(nItems)), mask: new Uint8Array(nItems) };
   const rows: number[] = [];
   const labels: number[] = [];
@@ -438,7 +579,7 @@ function buildRankTrainingSet(
   const inPool = new Uint8Array(nItems);
   for (let k = 0; k < users.length; k++) {
     const u = users[k];
-    userFeatureColumns(bases, content, popZ, itemCount, coldItemThreshold, data, u, buf);
+    userFeatureColumns(ctx, data, u, buf);
     const rel = new Set(relevant.get(u) ?? []);
     nRelevant[k] = rel.size;
     inPool.fill(0);
@@ -606,12 +747,16 @@ export function fitHybrid(data: RatingMatrix, config: HybridConfig = {}): Hybrid
     const pool = config.poolPerBase ?? 100;
     const nItems = data.items.size;
     const t0 = Date.now();
-    const warmSet = buildRankTrainingSet(valBases, valContent, split, warmUsers, relevant, pool, coldI);
-    const coldSet = buildRankTrainingSet(valBases, valContent, split, coldUsers, relevant, pool, coldI);
+    const valTime = split.fitTimes
+      ? buildTimeContext(data.users.size, data.items.size, split.fitTimes.users, split.fitTimes.items, split.fitTimes.times)
+      : null;
+    const warmSet = buildRankTrainingSet(valBases, valContent, split, warmUsers, relevant, pool, coldI, valTime);
+    const coldSet = buildRankTrainingSet(valBases, valContent, split, coldUsers, relevant, pool, coldI, valTime);
     log(`  ranking features: ${warmUsers.length} warm + ${coldUsers.length} cold users, ${warmSet.item.length + coldSet.item.length} candidate rows in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     const gamma = config.coverageWeight ?? 0;
-    warm = coordinateAscent(warmSet, nItems, gamma, rankNames.names);
-    cold = coldUsers.length > 0 ? coordinateAscent(coldSet, nItems, gamma, rankNames.names) : null;
+    const beta = config.recallWeight ?? 0.5;
+    warm = coordinateAscent(warmSet, nItems, beta, gamma, rankNames.names);
+    cold = coldUsers.length > 0 ? coordinateAscent(coldSet, nItems, beta, 0, rankNames.names) : null;
     log(`  warm weights ${fmtWeights(rankNames.names, warm.w)} (val NDCG@10 ${warm.validationNdcg.toFixed(4)})`);
     if (cold) log(`  cold weights ${fmtWeights(rankNames.names, cold.w)} (val NDCG@10 ${cold.validationNdcg.toFixed(4)})`);
   }
@@ -652,6 +797,7 @@ export function fitHybrid(data: RatingMatrix, config: HybridConfig = {}): Hybrid
     itemCount,
     userCount,
     popZ: popularityZ(itemCount),
+    time: config.timestamps ? timeContextOf(data, config.timestamps) : null,
     rankFeatures: rankNames.names,
     rankFeatureGroup: rankNames.groups,
     warm,
@@ -666,6 +812,13 @@ export function fitHybrid(data: RatingMatrix, config: HybridConfig = {}): Hybrid
   for (const r of [warm, cold]) if (r && !r.w.every(Number.isFinite)) throw new ModelFitError('hybrid: non-finite ranking weights');
   if (ratingWeights && !ratingWeights.every(Number.isFinite)) throw new ModelFitError('hybrid: non-finite rating weights');
   return model;
+}
+
+function timeContextOf(data: RatingMatrix, timestamps: Float64Array): TimeContext {
+  if (timestamps.length !== data.byUser.values.length) throw new ShapeError(`timestamps length ${timestamps.length} ≠ nnz ${data.byUser.values.length}`);
+  const users = new Int32Array(timestamps.length);
+  for (let u = 0; u < data.users.size; u++) users.fill(u, data.byUser.indptr[u], data.byUser.indptr[u + 1]);
+  return buildTimeContext(data.users.size, data.items.size, users, data.byUser.indices, timestamps);
 }
 
 function fmtWeights(names: readonly string[], w: Float32Array): string {
@@ -702,7 +855,20 @@ export function weightsFor(model: HybridModel, userIdx: number): Float32Array {
  * `genreProfile` scores an explicit content profile instead of the user's ratings (onboarding).
  */
 export function hybridFeatureColumns(model: HybridModel, data: RatingMatrix, userIdx: number, scratch: HybridScratch, profileScores?: Float32Array): void {
-  userFeatureColumns(model.rankingBases, model.content, model.popZ, model.itemCount, model.coldItemThreshold, data, userIdx, scratch, profileScores);
+  userFeatureColumns(
+    {
+      bases: model.rankingBases,
+      content: model.content,
+      popZ: model.popZ,
+      itemCount: model.itemCount,
+      coldItemThreshold: model.coldItemThreshold,
+      time: model.time,
+    },
+    data,
+    userIdx,
+    scratch,
+    profileScores,
+  );
 }
 
 /**
