@@ -8,6 +8,8 @@ const EnvSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  /** Where the embedded database keeps its files (default .data/pglite). */
+  PGLITE_DATA_DIR: z.string().min(1).optional(),
   /** Max connections of the app's Prisma pool. */
   DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(5),
   NEXTAUTH_SECRET: z.string().min(32, 'must be at least 32 characters (npm start generates one into .env.local)').optional(),

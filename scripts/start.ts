@@ -19,11 +19,12 @@ if (databaseUrl) {
   log(`Using PostgreSQL at ${new URL(databaseUrl).host}${new URL(databaseUrl).pathname}.`);
 } else {
   const { startEmbeddedPostgres } = await import('../lib/db/embedded');
-  const embedded = await startEmbeddedPostgres(resolve('.data', 'pglite'));
+  const pgliteDir = resolve(process.env.PGLITE_DATA_DIR || resolve('.data', 'pglite'));
+  const embedded = await startEmbeddedPostgres(pgliteDir);
   databaseUrl = embedded.url;
   stopEmbedded = embedded.stop;
   process.env.DATABASE_URL = databaseUrl;
-  log(`Started embedded PostgreSQL (PGlite, data in .data/pglite) at ${new URL(databaseUrl).host}.`);
+  log(`Started embedded PostgreSQL (PGlite, data in ${pgliteDir}) at ${new URL(databaseUrl).host}.`);
 }
 
 // Everything below reads configuration through lib/env (validated once, now that the variables are set).
