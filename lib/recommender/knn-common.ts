@@ -1,0 +1,138 @@
+/**
+ * Shared machinery of item- and user-based kNN with baseline (Koren 2010, "Factor in the neighbors",
+ * eq. 3; the estimator of Surprise's KNNBaseline):
+ *   r̂_ui = b_ui + Σ_{j ∈ N^k_i(u)} s_ij (r_uj − b_uj) / Σ_{j ∈ N^k_i(u)} s_ij
+ * where N^k_i(u) are the k items rated by u most similar to i (only positive similarities), and the
+ * neighbourhood term is dropped when fewer than minK neighbours exist.
+ */
+import { baselineResiduals, type BiasesModel } from './biases';
+import { centreByColumnMean, computeSimilarities, topKPositions, type SimilarityMetric } from './similarity';
+import { transpose } from './sparse';
+import type { Csr, RatingMatrix } from './types';
+
+export interface KnnConfig {
+  /** Neighbours used per prediction. */
+  k: number;
+  /** Fewer usable neighbours than this → plain baseline. */
+  minK: number;
+  metric: SimilarityMetric;
+  /** n/(n+shrinkage) similarity shrinkage; Surprise uses 100 for pearson_baseline. */
+  shrinkage: number;
+  /** Minimum common support for a similarity. */
+  minSupport: number;
+  /** Neighbours stored per entity (0 = every positive one; exact Surprise semantics). */
+  maxNeighbors: number;
+  /** Baseline (biases) regularisation and sweeps. */
+  regItem: number;
+  regUser: number;
+  baselineEpochs: number;
+  /**
+   * Ranking score: 'sum' = Σ of similarities to the user's items within each item's top-k
+   * (Deshpande & Karypis 2004), 'prediction' = the kNN-baseline rating estimate over the same lists.
+   */
+  rankScore: 'sum' | 'prediction';
+  seed?: number;
+}
+
+/**
+ * Values for the similarity pass: a CSR of entities × dims (items × users for item-based) with the
+ * metric's transformation applied, plus the kernel to run on it.
+ */
+export function similarityInput(
+  data: RatingMatrix,
+  biases: BiasesModel,
+  metric: SimilarityMetric,
+  side: 'item' | 'user',
+): { rows: Csr; kernel: 'cosine' | 'pearson' } {
+  const base = side === 'item' ? data.byItem : data.byUser;
+  switch (metric) {
+    case 'cosine':
+      return { rows: base, kernel: 'cosine' };
+    case 'pearson':
+      return { rows: base, kernel: 'pearson' };
+    case 'adjusted_cosine':
+      return { rows: { ...base, values: centreByColumnMean(base) }, kernel: 'cosine' };
+    case 'pearson_baseline': {
+      const byUserResid: Csr = { ...data.byUser, values: baselineResiduals(biases, data) };
+      return { rows: side === 'user' ? byUserResid : transpose(byUserResid), kernel: 'cosine' };
+    }
+  }
+}
+
+/** Similarity lists for the given side (entities × entities CSR of positive similarities). */
+export function knnSimilarities(data: RatingMatrix, biases: BiasesModel, cfg: KnnConfig, side: 'item' | 'user'): Csr {
+  const { rows, kernel } = similarityInput(data, biases, cfg.metric, side);
+  return computeSimilarities(rows, transpose(rows), {
+    kernel,
+    shrinkage: cfg.shrinkage,
+    minSupport: cfg.minSupport,
+    maxNeighbors: cfg.maxNeighbors,
+  });
+}
+
+/**
+ * Top-k neighbours of every row of `sims`, stored *reversed*: row j lists the entities i whose
+ * top-k contains j, with s_ij. Lets a user's items scatter scores to all items in O(|I(u)|·k).
+ */
+export function reverseTopK(sims: Csr, k: number): Csr {
+  const n = sims.nRows;
+  const indptr = new Int32Array(n + 1);
+  const rowsOf: number[] = [];
+  const cols: number[] = [];
+  const vals: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const order = topKPositions(sims.values, sims.indices, sims.indptr[i], sims.indptr[i + 1], k);
+    for (let t = 0; t < order.length; t++) {
+      rowsOf.push(i);
+      cols.push(sims.indices[order[t]]);
+      vals.push(sims.values[order[t]]);
+    }
+    indptr[i + 1] = rowsOf.length;
+  }
+  const forward: Csr = { nRows: n, nCols: sims.nCols, indptr, indices: Int32Array.from(cols), values: Float32Array.from(vals) };
+  // forward rows may be unsorted by column; transpose sorts by construction of row order.
+  return transpose(forward);
+}
+
+/** Scratch buffers for {@link neighbourhoodTerm}, grown on demand. */
+export class KnnScratch {
+  sims = new Float64Array(256);
+  resids = new Float64Array(256);
+  order = new Int32Array(256);
+  ensure(n: number): void {
+    if (this.sims.length < n) {
+      const cap = Math.max(n, this.sims.length * 2);
+      this.sims = new Float64Array(cap);
+      this.resids = new Float64Array(cap);
+      this.order = new Int32Array(cap);
+    }
+  }
+}
+
+/**
+ * The neighbourhood correction Σ s·resid / Σ s over the k largest of the `count` collected
+ * (similarity, residual) pairs in `scratch` (collection order breaks ties). Returns NaN when fewer
+ * than minK pairs exist. O(count · log count) worst case.
+ */
+export function neighbourhoodTerm(scratch: KnnScratch, count: number, k: number, minK: number): number {
+  if (count < Math.max(1, minK)) return NaN;
+  const { sims, resids } = scratch;
+  let num = 0;
+  let den = 0;
+  if (count <= k) {
+    for (let t = 0; t < count; t++) {
+      num += sims[t] * resids[t];
+      den += sims[t];
+    }
+  } else {
+    const order = scratch.order.subarray(0, count);
+    for (let t = 0; t < count; t++) order[t] = t;
+    order.sort((p, q) => sims[q] - sims[p] || p - q);
+    for (let t = 0; t < k; t++) {
+      const p = order[t];
+      num += sims[p] * resids[p];
+      den += sims[p];
+    }
+  }
+  return den > 0 ? num / den : NaN;
+}
