@@ -1,0 +1,121 @@
+/**
+ * Every algorithm the eval CLI, the model job and the contract suite can run, by name.
+ * Adding a model is one import plus one `entry(...)` line in {@link REGISTRY}.
+ */
+import { z } from 'zod';
+import { biasesRecommender } from './biases';
+import { globalMeanRecommender } from './global-mean';
+import { itemKnnRecommender } from './item-knn';
+import { popularityRecommender } from './popularity';
+import type { Recommender } from './types';
+import { userKnnRecommender } from './user-knn';
+
+/** One registered algorithm. `configSchema.parse({})` must give the defaults. */
+export interface RegistryEntry<C = unknown, M = unknown> {
+  recommender: Recommender<C, M>;
+  configSchema: z.ZodType<C>;
+  defaultConfig: C;
+  description: string;
+}
+
+/** Builds an entry whose defaults come from the schema. */
+export function entry<C, M>(recommender: Recommender<C, M>, configSchema: z.ZodType<C>, description: string): RegistryEntry<C, M> {
+  return { recommender, configSchema, defaultConfig: configSchema.parse({}), description };
+}
+
+const seed = z.number().int().default(42).describe('random seed (same seed → same model)');
+
+export const GlobalMeanConfigSchema = z.object({ seed });
+
+export const BiasesConfigSchema = z.object({
+  regItem: z.number().min(0).default(10).describe('item-bias regularisation λ (Surprise reg_i)'),
+  regUser: z.number().min(0).default(15).describe('user-bias regularisation λ (Surprise reg_u)'),
+  epochs: z.number().int().min(0).default(10).describe('alternating least-squares sweeps'),
+  seed,
+});
+
+export const PopularityConfigSchema = z.object({
+  mode: z.enum(['bayes', 'count']).default('count').describe("ranking score: 'count' of ratings or 'bayes' = (C·m + Σr)/(C + n)"),
+  priorCount: z.number().min(0).default(10).describe('prior count C of the Bayesian average'),
+  minRating: z.number().min(0).default(0).describe("only ratings ≥ this are counted in 'count' mode"),
+  seed,
+});
+
+const knnFields = {
+  k: z.number().int().min(1).default(40).describe('neighbours per prediction'),
+  minK: z.number().int().min(1).default(1).describe('fewer usable neighbours → baseline only'),
+  metric: z
+    .enum(['cosine', 'adjusted_cosine', 'pearson', 'pearson_baseline'])
+    .default('pearson_baseline')
+    .describe('similarity measure'),
+  shrinkage: z.number().min(0).default(100).describe('similarity shrinkage n/(n + shrinkage), 0 = off'),
+  minSupport: z.number().int().min(1).default(1).describe('minimum common ratings for a similarity'),
+  maxNeighbors: z.number().int().min(0).default(0).describe('neighbours stored per entity (0 = all positive)'),
+  regItem: z.number().min(0).default(10).describe('baseline item-bias regularisation'),
+  regUser: z.number().min(0).default(15).describe('baseline user-bias regularisation'),
+  baselineEpochs: z.number().int().min(0).default(10).describe('baseline ALS sweeps'),
+  rankScore: z.enum(['sum', 'prediction']).default('sum').describe("ranking score: 'sum' of neighbour similarities or the rating 'prediction'"),
+  seed,
+};
+export const ItemKnnConfigSchema = z.object(knnFields);
+export const UserKnnConfigSchema = z.object(knnFields);
+
+export const REGISTRY: Record<string, RegistryEntry<any, any>> = {
+  'global-mean': entry(globalMeanRecommender, GlobalMeanConfigSchema, 'Global mean rating μ (sanity floor).'),
+  biases: entry(biasesRecommender, BiasesConfigSchema, 'μ + b_u + b_i, regularised, fitted by ALS (Surprise BaselineOnly).'),
+  popularity: entry(popularityRecommender, PopularityConfigSchema, 'Non-personalised popularity: rating count or Bayesian average.'),
+  'item-knn': entry(itemKnnRecommender, ItemKnnConfigSchema, 'Item-based kNN with baseline (Koren 2010; Surprise KNNBaseline).'),
+  'user-knn': entry(userKnnRecommender, UserKnnConfigSchema, 'User-based kNN with baseline (Koren 2010; Surprise KNNBaseline).'),
+};
+
+/** The algorithm `npm run eval` uses without --algo: the best model available (the served one). */
+export const DEFAULT_ALGO = 'item-knn';
+
+/** Looks an algorithm up and validates `params` against its schema (unknown keys are errors). */
+export function resolveAlgorithm(name: string, params: unknown = {}): { entry: RegistryEntry<any, any>; config: unknown } {
+  const e = REGISTRY[name];
+  if (!e) throw new Error(`unknown algorithm "${name}"; known: ${Object.keys(REGISTRY).join(', ')}`);
+  const schema = e.configSchema;
+  const strict = schema instanceof z.ZodObject ? schema.strict() : schema;
+  const parsed = strict.safeParse(params ?? {});
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(params)'}: ${i.message}`);
+    throw new Error(`invalid --params for ${name}:\n${lines.join('\n')}`);
+  }
+  return { entry: e, config: parsed.data };
+}
+
+/** One line per parameter: name, type, default and description (for --help). */
+export function describeParams(e: RegistryEntry<any, any>): string[] {
+  const schema = e.configSchema;
+  if (!(schema instanceof z.ZodObject)) return ['(no parameters)'];
+  const defaults = e.defaultConfig as Record<string, unknown>;
+  return Object.entries(schema.shape as Record<string, z.ZodType>).map(([key, field]) => {
+    const type = typeName(field);
+    const def = defaults[key] === undefined ? '' : ` = ${JSON.stringify(defaults[key])}`;
+    const desc = field.description ?? innerDescription(field);
+    return `${key}: ${type}${def}${desc ? `  — ${desc}` : ''}`;
+  });
+}
+
+function unwrap(field: z.ZodType): z.ZodType {
+  let f: z.ZodType = field;
+  for (let guard = 0; guard < 8; guard++) {
+    if (f instanceof z.ZodDefault || f instanceof z.ZodOptional || f instanceof z.ZodNullable) f = f.unwrap() as z.ZodType;
+    else break;
+  }
+  return f;
+}
+
+function innerDescription(field: z.ZodType): string | undefined {
+  return unwrap(field).description;
+}
+
+function typeName(field: z.ZodType): string {
+  const f = unwrap(field);
+  if (f instanceof z.ZodEnum) return (f.options as string[]).map((o) => `'${o}'`).join('|');
+  if (f instanceof z.ZodNumber) return f.format === 'safeint' || f.isInt ? 'int' : 'number';
+  if (f instanceof z.ZodBoolean) return 'boolean';
+  if (f instanceof z.ZodString) return 'string';
+  return f.def?.type ?? 'value';
+}
