@@ -16,24 +16,24 @@ import { clipRating, normalFactors, rowOfEntries, topKFromScores } from './mf-co
  */
 export const BiasedMfConfig = z.object({
   /** Latent dimension k. */
-  factors: z.number().int().min(1).max(1024).default(40),
+  factors: z.number().int().min(1).max(1024).default(40).describe('latent dimension k'),
   /** Passes over all ratings. */
-  epochs: z.number().int().min(0).max(10_000).default(20),
+  epochs: z.number().int().min(0).max(10_000).default(20).describe('SGD passes over all ratings'),
   /** SGD learning rate (Surprise lr_all). */
-  lr: z.number().positive().max(1).default(0.02),
+  lr: z.number().positive().max(1).default(0.02).describe('SGD learning rate of the factors (Surprise lr_all)'),
   /** L2 penalty on factors (Surprise reg_all), applied per rating as in Surprise. */
-  reg: z.number().min(0).default(0.1),
+  reg: z.number().min(0).default(0.1).describe('L2 penalty on factors, per rating (Surprise reg_all)'),
   /** L2 penalty on the biases; defaults to `reg`. */
-  regBias: z.number().min(0).optional(),
+  regBias: z.number().min(0).optional().describe('L2 penalty on the biases (default = reg)'),
   /** Learning rate of the biases; defaults to `lr`. */
-  lrBias: z.number().positive().max(1).optional(),
+  lrBias: z.number().positive().max(1).optional().describe('learning rate of the biases (default = lr)'),
   /** Multiplier applied to the learning rates after every epoch (1 = constant). */
-  lrDecay: z.number().positive().max(1).default(1),
+  lrDecay: z.number().positive().max(1).default(1).describe('learning-rate multiplier after every epoch'),
   /** Std of the normal initialisation of the factors (Surprise init_std_dev). */
-  initStd: z.number().min(0).default(0.1),
+  initStd: z.number().min(0).default(0.1).describe('std of the normal factor initialisation'),
   /** Visit the ratings in a fresh seeded random order every epoch (else CSR order, like Surprise). */
-  shuffle: z.boolean().default(true),
-  seed: z.number().int().default(42),
+  shuffle: z.boolean().default(true).describe('visit ratings in a fresh seeded order each epoch'),
+  seed: z.number().int().default(42).describe('random seed (same seed → same model)'),
 });
 export type BiasedMfConfig = z.infer<typeof BiasedMfConfig>;
 

@@ -16,13 +16,13 @@ import { topKFromScores } from './mf-common';
 
 export const EaseConfig = z.object({
   /** λ, the L2 penalty (Steck's only hyper-parameter). */
-  lambda: z.number().positive().default(200),
+  lambda: z.number().positive().default(200).describe('λ, L2 penalty (Steck 2019)'),
   /** Ratings ≥ threshold are the positives of X. */
-  threshold: z.number().default(3.5),
+  threshold: z.number().default(3.5).describe('ratings ≥ threshold are the positives of X'),
   /** At most this many items (most positives first) enter the dense solve. */
-  maxItems: z.number().int().min(1).max(20_000).default(3000),
+  maxItems: z.number().int().min(1).max(20_000).default(3000).describe('items (most positives first) in the dense n×n solve; O(n³) time, O(n²) memory'),
   /** Unused (EASE is deterministic); accepted so every engine config has a seed. */
-  seed: z.number().int().default(42),
+  seed: z.number().int().default(42).describe('unused (EASE is deterministic)'),
 });
 export type EaseConfig = z.infer<typeof EaseConfig>;
 

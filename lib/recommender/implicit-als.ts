@@ -21,28 +21,28 @@ import { planWoodbury, solveRows } from './workers/als-kernel';
 export { solveRows };
 
 export const ImplicitAlsConfig = z.object({
-  factors: z.number().int().min(1).max(1024).default(64),
-  iterations: z.number().int().min(0).max(1000).default(15),
+  factors: z.number().int().min(1).max(1024).default(64).describe('latent dimension k'),
+  iterations: z.number().int().min(0).max(1000).default(15).describe('ALS sweeps (users then items)'),
   /** λ, L2 penalty on both factor matrices. */
-  reg: z.number().min(0).default(0.01),
+  reg: z.number().min(0).default(0.01).describe('λ, L2 penalty on both factor matrices'),
   /** α in c = 1 + α·w. */
-  alpha: z.number().min(0).default(1),
+  alpha: z.number().min(0).default(1).describe('confidence c = 1 + alpha·w on positives'),
   /** Ratings below this are dropped (not positive); ratings ≥ it are positives. */
-  threshold: z.number().default(3.5),
+  threshold: z.number().default(3.5).describe('ratings ≥ threshold are positives; the rest are dropped'),
   /** w = 1 for every positive ('binary', implicit's benchmark setting) or w = the rating. */
-  confidence: z.enum(['binary', 'rating']).default('binary'),
+  confidence: z.enum(['binary', 'rating']).default('binary').describe("w = 1 ('binary') or w = the rating ('rating')"),
   /** 'cg': `cgSteps` warm-started CG steps per row; 'cholesky': exact solve per row (O(k³)). */
-  solver: z.enum(['cg', 'cholesky']).default('cg'),
-  cgSteps: z.number().int().min(1).max(100).default(3),
+  solver: z.enum(['cg', 'cholesky']).default('cg').describe("'cg' (warm-started CG steps) or 'cholesky' (exact per row)"),
+  cgSteps: z.number().int().min(1).max(100).default(3).describe('CG steps per row and sweep'),
   /** With 'cg': solve rows with few positives exactly by the Woodbury identity when cheaper than CG. */
-  woodbury: z.boolean().default(true),
+  woodbury: z.boolean().default(true).describe("with 'cg': exact Woodbury solve for short rows when cheaper"),
   /** Std of the initial factors (uniform draws scaled like implicit's rand·0.01 → normal·initStd). */
-  initStd: z.number().min(0).default(0.01),
+  initStd: z.number().min(0).default(0.01).describe('std of the normal factor initialisation'),
   /** Compute the objective after every iteration into `model.loss` (costs ≈ one extra CG step per user). */
-  computeLoss: z.boolean().default(false),
+  computeLoss: z.boolean().default(false).describe('record the objective after every iteration (model.loss)'),
   /** Worker threads for the half-sweeps (1 = in-thread). Results are identical for any value. */
-  threads: z.number().int().min(1).max(64).default(1),
-  seed: z.number().int().default(42),
+  threads: z.number().int().min(1).max(64).default(1).describe('threads for the half-sweeps (worker_threads; same result for any value)'),
+  seed: z.number().int().default(42).describe('random seed (same seed → same model)'),
 });
 export type ImplicitAlsConfig = z.infer<typeof ImplicitAlsConfig>;
 

@@ -3,7 +3,11 @@
  * Adding a model is one import plus one `entry(...)` line in {@link REGISTRY}.
  */
 import { z } from 'zod';
+import { BiasedMfConfig, biasedMfRecommender } from './biased-mf';
 import { biasesRecommender } from './biases';
+import { EaseConfig, easeRecommender } from './ease';
+import { ImplicitAlsConfig, implicitAlsRecommender } from './implicit-als';
+import { SvdppConfig, svdppRecommender } from './svdpp';
 import { globalMeanRecommender } from './global-mean';
 import { itemKnnRecommender } from './item-knn';
 import { popularityRecommender } from './popularity';
@@ -66,6 +70,10 @@ export const REGISTRY: Record<string, RegistryEntry<any, any>> = {
   popularity: entry(popularityRecommender, PopularityConfigSchema, 'Non-personalised popularity: rating count or Bayesian average.'),
   'item-knn': entry(itemKnnRecommender, ItemKnnConfigSchema, 'Item-based kNN with baseline (Koren 2010; Surprise KNNBaseline).'),
   'user-knn': entry(userKnnRecommender, UserKnnConfigSchema, 'User-based kNN with baseline (Koren 2010; Surprise KNNBaseline).'),
+  'biased-mf': entry(biasedMfRecommender, BiasedMfConfig, 'Biased matrix factorisation by SGD (Funk/Koren; Surprise SVD).'),
+  svdpp: entry(svdppRecommender, SvdppConfig, 'SVD++ with the implicit feedback term (Koren 2008; Surprise SVDpp).'),
+  'implicit-als': entry(implicitAlsRecommender, ImplicitAlsConfig, 'Implicit-feedback ALS with CG (Hu et al. 2008; implicit ALS); ranking only.'),
+  ease: entry(easeRecommender, EaseConfig, 'EASE item–item closed form (Steck 2019); ranking only.'),
 };
 
 /** The algorithm `npm run eval` uses without --algo: the best model available (the served one). */

@@ -14,22 +14,22 @@ import { clipRating, normalFactors, topKFromScores } from './mf-common';
  * u1.base, never on a test file; Surprise's SVDpp defaults are factors 20, 20 epochs, lr 0.007, reg 0.02.
  */
 export const SvdppConfig = z.object({
-  factors: z.number().int().min(1).max(1024).default(20),
-  epochs: z.number().int().min(0).max(10_000).default(30),
+  factors: z.number().int().min(1).max(1024).default(20).describe('latent dimension k'),
+  epochs: z.number().int().min(0).max(10_000).default(30).describe('SGD passes over all users'),
   /** SGD learning rate of the factors (Surprise SVDpp lr_all). */
-  lr: z.number().positive().max(1).default(0.02),
+  lr: z.number().positive().max(1).default(0.02).describe('SGD learning rate of p, q, y (Surprise lr_all)'),
   /** L2 penalty of p, q and y, per rating (Surprise reg_all). */
-  reg: z.number().min(0).default(0.1),
+  reg: z.number().min(0).default(0.1).describe('L2 penalty on p, q, y, per rating (Surprise reg_all)'),
   /** L2 penalty of the biases; defaults to `reg`. */
-  regBias: z.number().min(0).optional(),
+  regBias: z.number().min(0).optional().describe('L2 penalty on the biases (default = reg)'),
   /** Learning rate of the biases; defaults to `lr`. */
-  lrBias: z.number().positive().max(1).optional(),
+  lrBias: z.number().positive().max(1).optional().describe('learning rate of the biases (default = lr)'),
   /** Learning-rate multiplier applied after each epoch. */
-  lrDecay: z.number().positive().max(1).default(0.95),
-  initStd: z.number().min(0).default(0.1),
+  lrDecay: z.number().positive().max(1).default(0.95).describe('learning-rate multiplier after every epoch'),
+  initStd: z.number().min(0).default(0.1).describe('std of the normal factor initialisation'),
   /** Visit users in a fresh seeded random order every epoch. */
-  shuffle: z.boolean().default(true),
-  seed: z.number().int().default(42),
+  shuffle: z.boolean().default(true).describe('visit users in a fresh seeded order each epoch'),
+  seed: z.number().int().default(42).describe('random seed (same seed → same model)'),
 });
 export type SvdppConfig = z.infer<typeof SvdppConfig>;
 
