@@ -58,6 +58,11 @@ export interface HybridConfig {
    * validation holdout (the ranking protocol's shape); without them the holdout is random.
    */
   timestamps?: Float64Array;
+  /**
+   * Alternative to `timestamps`: the raw train rows with their times (e.g. the eval CLI's train
+   * file), aligned to the matrix at fit. Only rows present in `data` are used.
+   */
+  timeRows?: { userIds: Int32Array; movieIds: Int32Array; timestamps?: Float64Array };
   /** Share of each user's train ratings held out for validation. Default 0.2. */
   validationShare?: number;
   /** Users with at most this many ratings use the cold blend. Default 5. */
@@ -117,6 +122,8 @@ export interface HybridModel {
   readonly rankFeatureGroup: readonly Source[];
   readonly warm: RankWeights | null;
   readonly cold: RankWeights | null;
+  /** Blend of the non-personal features only, for users without ratings (trained on the cold validation users). */
+  readonly anon: RankWeights | null;
   /** Rating blend: names and weights (first is the intercept). */
   readonly ratingFeatures: readonly string[];
   readonly ratingWeights: Float32Array | null;
@@ -380,7 +387,8 @@ function userFeatureColumns(ctx: FeatureContext, data: RatingMatrix, userIdx: nu
   if (userIdx >= 0) for (let p = data.byUser.indptr[userIdx]; p < data.byUser.indptr[userIdx + 1]; p++) mask[data.byUser.indices[p]] = 1;
   const hasRatings = userIdx >= 0 && data.byUser.indptr[userIdx + 1] > data.byUser.indptr[userIdx];
   for (let b = 0; b < bases.length; b++) {
-    if (hasRatings) {
+    // Non-personal bases (popularity) score users without ratings too.
+    if (hasRatings || bases[b].group === 'popular') {
       bases[b].recommender.scoreItems(bases[b].model, data, userIdx, cols[b]);
       standardize(cols[b], mask);
     } else cols[b].fill(0);
@@ -511,8 +519,10 @@ function coordinateAscent(
   recallWeight: number,
   coverageWeight: number,
   featureNames: readonly string[],
+  allowed?: readonly boolean[],
 ): RankWeights {
   const F = set.nFeatures;
+  const isAllowed = (f: number) => allowed === undefined || allowed[f];
   const seen = new Uint8Array(nItems);
   const objective = (w: Float32Array) => {
     const r = evaluateWeights(set, w, nItems, seen);
@@ -522,7 +532,7 @@ function coordinateAscent(
   let w = new Float32Array(F);
   let best = { value: -Infinity, ndcg: 0 };
   for (let f = 0; f < F; f++) {
-    if (featureNames[f].startsWith('coldItem')) continue;
+    if (featureNames[f].startsWith('coldItem') || !isAllowed(f)) continue;
     const trial = new Float32Array(F);
     trial[f] = 1;
     const o = objective(trial);
@@ -535,6 +545,7 @@ function coordinateAscent(
   for (let round = 0; round < 4; round++) {
     let improved = false;
     for (let f = 0; f < F; f++) {
+      if (!isAllowed(f)) continue;
       let bestStep = 0;
       for (const st of steps) {
         const trial = w.slice();
@@ -714,10 +725,13 @@ export function fitHybrid(data: RatingMatrix, config: HybridConfig = {}): Hybrid
     : null;
   const contentConfig = contentIndex ? { index: contentIndex, meanShrinkage: config.content?.meanShrinkage } : null;
 
+  const timestamps =
+    config.timestamps ??
+    (config.timeRows?.timestamps ? alignTimestamps(data, config.timeRows.userIds, config.timeRows.movieIds, config.timeRows.timestamps) : undefined);
   const split = carveValidation(data, {
     share: config.validationShare ?? 0.2,
     seed,
-    timestamps: config.timestamps,
+    timestamps,
     coldEvery: config.coldSimulationEvery ?? 5,
     coldKeep: coldU,
   });
@@ -727,6 +741,7 @@ export function fitHybrid(data: RatingMatrix, config: HybridConfig = {}): Hybrid
   // Ranking blend.
   let warm: RankWeights | null = null;
   let cold: RankWeights | null = null;
+  let anon: RankWeights | null = null;
   const rankNames = rankFeatureNames(rankingBaseSpecs.map((b) => ({ name: b.name, group: b.group ?? 'collaborative', recommender: b.recommender, model: null })));
   if (tasks.has('ranking')) {
     const valBases = fitBases(rankingBaseSpecs, split.fit, log);
@@ -758,6 +773,9 @@ export function fitHybrid(data: RatingMatrix, config: HybridConfig = {}): Hybrid
     warm = coordinateAscent(warmSet, nItems, beta, gamma, rankNames.names);
     cold = coldUsers.length > 0 ? coordinateAscent(coldSet, nItems, beta, 0, rankNames.names) : null;
     log(`  warm weights ${fmtWeights(rankNames.names, warm.w)} (val NDCG@10 ${warm.validationNdcg.toFixed(4)})`);
+    const nonPersonal = rankNames.names.map((n, f) => rankNames.groups[f] === 'popular' || n === 'coldItem');
+    anon = coldUsers.length > 0 ? coordinateAscent(coldSet, nItems, beta, 0, rankNames.names, nonPersonal) : null;
+    if (anon) log(`  anonymous weights ${fmtWeights(rankNames.names, anon.w)} (val NDCG@10 ${anon.validationNdcg.toFixed(4)})`);
     if (cold) log(`  cold weights ${fmtWeights(rankNames.names, cold.w)} (val NDCG@10 ${cold.validationNdcg.toFixed(4)})`);
   }
 
@@ -797,11 +815,12 @@ export function fitHybrid(data: RatingMatrix, config: HybridConfig = {}): Hybrid
     itemCount,
     userCount,
     popZ: popularityZ(itemCount),
-    time: config.timestamps ? timeContextOf(data, config.timestamps) : null,
+    time: timestamps ? timeContextOf(data, timestamps) : null,
     rankFeatures: rankNames.names,
     rankFeatureGroup: rankNames.groups,
     warm,
     cold,
+    anon,
     ratingFeatures: ratingNames,
     ratingWeights,
     coldUserThreshold: coldU,
@@ -809,7 +828,7 @@ export function fitHybrid(data: RatingMatrix, config: HybridConfig = {}): Hybrid
     scale: data.scale,
     globalMean: data.globalMean,
   };
-  for (const r of [warm, cold]) if (r && !r.w.every(Number.isFinite)) throw new ModelFitError('hybrid: non-finite ranking weights');
+  for (const r of [warm, cold, anon]) if (r && !r.w.every(Number.isFinite)) throw new ModelFitError('hybrid: non-finite ranking weights');
   if (ratingWeights && !ratingWeights.every(Number.isFinite)) throw new ModelFitError('hybrid: non-finite rating weights');
   return model;
 }
@@ -843,9 +862,11 @@ export function isColdUser(model: HybridModel, userIdx: number): boolean {
   return userIdx < 0 || userIdx >= model.userCount.length || model.userCount[userIdx] <= model.coldUserThreshold;
 }
 
-/** The weight vector serving a user. */
+/** The weight vector serving a user: anonymous (no ratings), cold (≤ threshold) or warm. */
 export function weightsFor(model: HybridModel, userIdx: number): Float32Array {
-  const r = (isColdUser(model, userIdx) ? model.cold : model.warm) ?? model.warm ?? model.cold;
+  const hasRatings = userIdx >= 0 && userIdx < model.userCount.length && model.userCount[userIdx] > 0;
+  const preferred = !hasRatings ? (model.anon ?? model.cold) : isColdUser(model, userIdx) ? model.cold : model.warm;
+  const r = preferred ?? model.warm ?? model.cold;
   if (!r) throw new ModelFitError('hybrid: no ranking blend was learned (tasks excluded ranking)');
   return r.w;
 }
@@ -890,10 +911,15 @@ export function scoreHybridUser(model: HybridModel, data: RatingMatrix, userIdx:
   }
 }
 
-/** Source of one item's score: the group with the largest positive contribution w_f·x_f. */
-export function sourceOf(model: HybridModel, w: Float32Array, scratch: HybridScratch, itemIdx: number): Source {
+/**
+ * Source of one item's score: the group with the largest contribution w_f·x_f. Without personal
+ * signal (`personal` false: no ratings) the pick is 'popular', or 'content' when a chosen-genre
+ * profile contributes positively.
+ */
+export function sourceOf(model: HybridModel, w: Float32Array, scratch: HybridScratch, itemIdx: number, personal = true): Source {
   const sums: Record<Source, number> = { collaborative: 0, content: 0, popular: 0 };
   for (let f = 0; f < w.length; f++) sums[model.rankFeatureGroup[f]] += w[f] * scratch.cols[f][itemIdx];
+  if (!personal) return sums.content > 0 ? 'content' : 'popular';
   let best: Source = 'popular';
   let bestV = -Infinity;
   for (const k of ['collaborative', 'content', 'popular'] as const) {
@@ -917,7 +943,8 @@ export function recommendHybrid(model: HybridModel, data: RatingMatrix, userIdx:
   const scores = new Float32Array(data.items.size);
   scoreHybridUser(model, data, userIdx, scores, s);
   const w = weightsFor(model, userIdx);
-  return recommendFromScores(scores, data, userIdx, k, opts).map((p) => ({ ...p, source: sourceOf(model, w, s, p.itemIdx) }));
+  const personal = userIdx >= 0 && userIdx < data.users.size && data.byUser.indptr[userIdx + 1] > data.byUser.indptr[userIdx];
+  return recommendFromScores(scores, data, userIdx, k, opts).map((p) => ({ ...p, source: sourceOf(model, w, s, p.itemIdx, personal) }));
 }
 
 /**
@@ -940,7 +967,7 @@ export function recommendForGenres(model: HybridModel, data: RatingMatrix, genre
   const pIdx = model.rankFeatures.indexOf('pop');
   const extra = genres.length > 0 ? Math.max(0, Math.abs(w[pIdx]) - w[cIdx]) : 0;
   if (extra > 0) for (let i = 0; i < nItems; i++) scores[i] += extra * s.cols[cIdx][i];
-  return recommendFromScores(scores, data, -1, k, opts).map((p) => ({ ...p, source: sourceOf(model, w, s, p.itemIdx) }));
+  return recommendFromScores(scores, data, -1, k, opts).map((p) => ({ ...p, source: sourceOf(model, w, s, p.itemIdx, false) }));
 }
 
 /**
