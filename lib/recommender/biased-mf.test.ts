@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { runRecommenderContract } from './contract.test-helpers';
 import {
   BiasedMfConfig,
   biasedMfGradient,
@@ -114,3 +115,5 @@ describe('biased MF', () => {
     }
   });
 });
+
+runRecommenderContract('biased-mf', biasedMfRecommender, BiasedMfConfig.parse({ factors: 8, epochs: 10 }));

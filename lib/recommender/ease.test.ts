@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { runRecommenderContract } from './contract.test-helpers';
 import { EASE_UNMODELLED_SCORE, EaseConfig, easeRecommender, fitEase, scoreEaseHistory } from './ease';
 import { ratingMatrixFromDense } from './sparse';
 import { plantedRatings } from './mf-test-data';
@@ -29,7 +30,7 @@ describe('EASE', () => {
     easeRecommender.scoreItems(model, data, 0, out); // u0 = rows 0 + 1 of B
     expect(Array.from(out.subarray(0, 3)).map((v) => +v.toFixed(6))).toEqual([0.5, 0.5, 0.5]);
     expect(out[3]).toBe(EASE_UNMODELLED_SCORE);
-    expect(easeRecommender.predict(model, data, 1, 0)).toBeCloseTo(0.5 + 0, 6); // u1 = rows 1 + 2
+    expect(easeRecommender.predict(model, data, 1, 0)).toBeCloseTo(0.5 + 4.5 * 0.5, 5); // u1 = rows 1 + 2 → 0.5, mapped onto [0.5, 5]
     expect(easeRecommender.recommend(model, data, 0, 5).map((r) => r.itemIdx)).toEqual([3]);
   });
 
@@ -62,3 +63,5 @@ describe('EASE', () => {
   });
 });
 
+
+runRecommenderContract('ease', easeRecommender, EaseConfig.parse({ lambda: 20 }));

@@ -122,21 +122,26 @@ export function scoreEaseHistory(model: EaseModel, itemIdxs: ArrayLike<number>, 
   for (let c = 0; c < n; c++) out[model.itemIdxs[c]] = acc[c];
 }
 
-/** {@link Recommender} adapter. `predict` returns the EASE score (not a rating); 0 for unknowns. */
+/**
+ * {@link Recommender} adapter; a ranking model. `predict` maps the EASE score (≈ 0..1 for a liked
+ * item's neighbourhood) linearly onto the rating scale after clamping to [0, 1]; unknown users or
+ * unmodelled items get the bottom of the scale. Use it for ordering, not as an RMSE model.
+ */
 export const easeRecommender: Recommender<EaseConfig, EaseModel> = {
   name: 'ease',
   fit: (data, config) => fitEase(data, EaseConfig.parse(config)),
   predict(model, data, userIdx, itemIdx) {
-    if (userIdx < 0 || userIdx >= data.byUser.nRows || itemIdx < 0 || itemIdx >= model.nItems) return 0;
+    const [lo, hi] = data.scale;
+    if (userIdx < 0 || userIdx >= data.byUser.nRows || itemIdx < 0 || itemIdx >= model.nItems) return lo;
     const c = model.position[itemIdx];
-    if (c < 0) return 0;
+    if (c < 0) return lo;
     const { indptr, indices, values } = data.byUser;
     let s = 0;
     for (let p = indptr[userIdx]; p < indptr[userIdx + 1]; p++) {
       const q = model.position[indices[p]];
       if (q >= 0 && values[p] >= model.threshold) s += model.weights[q * model.n + c];
     }
-    return s;
+    return lo + (hi - lo) * Math.min(1, Math.max(0, s));
   },
   scoreItems(model, data, userIdx, out) {
     if (userIdx < 0 || userIdx >= data.byUser.nRows) {

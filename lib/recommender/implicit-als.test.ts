@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { runRecommenderContract } from './contract.test-helpers';
 import {
   ImplicitAlsConfig,
   fitImplicitAls,
@@ -142,7 +143,7 @@ describe('implicit ALS', () => {
     const out = new Float32Array(30).fill(7);
     implicitAlsRecommender.scoreItems(model, data, -1, out);
     expect(Array.from(out)).toEqual(new Array(30).fill(0));
-    expect(implicitAlsRecommender.predict(model, data, -1, 3)).toBe(0);
+    expect(implicitAlsRecommender.predict(model, data, -1, 3)).toBe(data.scale[0]);
     for (let u = 0; u < 20; u++) {
       const rated = new Set(Array.from(data.byUser.indices.subarray(data.byUser.indptr[u], data.byUser.indptr[u + 1])));
       const recs = implicitAlsRecommender.recommend(model, data, u, 10, { exclude: new Set([5]) });
@@ -151,3 +152,5 @@ describe('implicit ALS', () => {
     }
   });
 });
+
+runRecommenderContract('implicit-als', implicitAlsRecommender, ImplicitAlsConfig.parse({ factors: 8, iterations: 5 }));

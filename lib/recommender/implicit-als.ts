@@ -237,17 +237,19 @@ export function scoreUserVector(model: ImplicitAlsModel, x: ArrayLike<number>, x
 }
 
 /**
- * {@link Recommender} adapter. `predict` returns the preference score xᵤ·yᵢ (≈ 0..1, not a rating);
- * 0 for unknown users or items.
+ * {@link Recommender} adapter; a ranking model. `predict` maps the preference score xᵤ·yᵢ (≈ 0..1,
+ * an estimate of p_ui) linearly onto the rating scale after clamping to [0, 1]; unknown users or
+ * items get the bottom of the scale. Use it for ordering, not as an RMSE model.
  */
 export const implicitAlsRecommender: Recommender<ImplicitAlsConfig, ImplicitAlsModel> = {
   name: 'implicit-als',
   fit: (data, config) => fitImplicitAls(data, ImplicitAlsConfig.parse(config)),
-  predict(model, _data, userIdx, itemIdx) {
-    if (userIdx < 0 || userIdx >= model.nUsers || itemIdx < 0 || itemIdx >= model.nItems) return 0;
+  predict(model, data, userIdx, itemIdx) {
+    const [lo, hi] = data.scale;
+    if (userIdx < 0 || userIdx >= model.nUsers || itemIdx < 0 || itemIdx >= model.nItems) return lo;
     let s = 0;
     for (let f = 0; f < model.k; f++) s += model.userFactors[userIdx * model.k + f] * model.itemFactors[itemIdx * model.k + f];
-    return s;
+    return lo + (hi - lo) * Math.min(1, Math.max(0, s));
   },
   scoreItems(model, _data, userIdx, out) {
     if (userIdx < 0 || userIdx >= model.nUsers) out.fill(0);

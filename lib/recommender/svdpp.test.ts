@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { runRecommenderContract } from './contract.test-helpers';
 import { SvdppConfig, fitSvdpp, initSvdpp, svdppGradient, svdppLoss, svdppRecommender, type SvdppModel } from './svdpp';
 import { fitBiasedMf, BiasedMfConfig, biasedMfRecommender } from './biased-mf';
 import { plantedRatings } from './mf-test-data';
@@ -64,7 +65,7 @@ describe('SVD++', () => {
 
   it('lowers its objective and fits planted data at least as well as biased MF', () => {
     const data = plantedRatings(60, 50, 0.3, 12);
-    const config = SvdppConfig.parse({ factors: 4, epochs: 60, lr: 0.02, reg: 0.02 });
+    const config = SvdppConfig.parse({ factors: 4, epochs: 60, lr: 0.02, reg: 0.02, lrDecay: 1 });
     const init = initSvdpp(data, config);
     const model = fitSvdpp(data, config);
     expect(svdppLoss(model, data, config)).toBeLessThan(0.3 * svdppLoss(init, data, config));
@@ -100,3 +101,5 @@ describe('SVD++', () => {
     expect(svdppRecommender.predict(model, data, -1, -1)).toBeCloseTo(data.globalMean, 5);
   });
 });
+
+runRecommenderContract('svdpp', svdppRecommender, SvdppConfig.parse({ factors: 8, epochs: 10 }));
