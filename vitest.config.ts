@@ -17,10 +17,16 @@ export default defineConfig({
       },
       {
         extends: true,
+        // The react-server condition above does not reach modules run in the node (SSR) environment, so
+        // `server-only` is pointed at its empty react-server export directly.
+        resolve: { alias: { 'server-only': fileURLToPath(new URL('node_modules/server-only/empty.js', import.meta.url)) } },
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
+          globalSetup: ['tests/integration/global-setup.ts'],
+          setupFiles: ['tests/integration/setup-env.ts'],
+
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
