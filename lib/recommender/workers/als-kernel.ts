@@ -5,6 +5,58 @@ import type { Csr } from '../types';
 import { ModelFitError } from '../types';
 import { choleskyInPlace, choleskySolveInPlace, invertSpd } from '../linalg';
 
+// Four independent accumulators: V8 does not vectorise, and one accumulator is bound by the add
+// latency (measured ≈ 1.4× faster on this code path). Monomorphic by design (one array type each).
+
+/** Σ_f y[yo + f]·v[f] for f < k. */
+function dotYV(y: Float32Array, yo: number, v: Float64Array, k: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let f = 0;
+  for (; f + 3 < k; f += 4) {
+    s0 += y[yo + f] * v[f];
+    s1 += y[yo + f + 1] * v[f + 1];
+    s2 += y[yo + f + 2] * v[f + 2];
+    s3 += y[yo + f + 3] * v[f + 3];
+  }
+  for (; f < k; f++) s0 += y[yo + f] * v[f];
+  return s0 + s1 + s2 + s3;
+}
+
+/** out[f] += w·y[yo + f] for f < k. */
+function axpyY(w: number, y: Float32Array, yo: number, out: Float64Array, k: number): void {
+  let f = 0;
+  for (; f + 3 < k; f += 4) {
+    out[f] += w * y[yo + f];
+    out[f + 1] += w * y[yo + f + 1];
+    out[f + 2] += w * y[yo + f + 2];
+    out[f + 3] += w * y[yo + f + 3];
+  }
+  for (; f < k; f++) out[f] += w * y[yo + f];
+}
+
+/** out = G·v for the k × k row-major G. */
+function gemv(G: Float64Array, v: Float64Array, out: Float64Array, k: number): void {
+  for (let f = 0; f < k; f++) {
+    const go = f * k;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let g = 0;
+    for (; g + 3 < k; g += 4) {
+      s0 += G[go + g] * v[g];
+      s1 += G[go + g + 1] * v[g + 1];
+      s2 += G[go + g + 2] * v[g + 2];
+      s3 += G[go + g + 3] * v[g + 3];
+    }
+    for (; g < k; g++) s0 += G[go + g] * v[g];
+    out[f] = s0 + s1 + s2 + s3;
+  }
+}
+
 /** Multiply-adds of `cgSteps` warm-started CG steps on a row with n positives (Gram products dominate). */
 export function cgCost(n: number, k: number, cgSteps: number): number {
   return (cgSteps + 1) * (k * k + 2 * n * k);
@@ -84,19 +136,12 @@ export function solveRows(
     }
     for (let f = 0; f < k; f++) x[f] = X[xo + f];
     // r = b − A x = Σ c y − G x − Σ (c−1)(y·x) y
-    for (let f = 0; f < k; f++) {
-      let s = 0;
-      const gf = f * k;
-      for (let g = 0; g < k; g++) s -= G[gf + g] * x[g];
-      r[f] = s;
-    }
+    gemv(G, x, r, k);
+    for (let f = 0; f < k; f++) r[f] = -r[f];
     for (let p = a; p < b; p++) {
       const yo = indices[p] * k;
       const cm1 = values[p];
-      let yx = 0;
-      for (let f = 0; f < k; f++) yx += Y[yo + f] * x[f];
-      const w = cm1 + 1 - cm1 * yx;
-      for (let f = 0; f < k; f++) r[f] += w * Y[yo + f];
+      axpyY(cm1 + 1 - cm1 * dotYV(Y, yo, x, k), Y, yo, r, k);
     }
     let rr = 0;
     for (let f = 0; f < k; f++) {
@@ -106,18 +151,10 @@ export function solveRows(
     for (let step = 0; step < cgSteps; step++) {
       if (rr < 1e-20) break;
       // Ad = G d + Σ (c−1)(y·d) y
-      for (let f = 0; f < k; f++) {
-        let s = 0;
-        const gf = f * k;
-        for (let g = 0; g < k; g++) s += G[gf + g] * d[g];
-        Ad[f] = s;
-      }
+      gemv(G, d, Ad, k);
       for (let p = a; p < b; p++) {
         const yo = indices[p] * k;
-        let yd = 0;
-        for (let f = 0; f < k; f++) yd += Y[yo + f] * d[f];
-        const w = values[p] * yd;
-        for (let f = 0; f < k; f++) Ad[f] += w * Y[yo + f];
+        axpyY(values[p] * dotYV(Y, yo, d, k), Y, yo, Ad, k);
       }
       let dAd = 0;
       for (let f = 0; f < k; f++) dAd += d[f] * Ad[f];
