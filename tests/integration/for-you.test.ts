@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { db } from '../../lib/server/db';
+import { buildForYouFeed } from '../../lib/server/services/for-you';
+import { upsertRating } from '../../lib/server/data/ratings';
+import { dismissMovie } from '../../lib/server/data/dismissals';
+import { createMovies, createUser, sql } from './helpers';
+
+// Eight movies, each rated 5 by 40 imported raters, so they top the Bayesian-average popularity ranking.
+let hits: number[];
+
+beforeAll(async () => {
+  hits = await createMovies(['Hit 1', 'Hit 2', 'Hit 3', 'Hit 4', 'Hit 5', 'Hit 6', 'Hit 7', 'Hit 8']);
+  const raters = (
+    await sql<{ id: number }>(
+      `INSERT INTO "User" (name, kind, "updatedAt") SELECT 'Rater ' || k, 'MEMBER', now() FROM generate_series(1, 40) AS k RETURNING id`,
+    )
+  ).map((r) => r.id);
+  await sql(
+    `INSERT INTO "Rating" ("userId", "movieId", value, "updatedAt")
+     SELECT u, m, 5, now() FROM unnest($1::int[]) AS u CROSS JOIN unnest($2::int[]) AS m`,
+    [raters, hits],
+  );
+});
+afterAll(async () => {
+  await db.$disconnect();
+});
+
+describe('buildForYouFeed', () => {
+  it('recommends the most popular movies to a user with no history', async () => {
+    const userId = await createUser();
+    const feed = await buildForYouFeed(userId, 8);
+    expect(feed.map((f) => f.movie.id).sort()).toEqual([...hits].sort());
+    for (const item of feed) {
+      expect(item.source).toBe('popular');
+      expect(item.reason).toMatch(/Popular/);
+      expect(item.predicted).toBeGreaterThanOrEqual(0.5);
+      expect(item.predicted).toBeLessThanOrEqual(5);
+    }
+  });
+
+  it('never returns a movie the user rated or dismissed', async () => {
+    const userId = await createUser();
+    await upsertRating(userId, hits[0], 1);
+    await upsertRating(userId, hits[3], 5);
+    await dismissMovie(userId, hits[5]);
+    await dismissMovie(userId, hits[6]);
+
+    const feed = await buildForYouFeed(userId, 500);
+    const ids = new Set(feed.map((f) => f.movie.id));
+    for (const excluded of [hits[0], hits[3], hits[5], hits[6]]) expect(ids.has(excluded)).toBe(false);
+    for (const kept of [hits[1], hits[2], hits[4], hits[7]]) expect(ids.has(kept)).toBe(true);
+    expect(feed.slice(0, 4).map((f) => f.movie.id).sort()).toEqual([hits[1], hits[2], hits[4], hits[7]].sort());
+  });
+});
