@@ -103,3 +103,13 @@ describe('SVD++', () => {
 });
 
 runRecommenderContract('svdpp', svdppRecommender, SvdppConfig.parse({ factors: 8, epochs: 10 }));
+
+describe('SVD++ with a heavy user', () => {
+  it('stays finite when one user has far more ratings than 1/(lr·reg)', () => {
+    const rows = Array.from({ length: 4 }, (_, u) => Array.from({ length: 1500 }, (_, i) => (u === 0 || i % (50 * u) === 0 ? 1 + ((i * 7 + u) % 5) : 0)));
+    const data = ratingMatrixFromDense(rows, [1, 5]);
+    const model = fitSvdpp(data, SvdppConfig.parse({ factors: 4, epochs: 40, lr: 0.02, reg: 0.1 }));
+    for (const v of model.implicitFactors) expect(Number.isFinite(v)).toBe(true);
+    expect(Number.isFinite(svdppRecommender.predict(model, data, 0, 0))).toBe(true);
+  });
+});

@@ -108,7 +108,7 @@ function withUserImplicit(data: RatingMatrix, model: SvdppModel): SvdppModel {
  * User-major SGD with the standard batching of the implicit term: for each user the implicit sum
  * zᵤ is computed once, the user's ratings are visited updating b, p and q (q with pᵤ + zᵤ), and
  * the y-gradient Σᵢ eᵤᵢ qᵢ is accumulated and applied once at the end of the user:
- * yⱼ += γ(|N(u)|^-½ Σᵢ eᵤᵢ qᵢ − |R(u)| λ yⱼ). This turns Surprise's O(|N(u)|² k) per user into O(|N(u)| k)
+ * yⱼ ← (1 − γλ)^|R(u)| yⱼ + γ|N(u)|^-½ Σᵢ eᵤᵢ qᵢ (for one rating exactly a gradient step). This turns Surprise's O(|N(u)|² k) per user into O(|N(u)| k)
  * (as in LibRec's and most fast SVD++ implementations).
  *
  * Time O(epochs · nnz · k); memory O((nUsers + 2 nItems) · k + nnz).
@@ -179,7 +179,9 @@ export function fitSvdpp(data: RatingMatrix, config: SvdppConfig, init?: SvdppMo
           Q[io + f] = qf + lr * (e * (pf + zu[f]) - reg * qf);
         }
       }
-      const shrink = 1 - lr * n * reg;
+      // Surprise applies yⱼ ← yⱼ − γλyⱼ once per rating; n such decays compound to (1 − γλ)ⁿ, which
+      // stays positive for heavy users where the first-order 1 − nγλ would flip signs and diverge.
+      const shrink = Math.pow(1 - lr * reg, n);
       for (let f = 0; f < k; f++) acc[f] *= lr * norm;
       for (let p = a; p < b; p++) {
         const jo = indices[p] * k;
