@@ -92,9 +92,9 @@ export function solveSpdInPlace(a: Float64Array, n: number, b: Float64Array): bo
 /**
  * Inverse of a symmetric positive-definite n × n matrix (row-major, Float64Array).
  * Cholesky A = L·Lᵀ (n³/6), then M = L⁻¹ row by row in place (n³/6, each row is a combination of
- * the previous rows of M), then A⁻¹ = Mᵀ·M accumulated as a sum of outer products of M's rows
- * (n³/6). Every inner loop is a contiguous dot product or axpy. Total ≈ n³/2 multiply-adds and
- * one extra n × n buffer (the result); `a` is destroyed.
+ * the previous rows of M), then A⁻¹ = Mᵀ·M as dot products of rows of Mᵀ (n³/6). Every inner
+ * loop is a contiguous dot product or axpy. Total ≈ n³/2 multiply-adds and one extra n × n
+ * buffer; the result is returned in `a`'s memory (the input is destroyed).
  *
  * Source: Golub & Van Loan, Matrix Computations, §4.2 and §3.1 (triangular inversion).
  * @returns the full symmetric inverse, or null when A is not numerically positive definite.
@@ -114,17 +114,16 @@ export function invertSpd(a: Float64Array, n: number): Float64Array | null {
     row[i] += 1;
     for (let j = 0; j <= i; j++) a[ri + j] = row[j] * inv;
   }
-  // A⁻¹ = Mᵀ M = Σ_p M[p]ᵀ M[p]: lower triangle first.
-  const out = new Float64Array(n * n);
-  for (let p = 0; p < n; p++) {
-    const rp = p * n;
-    for (let i = 0; i <= p; i++) {
-      const f = a[rp + i];
-      if (f !== 0) axpyRow(f, a, rp, out, i * n, i + 1);
-    }
+  // A⁻¹ = Mᵀ M: (A⁻¹)ᵢⱼ = Σ_{p ≥ max(i,j)} M[p][i]·M[p][j], a dot product of rows i and j of
+  // T = Mᵀ from column max(i, j) on — contiguous reads, no stores in the inner loop.
+  const t = new Float64Array(n * n);
+  for (let p = 0; p < n; p++) for (let i = 0; i <= p; i++) t[i * n + p] = a[p * n + i];
+  for (let i = 0; i < n; i++) {
+    const ri = i * n;
+    for (let j = 0; j <= i; j++) a[ri + j] = dotRows(t, ri + i, j * n + i, n - i);
   }
-  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) out[j * n + i] = out[i * n + j];
-  return out;
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) a[j * n + i] = a[i * n + j];
+  return a;
 }
 
 /**
