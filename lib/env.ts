@@ -26,6 +26,10 @@ const EnvSchema = z.object({
   /** Demo account passwords; `npm start` generates them into .env.local on first run. */
   REEL_DEMO_PASSWORD: z.string().min(8).optional(),
   REEL_ADMIN_PASSWORD: z.string().min(8).optional(),
+  /** A retrained model is activated only if its validation NDCG@10 is at least (1 − tolerance) × the active one's. */
+  MODEL_TOLERANCE: z.coerce.number().min(0).max(1).default(0.05),
+  /** Model versions whose tables are kept (older ones are archived). */
+  MODEL_KEEP_VERSIONS: z.coerce.number().int().min(2).max(100).default(5),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

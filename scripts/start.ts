@@ -58,9 +58,11 @@ if (isBuildFresh(hash) && !process.argv.includes('--rebuild')) {
 const { db } = await import('../lib/server/db');
 await db.$disconnect();
 
+const serverEnv: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', NEXT_TELEMETRY_DISABLED: '1', DATABASE_URL: databaseUrl };
+afterSeed.startWorker(serverEnv, log);
 const server = spawn(resolve('node_modules', '.bin', 'next'), ['start', '-p', String(port)], {
   stdio: ['ignore', 'inherit', 'inherit'],
-  env: { ...process.env, NODE_OPTIONS: '', NEXT_TELEMETRY_DISABLED: '1', DATABASE_URL: databaseUrl, NEXTAUTH_URL: env.NEXTAUTH_URL ?? `http://localhost:${port}` },
+  env: { ...serverEnv, NEXTAUTH_URL: env.NEXTAUTH_URL ?? `http://localhost:${port}` },
 });
 log(`Reel is starting on http://localhost:${port}`);
 log(`  Demo viewer: ${DEMO_USER_EMAIL} / ${env.REEL_DEMO_PASSWORD}`);

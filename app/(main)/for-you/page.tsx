@@ -3,14 +3,21 @@ import { redirect } from 'next/navigation';
 import { getCurrentUser } from '@/lib/server/auth';
 import { buildForYouFeed } from '@/lib/server/services/for-you';
 import { countRatings } from '@/lib/server/data/ratings';
-import { MovieCard } from '@/components/movie-card';
+import { listGenres } from '@/lib/server/data/movies';
+import { FeedQuery } from '@/lib/validation/feed';
+import { FeedList } from './feed-list';
 
 export const metadata = { title: 'For You' };
 
-export default async function ForYouPage() {
+type SP = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function ForYouPage({ searchParams }: { searchParams: SP }) {
   const user = await getCurrentUser();
   if (!user) redirect('/sign-in?callbackUrl=/for-you');
-  const [feed, nRatings] = await Promise.all([buildForYouFeed(user.id, 24), countRatings(user.id)]);
+  const sp = await searchParams;
+  const parsed = FeedQuery.safeParse({ genre: sp.genre || undefined, diversity: sp.diversity || undefined });
+  const query = parsed.success ? parsed.data : FeedQuery.parse({});
+  const [feed, nRatings, genres] = await Promise.all([buildForYouFeed(user.id, query), countRatings(user.id), listGenres()]);
   return (
     <>
       <div className="page-head">
@@ -19,22 +26,34 @@ export default async function ForYouPage() {
           <p className="muted">
             {nRatings === 0
               ? 'Rate a few movies you have seen and these picks become yours.'
-              : `Based on your ${nRatings} rating${nRatings === 1 ? '' : 's'}.`}
+              : `Based on your ${nRatings} rating${nRatings === 1 ? '' : 's'}${feed.modelVersion ? ` · model v${feed.modelVersion}` : ''}.`}
           </p>
         </div>
         <Link className="btn" href="/movies">
           Rate more movies
         </Link>
       </div>
-      {feed.length === 0 ? (
-        <div className="empty">Nothing to recommend yet: the catalogue is empty.</div>
-      ) : (
-        <div className="grid" data-testid="for-you">
-          {feed.map((item) => (
-            <MovieCard key={item.movie.id} {...item.movie} predicted={item.predicted} reason={item.reason} />
+      <form className="toolbar" action="/for-you">
+        <select className="input" name="genre" defaultValue={query.genre ?? ''} aria-label="Genre">
+          <option value="">All genres</option>
+          {genres.map((g) => (
+            <option key={g} value={g}>
+              {g}
+            </option>
           ))}
-        </div>
-      )}
+        </select>
+        <label className="muted small" htmlFor="diversity">
+          Familiar
+        </label>
+        <input id="diversity" name="diversity" type="range" min="0" max="1" step="0.1" defaultValue={query.diversity} aria-label="Familiar to discovery" />
+        <label className="muted small" htmlFor="diversity">
+          Discovery
+        </label>
+        <button className="btn" type="submit">
+          Apply
+        </button>
+      </form>
+      <FeedList userId={user.id} filters={{ genre: query.genre, diversity: query.diversity }} initial={feed} />
     </>
   );
 }

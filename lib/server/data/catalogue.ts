@@ -1,6 +1,7 @@
 import 'server-only';
 import pg from 'pg';
 import { requireDatabaseUrl } from '@/lib/env';
+import { REFRESH_STATS_SQL } from './stats';
 
 /** What the importer writes for one movie (engine CatalogueMovie minus what the database derives). */
 export interface MovieRecord {
@@ -214,7 +215,7 @@ export async function writeCatalogue(
       }
       onProgress('tags', tags.length, tags.length);
     }
-    await refreshMovieStats(client);
+    await client.query(REFRESH_STATS_SQL);
     await client.query('COMMIT');
     return summary;
   } catch (err) {
@@ -223,16 +224,6 @@ export async function writeCatalogue(
   } finally {
     await client.end();
   }
-}
-
-/** Recomputes the denormalised rating count/mean used to order the browse page. */
-export async function refreshMovieStats(client: pg.ClientBase): Promise<void> {
-  await client.query(
-    `UPDATE "Movie" m SET "ratingCount" = coalesce(s.c, 0), "ratingMean" = s.a
-     FROM "Movie" m2 LEFT JOIN (SELECT "movieId", count(*)::int AS c, avg(value)::float8 AS a FROM "Rating" GROUP BY "movieId") s
-       ON s."movieId" = m2.id
-     WHERE m.id = m2.id AND (m."ratingCount" IS DISTINCT FROM coalesce(s.c, 0) OR m."ratingMean" IS DISTINCT FROM s.a)`,
-  );
 }
 
 export async function countMovies(): Promise<number> {

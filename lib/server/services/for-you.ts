@@ -1,62 +1,178 @@
 import 'server-only';
 import { buildRatingMatrix, type BuiltRatingMatrix } from '@/lib/recommender/sparse';
 import { fitPopularity, popularityRecommender, type PopularityModel } from '@/lib/recommender/popularity';
+import { baseScores, predictRating, scoreUser, topContribution, topN, type ServingModel, type UserRatings } from '@/lib/recommender/serving';
+import { mmrRerank } from '@/lib/recommender/mmr';
+import type { FeedQuery } from '@/lib/validation/feed';
 import { db } from '../db';
 import { getMovieCards, type MovieCard } from '../data/movies';
 import { listDismissedIds } from '../data/dismissals';
+import { getCreditsFor, movieIdsMatching } from '../data/credits';
+import { getServingModel } from './model-cache';
+
+export type FeedSource = 'collaborative' | 'content' | 'popular';
 
 export interface FeedItem {
   movie: MovieCard;
   /** Predicted rating on the 0.5–5 scale. */
   predicted: number;
   reason: string;
-  source: 'collaborative' | 'content' | 'popular';
+  source: FeedSource;
 }
 
-const MODEL_TTL_MS = 10 * 60_000;
-let cache: { data: BuiltRatingMatrix; model: PopularityModel; at: number } | null = null;
-
-async function loadPopularity() {
-  if (cache && Date.now() - cache.at < MODEL_TTL_MS) return cache;
-  const rows = await db.rating.findMany({ select: { userId: true, movieId: true, value: true } });
-  const data = buildRatingMatrix(
-    {
-      userIds: Int32Array.from(rows, (r) => r.userId),
-      itemIds: Int32Array.from(rows, (r) => r.movieId),
-      ratings: Float32Array.from(rows, (r) => r.value),
-    },
-    { scale: [0.5, 5] },
-  );
-  cache = { data, model: fitPopularity(data, { mode: 'bayes', priorCount: 25 }), at: Date.now() };
-  return cache;
+export interface FeedPage {
+  items: FeedItem[];
+  nextCursor: number | null;
+  modelVersion: number | null;
 }
 
-/** Bayesian-average popularity, minus what the user rated or dismissed. */
-export async function buildForYouFeed(userId: number, limit = 24): Promise<FeedItem[]> {
-  const [{ data, model }, rated, dismissed] = await Promise.all([
-    loadPopularity(),
-    db.rating.findMany({ where: { userId }, select: { movieId: true } }),
-    listDismissedIds(userId),
+const POOL = 300;
+
+async function userRatings(userId: number): Promise<{ movieId: number; value: number }[]> {
+  return db.rating.findMany({ where: { userId }, select: { movieId: true, value: true } });
+}
+
+function cosine(model: ServingModel): (a: number, b: number) => number {
+  const { k, itemFactors: Y } = model;
+  const norms = new Float32Array(model.itemIds.length);
+  return (a, b) => {
+    const na = (norms[a] ||= Math.hypot(...Y.subarray(a * k, a * k + k)) || 1);
+    const nb = (norms[b] ||= Math.hypot(...Y.subarray(b * k, b * k + k)) || 1);
+    let s = 0;
+    for (let f = 0; f < k; f++) s += Y[a * k + f] * Y[b * k + f];
+    return s / (na * nb);
+  };
+}
+
+/**
+ * The For You feed: the active model's blended scores for the user's current ratings (folded in at request time,
+ * so a rating made a second ago already counts), minus rated and dismissed movies, optionally filtered, re-ranked
+ * for diversity (MMR), each with a predicted rating and the reason that contributed most.
+ */
+export async function buildForYouFeed(userId: number, query: FeedQuery): Promise<FeedPage> {
+  const [loaded, rated, dismissed] = await Promise.all([getServingModel(), userRatings(userId), listDismissedIds(userId)]);
+  if (!loaded) return popularityFeed(rated, dismissed, query);
+  const { model, itemIndex, versionId } = loaded;
+  const user: UserRatings = { itemIdx: new Int32Array(rated.length), values: new Float32Array(rated.length) };
+  let n = 0;
+  for (const r of rated) {
+    const idx = itemIndex.get(r.movieId);
+    if (idx === undefined) continue;
+    user.itemIdx[n] = idx;
+    user.values[n++] = r.value;
+  }
+  user.itemIdx = user.itemIdx.subarray(0, n);
+  user.values = user.values.subarray(0, n);
+  const bases = baseScores(model, user);
+  const scores = new Float32Array(model.itemIds.length);
+  scoreUser(model, user, scores, bases);
+  const exclude = new Set<number>(user.itemIdx);
+  for (const id of dismissed) {
+    const idx = itemIndex.get(id);
+    if (idx !== undefined) exclude.add(idx);
+  }
+  if (query.genre || query.yearFrom || query.yearTo) {
+    const allowed = new Set((await movieIdsMatching(query)).map((id) => itemIndex.get(id)).filter((i) => i !== undefined));
+    for (let i = 0; i < scores.length; i++) if (!allowed.has(i)) scores[i] = Number.NEGATIVE_INFINITY;
+  }
+  const pool = topN(scores, [...exclude], Math.min(POOL, query.cursor + query.limit + 60)).filter((i) => Number.isFinite(scores[i]));
+  const ranked =
+    query.diversity > 0
+      ? mmrRerank(pool.map((i) => ({ itemIdx: i, score: scores[i] })), pool.length, 1 - query.diversity, cosine(model)).map((s) => s.itemIdx)
+      : pool;
+  const page = ranked.slice(query.cursor, query.cursor + query.limit);
+  const contributions = page.map((i) => topContribution(model, user, bases, i));
+  const fromIds = contributions.filter((c) => c.fromItemIdx >= 0).map((c) => model.itemIds[c.fromItemIdx]);
+  const pageIds = page.map((i) => model.itemIds[i]);
+  const [cards, credits, fromCards] = await Promise.all([
+    getMovieCards(pageIds),
+    getCreditsFor([...pageIds, ...fromIds]),
+    getMovieCards([...new Set(fromIds)]),
   ]);
+  const cardById = new Map(cards.map((c) => [c.id, c]));
+  const titleById = new Map(fromCards.map((c) => [c.id, c.title]));
+  const ratingByIdx = new Map<number, number>();
+  user.itemIdx.forEach((idx, t) => ratingByIdx.set(idx, user.values[t]));
+  const cold = n <= model.coldThreshold;
+  const items = page.flatMap((i, x): FeedItem[] => {
+    const movie = cardById.get(model.itemIds[i]);
+    if (!movie) return [];
+    const c = contributions[x];
+    let reason: string;
+    let source: FeedSource;
+    const from = c.fromItemIdx >= 0 ? model.itemIds[c.fromItemIdx] : null;
+    const liked = from !== null && (ratingByIdx.get(c.fromItemIdx) ?? 0) >= 3.5;
+    if (c.base === 'content' && from !== null) {
+      source = 'content';
+      const mine = credits.get(movie.id)!;
+      const theirs = credits.get(from)!;
+      const director = mine.directors.find((d) => theirs.directors.includes(d));
+      const actor = mine.cast.find((a) => theirs.cast.includes(a));
+      reason = director
+        ? `More from ${director}`
+        : actor
+          ? `With ${actor}, like ${titleById.get(from)}`
+          : `Because you liked ${titleById.get(from)}`;
+    } else if ((c.base === 'knn' || c.base === 'als') && liked) {
+      source = 'collaborative';
+      reason = `Because you liked ${titleById.get(from!)}`;
+    } else if (c.base === 'als' || c.base === 'knn') {
+      source = 'collaborative';
+      reason = 'Popular with people like you';
+    } else {
+      source = 'popular';
+      reason = cold ? 'Popular on Reel — rate a few movies to personalise' : 'Popular with people like you';
+    }
+    return [{ movie, predicted: predictRating(model, user, i), reason, source }];
+  });
+  const nextCursor = query.cursor + query.limit < ranked.length ? query.cursor + query.limit : null;
+  return { items, nextCursor, modelVersion: versionId };
+}
+
+// Before the first model exists (empty catalogue at first start), the feed is Bayesian-average popularity.
+let popularityCache: { data: BuiltRatingMatrix; model: PopularityModel; at: number } | null = null;
+
+async function popularityFeed(rated: { movieId: number }[], dismissed: number[], query: FeedQuery): Promise<FeedPage> {
+  if (!popularityCache || Date.now() - popularityCache.at > 60_000) {
+    const rows = await db.rating.findMany({ select: { userId: true, movieId: true, value: true } });
+    const data = buildRatingMatrix(
+      { userIds: Int32Array.from(rows, (r) => r.userId), itemIds: Int32Array.from(rows, (r) => r.movieId), ratings: Float32Array.from(rows, (r) => r.value) },
+      { scale: [0.5, 5] },
+    );
+    popularityCache = { data, model: fitPopularity(data, { mode: 'bayes', priorCount: 25 }), at: Date.now() };
+  }
+  const { data, model } = popularityCache;
   const exclude = new Set<number>();
   for (const id of [...rated.map((r) => r.movieId), ...dismissed]) {
     const idx = data.items.index(id);
     if (idx !== undefined) exclude.add(idx);
   }
-  const picks = popularityRecommender.recommend(model, data, -1, limit, { exclude });
-  const cards = await getMovieCards(picks.map((p) => data.items.ids[p.itemIdx]));
+  let candidates: Int32Array | undefined;
+  if (query.genre || query.yearFrom || query.yearTo) {
+    candidates = Int32Array.from((await movieIdsMatching(query)).map((id) => data.items.index(id) ?? -1).filter((i) => i >= 0));
+  }
+  const picks = popularityRecommender.recommend(model, data, -1, query.cursor + query.limit + 1, { exclude, candidates });
+  const page = picks.slice(query.cursor, query.cursor + query.limit);
+  const cards = await getMovieCards(page.map((p) => data.items.ids[p.itemIdx]));
   const byId = new Map(cards.map((c) => [c.id, c]));
-  return picks.flatMap((p) => {
+  const items = page.flatMap((p): FeedItem[] => {
     const movie = byId.get(data.items.ids[p.itemIdx]);
-    if (!movie) return [];
-    const n = model.count[p.itemIdx];
-    return [
-      {
-        movie,
-        predicted: popularityRecommender.predict(model, data, -1, p.itemIdx),
-        reason: `Popular with viewers: ★${(movie.ratingMean ?? model.bayesMean[p.itemIdx]).toFixed(1)} from ${n.toLocaleString('en')} ratings`,
-        source: 'popular' as const,
-      },
-    ];
+    return movie
+      ? [{ movie, predicted: popularityRecommender.predict(model, data, -1, p.itemIdx), reason: 'Popular on Reel', source: 'popular' }]
+      : [];
   });
+  return { items, nextCursor: picks.length > query.cursor + query.limit ? query.cursor + query.limit : null, modelVersion: null };
+}
+
+/** The active model's prediction of how `userId` would rate `movieId` (null without a model or for unknown movies). */
+export async function predictUserRating(userId: number, movieId: number): Promise<number | null> {
+  const loaded = await getServingModel();
+  const idx = loaded?.itemIndex.get(movieId);
+  if (!loaded || idx === undefined) return null;
+  const rated = await userRatings(userId);
+  const pairs = rated.flatMap((r) => {
+    const i = loaded.itemIndex.get(r.movieId);
+    return i === undefined ? [] : [[i, r.value] as const];
+  });
+  return predictRating(loaded.model, { itemIdx: Int32Array.from(pairs, (p) => p[0]), values: Float32Array.from(pairs, (p) => p[1]) }, idx);
 }

@@ -10,6 +10,9 @@ import { isDismissed } from '@/lib/server/data/dismissals';
 import { NotFoundError } from '@/lib/server/errors';
 import { Poster } from '@/components/poster';
 import { MovieActions } from './movie-actions';
+import { MovieCard } from '@/components/movie-card';
+import { getSimilarMovies } from '@/lib/server/services/similar-movies';
+import { predictUserRating } from '@/lib/server/services/for-you';
 
 type Props = { params: Promise<{ movieId: string }> };
 
@@ -32,10 +35,12 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function MoviePage({ params }: Props) {
   const movie = await load((await params).movieId);
   const user = await getCurrentUser();
-  const [rating, onWatchlist, dismissed] = await Promise.all([
+  const [rating, onWatchlist, dismissed, similar, predicted] = await Promise.all([
     user ? getRating(user.id, movie.id) : null,
     user ? isOnWatchlist(user.id, movie.id) : false,
     user ? isDismissed(user.id, movie.id) : false,
+    getSimilarMovies(movie.id, 12),
+    user ? predictUserRating(user.id, movie.id) : null,
   ]);
   return (
     <>
@@ -64,6 +69,11 @@ export default async function MoviePage({ params }: Props) {
               </Link>
             ))}
           </div>
+          {user && predicted !== null && rating === null && (
+            <p className="reason" data-testid="predicted-rating" style={{ marginTop: 14 }}>
+              Reel predicts you would rate this ★ {predicted.toFixed(1)}
+            </p>
+          )}
           {user ? (
             <MovieActions movieId={movie.id} title={movie.title} rating={rating} onWatchlist={onWatchlist} dismissed={dismissed} />
           ) : (
@@ -111,6 +121,16 @@ export default async function MoviePage({ params }: Props) {
           )}
         </div>
       </div>
+      {similar.length > 0 && (
+        <section className="detail-section" style={{ marginTop: 40 }}>
+          <h2>More like this</h2>
+          <div className="grid" data-testid="similar">
+            {similar.map((m) => (
+              <MovieCard key={m.id} {...m} />
+            ))}
+          </div>
+        </section>
+      )}
     </>
   );
 }

@@ -1,0 +1,66 @@
+'use client';
+
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
+import { MovieCard } from '@/components/movie-card';
+import { feedKeys } from '@/lib/queries/keys';
+import type { FeedPage } from '@/lib/server/services/for-you';
+import { loadFeedAction } from './actions';
+
+export interface FeedFilters {
+  genre?: string;
+  diversity: number;
+}
+
+/** Infinite For You list: the first page comes from the server render, later pages from the server action. */
+export function FeedList({ userId, filters, initial }: { userId: number; filters: FeedFilters; initial: FeedPage }) {
+  const sentinel = useRef<HTMLDivElement>(null);
+  const query = useInfiniteQuery({
+    queryKey: [...feedKeys.forYou(userId), filters],
+    queryFn: async ({ pageParam }) => {
+      const res = await loadFeedAction({ ...filters, cursor: pageParam, limit: 24 });
+      if (!res.ok) throw new Error(res.error);
+      return res.data;
+    },
+    initialPageParam: 0,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    initialData: { pages: [initial], pageParams: [0] },
+    staleTime: 0,
+  });
+
+  useEffect(() => {
+    const el = sentinel.current;
+    if (!el) return;
+    const io = new IntersectionObserver((entries) => {
+      if (entries[0]?.isIntersecting && query.hasNextPage && !query.isFetchingNextPage) void query.fetchNextPage();
+    });
+    io.observe(el);
+    return () => io.disconnect();
+  }, [query]);
+
+  const items = query.data.pages.flatMap((p) => p.items);
+  if (items.length === 0) return <div className="empty">Nothing matches these filters yet.</div>;
+  return (
+    <>
+      <div className="grid" data-testid="for-you">
+        {items.map((item) => (
+          <div key={item.movie.id} data-source={item.source}>
+            <MovieCard {...item.movie} predicted={item.predicted} reason={item.reason} />
+          </div>
+        ))}
+      </div>
+      <div ref={sentinel} className="pager">
+        {query.isFetchingNextPage ? (
+          <span className="muted">Loading more…</span>
+        ) : query.hasNextPage ? (
+          <button className="btn" onClick={() => void query.fetchNextPage()}>
+            Load more
+          </button>
+        ) : (
+          <span className="muted">That is everything for now.</span>
+        )}
+        {query.isError && <span className="field-error">{(query.error as Error).message}</span>}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,177 @@
+'use client';
+
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { AdminStatus } from '@/lib/server/services/admin-status';
+import { activateVersionAction, reloadCatalogueAction, retrainAction } from './actions';
+
+const fmt = (v: unknown, d = 4) => (typeof v === 'number' ? v.toFixed(d) : '—');
+const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString('en-GB', { dateStyle: 'short', timeStyle: 'short' }) : '—');
+
+export function AdminDashboard({ initial }: { initial: AdminStatus }) {
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const status = useQuery({
+    queryKey: ['admin', 'status'],
+    queryFn: async (): Promise<AdminStatus> => {
+      const res = await fetch('/api/admin/status', { cache: 'no-store' });
+      if (!res.ok) throw new Error(`status ${res.status}`);
+      return res.json();
+    },
+    initialData: initial,
+    refetchInterval: (q) =>
+      q.state.data?.versions.some((v) => v.status === 'QUEUED' || v.status === 'TRAINING') ||
+      q.state.data?.imports.some((i) => i.status === 'QUEUED' || i.status === 'RUNNING')
+        ? 1500
+        : 10_000,
+  });
+  const act = useMutation({
+    mutationFn: async (fn: () => Promise<{ ok: true; message: string } | { ok: false; error: string }>) => fn(),
+    onSuccess: (res) => {
+      setMessage(res.ok ? { ok: true, text: res.message } : { ok: false, text: res.error });
+      void status.refetch();
+    },
+  });
+  const { versions, imports } = status.data;
+  const chart = [...versions]
+    .filter((v) => v.metrics)
+    .reverse()
+    .map((v) => ({ version: `v${v.id}`, 'NDCG@10': v.metrics?.['ndcg@10'], 'Recall@20': v.metrics?.['recall@20'], RMSE: v.metrics?.rmse }));
+
+  return (
+    <>
+      {message && (
+        <p className={message.ok ? 'notice' : 'form-error'} role="status">
+          {message.text}
+        </p>
+      )}
+      <section className="detail-section">
+        <div className="page-head">
+          <h2>Models</h2>
+          <button className="btn btn-primary" disabled={act.isPending} onClick={() => act.mutate(retrainAction)} data-testid="retrain">
+            Retrain now
+          </button>
+        </div>
+        {chart.length > 0 && (
+          <div style={{ width: '100%', height: 260, background: 'var(--bg-raised)', borderRadius: 12, padding: 12 }} data-testid="metrics-chart">
+            <ResponsiveContainer>
+              <LineChart data={chart}>
+                <CartesianGrid stroke="#2a3240" />
+                <XAxis dataKey="version" stroke="#9aa4b2" />
+                <YAxis yAxisId="rank" stroke="#9aa4b2" domain={[0, 'auto']} />
+                <YAxis yAxisId="rmse" orientation="right" stroke="#9aa4b2" domain={['auto', 'auto']} />
+                <Tooltip contentStyle={{ background: '#161b22', border: '1px solid #2a3240' }} />
+                <Legend />
+                <Line yAxisId="rank" type="monotone" dataKey="NDCG@10" stroke="#f5b83d" strokeWidth={2} />
+                <Line yAxisId="rank" type="monotone" dataKey="Recall@20" stroke="#4cc38a" strokeWidth={2} />
+                <Line yAxisId="rmse" type="monotone" dataKey="RMSE" stroke="#7aa2ff" strokeWidth={2} />
+              </LineChart>
+            </ResponsiveContainer>
+          </div>
+        )}
+        <table className="table" data-testid="model-versions" style={{ marginTop: 16 }}>
+          <thead>
+            <tr>
+              <th>Version</th>
+              <th>Status</th>
+              <th>Trigger</th>
+              <th>Created</th>
+              <th>NDCG@10</th>
+              <th>Recall@20</th>
+              <th>Coverage@10</th>
+              <th>RMSE</th>
+              <th>Train s</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {versions.map((v) => (
+              <tr key={v.id} data-status={v.status}>
+                <td>v{v.id}</td>
+                <td>
+                  <span className={v.isActive ? 'chip chip-accent' : 'chip'}>{v.isActive ? 'ACTIVE' : v.status}</span>
+                  {(v.status === 'TRAINING' || v.status === 'QUEUED') && (
+                    <div className="small muted">
+                      {v.phase ?? 'waiting'} · {Math.round(v.progress * 100)}%
+                    </div>
+                  )}
+                  {v.reason && <div className="small muted" style={{ maxWidth: 320 }}>{v.reason}</div>}
+                </td>
+                <td>{v.trigger}</td>
+                <td>{when(v.createdAt)}</td>
+                <td>{fmt(v.metrics?.['ndcg@10'])}</td>
+                <td>{fmt(v.metrics?.['recall@20'])}</td>
+                <td>{fmt(v.metrics?.['coverage@10'])}</td>
+                <td>{fmt(v.metrics?.rmse)}</td>
+                <td>{fmt(v.timings?.total, 1)}</td>
+                <td>
+                  {!v.isActive && ['READY', 'REJECTED'].includes(v.status) && (
+                    <button className="btn" disabled={act.isPending} onClick={() => act.mutate(() => activateVersionAction({ versionId: v.id }))}>
+                      {versions.find((x) => x.isActive && x.id > v.id) ? 'Roll back to this' : 'Activate'}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section className="detail-section">
+        <div className="page-head">
+          <h2>Catalogue</h2>
+          <button className="btn" disabled={act.isPending} onClick={() => act.mutate(reloadCatalogueAction)} data-testid="reload-catalogue">
+            Reload catalogue
+          </button>
+        </div>
+        {imports.length === 0 ? (
+          <p className="muted">No reloads yet. The catalogue was loaded at first start.</p>
+        ) : (
+          <table className="table" data-testid="imports">
+            <thead>
+              <tr>
+                <th>#</th>
+                <th>Status</th>
+                <th>Progress</th>
+                <th>Result</th>
+                <th>Started</th>
+              </tr>
+            </thead>
+            <tbody>
+              {imports.map((i) => (
+                <tr key={i.id} data-status={i.status}>
+                  <td>{i.id}</td>
+                  <td>{i.status}</td>
+                  <td>
+                    {i.phase ?? '—'} {i.status === 'RUNNING' ? `${Math.round(i.progress * 100)}%` : ''}
+                  </td>
+                  <td className="small">
+                    {i.error ? (
+                      <span className="field-error">{i.error}</span>
+                    ) : i.report ? (
+                      `${i.report.movies} movies, ${i.report.ratings} ratings, ${i.report.issueCount} malformed rows skipped`
+                    ) : (
+                      '—'
+                    )}
+                    {Array.isArray(i.report?.issues) && (i.report.issues as { file: string; line: number; message: string }[]).length > 0 && (
+                      <details>
+                        <summary>Row errors</summary>
+                        <ul>
+                          {(i.report.issues as { file: string; line: number; message: string }[]).slice(0, 20).map((e, x) => (
+                            <li key={x}>
+                              {e.file}:{e.line} — {e.message}
+                            </li>
+                          ))}
+                        </ul>
+                      </details>
+                    )}
+                  </td>
+                  <td>{when(i.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </>
+  );
+}

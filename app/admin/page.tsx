@@ -1,0 +1,19 @@
+import { notFound, redirect } from 'next/navigation';
+import { getCurrentUser } from '@/lib/server/auth';
+import { getAdminStatus } from '@/lib/server/services/admin-status';
+import { AdminDashboard } from './admin-dashboard';
+
+export const metadata = { title: 'Admin' };
+
+export default async function AdminPage() {
+  const user = await getCurrentUser();
+  if (!user) redirect('/sign-in?callbackUrl=/admin');
+  if (user.role !== 'ADMIN') notFound();
+  return (
+    <>
+      <h1>Admin</h1>
+      <p className="muted">Model versions with their validation metrics, retraining and rollback, and catalogue reloads.</p>
+      <AdminDashboard initial={await getAdminStatus()} />
+    </>
+  );
+}

@@ -1,0 +1,182 @@
+import 'server-only';
+import { db, Prisma } from '../db';
+import { NotFoundError } from '../errors';
+import type { Blob, Dtype } from '@/lib/recommender/serialize';
+
+export type ModelStatus = 'QUEUED' | 'TRAINING' | 'ACTIVE' | 'READY' | 'REJECTED' | 'FAILED' | 'ARCHIVED';
+
+export interface ModelVersionDto {
+  id: number;
+  algorithm: string;
+  status: ModelStatus;
+  isActive: boolean;
+  trigger: string;
+  phase: string | null;
+  progress: number;
+  dataCounts: Record<string, number> | null;
+  metrics: Record<string, number> | null;
+  timings: Record<string, number> | null;
+  reason: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+  activatedAt: string | null;
+}
+
+const versionSelect = {
+  id: true,
+  algorithm: true,
+  status: true,
+  isActive: true,
+  trigger: true,
+  phase: true,
+  progress: true,
+  dataCounts: true,
+  metrics: true,
+  timings: true,
+  reason: true,
+  createdAt: true,
+  finishedAt: true,
+  activatedAt: true,
+} satisfies Prisma.ModelVersionSelect;
+
+type VersionRow = Prisma.ModelVersionGetPayload<{ select: typeof versionSelect }>;
+
+function toDto(v: VersionRow): ModelVersionDto {
+  return {
+    ...v,
+    dataCounts: v.dataCounts as Record<string, number> | null,
+    metrics: v.metrics as Record<string, number> | null,
+    timings: v.timings as Record<string, number> | null,
+    createdAt: v.createdAt.toISOString(),
+    finishedAt: v.finishedAt?.toISOString() ?? null,
+    activatedAt: v.activatedAt?.toISOString() ?? null,
+  };
+}
+
+export async function createModelVersion(input: { algorithm: string; params: object; trigger: string; jobId?: string }): Promise<number> {
+  const v = await db.modelVersion.create({
+    data: { algorithm: input.algorithm, params: input.params as Prisma.InputJsonValue, trigger: input.trigger, jobId: input.jobId, status: 'QUEUED' },
+    select: { id: true },
+  });
+  return v.id;
+}
+
+export async function markTraining(id: number): Promise<void> {
+  await db.modelVersion.update({ where: { id }, data: { status: 'TRAINING', startedAt: new Date(), phase: 'starting', progress: 0 } });
+}
+
+export async function setProgress(id: number, phase: string, progress: number): Promise<void> {
+  await db.modelVersion.update({ where: { id }, data: { phase, progress } });
+}
+
+export async function markFailed(id: number, reason: string): Promise<void> {
+  await db.modelVersion.update({ where: { id }, data: { status: 'FAILED', reason: reason.slice(0, 2000), finishedAt: new Date() } });
+}
+
+/** Versions left TRAINING by a process that died are failed, so the admin sees it and a retry can run. */
+export async function failStaleTraining(reason: string): Promise<number> {
+  const res = await db.modelVersion.updateMany({
+    where: { status: { in: ['TRAINING', 'QUEUED'] } },
+    data: { status: 'FAILED', reason, finishedAt: new Date() },
+  });
+  return res.count;
+}
+
+/** Stores the artifacts and results of a finished training run (the version stays inactive). */
+export async function saveTrainedVersion(
+  id: number,
+  result: { meta: unknown; blobs: Blob[]; metrics: object; timings: object; dataCounts: object },
+): Promise<void> {
+  await db.$transaction(async (tx) => {
+    await tx.modelArtifact.deleteMany({ where: { modelVersionId: id } });
+    await tx.modelArtifact.create({
+      data: { modelVersionId: id, name: '$meta', dtype: 'json', length: 0, data: new TextEncoder().encode(JSON.stringify(result.meta)) },
+    });
+    for (const b of result.blobs) {
+      await tx.modelArtifact.create({ data: { modelVersionId: id, name: b.name, dtype: b.dtype, length: b.length, data: Uint8Array.from(b.data) } });
+    }
+    await tx.modelVersion.update({
+      where: { id },
+      data: {
+        status: 'READY',
+        metrics: result.metrics as Prisma.InputJsonValue,
+        timings: result.timings as Prisma.InputJsonValue,
+        dataCounts: result.dataCounts as Prisma.InputJsonValue,
+        finishedAt: new Date(),
+        phase: 'trained',
+        progress: 1,
+      },
+    });
+  }, { timeout: 120_000, maxWait: 30_000 });
+}
+
+export async function getActiveVersion(): Promise<ModelVersionDto | null> {
+  const v = await db.modelVersion.findFirst({ where: { isActive: true }, select: versionSelect });
+  return v && toDto(v);
+}
+
+export async function getActiveVersionId(): Promise<number | null> {
+  const v = await db.modelVersion.findFirst({ where: { isActive: true }, select: { id: true } });
+  return v?.id ?? null;
+}
+
+/**
+ * Makes `id` the active version in one transaction (the old one becomes READY). This is both the switch after
+ * training and the admin's rollback.
+ */
+export async function activateVersion(id: number): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const v = await tx.modelVersion.findUnique({ where: { id }, select: { status: true, _count: { select: { artifacts: true } } } });
+    if (!v) throw new NotFoundError('That model version does not exist.');
+    if (v._count.artifacts === 0 || !['READY', 'ACTIVE', 'REJECTED', 'ARCHIVED'].includes(v.status)) {
+      throw new NotFoundError('That model version has no stored model to activate.');
+    }
+    await tx.modelVersion.updateMany({ where: { isActive: true, id: { not: id } }, data: { isActive: false, status: 'READY' } });
+    await tx.modelVersion.update({ where: { id }, data: { isActive: true, status: 'ACTIVE', activatedAt: new Date(), reason: null } });
+  });
+}
+
+export async function rejectVersion(id: number, reason: string): Promise<void> {
+  await db.modelVersion.update({ where: { id }, data: { status: 'REJECTED', reason } });
+}
+
+/** Keeps the newest `keep` versions with artifacts (plus the active one); older ones lose their artifacts. */
+export async function pruneVersions(keep: number): Promise<number> {
+  const stored = await db.modelVersion.findMany({
+    where: { artifacts: { some: {} } },
+    orderBy: { id: 'desc' },
+    select: { id: true, isActive: true },
+  });
+  const drop = stored.filter((v, i) => i >= keep && !v.isActive).map((v) => v.id);
+  if (drop.length === 0) return 0;
+  await db.$transaction([
+    db.modelArtifact.deleteMany({ where: { modelVersionId: { in: drop } } }),
+    db.modelVersion.updateMany({ where: { id: { in: drop } }, data: { status: 'ARCHIVED' } }),
+  ]);
+  return drop.length;
+}
+
+export async function listVersions(limit = 30): Promise<ModelVersionDto[]> {
+  const rows = await db.modelVersion.findMany({ orderBy: { id: 'desc' }, take: limit, select: versionSelect });
+  return rows.map(toDto);
+}
+
+export async function loadArtifacts(id: number): Promise<{ meta: unknown; blobs: Blob[] }> {
+  const rows = await db.modelArtifact.findMany({ where: { modelVersionId: id } });
+  const metaRow = rows.find((r) => r.name === '$meta');
+  if (!metaRow) throw new NotFoundError(`Model version ${id} has no stored model.`);
+  return {
+    meta: JSON.parse(new TextDecoder().decode(metaRow.data)),
+    blobs: rows.filter((r) => r.name !== '$meta').map((r) => ({ name: r.name, dtype: r.dtype as Dtype, length: r.length, data: r.data })),
+  };
+}
+
+/** Every rating as parallel arrays (the training snapshot). */
+export async function snapshotRatings(): Promise<{ userIds: Int32Array; movieIds: Int32Array; values: Float32Array }> {
+  const rows = await db.rating.findMany({ select: { userId: true, movieId: true, value: true } });
+  return {
+    userIds: Int32Array.from(rows, (r) => r.userId),
+    movieIds: Int32Array.from(rows, (r) => r.movieId),
+    values: Float32Array.from(rows, (r) => r.value),
+  };
+}

@@ -1,0 +1,39 @@
+import 'server-only';
+import PgBoss from 'pg-boss';
+import { requireDatabaseUrl } from '@/lib/env';
+
+export const RECOMPUTE_QUEUE = 'recompute-model';
+export const IMPORT_QUEUE = 'import-catalogue';
+
+export interface RecomputeJob {
+  trigger: 'nightly' | 'admin' | 'startup';
+  versionId?: number;
+}
+
+export interface ImportJob {
+  importId: number;
+}
+
+const globalForBoss = globalThis as unknown as { reelBoss?: Promise<PgBoss> };
+
+/**
+ * The process's pg-boss instance (small pool: on the embedded database every connection shares one engine).
+ * The web server only sends; the worker process (scripts/worker.ts) also works and schedules.
+ */
+export function getBoss(max = 2): Promise<PgBoss> {
+  globalForBoss.reelBoss ??= (async () => {
+    const boss = new PgBoss({ connectionString: requireDatabaseUrl(), max, schema: 'pgboss' });
+    boss.on('error', (err) => console.error('[queue] pg-boss error', err));
+    await boss.start();
+    await boss.createQueue(RECOMPUTE_QUEUE);
+    await boss.createQueue(IMPORT_QUEUE);
+    return boss;
+  })();
+  return globalForBoss.reelBoss;
+}
+
+export async function stopBoss(): Promise<void> {
+  const boss = await globalForBoss.reelBoss;
+  globalForBoss.reelBoss = undefined;
+  await boss?.stop({ graceful: true, timeout: 10_000 });
+}

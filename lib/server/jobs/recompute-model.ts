@@ -1,0 +1,34 @@
+import 'server-only';
+import type PgBoss from 'pg-boss';
+import { recomputeModel, SERVING_ALGORITHM } from '../services/model-training';
+import { createModelVersion } from '../data/models';
+import { DEFAULT_SERVING } from '@/lib/recommender/serving';
+import { getBoss, RECOMPUTE_QUEUE, type RecomputeJob } from './queue';
+
+/** Queues a recompute; the QUEUED version row is visible to the admin at once. */
+export async function enqueueRecompute(trigger: RecomputeJob['trigger']): Promise<number> {
+  const versionId = await createModelVersion({ algorithm: SERVING_ALGORITHM, params: DEFAULT_SERVING, trigger });
+  const boss = await getBoss();
+  await boss.send(RECOMPUTE_QUEUE, { trigger, versionId } satisfies RecomputeJob, { retryLimit: 1, retryDelay: 30 });
+  return versionId;
+}
+
+/** Queue handler: a nightly (cron) job has no version row yet, an admin one does. */
+export async function handleRecompute(jobs: PgBoss.Job<RecomputeJob>[]): Promise<void> {
+  for (const job of jobs) {
+    const { trigger, versionId } = job.data;
+    // A retry of a failed attempt trains a fresh version row so the failed one keeps its reason.
+    const retry = versionId !== undefined && job.id !== undefined && (await isRetry(versionId));
+    const result = await recomputeModel({ trigger, versionId: retry ? undefined : versionId, jobId: job.id });
+    console.log(
+      `[worker] model version ${result.versionId} ${result.activated ? 'activated' : `kept inactive: ${result.reason}`} ` +
+        `(NDCG@10 ${result.metrics['ndcg@10']?.toFixed(4)})`,
+    );
+  }
+}
+
+async function isRetry(versionId: number): Promise<boolean> {
+  const { db } = await import('../db');
+  const v = await db.modelVersion.findUnique({ where: { id: versionId }, select: { status: true } });
+  return !v || v.status !== 'QUEUED';
+}

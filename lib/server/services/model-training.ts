@@ -1,0 +1,88 @@
+import 'server-only';
+import { buildRatingMatrix } from '@/lib/recommender/sparse';
+import { buildContentDocs } from '@/lib/recommender/hybrid-content-docs';
+import { trainServingModel, DEFAULT_SERVING } from '@/lib/recommender/serving';
+import { serializeModel } from '@/lib/recommender/serialize';
+import { env } from '@/lib/env';
+import {
+  activateVersion,
+  createModelVersion,
+  getActiveVersion,
+  markFailed,
+  markTraining,
+  pruneVersions,
+  rejectVersion,
+  saveTrainedVersion,
+  setProgress,
+  snapshotRatings,
+} from '../data/models';
+import { loadContentSources } from '../data/content';
+import { refreshStats } from '../data/stats';
+
+export const SERVING_ALGORITHM = 'hybrid-serving-v1';
+
+export interface RecomputeOptions {
+  trigger: 'startup' | 'nightly' | 'admin' | 'test';
+  versionId?: number;
+  jobId?: string;
+  /** Test hook: throw when this phase starts (proves a failed run leaves the active model serving). */
+  failAtPhase?: string;
+}
+
+export interface RecomputeResult {
+  versionId: number;
+  activated: boolean;
+  reason?: string;
+  metrics: Record<string, number>;
+}
+
+/**
+ * Snapshots ratings and catalogue, trains the serving model, stores it as a new version, and activates it only if
+ * its validation NDCG@10 is within MODEL_TOLERANCE of the active version's. A failure marks the version FAILED and
+ * leaves the active one serving.
+ */
+export async function recomputeModel(opts: RecomputeOptions): Promise<RecomputeResult> {
+  const versionId =
+    opts.versionId ?? (await createModelVersion({ algorithm: SERVING_ALGORITHM, params: DEFAULT_SERVING, trigger: opts.trigger, jobId: opts.jobId }));
+  await markTraining(versionId);
+  try {
+    const phase = async (name: string, progress: number) => {
+      if (opts.failAtPhase === name) throw new Error(`injected failure at phase "${name}"`);
+      await setProgress(versionId, name, progress);
+    };
+    await phase('snapshot', 0.01);
+    const t0 = performance.now();
+    const ratings = await snapshotRatings();
+    if (ratings.values.length < 20) throw new Error(`only ${ratings.values.length} ratings: import a catalogue first`);
+    const { movies, tags } = await loadContentSources();
+    const data = buildRatingMatrix({ userIds: ratings.userIds, itemIds: ratings.movieIds, ratings: ratings.values }, { scale: [0.5, 5] });
+    const docs = buildContentDocs(movies.filter((m) => data.items.index(m.movieId) !== undefined), tags);
+    const snapshotSeconds = (performance.now() - t0) / 1000;
+    const result = await trainServingModel(data, docs, DEFAULT_SERVING, (name, p) => phase(name, 0.05 + 0.85 * p));
+    await phase('saving', 0.92);
+    const t1 = performance.now();
+    const { meta, blobs } = serializeModel(result.model);
+    const metrics = { ...result.metrics };
+    await saveTrainedVersion(versionId, {
+      meta,
+      blobs,
+      metrics,
+      timings: { ...result.timings, snapshot: snapshotSeconds, save: (performance.now() - t1) / 1000 },
+      dataCounts: { users: data.users.size, items: data.items.size, ratings: ratings.values.length, catalogue: movies.length },
+    });
+    await refreshStats();
+    const active = await getActiveVersion();
+    const activeNdcg = active?.metrics?.['ndcg@10'];
+    if (active && typeof activeNdcg === 'number' && metrics['ndcg@10'] < activeNdcg * (1 - env.MODEL_TOLERANCE)) {
+      const reason = `validation NDCG@10 ${metrics['ndcg@10'].toFixed(4)} is worse than the active version #${active.id} (${activeNdcg.toFixed(4)}) beyond the ${(env.MODEL_TOLERANCE * 100).toFixed(0)}% tolerance`;
+      await rejectVersion(versionId, reason);
+      return { versionId, activated: false, reason, metrics };
+    }
+    await activateVersion(versionId);
+    await pruneVersions(env.MODEL_KEEP_VERSIONS);
+    return { versionId, activated: true, metrics };
+  } catch (err) {
+    await markFailed(versionId, err instanceof Error ? err.message : String(err));
+    throw err;
+  }
+}
