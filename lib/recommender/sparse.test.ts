@@ -113,3 +113,17 @@ describe('helpers', () => {
     expect(Array.from(rowMeans(csr))).toEqual([2, 0]);
   });
 });
+
+describe('createVocabulary lookups', () => {
+  it('answers the same for dense-table and hashed id ranges, including non-integers and negatives', () => {
+    for (const ids of [
+      [5, 1, 3],
+      [2_000_000_000, 7, -4],
+    ]) {
+      const v = createVocabulary(ids);
+      const sorted = [...ids].sort((a, b) => a - b);
+      sorted.forEach((id, k) => expect(v.index(id)).toBe(k));
+      for (const missing of [0, 2, 4, 6, 1.5, -1, 3_000_000_000, Number.NaN]) expect(v.index(missing)).toBeUndefined();
+    }
+  });
+});

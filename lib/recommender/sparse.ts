@@ -4,14 +4,64 @@ import { ShapeError } from './types';
 /**
  * Builds a {@link Vocabulary} from raw ids (duplicates allowed). Ids are sorted ascending, so the
  * same id set always gets the same dense indices regardless of input order. O(n log n).
+ * Compact non-negative ids (max < max(2^20, 4·size)) use a dense Int32Array lookup, others a Map.
  */
 export function createVocabulary(ids: ArrayLike<number>): Vocabulary {
-  const sorted = Int32Array.from(ids as ArrayLike<number>).sort();
+  return vocabularyFromUnique(uniqueSorted(ids));
+}
+
+/** Distinct ids ascending: a presence bitmap for compact non-negative ints (O(n + range)), else a sort. */
+function uniqueSorted(ids: ArrayLike<number>): Int32Array {
+  const len = ids.length;
+  let min = Infinity;
+  let max = -Infinity;
+  let integral = true;
+  for (let k = 0; k < len; k++) {
+    const v = ids[k];
+    if (v < min) min = v;
+    if (v > max) max = v;
+    if ((v | 0) !== v) integral = false;
+  }
+  if (len > 0 && integral && min >= 0 && max < Math.max(1 << 20, 4 * len)) {
+    const seen = new Uint8Array(max + 1);
+    let n = 0;
+    for (let k = 0; k < len; k++) {
+      if (seen[ids[k]] === 0) {
+        seen[ids[k]] = 1;
+        n++;
+      }
+    }
+    const out = new Int32Array(n);
+    let w = 0;
+    for (let v = 0; v <= max; v++) if (seen[v] === 1) out[w++] = v;
+    return out;
+  }
+  const sorted = Int32Array.from(ids).sort();
   let n = 0;
   for (let i = 0; i < sorted.length; i++) {
     if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[n++] = sorted[i];
   }
-  const unique = sorted.slice(0, n);
+  return sorted.slice(0, n);
+}
+
+function vocabularyFromUnique(unique: Int32Array): Vocabulary {
+  const n = unique.length;
+  const min = n > 0 ? unique[0] : 0;
+  const max = n > 0 ? unique[n - 1] : -1;
+  // Dense lookup table when ids are compact non-negative ints (MovieLens ids are): O(1) without hashing.
+  if (n > 0 && min >= 0 && max < Math.max(1 << 20, 4 * n)) {
+    const table = new Int32Array(max + 1).fill(-1);
+    for (let i = 0; i < n; i++) table[unique[i]] = i;
+    return {
+      ids: unique,
+      size: n,
+      index: (id: number) => {
+        if (!(id >= 0 && id <= max)) return undefined;
+        const v = table[id];
+        return v >= 0 ? v : undefined;
+      },
+    };
+  }
   const map = new Map<number, number>();
   for (let i = 0; i < n; i++) map.set(unique[i], i);
   return {
