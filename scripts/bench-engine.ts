@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { loadRatingsFile } from '../lib/recommender/io/ratings-file';
 import { buildRatingMatrix } from '../lib/recommender/sparse';
-import { createRng } from '../lib/recommender/rng';
+import { generateSynthetic, SYNTH_SHAPES } from '../lib/recommender/synth';
 import { BiasedMfConfig, fitBiasedMf } from '../lib/recommender/biased-mf';
 import { SvdppConfig, fitSvdpp } from '../lib/recommender/svdpp';
 import { ImplicitAlsConfig, fitImplicitAls } from '../lib/recommender/implicit-als';
@@ -59,68 +59,23 @@ function loadMatrix(path: string, scale: readonly [number, number]): RatingMatri
 }
 
 /**
- * Synthetic MovieLens-shaped ratings, generated in memory: Zipf-like item popularity (exponent 1),
- * log-normal user activity (σ = 1, ≥ 20 ratings, scaled to the requested total), planted rank-8
- * tastes plus N(0, 0.5²) noise around 3.5, rounded to half stars in [0.5, 5]. Seeded.
- * (Stands in for helper A's `npm run synth` when it is not available.)
+ * Synthetic MovieLens-shaped ratings from helper A's generator (lib/recommender/synth.ts: Zipf item
+ * popularity, log-normal user activity, planted tastes plus noise, half stars), collected straight
+ * into typed arrays instead of a CSV file (loading is not what this bench times).
  */
-function synthetic(nUsers: number, nItems: number, nRatings: number, seed: number): RatingMatrix {
-  const rng = createRng(seed);
-  const cdf = new Float64Array(nItems);
-  let acc = 0;
-  for (let i = 0; i < nItems; i++) cdf[i] = acc += 1 / (i + 10);
-  for (let i = 0; i < nItems; i++) cdf[i] /= acc;
-  const activity = new Float64Array(nUsers);
-  let total = 0;
-  for (let u = 0; u < nUsers; u++) total += activity[u] = Math.exp(rng.normal());
-  const counts = new Int32Array(nUsers);
-  let assigned = 0;
-  for (let u = 0; u < nUsers; u++) {
-    counts[u] = Math.min(nItems >> 1, Math.max(20, Math.round((activity[u] / total) * nRatings)));
-    assigned += counts[u];
-  }
-  // Nudge to the exact total, one rating at a time over the users that can move.
-  for (let u = 0; assigned !== nRatings; u = (u + 1) % nUsers) {
-    if (assigned < nRatings && counts[u] < nItems >> 1) {
-      counts[u]++;
-      assigned++;
-    } else if (assigned > nRatings && counts[u] > 20) {
-      counts[u]--;
-      assigned--;
-    }
-  }
-  const rank = 8;
-  const U = new Float32Array(nUsers * rank);
-  const V = new Float32Array(nItems * rank);
-  for (let p = 0; p < U.length; p++) U[p] = rng.normal() * 0.45;
-  for (let p = 0; p < V.length; p++) V[p] = rng.normal() * 0.45;
-  const userIds = new Int32Array(nRatings);
-  const itemIds = new Int32Array(nRatings);
-  const ratings = new Float32Array(nRatings);
-  const stamp = new Int32Array(nItems).fill(-1);
+function synthetic(shape: keyof typeof SYNTH_SHAPES, seed: number): RatingMatrix {
+  const { users, items, ratings: n } = SYNTH_SHAPES[shape];
+  const userIds = new Int32Array(n);
+  const itemIds = new Int32Array(n);
+  const ratings = new Float32Array(n);
   let w = 0;
-  for (let u = 0; u < nUsers; u++) {
-    for (let c = 0; c < counts[u]; ) {
-      const x = rng.next();
-      let lo = 0;
-      let hi = nItems - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (cdf[mid] < x) lo = mid + 1;
-        else hi = mid;
-      }
-      if (stamp[lo] === u) continue;
-      stamp[lo] = u;
-      let s = 3.5 + rng.normal() * 0.5;
-      for (let f = 0; f < rank; f++) s += U[u * rank + f] * V[lo * rank + f];
-      userIds[w] = u + 1;
-      itemIds[w] = lo + 1;
-      ratings[w] = Math.min(5, Math.max(0.5, Math.round(s * 2) / 2));
-      w++;
-      c++;
-    }
-  }
-  return buildRatingMatrix({ userIds, itemIds, ratings }, { scale: [0.5, 5] });
+  generateSynthetic({ users, items, ratings: n, seed }, (u, m, r) => {
+    userIds[w] = u;
+    itemIds[w] = m;
+    ratings[w] = r;
+    w++;
+  });
+  return buildRatingMatrix({ userIds: userIds.subarray(0, w), itemIds: itemIds.subarray(0, w), ratings: ratings.subarray(0, w) }, { scale: [0.5, 5] });
 }
 
 const ML100K = (f: number, kind: 'base' | 'test'): string => join(DATA_DIR, 'movielens', 'ml-100k', `u${f}.${kind}`);
@@ -195,20 +150,20 @@ const CASES: Record<string, CaseFn> = {
     ]),
   ),
   async 'als-synth-1m-1t'() {
-    const [data, tl] = timed(() => synthetic(6040, 3706, 1_000_209, 1));
+    const [data, tl] = timed(() => synthetic('ml-1m', 1));
     return alsCase(data, 1, tl, 'implicit ALS 64 × 15 on synthetic ML-1M shape (6,040 × 3,706, 1,000,209 ratings), 1 thread', '≤ 20 s');
   },
   async 'als-synth-1m-2t'() {
-    const [data, tl] = timed(() => synthetic(6040, 3706, 1_000_209, 1));
+    const [data, tl] = timed(() => synthetic('ml-1m', 1));
     return alsCase(data, 2, tl, 'implicit ALS 64 × 15 on synthetic ML-1M shape, 2 threads', '≤ 20 s');
   },
   async 'biased-mf-synth-1m'() {
-    const [data, tl] = timed(() => synthetic(6040, 3706, 1_000_209, 1));
+    const [data, tl] = timed(() => synthetic('ml-1m', 1));
     const [, t] = timed(() => fitBiasedMf(data, BiasedMfConfig.parse({})));
     return { description: 'biased MF default config on synthetic ML-1M shape', fitSeconds: [t], loadSeconds: tl, target: '≤ 30 s' };
   },
   async 'als-synth-25m-2t'() {
-    const [data, tl] = timed(() => synthetic(162_541, 59_047, 25_000_095, 1));
+    const [data, tl] = timed(() => synthetic('ml-25m', 1));
     return alsCase(data, 2, tl, 'implicit ALS 64 × 15 on synthetic ML-25M shape (162,541 × 59,047, 25,000,095 ratings), 2 threads', '≤ 300 s within 6 GB peak RSS');
   },
 };
