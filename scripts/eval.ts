@@ -19,6 +19,11 @@ import {
   type RatingRows,
 } from '../lib/recommender/evaluate';
 import { loadRatingsFile } from '../lib/recommender/io/ratings-file';
+import { loadCatalogue } from '../lib/recommender/io/catalogue';
+import { loadMl100kItems } from '../lib/recommender/io/movielens';
+import type { ContentDoc } from '../lib/recommender/content-tfidf';
+import { buildContentDocs } from '../lib/recommender/hybrid-content-docs';
+import { CONTEXT_ALGOS, ml100kContentDocs } from '../lib/recommender/hybrid-registry';
 import { DEFAULT_ALGO, describeParams, REGISTRY, resolveAlgorithm } from '../lib/recommender/registry';
 
 const DATA_DIR = resolve(process.env.DATA_DIR ?? join('..', 'shared', 'data'));
@@ -161,6 +166,21 @@ function main(): void {
     }
   }
   const { entry, config } = resolveAlgorithm(algo, rawParams);
+  // Content-aware algorithms get the catalogue content and the train timestamps attached per run
+  // (ml-100k: u.item titles/genres; otherwise the ml-latest-small catalogue joined with TMDB).
+  let contentDocs: ContentDoc[] | undefined;
+  if (CONTEXT_ALGOS.has(algo)) {
+    const t0 = performance.now();
+    if (dataset === 'ml-100k' || scale[0] === 1) {
+      contentDocs = ml100kContentDocs(loadMl100kItems(ml100k).movies);
+    } else {
+      const catalogue = loadCatalogue(DATA_DIR);
+      contentDocs = buildContentDocs(catalogue.movies, catalogue.tags);
+    }
+    log(`content: ${contentDocs.length} documents in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  const runConfig = (train: RatingRows): unknown =>
+    CONTEXT_ALGOS.has(algo) ? { ...(config as object), contentDocs, timeRows: train, tasks: [task], log } : config;
 
   const started = new Date();
   log(`${dataset} ${splitName} task=${task} algo=${algo}${values['cold-start'] ? ' cold-start' : ''}`);
@@ -176,7 +196,7 @@ function main(): void {
     const folds = splits.map((s) => {
       const train = load(s.train);
       const test = load(s.test);
-      const r = evaluateRating(entry.recommender, config, train, test, scale);
+      const r = evaluateRating(entry.recommender, runConfig(train), train, test, scale);
       log(`${s.name}: rmse=${r.metrics.rmse.toFixed(4)} mae=${r.metrics.mae.toFixed(4)} fit=${r.fitSeconds.toFixed(2)}s predict=${r.predictSeconds.toFixed(2)}s (${r.unknownRows} fallback rows)`);
       return { fold: s.name, ...r };
     });
@@ -191,7 +211,8 @@ function main(): void {
     doc.scale = scale;
   } else if (!values['cold-start']) {
     const folds = splits.map((s) => {
-      const r = evaluateRanking(entry.recommender, config, load(s.train), load(s.test));
+      const train = load(s.train);
+      const r = evaluateRanking(entry.recommender, runConfig(train), train, load(s.test));
       log(`${s.name}: ndcg@10=${r.metrics['ndcg@10'].toFixed(4)} recall@20=${r.metrics['recall@20'].toFixed(4)} fit=${r.fitSeconds.toFixed(2)}s`);
       return { fold: s.name, ...r };
     });
@@ -209,7 +230,7 @@ function main(): void {
     const test = load(splits[0].test);
     const slice = coldStartSlice(train, test);
     log(`cold-start: ${slice.coldUsers.size} users reduced to their 5 earliest train ratings (${train.ratings.length} → ${slice.train.ratings.length} train rows)`);
-    const r = evaluateRanking(entry.recommender, config, slice.train, test, { onlyUsers: slice.coldUsers });
+    const r = evaluateRanking(entry.recommender, runConfig(slice.train), slice.train, test, { onlyUsers: slice.coldUsers });
     const pop = resolveAlgorithm('popularity', {});
     const p = evaluateRanking(pop.entry.recommender, pop.config, slice.train, test, { onlyUsers: slice.coldUsers });
     doc.split = `${splitName} cold-start`;

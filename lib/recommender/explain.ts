@@ -21,6 +21,7 @@ import {
   type HybridScratch,
   type Source,
 } from './hybrid';
+import type { EaseModel } from './ease';
 import { getValue } from './sparse';
 import type { Csr, RatingMatrix } from './types';
 
@@ -68,37 +69,17 @@ export function collaborativeContributions(base: FittedBase, data: RatingMatrix,
     return out;
   }
   if (m.kind === 'ease') {
-    const ease = m as unknown as EaseLike;
-    const col = ease.column?.(itemIdx);
-    if (!ease.weights || ease.nItems === undefined) return null;
+    // score_i = Σ_{j ∈ I_u, r_uj ≥ threshold} B_ji over the modelled items (ease.ts).
+    const ease = m as unknown as EaseModel;
+    const ci = ease.position[itemIdx];
+    if (ci < 0) return out;
     for (let p = a; p < b; p++) {
-      const j = data.byUser.indices[p];
-      if (ease.threshold !== undefined && data.byUser.values[p] < ease.threshold) continue;
-      out[p - a] = col ? col[j] : easeWeight(ease, j, itemIdx);
+      const rj = ease.position[data.byUser.indices[p]];
+      if (rj >= 0 && data.byUser.values[p] >= ease.threshold) out[p - a] = ease.weights[rj * ease.n + ci];
     }
     return out;
   }
   return null;
-}
-
-/** The parts of an EASE model the explanation reads (B's model; dense row-major B). */
-interface EaseLike {
-  kind: 'ease';
-  nItems?: number;
-  /** Dense nItems × nItems row-major B, or over a subset via `itemMap`. */
-  weights?: Float32Array;
-  /** data item → row/col of B, −1 when outside the bounded item set. */
-  itemMap?: Int32Array;
-  threshold?: number;
-  column?: (i: number) => ArrayLike<number>;
-}
-
-function easeWeight(ease: EaseLike, j: number, i: number): number {
-  const n = ease.itemMap ? Math.round(Math.sqrt(ease.weights!.length)) : ease.nItems!;
-  const rj = ease.itemMap ? ease.itemMap[j] : j;
-  const ci = ease.itemMap ? ease.itemMap[i] : i;
-  if (rj < 0 || ci < 0) return 0;
-  return ease.weights![rj * n + ci];
 }
 
 /** Content decomposition of item i for a user: per rated movie (aligned with the train row) and per feature. */

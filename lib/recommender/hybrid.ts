@@ -325,25 +325,34 @@ export function alignTimestamps(data: RatingMatrix, userIds: Int32Array, itemIds
   return out;
 }
 
-/** Standardises `scores` in place over the items where `mask` is 0: (s − mean) / sd; masked items get 0. O(n). */
+/** Scores at or below this are "not modelled" sentinels (e.g. EASE's −1e30), not real values. */
+const SENTINEL_SCORE = -1e29;
+
+/**
+ * Standardises `scores` in place over the items where `mask` is 0: (s − mean) / sd. Masked items
+ * get 0; non-finite or sentinel scores get the lowest standardised value. O(n).
+ */
 function standardize(scores: Float32Array, mask: Uint8Array): void {
   let s = 0;
   let s2 = 0;
   let n = 0;
+  let min = Infinity;
   for (let i = 0; i < scores.length; i++) {
     if (mask[i]) continue;
     const v = scores[i];
-    if (!Number.isFinite(v)) continue;
+    if (!(v > SENTINEL_SCORE) || v === Infinity) continue;
     s += v;
     s2 += v * v;
     n++;
+    if (v < min) min = v;
   }
   const mean = n > 0 ? s / n : 0;
   const var_ = n > 0 ? s2 / n - mean * mean : 0;
   const inv = var_ > 1e-20 ? 1 / Math.sqrt(var_) : 0;
+  const low = n > 0 ? (min - mean) * inv : 0;
   for (let i = 0; i < scores.length; i++) {
     const v = scores[i];
-    scores[i] = mask[i] || !Number.isFinite(v) ? 0 : (v - mean) * inv;
+    scores[i] = mask[i] ? 0 : !(v > SENTINEL_SCORE) || v === Infinity ? low : (v - mean) * inv;
   }
 }
 

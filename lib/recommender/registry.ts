@@ -9,6 +9,7 @@ import { EaseConfig, easeRecommender } from './ease';
 import { ImplicitAlsConfig, implicitAlsRecommender } from './implicit-als';
 import { SvdppConfig, svdppRecommender } from './svdpp';
 import { globalMeanRecommender } from './global-mean';
+import { ContentParamsSchema, contentEntryRecommender, HybridParamsSchema, hybridEntryRecommender } from './hybrid-registry';
 import { itemKnnRecommender } from './item-knn';
 import { popularityRecommender } from './popularity';
 import type { Recommender } from './types';
@@ -59,6 +60,8 @@ const knnFields = {
   regUser: z.number().min(0).default(15).describe('baseline user-bias regularisation'),
   baselineEpochs: z.number().int().min(0).default(10).describe('baseline ALS sweeps'),
   rankScore: z.enum(['sum', 'prediction']).default('sum').describe("ranking score: 'sum' of neighbour similarities or the rating 'prediction'"),
+  overlap: z.enum(['common', 'full']).default('common').describe("cosine norms over the 'common' support (Surprise) or 'full' rows (top-N kNN)"),
+  binarize: z.number().min(0).default(0).describe('> 0: similarities on binary interactions (rating ≥ binarize)'),
   seed,
 };
 export const ItemKnnConfigSchema = z.object(knnFields);
@@ -74,6 +77,12 @@ export const REGISTRY: Record<string, RegistryEntry<any, any>> = {
   svdpp: entry(svdppRecommender, SvdppConfig, 'SVD++ with the implicit feedback term (Koren 2008; Surprise SVDpp).'),
   'implicit-als': entry(implicitAlsRecommender, ImplicitAlsConfig, 'Implicit-feedback ALS with CG (Hu et al. 2008; implicit ALS); ranking only.'),
   ease: entry(easeRecommender, EaseConfig, 'EASE item–item closed form (Steck 2019); ranking only.'),
+  content: entry(contentEntryRecommender, ContentParamsSchema, 'Content-based TF-IDF over genres, cast, directors, keywords, tags, decade, language, overview (needs catalogue content).'),
+  hybrid: entry(
+    hybridEntryRecommender,
+    HybridParamsSchema,
+    'Learned hybrid: stacked base models + content + popularity, blends learned on a validation split of train, cold-start blends (the served model).',
+  ),
 };
 
 /** The algorithm `npm run eval` uses without --algo: the best model available (the served one). */

@@ -1,0 +1,144 @@
+/**
+ * Registry glue for the content model and the hybrid: JSON-able parameter schemas (for --params
+ * and --help) plus the run context the caller attaches (content documents, train timestamps,
+ * task), turned into the engine configs. Kept out of registry.ts so that module stays a flat list.
+ */
+import { z } from 'zod';
+import { biasedMfRecommender } from './biased-mf';
+import { biasesRecommender } from './biases';
+import { contentTfidfRecommender, type ContentDoc, type ContentTfidfConfig, type ContentTfidfModel } from './content-tfidf';
+import { easeRecommender } from './ease';
+import { fitHybrid, hybridRecommender, type HybridBase, type HybridConfig, type HybridModel } from './hybrid';
+import { DEFAULT_CONTENT_FIELD_WEIGHTS, buildContentDocs, type ContentSource } from './hybrid-content-docs';
+import { implicitAlsRecommender } from './implicit-als';
+import { itemKnnRecommender } from './item-knn';
+import { popularityRecommender } from './popularity';
+import { svdppRecommender } from './svdpp';
+import type { Recommender } from './types';
+import { userKnnRecommender } from './user-knn';
+
+/** What a caller (eval CLI, model job) attaches to the parsed params before fitting. */
+export interface RunContext {
+  /** Item content; without it the content features are absent (all zero). */
+  contentDocs?: readonly ContentDoc[];
+  /** Train rows with timestamps (temporal validation split and time features). */
+  timeRows?: { userIds: Int32Array; movieIds: Int32Array; timestamps?: Float64Array };
+  /** Learn only the blend(s) this run needs (default both). */
+  tasks?: readonly ('rating' | 'ranking')[];
+  /** Progress lines. */
+  log?: (msg: string) => void;
+}
+
+/** Base models the hybrid can use, by registry name. Configs are partial: each fit fills its defaults. */
+const BASES: Record<string, { recommender: Recommender<unknown, unknown>; group?: HybridBase['group'] }> = {
+  ease: { recommender: easeRecommender as Recommender<unknown, unknown> },
+  'implicit-als': { recommender: implicitAlsRecommender as Recommender<unknown, unknown> },
+  'item-knn': { recommender: itemKnnRecommender as Recommender<unknown, unknown> },
+  'user-knn': { recommender: userKnnRecommender as Recommender<unknown, unknown> },
+  'biased-mf': { recommender: biasedMfRecommender as Recommender<unknown, unknown> },
+  svdpp: { recommender: svdppRecommender as Recommender<unknown, unknown> },
+  biases: { recommender: biasesRecommender as Recommender<unknown, unknown> },
+  popularity: { recommender: popularityRecommender as Recommender<unknown, unknown>, group: 'popular' },
+};
+
+const seed = z.number().int().default(42).describe('random seed (same seed → same model)');
+const fieldWeights = z
+  .record(z.string(), z.number().min(0))
+  .default({ ...DEFAULT_CONTENT_FIELD_WEIGHTS })
+  .describe('content field weights α_f (g genres, c cast, d directors, k keywords, t tags, y decade, l language, o overview)');
+
+export const ContentParamsSchema = z.object({
+  fieldWeights,
+  minDf: z.number().int().min(1).default(2).describe('features in fewer documents are dropped'),
+  meanShrinkage: z.number().min(0).default(2).describe('β of the shrunk user mean the profile ratings are centred on'),
+  seed,
+});
+export type ContentParams = z.infer<typeof ContentParamsSchema>;
+
+const baseList = (defaults: string[], what: string) =>
+  z
+    .array(z.enum(Object.keys(BASES) as [string, ...string[]]))
+    .default(defaults)
+    .describe(what);
+
+export const HybridParamsSchema = z.object({
+  rankingBases: baseList(['ease', 'item-knn', 'implicit-als', 'popularity'], 'base models of the ranking blend'),
+  ratingBases: baseList(['biases', 'item-knn', 'biased-mf', 'svdpp'], 'base models of the rating blend'),
+  baseParams: z
+    .record(z.string(), z.record(z.string(), z.unknown()))
+    .default({})
+    .describe('per-base parameter overrides, e.g. {"ease":{"lambda":300}}'),
+  fieldWeights,
+  validationShare: z.number().gt(0).lt(1).default(0.2).describe('share of each user’s train ratings held out to learn the blends'),
+  coldUserThreshold: z.number().int().min(0).default(5).describe('users with ≤ this many ratings use the cold blend'),
+  coldItemThreshold: z.number().int().min(0).default(5).describe('items with ≤ this many ratings are cold (feature)'),
+  poolPerBase: z.number().int().min(10).default(100).describe('top-N of each base in the validation candidate pool'),
+  recallWeight: z.number().min(0).default(1).describe('β in the ranker objective NDCG@10 + β·Recall@20 + γ·coverage@10'),
+  coverageWeight: z.number().min(0).default(0.3).describe('γ in the ranker objective'),
+  ridgeLambda: z.number().min(0).default(1).describe('ridge λ of the rating blend'),
+  seed,
+});
+export type HybridParams = z.infer<typeof HybridParamsSchema>;
+
+/** Engine config of the hybrid from params and run context. */
+export function hybridConfigFrom(params: HybridParams, ctx: RunContext = {}): HybridConfig {
+  const base = (name: string): HybridBase => {
+    const b = BASES[name];
+    if (!b) throw new Error(`unknown hybrid base "${name}"`);
+    return { name, recommender: b.recommender, config: { seed: params.seed, ...(params.baseParams[name] ?? {}) }, group: b.group };
+  };
+  return {
+    seed: params.seed,
+    rankingBases: params.rankingBases.map(base),
+    ratingBases: params.ratingBases.map(base),
+    content: ctx.contentDocs && ctx.contentDocs.length > 0 ? { docs: ctx.contentDocs, fieldWeights: params.fieldWeights } : undefined,
+    timeRows: ctx.timeRows,
+    validationShare: params.validationShare,
+    coldUserThreshold: params.coldUserThreshold,
+    coldItemThreshold: params.coldItemThreshold,
+    poolPerBase: params.poolPerBase,
+    recallWeight: params.recallWeight,
+    coverageWeight: params.coverageWeight,
+    ridgeLambda: params.ridgeLambda,
+    tasks: ctx.tasks,
+    log: ctx.log,
+  };
+}
+
+/** The hybrid as a registry entry: params (+ attached {@link RunContext}) → fitted hybrid. */
+export const hybridEntryRecommender: Recommender<HybridParams & RunContext, HybridModel> = {
+  ...hybridRecommender,
+  fit: (data, config) => fitHybrid(data, hybridConfigFrom(HybridParamsSchema.parse(stripContext(config)), config)),
+};
+
+/** The content model as a registry entry. */
+export const contentEntryRecommender: Recommender<ContentParams & RunContext, ContentTfidfModel> = {
+  ...contentTfidfRecommender,
+  fit(data, config) {
+    const p = ContentParamsSchema.parse(stripContext(config));
+    const cfg: ContentTfidfConfig = { docs: config.contentDocs ?? [], fieldWeights: p.fieldWeights, minDf: p.minDf, meanShrinkage: p.meanShrinkage };
+    return contentTfidfRecommender.fit(data, cfg);
+  },
+};
+
+function stripContext<T extends RunContext>(config: T): Omit<T, keyof RunContext> {
+  const { contentDocs: _d, timeRows: _t, tasks: _k, log: _l, ...rest } = config;
+  return rest;
+}
+
+/** Algorithms that need a {@link RunContext} attached by the caller. */
+export const CONTEXT_ALGOS: ReadonlySet<string> = new Set(['hybrid', 'content']);
+
+/** An ml-100k u.item row (structural subset of io's Ml100kItem). */
+export interface Ml100kContentSource {
+  movieId: number;
+  title: string;
+  year: number | null;
+  genres: readonly string[];
+}
+
+/** Content documents for ml-100k, which has only titles, years and genres: g, y and title words as 'o'. */
+export function ml100kContentDocs(items: readonly Ml100kContentSource[]): ContentDoc[] {
+  const docs = buildContentDocs(items.map((m): ContentSource => ({ movieId: m.movieId, year: m.year, genres: m.genres.filter((g) => g !== 'unknown') })));
+  return docs.map((d, k) => ({ itemId: d.itemId, fields: { ...d.fields, o: items[k].title } }));
+}
