@@ -12,6 +12,7 @@ import { cpus, totalmem } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  carveValidation,
   coldStartSlice,
   evaluateRanking,
   evaluateRating,
@@ -42,6 +43,8 @@ Options:
   --algo NAME             algorithm (default ${DEFAULT_ALGO}); see the list below
   --params JSON           hyper-parameters, e.g. '{"k":40}' (validated; unknown keys are errors)
   --cold-start            ranking only: the protocol's cold-start slice, reported next to popularity
+  --validation            tune, don't test: evaluate on a split carved from train only (ranking: latest 20%
+                          per user; rating: random 10%, seed 7); the test file is not read
   --scale LO,HI           rating scale for clipping (default: ml-100k 1,5; otherwise 0.5,5)
   --dataset NAME          name recorded in the output for --train/--test runs (default "custom")
   --out DIR               where the JSON document is saved (default results/eval)
@@ -66,6 +69,12 @@ function load(path: string): RatingRows {
     log(`${path}: skipped ${r.issueCount} malformed rows; first: ${r.issues.slice(0, 3).map((i) => `line ${i.line}: ${i.message}`).join('; ')}`);
   }
   return r;
+}
+
+/** Train/test rows of a split, or (with --validation) a carve of its train file. */
+function loadPair(s: Split, task: 'rating' | 'ranking', validation: boolean): { train: RatingRows; test: RatingRows } {
+  if (!validation) return { train: load(s.train), test: load(s.test) };
+  return carveValidation(load(s.train), task);
 }
 
 function gitCommit(): string | null {
@@ -100,6 +109,7 @@ function main(): void {
       params: { type: 'string' },
       data: { type: 'string' },
       'cold-start': { type: 'boolean', default: false },
+      validation: { type: 'boolean', default: false },
       scale: { type: 'string' },
       dataset: { type: 'string' },
       out: { type: 'string' },
@@ -184,6 +194,7 @@ function main(): void {
 
   const started = new Date();
   log(`${dataset} ${splitName} task=${task} algo=${algo}${values['cold-start'] ? ' cold-start' : ''}`);
+  if (values.validation) splitName += ' validation';
   const doc: Record<string, unknown> = {
     dataset,
     split: splitName,
@@ -194,8 +205,7 @@ function main(): void {
 
   if (task === 'rating') {
     const folds = splits.map((s) => {
-      const train = load(s.train);
-      const test = load(s.test);
+      const { train, test } = loadPair(s, 'rating', values.validation);
       const r = evaluateRating(entry.recommender, runConfig(train), train, test, scale);
       log(`${s.name}: rmse=${r.metrics.rmse.toFixed(4)} mae=${r.metrics.mae.toFixed(4)} fit=${r.fitSeconds.toFixed(2)}s predict=${r.predictSeconds.toFixed(2)}s (${r.unknownRows} fallback rows)`);
       return { fold: s.name, ...r };
@@ -226,8 +236,7 @@ function main(): void {
     }
   } else {
     if (splits.length !== 1) throw new UsageError('--cold-start runs on one train/test pair (e.g. --data ml-latest-small-ranking)');
-    const train = load(splits[0].train);
-    const test = load(splits[0].test);
+    const { train, test } = loadPair(splits[0], 'ranking', values.validation);
     const slice = coldStartSlice(train, test);
     log(`cold-start: ${slice.coldUsers.size} users reduced to their 5 earliest train ratings (${train.ratings.length} → ${slice.train.ratings.length} train rows)`);
     const r = evaluateRanking(entry.recommender, runConfig(slice.train), slice.train, test, { onlyUsers: slice.coldUsers });
@@ -259,7 +268,7 @@ function main(): void {
     const dir = resolve(values.out ?? join('results', 'eval'));
     mkdirSync(dir, { recursive: true });
     const stamp = started.toISOString().replace(/[:.]/g, '-');
-    const file = join(dir, `${stamp}-${dataset}-${task}${values['cold-start'] ? '-cold' : ''}-${basename(algo)}.json`);
+    const file = join(dir, `${stamp}-${dataset}-${task}${values['cold-start'] ? '-cold' : ''}${values.validation ? '-validation' : ''}-${basename(algo)}.json`);
     writeFileSync(file, json + '\n');
     log(`saved ${relative(process.cwd(), file)}`);
   }

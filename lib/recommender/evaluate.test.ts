@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coldStartSlice, evaluateRanking, evaluateRating, relevantByUser, summariseFolds, type RatingRows } from './evaluate';
+import { carveValidation, coldStartSlice, evaluateRanking, evaluateRating, randomSplit, relevantByUser, summariseFolds, temporalSplit, type RatingRows } from './evaluate';
 import { globalMeanRecommender } from './global-mean';
 import { popularityRecommender } from './popularity';
 
@@ -88,5 +88,27 @@ describe('summariseFolds', () => {
     const s = summariseFolds([{ rmse: 1 }, { rmse: 3 }]);
     expect(s.mean.rmse).toBe(2);
     expect(s.std.rmse).toBe(1);
+  });
+});
+
+describe('validation carving', () => {
+  it('temporalSplit moves each user’s latest round(20%) ratings, ties by movieId', () => {
+    const t: [number, number, number, number][] = [];
+    for (let m = 1; m <= 10; m++) t.push([1, m, 3, m <= 8 ? m : 100]); // movies 9 and 10 share the latest time
+    for (let m = 1; m <= 2; m++) t.push([2, m, 3, m]); // round(0.4) = 0 → nothing moves
+    const { train, test } = temporalSplit(rows(t), 0.2);
+    expect(Array.from(test.movieIds)).toEqual([9, 10]);
+    expect(Array.from(test.userIds)).toEqual([1, 1]);
+    expect(train.ratings.length).toBe(10);
+  });
+
+  it('randomSplit is seeded and partitions the rows', () => {
+    const t = Array.from({ length: 200 }, (_, k) => [1 + (k % 7), k, 3] as [number, number, number]);
+    const a = randomSplit(rows(t), 0.1, 7);
+    const b = randomSplit(rows(t), 0.1, 7);
+    expect(Array.from(a.test.movieIds)).toEqual(Array.from(b.test.movieIds));
+    expect(a.train.ratings.length + a.test.ratings.length).toBe(200);
+    expect(a.test.ratings.length).toBeGreaterThan(5);
+    expect(carveValidation(rows(t), 'rating').test.ratings.length).toBe(a.test.ratings.length);
   });
 });

@@ -18,6 +18,8 @@ export const DEFAULT_ITEM_KNN: ItemKnnConfig = {
   regUser: 15,
   baselineEpochs: 10,
   rankScore: 'sum',
+  overlap: 'common',
+  binarize: 0,
 };
 
 export interface ItemKnnModel {

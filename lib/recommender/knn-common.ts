@@ -31,6 +31,10 @@ export interface KnnConfig {
    * (Deshpande & Karypis 2004), 'prediction' = the kNN-baseline rating estimate over the same lists.
    */
   rankScore: 'sum' | 'prediction';
+  /** Cosine over the 'common' support (Surprise) or with 'full' row norms (top-N item-kNN). */
+  overlap: 'common' | 'full';
+  /** > 0: similarities are computed on binary interactions (rating ≥ binarize → 1, others dropped). */
+  binarize: number;
   seed?: number;
 }
 
@@ -43,8 +47,10 @@ export function similarityInput(
   biases: BiasesModel,
   metric: SimilarityMetric,
   side: 'item' | 'user',
+  binarize = 0,
 ): { rows: Csr; kernel: 'cosine' | 'pearson' } {
   const base = side === 'item' ? data.byItem : data.byUser;
+  if (binarize > 0) return { rows: binaryRows(base, binarize), kernel: metric === 'pearson' ? 'pearson' : 'cosine' };
   switch (metric) {
     case 'cosine':
       return { rows: base, kernel: 'cosine' };
@@ -59,14 +65,26 @@ export function similarityInput(
   }
 }
 
+/** Entries ≥ threshold as 1s (others dropped). O(nnz). */
+function binaryRows(m: Csr, threshold: number): Csr {
+  const indptr = new Int32Array(m.nRows + 1);
+  const idx: number[] = [];
+  for (let r = 0; r < m.nRows; r++) {
+    for (let p = m.indptr[r]; p < m.indptr[r + 1]; p++) if (m.values[p] >= threshold) idx.push(m.indices[p]);
+    indptr[r + 1] = idx.length;
+  }
+  return { nRows: m.nRows, nCols: m.nCols, indptr, indices: Int32Array.from(idx), values: new Float32Array(idx.length).fill(1) };
+}
+
 /** Similarity lists for the given side (entities × entities CSR of positive similarities). */
 export function knnSimilarities(data: RatingMatrix, biases: BiasesModel, cfg: KnnConfig, side: 'item' | 'user'): Csr {
-  const { rows, kernel } = similarityInput(data, biases, cfg.metric, side);
+  const { rows, kernel } = similarityInput(data, biases, cfg.metric, side, cfg.binarize ?? 0);
   return computeSimilarities(rows, transpose(rows), {
     kernel,
     shrinkage: cfg.shrinkage,
     minSupport: cfg.minSupport,
     maxNeighbors: cfg.maxNeighbors,
+    overlap: cfg.overlap ?? 'common',
   });
 }
 

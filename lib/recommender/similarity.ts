@@ -21,6 +21,11 @@ export interface SimilarityOptions {
   minSupport: number;
   /** Keep at most this many neighbours per row (highest similarity first); 0 = keep every positive one. */
   maxNeighbors: number;
+  /**
+   * Cosine denominators over the 'common' support (Surprise) or each row's 'full' norm (classic
+   * top-N item-kNN, Deshpande & Karypis 2004). Ignored by the pearson kernel. Default 'common'.
+   */
+  overlap?: 'common' | 'full';
 }
 
 /**
@@ -55,6 +60,15 @@ export function computeSimilarities(rows: Csr, cols: Csr, options: SimilarityOpt
   const cValues = cols.values;
   // next[d] = first position in col d whose entity is > the current row (rows visited ascending).
   const next = cIndptr.slice(0, cols.nRows);
+  const isFull = !isPearson && options.overlap === 'full';
+  const norm = new Float64Array(isFull ? n : 0);
+  if (isFull) {
+    for (let a = 0; a < n; a++) {
+      let s2 = 0;
+      for (let p = rIndptr[a]; p < rIndptr[a + 1]; p++) s2 += rValues[p] * rValues[p];
+      norm[a] = Math.sqrt(s2);
+    }
+  }
 
   let pairA = new Int32Array(1 << 16);
   let pairB = new Int32Array(1 << 16);
@@ -124,6 +138,9 @@ export function computeSimilarities(rows: Csr, cols: Csr, options: SimilarityOpt
           const num = c * prod[b] - sa[b] * sb[b];
           const den = (c * sqa[b] - sa[b] * sa[b]) * (c * sqb[b] - sb[b] * sb[b]);
           sim = den > 0 ? num / Math.sqrt(den) : 0;
+        } else if (isFull) {
+          const den = norm[a] * norm[b];
+          sim = den > 0 ? prod[b] / den : 0;
         } else {
           const den = sqa[b] * sqb[b];
           sim = den > 0 ? prod[b] / Math.sqrt(den) : 0;

@@ -18,6 +18,8 @@ export const DEFAULT_USER_KNN: UserKnnConfig = {
   regUser: 15,
   baselineEpochs: 10,
   rankScore: 'sum',
+  overlap: 'common',
+  binarize: 0,
 };
 
 export interface UserKnnModel {
