@@ -221,8 +221,8 @@ function main(): void {
     doc.scale = scale;
   } else if (!values['cold-start']) {
     const folds = splits.map((s) => {
-      const train = load(s.train);
-      const r = evaluateRanking(entry.recommender, runConfig(train), train, load(s.test));
+      const { train, test } = loadPair(s, 'ranking', values.validation);
+      const r = evaluateRanking(entry.recommender, runConfig(train), train, test);
       log(`${s.name}: ndcg@10=${r.metrics['ndcg@10'].toFixed(4)} recall@20=${r.metrics['recall@20'].toFixed(4)} fit=${r.fitSeconds.toFixed(2)}s`);
       return { fold: s.name, ...r };
     });
