@@ -22,6 +22,20 @@ export const DEFAULT_ITEM_KNN: ItemKnnConfig = {
   binarize: 0,
 };
 
+/**
+ * Top-N setup chosen on a validation split carved from the ml-latest-small ranking train file
+ * (latest 20% per user; docs/benchmarks/engine-core-a.md): binary cosine (ratings ≥ 3.5) with full
+ * norms, shrinkage 10, k 40, similarity-sum scores.
+ */
+export const ITEM_KNN_RANKING: Partial<ItemKnnConfig> = {
+  metric: 'cosine',
+  overlap: 'full',
+  binarize: 3.5,
+  shrinkage: 10,
+  k: 40,
+  rankScore: 'sum',
+};
+
 export interface ItemKnnModel {
   kind: 'item-knn';
   k: number;

@@ -22,6 +22,16 @@ export const DEFAULT_USER_KNN: UserKnnConfig = {
   binarize: 0,
 };
 
+/** Top-N setup chosen on the ranking validation carve (see {@link ITEM_KNN_RANKING} in item-knn.ts). */
+export const USER_KNN_RANKING: Partial<UserKnnConfig> = {
+  metric: 'cosine',
+  overlap: 'full',
+  binarize: 3.5,
+  shrinkage: 10,
+  k: 60,
+  rankScore: 'sum',
+};
+
 export interface UserKnnModel {
   kind: 'user-knn';
   k: number;
