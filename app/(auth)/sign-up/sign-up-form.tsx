@@ -9,12 +9,14 @@ export function SignUpForm() {
   const [state, formAction, pending] = useActionState<SignUpState, FormData>(signUpAction, { ok: false });
   const [signInError, setSignInError] = useState<string | null>(null);
   const password = useRef<HTMLInputElement>(null);
+  // React resets the form once the action settles, so the password is captured at submit time.
+  const submittedPassword = useRef('');
   const router = useRouter();
 
   useEffect(() => {
     if (!state.ok || !state.values) return;
     // The account exists; sign in with what was just typed so the user lands in the app.
-    void signIn('credentials', { email: state.values.email, password: password.current?.value ?? '', redirect: false }).then(
+    void signIn('credentials', { email: state.values.email, password: submittedPassword.current, redirect: false }).then(
       (res) => {
         if (res?.ok) {
           router.push('/for-you');
@@ -26,7 +28,7 @@ export function SignUpForm() {
 
   const err = state.fieldErrors ?? {};
   return (
-    <form action={formAction} className="form" noValidate>
+    <form action={formAction} onSubmit={() => (submittedPassword.current = password.current?.value ?? '')} className="form" noValidate>
       {state.error && <p className="form-error" role="alert">{state.error}</p>}
       {signInError && <p className="form-error" role="alert">{signInError}</p>}
       <div className="field">

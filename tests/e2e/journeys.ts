@@ -1,0 +1,203 @@
+// The browser journeys, run once per database mode (embedded PGlite and the PostgreSQL server).
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startReel, type DatabaseMode, type ReelServer } from './reel-server';
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const SCREENSHOT_DIR = resolve('docs', 'screenshots');
+const STEP_TIMEOUT = 30_000;
+/** The first For You of a server run loads every rating into the model (slow on the embedded database). */
+const FEED_TIMEOUT = 150_000;
+
+export function defineJourneys(mode: DatabaseMode): void {
+  describe(`Reel in the browser (${mode} database)`, () => {
+    let server: ReelServer;
+    let browser: Browser;
+    const contexts: BrowserContext[] = [];
+    const screenshots = mode === 'embedded' && process.env.UPDATE_SCREENSHOTS === '1';
+
+    beforeAll(async () => {
+      server = await startReel(mode);
+      browser = await chromium.launch({ executablePath: CHROMIUM });
+      if (screenshots) mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    });
+
+    afterAll(async () => {
+      for (const c of contexts) await c.close().catch(() => undefined);
+      await browser?.close();
+      await server?.stop();
+    });
+
+    async function newPage(): Promise<Page> {
+      const context = await browser.newContext({ baseURL: server.baseUrl, viewport: { width: 1280, height: 860 } });
+      context.setDefaultTimeout(STEP_TIMEOUT);
+      contexts.push(context);
+      return context.newPage();
+    }
+
+    async function shot(page: Page, name: string) {
+      if (!screenshots) return;
+      // Posters are images: let them load before the picture is taken.
+      await page.waitForLoadState('networkidle');
+      await page.screenshot({ path: resolve(SCREENSHOT_DIR, `${name}.png`) });
+    }
+
+    async function signUp(page: Page, label: string) {
+      const email = `${label}-${randomBytes(4).toString('hex')}@e2e.reel.local`;
+      const password = `pw-${randomBytes(6).toString('hex')}`;
+      await page.goto('/sign-up');
+      await page.fill('#name', `E2E ${label}`);
+      await page.fill('#email', email);
+      await page.fill('#password', password);
+      await page.click('button[type=submit]');
+      await page.waitForURL('**/for-you', { timeout: FEED_TIMEOUT });
+      await expect.poll(() => page.textContent('[data-testid=nav-user]')).toBe(`E2E ${label}`);
+      return { email, password, name: `E2E ${label}` };
+    }
+
+    async function feedIds(page: Page): Promise<number[]> {
+      await page.goto('/for-you', { timeout: FEED_TIMEOUT });
+      await page.waitForSelector('[data-testid=for-you] [data-testid=movie-card]');
+      return page.$$eval('[data-testid=for-you] [data-testid=movie-card]', (cards) =>
+        cards.map((c) => Number(c.getAttribute('data-movie-id'))),
+      );
+    }
+
+    async function ratingStatus(page: Page): Promise<string> {
+      return (await page.textContent('[data-testid=rating-status]'))?.trim() ?? '';
+    }
+
+    it('redirects a signed-out visit to For You to sign-in', async () => {
+      const page = await newPage();
+      await page.goto('/for-you');
+      await page.waitForURL('**/sign-in**');
+      const url = new URL(page.url());
+      expect(url.pathname).toBe('/sign-in');
+      expect(url.searchParams.get('callbackUrl')).toBe('/for-you');
+      expect(await page.textContent('h1')).toBe('Welcome back');
+    });
+
+    it('signs up, rates three movies, keeps them out of For You and remembers them after signing in again', async () => {
+      const page = await newPage();
+      const account = await signUp(page, 'rater');
+      const before = await feedIds(page);
+      expect(before.length).toBeGreaterThanOrEqual(6);
+      const [a, b, c] = before;
+
+      // Movie A: click the left half of the fourth star → 3.5.
+      await page.goto(`/movies/${a}`);
+      await page.click('[data-testid=rating-stars] .star-half[data-value="3.5"]');
+      await expect.poll(() => ratingStatus(page)).toBe('3.5 / 5 · saved');
+
+      // Movie B: click the right half of the fifth star → 5.
+      await page.goto(`/movies/${b}`);
+      await page.click('[data-testid=rating-stars] .star-half[data-value="5"]');
+      await expect.poll(() => ratingStatus(page)).toBe('5.0 / 5 · saved');
+
+      // Movie C: keyboard only. Focus the slider, ArrowRight ×5 (half a star each) → 2.5, then ArrowLeft → 2.
+      await page.goto(`/movies/${c}`);
+      const slider = page.locator('[data-testid=rating-stars][role=slider]');
+      await slider.focus();
+      for (let k = 1; k <= 5; k++) {
+        await page.keyboard.press('ArrowRight');
+        await expect.poll(() => ratingStatus(page)).toBe(`${(k / 2).toFixed(1)} / 5 · saved`);
+      }
+      await page.keyboard.press('ArrowLeft');
+      await expect.poll(() => ratingStatus(page)).toBe('2.0 / 5 · saved');
+      expect(await slider.getAttribute('aria-valuenow')).toBe('2');
+      await shot(page, 'movie');
+
+      const after = await feedIds(page);
+      for (const id of [a, b, c]) expect(after).not.toContain(id);
+      expect(after.length).toBeGreaterThanOrEqual(3);
+      expect(await page.textContent('main, body')).toContain('Based on your 3 ratings');
+      await shot(page, 'for-you');
+
+      // Sign out, then back in.
+      await page.click('button:has-text("Sign out")');
+      await page.waitForSelector('a[href="/sign-in"]');
+      await page.goto('/ratings');
+      await page.waitForURL('**/sign-in**');
+      await page.fill('#email', account.email);
+      await page.fill('#password', account.password);
+      await page.click('button[type=submit]');
+      await page.waitForURL('**/ratings');
+
+      const rated = await page.$$eval('[data-testid=my-ratings] [data-testid=movie-card]', (cards) =>
+        cards.map((card) => [Number(card.getAttribute('data-movie-id')), card.querySelector('.predicted')?.textContent ?? '']),
+      );
+      expect(new Map(rated as [number, string][])).toEqual(
+        new Map([
+          [c, 'You rated ★ 2.0'],
+          [b, 'You rated ★ 5.0'],
+          [a, 'You rated ★ 3.5'],
+        ]),
+      );
+      expect(rated.map(([id]) => id)).toEqual([c, b, a]); // newest first
+      await shot(page, 'ratings');
+    });
+
+    it('shows a message next to each bad sign-up field and keeps what was typed', async () => {
+      const page = await newPage();
+      await page.goto('/sign-up');
+      await page.fill('#name', '');
+      await page.fill('#email', 'not-an-email');
+      await page.fill('#password', 'short');
+      await page.click('button[type=submit]');
+
+      await expect.poll(() => page.textContent('#name-error')).toBe('Tell us what to call you.');
+      expect(await page.textContent('#email-error')).toBe('Enter a valid email address, like you@example.com.');
+      expect(await page.textContent('#password-error')).toBe('Use at least 8 characters for your password.');
+      expect(await page.inputValue('#email')).toBe('not-an-email');
+      expect(await page.getAttribute('#email', 'aria-invalid')).toBe('true');
+      expect(new URL(page.url()).pathname).toBe('/sign-up');
+      await shot(page, 'sign-up-errors');
+
+      // A taken email: the message sits next to the email field, the other fields keep their values.
+      await page.fill('#name', 'Second Demo');
+      await page.fill('#email', 'demo@reel.local');
+      await page.fill('#password', 'long-enough-password');
+      await page.click('button[type=submit]');
+      await expect.poll(() => page.textContent('#email-error')).toBe('An account with that email already exists. Sign in instead.');
+      expect(await page.inputValue('#name')).toBe('Second Demo');
+      expect(await page.inputValue('#email')).toBe('demo@reel.local');
+      expect(await page.$('#name-error')).toBeNull();
+      expect(new URL(page.url()).pathname).toBe('/sign-up');
+    });
+
+    it('adds a movie to the watchlist and hides a "Not interested" movie from For You', async () => {
+      const page = await newPage();
+      await signUp(page, 'watcher');
+      const [keep, hide] = await feedIds(page);
+
+      await page.goto(`/movies/${keep}`);
+      await page.click('[data-testid=watchlist-toggle]');
+      await page.waitForSelector('[data-testid=watchlist-toggle][aria-pressed=true]:not([disabled])');
+      expect(await page.textContent('[data-testid=watchlist-toggle]')).toBe('✓ On your watchlist');
+      await page.goto('/watchlist');
+      const saved = await page.$$eval('[data-testid=watchlist] [data-testid=movie-card]', (cards) =>
+        cards.map((c) => Number(c.getAttribute('data-movie-id'))),
+      );
+      expect(saved).toEqual([keep]);
+
+      await page.goto(`/movies/${hide}`);
+      await page.click('[data-testid=dismiss-toggle]');
+      await page.waitForSelector('[data-testid=dismiss-toggle][aria-pressed=true]:not([disabled])');
+      const feed = await feedIds(page);
+      expect(feed).not.toContain(hide);
+      expect(feed).toContain(keep); // on the watchlist, not rated: still recommended
+    });
+
+    it('browses the catalogue', async () => {
+      const page = await newPage();
+      await page.goto('/movies');
+      await page.waitForSelector('[data-testid=movie-card]');
+      expect(await page.$$('[data-testid=movie-card]')).toHaveLength(24);
+      expect(await page.textContent('h1')).toBe('Browse movies');
+      await shot(page, 'browse');
+    });
+  });
+}
