@@ -43,3 +43,21 @@ describe('dense linear algebra', () => {
     expect(invertSpd(Float64Array.of(0, 0, 0, 0), 2)).toBeNull();
   });
 });
+
+describe('gram', () => {
+  it('equals FᵀF computed naively, for row counts that are not multiples of four', () => {
+    for (const n of [1, 3, 4, 7, 10]) {
+      const rng = createRng(n);
+      const k = 5;
+      const f = Float32Array.from({ length: n * k }, (_, p) => (p % 3 === 0 ? 0 : rng.normal()));
+      const g = gram(f, n, k);
+      for (let a = 0; a < k; a++) {
+        for (let b = 0; b < k; b++) {
+          let s = 0;
+          for (let r = 0; r < n; r++) s += f[r * k + a] * f[r * k + b];
+          expect(g[a * k + b]).toBeCloseTo(s, 10);
+        }
+      }
+    }
+  });
+});

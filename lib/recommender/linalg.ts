@@ -132,7 +132,26 @@ export function invertSpd(a: Float64Array, n: number): Float64Array | null {
  */
 export function gram(factors: Float32Array, n: number, k: number, out: Float64Array = new Float64Array(k * k)): Float64Array {
   out.fill(0);
-  for (let r = 0; r < n; r++) {
+  // Four rows at a time: each out element is loaded and stored once per four rank-1 updates.
+  let r = 0;
+  for (; r + 3 < n; r += 4) {
+    const o0 = r * k;
+    const o1 = o0 + k;
+    const o2 = o1 + k;
+    const o3 = o2 + k;
+    for (let a = 0; a < k; a++) {
+      const f0 = factors[o0 + a];
+      const f1 = factors[o1 + a];
+      const f2 = factors[o2 + a];
+      const f3 = factors[o3 + a];
+      if (f0 === 0 && f1 === 0 && f2 === 0 && f3 === 0) continue;
+      const ra = a * k;
+      for (let b = 0; b <= a; b++) {
+        out[ra + b] += f0 * factors[o0 + b] + f1 * factors[o1 + b] + f2 * factors[o2 + b] + f3 * factors[o3 + b];
+      }
+    }
+  }
+  for (; r < n; r++) {
     const o = r * k;
     for (let a = 0; a < k; a++) {
       const fa = factors[o + a];
