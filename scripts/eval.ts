@@ -252,6 +252,11 @@ function main(): void {
   const cpuList = cpus();
   Object.assign(doc, {
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    // CPU seconds of the whole run (load + fit + predict): comparable even when the machine is busy.
+    cpuSeconds: (() => {
+      const c = process.cpuUsage();
+      return (c.user + c.system) / 1e6;
+    })(),
     commit: gitCommit(),
     dirty: gitDirty(),
     machine: {
