@@ -326,6 +326,7 @@ function assertFinite(m: ServingModel): void {
 }
 
 const GRID = [0, 0.5, 1];
+const GRID_COLD_CONTENT = [0.5, 1, 2];
 
 /**
  * Trains the serving model: carves a per-user 20% holdout from `data`, fits the parts on the rest, learns the
@@ -397,8 +398,10 @@ export async function trainServingModel(
     let best = { w: Float32Array.of(1, 0, 0, 0), ndcg: -1 };
     const scores = new Float32Array(nItems);
     // The anchor base keeps weight 1 (scale is irrelevant to a ranking): ALS for warm users, popularity for cold.
-    for (const b of GRID) for (const c of GRID) for (const d of GRID) {
-      const w = warm ? Float32Array.of(1, b, c, d) : Float32Array.of(b, c, d, 1);
+    // Product rule: a cold user's feed always carries content (GRID_COLD_CONTENT > 0), so a first rating visibly
+    // steers it even where pure popularity scores a little higher offline (docs/BENCHMARKS.md reports both).
+    for (const b of GRID) for (const c of warm ? GRID : GRID_COLD_CONTENT) for (const d of GRID) {
+      const w = warm ? Float32Array.of(1, b, c, d) : Float32Array.of(b, d, c, 1);
       let total = 0;
       for (const { e, ratings, bases } of cached) {
         scores.fill(0);

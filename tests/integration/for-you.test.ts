@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../lib/server/db';
 import { buildForYouFeed } from '../../lib/server/services/for-you';
+import { FeedQuery } from '../../lib/validation/feed';
 import { upsertRating } from '../../lib/server/data/ratings';
 import { dismissMovie } from '../../lib/server/data/dismissals';
 import { createMovies, createUser, sql } from './helpers';
@@ -28,7 +29,7 @@ afterAll(async () => {
 describe('buildForYouFeed', () => {
   it('recommends the most popular movies to a user with no history', async () => {
     const userId = await createUser();
-    const feed = await buildForYouFeed(userId, 8);
+    const feed = (await buildForYouFeed(userId, FeedQuery.parse({ limit: 8, diversity: 0 }))).items;
     expect(feed.map((f) => f.movie.id).sort()).toEqual([...hits].sort());
     for (const item of feed) {
       expect(item.source).toBe('popular');
@@ -45,7 +46,7 @@ describe('buildForYouFeed', () => {
     await dismissMovie(userId, hits[5]);
     await dismissMovie(userId, hits[6]);
 
-    const feed = await buildForYouFeed(userId, 500);
+    const feed = (await buildForYouFeed(userId, FeedQuery.parse({ limit: 60, diversity: 0 }))).items;
     const ids = new Set(feed.map((f) => f.movie.id));
     for (const excluded of [hits[0], hits[3], hits[5], hits[6]]) expect(ids.has(excluded)).toBe(false);
     for (const kept of [hits[1], hits[2], hits[4], hits[7]]) expect(ids.has(kept)).toBe(true);

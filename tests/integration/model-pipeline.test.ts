@@ -1,0 +1,157 @@
+// The model pipeline on a real database of its own: training writes a version, activation is atomic, a failed or
+// killed run leaves the active model serving, rollback is a pointer switch, and a new rating moves the feed at once.
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scratchDatabase, sql } from './helpers';
+
+const scratch = await scratchDatabase();
+process.env.DATABASE_URL = scratch.url; // before any lib/server import: lib/env reads it once
+const { db } = await import('../../lib/server/db');
+const { recomputeModel } = await import('../../lib/server/services/model-training');
+const models = await import('../../lib/server/data/models');
+const { buildForYouFeed } = await import('../../lib/server/services/for-you');
+const { upsertRating } = await import('../../lib/server/data/ratings');
+const { getServingModel } = await import('../../lib/server/services/model-cache');
+const { FeedQuery } = await import('../../lib/validation/feed');
+
+const N_MOVIES = 40;
+const alpha: number[] = []; // movies 0..19: genre Alpha; 20..39: genre Beta
+const beta: number[] = [];
+
+beforeAll(async () => {
+  const ids = Array.from({ length: N_MOVIES }, (_, i) => 500 + i);
+  await sql(`INSERT INTO "Movie" (id, title, year, "updatedAt") SELECT i, 'Movie ' || i, 2000, now() FROM unnest($1::int[]) i`, [ids]);
+  alpha.push(...ids.slice(0, 20));
+  beta.push(...ids.slice(20));
+  await sql(`INSERT INTO "Genre" (name) VALUES ('Alpha'), ('Beta')`);
+  await sql(
+    `INSERT INTO "MovieGenre" ("movieId", "genreId") SELECT m, (SELECT id FROM "Genre" WHERE name = CASE WHEN m < 520 THEN 'Alpha' ELSE 'Beta' END) FROM unnest($1::int[]) m`,
+    [ids],
+  );
+  // 80 raters with planted tastes: even raters love Alpha and dislike Beta, odd raters the reverse.
+  const users = (
+    await sql<{ id: number }>(`INSERT INTO "User" (name, kind, "updatedAt") SELECT 'Rater ' || k, 'MEMBER', now() FROM generate_series(1, 80) k RETURNING id`)
+  ).map((r) => r.id);
+  const u: number[] = [];
+  const m: number[] = [];
+  const v: number[] = [];
+  users.forEach((user, x) => {
+    const likesAlpha = x % 2 === 0;
+    for (let j = 0; j < 14; j++) {
+      const movie = ids[(x * 7 + j * 3) % N_MOVIES];
+      const isAlpha = movie < 520;
+      u.push(user);
+      m.push(movie);
+      v.push(isAlpha === likesAlpha ? 4.5 + (j % 2) * 0.5 : 1 + (j % 3) * 0.5);
+    }
+  });
+  await sql(
+    `INSERT INTO "Rating" ("userId", "movieId", value, "updatedAt") SELECT * , now() FROM unnest($1::int[], $2::int[], $3::real[]) ON CONFLICT DO NOTHING`,
+    [u, m, v],
+  );
+});
+
+afterAll(async () => {
+  await db.$disconnect();
+  await scratch.drop();
+});
+
+async function activeId() {
+  return (await models.getActiveVersion())?.id ?? null;
+}
+
+describe('model pipeline', () => {
+  let first: number;
+
+  it('trains, stores and activates a first version', async () => {
+    const result = await recomputeModel({ trigger: 'test' });
+    expect(result.activated).toBe(true);
+    first = result.versionId;
+    const v = (await models.listVersions()).find((x) => x.id === first)!;
+    expect(v.status).toBe('ACTIVE');
+    expect(v.metrics?.['ndcg@10']).toBeGreaterThan(0);
+    expect(v.dataCounts).toMatchObject({ items: N_MOVIES, users: 80 });
+    const artifacts = await sql<{ name: string; length: number }>(`SELECT name, length FROM "ModelArtifact" WHERE "modelVersionId" = $1`, [first]);
+    const names = artifacts.map((a) => a.name);
+    expect(names).toEqual(expect.arrayContaining(['$meta', 'itemFactors', 'userFactors', 'knn.indices', 'content.indices', 'itemIds']));
+    expect(artifacts.find((a) => a.name === 'itemFactors')!.length).toBe(N_MOVIES * 64);
+    const loaded = await getServingModel();
+    expect(loaded?.versionId).toBe(first);
+  }, 300_000);
+
+  it('moves the next For You response as soon as a user rates', async () => {
+    const [{ id: userId }] = await sql<{ id: number }>(`INSERT INTO "User" (name, kind, "updatedAt") VALUES ('Fresh', 'MEMBER', now()) RETURNING id`);
+    const query = FeedQuery.parse({ limit: 10, diversity: 0 });
+    const before = (await buildForYouFeed(userId, query)).items.map((i) => i.movie.id);
+    for (const movie of alpha.slice(0, 3)) await upsertRating(userId, movie, 5);
+    await upsertRating(userId, beta[0], 1);
+    const after = await buildForYouFeed(userId, query);
+    const ids = after.items.map((i) => i.movie.id);
+    expect(ids).not.toEqual(before);
+    for (const rated of [...alpha.slice(0, 3), beta[0]]) expect(ids).not.toContain(rated);
+    // The folded-in taste puts Alpha movies on top.
+    const topAlpha = ids.slice(0, 5).filter((id) => alpha.includes(id)).length;
+    expect(topAlpha).toBeGreaterThanOrEqual(4);
+    for (const item of after.items) {
+      expect(item.reason.length).toBeGreaterThan(0);
+      expect(item.predicted).toBeGreaterThanOrEqual(0.5);
+      expect(item.predicted).toBeLessThanOrEqual(5);
+    }
+  }, 60_000);
+
+  it('keeps the active model when a run fails, and marks the run failed', async () => {
+    await expect(recomputeModel({ trigger: 'test', failAtPhase: 'fitting final model' })).rejects.toThrow(/injected failure/);
+    const failed = (await models.listVersions())[0];
+    expect(failed.status).toBe('FAILED');
+    expect(failed.reason).toMatch(/injected failure/);
+    expect(await activeId()).toBe(first);
+  }, 300_000);
+
+  it('keeps the active model when the training process is killed, and a retry works', async () => {
+    const child = spawn(resolve('node_modules', '.bin', 'tsx'), ['--conditions=react-server', resolve('tests/integration/fixtures/train-child.ts')], {
+      env: { ...process.env, DATABASE_URL: scratch.url },
+      stdio: 'ignore',
+      detached: true, // own process group: tsx runs the script in a grandchild, which must die too
+    });
+    // Kill it once its version row shows it is training.
+    for (let t = 0; t < 600; t++) {
+      const [row] = await sql<{ status: string }>(`SELECT status FROM "ModelVersion" ORDER BY id DESC LIMIT 1`);
+      if (row?.status === 'TRAINING') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const exited = new Promise((r) => child.once('exit', r));
+    process.kill(-child.pid!, 'SIGKILL');
+    await exited;
+    expect((await models.listVersions())[0].status).toBe('TRAINING');
+    expect(await activeId()).toBe(first);
+    // What the worker does when it starts again:
+    expect(await models.failStaleTraining('the worker stopped while this version was training')).toBe(1);
+    expect((await models.listVersions())[0].status).toBe('FAILED');
+    const retry = await recomputeModel({ trigger: 'test' });
+    expect(retry.activated).toBe(true);
+    expect(await activeId()).toBe(retry.versionId);
+  }, 300_000);
+
+  it('rolls back to an older version with one switch', async () => {
+    const newest = await activeId();
+    expect(newest).not.toBe(first);
+    await models.activateVersion(first);
+    expect(await activeId()).toBe(first);
+    const rows = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM "ModelVersion" WHERE "isActive"`);
+    expect(rows[0].n).toBe(1);
+    await new Promise((r) => setTimeout(r, 5_100)); // the serving cache re-checks every 5 s
+    expect((await getServingModel())?.versionId).toBe(first);
+  }, 60_000);
+
+  it('refuses to activate a version without a stored model', async () => {
+    const failed = (await models.listVersions()).find((v) => v.status === 'FAILED')!;
+    await expect(models.activateVersion(failed.id)).rejects.toThrow(/no stored model/);
+    expect(await activeId()).toBe(first);
+  });
+
+  it('enforces a single active version in the database', async () => {
+    const other = (await models.listVersions()).find((v) => v.status === 'READY')!;
+    await expect(sql(`UPDATE "ModelVersion" SET "isActive" = true WHERE id = $1`, [other.id])).rejects.toThrow(/ModelVersion_one_active/);
+  });
+});
