@@ -37,6 +37,8 @@ interface CaseResult {
   fitSeconds: number[];
   /** CPU seconds (user + system, all threads of this process) over the whole case, loading included. */
   cpuSeconds?: number;
+  /** CPU seconds of each fit (all threads): on a shared machine, the closest to a quiet-machine time. */
+  fitCpuSeconds?: number[];
   loadSeconds: number;
   peakRssMb: number;
   target?: string;
@@ -47,10 +49,21 @@ function log(msg: string): void {
   process.stderr.write(`[bench-engine] ${msg}\n`);
 }
 
-function timed<T>(fn: () => T): [T, number] {
+function timedLoad<T>(fn: () => T): [T, number] {
+  return timed(fn, false);
+}
+
+/** CPU seconds (all threads of this process) spent inside `timed` fits, in call order. */
+const fitCpu: number[] = [];
+
+function timed<T>(fn: () => T, isFit = true): [T, number] {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const out = fn();
-  return [out, (performance.now() - t0) / 1000];
+  const wall = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  if (isFit) fitCpu.push((c.user + c.system) / 1e6);
+  return [out, wall];
 }
 
 function loadMatrix(path: string, scale: readonly [number, number]): RatingMatrix {
@@ -109,7 +122,7 @@ const CASES: Record<string, CaseFn> = {
     const times: number[] = [];
     let loadSeconds = 0;
     for (let f = 1; f <= 5; f++) {
-      const [data, tl] = timed(() => loadMatrix(ML100K(f, 'base'), [1, 5]));
+      const [data, tl] = timedLoad(() => loadMatrix(ML100K(f, 'base'), [1, 5]));
       loadSeconds += tl;
       times.push(timed(() => fitBiasedMf(data, BiasedMfConfig.parse({})))[1]);
     }
@@ -119,22 +132,22 @@ const CASES: Record<string, CaseFn> = {
     const times: number[] = [];
     let loadSeconds = 0;
     for (let f = 1; f <= 5; f++) {
-      const [data, tl] = timed(() => loadMatrix(ML100K(f, 'base'), [1, 5]));
+      const [data, tl] = timedLoad(() => loadMatrix(ML100K(f, 'base'), [1, 5]));
       loadSeconds += tl;
       times.push(timed(() => fitSvdpp(data, SvdppConfig.parse({})))[1]);
     }
     return { description: 'SVD++, default config, fit on each ml-100k u{1..5}.base', fitSeconds: times, loadSeconds, target: '≤ 5 s per fold', extra: { config: SvdppConfig.parse({}) } };
   },
   async 'als-small-1t'() {
-    const [data, tl] = timed(() => loadMatrix(ML_SMALL(), [0.5, 5]));
+    const [data, tl] = timedLoad(() => loadMatrix(ML_SMALL(), [0.5, 5]));
     return alsCase(data, 1, tl, 'implicit ALS 64 factors × 15 iterations, ratings ≥ 3.5, ml-latest-small ratings.csv, 1 thread', '≤ 0.7 s');
   },
   async 'als-small-2t'() {
-    const [data, tl] = timed(() => loadMatrix(ML_SMALL(), [0.5, 5]));
+    const [data, tl] = timedLoad(() => loadMatrix(ML_SMALL(), [0.5, 5]));
     return alsCase(data, 2, tl, 'implicit ALS 64 × 15, ml-latest-small, 2 threads (worker started before timing)', '≤ 0.7 s');
   },
   async 'item-knn-small'() {
-    const [data, tl] = timed(() => loadMatrix(ML_SMALL(), [0.5, 5]));
+    const [data, tl] = timedLoad(() => loadMatrix(ML_SMALL(), [0.5, 5]));
     const [, t] = timed(() => fitItemKnn(data));
     return { description: "item-kNN fit (helper A's item-knn.ts: biases + all item–item pearson_baseline similarities), ml-latest-small", fitSeconds: [t], loadSeconds: tl, target: '≤ 2 s' };
   },
@@ -142,7 +155,7 @@ const CASES: Record<string, CaseFn> = {
     [1000, 2000, 3000, 4000].map((n) => [
       `ease-small-${n}`,
       async () => {
-        const [data, tl] = timed(() => loadMatrix(RANKING_TRAIN(), [0.5, 5]));
+        const [data, tl] = timedLoad(() => loadMatrix(RANKING_TRAIN(), [0.5, 5]));
         const config = EaseConfig.parse({ maxItems: n });
         const [model, t] = timed(() => fitEase(data, config));
         return { description: `EASE λ=200 on the ml-latest-small ranking train split, bounded to the ${n} most-rated items`, fitSeconds: [t], loadSeconds: tl, extra: { config, modelledItems: model.n } };
@@ -150,20 +163,20 @@ const CASES: Record<string, CaseFn> = {
     ]),
   ),
   async 'als-synth-1m-1t'() {
-    const [data, tl] = timed(() => synthetic('ml-1m', 1));
+    const [data, tl] = timedLoad(() => synthetic('ml-1m', 1));
     return alsCase(data, 1, tl, 'implicit ALS 64 × 15 on synthetic ML-1M shape (6,040 × 3,706, 1,000,209 ratings), 1 thread', '≤ 20 s');
   },
   async 'als-synth-1m-2t'() {
-    const [data, tl] = timed(() => synthetic('ml-1m', 1));
+    const [data, tl] = timedLoad(() => synthetic('ml-1m', 1));
     return alsCase(data, 2, tl, 'implicit ALS 64 × 15 on synthetic ML-1M shape, 2 threads', '≤ 20 s');
   },
   async 'biased-mf-synth-1m'() {
-    const [data, tl] = timed(() => synthetic('ml-1m', 1));
+    const [data, tl] = timedLoad(() => synthetic('ml-1m', 1));
     const [, t] = timed(() => fitBiasedMf(data, BiasedMfConfig.parse({})));
     return { description: 'biased MF default config on synthetic ML-1M shape', fitSeconds: [t], loadSeconds: tl, target: '≤ 30 s' };
   },
   async 'als-synth-25m-2t'() {
-    const [data, tl] = timed(() => synthetic('ml-25m', 1));
+    const [data, tl] = timedLoad(() => synthetic('ml-25m', 1));
     return alsCase(data, 2, tl, 'implicit ALS 64 × 15 on synthetic ML-25M shape (162,541 × 59,047, 25,000,095 ratings), 2 threads', '≤ 300 s within 6 GB peak RSS');
   },
 };
@@ -174,7 +187,7 @@ async function runChild(name: string): Promise<void> {
   const cpu0 = process.cpuUsage();
   const r = await fn();
   const cpu = process.cpuUsage(cpu0);
-  const out: CaseResult = { name, ...r, cpuSeconds: (cpu.user + cpu.system) / 1e6, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+  const out: CaseResult = { name, ...r, cpuSeconds: (cpu.user + cpu.system) / 1e6, fitCpuSeconds: fitCpu, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
   process.stdout.write(`${JSON.stringify(out)}\n`);
   process.exit(0);
 }
@@ -204,7 +217,7 @@ async function main(): Promise<void> {
     try {
       const r = JSON.parse(line) as CaseResult;
       results.push(r);
-      log(`${name}: fit ${r.fitSeconds.map((s) => s.toFixed(2)).join(', ')} s, peak RSS ${r.peakRssMb} MB`);
+      log(`${name}: fit ${r.fitSeconds.map((s) => s.toFixed(2)).join(', ')} s wall, ${(r.fitCpuSeconds ?? []).map((s) => s.toFixed(2)).join(', ')} s CPU, peak RSS ${r.peakRssMb} MB`);
     } catch {
       results.push({ name, error: `exit ${child.status}: ${line.slice(0, 500)}` });
       log(`${name} failed (exit ${child.status})`);
