@@ -56,8 +56,27 @@ export interface ServingModel {
   coldThreshold: number;
 }
 
+/**
+ * ALS factors trained elsewhere (e.g. Spark MLlib `ALSModel.userFactors` / `itemFactors`), keyed by raw id.
+ * Rows are aligned to the rating matrix's vocabularies; ids missing from the table get zero vectors.
+ */
+export interface ExternalFactors {
+  k: number;
+  itemIds: Int32Array;
+  /** itemIds.length × k, row-major. */
+  itemFactors: Float32Array;
+  userIds: Int32Array;
+  /** userIds.length × k, row-major. */
+  userFactors: Float32Array;
+  /** λ and α used by the external trainer, reused by live fold-in. */
+  reg: number;
+  alpha: number;
+}
+
 export interface ServingConfig {
   als: Partial<ImplicitAlsConfig>;
+  /** Use these factors instead of fitting ALS (the scale-out trainer contract, docs/SCALING.md). */
+  externalFactors?: ExternalFactors;
   neighbours: number;
   coldThreshold: number;
   seed: number;
@@ -286,9 +305,40 @@ function contentTable(data: RatingMatrix, docs: readonly ContentDoc[] | null, k:
   return contentNeighbours(cm.itemVectors, k);
 }
 
+/** Re-indexes external factors onto the matrix's vocabularies and computes YᵀY for fold-in. */
+export function alignExternal(
+  data: RatingMatrix,
+  ext: ExternalFactors,
+  cfg: Pick<ServingConfig, 'als'>,
+): Pick<ImplicitAlsModel, 'k' | 'itemFactors' | 'userFactors' | 'itemGram' | 'reg' | 'alpha' | 'threshold'> {
+  const k = ext.k;
+  if (ext.itemFactors.length !== ext.itemIds.length * k || ext.userFactors.length !== ext.userIds.length * k) {
+    throw new ShapeError(`external factors do not match their ids × k=${k}`);
+  }
+  const place = (ids: Int32Array, src: Float32Array, vocab: RatingMatrix['items']) => {
+    const out = new Float32Array(vocab.size * k);
+    for (let r = 0; r < ids.length; r++) {
+      const idx = vocab.index(ids[r]);
+      if (idx !== undefined) out.set(src.subarray(r * k, r * k + k), idx * k);
+    }
+    return out;
+  };
+  const itemFactors = place(ext.itemIds, ext.itemFactors, data.items);
+  const userFactors = place(ext.userIds, ext.userFactors, data.users);
+  const itemGram = new Float64Array(k * k);
+  for (let i = 0; i < data.items.size; i++) {
+    for (let a = 0; a < k; a++) {
+      const ya = itemFactors[i * k + a];
+      if (ya === 0) continue;
+      for (let b = 0; b < k; b++) itemGram[a * k + b] += ya * itemFactors[i * k + b];
+    }
+  }
+  return { k, itemFactors, userFactors, itemGram, reg: ext.reg, alpha: ext.alpha, threshold: cfg.als.threshold ?? DEFAULT_IMPLICIT_ALS.threshold };
+}
+
 function fitParts(data: RatingMatrix, content: NeighbourTable, cfg: ServingConfig, timings: Record<string, number>): ServingModel {
   let t = performance.now();
-  const als = fitImplicitAls(data, { ...DEFAULT_IMPLICIT_ALS, ...cfg.als, seed: cfg.seed });
+  const als = cfg.externalFactors ? alignExternal(data, cfg.externalFactors, cfg) : fitImplicitAls(data, { ...DEFAULT_IMPLICIT_ALS, ...cfg.als, seed: cfg.seed });
   timings.als = (performance.now() - t) / 1000;
   t = performance.now();
   const knnModel = fitItemKnn(data, { k: cfg.neighbours });

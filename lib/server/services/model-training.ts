@@ -1,7 +1,7 @@
 import 'server-only';
 import { buildRatingMatrix } from '@/lib/recommender/sparse';
 import { buildContentDocs } from '@/lib/recommender/hybrid-content-docs';
-import { trainServingModel, DEFAULT_SERVING } from '@/lib/recommender/serving';
+import { trainServingModel, DEFAULT_SERVING, type ExternalFactors } from '@/lib/recommender/serving';
 import { serializeModel } from '@/lib/recommender/serialize';
 import { env } from '@/lib/env';
 import {
@@ -22,11 +22,15 @@ import { refreshStats } from '../data/stats';
 export const SERVING_ALGORITHM = 'hybrid-serving-v1';
 
 export interface RecomputeOptions {
-  trigger: 'startup' | 'nightly' | 'admin' | 'test';
+  trigger: 'startup' | 'nightly' | 'admin' | 'test' | 'import';
   versionId?: number;
   jobId?: string;
   /** Test hook: throw when this phase starts (proves a failed run leaves the active model serving). */
   failAtPhase?: string;
+  /** ALS factors from an external trainer (Spark MLlib) used instead of fitting ALS here. */
+  externalFactors?: ExternalFactors;
+  /** Recorded as the version's algorithm (default hybrid-serving-v1). */
+  algorithm?: string;
 }
 
 export interface RecomputeResult {
@@ -43,7 +47,8 @@ export interface RecomputeResult {
  */
 export async function recomputeModel(opts: RecomputeOptions): Promise<RecomputeResult> {
   const versionId =
-    opts.versionId ?? (await createModelVersion({ algorithm: SERVING_ALGORITHM, params: DEFAULT_SERVING, trigger: opts.trigger, jobId: opts.jobId }));
+    opts.versionId ??
+    (await createModelVersion({ algorithm: opts.algorithm ?? SERVING_ALGORITHM, params: DEFAULT_SERVING, trigger: opts.trigger, jobId: opts.jobId }));
   await markTraining(versionId);
   try {
     const phase = async (name: string, progress: number) => {
@@ -58,7 +63,8 @@ export async function recomputeModel(opts: RecomputeOptions): Promise<RecomputeR
     const data = buildRatingMatrix({ userIds: ratings.userIds, itemIds: ratings.movieIds, ratings: ratings.values }, { scale: [0.5, 5] });
     const docs = buildContentDocs(movies.filter((m) => data.items.index(m.movieId) !== undefined), tags);
     const snapshotSeconds = (performance.now() - t0) / 1000;
-    const result = await trainServingModel(data, docs, DEFAULT_SERVING, (name, p) => phase(name, 0.05 + 0.85 * p));
+    const config = { ...DEFAULT_SERVING, externalFactors: opts.externalFactors };
+    const result = await trainServingModel(data, docs, config, (name, p) => phase(name, 0.05 + 0.85 * p));
     await phase('saving', 0.92);
     const t1 = performance.now();
     const { meta, blobs } = serializeModel(result.model);
