@@ -62,9 +62,9 @@ export function AdminDashboard({ initial }: { initial: AdminStatus }) {
                 <YAxis yAxisId="rmse" orientation="right" stroke="#9aa4b2" domain={['auto', 'auto']} />
                 <Tooltip contentStyle={{ background: '#161b22', border: '1px solid #2a3240' }} />
                 <Legend />
-                <Line yAxisId="rank" type="monotone" dataKey="NDCG@10" stroke="#f5b83d" strokeWidth={2} />
-                <Line yAxisId="rank" type="monotone" dataKey="Recall@20" stroke="#4cc38a" strokeWidth={2} />
-                <Line yAxisId="rmse" type="monotone" dataKey="RMSE" stroke="#7aa2ff" strokeWidth={2} />
+                <Line isAnimationActive={false} yAxisId="rank" type="monotone" dataKey="NDCG@10" stroke="#f5b83d" strokeWidth={2} />
+                <Line isAnimationActive={false} yAxisId="rank" type="monotone" dataKey="Recall@20" stroke="#4cc38a" strokeWidth={2} />
+                <Line isAnimationActive={false} yAxisId="rmse" type="monotone" dataKey="RMSE" stroke="#7aa2ff" strokeWidth={2} />
               </LineChart>
             </ResponsiveContainer>
           </div>
