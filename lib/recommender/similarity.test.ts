@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { centreByColumnMean, computeSimilarities, similarityOf, topKPositions, truncateRows } from './similarity';
+import { centreByColumnMean, computeSimilarities, similarityOf, similarityWorkerStats, topKPositions, truncateRows } from './similarity';
 import { csrFromDense, transpose } from './sparse';
 import type { Csr } from './types';
 
@@ -89,5 +89,25 @@ describe('item–item similarities on a 4×5 matrix (hand-computed)', () => {
     const t = truncateRows(m, 2);
     expect(Array.from(t.indices)).toEqual([2, 4]);
     expect(Array.from(topKPositions(m.values, m.indices, 0, 4, 3))).toEqual([1, 3, 0]);
+  });
+});
+
+describe('two-thread similarity pass', () => {
+  it('gives exactly the single-thread result', async () => {
+    const { contractData } = await import('./contract.test-helpers');
+    const data = contractData(11, 120, 90);
+    const before = similarityWorkerStats();
+    for (const kernel of ['cosine', 'pearson'] as const) {
+      const rows = data.byItem;
+      const one = computeSimilarities(rows, transpose(rows), { ...opts, kernel, threads: 1 });
+      const two = computeSimilarities(rows, transpose(rows), { ...opts, kernel, threads: 2, parallelThreshold: 0 });
+      expect(Array.from(two.indptr)).toEqual(Array.from(one.indptr));
+      expect(Array.from(two.indices)).toEqual(Array.from(one.indices));
+      expect(Array.from(two.values)).toEqual(Array.from(one.values));
+      expect(one.indptr[one.nRows]).toBeGreaterThan(1000);
+    }
+    const after = similarityWorkerStats();
+    expect(after.runs - before.runs).toBe(2); // the worker really ran, no silent fallback
+    expect(after.fallbacks).toBe(before.fallbacks);
   });
 });
