@@ -21,7 +21,7 @@ import { buildRatingMatrix } from '../lib/recommender/sparse';
 import { generateSynthetic, SYNTH_SHAPES } from '../lib/recommender/synth';
 import { BiasedMfConfig, fitBiasedMf } from '../lib/recommender/biased-mf';
 import { SvdppConfig, fitSvdpp } from '../lib/recommender/svdpp';
-import { ImplicitAlsConfig, fitImplicitAls } from '../lib/recommender/implicit-als';
+import { ImplicitAlsConfig, fitImplicitAls, recalculateUser } from '../lib/recommender/implicit-als';
 import { EaseConfig, fitEase } from '../lib/recommender/ease';
 import { fitItemKnn } from '../lib/recommender/item-knn';
 import { waitForAlsWorkers } from '../lib/recommender/workers/als-pool';
@@ -111,6 +111,11 @@ async function alsCase(data: RatingMatrix, threads: number, loadSeconds: number,
   };
 }
 
+function medianLength(indptr: Int32Array): number {
+  const lens = Array.from({ length: indptr.length - 1 }, (_, u) => indptr[u + 1] - indptr[u]).sort((a, b) => a - b);
+  return lens[lens.length >> 1];
+}
+
 async function timedAsync<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const t0 = performance.now();
   const out = await fn();
@@ -145,6 +150,25 @@ const CASES: Record<string, CaseFn> = {
   async 'als-small-2t'() {
     const [data, tl] = timedLoad(() => loadMatrix(ML_SMALL(), [0.5, 5]));
     return alsCase(data, 2, tl, 'implicit ALS 64 × 15, ml-latest-small, 2 threads (worker started before timing)', '≤ 0.7 s');
+  },
+  async 'als-fold-in-small'() {
+    const [data, tl] = timedLoad(() => loadMatrix(ML_SMALL(), [0.5, 5]));
+    const model = fitImplicitAls(data, ImplicitAlsConfig.parse({}));
+    const { indptr, indices, values } = data.byUser;
+    const times: number[] = [];
+    for (let rep = 0; rep < 2; rep++) {
+      // Second pass is the steady state (JIT warm); the first is kept to show the cold cost.
+      const [, t] = timed(() => {
+        for (let u = 0; u < data.users.size; u++) recalculateUser(model, indices.subarray(indptr[u], indptr[u + 1]), values.subarray(indptr[u], indptr[u + 1]));
+      });
+      times.push(t);
+    }
+    return {
+      description: `implicit ALS recalculateUser (exact fold-in, 64 factors) for each of the ${data.users.size} ml-latest-small users, whole history (median ${medianLength(indptr)} ratings); two passes`,
+      fitSeconds: times,
+      loadSeconds: tl,
+      extra: { msPerUserSteadyState: (times[1] / data.users.size) * 1000 },
+    };
   },
   async 'item-knn-small'() {
     const [data, tl] = timedLoad(() => loadMatrix(ML_SMALL(), [0.5, 5]));

@@ -121,7 +121,7 @@ describe('implicit ALS', () => {
   });
 
   it('is deterministic for a seed and identical with two threads', async () => {
-    await waitForAlsWorkers(1);
+    await waitForAlsWorkers(1, 50_000); // generous: loading TypeScript in a worker is slow on a busy machine
     const before = alsPoolStats().workerJobs;
     const data = plantedRatings(50, 40, 0.2, 4);
     const config = ImplicitAlsConfig.parse({ factors: 6, iterations: 3, alpha: 5, threshold: 3 });
