@@ -116,7 +116,12 @@ export interface HybridModel {
   readonly popZ: Float32Array;
   /** Rating-time context of the train (null without timestamps). */
   readonly time: TimeContext | null;
-  /** Names of the ranking features: one per ranking base, then 'content', 'pop', 'coldItem', 'coldItem×content', 'popBefore', 'popAfter'. */
+  /**
+   * Standardised log(1 + how many train users' first-stage top-10 hold the item): lets the blend
+   * push down items recommended to everyone (coverage). Length nItems; null when not learned.
+   */
+  readonly exposureZ: Float32Array | null;
+  /** Names of the ranking features: one per ranking base, then 'content', 'pop', 'coldItem', 'coldItem×content', 'popBefore', 'popAfter', 'exposure'. */
   readonly rankFeatures: readonly string[];
   /** Feature → source group. */
   readonly rankFeatureGroup: readonly Source[];
@@ -367,8 +372,8 @@ interface FeatureColumns {
 function rankFeatureNames(bases: readonly FittedBase[]): { names: string[]; groups: Source[] } {
   const names = bases.map((b) => b.name);
   const groups = bases.map((b) => b.group);
-  names.push('content', 'pop', 'coldItem', 'coldItem×content', 'popBefore', 'popAfter');
-  groups.push('content', 'popular', 'content', 'content', 'popular', 'popular');
+  names.push('content', 'pop', 'coldItem', 'coldItem×content', 'popBefore', 'popAfter', 'exposure');
+  groups.push('content', 'popular', 'content', 'content', 'popular', 'popular', 'popular');
   return { names, groups };
 }
 
@@ -380,6 +385,7 @@ interface FeatureContext {
   itemCount: Int32Array;
   coldItemThreshold: number;
   time: TimeContext | null;
+  exposureZ: Float32Array | null;
 }
 
 /**
@@ -389,7 +395,7 @@ interface FeatureContext {
  * O(Σ base scoring cost + F · nItems).
  */
 function userFeatureColumns(ctx: FeatureContext, data: RatingMatrix, userIdx: number, buf: FeatureColumns, contentProfileScores?: Float32Array): void {
-  const { bases, content, popZ, itemCount, coldItemThreshold, time } = ctx;
+  const { bases, content, popZ, itemCount, coldItemThreshold, time, exposureZ } = ctx;
   const nItems = data.items.size;
   const { cols, mask } = buf;
   mask.fill(0);
@@ -416,6 +422,8 @@ function userFeatureColumns(ctx: FeatureContext, data: RatingMatrix, userIdx: nu
     coldCol[i] = isCold;
     coldX[i] = isCold * cCol[i];
   }
+  if (exposureZ) cols[nb + 6].set(exposureZ);
+  else cols[nb + 6].fill(0);
   const before = cols[nb + 4];
   const after = cols[nb + 5];
   if (time === null) {
@@ -456,13 +464,12 @@ interface RankTrainingSet {
 const LOG2_DISCOUNT = Float64Array.from({ length: 11 }, (_, r) => (r === 0 ? 0 : 1 / Math.log2(r + 1)));
 
 /** Mean NDCG@10, Recall@20 and coverage@10 (distinct items / nItems) of a weight vector on a training set. */
-function evaluateWeights(
+function evaluateScores(
   set: RankTrainingSet,
-  w: Float32Array,
+  scores: Float32Array,
   nItems: number,
   seen: Uint8Array,
 ): { ndcg: number; recall20: number; coverage: number } {
-  const F = set.nFeatures;
   const nUsers = set.offsets.length - 1;
   const K = 20;
   const topS = new Float64Array(K);
@@ -476,9 +483,7 @@ function evaluateWeights(
     const b = set.offsets[u + 1];
     let size = 0;
     for (let r = a; r < b; r++) {
-      let s = 0;
-      const base = r * F;
-      for (let f = 0; f < F; f++) s += w[f] * set.x[base + f];
+      const s = scores[r];
       // Insertion into a sorted top-K (descending; ties keep the earlier row).
       if (size < K || s > topS[size - 1]) {
         let k = size < K ? size++ : K - 1;
@@ -529,27 +534,45 @@ function coordinateAscent(
   coverageWeight: number,
   featureNames: readonly string[],
   allowed?: readonly boolean[],
+  init?: Float32Array,
 ): RankWeights {
   const F = set.nFeatures;
-  const isAllowed = (f: number) => allowed === undefined || allowed[f];
+  const nRows = set.item.length;
   const seen = new Uint8Array(nItems);
-  const objective = (w: Float32Array) => {
-    const r = evaluateWeights(set, w, nItems, seen);
+  const isAllowed = (f: number) => allowed === undefined || allowed[f];
+  const value = (scores: Float32Array) => {
+    const r = evaluateScores(set, scores, nItems, seen);
     return { value: r.ndcg + recallWeight * r.recall20 + coverageWeight * r.coverage, ndcg: r.ndcg };
   };
-  // Start from the best single base/content/pop feature (weight 1).
-  let w = new Float32Array(F);
-  let best = { value: -Infinity, ndcg: 0 };
-  for (let f = 0; f < F; f++) {
+  const scoresOf = (w: Float32Array, out: Float32Array) => {
+    for (let r = 0; r < nRows; r++) {
+      let s = 0;
+      for (let f = 0; f < F; f++) s += w[f] * set.x[r * F + f];
+      out[r] = s;
+    }
+    return out;
+  };
+  const objective = (w: Float32Array) => value(scoresOf(w, new Float32Array(nRows)));
+  // A step on one weight moves every row score by step·x_f: O(nRows) per trial instead of O(nRows·F).
+  const trial = new Float32Array(nRows);
+  const objectiveStep = (current: Float32Array, f: number, step: number) => {
+    for (let r = 0; r < nRows; r++) trial[r] = current[r] + step * set.x[r * F + f];
+    return value(trial);
+  };
+  // Start from `init`, or the best single base/content/pop feature (weight 1).
+  let w = init ? init.slice() : new Float32Array(F);
+  let best = init ? objective(w) : { value: -Infinity, ndcg: 0 };
+  for (let f = 0; f < F && !init; f++) {
     if (featureNames[f].startsWith('coldItem') || !isAllowed(f)) continue;
-    const trial = new Float32Array(F);
-    trial[f] = 1;
-    const o = objective(trial);
+    const single = new Float32Array(F);
+    single[f] = 1;
+    const o = objective(single);
     if (o.value > best.value) {
       best = o;
-      w = trial;
+      w = single;
     }
   }
+  const current = scoresOf(w, new Float32Array(nRows));
   const steps = [1, -1, 0.5, -0.5, 0.25, -0.25, 0.1, -0.1, 0.05, -0.05];
   for (let round = 0; round < 4; round++) {
     let improved = false;
@@ -557,9 +580,7 @@ function coordinateAscent(
       if (!isAllowed(f)) continue;
       let bestStep = 0;
       for (const st of steps) {
-        const trial = w.slice();
-        trial[f] += st;
-        const o = objective(trial);
+        const o = objectiveStep(current, f, st);
         if (o.value > best.value + 1e-6) {
           best = o;
           bestStep = st;
@@ -567,6 +588,7 @@ function coordinateAscent(
       }
       if (bestStep !== 0) {
         w[f] += bestStep;
+        for (let r = 0; r < nRows; r++) current[r] += bestStep * set.x[r * F + f];
         improved = true;
       }
     }
@@ -588,8 +610,8 @@ function buildRankTrainingSet(
   const data = split.fit;
   const nItems = data.items.size;
   const { itemCount } = counts(data);
-  const ctx: FeatureContext = { bases, content, popZ: popularityZ(itemCount), itemCount, coldItemThreshold, time };
-  const F = bases.length + 6;
+  const ctx: FeatureContext = { bases, content, popZ: popularityZ(itemCount), itemCount, coldItemThreshold, time, exposureZ: null };
+  const F = bases.length + 7;
   const buf: FeatureColumns = { cols: Array.from({ length: F }, () => new Float32Array(nItems)), mask: new Uint8Array(nItems) };
   const rows: number[] = [];
   const labels: number[] = [];
@@ -623,6 +645,32 @@ function buildRankTrainingSet(
     offsets[k + 1] = items.length;
   }
   return { nFeatures: F, x: Float32Array.from(rows), label: Uint8Array.from(labels), item: Int32Array.from(items), offsets, nRelevant };
+}
+
+/** How often each item is in a top-10 of the training set under weights w. Length nItems. */
+function exposureCounts(set: RankTrainingSet, w: Float32Array, nItems: number): Int32Array {
+  const F = set.nFeatures;
+  const counts = new Int32Array(nItems);
+  const scores = new Float32Array(set.item.length);
+  for (let r = 0; r < set.item.length; r++) {
+    let s = 0;
+    for (let f = 0; f < F; f++) s += w[f] * set.x[r * F + f];
+    scores[r] = s;
+  }
+  for (let u = 0; u + 1 < set.offsets.length; u++) {
+    const a = set.offsets[u];
+    for (const { itemIdx } of topKIndices(scores.subarray(a, set.offsets[u + 1]), 10)) counts[set.item[a + itemIdx]]++;
+  }
+  return counts;
+}
+
+/** Globally standardised log(1 + count). */
+function exposureZOf(counts: Int32Array): Float32Array {
+  return popularityZ(counts);
+}
+
+function setColumn(set: RankTrainingSet, f: number, values: Float32Array): void {
+  for (let r = 0; r < set.item.length; r++) set.x[r * set.nFeatures + f] = values[set.item[r]];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -751,6 +799,7 @@ export function fitHybrid(data: RatingMatrix, config: HybridConfig = {}): Hybrid
   let warm: RankWeights | null = null;
   let cold: RankWeights | null = null;
   let anon: RankWeights | null = null;
+  let firstStage: Float32Array | null = null;
   const rankNames = rankFeatureNames(rankingBaseSpecs.map((b) => ({ name: b.name, group: b.group ?? 'collaborative', recommender: b.recommender, model: null })));
   if (tasks.has('ranking')) {
     const valBases = fitBases(rankingBaseSpecs, split.fit, log);
@@ -779,7 +828,16 @@ export function fitHybrid(data: RatingMatrix, config: HybridConfig = {}): Hybrid
     log(`  ranking features: ${warmUsers.length} warm + ${coldUsers.length} cold users, ${warmSet.item.length + coldSet.item.length} candidate rows in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     const gamma = config.coverageWeight ?? 0;
     const beta = config.recallWeight ?? 0.5;
-    warm = coordinateAscent(warmSet, nItems, beta, gamma, rankNames.names);
+    // Stage 1 without the exposure feature; stage 2 adds it (computed from stage 1's lists).
+    const fExp = rankNames.names.indexOf('exposure');
+    const noExposure = rankNames.names.map((_, f) => f !== fExp);
+    const stage1 = coordinateAscent(warmSet, nItems, beta, gamma, rankNames.names, noExposure);
+    firstStage = stage1.w;
+    const valExposure = exposureZOf(exposureCounts(warmSet, stage1.w, nItems));
+    setColumn(warmSet, fExp, valExposure);
+    setColumn(coldSet, fExp, valExposure);
+    warm = coordinateAscent(warmSet, nItems, beta, gamma, rankNames.names, undefined, stage1.w);
+    log(`  stage-1 warm weights ${fmtWeights(rankNames.names, stage1.w)} (val NDCG@10 ${stage1.validationNdcg.toFixed(4)})`);
     cold = coldUsers.length > 0 ? coordinateAscent(coldSet, nItems, beta, 0, rankNames.names) : null;
     log(`  warm weights ${fmtWeights(rankNames.names, warm.w)} (val NDCG@10 ${warm.validationNdcg.toFixed(4)})`);
     const nonPersonal = rankNames.names.map((n, f) => rankNames.groups[f] === 'popular' || n === 'coldItem');
@@ -817,7 +875,7 @@ export function fitHybrid(data: RatingMatrix, config: HybridConfig = {}): Hybrid
   const ratingBases = fitBases(ratingBaseSpecs, data, log);
   const content = contentConfig ? fitContentTfidf(data, contentConfig) : null;
   const { itemCount, userCount } = counts(data);
-  const model: HybridModel = {
+  const draft: HybridModel = {
     rankingBases,
     ratingBases,
     content,
@@ -825,6 +883,7 @@ export function fitHybrid(data: RatingMatrix, config: HybridConfig = {}): Hybrid
     userCount,
     popZ: popularityZ(itemCount),
     time: timestamps ? timeContextOf(data, timestamps) : null,
+    exposureZ: null,
     rankFeatures: rankNames.names,
     rankFeatureGroup: rankNames.groups,
     warm,
@@ -837,6 +896,21 @@ export function fitHybrid(data: RatingMatrix, config: HybridConfig = {}): Hybrid
     scale: data.scale,
     globalMean: data.globalMean,
   };
+  // Exposure on the full train: how often each item is in a user's top-10 under the stage-1 blend.
+  let exposureZ: Float32Array | null = null;
+  if (firstStage) {
+    const stage1Model: HybridModel = { ...draft, warm: { w: firstStage, validationNdcg: 0, validationUsers: 0 } };
+    const exp = new Int32Array(data.items.size);
+    const scratch = createHybridScratch(stage1Model, data.items.size);
+    const scores = new Float32Array(data.items.size);
+    for (let u = 0; u < data.users.size; u++) {
+      if (isColdUser(stage1Model, u)) continue;
+      scoreHybridUser(stage1Model, data, u, scores, scratch);
+      for (const { itemIdx } of recommendFromScores(scores, data, u, 10)) exp[itemIdx]++;
+    }
+    exposureZ = exposureZOf(exp);
+  }
+  const model: HybridModel = { ...draft, exposureZ };
   for (const r of [warm, cold, anon]) if (r && !r.w.every(Number.isFinite)) throw new ModelFitError('hybrid: non-finite ranking weights');
   if (ratingWeights && !ratingWeights.every(Number.isFinite)) throw new ModelFitError('hybrid: non-finite rating weights');
   return model;
@@ -893,6 +967,7 @@ export function hybridFeatureColumns(model: HybridModel, data: RatingMatrix, use
       itemCount: model.itemCount,
       coldItemThreshold: model.coldItemThreshold,
       time: model.time,
+      exposureZ: model.exposureZ,
     },
     data,
     userIdx,
