@@ -1,8 +1,9 @@
 // Background worker: model recomputes (nightly + on demand) and catalogue imports. `npm start` runs it for you.
-const { startWorker } = await import('../lib/server/jobs/worker');
-const stop = await startWorker();
+import { startWorker } from '../lib/server/jobs/worker';
+
+const stopWorker = await startWorker();
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {
-    void stop().finally(() => process.exit(0));
+    void stopWorker().finally(() => process.exit(0));
   });
 }

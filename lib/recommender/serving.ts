@@ -389,11 +389,34 @@ export async function trainServingModel(
   config: Partial<ServingConfig> = {},
   onPhase: (phase: string, progress: number) => void | Promise<void> = () => {},
 ): Promise<ServingTrainResult> {
+  const steps = trainingSteps(data, docs, config);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    // Awaiting between phases lets the caller's progress writes reach the database while training runs.
+    await onPhase(step.value.phase, step.value.progress);
+  }
+}
+
+/** Synchronous variant of {@link trainServingModel} (the eval CLI and the Recommender adapter). */
+export function trainServingModelSync(data: RatingMatrix, docs: readonly ContentDoc[] | null, config: Partial<ServingConfig> = {}): ServingTrainResult {
+  const steps = trainingSteps(data, docs, config);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+function* trainingSteps(
+  data: RatingMatrix,
+  docs: readonly ContentDoc[] | null,
+  config: Partial<ServingConfig>,
+): Generator<{ phase: string; progress: number }, ServingTrainResult> {
   const cfg = { ...DEFAULT_SERVING, ...config };
   const timings: Record<string, number> = {};
   const rng = createRng(cfg.seed);
   const t0 = performance.now();
-  await onPhase('carving validation', 0.05);
+  yield { phase: 'carving validation', progress: 0.05 };
   const { byUser } = data;
   const fitU: number[] = [];
   const fitI: number[] = [];
@@ -419,14 +442,14 @@ export async function trainServingModel(
     { userIds: Int32Array.from(fitU), itemIds: Int32Array.from(fitI), ratings: Float32Array.from(fitR) },
     { users: data.users, items: data.items, scale: [data.scale[0], data.scale[1]] },
   );
-  await onPhase('content neighbours', 0.1);
+  yield { phase: 'content neighbours', progress: 0.1 };
   const tc = performance.now();
   // Content depends only on the catalogue and the item vocabulary, shared by the validation and final fits.
   const content = contentTable(data, docs, cfg.neighbours);
   timings.content = (performance.now() - tc) / 1000;
-  await onPhase('fitting validation model', 0.2);
+  yield { phase: 'fitting validation model', progress: 0.2 };
   const vModel = fitParts(fitData, content, cfg, {});
-  await onPhase('learning blend weights', 0.45);
+  yield { phase: 'learning blend weights', progress: 0.45 };
   // Users to evaluate: those with a relevant held-out item; every 5th is also evaluated as a cold user.
   const evalUsers: { u: number; user: UserRatings; cold: UserRatings; relevant: Set<number> }[] = [];
   for (const [u, h] of held) {
@@ -468,19 +491,19 @@ export async function trainServingModel(
     return best.w;
   };
   const warmWeights = pick(true);
-  await onPhase('learning cold-start weights', 0.6);
+  yield { phase: 'learning cold-start weights', progress: 0.6 };
   const coldWeights = pick(false);
   vModel.warmWeights = warmWeights;
   vModel.coldWeights = coldWeights;
-  await onPhase('evaluating', 0.7);
+  yield { phase: 'evaluating', progress: 0.7 };
   const metrics = evaluateServing(vModel, evalUsers, held);
   timings.validation = (performance.now() - t0) / 1000;
-  await onPhase('fitting final model', 0.75);
+  yield { phase: 'fitting final model', progress: 0.75 };
   const model = fitParts(data, content, cfg, timings);
   model.warmWeights = warmWeights;
   model.coldWeights = coldWeights;
   timings.total = (performance.now() - t0) / 1000;
-  await onPhase('done', 1);
+  yield { phase: 'done', progress: 1 };
   return { model, metrics, timings };
 }
 
