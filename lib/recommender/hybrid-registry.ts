@@ -127,7 +127,7 @@ function stripContext<T extends RunContext>(config: T): Omit<T, keyof RunContext
 }
 
 /** Algorithms that need a {@link RunContext} attached by the caller. */
-export const CONTEXT_ALGOS: ReadonlySet<string> = new Set(['hybrid', 'content']);
+export const CONTEXT_ALGOS: ReadonlySet<string> = new Set(['hybrid', 'content', 'serving']);
 
 /** An ml-100k u.item row (structural subset of io's Ml100kItem). */
 export interface Ml100kContentSource {

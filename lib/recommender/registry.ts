@@ -14,6 +14,7 @@ import { itemKnnRecommender } from './item-knn';
 import { popularityRecommender } from './popularity';
 import type { Recommender } from './types';
 import { userKnnRecommender } from './user-knn';
+import { ServingParamsSchema, servingRecommender } from './serving-registry';
 
 /** One registered algorithm. `configSchema.parse({})` must give the defaults. */
 export interface RegistryEntry<C = unknown, M = unknown> {
@@ -82,6 +83,11 @@ export const REGISTRY: Record<string, RegistryEntry<any, any>> = {
     hybridEntryRecommender,
     HybridParamsSchema,
     'Learned hybrid: stacked base models + content + popularity, blends learned on a validation split of train, cold-start blends (the served model).',
+  ),
+  serving: entry(
+    servingRecommender,
+    ServingParamsSchema,
+    'The web app\'s serving blend: ALS (live fold-in) + item-kNN + content neighbours + popularity, weights learned on a holdout of train (needs catalogue content).',
   ),
 };
 
