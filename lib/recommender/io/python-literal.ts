@@ -136,8 +136,15 @@ class Parser {
       }
       if (!triple && (c === '\n' || c === '\r')) this.fail('newline in single-quoted string');
       if (c !== '\\') {
-        out += c;
-        this.pos++;
+        // Copy the whole run up to the next quote, backslash or newline in one slice.
+        let end = this.pos + 1;
+        while (end < s.length) {
+          const ch = s.charCodeAt(end);
+          if (ch === 92 || ch === 39 || ch === 34 || ch === 10 || ch === 13) break;
+          end++;
+        }
+        out += s.slice(this.pos, end);
+        this.pos = end;
         continue;
       }
       const e = s[this.pos + 1];
