@@ -1,0 +1,465 @@
+/**
+ * `npm run bench`: the serving benchmark of issue #10 on a fresh database of its own.
+ *
+ *   npm run bench [-- --shape ml-1m|ml-25m] [--seed S] [--duration 30] [--connections 50] [--keep] [--skip-http]
+ *
+ * 1. Creates `reel_bench_<random>` on the server in DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test),
+ *    migrates it and imports the catalogue (DATA_DIR).
+ * 2. Generates the engine's synthetic rating set at the chosen shape (lib/recommender/synth), maps its items onto
+ *    the catalogue's movies (most-rated synthetic item → most-rated MovieLens movie; placeholder movies when the
+ *    shape has more items than the catalogue), replaces the imported ratings with it, and times the bulk load.
+ * 3. Creates the signed-in members (20 ratings each), times `recomputeModel` end to end (the nightly job), the
+ *    active model load (model-cache), and the live fold-in.
+ * 4. ml-1m only: starts the production server (scripts/start.ts → next start) on 127.0.0.1, signs the members in
+ *    through next-auth's credentials endpoint and drives GET /for-you with autocannon.
+ * Writes results/bench/<date>.json and drops the database unless --keep.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { cpus, freemem, loadavg, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { generateSynthetic, SYNTH_SHAPES } from '../lib/recommender/synth';
+import { recalculateUser, type ImplicitAlsModel } from '../lib/recommender/implicit-als';
+import type { ServingModel } from '../lib/recommender/serving';
+import { createRng } from '../lib/recommender/rng';
+import { ensureDatabase, dropDatabase } from '../lib/db/ensure-database';
+import { migrate } from '../lib/db/migrate';
+
+const { values: args } = parseArgs({
+  options: {
+    shape: { type: 'string', default: 'ml-1m' },
+    seed: { type: 'string', default: '1' },
+    duration: { type: 'string', default: '30' },
+    connections: { type: 'string', default: '50' },
+    members: { type: 'string', default: '50' },
+    keep: { type: 'boolean', default: false },
+    'skip-http': { type: 'boolean', default: false },
+    out: { type: 'string' },
+  },
+});
+const shapeName = args.shape as keyof typeof SYNTH_SHAPES;
+const shape = SYNTH_SHAPES[shapeName];
+if (!shape) throw new Error(`unknown --shape ${args.shape}; use ${Object.keys(SYNTH_SHAPES).join(' or ')}`);
+const withHttp = shapeName === 'ml-1m' && !args['skip-http'];
+const N_MEMBERS = Number(args.members);
+const log = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+const load1 = () => Number(loadavg()[0].toFixed(2));
+
+/** A timing with the machine's 1-minute load average when it ended (the machine is shared). */
+interface Timed {
+  seconds: number;
+  load1: number;
+}
+const timings: Record<string, Timed> = {};
+async function timed<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
+  const t = performance.now();
+  const out = await fn();
+  timings[name] = { seconds: Number(((performance.now() - t) / 1000).toFixed(3)), load1: load1() };
+  log(`${name}: ${timings[name].seconds.toFixed(2)} s (load ${timings[name].load1})`);
+  return out;
+}
+
+let peakRss = 0;
+const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
+rssTimer.unref();
+
+// --- database -------------------------------------------------------------------------------------------------
+const server = new URL(process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/test');
+server.pathname = `/reel_bench_${randomBytes(4).toString('hex')}`;
+const dbUrl = server.toString();
+process.env.DATABASE_URL = dbUrl; // before any lib/server import: lib/env reads it once
+process.env.DB_POOL_MAX ??= '4';
+await ensureDatabase(dbUrl);
+log(`database ${server.pathname.slice(1)} on ${server.host}`);
+
+const pgc = new pg.Client({ connectionString: dbUrl });
+let serverProc: ChildProcess | null = null;
+const result: Record<string, unknown> = {};
+
+async function cleanup(): Promise<void> {
+  if (serverProc?.pid !== undefined && serverProc.exitCode === null) {
+    try {
+      process.kill(-serverProc.pid, 'SIGTERM');
+      await new Promise((r) => setTimeout(r, 5000));
+      process.kill(-serverProc.pid, 'SIGKILL');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+    }
+  }
+  await pgc.end().catch(() => undefined);
+  const { db } = await import('../lib/server/db');
+  await db.$disconnect();
+  if (!args.keep) {
+    await dropDatabase(dbUrl);
+    log('database dropped');
+  } else log(`kept ${dbUrl}`);
+}
+
+try {
+  await pgc.connect();
+  await timed('migrate', () => migrate(dbUrl, resolve('prisma', 'migrations'), { log: () => undefined }));
+  const { importCatalogue } = await import('../lib/server/services/catalogue-import');
+  const { resolveDataDir } = await import('../lib/server/services/data-source');
+  const dataDir = resolveDataDir();
+  if (!dataDir) throw new Error('no data folder with movielens/ml-latest-small: set DATA_DIR');
+  const catalogue = await timed('importCatalogue', () => importCatalogue(dataDir));
+  log(`catalogue: ${catalogue.movies} movies from ${dataDir}`);
+
+  // --- synthetic ratings ----------------------------------------------------------------------------------------
+  const gen = await timed('generate', () => {
+    const u = new Int32Array(shape.ratings);
+    const i = new Int32Array(shape.ratings);
+    const r = new Float32Array(shape.ratings);
+    const ts = new Int32Array(shape.ratings);
+    let n = 0;
+    generateSynthetic({ ...shape, seed: Number(args.seed) }, (user, item, rating, t) => {
+      u[n] = user;
+      i[n] = item;
+      r[n] = rating;
+      ts[n++] = t;
+    });
+    return { u: u.subarray(0, n), i: i.subarray(0, n), r: r.subarray(0, n), ts: ts.subarray(0, n), n };
+  });
+  log(`generated ${gen.n.toLocaleString('en')} ratings (${shape.users} users × ${shape.items} items)`);
+
+  // Most-rated synthetic item ↔ most-rated catalogue movie, so popular titles stay popular.
+  const byPopularity = (
+    await pgc.query<{ id: number }>(
+      `SELECT m.id FROM "Movie" m LEFT JOIN "Rating" r ON r."movieId" = m.id GROUP BY m.id ORDER BY count(r.*) DESC, m.id`,
+    )
+  ).rows.map((x) => x.id);
+  const itemCount = new Int32Array(shape.items + 1);
+  for (let x = 0; x < gen.n; x++) itemCount[gen.i[x]]++;
+  const synthOrder = Array.from({ length: shape.items }, (_, x) => x + 1).sort((a, b) => itemCount[b] - itemCount[a] || a - b);
+  const movieOf = new Int32Array(shape.items + 1);
+  const extra: number[] = [];
+  synthOrder.forEach((item, rank) => {
+    if (rank < byPopularity.length) movieOf[item] = byPopularity[rank];
+    else extra.push((movieOf[item] = 10_000_000 + rank));
+  });
+
+  await timed('loadRatings', async () => {
+    // The bench set replaces MovieLens' 100k ratings and 610 users: the model trains on exactly the synthetic set.
+    await pgc.query(`DELETE FROM "User" WHERE kind = 'IMPORTED'`);
+    if (extra.length) {
+      await pgc.query(
+        `INSERT INTO "Movie" (id, title, year, "updatedAt") SELECT id, 'Synthetic movie ' || id, 2000, now() FROM unnest($1::int[]) id`,
+        [extra],
+      );
+    }
+    const users = Array.from({ length: shape.users }, (_, x) => x + 1);
+    const ids = (
+      await pgc.query<{ id: number; movielensId: number }>(
+        `INSERT INTO "User" (name, kind, "movielensId", "updatedAt") SELECT 'Synthetic ' || m, 'IMPORTED', m, now() FROM unnest($1::int[]) m RETURNING id, "movielensId"`,
+        [users],
+      )
+    ).rows;
+    const userOf = new Int32Array(shape.users + 1);
+    for (const row of ids) userOf[row.movielensId] = row.id;
+    const BATCH = 200_000;
+    for (let a = 0; a < gen.n; a += BATCH) {
+      const b = Math.min(gen.n, a + BATCH);
+      const uu = Array.from(gen.u.subarray(a, b), (x) => userOf[x]);
+      const mm = Array.from(gen.i.subarray(a, b), (x) => movieOf[x]);
+      await pgc.query(
+        `INSERT INTO "Rating" ("userId", "movieId", value, "createdAt", "updatedAt")
+         SELECT u, m, v, to_timestamp(t), to_timestamp(t) FROM unnest($1::int[], $2::int[], $3::real[], $4::int[]) AS x(u, m, v, t)`,
+        [uu, mm, Array.from(gen.r.subarray(a, b)), Array.from(gen.ts.subarray(a, b))],
+      );
+    }
+    await pgc.query('ANALYZE "Rating"');
+  });
+  const ratingRows = Number((await pgc.query<{ n: string }>(`SELECT count(*) AS n FROM "Rating"`)).rows[0].n);
+  log(`Rating table: ${ratingRows.toLocaleString('en')} rows`);
+
+  // --- members who will sign in -----------------------------------------------------------------------------------
+  const { hash } = await import('@node-rs/argon2');
+  const password = `bench-${randomBytes(6).toString('hex')}`;
+  const passwordHash = await hash(password);
+  const emails = Array.from({ length: N_MEMBERS }, (_, x) => `bench-${x}@bench.reel.local`);
+  const memberIds = (
+    await pgc.query<{ id: number }>(
+      `INSERT INTO "User" (name, email, "passwordHash", kind, "updatedAt") SELECT 'Bench ' || e, e, $2, 'MEMBER', now() FROM unnest($1::text[]) e RETURNING id`,
+      [emails, passwordHash],
+    )
+  ).rows.map((x) => x.id);
+  {
+    const rng = createRng(Number(args.seed) + 7);
+    const top = byPopularity.slice(0, 500);
+    const mu: number[] = [];
+    const mm: number[] = [];
+    const vv: number[] = [];
+    for (const id of memberIds) {
+      const picked = new Set<number>();
+      while (picked.size < 20) picked.add(top[rng.int(top.length)]);
+      for (const m of picked) mu.push(id), mm.push(m), vv.push(1 + rng.int(9) * 0.5);
+    }
+    await pgc.query(
+      `INSERT INTO "Rating" ("userId", "movieId", value, "updatedAt") SELECT u, m, v, now() FROM unnest($1::int[], $2::int[], $3::real[]) AS x(u, m, v)`,
+      [mu, mm, vv],
+    );
+  }
+
+  // --- nightly recompute, model load, fold-in -------------------------------------------------------------------
+  const { recomputeModel } = await import('../lib/server/services/model-training');
+  const trained = await timed('recompute', () => recomputeModel({ trigger: 'admin' }));
+  const { getActiveVersion } = await import('../lib/server/data/models');
+  const version = await getActiveVersion();
+  result.model = { versionId: trained.versionId, activated: trained.activated, metrics: trained.metrics, phaseTimings: version?.timings, dataCounts: version?.dataCounts };
+  const artifactBytes = Number(
+    (await pgc.query<{ b: string }>(`SELECT sum(octet_length(data)) AS b FROM "ModelArtifact" WHERE "modelVersionId" = $1`, [trained.versionId]).catch(() => ({ rows: [{ b: '0' }] }))).rows[0].b ?? 0,
+  );
+  (result.model as Record<string, unknown>).artifactMegabytes = Number((artifactBytes / 1e6).toFixed(1));
+  const rssBeforeLoad = process.memoryUsage().rss;
+  const { getServingModel } = await import('../lib/server/services/model-cache');
+  const loaded = await timed('modelLoad', () => getServingModel());
+  if (!loaded) throw new Error('no active model after the recompute');
+  result.modelLoad = { seconds: timings.modelLoad.seconds, innerSeconds: loaded.loadSeconds, rssDeltaMb: Math.round((process.memoryUsage().rss - rssBeforeLoad) / 1e6) };
+
+  result.foldIn = await measureFoldIn(loaded.model, loaded.itemIndex, memberIds[0]);
+
+  // --- production server under load -----------------------------------------------------------------------------
+  if (withHttp) result.http = await driveServer(emails, password);
+  else log(`no HTTP latency run for --shape ${shapeName}${args['skip-http'] ? ' (--skip-http)' : ''}`);
+} catch (err) {
+  result.error = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  console.error(err);
+  process.exitCode = 1;
+} finally {
+  await cleanup().catch((err) => console.error('cleanup failed', err));
+  await writeResult();
+  process.exit(); // pools and timers of the imported server modules would keep the process alive
+}
+
+async function measureFoldIn(model: ServingModel, itemIndex: Map<number, number>, memberId: number) {
+  const als: ImplicitAlsModel = {
+    kind: 'implicit-als',
+    k: model.k,
+    nUsers: model.userIds.length,
+    nItems: model.itemIds.length,
+    userFactors: model.userFactors,
+    itemFactors: model.itemFactors,
+    itemGram: model.itemGram,
+    loss: new Float64Array(0),
+    reg: model.alsParams[0],
+    alpha: model.alsParams[1],
+    threshold: model.alsParams[2],
+    confidence: 'binary',
+  };
+  const rng = createRng(99);
+  const solve: Record<string, number> = {};
+  for (const n of [20, 200, 1000]) {
+    const idx = Int32Array.from({ length: n }, () => rng.int(model.itemIds.length));
+    const vals = Float32Array.from({ length: n }, () => 1 + rng.int(9) * 0.5);
+    for (let w = 0; w < 20; w++) recalculateUser(als, idx, vals);
+    const samples: number[] = [];
+    for (let rep = 0; rep < 200; rep++) {
+      const t = performance.now();
+      recalculateUser(als, idx, vals);
+      samples.push(performance.now() - t);
+    }
+    solve[`history${n}_p50_ms`] = round(quantile(samples, 0.5), 3);
+    solve[`history${n}_p99_ms`] = round(quantile(samples, 0.99), 3);
+  }
+  // End to end in the app's code path: store one rating, then the next For You (which folds it in).
+  const { buildForYouFeed } = await import('../lib/server/services/for-you');
+  const { upsertRating } = await import('../lib/server/data/ratings');
+  const { FeedQuery } = await import('../lib/validation/feed');
+  const query = FeedQuery.parse({});
+  const ids = model.itemIds;
+  for (let w = 0; w < 5; w++) await buildForYouFeed(memberId, query);
+  const feed: number[] = [];
+  const rateThenFeed: number[] = [];
+  const rateOnly: number[] = [];
+  for (let rep = 0; rep < 20; rep++) {
+    let t = performance.now();
+    await buildForYouFeed(memberId, query);
+    feed.push(performance.now() - t);
+    const movie = ids[rng.int(ids.length)];
+    if (!itemIndex.has(movie)) continue;
+    t = performance.now();
+    await upsertRating(memberId, movie, 1 + rng.int(9) * 0.5);
+    rateOnly.push(performance.now() - t);
+    await buildForYouFeed(memberId, query);
+    rateThenFeed.push(performance.now() - t);
+  }
+  const out = {
+    solveMs: solve,
+    forYouInProcessP50Ms: round(quantile(feed, 0.5), 2),
+    upsertRatingP50Ms: round(quantile(rateOnly, 0.5), 2),
+    rateThenForYouP50Ms: round(quantile(rateThenFeed, 0.5), 2),
+    k: model.k,
+    load1: load1(),
+  };
+  log(`fold-in: ${JSON.stringify(out)}`);
+  return out;
+}
+
+function quantile(xs: number[], q: number): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+}
+function round(x: number, d: number): number {
+  return Number(x.toFixed(d));
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => done(port));
+    });
+  });
+}
+
+/** The next-auth session cookie for one member (credentials provider, as the sign-in form posts it). */
+async function signIn(base: string, email: string, password: string): Promise<string> {
+  const csrfRes = await fetch(`${base}/api/auth/csrf`);
+  const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
+  const jar = csrfRes.headers.getSetCookie().map((c) => c.split(';')[0]);
+  const res = await fetch(`${base}/api/auth/callback/credentials`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jar.join('; ') },
+    body: new URLSearchParams({ csrfToken, email, password, json: 'true', callbackUrl: `${base}/for-you` }),
+  });
+  const session = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('next-auth.session-token='));
+  if (!session) throw new Error(`sign-in failed for ${email}: HTTP ${res.status}`);
+  return session;
+}
+
+interface AutocannonResult {
+  latency: { p50: number; p90: number; p99: number; max: number; average: number; min: number };
+  requests: { average: number; total: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  statusCodeStats?: Record<string, { count: number }>;
+  duration: number;
+}
+type AutocannonFn = (opts: Record<string, unknown>) => Promise<AutocannonResult>;
+
+async function driveServer(emails: string[], password: string) {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of Object.keys(env)) if (key === 'NODE_ENV' || key.startsWith('VITEST')) delete env[key];
+  Object.assign(env, {
+    DATABASE_URL: dbUrl,
+    PORT: String(port),
+    NEXTAUTH_URL: base,
+    NEXTAUTH_SECRET: `bench-secret-${randomBytes(24).toString('hex')}`,
+    REEL_DEMO_PASSWORD: `bench-demo-${port}`,
+    REEL_ADMIN_PASSWORD: `bench-admin-${port}`,
+    NEXT_TELEMETRY_DISABLED: '1',
+    DB_POOL_MAX: '10',
+  });
+  let out = '';
+  const t0 = performance.now();
+  serverProc = spawn(resolve('node_modules', '.bin', 'tsx'), ['--conditions=react-server', 'scripts/start.ts'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  serverProc.stdout!.on('data', (c: Buffer) => (out = (out + c.toString()).slice(-20_000)));
+  serverProc.stderr!.on('data', (c: Buffer) => (out = (out + c.toString()).slice(-20_000)));
+  for (;;) {
+    if (serverProc.exitCode !== null) throw new Error(`server exited early:\n${out.slice(-4000)}`);
+    try {
+      const res = await fetch(`${base}/sign-in`, { signal: AbortSignal.timeout(10_000) });
+      if (res.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (performance.now() - t0 > 15 * 60_000) throw new Error(`server not up within 15 min:\n${out.slice(-4000)}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  const rebuilt = /Building the app/.test(out);
+  timings.serverStart = { seconds: round((performance.now() - t0) / 1000, 1), load1: load1() };
+  log(`server up on ${base} in ${timings.serverStart.seconds} s${rebuilt ? ' (including next build)' : ''}`);
+
+  const cookies: string[] = [];
+  for (const email of emails) cookies.push(await signIn(base, email, password));
+  // Warm-up: every member's first page (server-side model load, JIT), not counted.
+  const tw = performance.now();
+  const first = await fetch(`${base}/for-you`, { headers: { cookie: cookies[0] }, redirect: 'manual' });
+  const firstMs = performance.now() - tw;
+  const body = await first.text();
+  if (first.status !== 200 || !/For You/.test(body)) throw new Error(`GET /for-you as a member gave HTTP ${first.status}`);
+  await Promise.all(cookies.map((cookie) => fetch(`${base}/for-you`, { headers: { cookie } }).then((r) => r.text())));
+
+  const autocannon = createRequire(import.meta.url)('autocannon') as AutocannonFn;
+  let next = 0;
+  const connections = Number(args.connections);
+  const loadBefore = loadavg();
+  const run = await autocannon({
+    url: `${base}/for-you`,
+    connections,
+    duration: Number(args.duration),
+    timeout: 10,
+    requests: [
+      {
+        method: 'GET',
+        path: '/for-you',
+        // One signed-in member per connection.
+        setupRequest: (req: { headers?: Record<string, string> }, context: { cookie?: string }) => {
+          context.cookie ??= cookies[next++ % cookies.length];
+          return { ...req, headers: { ...req.headers, cookie: context.cookie } };
+        },
+      },
+    ],
+  });
+  const http = {
+    url: '/for-you (server-rendered page, signed in)',
+    connections,
+    users: cookies.length,
+    durationSeconds: run.duration,
+    firstRequestMs: round(firstMs, 1),
+    latencyMs: { p50: run.latency.p50, p90: run.latency.p90, p99: run.latency.p99, max: run.latency.max, mean: run.latency.average, min: run.latency.min },
+    requestsPerSecond: run.requests.average,
+    requestsTotal: run.requests.total,
+    errors: run.errors,
+    timeouts: run.timeouts,
+    non2xx: run.non2xx,
+    statusCodes: run.statusCodeStats,
+    responseBytes: body.length,
+    load1Before: loadBefore.map((x) => round(x, 2)),
+    load1After: loadavg().map((x) => round(x, 2)),
+    rebuiltServer: rebuilt,
+  };
+  log(`autocannon: ${JSON.stringify(http)}`);
+  return http;
+}
+
+async function writeResult(): Promise<void> {
+  const now = new Date();
+  const cpu = cpus();
+  const record = {
+    date: now.toISOString(),
+    shape: shapeName,
+    synthetic: { ...shape, seed: Number(args.seed) },
+    machine: {
+      cpu: cpu[0]?.model ?? 'unknown',
+      cores: cpu.length,
+      ramGb: Math.round(totalmem() / 2 ** 30),
+      freeRamGbAtEnd: Math.round(freemem() / 2 ** 30),
+      node: process.version,
+      loadAverageAtEnd: loadavg().map((x) => round(x, 2)),
+      note: 'shared machine: other benchmarks ran at the same time; load1 is recorded next to each timing',
+    },
+    targets: { p50Ms: 30, p99Ms: 100, errors: 0, foldInMs: 5, modelLoadSeconds: 3, recomputeSeconds: 60 },
+    timings,
+    peakRssMbBenchProcess: Math.round(peakRss / 1e6),
+    ...result,
+  };
+  const dir = resolve('results', 'bench');
+  mkdirSync(dir, { recursive: true });
+  const file = args.out ?? join(dir, `${now.toISOString().slice(0, 19).replace(/:/g, '-')}${shapeName === 'ml-1m' ? '' : `-${shapeName}`}.json`);
+  writeFileSync(file, JSON.stringify(record, null, 1) + '\n');
+  log(`wrote ${file}`);
+}

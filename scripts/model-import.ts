@@ -1,0 +1,101 @@
+/**
+ * `npm run model:import`: the scale-out trainer contract (docs/SCALING.md). Reads ALS factor tables written by
+ * Spark MLlib (`ALSModel.itemFactors` / `userFactors`, JSON lines or CSV, a file or a Spark output directory),
+ * validates every row, then trains the rest of the serving model around them (kNN and content neighbours,
+ * popularity, blend) and stores it as a new model version, activated when its validation metrics are within
+ * tolerance of the active one.
+ *
+ *   npm run model:import -- --item-factors DIR_OR_FILE --user-factors DIR_OR_FILE [--format jsonl|csv]
+ *                           [--reg λ] [--alpha α]
+ *
+ * Nothing is written when a file is malformed: the message names the file and line.
+ */
+import { parseArgs } from 'node:util';
+import { existsSync, readFileSync } from 'node:fs';
+import { parse } from 'dotenv';
+import { LOCAL_ENV_FILE } from './local-env';
+import { readSparkFactors, SparkFactorsError, type SparkFactorFormat } from '../lib/recommender/io/spark-factors';
+import { DEFAULT_IMPLICIT_ALS } from '../lib/recommender/implicit-als';
+import type { ExternalFactors } from '../lib/recommender/serving';
+
+const HELP = `npm run model:import -- --item-factors PATH --user-factors PATH [--format jsonl|csv] [--reg λ] [--alpha α]
+  PATH           a file, or a Spark output directory (all part-* files; _SUCCESS and .crc files are ignored)
+  --format       jsonl (df.write.json) or csv (id,features with features as "[a,b,…]", [a;b;…] or a;b;…);
+                 default: from the part files' extension
+  --reg          λ the live fold-in uses with these item factors (default ${DEFAULT_IMPLICIT_ALS.reg})
+  --alpha        confidence weight α of the fold-in (default ${DEFAULT_IMPLICIT_ALS.alpha})
+Imports into the database in DATABASE_URL.`;
+
+function fail(message: string, code = 1): never {
+  process.stderr.write(`[model:import] ${message}\n`);
+  process.exit(code);
+}
+
+const { values } = parseArgs({
+  options: {
+    'item-factors': { type: 'string' },
+    'user-factors': { type: 'string' },
+    format: { type: 'string' },
+    reg: { type: 'string' },
+    alpha: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help) {
+  process.stdout.write(HELP + '\n');
+  process.exit(0);
+}
+if (!values['item-factors'] || !values['user-factors']) fail(`--item-factors and --user-factors are required\n${HELP}`, 2);
+if (values.format !== undefined && values.format !== 'jsonl' && values.format !== 'csv') fail(`--format must be jsonl or csv, not "${values.format}"`, 2);
+const positive = (s: string | undefined, name: string, fallback: number): number => {
+  if (s === undefined) return fallback;
+  const n = Number(s);
+  if (!Number.isFinite(n) || n <= 0) fail(`--${name} must be a positive number, not "${s}"`, 2);
+  return n;
+};
+const reg = positive(values.reg, 'reg', DEFAULT_IMPLICIT_ALS.reg);
+const alpha = positive(values.alpha, 'alpha', DEFAULT_IMPLICIT_ALS.alpha);
+const format = values.format as SparkFactorFormat | undefined;
+
+// Settings from .env.local (real env wins), without generating the secrets `npm start` would.
+if (existsSync(LOCAL_ENV_FILE)) {
+  for (const [k, v] of Object.entries(parse(readFileSync(LOCAL_ENV_FILE)))) process.env[k] ??= v;
+}
+if (!process.env.DATABASE_URL) fail('Set DATABASE_URL to the database to import into.', 2);
+
+let external: ExternalFactors;
+try {
+  const t = performance.now();
+  const items = readSparkFactors(values['item-factors'], format);
+  const users = readSparkFactors(values['user-factors'], format);
+  if (items.k !== users.k) {
+    throw new SparkFactorsError(`item factors have k = ${items.k} but user factors have k = ${users.k}`, values['user-factors'], 0);
+  }
+  external = { k: items.k, itemIds: items.ids, itemFactors: items.factors, userIds: users.ids, userFactors: users.factors, reg, alpha };
+  console.log(
+    `[model:import] read ${items.ids.length} item and ${users.ids.length} user factor rows (k = ${items.k}) from ` +
+      `${items.files.length + users.files.length} files in ${((performance.now() - t) / 1000).toFixed(2)} s`,
+  );
+} catch (err) {
+  if (err instanceof SparkFactorsError) fail(`${err.message}\nNothing was imported.`);
+  throw err;
+}
+
+const { recomputeModel } = await import('../lib/server/services/model-training');
+const { db } = await import('../lib/server/db');
+try {
+  const known = await db.movie.count({ where: { id: { in: Array.from(external.itemIds) } } });
+  if (known === 0) fail('none of the item ids is a movie in the catalogue: were the factors trained on this database\'s ratings?');
+  if (known < external.itemIds.length) console.log(`[model:import] ${external.itemIds.length - known} item ids are not in the catalogue and are ignored`);
+  const t = performance.now();
+  const result = await recomputeModel({ trigger: 'import', algorithm: 'hybrid-serving-v1+spark-als', externalFactors: external });
+  const metrics = Object.entries(result.metrics)
+    .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+    .join(', ');
+  console.log(
+    `[model:import] model version ${result.versionId} ${result.activated ? 'is now active' : `was stored but not activated: ${result.reason}`} ` +
+      `(${((performance.now() - t) / 1000).toFixed(1)} s; ${metrics})`,
+  );
+} finally {
+  await db.$disconnect();
+}
