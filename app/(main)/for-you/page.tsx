@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { GenreSelect } from '@/components/genre-select';
 import { redirect } from 'next/navigation';
 import { getCurrentUser } from '@/lib/server/auth';
 import { buildForYouFeed } from '@/lib/server/services/for-you';
@@ -34,14 +35,7 @@ export default async function ForYouPage({ searchParams }: { searchParams: SP })
         </Link>
       </div>
       <form className="toolbar" action="/for-you">
-        <select className="input" name="genre" defaultValue={query.genre ?? ''} aria-label="Genre">
-          <option value="">All genres</option>
-          {genres.map((g) => (
-            <option key={g} value={g}>
-              {g}
-            </option>
-          ))}
-        </select>
+        <GenreSelect genres={genres} value={query.genre} />
         <label className="muted small" htmlFor="diversity">
           Familiar
         </label>

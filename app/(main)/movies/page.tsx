@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { GenreSelect } from '@/components/genre-select';
 import { BrowseQuery } from '@/lib/validation/movies';
 import { listGenres, listMovies } from '@/lib/server/data/movies';
 import { MovieCard } from '@/components/movie-card';
@@ -31,14 +32,7 @@ export default async function BrowsePage({ searchParams }: { searchParams: SP })
       </div>
       <form className="toolbar" action="/movies" role="search">
         <input className="input" name="q" placeholder="Search titles…" defaultValue={query.q} aria-label="Search titles" />
-        <select className="input" name="genre" defaultValue={query.genre ?? ''} aria-label="Genre">
-          <option value="">All genres</option>
-          {genres.map((g) => (
-            <option key={g} value={g}>
-              {g}
-            </option>
-          ))}
-        </select>
+        <GenreSelect genres={genres} value={query.genre} />
         <select className="input" name="sort" defaultValue={query.sort} aria-label="Sort by">
           <option value="popular">Most rated</option>
           <option value="top">Highest rated</option>

@@ -2,27 +2,10 @@ import 'server-only';
 import pg from 'pg';
 import { requireDatabaseUrl } from '@/lib/env';
 import { REFRESH_STATS_SQL } from './stats';
+import type { CatalogueMovie } from '@/lib/recommender/io/catalogue';
 
-/** What the importer writes for one movie (engine CatalogueMovie minus what the database derives). */
-export interface MovieRecord {
-  movieId: number;
-  title: string;
-  year: number | null;
-  genres: string[];
-  imdbId: string | null;
-  tmdbId: number | null;
-  overview: string | null;
-  runtime: number | null;
-  releaseDate: string | null;
-  originalLanguage: string | null;
-  popularity: number | null;
-  voteAverage: number | null;
-  voteCount: number | null;
-  posterPath: string | null;
-  cast: { name: string; order: number; character?: string | null }[];
-  directors: string[];
-  keywords: string[];
-}
+/** What the importer writes for one movie: the engine loader's joined MovieLens + TMDB record. */
+export type MovieRecord = CatalogueMovie;
 
 export interface RatingRows {
   movielensUserIds: Int32Array;
