@@ -26,6 +26,7 @@ import {
   type ContentDoc,
   type ContentTfidfModel,
 } from './content-tfidf';
+import { scoreEaseHistory, type EaseModel } from './ease';
 import { createRng } from './rng';
 import { buildRatingMatrix } from './sparse';
 import type { RatingMatrix, Recommender, RecommendOptions, ScoredItem } from './types';
@@ -121,7 +122,10 @@ export interface HybridModel {
    * push down items recommended to everyone (coverage). Length nItems; null when not learned.
    */
   readonly exposureZ: Float32Array | null;
-  /** Names of the ranking features: one per ranking base, then 'content', 'pop', 'coldItem', 'coldItem×content', 'popBefore', 'popAfter', 'exposure'. */
+  /**
+   * Names of the ranking features: one per ranking base, then 'content', 'pop', 'coldItem',
+   * 'coldItem×content', 'popBefore', 'popAfter', 'exposure', 'recent' (EASE over the last ratings).
+   */
   readonly rankFeatures: readonly string[];
   /** Feature → source group. */
   readonly rankFeatureGroup: readonly Source[];
@@ -151,7 +155,7 @@ export interface ValidationSplit {
   /** Users whose fitting rows were truncated to simulate cold start. */
   coldSimulated: Uint8Array;
   /** Fitting rows as (userIdx, itemIdx, timestamp) when timestamps were given. */
-  fitTimes: { users: Int32Array; items: Int32Array; times: Float64Array } | null;
+  fitTimes: { users: Int32Array; items: Int32Array; times: Float64Array; ratings: Float32Array } | null;
 }
 
 /**
@@ -177,6 +181,7 @@ export function carveValidation(
   const tu: number[] = [];
   const tiArr: number[] = [];
   const tt: number[] = [];
+  const tr: number[] = [];
   const cold = new Uint8Array(byUser.nRows);
   let eligible = 0;
   for (let u = 0; u < byUser.nRows; u++) {
@@ -210,6 +215,7 @@ export function carveValidation(
           tu.push(u);
           tiArr.push(byUser.indices[p]);
           tt.push(ts[p]);
+          tr.push(byUser.values[p]);
         }
       } else if (t >= n - nHeld) {
         hu.push(u);
@@ -228,7 +234,9 @@ export function carveValidation(
     heldItems: Int32Array.from(hi),
     heldRatings: Float32Array.from(hr),
     coldSimulated: cold,
-    fitTimes: ts ? { users: Int32Array.from(tu), items: Int32Array.from(tiArr), times: Float64Array.from(tt) } : null,
+    fitTimes: ts
+      ? { users: Int32Array.from(tu), items: Int32Array.from(tiArr), times: Float64Array.from(tt), ratings: Float32Array.from(tr) }
+      : null,
   };
 }
 
@@ -273,6 +281,10 @@ export interface TimeContext {
   readonly userLast: Float64Array;
   /** Window of the features, in bins. */
   readonly windowBins: number;
+  /** Each user's most recent ratings (up to `recentCount`, newest first): rows of a CSR over users. */
+  readonly recentIndptr: Int32Array;
+  readonly recentItems: Int32Array;
+  readonly recentRatings: Float32Array;
 }
 
 /** Builds the {@link TimeContext} from (userIdx, itemIdx, time) rows. O(rows + nItems·nBins). */
@@ -282,8 +294,10 @@ export function buildTimeContext(
   users: Int32Array,
   items: Int32Array,
   times: Float64Array,
+  ratings: Float32Array,
   binSeconds = 30 * 86400,
   windowBins = 6,
+  recentCount = 10,
 ): TimeContext {
   let t0 = Infinity;
   let t1 = -Infinity;
@@ -303,7 +317,26 @@ export function buildTimeContext(
     if (!(times[r] <= userLast[u])) userLast[u] = times[r];
   }
   for (let i = 0; i < nItems; i++) for (let b = 1; b <= nBins; b++) cum[i * stride + b] += cum[i * stride + b - 1];
-  return { t0, binSeconds, nBins, cum, userLast, windowBins };
+  // Recent history per user: sort row ids by (user, time desc, item) and keep the first recentCount.
+  const order = Array.from({ length: times.length }, (_, r) => r);
+  order.sort((a, b) => users[a] - users[b] || times[b] - times[a] || items[a] - items[b]);
+  const recentIndptr = new Int32Array(nUsers + 1);
+  const ri: number[] = [];
+  const rr: number[] = [];
+  let prev = -1;
+  let taken = 0;
+  for (const r of order) {
+    if (users[r] !== prev) {
+      prev = users[r];
+      taken = 0;
+    }
+    if (taken++ >= recentCount) continue;
+    ri.push(items[r]);
+    rr.push(ratings[r]);
+    recentIndptr[users[r] + 1]++;
+  }
+  for (let u = 0; u < nUsers; u++) recentIndptr[u + 1] += recentIndptr[u];
+  return { t0, binSeconds, nBins, cum, userLast, windowBins, recentIndptr, recentItems: Int32Array.from(ri), recentRatings: Float32Array.from(rr) };
 }
 
 /** Aligns per-row timestamps of a ratings file to `data.byUser` order (for {@link HybridConfig.timestamps}). */
@@ -372,8 +405,8 @@ interface FeatureColumns {
 function rankFeatureNames(bases: readonly FittedBase[]): { names: string[]; groups: Source[] } {
   const names = bases.map((b) => b.name);
   const groups = bases.map((b) => b.group);
-  names.push('content', 'pop', 'coldItem', 'coldItem×content', 'popBefore', 'popAfter', 'exposure');
-  groups.push('content', 'popular', 'content', 'content', 'popular', 'popular', 'popular');
+  names.push('content', 'pop', 'coldItem', 'coldItem×content', 'popBefore', 'popAfter', 'exposure', 'recent');
+  groups.push('content', 'popular', 'content', 'content', 'popular', 'popular', 'popular', 'collaborative');
   return { names, groups };
 }
 
@@ -424,6 +457,15 @@ function userFeatureColumns(ctx: FeatureContext, data: RatingMatrix, userIdx: nu
   }
   if (exposureZ) cols[nb + 6].set(exposureZ);
   else cols[nb + 6].fill(0);
+  // EASE over the user's most recent ratings only (the next movies follow the latest taste).
+  const recentCol = cols[nb + 7];
+  const ease = bases.find((b) => (b.model as { kind?: string } | null)?.kind === 'ease');
+  if (time && ease && hasRatings && userIdx < time.recentIndptr.length - 1) {
+    const a = time.recentIndptr[userIdx];
+    const b = time.recentIndptr[userIdx + 1];
+    scoreEaseHistory(ease.model as EaseModel, time.recentItems.subarray(a, b), time.recentRatings.subarray(a, b), recentCol);
+    standardize(recentCol, mask);
+  } else recentCol.fill(0);
   const before = cols[nb + 4];
   const after = cols[nb + 5];
   if (time === null) {
@@ -611,7 +653,7 @@ function buildRankTrainingSet(
   const nItems = data.items.size;
   const { itemCount } = counts(data);
   const ctx: FeatureContext = { bases, content, popZ: popularityZ(itemCount), itemCount, coldItemThreshold, time, exposureZ: null };
-  const F = bases.length + 7;
+  const F = bases.length + 8;
   const buf: FeatureColumns = { cols: Array.from({ length: F }, () => new Float32Array(nItems)), mask: new Uint8Array(nItems) };
   const rows: number[] = [];
   const labels: number[] = [];
@@ -628,7 +670,8 @@ function buildRankTrainingSet(
     // Candidates as in the protocol: items with train (here: fitting) ratings, minus the user's own.
     const skip = (i: number) => buf.mask[i] === 1 || itemCount[i] === 0;
     const pool: number[] = [];
-    for (let f = 0; f < bases.length + 2; f++) {
+    // Pool: the top-N of every base, the content and popularity columns and the recent-history EASE.
+    for (const f of [...bases.map((_, b) => b), bases.length, bases.length + 1, bases.length + 7]) {
       for (const { itemIdx } of topKIndices(buf.cols[f], poolPerBase, skip)) {
         if (!inPool[itemIdx]) {
           inPool[itemIdx] = 1;
@@ -821,7 +864,7 @@ export function fitHybrid(data: RatingMatrix, config: HybridConfig = {}): Hybrid
     const nItems = data.items.size;
     const t0 = Date.now();
     const valTime = split.fitTimes
-      ? buildTimeContext(data.users.size, data.items.size, split.fitTimes.users, split.fitTimes.items, split.fitTimes.times)
+      ? buildTimeContext(data.users.size, data.items.size, split.fitTimes.users, split.fitTimes.items, split.fitTimes.times, split.fitTimes.ratings)
       : null;
     const warmSet = buildRankTrainingSet(valBases, valContent, split, warmUsers, relevant, pool, coldI, valTime);
     const coldSet = buildRankTrainingSet(valBases, valContent, split, coldUsers, relevant, pool, coldI, valTime);
@@ -920,7 +963,7 @@ function timeContextOf(data: RatingMatrix, timestamps: Float64Array): TimeContex
   if (timestamps.length !== data.byUser.values.length) throw new ShapeError(`timestamps length ${timestamps.length} ≠ nnz ${data.byUser.values.length}`);
   const users = new Int32Array(timestamps.length);
   for (let u = 0; u < data.users.size; u++) users.fill(u, data.byUser.indptr[u], data.byUser.indptr[u + 1]);
-  return buildTimeContext(data.users.size, data.items.size, users, data.byUser.indices, timestamps);
+  return buildTimeContext(data.users.size, data.items.size, users, data.byUser.indices, timestamps, data.byUser.values);
 }
 
 function fmtWeights(names: readonly string[], w: Float32Array): string {

@@ -1,0 +1,162 @@
+/**
+ * Extra evaluations of the hybrid on the ml-latest-small ranking split (PROTOCOL.md metrics):
+ *
+ *   --part mmr         MMR re-ranking (content cosine) of the hybrid's top 50 for several λ:
+ *                      accuracy, coverage@10 and intra-list diversity@10.
+ *   --part cold-items  movies nobody rated in train: how well the content model (and the hybrid)
+ *                      ranks them for users whose relevant test movies include such movies,
+ *                      next to a seeded random ranking.
+ *
+ *   npx tsx scripts/eval-hybrid-extras.ts --part mmr [--params JSON] [--no-save]
+ *
+ * One JSON document on stdout (logs on stderr), also saved under results/eval/.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fitContentTfidf, recommendFromScores, scoreContentUser, topKIndices } from '../lib/recommender/content-tfidf';
+import { relevantByUser, trainMatrix } from '../lib/recommender/evaluate';
+import { createHybridScratch, fitHybrid, scoreHybridUser } from '../lib/recommender/hybrid';
+import { buildContentDocs } from '../lib/recommender/hybrid-content-docs';
+import { HybridParamsSchema, hybridConfigFrom } from '../lib/recommender/hybrid-registry';
+import { loadCatalogue } from '../lib/recommender/io/catalogue';
+import { loadRatingsFile } from '../lib/recommender/io/ratings-file';
+import { RankingAccumulator } from '../lib/recommender/metrics';
+import { contentSimilarity, intraListDiversity, mmrRerank } from '../lib/recommender/mmr';
+import { createRng } from '../lib/recommender/rng';
+import { buildRatingMatrix, createVocabulary } from '../lib/recommender/sparse';
+
+const DATA_DIR = resolve(process.env.DATA_DIR ?? join('..', 'shared', 'data'));
+const BENCH_DIR = resolve(process.env.BENCH_DIR ?? join('..', 'shared', 'bench'));
+const SPLIT = join(BENCH_DIR, 'splits', 'ml-latest-small', 'ranking');
+
+function log(msg: string): void {
+  process.stderr.write(`[extras] ${msg}\n`);
+}
+
+function main(): void {
+  const { values } = parseArgs({
+    options: {
+      part: { type: 'string' },
+      params: { type: 'string' },
+      lambdas: { type: 'string', default: '1,0.9,0.8,0.7,0.5,0.3' },
+      'no-save': { type: 'boolean', default: false },
+    },
+  });
+  const part = values.part;
+  if (part !== 'mmr' && part !== 'cold-items') throw new Error('--part mmr|cold-items');
+  const params = HybridParamsSchema.parse(values.params ? JSON.parse(values.params) : {});
+  const started = new Date();
+  const train = loadRatingsFile(join(SPLIT, 'train.csv'));
+  const test = loadRatingsFile(join(SPLIT, 'test.csv'));
+  const catalogue = loadCatalogue(DATA_DIR);
+  const docs = buildContentDocs(catalogue.movies, catalogue.tags);
+  const doc: Record<string, unknown> = { dataset: 'ml-latest-small', split: 'ranking', part, params };
+
+  if (part === 'mmr') {
+    const data = trainMatrix(train);
+    const t0 = performance.now();
+    const model = fitHybrid(data, hybridConfigFrom(params, { contentDocs: docs, timeRows: train, tasks: ['ranking'], log }));
+    doc.fitSeconds = (performance.now() - t0) / 1000;
+    const sim = contentSimilarity(model.content!);
+    const scratch = createHybridScratch(model, data.items.size);
+    const scores = new Float32Array(data.items.size);
+    // Top 50 per evaluated user once; every λ re-ranks the same pools.
+    const pools: { u: number; relevant: Set<number>; top: ReturnType<typeof recommendFromScores> }[] = [];
+    for (const [userId, items] of relevantByUser(test)) {
+      const u = data.users.index(userId) ?? -1;
+      const relevant = new Set<number>();
+      items.forEach((movieId, k) => relevant.add(data.items.index(movieId) ?? -1 - k));
+      scoreHybridUser(model, data, u, scores, scratch);
+      pools.push({ u, relevant, top: recommendFromScores(scores, data, u, 50) });
+    }
+    const rows = values.lambdas!.split(',').map(Number).map((lambda) => {
+      const acc = new RankingAccumulator(data.items.size);
+      let ild = 0;
+      for (const p of pools) {
+        const list = mmrRerank(p.top, 20, lambda, sim).map((x) => x.itemIdx);
+        acc.add(list, p.relevant);
+        ild += intraListDiversity(list.slice(0, 10), sim);
+      }
+      const m = acc.result();
+      log(`λ=${lambda}: ndcg@10=${m['ndcg@10'].toFixed(4)} recall@20=${m['recall@20'].toFixed(4)} coverage@10=${m['coverage@10'].toFixed(4)} ild@10=${(ild / pools.length).toFixed(4)}`);
+      return { lambda, metrics: { ...m, 'ild@10': ild / pools.length } };
+    });
+    doc.algo = 'hybrid + MMR (content cosine) over the top 50';
+    doc.rows = rows;
+  } else {
+    // Vocabulary = whole catalogue, so movies with no train rating exist as empty columns.
+    const items = createVocabulary(Int32Array.from(catalogue.movies, (m) => m.movieId));
+    const data = buildRatingMatrix({ userIds: train.userIds, itemIds: train.movieIds, ratings: train.ratings }, { items });
+    const coldItems: number[] = [];
+    for (let i = 0; i < data.items.size; i++) if (data.byItem.indptr[i + 1] === data.byItem.indptr[i]) coldItems.push(i);
+    const isCold = new Uint8Array(data.items.size);
+    for (const i of coldItems) isCold[i] = 1;
+    const candidates = Int32Array.from(coldItems);
+    // Evaluated: users with ≥ 1 relevant test movie that has no train rating.
+    const evalUsers: { u: number; relevant: Set<number> }[] = [];
+    for (const [userId, movieIds] of relevantByUser(test)) {
+      const u = data.users.index(userId);
+      if (u === undefined) continue;
+      const relevant = new Set(movieIds.map((m) => data.items.index(m) ?? -1).filter((i) => i >= 0 && isCold[i]));
+      if (relevant.size > 0) evalUsers.push({ u, relevant });
+    }
+    log(`${coldItems.length} catalogue movies without train ratings; ${evalUsers.length} users have relevant test movies among them`);
+    const content = fitContentTfidf(data, { docs, fieldWeights: params.fieldWeights });
+    const t0 = performance.now();
+    const hybrid = fitHybrid(data, hybridConfigFrom(params, { contentDocs: docs, timeRows: train, tasks: ['ranking'], log }));
+    doc.fitSeconds = (performance.now() - t0) / 1000;
+    const scores = new Float32Array(data.items.size);
+    const scratch = createHybridScratch(hybrid, data.items.size);
+    const rng = createRng(42);
+    const accs = { content: new RankingAccumulator(coldItems.length), hybrid: new RankingAccumulator(coldItems.length), random: new RankingAccumulator(coldItems.length) };
+    // Coverage is over the cold candidates: remap item indices to candidate positions.
+    const pos = new Int32Array(data.items.size).fill(-1);
+    coldItems.forEach((i, k) => (pos[i] = k));
+    const asPos = (list: number[]) => list.map((i) => pos[i]);
+    const relPos = (r: Set<number>) => new Set([...r].map((i) => pos[i]));
+    for (const { u, relevant } of evalUsers) {
+      scoreContentUser(content, data, u, scores);
+      accs.content.add(asPos(recommendFromScores(scores, data, u, 20, { candidates }).map((x) => x.itemIdx)), relPos(relevant));
+      scoreHybridUser(hybrid, data, u, scores, scratch);
+      accs.hybrid.add(asPos(recommendFromScores(scores, data, u, 20, { candidates }).map((x) => x.itemIdx)), relPos(relevant));
+      const rand = Float32Array.from(coldItems, () => rng.next());
+      accs.random.add(topKIndices(rand, 20).map((x) => x.itemIdx), relPos(relevant));
+    }
+    doc.coldItems = coldItems.length;
+    doc.algo = 'content vs hybrid vs random, candidates = movies without train ratings';
+    doc.rows = Object.entries(accs).map(([algo, acc]) => ({ algo, metrics: acc.result() }));
+    for (const r of doc.rows as { algo: string; metrics: Record<string, number> }[]) {
+      log(`${r.algo}: ndcg@10=${r.metrics['ndcg@10'].toFixed(4)} recall@20=${r.metrics['recall@20'].toFixed(4)} users=${r.metrics.users}`);
+    }
+  }
+
+  const cpuList = cpus();
+  Object.assign(doc, {
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    commit: gitCommit(),
+    machine: { cpu: cpuList[0]?.model ?? 'unknown', cores: cpuList.length, ramGb: Math.round(totalmem() / 2 ** 30), node: process.version },
+    date: started.toISOString(),
+  });
+  const json = JSON.stringify(doc, null, 2);
+  if (!values['no-save']) {
+    const dir = resolve(join('results', 'eval'));
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${started.toISOString().replace(/[:.]/g, '-')}-ml-latest-small-ranking-${part}-hybrid.json`);
+    writeFileSync(file, json + '\n');
+    log(`saved ${relative(process.cwd(), file)}`);
+  }
+  process.stdout.write(json + '\n');
+}
+
+function gitCommit(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    return null;
+  }
+}
+
+main();
