@@ -375,7 +375,7 @@ function assertFinite(m: ServingModel): void {
   }
 }
 
-const GRID = [0, 0.5, 1];
+const GRID = [0, 0.25, 0.5, 1, 2];
 const GRID_COLD_CONTENT = [0.5, 1, 2];
 
 /**
