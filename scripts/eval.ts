@@ -175,7 +175,13 @@ function main(): void {
       throw new UsageError(`--params is not valid JSON: ${(err as Error).message}`);
     }
   }
-  const { entry, config } = resolveAlgorithm(algo, rawParams);
+  let resolved: ReturnType<typeof resolveAlgorithm>;
+  try {
+    resolved = resolveAlgorithm(algo, rawParams);
+  } catch (err) {
+    throw new UsageError((err as Error).message); // unknown algorithm or invalid --params
+  }
+  const { entry, config } = resolved;
   // Content-aware algorithms get the catalogue content and the train timestamps attached per run
   // (ml-100k: u.item titles/genres; otherwise the ml-latest-small catalogue joined with TMDB).
   let contentDocs: ContentDoc[] | undefined;
