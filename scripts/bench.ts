@@ -53,14 +53,18 @@ const load1 = () => Number(loadavg()[0].toFixed(2));
 /** A timing with the machine's 1-minute load average when it ended (the machine is shared). */
 interface Timed {
   seconds: number;
+  /** CPU seconds of this process (user + system; includes worker threads), comparable across machine loads. */
+  cpuSeconds?: number;
   load1: number;
 }
 const timings: Record<string, Timed> = {};
 async function timed<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
   const t = performance.now();
+  const cpu = process.cpuUsage();
   const out = await fn();
-  timings[name] = { seconds: Number(((performance.now() - t) / 1000).toFixed(3)), load1: load1() };
-  log(`${name}: ${timings[name].seconds.toFixed(2)} s (load ${timings[name].load1})`);
+  const used = process.cpuUsage(cpu);
+  timings[name] = { seconds: Number(((performance.now() - t) / 1000).toFixed(3)), cpuSeconds: Number(((used.user + used.system) / 1e6).toFixed(3)), load1: load1() };
+  log(`${name}: ${timings[name].seconds.toFixed(2)} s wall, ${timings[name].cpuSeconds} s CPU (load ${timings[name].load1})`);
   return out;
 }
 
