@@ -2,9 +2,12 @@
 
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import dynamic from 'next/dynamic';
 import type { AdminStatus } from '@/lib/server/services/admin-status';
 import { activateVersionAction, reloadCatalogueAction, retrainAction } from './actions';
+
+// The chart measures its container, so it renders in the browser only (no server/client mismatch).
+const MetricsChart = dynamic(() => import('./metrics-chart').then((m) => m.MetricsChart), { ssr: false });
 
 const fmt = (v: unknown, d = 4) => (typeof v === 'number' ? v.toFixed(d) : '—');
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString('en-GB', { dateStyle: 'short', timeStyle: 'short' }) : '—');
@@ -52,23 +55,7 @@ export function AdminDashboard({ initial }: { initial: AdminStatus }) {
             Retrain now
           </button>
         </div>
-        {chart.length > 0 && (
-          <div style={{ width: '100%', height: 260, background: 'var(--bg-raised)', borderRadius: 12, padding: 12 }} data-testid="metrics-chart">
-            <ResponsiveContainer>
-              <LineChart data={chart}>
-                <CartesianGrid stroke="#2a3240" />
-                <XAxis dataKey="version" stroke="#9aa4b2" />
-                <YAxis yAxisId="rank" stroke="#9aa4b2" domain={[0, 'auto']} />
-                <YAxis yAxisId="rmse" orientation="right" stroke="#9aa4b2" domain={['auto', 'auto']} />
-                <Tooltip contentStyle={{ background: '#161b22', border: '1px solid #2a3240' }} />
-                <Legend />
-                <Line isAnimationActive={false} yAxisId="rank" type="monotone" dataKey="NDCG@10" stroke="#f5b83d" strokeWidth={2} />
-                <Line isAnimationActive={false} yAxisId="rank" type="monotone" dataKey="Recall@20" stroke="#4cc38a" strokeWidth={2} />
-                <Line isAnimationActive={false} yAxisId="rmse" type="monotone" dataKey="RMSE" stroke="#7aa2ff" strokeWidth={2} />
-              </LineChart>
-            </ResponsiveContainer>
-          </div>
-        )}
+        {chart.length > 0 && <MetricsChart data={chart} />}
         <table className="table" data-testid="model-versions" style={{ marginTop: 16 }}>
           <thead>
             <tr>
