@@ -831,12 +831,19 @@ export function fitHybrid(data: RatingMatrix, config: HybridConfig = {}): Hybrid
   const split = carveValidation(data, {
     share: config.validationShare ?? 0.2,
     seed,
-    timestamps,
+    timestamps: tasks.has('ranking') ? timestamps : undefined,
     coldEvery: config.coldSimulationEvery ?? 5,
     coldKeep: coldU,
   });
   log(`hybrid: validation split ${split.fit.byUser.values.length} fitting rows, ${split.heldUsers.length} held out`);
   const valContent = contentConfig ? fitContentTfidf(split.fit, contentConfig) : null;
+  // The rating blend learns on a random holdout (the rating protocol's shape); the ranking blend on
+  // the temporal one when timestamps exist. Without timestamps both are the same random split.
+  const ratingSplit =
+    timestamps && tasks.has('rating') && tasks.has('ranking')
+      ? carveValidation(data, { share: config.validationShare ?? 0.2, seed, coldEvery: config.coldSimulationEvery ?? 5, coldKeep: coldU })
+      : split;
+  const ratingValContent = ratingSplit === split ? valContent : contentConfig ? fitContentTfidf(ratingSplit.fit, contentConfig) : null;
 
   // Ranking blend.
   let warm: RankWeights | null = null;
@@ -893,16 +900,16 @@ export function fitHybrid(data: RatingMatrix, config: HybridConfig = {}): Hybrid
   let ratingWeights: Float32Array | null = null;
   let ratingNames: string[] = [];
   if (tasks.has('rating') && ratingBaseSpecs.length > 0) {
-    const valBases = fitBases(ratingBaseSpecs, split.fit, log);
-    ratingNames = ratingFeatureNames(valBases, valContent !== null);
+    const valBases = fitBases(ratingBaseSpecs, ratingSplit.fit, log);
+    ratingNames = ratingFeatureNames(valBases, ratingValContent !== null);
     const F = ratingNames.length;
     const xtx = new Float64Array(F * F);
     const xty = new Float64Array(F);
     const row = new Float64Array(F);
-    const c = counts(split.fit);
-    for (let t = 0; t < split.heldUsers.length; t++) {
-      ratingFeatureRow(valBases, valContent, split.fit, c.userCount, c.itemCount, coldU, coldI, split.heldUsers[t], split.heldItems[t], row);
-      const y = split.heldRatings[t];
+    const c = counts(ratingSplit.fit);
+    for (let t = 0; t < ratingSplit.heldUsers.length; t++) {
+      ratingFeatureRow(valBases, ratingValContent, ratingSplit.fit, c.userCount, c.itemCount, coldU, coldI, ratingSplit.heldUsers[t], ratingSplit.heldItems[t], row);
+      const y = ratingSplit.heldRatings[t];
       for (let a = 0; a < F; a++) {
         xty[a] += row[a] * y;
         for (let b = 0; b < F; b++) xtx[a * F + b] += row[a] * row[b];
