@@ -66,7 +66,8 @@ interface VitestJson {
   numFailedTests: number;
   numPendingTests: number;
   numTodoTests: number;
-  numFailedTestSuites?: number;
+  /** One entry per test file. */
+  testResults?: { name: string; status: string }[];
 }
 
 const results: StageResult[] = [];
@@ -82,7 +83,8 @@ for (const stage of stages) {
       r.passed = j.numPassedTests;
       r.failed = j.numFailedTests;
       r.skipped = j.numPendingTests + j.numTodoTests;
-      if (j.numFailedTestSuites) r.note = `${j.numFailedTestSuites} file(s) failed to run`;
+      const failedFiles = (j.testResults ?? []).filter((f) => f.status === 'failed').length;
+      if (failedFiles) r.note = `${failedFiles} file(s) with failures`;
     } else {
       r.note = 'no test report (vitest did not finish)';
     }

@@ -11,6 +11,8 @@ const SCREENSHOT_DIR = resolve('docs', 'screenshots');
 const STEP_TIMEOUT = 30_000;
 /** The first For You of a server run loads every rating into the model (slow on the embedded database). */
 const FEED_TIMEOUT = 150_000;
+/** expect.poll gives up after 1 s by default; a save on a busy machine can take longer. */
+const POLL = { timeout: STEP_TIMEOUT, interval: 200 };
 
 export function defineJourneys(mode: DatabaseMode): void {
   describe(`Reel in the browser (${mode} database)`, () => {
@@ -54,7 +56,7 @@ export function defineJourneys(mode: DatabaseMode): void {
       await page.fill('#password', password);
       await page.click('button[type=submit]');
       await page.waitForURL('**/for-you', { timeout: FEED_TIMEOUT });
-      await expect.poll(() => page.textContent('[data-testid=nav-user]')).toBe(`E2E ${label}`);
+      await expect.poll(() => page.textContent('[data-testid=nav-user]'), POLL).toBe(`E2E ${label}`);
       return { email, password, name: `E2E ${label}` };
     }
 
@@ -90,12 +92,12 @@ export function defineJourneys(mode: DatabaseMode): void {
       // Movie A: click the left half of the fourth star → 3.5.
       await page.goto(`/movies/${a}`);
       await page.click('[data-testid=rating-stars] .star-half[data-value="3.5"]');
-      await expect.poll(() => ratingStatus(page)).toBe('3.5 / 5 · saved');
+      await expect.poll(() => ratingStatus(page), POLL).toBe('3.5 / 5 · saved');
 
       // Movie B: click the right half of the fifth star → 5.
       await page.goto(`/movies/${b}`);
       await page.click('[data-testid=rating-stars] .star-half[data-value="5"]');
-      await expect.poll(() => ratingStatus(page)).toBe('5.0 / 5 · saved');
+      await expect.poll(() => ratingStatus(page), POLL).toBe('5.0 / 5 · saved');
 
       // Movie C: keyboard only. Focus the slider, ArrowRight ×5 (half a star each) → 2.5, then ArrowLeft → 2.
       await page.goto(`/movies/${c}`);
@@ -103,10 +105,10 @@ export function defineJourneys(mode: DatabaseMode): void {
       await slider.focus();
       for (let k = 1; k <= 5; k++) {
         await page.keyboard.press('ArrowRight');
-        await expect.poll(() => ratingStatus(page)).toBe(`${(k / 2).toFixed(1)} / 5 · saved`);
+        await expect.poll(() => ratingStatus(page), POLL).toBe(`${(k / 2).toFixed(1)} / 5 · saved`);
       }
       await page.keyboard.press('ArrowLeft');
-      await expect.poll(() => ratingStatus(page)).toBe('2.0 / 5 · saved');
+      await expect.poll(() => ratingStatus(page), POLL).toBe('2.0 / 5 · saved');
       expect(await slider.getAttribute('aria-valuenow')).toBe('2');
       await shot(page, 'movie');
 
@@ -148,7 +150,7 @@ export function defineJourneys(mode: DatabaseMode): void {
       await page.fill('#password', 'short');
       await page.click('button[type=submit]');
 
-      await expect.poll(() => page.textContent('#name-error')).toBe('Tell us what to call you.');
+      await expect.poll(() => page.textContent('#name-error'), POLL).toBe('Tell us what to call you.');
       expect(await page.textContent('#email-error')).toBe('Enter a valid email address, like you@example.com.');
       expect(await page.textContent('#password-error')).toBe('Use at least 8 characters for your password.');
       expect(await page.inputValue('#email')).toBe('not-an-email');
@@ -161,7 +163,7 @@ export function defineJourneys(mode: DatabaseMode): void {
       await page.fill('#email', 'demo@reel.local');
       await page.fill('#password', 'long-enough-password');
       await page.click('button[type=submit]');
-      await expect.poll(() => page.textContent('#email-error')).toBe('An account with that email already exists. Sign in instead.');
+      await expect.poll(() => page.textContent('#email-error'), POLL).toBe('An account with that email already exists. Sign in instead.');
       expect(await page.inputValue('#name')).toBe('Second Demo');
       expect(await page.inputValue('#email')).toBe('demo@reel.local');
       expect(await page.$('#name-error')).toBeNull();

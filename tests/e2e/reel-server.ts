@@ -99,8 +99,11 @@ export async function startReel(mode: DatabaseMode): Promise<ReelServer> {
   });
   running.add(child);
   const append = (chunk: Buffer) => {
-    log += chunk.toString();
+    const text = chunk.toString();
+    log += text;
     if (log.length > 400_000) log = log.slice(-200_000);
+    // Echo start-up progress (build, migrations, import) so a slow first start is visible in CI logs.
+    for (const line of text.split('\n')) if (line.startsWith('[reel]')) console.log(`[e2e ${mode}] ${line}`);
   };
   child.stdout!.on('data', append);
   child.stderr!.on('data', append);
