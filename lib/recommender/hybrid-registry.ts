@@ -75,6 +75,7 @@ export const HybridParamsSchema = z.object({
   poolPerBase: z.number().int().min(10).default(100).describe('top-N of each base in the validation candidate pool'),
   recallWeight: z.number().min(0).default(1).describe('β in the ranker objective NDCG@10 + β·Recall@20 + γ·coverage@10'),
   coverageWeight: z.number().min(0).default(0.3).describe('γ in the ranker objective'),
+  coverageTarget: z.number().min(0).max(1).default(0.1).describe('minimum validation coverage@10 of the warm blend (hinge penalty)'),
   ridgeLambda: z.number().min(0).default(1).describe('ridge λ of the rating blend'),
   seed,
 });
@@ -99,6 +100,7 @@ export function hybridConfigFrom(params: HybridParams, ctx: RunContext = {}): Hy
     poolPerBase: params.poolPerBase,
     recallWeight: params.recallWeight,
     coverageWeight: params.coverageWeight,
+    coverageTarget: params.coverageTarget,
     ridgeLambda: params.ridgeLambda,
     tasks: ctx.tasks,
     log: ctx.log,

@@ -82,6 +82,11 @@ export interface HybridConfig {
   recallWeight?: number;
   /** Weight γ of coverage@10 in the ranking objective. Default 0. */
   coverageWeight?: number;
+  /**
+   * Minimum coverage@10 of the warm blend on the validation users (a hinge penalty in the
+   * objective; the product asks for ≥ 0.10). Default 0 (off).
+   */
+  coverageTarget?: number;
   /** Which blends to learn. Default both. */
   tasks?: readonly ('rating' | 'ranking')[];
   /** Progress lines (to stderr in the CLI). */
@@ -100,8 +105,10 @@ export interface FittedBase {
 export interface RankWeights {
   /** Length nFeatures (see {@link HybridModel.rankFeatures}). */
   w: Float32Array;
-  /** Validation NDCG@10 reached during training (objective without the coverage term). */
+  /** Validation NDCG@10, Recall@20 and coverage@10 reached during training. */
   validationNdcg: number;
+  validationRecall20?: number;
+  validationCoverage?: number;
   validationUsers: number;
 }
 
@@ -503,6 +510,9 @@ interface RankTrainingSet {
   nRelevant: Int32Array;
 }
 
+/** Objective loss per unit of validation coverage below `coverageTarget`. */
+const COVERAGE_PENALTY = 3;
+
 const LOG2_DISCOUNT = Float64Array.from({ length: 11 }, (_, r) => (r === 0 ? 0 : 1 / Math.log2(r + 1)));
 
 /** Mean NDCG@10, Recall@20 and coverage@10 (distinct items / nItems) of a weight vector on a training set. */
@@ -577,6 +587,7 @@ function coordinateAscent(
   featureNames: readonly string[],
   allowed?: readonly boolean[],
   init?: Float32Array,
+  coverageTarget = 0,
 ): RankWeights {
   const F = set.nFeatures;
   const nRows = set.item.length;
@@ -584,7 +595,14 @@ function coordinateAscent(
   const isAllowed = (f: number) => allowed === undefined || allowed[f];
   const value = (scores: Float32Array) => {
     const r = evaluateScores(set, scores, nItems, seen);
-    return { value: r.ndcg + recallWeight * r.recall20 + coverageWeight * r.coverage, ndcg: r.ndcg };
+    // Hinge penalty below the coverage target: a product constraint enforced on validation.
+    const shortfall = Math.max(0, coverageTarget - r.coverage);
+    return {
+      value: r.ndcg + recallWeight * r.recall20 + coverageWeight * r.coverage - COVERAGE_PENALTY * shortfall,
+      ndcg: r.ndcg,
+      recall20: r.recall20,
+      coverage: r.coverage,
+    };
   };
   const scoresOf = (w: Float32Array, out: Float32Array) => {
     for (let r = 0; r < nRows; r++) {
@@ -603,7 +621,7 @@ function coordinateAscent(
   };
   // Start from `init`, or the best single base/content/pop feature (weight 1).
   let w = init ? init.slice() : new Float32Array(F);
-  let best = init ? objective(w) : { value: -Infinity, ndcg: 0 };
+  let best = init ? objective(w) : { value: -Infinity, ndcg: 0, recall20: 0, coverage: 0 };
   for (let f = 0; f < F && !init; f++) {
     if (featureNames[f].startsWith('coldItem') || !isAllowed(f)) continue;
     const single = new Float32Array(F);
@@ -636,7 +654,7 @@ function coordinateAscent(
     }
     if (!improved) break;
   }
-  return { w, validationNdcg: best.ndcg, validationUsers: set.offsets.length - 1 };
+  return { w, validationNdcg: best.ndcg, validationRecall20: best.recall20, validationCoverage: best.coverage, validationUsers: set.offsets.length - 1 };
 }
 
 function buildRankTrainingSet(
@@ -881,15 +899,18 @@ export function fitHybrid(data: RatingMatrix, config: HybridConfig = {}): Hybrid
     // Stage 1 without the exposure feature; stage 2 adds it (computed from stage 1's lists).
     const fExp = rankNames.names.indexOf('exposure');
     const noExposure = rankNames.names.map((_, f) => f !== fExp);
-    const stage1 = coordinateAscent(warmSet, nItems, beta, gamma, rankNames.names, noExposure);
+    const target = config.coverageTarget ?? 0;
+    const stage1 = coordinateAscent(warmSet, nItems, beta, gamma, rankNames.names, noExposure, undefined, target);
     firstStage = stage1.w;
     const valExposure = exposureZOf(exposureCounts(warmSet, stage1.w, nItems));
     setColumn(warmSet, fExp, valExposure);
     setColumn(coldSet, fExp, valExposure);
-    warm = coordinateAscent(warmSet, nItems, beta, gamma, rankNames.names, undefined, stage1.w);
+    warm = coordinateAscent(warmSet, nItems, beta, gamma, rankNames.names, undefined, stage1.w, target);
     log(`  stage-1 warm weights ${fmtWeights(rankNames.names, stage1.w)} (val NDCG@10 ${stage1.validationNdcg.toFixed(4)})`);
     cold = coldUsers.length > 0 ? coordinateAscent(coldSet, nItems, beta, 0, rankNames.names) : null;
-    log(`  warm weights ${fmtWeights(rankNames.names, warm.w)} (val NDCG@10 ${warm.validationNdcg.toFixed(4)})`);
+    log(
+      `  warm weights ${fmtWeights(rankNames.names, warm.w)} (val NDCG@10 ${warm.validationNdcg.toFixed(4)}, Recall@20 ${warm.validationRecall20?.toFixed(4)}, coverage@10 ${warm.validationCoverage?.toFixed(4)})`,
+    );
     const nonPersonal = rankNames.names.map((n, f) => rankNames.groups[f] === 'popular' || n === 'coldItem');
     anon = coldUsers.length > 0 ? coordinateAscent(coldSet, nItems, beta, 0, rankNames.names, nonPersonal) : null;
     if (anon) log(`  anonymous weights ${fmtWeights(rankNames.names, anon.w)} (val NDCG@10 ${anon.validationNdcg.toFixed(4)})`);
