@@ -27,7 +27,8 @@ export default async function ForYouPage({ searchParams }: { searchParams: SP })
           <p className="muted">
             {nRatings === 0
               ? 'Rate a few movies you have seen and these picks become yours.'
-              : `Based on your ${nRatings} rating${nRatings === 1 ? '' : 's'}${feed.modelVersion ? ` · model v${feed.modelVersion}` : ''}.`}
+              : `Based on your ${nRatings} rating${nRatings === 1 ? '' : 's'}.`}
+            {feed.modelVersion !== null && <span data-testid="model-version"> · model v{feed.modelVersion}</span>}
           </p>
         </div>
         <Link className="btn" href="/movies">
