@@ -171,12 +171,16 @@ export async function loadArtifacts(id: number): Promise<{ meta: unknown; blobs:
   };
 }
 
-/** Every rating as parallel arrays (the training snapshot). */
+/** Every rating as parallel arrays (the training snapshot): three aggregated arrays, not a million row objects. */
 export async function snapshotRatings(): Promise<{ userIds: Int32Array; movieIds: Int32Array; values: Float32Array }> {
-  const rows = await db.rating.findMany({ select: { userId: true, movieId: true, value: true } });
+  const [row] = await db.$queryRaw<{ u: number[] | null; m: number[] | null; v: number[] | null }[]>`
+    SELECT array_agg("userId" ORDER BY "userId", "movieId") AS u,
+           array_agg("movieId" ORDER BY "userId", "movieId") AS m,
+           array_agg(value ORDER BY "userId", "movieId") AS v
+    FROM "Rating"`;
   return {
-    userIds: Int32Array.from(rows, (r) => r.userId),
-    movieIds: Int32Array.from(rows, (r) => r.movieId),
-    values: Float32Array.from(rows, (r) => r.value),
+    userIds: Int32Array.from(row?.u ?? []),
+    movieIds: Int32Array.from(row?.m ?? []),
+    values: Float32Array.from(row?.v ?? []),
   };
 }
