@@ -63,7 +63,7 @@ const baseList = (defaults: string[], what: string) =>
 
 export const HybridParamsSchema = z.object({
   rankingBases: baseList(['ease', 'item-knn', 'implicit-als', 'popularity'], 'base models of the ranking blend'),
-  ratingBases: baseList(['biases', 'item-knn', 'biased-mf', 'svdpp'], 'base models of the rating blend'),
+  ratingBases: baseList(['biases', 'item-knn', 'user-knn', 'biased-mf', 'svdpp'], 'base models of the rating blend'),
   baseParams: z
     .record(z.string(), z.record(z.string(), z.unknown()))
     .default({})
@@ -75,7 +75,7 @@ export const HybridParamsSchema = z.object({
   poolPerBase: z.number().int().min(10).default(100).describe('top-N of each base in the validation candidate pool'),
   recallWeight: z.number().min(0).default(1).describe('β in the ranker objective NDCG@10 + β·Recall@20 + γ·coverage@10'),
   coverageWeight: z.number().min(0).default(0.3).describe('γ in the ranker objective'),
-  coverageTarget: z.number().min(0).max(1).default(0.1).describe('minimum validation coverage@10 of the warm blend (hinge penalty)'),
+  coverageTarget: z.number().min(0).max(1).default(0).describe('minimum validation coverage@10 of the warm blend (hinge penalty)'),
   ridgeLambda: z.number().min(0).default(1).describe('ridge λ of the rating blend'),
   seed,
 });

@@ -857,10 +857,11 @@ export function fitHybrid(data: RatingMatrix, config: HybridConfig = {}): Hybrid
   const valContent = contentConfig ? fitContentTfidf(split.fit, contentConfig) : null;
   // The rating blend learns on a random holdout (the rating protocol's shape); the ranking blend on
   // the temporal one when timestamps exist. Without timestamps both are the same random split.
-  const ratingSplit =
-    timestamps && tasks.has('rating') && tasks.has('ranking')
-      ? carveValidation(data, { share: config.validationShare ?? 0.2, seed, coldEvery: config.coldSimulationEvery ?? 5, coldKeep: coldU })
-      : split;
+  // No cold-user simulation here: truncating users weakens the validation fits of every rating base,
+  // and the cold terms still learn from the naturally thin users and items.
+  const ratingSplit = tasks.has('rating')
+    ? carveValidation(data, { share: config.validationShare ?? 0.2, seed, coldEvery: 0, coldKeep: coldU })
+    : split;
   const ratingValContent = ratingSplit === split ? valContent : contentConfig ? fitContentTfidf(ratingSplit.fit, contentConfig) : null;
 
   // Ranking blend.
