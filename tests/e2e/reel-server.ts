@@ -61,7 +61,33 @@ process.once('exit', () => {
   for (const child of running) killGroup(child, 'SIGKILL');
 });
 
+/** What the e2e global set-up hands to the test files for each server it started. */
+export interface SharedReel {
+  baseUrl: string;
+  demoPassword: string;
+  adminPassword: string;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    reelServers: Partial<Record<DatabaseMode, SharedReel>>;
+  }
+}
+
+/**
+ * The Reel server for `mode`. Inside a test file it is the one the e2e global set-up started for the whole run
+ * (every file shares it, and `stop()` leaves it to the set-up); anywhere else a new server is started.
+ */
 export async function startReel(mode: DatabaseMode): Promise<ReelServer> {
+  if (process.env.VITEST_POOL_ID !== undefined) {
+    const { inject } = await import('vitest');
+    const shared = inject('reelServers')?.[mode];
+    if (shared) return { ...shared, mode, output: () => '(see the e2e global set-up output)', stop: async () => {} };
+  }
+  return launchReel(mode);
+}
+
+async function launchReel(mode: DatabaseMode): Promise<ReelServer> {
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
   const demoPassword = `e2e-demo-${port}`;
