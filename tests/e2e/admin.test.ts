@@ -60,7 +60,7 @@ describe('Reel admin in the browser', () => {
     await expect.poll(async () => (await versionRows(page))[0]?.version, { timeout: 30_000 }).toBe('v2');
     // The table polls the job: v2 goes through QUEUED/TRAINING to a finished state without a reload.
     await expect
-      .poll(async () => (await versionRows(page))[0]?.status, { timeout: JOB_TIMEOUT, intervals: [2_000] })
+      .poll(async () => (await versionRows(page))[0]?.status, { timeout: JOB_TIMEOUT, interval: 2_000 })
       .toMatch(/ACTIVE|REJECTED/);
     const after = await versionRows(page);
     const active = after.find((r) => r.status === 'ACTIVE')!;
@@ -76,7 +76,7 @@ describe('Reel admin in the browser', () => {
           await page.goto('/for-you');
           return page.textContent('main');
         },
-        { timeout: 60_000, intervals: [3_000] },
+        { timeout: 60_000, interval: 3_000 },
       )
       .toMatch(/model v1\b/);
   }, JOB_TIMEOUT + 120_000);
@@ -87,7 +87,7 @@ describe('Reel admin in the browser', () => {
     await page.waitForLoadState('networkidle');
     await page.getByTestId('reload-catalogue').click();
     await expect
-      .poll(async () => page.locator('[data-testid=imports] tbody tr').first().getAttribute('data-status'), { timeout: JOB_TIMEOUT, intervals: [2_000] })
+      .poll(async () => page.locator('[data-testid=imports] tbody tr').first().getAttribute('data-status'), { timeout: JOB_TIMEOUT, interval: 2_000 })
       .toBe('SUCCEEDED');
     expect(await page.locator('[data-testid=imports] tbody tr').first().textContent()).toMatch(/9742 movies, 100836 ratings/);
   }, JOB_TIMEOUT + 60_000);

@@ -2,7 +2,7 @@
 // catalogue and trains the first model, which takes minutes), shares them with every test file through
 // inject('reelServers'), and stops both process groups at the end, also when a start fails.
 import type { TestProject } from 'vitest/node';
-import { startReel, type ReelServer } from './reel-server';
+import { startReel, type DatabaseMode, type ReelServer } from './reel-server';
 
 export default async function setup(project: TestProject) {
   const servers: ReelServer[] = [];
@@ -11,7 +11,9 @@ export default async function setup(project: TestProject) {
   };
   try {
     // One after the other: both would otherwise run `next build` into the same .next folder.
-    for (const mode of ['embedded', 'server'] as const) {
+    // E2E_MODES=embedded (or server) starts only one; files of the other mode then start their own server.
+    const modes = (process.env.E2E_MODES ?? 'embedded,server').split(',').filter((m): m is DatabaseMode => m === 'embedded' || m === 'server');
+    for (const mode of modes) {
       const t0 = performance.now();
       const server = await startReel(mode);
       servers.push(server);
