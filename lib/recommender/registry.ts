@@ -92,7 +92,7 @@ export const REGISTRY: Record<string, RegistryEntry<any, any>> = {
 };
 
 /** The algorithm `npm run eval` uses without --algo: the best model available (the served one). */
-export const DEFAULT_ALGO = 'item-knn';
+export const DEFAULT_ALGO = 'hybrid';
 
 /** Looks an algorithm up and validates `params` against its schema (unknown keys are errors). */
 export function resolveAlgorithm(name: string, params: unknown = {}): { entry: RegistryEntry<any, any>; config: unknown } {
