@@ -201,7 +201,11 @@ try {
     for (const id of memberIds) {
       const picked = new Set<number>();
       while (picked.size < 20) picked.add(top[rng.int(top.length)]);
-      for (const m of picked) mu.push(id), mm.push(m), vv.push(1 + rng.int(9) * 0.5);
+      for (const m of picked) {
+        mu.push(id);
+        mm.push(m);
+        vv.push(1 + rng.int(9) * 0.5);
+      }
     }
     await pgc.query(
       `INSERT INTO "Rating" ("userId", "movieId", value, "updatedAt") SELECT u, m, v, now() FROM unnest($1::int[], $2::int[], $3::real[]) AS x(u, m, v)`,
