@@ -122,7 +122,7 @@ describe('implicit ALS', () => {
 
   it('is deterministic for a seed and identical with two threads', async () => {
     await waitForAlsWorkers(1, 50_000); // generous: loading TypeScript in a worker is slow on a busy machine
-    const before = alsPoolStats().workerJobs;
+    const before = alsPoolStats();
     const data = plantedRatings(50, 40, 0.2, 4);
     const config = ImplicitAlsConfig.parse({ factors: 6, iterations: 3, alpha: 5, threshold: 3 });
     const a = fitImplicitAls(data, config);
@@ -132,7 +132,11 @@ describe('implicit ALS', () => {
     const c = fitImplicitAls(data, { ...config, threads: 2 });
     expect(Array.from(c.userFactors)).toEqual(Array.from(a.userFactors));
     expect(Array.from(c.itemFactors)).toEqual(Array.from(a.itemFactors));
-    expect(alsPoolStats().workerJobs - before).toBe(6); // 3 iterations × 2 half-sweeps ran on the worker
+    // 3 iterations × 2 half-sweeps: each ran on the worker, or (when the worker was not scheduled
+    // within its claim window on a busy machine) was taken over by the caller.
+    const after = alsPoolStats();
+    expect(after.workerJobs - before.workerJobs + after.takenOver - before.takenOver).toBe(6);
+    expect(after.workerJobs - before.workerJobs).toBeGreaterThan(0);
     const d = fitImplicitAls(data, { ...config, seed: 43 });
     expect(Array.from(d.itemFactors)).not.toEqual(Array.from(a.itemFactors));
   });

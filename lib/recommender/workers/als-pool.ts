@@ -163,7 +163,6 @@ export function runAlsHalfSweepParallel(
   }
   solveRows(X, Y, G, conf, k, bounds[0], bounds[1], solver, cgSteps, Z, wbMax);
   for (const { w, seq, start, end } of jobs) {
-    if (Atomics.load(w.ctrl, 0) === seq) continue;
     if (Atomics.load(w.ctrl, 2) !== seq) {
       // Not claimed yet: give a loading worker a little time, then take the rows over.
       if (Atomics.load(w.ctrl, 1) !== 1) Atomics.wait(w.ctrl, 1, 0, STARTUP_WAIT_MS);
