@@ -7,7 +7,10 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contentTfidfRecommender } from './content-tfidf';
 import { easeRecommender } from './ease';
-import { evaluateRanking, trainMatrix } from './evaluate';
+import { biasesRecommender } from './biases';
+import { biasedMfRecommender } from './biased-mf';
+import { evaluateRanking, evaluateRating, trainMatrix } from './evaluate';
+import { itemKnnRecommender } from './item-knn';
 import { hybridRecommender, type HybridConfig } from './hybrid';
 import { buildContentDocs } from './hybrid-content-docs';
 import { implicitAlsRecommender } from './implicit-als';
@@ -19,6 +22,7 @@ import type { Recommender } from './types';
 const BENCH_DIR = resolve(process.env.BENCH_DIR ?? join('..', 'shared', 'bench'));
 const DATA_DIR = resolve(process.env.DATA_DIR ?? join('..', 'shared', 'data'));
 const SPLIT = join(BENCH_DIR, 'splits', 'ml-latest-small', 'ranking');
+const RATING_SPLIT = join(BENCH_DIR, 'splits', 'ml-latest-small', 'rating');
 const R = (r: unknown) => r as Recommender<unknown, unknown>;
 
 describe.runIf(existsSync(join(SPLIT, 'train.csv')))('hybrid on the ml-latest-small ranking split', () => {
@@ -55,5 +59,29 @@ describe.runIf(existsSync(join(SPLIT, 'train.csv')))('hybrid on the ml-latest-sm
       expect(hybrid.metrics['recall@20'], `Recall@20 vs ${name}`).toBeGreaterThan(single.metrics['recall@20']);
     }
     expect(hybrid.metrics.users).toBe(592);
+  }, 120_000);
+});
+
+describe.runIf(existsSync(join(RATING_SPLIT, 'train.csv')))('hybrid on the ml-latest-small rating split', () => {
+  it('predicts ratings better than each of its bases (RMSE)', () => {
+    const train = loadRatingsFile(join(RATING_SPLIT, 'train.csv'));
+    const test = loadRatingsFile(join(RATING_SPLIT, 'test.csv'));
+    const scale = [0.5, 5] as const;
+    const singles: [string, Recommender<unknown, unknown>, unknown][] = [
+      ['biases', R(biasesRecommender), {}],
+      ['item-knn', R(itemKnnRecommender), {}],
+      ['biased-mf', R(biasedMfRecommender), { epochs: 10 }],
+    ];
+    const config: HybridConfig = {
+      seed: 42,
+      tasks: ['rating'],
+      ratingBases: singles.map(([name, recommender, cfg]) => ({ name, recommender, config: cfg })),
+    };
+    const hybrid = evaluateRating(R(hybridRecommender), config, train, test, scale);
+    expect(hybrid.rows).toBe(test.ratings.length);
+    for (const [name, rec, cfg] of singles) {
+      const single = evaluateRating(rec, cfg, train, test, scale);
+      expect(hybrid.metrics.rmse, `RMSE vs ${name}`).toBeLessThan(single.metrics.rmse);
+    }
   }, 120_000);
 });
