@@ -4,6 +4,7 @@ import { contentContributions, explainHybrid } from './explain';
 import { fitHybrid, recommendHybrid, type HybridModel } from './hybrid';
 import { genreWorld } from './hybrid-test-data';
 import { itemKnnRecommender, scoreItemKnn, type ItemKnnModel } from './item-knn';
+import { easeRecommender, scoreEaseHistory, type EaseModel } from './ease';
 import { popularityRecommender } from './popularity';
 import { buildRatingMatrix } from './sparse';
 import type { Recommender } from './types';
@@ -17,6 +18,7 @@ const fitted = fitHybrid(data, {
   rankingBases: [
     { name: 'item-knn', recommender: R(itemKnnRecommender), config: { k: 10, metric: 'cosine', shrinkage: 0 } },
     { name: 'popularity', recommender: R(popularityRecommender), config: {}, group: 'popular' },
+    { name: 'ease', recommender: R(easeRecommender), config: { lambda: 10 } },
   ],
   content: { docs: world.docs, minDf: 1 },
 });
@@ -76,6 +78,29 @@ describe('explainHybrid', () => {
       const mean = data.byUser.values.subarray(data.byUser.indptr[u], data.byUser.indptr[u + 1]).reduce((s, x) => s + x, 0) / (data.byUser.indptr[u + 1] - data.byUser.indptr[u]);
       expect(why.kind).toBe(rating >= mean ? 'liked-movie' : 'rated-movie');
     }
+  });
+
+  it('names the liked movie whose removal lowers the EASE score the most', () => {
+    const model = only('ease');
+    const ease = model.rankingBases[2].model as EaseModel;
+    const u = data.users.index(21)!;
+    const [pick] = recommendHybrid(model, data, u, 1);
+    const why = explainHybrid(model, data, u, pick.itemIdx);
+    expect(why.kind).toBe('liked-movie');
+    const a = data.byUser.indptr[u];
+    const b = data.byUser.indptr[u + 1];
+    const items = Array.from(data.byUser.indices.subarray(a, b));
+    const ratings = Array.from(data.byUser.values.subarray(a, b));
+    const score = (skip: number) => {
+      const out = new Float32Array(data.items.size);
+      scoreEaseHistory(ease, items.filter((_, t) => t !== skip), ratings.filter((_, t) => t !== skip), out);
+      return out[pick.itemIdx];
+    };
+    const full = score(-1);
+    const drops = items.map((_, t) => full - score(t));
+    const best = drops.indexOf(Math.max(...drops));
+    expect(why.movieIdx).toBe(items[best]);
+    expect(why.weight).toBeCloseTo(drops[best], 4);
   });
 
   it('decomposes the content score exactly and names its largest term', () => {
