@@ -19,6 +19,8 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).optional(),
   /** Where the official ml-latest-small.zip is fetched from when no data folder exists. */
   MOVIELENS_URL: z.url().default('https://files.grouplens.org/datasets/movielens/ml-latest-small.zip'),
+  /** When set, the downloaded archive must have this sha256 (hex). */
+  MOVIELENS_SHA256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be a hex sha256').optional(),
   /** Base URL for real posters (e.g. https://image.tmdb.org/t/p/w342); unset → generated placeholders. */
   POSTER_BASE_URL: z.url().optional(),
   /** Cron for the nightly model recompute (server local time). */

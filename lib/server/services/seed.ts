@@ -3,7 +3,9 @@ import { hash } from '@node-rs/argon2';
 import { db } from '../db';
 import { countMovies } from '../data/catalogue';
 import { importCatalogue } from './catalogue-import';
-import { resolveDataDir } from './data-source';
+import { DOWNLOAD_DIR, resolveDataDir } from './data-source';
+import { downloadMovieLens } from './data-download';
+import { env } from '@/lib/env';
 
 export const DEMO_USER_EMAIL = 'demo@reel.local';
 export const DEMO_ADMIN_EMAIL = 'admin@reel.local';
@@ -32,6 +34,15 @@ export async function seed(
   let dataDir: string | null = null;
   if ((await countMovies()) === 0) {
     dataDir = resolveDataDir();
+    if (!dataDir && !env.DATA_DIR) {
+      log(`No data folder found: downloading MovieLens ml-latest-small from ${env.MOVIELENS_URL} …`);
+      try {
+        dataDir = await downloadMovieLens(env.MOVIELENS_URL, DOWNLOAD_DIR, { sha256: env.MOVIELENS_SHA256 });
+        log(`Downloaded into ${DOWNLOAD_DIR} (git-ignored); it is reused from now on.`);
+      } catch (err) {
+        log(`Download failed (${(err as Error).message}).`);
+      }
+    }
     if (dataDir) {
       log(`Importing the demo catalogue from ${dataDir} …`);
       let lastPhase = '';
