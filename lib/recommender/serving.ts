@@ -149,7 +149,10 @@ export function contentNeighbours(vectors: Csr, k: number, maxDf = 300): Neighbo
 function zscore(v: Float32Array): void {
   let s = 0;
   let s2 = 0;
-  for (let i = 0; i < v.length; i++) (s += v[i]), (s2 += v[i] * v[i]);
+  for (let i = 0; i < v.length; i++) {
+    s += v[i];
+    s2 += v[i] * v[i];
+  }
   const mean = s / v.length;
   const sd = Math.sqrt(Math.max(s2 / v.length - mean * mean, 1e-12));
   for (let i = 0; i < v.length; i++) v[i] = (v[i] - mean) / sd;
@@ -267,7 +270,10 @@ export function topContribution(model: ServingModel, user: UserRatings, bases: R
   let bestV = -Infinity;
   for (let x = 0; x < BASES.length; x++) {
     const v = w[x] * bases[BASES[x]][itemIdx];
-    if (w[x] > 0 && v > bestV) (bestV = v), (best = BASES[x]);
+    if (w[x] > 0 && v > bestV) {
+      bestV = v;
+      best = BASES[x];
+    }
   }
   let fromItemIdx = -1;
   if (best === 'knn' || best === 'content' || best === 'als') {
@@ -281,7 +287,10 @@ export function topContribution(model: ServingModel, user: UserRatings, bases: R
         for (let p = table.indptr[j]; p < table.indptr[j + 1]; p++) {
           if (table.indices[p] !== itemIdx) continue;
           const c = table.sims[p] * (user.values[t] - mean + (table === model.content ? 0.25 : 0));
-          if (c > bestC) (bestC = c), (fromItemIdx = j);
+          if (c > bestC) {
+            bestC = c;
+            fromItemIdx = j;
+          }
         }
       }
       if (fromItemIdx >= 0) break;

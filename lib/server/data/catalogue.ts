@@ -102,7 +102,12 @@ export async function writeCatalogue(
       onProgress(table.toLowerCase() + 's', 0, 1);
       const pairsMovie: number[] = [];
       const pairsName: string[] = [];
-      for (const m of movies) for (const name of new Set(pick(m))) (pairsMovie.push(m.movieId), pairsName.push(name));
+      for (const m of movies) {
+        for (const name of new Set(pick(m))) {
+          pairsMovie.push(m.movieId);
+          pairsName.push(name);
+        }
+      }
       const names = [...new Set(pairsName)];
       await client.query(`INSERT INTO "${table}" (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING`, [names]);
       await client.query(`DELETE FROM "${join}" WHERE "movieId" = ANY($1::int[])`, [movieIds]);
@@ -126,13 +131,17 @@ export async function writeCatalogue(
     const cJob: (string | null)[] = [];
     const cOrder: (number | null)[] = [];
     const cChar: (string | null)[] = [];
+    const addCredit = (movieId: number, name: string, kind: 'CAST' | 'CREW', job: string | null, order: number | null, character: string | null) => {
+      cMovie.push(movieId);
+      cName.push(name);
+      cKind.push(kind);
+      cJob.push(job);
+      cOrder.push(order);
+      cChar.push(character);
+    };
     for (const m of movies) {
-      for (const c of m.cast) {
-        cMovie.push(m.movieId), cName.push(c.name), cKind.push('CAST'), cJob.push(null), cOrder.push(c.order), cChar.push(c.character ?? null);
-      }
-      for (const d of new Set(m.directors)) {
-        cMovie.push(m.movieId), cName.push(d), cKind.push('CREW'), cJob.push('Director'), cOrder.push(null), cChar.push(null);
-      }
+      for (const c of m.cast) addCredit(m.movieId, c.name, 'CAST', null, c.order, c.character ?? null);
+      for (const d of new Set(m.directors)) addCredit(m.movieId, d, 'CREW', 'Director', null, null);
     }
     const people = [...new Set(cName)];
     await client.query(`INSERT INTO "Person" (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING`, [people]);
