@@ -68,8 +68,11 @@ export function defineJourneys(mode: DatabaseMode): void {
       );
     }
 
+    /** The widget's status text, plus its error message when it shows one (so a failed save explains itself). */
     async function ratingStatus(page: Page): Promise<string> {
-      return (await page.textContent('[data-testid=rating-status]'))?.trim() ?? '';
+      const status = (await page.textContent('[data-testid=rating-status]'))?.trim() ?? '';
+      const alert = await page.$('.stars [role=alert]');
+      return alert ? `${status} [error: ${(await alert.textContent())?.trim()}]` : status;
     }
 
     it('redirects a signed-out visit to For You to sign-in', async () => {
