@@ -25,7 +25,7 @@ export function startWorker(env: NodeJS.ProcessEnv, log: (line: string) => void)
     env: { ...env, DB_POOL_MAX: '3' },
   });
   worker.on('exit', (code, signal) => {
-    if (code !== 0 && signal !== 'SIGTERM') log(`worker exited (${signal ?? code}); model recomputes are paused until restart`);
+    if (code !== 0 && code !== 143 && signal !== 'SIGTERM') log(`worker exited (${signal ?? code}); model recomputes are paused until restart`);
   });
 }
 
