@@ -24,8 +24,8 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { generateSynthetic, SYNTH_SHAPES } from '../lib/recommender/synth';
-import { recalculateUser, type ImplicitAlsModel } from '../lib/recommender/implicit-als';
-import type { ServingModel } from '../lib/recommender/serving';
+import { recalculateUser } from '../lib/recommender/implicit-als';
+import { alsView, type ServingModel } from '../lib/recommender/serving';
 import { createRng } from '../lib/recommender/rng';
 import { ensureDatabase, dropDatabase } from '../lib/db/ensure-database';
 import { migrate } from '../lib/db/migrate';
@@ -245,20 +245,7 @@ try {
 }
 
 async function measureFoldIn(model: ServingModel, itemIndex: Map<number, number>, memberId: number) {
-  const als: ImplicitAlsModel = {
-    kind: 'implicit-als',
-    k: model.k,
-    nUsers: model.userIds.length,
-    nItems: model.itemIds.length,
-    userFactors: model.userFactors,
-    itemFactors: model.itemFactors,
-    itemGram: model.itemGram,
-    loss: new Float64Array(0),
-    reg: model.alsParams[0],
-    alpha: model.alsParams[1],
-    threshold: model.alsParams[2],
-    confidence: 'binary',
-  };
+  const als = alsView(model);
   const rng = createRng(99);
   const solve: Record<string, number> = {};
   for (const n of [20, 200, 1000]) {

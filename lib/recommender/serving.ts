@@ -158,7 +158,8 @@ function zscore(v: Float32Array): void {
   for (let i = 0; i < v.length; i++) v[i] = (v[i] - mean) / sd;
 }
 
-function alsView(m: ServingModel): ImplicitAlsModel {
+/** The serving model's ALS part in the shape `recalculateUser` (live fold-in) expects. */
+export function alsView(m: ServingModel): ImplicitAlsModel {
   return {
     kind: 'implicit-als',
     k: m.k,
