@@ -18,7 +18,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,6 +28,7 @@ import { alsView, type ServingModel } from '../lib/recommender/serving';
 import { createRng } from '../lib/recommender/rng';
 import { ensureDatabase, dropDatabase } from '../lib/db/ensure-database';
 import { migrate } from '../lib/db/migrate';
+import { freePort } from './free-port';
 
 const { values: args } = parseArgs({
   options: {
@@ -329,17 +329,6 @@ function groupCpuSeconds(pgid: number): number {
   return ticks / 100; // USER_HZ is 100 on Linux
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => done(port));
-    });
-  });
-}
 
 /** The next-auth session cookie for one member (credentials provider, as the sign-in form posts it). */
 async function signIn(base: string, email: string, password: string): Promise<string> {

@@ -2,11 +2,11 @@
 // waits until it answers, and stops the whole process group afterwards.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { dropDatabase } from '../../lib/db/ensure-database';
 import { freshDatabaseUrl } from '../db-urls';
+import { freePort } from '../../scripts/free-port';
 
 export type DatabaseMode = 'embedded' | 'server';
 
@@ -23,17 +23,6 @@ export interface ReelServer {
 /** First answer can take minutes: `next build` runs when the sources changed, then the first-run import. */
 const READY_TIMEOUT_MS = 9 * 60_000;
 
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => done(port));
-    });
-  });
-}
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;

@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ImportIssue } from './issues';
 import { loadMovieLensMovies, type MovieLensTag } from './movielens';
-import { loadTmdb, type CastMember } from './tmdb';
+import { loadTmdb, type TmdbMovie } from './tmdb';
 
 /** One catalogue movie: MovieLens identity joined with TMDB content (null/[] where TMDB has nothing). */
-export interface CatalogueMovie {
+export interface CatalogueMovie extends Omit<TmdbMovie, 'tmdbId' | 'title' | 'genres'> {
   movieId: number;
   title: string;
   year: number | null;
@@ -13,17 +13,6 @@ export interface CatalogueMovie {
   genres: string[];
   imdbId: string | null;
   tmdbId: number | null;
-  overview: string | null;
-  runtime: number | null;
-  releaseDate: string | null;
-  originalLanguage: string | null;
-  popularity: number | null;
-  voteAverage: number | null;
-  voteCount: number | null;
-  posterPath: string | null;
-  cast: CastMember[];
-  directors: string[];
-  keywords: string[];
 }
 
 export interface Catalogue {
@@ -63,7 +52,7 @@ export function loadCatalogue(dataDir: string): Catalogue {
       voteAverage: t?.voteAverage ?? null,
       voteCount: t?.voteCount ?? null,
       posterPath: t?.posterPath ?? null,
-      cast: t ? t.cast.map((c: CastMember) => ({ ...c })) : [],
+      cast: t ? t.cast.map((c: TmdbMovie['cast'][number]) => ({ ...c })) : [],
       directors: t ? [...t.directors] : [],
       keywords: t ? [...t.keywords] : [],
     };
