@@ -2,6 +2,7 @@
  * `npm run bench`: the serving benchmark of issue #10 on a fresh database of its own.
  *
  *   npm run bench [-- --shape ml-1m|ml-25m] [--seed S] [--duration 30] [--connections 50] [--keep] [--skip-http]
+ *   npm run bench -- --db <url of a database kept by --keep>   (model load, fold-in and HTTP only)
  *
  * 1. Creates `reel_bench_<random>` on the server in DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test),
  *    migrates it and imports the catalogue (DATA_DIR).
@@ -39,6 +40,8 @@ const { values: args } = parseArgs({
     members: { type: 'string', default: '50' },
     keep: { type: 'boolean', default: false },
     'skip-http': { type: 'boolean', default: false },
+    /** Re-run only the model load, fold-in and HTTP parts on a database kept by an earlier `--keep` run. */
+    db: { type: 'string' },
     out: { type: 'string' },
   },
 });
@@ -73,8 +76,9 @@ const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUs
 rssTimer.unref();
 
 // --- database -------------------------------------------------------------------------------------------------
-const server = new URL(process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/test');
-server.pathname = `/reel_bench_${randomBytes(4).toString('hex')}`;
+const reuse = args.db !== undefined;
+const server = new URL(args.db ?? (process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/test'));
+if (!reuse) server.pathname = `/reel_bench_${randomBytes(4).toString('hex')}`;
 const dbUrl = server.toString();
 process.env.DATABASE_URL = dbUrl; // before any lib/server import: lib/env reads it once
 process.env.DB_POOL_MAX ??= '4';
@@ -98,7 +102,7 @@ async function cleanup(): Promise<void> {
   await pgc.end().catch(() => undefined);
   const { db } = await import('../lib/server/db');
   await db.$disconnect();
-  if (!args.keep) {
+  if (!args.keep && !reuse) {
     await dropDatabase(dbUrl);
     log('database dropped');
   } else log(`kept ${dbUrl}`);
@@ -106,6 +110,41 @@ async function cleanup(): Promise<void> {
 
 try {
   await pgc.connect();
+  const { emails, password, memberIds } = reuse ? await reuseMembers() : await setUp();
+  // --- nightly recompute, model load, fold-in -------------------------------------------------------------------
+  const { recomputeModel } = await import('../lib/server/services/model-training');
+  const trained = reuse ? null : await timed('recompute', () => recomputeModel({ trigger: 'admin' }));
+  const { getActiveVersion } = await import('../lib/server/data/models');
+  const version = await getActiveVersion();
+  if (!version) throw new Error('no active model version');
+  result.model = { versionId: version.id, activated: trained?.activated ?? true, metrics: version.metrics, phaseTimings: version.timings, dataCounts: version.dataCounts, reused: reuse };
+  const artifactBytes = Number(
+    (await pgc.query<{ b: string }>(`SELECT sum(octet_length(data)) AS b FROM "ModelArtifact" WHERE "modelVersionId" = $1`, [version.id]).catch(() => ({ rows: [{ b: '0' }] }))).rows[0].b ?? 0,
+  );
+  (result.model as Record<string, unknown>).artifactMegabytes = Number((artifactBytes / 1e6).toFixed(1));
+  const rssBeforeLoad = process.memoryUsage().rss;
+  const { getServingModel } = await import('../lib/server/services/model-cache');
+  const loaded = await timed('modelLoad', () => getServingModel());
+  if (!loaded) throw new Error('no active model after the recompute');
+  result.modelLoad = { seconds: timings.modelLoad.seconds, innerSeconds: loaded.loadSeconds, rssDeltaMb: Math.round((process.memoryUsage().rss - rssBeforeLoad) / 1e6) };
+
+  result.foldIn = await measureFoldIn(loaded.model, loaded.itemIndex, memberIds[0]);
+
+  // --- production server under load -----------------------------------------------------------------------------
+  if (withHttp) result.http = await driveServer(emails, password);
+  else log(`no HTTP latency run for --shape ${shapeName}${args['skip-http'] ? ' (--skip-http)' : ''}`);
+} catch (err) {
+  result.error = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  console.error(err);
+  process.exitCode = 1;
+} finally {
+  await cleanup().catch((err) => console.error('cleanup failed', err));
+  await writeResult();
+  process.exit(); // pools and timers of the imported server modules would keep the process alive
+}
+
+/** Steps 1–3: schema, catalogue, the synthetic rating set and the members who will sign in. */
+async function setUp(): Promise<{ emails: string[]; password: string; memberIds: number[] }> {
   await timed('migrate', () => migrate(dbUrl, resolve('prisma', 'migrations'), { log: () => undefined }));
   const { importCatalogue } = await import('../lib/server/services/catalogue-import');
   const { resolveDataDir } = await import('../lib/server/services/data-source');
@@ -213,35 +252,23 @@ try {
     );
   }
 
-  // --- nightly recompute, model load, fold-in -------------------------------------------------------------------
-  const { recomputeModel } = await import('../lib/server/services/model-training');
-  const trained = await timed('recompute', () => recomputeModel({ trigger: 'admin' }));
-  const { getActiveVersion } = await import('../lib/server/data/models');
-  const version = await getActiveVersion();
-  result.model = { versionId: trained.versionId, activated: trained.activated, metrics: trained.metrics, phaseTimings: version?.timings, dataCounts: version?.dataCounts };
-  const artifactBytes = Number(
-    (await pgc.query<{ b: string }>(`SELECT sum(octet_length(data)) AS b FROM "ModelArtifact" WHERE "modelVersionId" = $1`, [trained.versionId]).catch(() => ({ rows: [{ b: '0' }] }))).rows[0].b ?? 0,
-  );
-  (result.model as Record<string, unknown>).artifactMegabytes = Number((artifactBytes / 1e6).toFixed(1));
-  const rssBeforeLoad = process.memoryUsage().rss;
-  const { getServingModel } = await import('../lib/server/services/model-cache');
-  const loaded = await timed('modelLoad', () => getServingModel());
-  if (!loaded) throw new Error('no active model after the recompute');
-  result.modelLoad = { seconds: timings.modelLoad.seconds, innerSeconds: loaded.loadSeconds, rssDeltaMb: Math.round((process.memoryUsage().rss - rssBeforeLoad) / 1e6) };
+  return { emails, password, memberIds };
+}
 
-  result.foldIn = await measureFoldIn(loaded.model, loaded.itemIndex, memberIds[0]);
-
-  // --- production server under load -----------------------------------------------------------------------------
-  if (withHttp) result.http = await driveServer(emails, password);
-  else log(`no HTTP latency run for --shape ${shapeName}${args['skip-http'] ? ' (--skip-http)' : ''}`);
-} catch (err) {
-  result.error = err instanceof Error ? (err.stack ?? err.message) : String(err);
-  console.error(err);
-  process.exitCode = 1;
-} finally {
-  await cleanup().catch((err) => console.error('cleanup failed', err));
-  await writeResult();
-  process.exit(); // pools and timers of the imported server modules would keep the process alive
+/** --db: the members of a kept bench database, with a fresh password (the old one was never stored). */
+async function reuseMembers(): Promise<{ emails: string[]; password: string; memberIds: number[] }> {
+  await migrate(dbUrl, resolve('prisma', 'migrations'), { log: () => undefined });
+  const { hash } = await import('@node-rs/argon2');
+  const password = `bench-${randomBytes(6).toString('hex')}`;
+  const rows = (
+    await pgc.query<{ id: number; email: string }>(
+      `UPDATE "User" SET "passwordHash" = $1 WHERE email LIKE 'bench-%@bench.reel.local' RETURNING id, email`,
+      [await hash(password)],
+    )
+  ).rows.sort((x, y) => x.id - y.id);
+  if (rows.length === 0) throw new Error(`${dbUrl} has no bench members: keep a full run's database with --keep`);
+  log(`reusing ${dbUrl}: ${rows.length} members`);
+  return { emails: rows.map((r) => r.email), password, memberIds: rows.map((r) => r.id) };
 }
 
 async function measureFoldIn(model: ServingModel, itemIndex: Map<number, number>, memberId: number) {
@@ -419,61 +446,73 @@ async function driveServer(emails: string[], password: string) {
   await Promise.all(cookies.map((cookie) => fetch(`${base}/for-you`, { headers: { cookie } }).then((r) => r.text())));
 
   const autocannon = createRequire(import.meta.url)('autocannon') as AutocannonFn;
-  let next = 0;
   const connections = Number(args.connections);
-  // Uncontended latency first: one member, one connection, 10 s.
-  const single = await autocannon({
-    url: `${base}/for-you`,
-    connections: 1,
-    duration: 10,
-    timeout: 10,
-    headers: { cookie: cookies[0] },
-  });
-  const loadBefore = loadavg();
-  const cpuBefore = groupCpuSeconds(serverProc!.pid!);
-  const run = await autocannon({
-    url: `${base}/for-you`,
-    connections,
-    duration: Number(args.duration),
-    timeout: 10,
-    requests: [
-      {
-        method: 'GET',
-        path: '/for-you',
-        // One signed-in member per connection.
-        setupRequest: (req: { headers?: Record<string, string> }, context: { cookie?: string }) => {
-          context.cookie ??= cookies[next++ % cookies.length];
-          return { ...req, headers: { ...req.headers, cookie: context.cookie } };
+  const duration = Number(args.duration);
+  const pid = serverProc!.pid!;
+  /** One closed-loop autocannon run: `connections` connections, one signed-in member each, `pathFor` per request. */
+  const drive = async (label: string, pathFor: (rng: () => number) => string, conns: number, seconds: number) => {
+    let next = 0;
+    const rng = createRng(seconds * 1000 + conns);
+    const loadBefore = loadavg();
+    const cpuBefore = groupCpuSeconds(pid);
+    const run = await autocannon({
+      url: base,
+      connections: conns,
+      duration: seconds,
+      timeout: 10,
+      requests: [
+        {
+          method: 'GET',
+          setupRequest: (req: { headers?: Record<string, string> }, context: { cookie?: string }) => {
+            context.cookie ??= cookies[next++ % cookies.length];
+            return { ...req, path: pathFor(() => rng.next()), headers: { ...req.headers, cookie: context.cookie } };
+          },
         },
-      },
-    ],
-  });
-  const serverCpu = groupCpuSeconds(serverProc!.pid!) - cpuBefore;
+      ],
+    });
+    const serverCpu = groupCpuSeconds(pid) - cpuBefore;
+    const out = {
+      scenario: label,
+      connections: conns,
+      users: Math.min(conns, cookies.length),
+      durationSeconds: run.duration,
+      latencyMs: { p50: run.latency.p50, p90: run.latency.p90, p99: run.latency.p99, max: run.latency.max, mean: run.latency.average, min: run.latency.min },
+      requestsPerSecond: run.requests.average,
+      requestsTotal: run.requests.total,
+      errors: run.errors,
+      timeouts: run.timeouts,
+      non2xx: run.non2xx,
+      statusCodes: run.statusCodeStats,
+      serverCpuMsPerRequest: run.requests.total > 0 ? round((serverCpu * 1000) / run.requests.total, 2) : null,
+      load1Before: round(loadBefore[0], 2),
+      load1After: round(loadavg()[0], 2),
+    };
+    log(`${label}: ${JSON.stringify(out)}`);
+    return out;
+  };
+  // Warm the feed endpoint for every member (first request per member builds and caches their page).
+  await Promise.all(cookies.map((cookie) => fetch(`${base}/api/for-you`, { headers: { cookie } }).then((r) => r.text())));
+  const scenarios = {
+    // What a member's browser asks for: the feed (first page) — served from the per-user cache after the warm-up.
+    feedApi: await drive('GET /api/for-you (feed JSON, per-user cache warm)', () => '/api/for-you', connections, duration),
+    // The uncached path: every request has a diversity setting never asked before, so each one is a cache miss that
+    // folds the user in, scores the catalogue, re-ranks, explains and reads the cards from the database.
+    feedApiUncached: await drive(
+      'GET /api/for-you?diversity=<random> (every request a cache miss)',
+      (r) => `/api/for-you?diversity=${(0.05 + r() * 0.9).toFixed(6)}`,
+      connections,
+      duration,
+    ),
+    // The full server-rendered page (HTML + RSC payload) with the cached feed inside.
+    page: await drive('GET /for-you (server-rendered page)', () => '/for-you', connections, duration),
+    pageSingleUser: await drive('GET /for-you, one connection', () => '/for-you', 1, 10),
+  };
   const http = {
-    singleUser: {
-      latencyMs: { p50: single.latency.p50, p90: single.latency.p90, p99: single.latency.p99, max: single.latency.max },
-      requestsPerSecond: single.requests.average,
-      errors: single.errors + single.non2xx,
-    },
-    serverCpuMsPerRequest: run.requests.total > 0 ? round((serverCpu * 1000) / run.requests.total, 1) : null,
-    url: '/for-you (server-rendered page, signed in)',
-    connections,
-    users: cookies.length,
-    durationSeconds: run.duration,
+    ...scenarios,
     firstRequestMs: round(firstMs, 1),
-    latencyMs: { p50: run.latency.p50, p90: run.latency.p90, p99: run.latency.p99, max: run.latency.max, mean: run.latency.average, min: run.latency.min },
-    requestsPerSecond: run.requests.average,
-    requestsTotal: run.requests.total,
-    errors: run.errors,
-    timeouts: run.timeouts,
-    non2xx: run.non2xx,
-    statusCodes: run.statusCodeStats,
-    responseBytes: body.length,
-    load1Before: loadBefore.map((x) => round(x, 2)),
-    load1After: loadavg().map((x) => round(x, 2)),
+    responseBytesPage: body.length,
     rebuiltServer: rebuilt,
   };
-  log(`autocannon: ${JSON.stringify(http)}`);
   return http;
 }
 

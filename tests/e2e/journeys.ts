@@ -196,6 +196,31 @@ export function defineJourneys(mode: DatabaseMode): void {
       expect(feed).toContain(keep); // on the watchlist, not rated: still recommended
     });
 
+    it('loads more picks while the member scrolls (GET /api/for-you), and the API explains bad requests', async () => {
+      const page = await newPage();
+      await signUp(page, 'scroller');
+      const first = await feedIds(page);
+      expect(first).toHaveLength(24);
+      const more = page.waitForResponse((r) => r.url().includes('/api/for-you?') && r.status() === 200, { timeout: FEED_TIMEOUT });
+      await page.locator('.pager').scrollIntoViewIfNeeded();
+      await more;
+      await expect.poll(() => page.locator('[data-testid=for-you] [data-testid=movie-card]').count(), POLL).toBe(48);
+      const all = await page.$$eval('[data-testid=for-you] [data-testid=movie-card]', (cards) =>
+        cards.map((c) => Number(c.getAttribute('data-movie-id'))),
+      );
+      expect(all.slice(0, 24)).toEqual(first);
+      expect(new Set(all).size).toBe(48); // the second page continues the list, no repeats
+
+      const bad = await page.request.get('/api/for-you?limit=500');
+      expect(bad.status()).toBe(400);
+      expect(((await bad.json()) as { error: string }).error).toMatch(/^limit: /);
+      const signedOut = await browser.newContext({ baseURL: server.baseUrl });
+      contexts.push(signedOut);
+      const anonymous = await signedOut.request.get('/api/for-you');
+      expect(anonymous.status()).toBe(401);
+      expect(((await anonymous.json()) as { error: string }).error).toBe('Please sign in first.');
+    });
+
     it('browses the catalogue', async () => {
       const page = await newPage();
       await page.goto('/movies');

@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../lib/server/db';
 import { buildForYouFeed } from '../../lib/server/services/for-you';
 import { FeedQuery } from '../../lib/validation/feed';
-import { upsertRating } from '../../lib/server/data/ratings';
-import { dismissMovie } from '../../lib/server/data/dismissals';
+import { deleteRating, upsertRating } from '../../lib/server/data/ratings';
+import { dismissMovie, undismissMovie } from '../../lib/server/data/dismissals';
+import { getSessionUser } from '../../lib/server/data/users';
+import { getForYouFeed } from '../../lib/server/services/feed-cache';
 import { createMovies, createUser, sql } from './helpers';
 
 // Eight movies, each rated 5 by 40 imported raters, so they top the Bayesian-average popularity ranking.
@@ -51,5 +53,49 @@ describe('buildForYouFeed', () => {
     for (const excluded of [hits[0], hits[3], hits[5], hits[6]]) expect(ids.has(excluded)).toBe(false);
     for (const kept of [hits[1], hits[2], hits[4], hits[7]]) expect(ids.has(kept)).toBe(true);
     expect(feed.slice(0, 4).map((f) => f.movie.id).sort()).toEqual([hits[1], hits[2], hits[4], hits[7]].sort());
+  });
+});
+
+describe('getForYouFeed (per-user cache)', () => {
+  const ids = (f: { page: { items: { movie: { id: number } }[] } }) => f.page.items.map((i) => i.movie.id);
+
+  it('serves a repeat from the cache and recomputes after every rating or "not interested" change', async () => {
+    const userId = await createUser();
+    const me = async () => (await getSessionUser(userId))!;
+    const q = FeedQuery.parse({ limit: 8, diversity: 0 });
+
+    const first = await getForYouFeed(await me(), q);
+    expect(first.hit).toBe(false);
+    const again = await getForYouFeed(await me(), q);
+    expect(again.hit).toBe(true);
+    expect(again.page).toEqual(first.page);
+    // Another page or other filters are other entries.
+    expect((await getForYouFeed(await me(), { ...q, cursor: 4 })).hit).toBe(false);
+
+    await upsertRating(userId, hits[2], 4.5);
+    const rated = await getForYouFeed(await me(), q);
+    expect(rated.hit).toBe(false);
+    expect(ids(rated)).not.toContain(hits[2]);
+
+    await dismissMovie(userId, hits[4]);
+    const dismissed = await getForYouFeed(await me(), q);
+    expect(dismissed.hit).toBe(false);
+    expect(ids(dismissed)).not.toContain(hits[4]);
+
+    await deleteRating(userId, hits[2]);
+    await undismissMovie(userId, hits[4]);
+    const undone = await getForYouFeed(await me(), q);
+    expect(undone.hit).toBe(false);
+    expect(ids(undone).sort()).toEqual([...hits].sort());
+  });
+
+  it('leaves the taste version alone when a write fails (same transaction)', async () => {
+    const userId = await createUser();
+    const before = (await getSessionUser(userId))!.tasteVersion;
+    await expect(upsertRating(userId, 987_654_321, 4)).rejects.toThrow(/no longer in the catalogue/);
+    await expect(dismissMovie(userId, 987_654_321)).rejects.toThrow(/no longer in the catalogue/);
+    expect((await getSessionUser(userId))!.tasteVersion).toBe(before);
+    await upsertRating(userId, hits[0], 3);
+    expect((await getSessionUser(userId))!.tasteVersion).toBe(before + 1);
   });
 });

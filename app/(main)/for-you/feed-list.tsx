@@ -5,22 +5,24 @@ import { useEffect, useRef } from 'react';
 import { MovieCard } from '@/components/movie-card';
 import { feedKeys } from '@/lib/queries/keys';
 import type { FeedPage } from '@/lib/server/services/for-you';
-import { loadFeedAction } from './actions';
 
 export interface FeedFilters {
   genre?: string;
   diversity: number;
 }
 
-/** Infinite For You list: the first page comes from the server render, later pages from the server action. */
+/** Infinite For You list: the first page comes from the server render, later pages from GET /api/for-you. */
 export function FeedList({ userId, filters, initial }: { userId: number; filters: FeedFilters; initial: FeedPage }) {
   const sentinel = useRef<HTMLDivElement>(null);
   const query = useInfiniteQuery({
     queryKey: [...feedKeys.forYou(userId), filters],
     queryFn: async ({ pageParam }) => {
-      const res = await loadFeedAction({ ...filters, cursor: pageParam, limit: 24 });
-      if (!res.ok) throw new Error(res.error);
-      return res.data;
+      const params = new URLSearchParams({ cursor: String(pageParam), limit: '24', diversity: String(filters.diversity) });
+      if (filters.genre) params.set('genre', filters.genre);
+      const res = await fetch(`/api/for-you?${params}`, { headers: { accept: 'application/json' } });
+      const body = (await res.json().catch(() => null)) as (FeedPage & { error?: string }) | null;
+      if (!res.ok || !body) throw new Error(body?.error ?? `Could not load more picks (HTTP ${res.status}).`);
+      return body;
     },
     initialPageParam: 0,
     getNextPageParam: (last) => last.nextCursor ?? undefined,

@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { GenreSelect } from '@/components/genre-select';
 import { redirect } from 'next/navigation';
 import { getCurrentUser } from '@/lib/server/auth';
-import { buildForYouFeed } from '@/lib/server/services/for-you';
+import { getForYouFeed } from '@/lib/server/services/feed-cache';
 import { countRatings } from '@/lib/server/data/ratings';
 import { listGenres } from '@/lib/server/data/movies';
 import { FeedQuery } from '@/lib/validation/feed';
@@ -18,7 +18,7 @@ export default async function ForYouPage({ searchParams }: { searchParams: SP })
   const sp = await searchParams;
   const parsed = FeedQuery.safeParse({ genre: sp.genre || undefined, diversity: sp.diversity || undefined });
   const query = parsed.success ? parsed.data : FeedQuery.parse({});
-  const [feed, nRatings, genres] = await Promise.all([buildForYouFeed(user.id, query), countRatings(user.id), listGenres()]);
+  const [{ page: feed }, nRatings, genres] = await Promise.all([getForYouFeed(user, query), countRatings(user.id), listGenres()]);
   return (
     <>
       <div className="page-head">

@@ -1,11 +1,15 @@
 import 'server-only';
 import { db } from '../db';
 import { NotFoundError, prismaCode } from '../errors';
+import { bumpTasteVersion } from './users';
 
 /** "Not interested": the movie never shows up in the user's feed again (until undone). */
 export async function dismissMovie(userId: number, movieId: number): Promise<void> {
   try {
-    await db.dismissal.upsert({ where: { userId_movieId: { userId, movieId } }, create: { userId, movieId }, update: {} });
+    await db.$transaction([
+      db.dismissal.upsert({ where: { userId_movieId: { userId, movieId } }, create: { userId, movieId }, update: {} }),
+      bumpTasteVersion(userId),
+    ]);
   } catch (err) {
     if (prismaCode(err) === 'P2003') throw new NotFoundError('That movie is no longer in the catalogue.', { cause: err });
     throw err;
@@ -13,7 +17,7 @@ export async function dismissMovie(userId: number, movieId: number): Promise<voi
 }
 
 export async function undismissMovie(userId: number, movieId: number): Promise<void> {
-  await db.dismissal.deleteMany({ where: { userId, movieId } });
+  await db.$transaction([db.dismissal.deleteMany({ where: { userId, movieId } }), bumpTasteVersion(userId)]);
 }
 
 export async function listDismissedIds(userId: number): Promise<number[]> {

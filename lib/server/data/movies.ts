@@ -53,9 +53,16 @@ function toCard(m: CardRow): MovieCard {
   };
 }
 
+let genreCache: { at: number; names: Promise<string[]> } | null = null;
+
+/** Genre names for the filters; they change only with a catalogue reload, so one read a minute is plenty. */
 export async function listGenres(): Promise<string[]> {
-  const rows = await db.genre.findMany({ select: { name: true }, orderBy: { name: 'asc' } });
-  return rows.map((r) => r.name);
+  if (!genreCache || Date.now() - genreCache.at > 60_000) {
+    const names = db.genre.findMany({ select: { name: true }, orderBy: { name: 'asc' } }).then((rows) => rows.map((r) => r.name));
+    genreCache = { at: Date.now(), names };
+    names.catch(() => (genreCache = null));
+  }
+  return genreCache.names;
 }
 
 export async function listMovies(query: {

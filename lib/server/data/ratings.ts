@@ -1,6 +1,7 @@
 import 'server-only';
 import { db } from '../db';
 import { NotFoundError, prismaCode } from '../errors';
+import { bumpTasteVersion } from './users';
 
 export interface RatingDto {
   movieId: number;
@@ -12,12 +13,16 @@ const ratingSelect = { movieId: true, value: true, updatedAt: true } as const;
 
 export async function upsertRating(userId: number, movieId: number, value: number): Promise<RatingDto> {
   try {
-    return await db.rating.upsert({
-      where: { userId_movieId: { userId, movieId } },
-      create: { userId, movieId, value },
-      update: { value },
-      select: ratingSelect,
-    });
+    const [rating] = await db.$transaction([
+      db.rating.upsert({
+        where: { userId_movieId: { userId, movieId } },
+        create: { userId, movieId, value },
+        update: { value },
+        select: ratingSelect,
+      }),
+      bumpTasteVersion(userId),
+    ]);
+    return rating;
   } catch (err) {
     // P2003: the movie was removed by a catalogue reload after the page rendered.
     if (prismaCode(err) === 'P2003') throw new NotFoundError('That movie is no longer in the catalogue.', { cause: err });
@@ -26,7 +31,7 @@ export async function upsertRating(userId: number, movieId: number, value: numbe
 }
 
 export async function deleteRating(userId: number, movieId: number): Promise<void> {
-  await db.rating.deleteMany({ where: { userId, movieId } });
+  await db.$transaction([db.rating.deleteMany({ where: { userId, movieId } }), bumpTasteVersion(userId)]);
 }
 
 export async function getRating(userId: number, movieId: number): Promise<number | null> {

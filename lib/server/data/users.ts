@@ -8,9 +8,11 @@ export interface SessionUser {
   name: string | null;
   email: string | null;
   role: 'USER' | 'ADMIN';
+  /** Changes with every rating or "not interested" change (the For You cache key). */
+  tasteVersion: number;
 }
 
-const sessionUserSelect = { id: true, name: true, email: true, role: true } as const;
+const sessionUserSelect = { id: true, name: true, email: true, role: true, tasteVersion: true } as const;
 
 export async function createMember(input: {
   name: string;
@@ -40,9 +42,14 @@ export async function verifyCredentials(email: string, password: string): Promis
   });
   if (!user || user.kind !== 'MEMBER' || !user.passwordHash) return null;
   if (!(await verify(user.passwordHash, password))) return null;
-  return { id: user.id, name: user.name, email: user.email, role: user.role };
+  return { id: user.id, name: user.name, email: user.email, role: user.role, tasteVersion: user.tasteVersion };
 }
 
 export async function getSessionUser(id: number): Promise<SessionUser | null> {
   return db.user.findUnique({ where: { id }, select: sessionUserSelect });
+}
+
+/** Part of every rating / dismissal write transaction, so a cached For You list is never served after a change. */
+export function bumpTasteVersion(userId: number) {
+  return db.user.update({ where: { id: userId }, data: { tasteVersion: { increment: 1 } }, select: { id: true } });
 }

@@ -1,0 +1,46 @@
+import 'server-only';
+import { LRUCache } from 'lru-cache';
+import type { FeedQuery } from '@/lib/validation/feed';
+import type { SessionUser } from '../data/users';
+import { buildForYouFeed, type FeedPage } from './for-you';
+import { getServingModel } from './model-cache';
+
+/**
+ * For You pages cached per user, filters and cursor. The key holds the user's taste version (bumped in the same
+ * transaction as every rating or "not interested" change) and the active model version, so a cached page is never
+ * served after either changes — on this instance or any other one sharing the database. Entries also expire after
+ * ten minutes so popularity-driven picks follow the catalogue.
+ */
+const cache = new LRUCache<string, FeedPage>({ max: 20_000, ttl: 10 * 60_000 });
+const inflight = new Map<string, Promise<FeedPage>>();
+
+export interface CachedFeed {
+  page: FeedPage;
+  hit: boolean;
+}
+
+function keyFor(user: Pick<SessionUser, 'id' | 'tasteVersion'>, modelVersion: number | null, q: FeedQuery): string {
+  return [user.id, user.tasteVersion, modelVersion ?? 'none', q.cursor, q.limit, q.genre ?? '', q.yearFrom ?? '', q.yearTo ?? '', q.diversity].join('|');
+}
+
+export async function getForYouFeed(user: Pick<SessionUser, 'id' | 'tasteVersion'>, query: FeedQuery): Promise<CachedFeed> {
+  const loaded = await getServingModel();
+  const key = keyFor(user, loaded?.versionId ?? null, query);
+  const cached = cache.get(key);
+  if (cached) return { page: cached, hit: true };
+  // Concurrent requests for the same key (a double-clicked "Load more", a refresh storm) share one computation.
+  let pending = inflight.get(key);
+  if (!pending) {
+    pending = buildForYouFeed(user.id, query).finally(() => inflight.delete(key));
+    inflight.set(key, pending);
+  }
+  const page = await pending;
+  // Only cache a page built against the model that is still active (a swap may have happened meanwhile).
+  if (page.modelVersion === (loaded?.versionId ?? null)) cache.set(key, page);
+  return { page, hit: false };
+}
+
+/** Test and admin hook: drop every cached page (e.g. after a catalogue reload changed movie titles). */
+export function clearFeedCache(): void {
+  cache.clear();
+}
