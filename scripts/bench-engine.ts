@@ -151,6 +151,14 @@ const CASES: Record<string, CaseFn> = {
     const [data, tl] = timedLoad(() => loadMatrix(ML_SMALL(), [0.5, 5]));
     return alsCase(data, 2, tl, 'implicit ALS 64 × 15, ml-latest-small, 2 threads (worker started before timing)', '≤ 0.7 s');
   },
+  async 'als-ranking-1t'() {
+    const [data, tl] = timedLoad(() => loadMatrix(RANKING_TRAIN(), [0.5, 5]));
+    return alsCase(data, 1, tl, 'implicit ALS 64 × 15, ratings ≥ 3.5, the protocol ranking train split of ml-latest-small, 1 thread', '≤ 0.7 s');
+  },
+  async 'als-ranking-2t'() {
+    const [data, tl] = timedLoad(() => loadMatrix(RANKING_TRAIN(), [0.5, 5]));
+    return alsCase(data, 2, tl, 'implicit ALS 64 × 15, ranking train split, 2 threads (worker started before timing)', '≤ 0.7 s');
+  },
   async 'als-fold-in-small'() {
     const [data, tl] = timedLoad(() => loadMatrix(ML_SMALL(), [0.5, 5]));
     const model = fitImplicitAls(data, ImplicitAlsConfig.parse({}));

@@ -16,7 +16,7 @@ import { allFinite, gram } from './linalg';
 import { topKFromScores } from './mf-common';
 import { transpose } from './sparse';
 import { runAlsHalfSweepParallel, toShared } from './workers/als-pool';
-import { planWoodbury, solveRows } from './workers/als-kernel';
+import { gramWasm, planWoodbury, solveRows } from './workers/als-kernel';
 
 export { solveRows };
 
@@ -102,7 +102,7 @@ export function implicitConfidence(data: RatingMatrix, config: Pick<ImplicitAlsC
 
 /** YᵀY + λI as a k × k Float64Array. O(nRows·k²/2). */
 export function regularizedGram(Y: Float32Array, nRows: number, k: number, reg: number): Float64Array {
-  const G = gram(Y, nRows, k);
+  const G = gramWasm(Y, nRows, k) ?? gram(Y, nRows, k);
   for (let f = 0; f < k; f++) G[f * k + f] += reg;
   return G;
 }

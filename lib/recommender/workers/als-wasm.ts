@@ -1,0 +1,423 @@
+/**
+ * WebAssembly SIMD (f64x2) kernels for the implicit-ALS row solver, assembled here byte by byte
+ * (no toolchain, nothing fetched at build or run time). Every kernel works on one module-owned
+ * linear memory; factor rows are float64 with a stride of `kp` values (k rounded up to a multiple of
+ * 4, zero-padded), addressed by byte offsets. Exported kernels (all pointers are byte offsets):
+ *
+ * - `dotAxpy(yBase, idx, a, b, n, d, out, kp)`: out += Σⱼ (a[j] + b[j]·(yⱼ·d))·yⱼ with
+ *   yⱼ = the row at yBase + idx[j] (idx: int32 byte offsets; a, b: float64) — the CG product and residual;
+ * - `wsum(yBase, idx, a, n, out, kp)`: out += Σⱼ a[j]·yⱼ;
+ * - `dots(yBase, idx, n, x, out, kp)`: out[j] = yⱼ·x;
+ * - `cross(yBase, zBase, idx, n, m, kp)`: m[j·n + l] = yⱼ·zₗ for l ≤ j (row-major n × n lower triangle);
+ * - `gemv(g, d, out, kp)`: out = G·d for the kp × kp row-major G;
+ * - `gram4(rows, nGroups, out, kp)`: out += Σ_r y_r y_rᵀ over 4·nGroups rows given by absolute byte
+ *   addresses (int32 list), lower triangle only (rows a, columns ≤ a rounded up to 4).
+ *
+ * Every inner loop runs over kp values in steps of four (two f64x2 lanes each), so kp must be a
+ * positive multiple of 4. The loops are do-while: callers never pass n = 0 to a row loop they
+ * cannot skip (n = 0 is handled: the outer loops test first).
+ */
+
+const I32 = 0x7f;
+const V128 = 0x7b;
+
+/** Unsigned LEB128. */
+function uleb(v: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) b |= 0x80;
+    out.push(b);
+  } while (v !== 0);
+  return out;
+}
+
+/** Signed LEB128 (32-bit values). */
+function sleb(v: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+/** A tiny instruction emitter for one function body. */
+class Body {
+  readonly code: number[] = [];
+  get(i: number): this {
+    this.code.push(0x20, ...uleb(i));
+    return this;
+  }
+  set(i: number): this {
+    this.code.push(0x21, ...uleb(i));
+    return this;
+  }
+  tee(i: number): this {
+    this.code.push(0x22, ...uleb(i));
+    return this;
+  }
+  i32(v: number): this {
+    this.code.push(0x41, ...sleb(v));
+    return this;
+  }
+  op(...bytes: number[]): this {
+    this.code.push(...bytes);
+    return this;
+  }
+  /** SIMD prefix op with an optional memarg (align 3 = 8-byte hint, offset). */
+  simd(opcode: number, memOffset?: number): this {
+    this.code.push(0xfd, ...uleb(opcode));
+    if (memOffset !== undefined) this.code.push(3, ...uleb(memOffset));
+    return this;
+  }
+  /** i32.add of local a and local b, left on the stack. */
+  add(a: number, b: number): this {
+    return this.get(a).get(b).op(0x6a);
+  }
+  /** local += constant. */
+  inc(local: number, by: number): this {
+    return this.get(local).i32(by).op(0x6a).set(local);
+  }
+  /** v128 zero. */
+  zero(): this {
+    this.code.push(0xfd, 0x0c, ...new Array<number>(16).fill(0));
+    return this;
+  }
+  /** `block; loop; <exit test: i32 on stack → leave when nonzero>; body; br 0; end; end`. */
+  whileLoop(exitWhen: (b: this) => void, body: (b: this) => void): this {
+    this.op(0x02, 0x40, 0x03, 0x40);
+    exitWhen(this);
+    this.op(0x0d, 1);
+    body(this);
+    this.op(0x0c, 0, 0x0b, 0x0b);
+    return this;
+  }
+  /** `loop; body; <continue test: i32 on stack>; br_if 0; end` (body runs at least once). */
+  doWhile(body: (b: this) => void, continueWhen: (b: this) => void): this {
+    this.op(0x03, 0x40);
+    body(this);
+    continueWhen(this);
+    this.op(0x0d, 0, 0x0b);
+    return this;
+  }
+}
+
+// SIMD opcodes (after the 0xfd prefix).
+const V_LOAD = 0x00;
+const V_STORE = 0x0b;
+const F64X2_SPLAT = 0x14;
+const F64X2_EXTRACT = 0x21;
+const F64X2_ADD = 0xf0;
+const F64X2_MUL = 0xf2;
+
+/**
+ * Emits `acc = Σ p[·]·q[·]` over kp values (p, q byte-pointer locals advanced in place, `end` the
+ * stop address for p) and leaves the f64 sum on the stack. acc0/acc1 are v128 scratch locals.
+ */
+function emitDot(b: Body, p: number, q: number, end: number, acc0: number, acc1: number): void {
+  b.zero().set(acc0).zero().set(acc1);
+  b.doWhile(
+    (x) => {
+      x.get(acc0).get(p).simd(V_LOAD, 0).get(q).simd(V_LOAD, 0).simd(F64X2_MUL).simd(F64X2_ADD).set(acc0);
+      x.get(acc1).get(p).simd(V_LOAD, 16).get(q).simd(V_LOAD, 16).simd(F64X2_MUL).simd(F64X2_ADD).set(acc1);
+      x.inc(p, 32).inc(q, 32);
+    },
+    (x) => x.get(p).get(end).op(0x49), // i32.lt_u
+  );
+  b.get(acc0).get(acc1).simd(F64X2_ADD).tee(acc0).simd(F64X2_EXTRACT).op(0).get(acc0).simd(F64X2_EXTRACT).op(1).op(0xa0);
+}
+
+/** Emits `q[·] += w·p[·]` over kp values (w a v128 local holding the splatted weight). */
+function emitAxpy(b: Body, w: number, p: number, q: number, end: number): void {
+  b.doWhile(
+    (x) => {
+      x.get(q).get(q).simd(V_LOAD, 0).get(w).get(p).simd(V_LOAD, 0).simd(F64X2_MUL).simd(F64X2_ADD).simd(V_STORE, 0);
+      x.get(q).get(q).simd(V_LOAD, 16).get(w).get(p).simd(V_LOAD, 16).simd(F64X2_MUL).simd(F64X2_ADD).simd(V_STORE, 16);
+      x.inc(p, 32).inc(q, 32);
+    },
+    (x) => x.get(p).get(end).op(0x49),
+  );
+}
+
+interface FnDef {
+  name: string;
+  params: number;
+  locals: number[];
+  body: Body;
+}
+
+/** out += Σⱼ (a[j] + b[j]·(yⱼ·d))·yⱼ. Params 0..7: yBase idx a b n d out kp. */
+function dotAxpyFn(): FnDef {
+  const [yBase, idx, a, bb, n, d, out, kp] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [j, yo, p, q, end, kb] = [8, 9, 10, 11, 12, 13];
+  const [acc0, acc1, w] = [14, 15, 16];
+  const b = new Body();
+  b.get(kp).i32(3).op(0x74).set(kb); // kb = kp·8
+  b.i32(0).set(j);
+  b.whileLoop(
+    (x) => x.get(j).get(n).op(0x4e), // i32.ge_s
+    (x) => {
+      // yo = yBase + idx[j]
+      x.get(yBase).get(idx).get(j).i32(2).op(0x74).op(0x6a).op(0x28, 2, 0).op(0x6a).set(yo);
+      x.get(yo).set(p).get(d).set(q).add(yo, kb).set(end);
+      emitDot(x, p, q, end, acc0, acc1);
+      // w = a[j] + b[j]·s
+      x.get(bb).get(j).i32(3).op(0x74).op(0x6a).op(0x2b, 3, 0).op(0xa2);
+      x.get(a).get(j).i32(3).op(0x74).op(0x6a).op(0x2b, 3, 0).op(0xa0);
+      x.simd(F64X2_SPLAT).set(w);
+      x.get(yo).set(p).get(out).set(q);
+      emitAxpy(x, w, p, q, end);
+      x.inc(j, 1);
+    },
+  );
+  return { name: 'dotAxpy', params: 8, locals: [I32, I32, I32, I32, I32, I32, V128, V128, V128], body: b };
+}
+
+/** out += Σⱼ a[j]·yⱼ. Params 0..5: yBase idx a n out kp. */
+function wsumFn(): FnDef {
+  const [yBase, idx, a, n, out, kp] = [0, 1, 2, 3, 4, 5];
+  const [j, p, q, end] = [6, 7, 8, 9];
+  const w = 10;
+  const b = new Body();
+  b.i32(0).set(j);
+  b.whileLoop(
+    (x) => x.get(j).get(n).op(0x4e),
+    (x) => {
+      x.get(yBase).get(idx).get(j).i32(2).op(0x74).op(0x6a).op(0x28, 2, 0).op(0x6a).tee(p);
+      x.get(kp).i32(3).op(0x74).op(0x6a).set(end);
+      x.get(a).get(j).i32(3).op(0x74).op(0x6a).op(0x2b, 3, 0).simd(F64X2_SPLAT).set(w);
+      x.get(out).set(q);
+      emitAxpy(x, w, p, q, end);
+      x.inc(j, 1);
+    },
+  );
+  return { name: 'wsum', params: 6, locals: [I32, I32, I32, I32, V128], body: b };
+}
+
+/** out[j] = yⱼ·x. Params 0..5: yBase idx n x out kp. */
+function dotsFn(): FnDef {
+  const [yBase, idx, n, xv, out, kp] = [0, 1, 2, 3, 4, 5];
+  const [j, p, q, end] = [6, 7, 8, 9];
+  const [acc0, acc1] = [10, 11];
+  const b = new Body();
+  b.i32(0).set(j);
+  b.whileLoop(
+    (x) => x.get(j).get(n).op(0x4e),
+    (x) => {
+      x.get(out).get(j).i32(3).op(0x74).op(0x6a); // store address
+      x.get(yBase).get(idx).get(j).i32(2).op(0x74).op(0x6a).op(0x28, 2, 0).op(0x6a).tee(p);
+      x.get(kp).i32(3).op(0x74).op(0x6a).set(end);
+      x.get(xv).set(q);
+      emitDot(x, p, q, end, acc0, acc1);
+      x.op(0x39, 3, 0); // f64.store
+      x.inc(j, 1);
+    },
+  );
+  return { name: 'dots', params: 6, locals: [I32, I32, I32, I32, V128, V128], body: b };
+}
+
+/** m[j·n + l] = yⱼ·zₗ for l ≤ j. Params 0..5: yBase zBase idx n m kp. */
+function crossFn(): FnDef {
+  const [yBase, zBase, idx, n, m, kp] = [0, 1, 2, 3, 4, 5];
+  const [j, l, yo, p, q, end] = [6, 7, 8, 9, 10, 11];
+  const [acc0, acc1] = [12, 13];
+  const b = new Body();
+  b.i32(0).set(j);
+  b.whileLoop(
+    (x) => x.get(j).get(n).op(0x4e),
+    (x) => {
+      x.get(yBase).get(idx).get(j).i32(2).op(0x74).op(0x6a).op(0x28, 2, 0).op(0x6a).set(yo);
+      x.i32(0).set(l);
+      x.doWhile(
+        (y) => {
+          // address of m[j·n + l]
+          y.get(m).get(j).get(n).op(0x6c).get(l).op(0x6a).i32(3).op(0x74).op(0x6a);
+          y.get(yo).tee(p).get(kp).i32(3).op(0x74).op(0x6a).set(end);
+          y.get(zBase).get(idx).get(l).i32(2).op(0x74).op(0x6a).op(0x28, 2, 0).op(0x6a).set(q);
+          emitDot(y, p, q, end, acc0, acc1);
+          y.op(0x39, 3, 0);
+          y.inc(l, 1);
+        },
+        (y) => y.get(l).get(j).op(0x4c), // i32.le_s
+      );
+      x.inc(j, 1);
+    },
+  );
+  return { name: 'cross', params: 6, locals: [I32, I32, I32, I32, I32, I32, V128, V128], body: b };
+}
+
+/** out = G·d. Params 0..3: g d out kp. */
+function gemvFn(): FnDef {
+  const [g, d, out, kp] = [0, 1, 2, 3];
+  const [f, p, q, end] = [4, 5, 6, 7];
+  const [acc0, acc1] = [8, 9];
+  const b = new Body();
+  b.i32(0).set(f);
+  b.get(g).set(p);
+  b.doWhile(
+    (x) => {
+      x.get(out).get(f).i32(3).op(0x74).op(0x6a);
+      x.get(p).get(kp).i32(3).op(0x74).op(0x6a).set(end);
+      x.get(d).set(q);
+      emitDot(x, p, q, end, acc0, acc1); // p ends at the next row of G
+      x.op(0x39, 3, 0);
+      x.inc(f, 1);
+    },
+    (x) => x.get(f).get(kp).op(0x48), // i32.lt_s
+  );
+  return { name: 'gemv', params: 4, locals: [I32, I32, I32, I32, V128, V128], body: b };
+}
+
+/**
+ * out[a][0..⌈a⌉₄] += Σ over 4 rows r of r[a]·r[0..]: the lower triangle of the Gram update, 4 rows
+ * per pass so each output vector is loaded and stored once per four rank-1 updates.
+ * Params 0..3: rows nGroups out kp.
+ */
+function gram4Fn(): FnDef {
+  const [rows, nGroups, out, kp] = [0, 1, 2, 3];
+  const [gi, r0, r1, r2, r3, a, o, pb, lim] = [4, 5, 6, 7, 8, 9, 10, 11, 12];
+  const [s0, s1, s2, s3] = [13, 14, 15, 16];
+  const b = new Body();
+  b.i32(0).set(gi);
+  b.whileLoop(
+    (x) => x.get(gi).get(nGroups).op(0x4e),
+    (x) => {
+      const rowAddr = (slot: number, local: number): void => {
+        x.get(rows).get(gi).i32(4).op(0x74).op(0x6a).op(0x28, 2, slot * 4).set(local);
+      };
+      rowAddr(0, r0);
+      rowAddr(1, r1);
+      rowAddr(2, r2);
+      rowAddr(3, r3);
+      x.i32(0).set(a);
+      x.get(out).set(o);
+      x.doWhile(
+        (y) => {
+          const splat = (r: number, s: number): void => {
+            y.get(r).get(a).i32(3).op(0x74).op(0x6a).op(0x2b, 3, 0).simd(F64X2_SPLAT).set(s);
+          };
+          splat(r0, s0);
+          splat(r1, s1);
+          splat(r2, s2);
+          splat(r3, s3);
+          y.i32(0).set(pb);
+          y.get(a).i32(3).op(0x74).set(lim); // columns 0..a (bytes), stepping 4 values
+          y.doWhile(
+            (z) => {
+              for (const off of [0, 16]) {
+                z.get(o).get(pb).op(0x6a); // store address
+                z.get(o).get(pb).op(0x6a).simd(V_LOAD, off);
+                for (const [r, s] of [
+                  [r0, s0],
+                  [r1, s1],
+                  [r2, s2],
+                  [r3, s3],
+                ]) {
+                  z.get(s).get(r).get(pb).op(0x6a).simd(V_LOAD, off).simd(F64X2_MUL).simd(F64X2_ADD);
+                }
+                z.simd(V_STORE, off);
+              }
+              z.inc(pb, 32);
+            },
+            (z) => z.get(pb).get(lim).op(0x4c), // pb ≤ a·8 (i32.le_s)
+          );
+          y.get(o).get(kp).i32(3).op(0x74).op(0x6a).set(o);
+          y.inc(a, 1);
+        },
+        (y) => y.get(a).get(kp).op(0x48),
+      );
+      x.inc(gi, 1);
+    },
+  );
+  return { name: 'gram4', params: 4, locals: [I32, I32, I32, I32, I32, I32, I32, I32, I32, V128, V128, V128, V128], body: b };
+}
+
+function section(id: number, payload: number[]): number[] {
+  return [id, ...uleb(payload.length), ...payload];
+}
+
+function vec(items: number[][]): number[] {
+  return [...uleb(items.length), ...items.flat()];
+}
+
+function nameBytes(s: string): number[] {
+  const b = Array.from(new TextEncoder().encode(s));
+  return [...uleb(b.length), ...b];
+}
+
+/** The module's bytes: one exported memory ("memory") and the kernels above. */
+export function alsWasmBytes(): Uint8Array<ArrayBuffer> {
+  const fns = [dotAxpyFn(), wsumFn(), dotsFn(), crossFn(), gemvFn(), gram4Fn()];
+  const types = fns.map((f) => [0x60, ...uleb(f.params), ...new Array<number>(f.params).fill(I32), 0]);
+  const funcs = fns.map((_, i) => uleb(i));
+  const mem = [0x00, ...uleb(1)]; // min 1 page, no max
+  const exports = [[...nameBytes('memory'), 0x02, 0], ...fns.map((f, i) => [...nameBytes(f.name), 0x00, ...uleb(i)])];
+  const bodies = fns.map((f) => {
+    // Run-length local declarations.
+    const groups: number[][] = [];
+    for (const t of f.locals) {
+      const last = groups[groups.length - 1];
+      if (last && last[1] === t) last[0]++;
+      else groups.push([1, t]);
+    }
+    const inner = [...vec(groups.map(([c, t]) => [...uleb(c), t])), ...f.body.code, 0x0b];
+    return [...uleb(inner.length), ...inner];
+  });
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec(types)),
+    ...section(3, vec(funcs)),
+    ...section(5, vec([mem])),
+    ...section(7, vec(exports)),
+    ...section(10, vec(bodies)),
+  ]);
+}
+
+export interface AlsWasm {
+  memory: WebAssembly.Memory;
+  dotAxpy(yBase: number, idx: number, a: number, b: number, n: number, d: number, out: number, kp: number): void;
+  wsum(yBase: number, idx: number, a: number, n: number, out: number, kp: number): void;
+  dots(yBase: number, idx: number, n: number, x: number, out: number, kp: number): void;
+  cross(yBase: number, zBase: number, idx: number, n: number, m: number, kp: number): void;
+  gemv(g: number, d: number, out: number, kp: number): void;
+  gram4(rows: number, nGroups: number, out: number, kp: number): void;
+}
+
+let cached: AlsWasm | null | undefined;
+
+/**
+ * The kernels, instantiated once per thread; null when this runtime lacks WebAssembly SIMD (the
+ * callers then use their plain TypeScript loops).
+ */
+export function alsWasm(): AlsWasm | null {
+  if (cached !== undefined) return cached;
+  try {
+    const bytes = alsWasmBytes();
+    if (typeof WebAssembly === 'undefined' || !WebAssembly.validate(bytes)) {
+      cached = null;
+    } else {
+      const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+      cached = inst.exports as unknown as AlsWasm;
+    }
+  } catch {
+    cached = null;
+  }
+  return cached;
+}
+
+/** Grows the kernels' memory to at least `bytes`. Views on the memory must be re-created afterwards. */
+export function ensureWasmBytes(w: AlsWasm, bytes: number): void {
+  const have = w.memory.buffer.byteLength;
+  if (bytes > have) w.memory.grow(Math.ceil((bytes - have) / 65536));
+}
+
+/** Padded stride: k rounded up to a multiple of 4. */
+export function paddedK(k: number): number {
+  return (k + 3) & ~3;
+}
