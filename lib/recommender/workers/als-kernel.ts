@@ -58,6 +58,36 @@ function gemv(G: Float64Array, v: Float64Array, out: Float64Array, k: number): v
   }
 }
 
+/**
+ * Up to `cgSteps` conjugate-gradient steps on A·x = b from the current x, given the residual
+ * r = b − A·x; `applyA` must write A·d into `Ad` (reading `d`). Stops early on a negligible residual
+ * or a non-positive curvature. All four vectors are length ≥ k scratch, updated in place.
+ */
+function runCg(x: Float64Array, r: Float64Array, d: Float64Array, Ad: Float64Array, k: number, cgSteps: number, applyA: () => void): void {
+  let rr = 0;
+  for (let f = 0; f < k; f++) {
+    d[f] = r[f];
+    rr += r[f] * r[f];
+  }
+  for (let step = 0; step < cgSteps; step++) {
+    if (rr < 1e-20) break;
+    applyA();
+    let dAd = 0;
+    for (let f = 0; f < k; f++) dAd += d[f] * Ad[f];
+    if (!(dAd > 0)) break;
+    const alpha = rr / dAd;
+    let rrNew = 0;
+    for (let f = 0; f < k; f++) {
+      x[f] += alpha * d[f];
+      r[f] -= alpha * Ad[f];
+      rrNew += r[f] * r[f];
+    }
+    const beta = rrNew / rr;
+    for (let f = 0; f < k; f++) d[f] = r[f] + beta * d[f];
+    rr = rrNew;
+  }
+}
+
 /** Multiply-adds of `cgSteps` warm-started CG steps on a row with n positives (Gram products dominate). */
 export function cgCost(n: number, k: number, cgSteps: number): number {
   return (cgSteps + 1) * (k * k + 2 * n * k);
@@ -81,22 +111,11 @@ export function woodburyCost(n: number, k: number): number {
  * Every path does not increase the row's quadratic, so the ALS objective never goes up.
  * Writes only rows [start, end) of X, so disjoint ranges can run in parallel over shared memory.
  */
-export function solveRows(
-  X: Float32Array,
-  Y: Float32Array,
-  G: Float64Array,
-  conf: Csr,
-  k: number,
-  start: number,
-  end: number,
-  solver: 'cg' | 'cholesky',
-  cgSteps: number,
-  Z: Float64Array | null = null,
-  wbMax = -1,
-): void {
+export function solveRows(...args: Parameters<typeof solveRowsJs>): void {
+  const [, , , , , start, end, solver] = args;
   const w = solver === 'cg' && end > start ? alsWasm() : null;
-  if (w) solveRowsWasm(w, X, Y, G, conf, k, start, end, cgSteps, Z, wbMax);
-  else solveRowsJs(X, Y, G, conf, k, start, end, solver, cgSteps, Z, wbMax);
+  if (w) solveRowsWasm(w, ...args);
+  else solveRowsJs(...args);
 }
 
 /** {@link solveRows} in plain TypeScript (the Cholesky solver, and CG where WebAssembly SIMD is missing). */
@@ -163,33 +182,14 @@ export function solveRowsJs(
       const cm1 = values[p];
       axpyY(cm1 + 1 - cm1 * dotYV(Y, yo, x, k), Y, yo, r, k);
     }
-    let rr = 0;
-    for (let f = 0; f < k; f++) {
-      d[f] = r[f];
-      rr += r[f] * r[f];
-    }
-    for (let step = 0; step < cgSteps; step++) {
-      if (rr < 1e-20) break;
+    runCg(x, r, d, Ad, k, cgSteps, () => {
       // Ad = G d + Σ (c−1)(y·d) y
       gemv(G, d, Ad, k);
       for (let p = a; p < b; p++) {
         const yo = indices[p] * k;
         axpyY(values[p] * dotYV(Y, yo, d, k), Y, yo, Ad, k);
       }
-      let dAd = 0;
-      for (let f = 0; f < k; f++) dAd += d[f] * Ad[f];
-      if (!(dAd > 0)) break;
-      const step_ = rr / dAd;
-      let rrNew = 0;
-      for (let f = 0; f < k; f++) {
-        x[f] += step_ * d[f];
-        r[f] -= step_ * Ad[f];
-        rrNew += r[f] * r[f];
-      }
-      const beta = rrNew / rr;
-      for (let f = 0; f < k; f++) d[f] = r[f] + beta * d[f];
-      rr = rrNew;
-    }
+    });
     for (let f = 0; f < k; f++) X[xo + f] = x[f];
   }
 }
@@ -322,19 +322,8 @@ function layout(sizes: number[]): { at: number[]; total: number } {
  * rows; each row's positives are gathered as byte offsets, then the k-length CG updates run here
  * and every O(nk) or O(k²) product in the kernels.
  */
-function solveRowsWasm(
-  w: AlsWasm,
-  X: Float32Array,
-  Y: Float32Array,
-  G: Float64Array,
-  conf: Csr,
-  k: number,
-  start: number,
-  end: number,
-  cgSteps: number,
-  Z: Float64Array | null,
-  wbMax: number,
-): void {
+function solveRowsWasm(w: AlsWasm, ...args: Parameters<typeof solveRowsJs>): void {
+  const [X, Y, G, conf, k, start, end, , cgSteps, Z = null, wbMax = -1] = args;
   const { indptr, indices, values } = conf;
   const kp = paddedK(k);
   const kb = kp * 8;
@@ -400,30 +389,11 @@ function solveRowsWasm(
     w.gemv(gAt, xAt, rAt, kp);
     for (let f = 0; f < k; f++) r[f] = -r[f];
     w.dotAxpy(yAt, idxAt, cAt, ncAt, n, xAt, rAt, kp);
-    let rr = 0;
-    for (let f = 0; f < k; f++) {
-      d[f] = r[f];
-      rr += r[f] * r[f];
-    }
-    for (let step = 0; step < cgSteps; step++) {
-      if (rr < 1e-20) break;
+    runCg(x, r, d, Ad, k, cgSteps, () => {
       // Ad = G d + Σ (c−1)(y·d) y
       w.gemv(gAt, dAt, adAt, kp);
       w.dotAxpy(yAt, idxAt, zerosAt, cm1At, n, dAt, adAt, kp);
-      let dAd = 0;
-      for (let f = 0; f < k; f++) dAd += d[f] * Ad[f];
-      if (!(dAd > 0)) break;
-      const alpha = rr / dAd;
-      let rrNew = 0;
-      for (let f = 0; f < k; f++) {
-        x[f] += alpha * d[f];
-        r[f] -= alpha * Ad[f];
-        rrNew += r[f] * r[f];
-      }
-      const beta = rrNew / rr;
-      for (let f = 0; f < k; f++) d[f] = r[f] + beta * d[f];
-      rr = rrNew;
-    }
+    });
     for (let f = 0; f < k; f++) X[xo + f] = x[f];
   }
 }

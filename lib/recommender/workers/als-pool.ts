@@ -12,7 +12,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Csr } from '../types';
 import { ModelFitError } from '../types';
-import { solveRows } from './als-kernel';
+import { cgCost, solveRows, woodburyCost } from './als-kernel';
 
 export interface AlsJob {
   seq: number;
@@ -94,16 +94,26 @@ export function toShared<T extends Int32Array | Float32Array | Float64Array>(arr
 }
 
 /**
- * Splits rows [0, n) into `parts` contiguous ranges of about equal cost, cost(row) = k + 2·nnz(row)
- * (one k² Gram product and two k-vector passes per positive, per CG step, divided by k).
+ * Splits rows [0, n) into `parts` contiguous ranges of about equal cost, using the solver's own cost
+ * model per row: 0 without positives, {@link woodburyCost} for rows up to `wbMax` positives, else
+ * {@link cgCost} (the Cholesky solver: n·k² + k³).
  */
-export function balancedRanges(indptr: Int32Array, n: number, k: number, parts: number): Int32Array {
+export function balancedRanges(indptr: Int32Array, n: number, k: number, parts: number, solver: 'cg' | 'cholesky' = 'cg', cgSteps = 3, wbMax = -1): Int32Array {
+  const cum = new Float64Array(n + 1);
+  for (let row = 0; row < n; row++) {
+    const len = indptr[row + 1] - indptr[row];
+    let c = 0;
+    if (len > 0) {
+      if (solver === 'cholesky') c = len * k * k + k * k * k;
+      else c = wbMax > 0 && len <= wbMax ? woodburyCost(len, k) : cgCost(len, k, cgSteps);
+    }
+    cum[row + 1] = cum[row] + c;
+  }
   const bounds = new Int32Array(parts + 1);
-  const total = n * k + 2 * indptr[n];
   let row = 0;
   for (let p = 1; p < parts; p++) {
-    const target = (total * p) / parts;
-    while (row < n && row * k + 2 * indptr[row] < target) row++;
+    const target = (cum[n] * p) / parts;
+    while (row < n && cum[row] < target) row++;
     bounds[p] = row;
   }
   bounds[parts] = n;
@@ -134,7 +144,7 @@ export function runAlsHalfSweepParallel(
   }
   warmUpAlsWorkers(threads - 1);
   const Gs = toShared(G);
-  const bounds = balancedRanges(conf.indptr, n, k, threads);
+  const bounds = balancedRanges(conf.indptr, n, k, threads, solver, cgSteps, Z ? wbMax : -1);
   const jobs: { w: PoolWorker; seq: number; start: number; end: number }[] = [];
   for (let t = 1; t < threads; t++) {
     const w = pool[t - 1];
