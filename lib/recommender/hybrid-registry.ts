@@ -63,7 +63,7 @@ const baseList = (defaults: string[], what: string) =>
 
 export const HybridParamsSchema = z.object({
   rankingBases: baseList(['ease', 'item-knn', 'implicit-als', 'popularity'], 'base models of the ranking blend'),
-  ratingBases: baseList(['biases', 'item-knn', 'user-knn', 'biased-mf', 'svdpp'], 'base models of the rating blend'),
+  ratingBases: baseList(['biases', 'item-knn'], 'base models of the rating blend (served: biases and item-kNN have a live fold-in)'),
   baseParams: z
     .record(z.string(), z.record(z.string(), z.unknown()))
     .default({})
@@ -72,6 +72,8 @@ export const HybridParamsSchema = z.object({
   validationShare: z.number().gt(0).lt(1).default(0.2).describe('share of each user’s train ratings held out to learn the blends'),
   coldUserThreshold: z.number().int().min(0).default(5).describe('users with ≤ this many ratings use the cold blend'),
   coldItemThreshold: z.number().int().min(0).default(5).describe('items with ≤ this many ratings are cold (feature)'),
+  minColdBlendUsers: z.number().int().min(0).default(30).describe('fewer simulated cold validation users → cold users get the warm blend'),
+  maxValidationUsers: z.number().int().min(1).default(1000).describe('validation users (warm, and cold) sampled to train the ranking blend; bounds training time'),
   poolPerBase: z.number().int().min(10).default(100).describe('top-N of each base in the validation candidate pool'),
   recallWeight: z.number().min(0).default(1).describe('β in the ranker objective NDCG@10 + β·Recall@20 + γ·coverage@10'),
   coverageWeight: z.number().min(0).default(0.3).describe('γ in the ranker objective'),
@@ -97,6 +99,8 @@ export function hybridConfigFrom(params: HybridParams, ctx: RunContext = {}): Hy
     validationShare: params.validationShare,
     coldUserThreshold: params.coldUserThreshold,
     coldItemThreshold: params.coldItemThreshold,
+    minColdBlendUsers: params.minColdBlendUsers,
+    maxValidationUsers: params.maxValidationUsers,
     poolPerBase: params.poolPerBase,
     recallWeight: params.recallWeight,
     coverageWeight: params.coverageWeight,
@@ -129,7 +133,7 @@ function stripContext<T extends RunContext>(config: T): Omit<T, keyof RunContext
 }
 
 /** Algorithms that need a {@link RunContext} attached by the caller. */
-export const CONTEXT_ALGOS: ReadonlySet<string> = new Set(['hybrid', 'content', 'serving']);
+export const CONTEXT_ALGOS: ReadonlySet<string> = new Set(['hybrid', 'hybrid-full', 'content']);
 
 /** An ml-100k u.item row (structural subset of io's Ml100kItem). */
 export interface Ml100kContentSource {

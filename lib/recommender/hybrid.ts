@@ -70,6 +70,13 @@ export interface HybridConfig {
   coldUserThreshold?: number;
   /** Items with at most this many ratings are "cold" (feature). Default 5. */
   coldItemThreshold?: number;
+  /**
+   * The cold and anonymous blends are learned only from at least this many (simulated) cold validation users;
+   * with fewer, too little data to learn a blend, cold users get the warm blend. Default 0 (always learn).
+   */
+  minColdBlendUsers?: number;
+  /** At most this many warm (and cold) validation users train the ranking blend, and score the exposure pass. Default all. */
+  maxValidationUsers?: number;
   /** Every n-th validation user is truncated to its first `coldUserThreshold` ratings to train the cold blend. Default 5. */
   coldSimulationEvery?: number;
   /** Top-N of each base feeding the validation candidate pool. Default 100. */
@@ -143,6 +150,8 @@ export interface HybridModel {
   /** Rating blend: names and weights (first is the intercept). */
   readonly ratingFeatures: readonly string[];
   readonly ratingWeights: Float32Array | null;
+  /** RMSE of the rating blend on its validation rows (null when not learned). */
+  readonly ratingValidationRmse: number | null;
   readonly coldUserThreshold: number;
   readonly coldItemThreshold: number;
   readonly scale: readonly [number, number];
@@ -250,7 +259,7 @@ export function carveValidation(
 // ---------------------------------------------------------------------------------------------
 // Features.
 
-function counts(data: RatingMatrix): { itemCount: Int32Array; userCount: Int32Array } {
+export function counts(data: RatingMatrix): { itemCount: Int32Array; userCount: Int32Array } {
   const itemCount = new Int32Array(data.items.size);
   for (let i = 0; i < data.items.size; i++) itemCount[i] = data.byItem.indptr[i + 1] - data.byItem.indptr[i];
   const userCount = new Int32Array(data.users.size);
@@ -371,13 +380,13 @@ export function alignTimestamps(data: RatingMatrix, userIds: Int32Array, itemIds
 }
 
 /** Scores at or below this are "not modelled" sentinels (e.g. EASE's −1e30), not real values. */
-const SENTINEL_SCORE = -1e29;
+export const SENTINEL_SCORE = -1e29;
 
 /**
  * Standardises `scores` in place over the items where `mask` is 0: (s − mean) / sd. Masked items
  * get 0; non-finite or sentinel scores get the lowest standardised value. O(n).
  */
-function standardize(scores: Float32Array, mask: Uint8Array): void {
+export function standardize(scores: Float32Array, mask: Uint8Array): void {
   let s = 0;
   let s2 = 0;
   let n = 0;
@@ -812,11 +821,20 @@ function ridge(xtx: Float64Array, xty: Float64Array, F: number, lambda: number):
 // ---------------------------------------------------------------------------------------------
 // Fit.
 
-function fitBases(bases: readonly HybridBase[], data: RatingMatrix, log: (m: string) => void): FittedBase[] {
+/**
+ * Fits each base on `data`. With `shared`, a base with the same name and config as one fitted
+ * before on the same data (e.g. item-kNN in both the ranking and the rating blend) reuses that fit.
+ */
+function fitBases(bases: readonly HybridBase[], data: RatingMatrix, log: (m: string) => void, shared?: Map<string, unknown>): FittedBase[] {
   return bases.map((b) => {
-    const t0 = Date.now();
-    const model = b.recommender.fit(data, b.config);
-    log(`  fit ${b.name} in ${((Date.now() - t0) / 1000).toFixed(2)} s`);
+    const key = `${b.name}|${JSON.stringify(b.config)}`;
+    let model = shared?.get(key);
+    if (model === undefined) {
+      const t0 = Date.now();
+      model = b.recommender.fit(data, b.config);
+      log(`  fit ${b.name} in ${((Date.now() - t0) / 1000).toFixed(2)} s`);
+      shared?.set(key, model);
+    } else log(`  ${b.name}: reusing the fit of the same config`);
     return { name: b.name, group: b.group ?? 'collaborative', recommender: b.recommender, model };
   });
 }
@@ -830,6 +848,24 @@ function fitBases(bases: readonly HybridBase[], data: RatingMatrix, log: (m: str
  * Cost ≈ 2 × (Σ base fits) + nValUsers × (Σ base scoring) + coordinate ascent (≈ 1 s).
  */
 export function fitHybrid(data: RatingMatrix, config: HybridConfig = {}): HybridModel {
+  const steps = fitHybridSteps(data, config);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** A training phase of {@link fitHybridSteps}: its name and the share of the work done before it. */
+export interface HybridPhase {
+  phase: string;
+  progress: number;
+}
+
+/**
+ * {@link fitHybrid} as a generator that yields before each phase, so an async caller (the model job) can record
+ * progress, or abort, between phases.
+ */
+export function* fitHybridSteps(data: RatingMatrix, config: HybridConfig = {}): Generator<HybridPhase, HybridModel> {
   const log = config.log ?? (() => {});
   const seed = config.seed ?? 42;
   const tasks = new Set(config.tasks ?? ['rating', 'ranking']);
@@ -871,7 +907,9 @@ export function fitHybrid(data: RatingMatrix, config: HybridConfig = {}): Hybrid
   let firstStage: Float32Array | null = null;
   const rankNames = rankFeatureNames(rankingBaseSpecs.map((b) => ({ name: b.name, group: b.group ?? 'collaborative', recommender: b.recommender, model: null })));
   if (tasks.has('ranking')) {
+    yield { phase: 'fitting validation models', progress: 0.05 };
     const valBases = fitBases(rankingBaseSpecs, split.fit, log);
+    yield { phase: 'learning blend weights', progress: 0.35 };
     const relevant = new Map<number, number[]>();
     for (let t = 0; t < split.heldUsers.length; t++) {
       if (split.heldRatings[t] < relevantRating) continue;
@@ -885,6 +923,14 @@ export function fitHybrid(data: RatingMatrix, config: HybridConfig = {}): Hybrid
     for (const u of [...relevant.keys()].sort((a, b) => a - b)) {
       const n = split.fit.byUser.indptr[u + 1] - split.fit.byUser.indptr[u];
       (n <= coldU ? coldUsers : warmUsers).push(u);
+    }
+    // Training cost is linear in the validation users: large data sets learn from a seeded sample.
+    const cap = config.maxValidationUsers ?? Infinity;
+    for (const list of [warmUsers, coldUsers]) {
+      if (list.length <= cap) continue;
+      const kept = sampleSorted(list, cap, seed);
+      list.length = 0;
+      list.push(...kept);
     }
     const pool = config.poolPerBase ?? 100;
     const nItems = data.items.size;
@@ -908,20 +954,24 @@ export function fitHybrid(data: RatingMatrix, config: HybridConfig = {}): Hybrid
     setColumn(coldSet, fExp, valExposure);
     warm = coordinateAscent(warmSet, nItems, beta, gamma, rankNames.names, undefined, stage1.w, target);
     log(`  stage-1 warm weights ${fmtWeights(rankNames.names, stage1.w)} (val NDCG@10 ${stage1.validationNdcg.toFixed(4)})`);
-    cold = coldUsers.length > 0 ? coordinateAscent(coldSet, nItems, beta, 0, rankNames.names) : null;
+    const learnCold = coldUsers.length > 0 && coldUsers.length >= (config.minColdBlendUsers ?? 0);
+    if (!learnCold) log(`  ${coldUsers.length} cold validation users: too few to learn a cold blend, cold users get the warm blend`);
+    cold = learnCold ? coordinateAscent(coldSet, nItems, beta, 0, rankNames.names) : null;
     log(
       `  warm weights ${fmtWeights(rankNames.names, warm.w)} (val NDCG@10 ${warm.validationNdcg.toFixed(4)}, Recall@20 ${warm.validationRecall20?.toFixed(4)}, coverage@10 ${warm.validationCoverage?.toFixed(4)})`,
     );
     const nonPersonal = rankNames.names.map((n, f) => rankNames.groups[f] === 'popular' || n === 'coldItem');
-    anon = coldUsers.length > 0 ? coordinateAscent(coldSet, nItems, beta, 0, rankNames.names, nonPersonal) : null;
+    anon = learnCold ? coordinateAscent(coldSet, nItems, beta, 0, rankNames.names, nonPersonal) : null;
     if (anon) log(`  anonymous weights ${fmtWeights(rankNames.names, anon.w)} (val NDCG@10 ${anon.validationNdcg.toFixed(4)})`);
     if (cold) log(`  cold weights ${fmtWeights(rankNames.names, cold.w)} (val NDCG@10 ${cold.validationNdcg.toFixed(4)})`);
   }
 
   // Rating blend.
   let ratingWeights: Float32Array | null = null;
+  let ratingValidationRmse: number | null = null;
   let ratingNames: string[] = [];
   if (tasks.has('rating') && ratingBaseSpecs.length > 0) {
+    yield { phase: 'learning the rating blend', progress: 0.45 };
     const valBases = fitBases(ratingBaseSpecs, ratingSplit.fit, log);
     ratingNames = ratingFeatureNames(valBases, ratingValContent !== null);
     const F = ratingNames.length;
@@ -929,8 +979,11 @@ export function fitHybrid(data: RatingMatrix, config: HybridConfig = {}): Hybrid
     const xty = new Float64Array(F);
     const row = new Float64Array(F);
     const c = counts(ratingSplit.fit);
-    for (let t = 0; t < ratingSplit.heldUsers.length; t++) {
+    const nHeld = ratingSplit.heldUsers.length;
+    const rows = new Float32Array(nHeld * F);
+    for (let t = 0; t < nHeld; t++) {
       ratingFeatureRow(valBases, ratingValContent, ratingSplit.fit, c.userCount, c.itemCount, coldU, coldI, ratingSplit.heldUsers[t], ratingSplit.heldItems[t], row);
+      rows.set(row, t * F);
       const y = ratingSplit.heldRatings[t];
       for (let a = 0; a < F; a++) {
         xty[a] += row[a] * y;
@@ -938,13 +991,24 @@ export function fitHybrid(data: RatingMatrix, config: HybridConfig = {}): Hybrid
       }
     }
     ratingWeights = ridge(xtx, xty, F, config.ridgeLambda ?? 1);
+    // In-sample RMSE of the blend on the held-out rows (clipped like predictHybrid): the model job's rating metric.
+    let se = 0;
+    for (let t = 0; t < nHeld; t++) {
+      let v = 0;
+      for (let f = 0; f < F; f++) v += ratingWeights[f] * rows[t * F + f];
+      v = Math.min(data.scale[1], Math.max(data.scale[0], v));
+      se += (v - ratingSplit.heldRatings[t]) ** 2;
+    }
+    ratingValidationRmse = nHeld > 0 ? Math.sqrt(se / nHeld) : null;
     log(`  rating blend ${fmtWeights(ratingNames, ratingWeights)}`);
   }
 
   // Refit on the full train.
+  yield { phase: 'fitting final model', progress: 0.55 };
   log('hybrid: refitting bases on the full train');
-  const rankingBases = fitBases(rankingBaseSpecs, data, log);
-  const ratingBases = fitBases(ratingBaseSpecs, data, log);
+  const sharedFits = new Map<string, unknown>();
+  const rankingBases = fitBases(rankingBaseSpecs, data, log, sharedFits);
+  const ratingBases = fitBases(ratingBaseSpecs, data, log, sharedFits);
   const content = contentConfig ? fitContentTfidf(data, contentConfig) : null;
   const { itemCount, userCount } = counts(data);
   const draft: HybridModel = {
@@ -963,11 +1027,13 @@ export function fitHybrid(data: RatingMatrix, config: HybridConfig = {}): Hybrid
     anon,
     ratingFeatures: ratingNames,
     ratingWeights,
+    ratingValidationRmse,
     coldUserThreshold: coldU,
     coldItemThreshold: coldI,
     scale: data.scale,
     globalMean: data.globalMean,
   };
+  yield { phase: 'exposure', progress: 0.85 };
   // Exposure on the full train: how often each item is in a user's top-10 under the stage-1 blend.
   let exposureZ: Float32Array | null = null;
   if (firstStage) {
@@ -975,8 +1041,11 @@ export function fitHybrid(data: RatingMatrix, config: HybridConfig = {}): Hybrid
     const exp = new Int32Array(data.items.size);
     const scratch = createHybridScratch(stage1Model, data.items.size);
     const scores = new Float32Array(data.items.size);
-    for (let u = 0; u < data.users.size; u++) {
-      if (isColdUser(stage1Model, u)) continue;
+    const warmAll: number[] = [];
+    for (let u = 0; u < data.users.size; u++) if (!isColdUser(stage1Model, u)) warmAll.push(u);
+    const cap = config.maxValidationUsers ?? Infinity;
+    // Counts from a sample are scaled by the z-scoring (log counts, standardised), so a sample suffices.
+    for (const u of warmAll.length > cap ? sampleSorted(warmAll, cap, seed + 1) : warmAll) {
       scoreHybridUser(stage1Model, data, u, scores, scratch);
       for (const { itemIdx } of recommendFromScores(scores, data, u, 10)) exp[itemIdx]++;
     }
@@ -986,6 +1055,17 @@ export function fitHybrid(data: RatingMatrix, config: HybridConfig = {}): Hybrid
   for (const r of [warm, cold, anon]) if (r && !r.w.every(Number.isFinite)) throw new ModelFitError('hybrid: non-finite ranking weights');
   if (ratingWeights && !ratingWeights.every(Number.isFinite)) throw new ModelFitError('hybrid: non-finite rating weights');
   return model;
+}
+
+/** A seeded sample of `k` values of `list`, in ascending order. */
+function sampleSorted(list: readonly number[], k: number, seed: number): number[] {
+  const rng = createRng(seed);
+  const a = [...list];
+  for (let t = 0; t < k; t++) {
+    const j = t + rng.int(a.length - t);
+    [a[t], a[j]] = [a[j], a[t]];
+  }
+  return a.slice(0, k).sort((x, y) => x - y);
 }
 
 function timeContextOf(data: RatingMatrix, timestamps: Float64Array): TimeContext {

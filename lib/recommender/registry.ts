@@ -14,7 +14,7 @@ import { itemKnnRecommender } from './item-knn';
 import { popularityRecommender } from './popularity';
 import type { Recommender } from './types';
 import { userKnnRecommender } from './user-knn';
-import { ServingParamsSchema, servingRecommender } from './serving-registry';
+import { servedHybridRecommender } from './serving-registry';
 
 /** One registered algorithm. `configSchema.parse({})` must give the defaults. */
 export interface RegistryEntry<C = unknown, M = unknown> {
@@ -80,14 +80,14 @@ export const REGISTRY: Record<string, RegistryEntry<any, any>> = {
   ease: entry(easeRecommender, EaseConfig, 'EASE item–item closed form (Steck 2019); ranking only.'),
   content: entry(contentEntryRecommender, ContentParamsSchema, 'Content-based TF-IDF over genres, cast, directors, keywords, tags, decade, language, overview (needs catalogue content).'),
   hybrid: entry(
+    servedHybridRecommender,
+    HybridParamsSchema,
+    'The served learned hybrid: stacked EASE, item-kNN, implicit ALS, popularity, content and time features, blends learned on a validation split of train, cold-start blends, scored from the serving tables with live fold-in (what the app serves).',
+  ),
+  'hybrid-full': entry(
     hybridEntryRecommender,
     HybridParamsSchema,
-    'Learned hybrid: stacked base models + content + popularity, blends learned on a validation split of train, cold-start blends (the served model).',
-  ),
-  serving: entry(
-    servingRecommender,
-    ServingParamsSchema,
-    'The web app\'s serving blend: ALS (live fold-in) + item-kNN + content neighbours + popularity, weights learned on a holdout of train (needs catalogue content).',
+    'The same learned hybrid scored from its in-memory fits (dense EASE, full kNN similarities, fitted ALS user vectors): measures what serving approximations cost.',
   ),
 };
 

@@ -1,49 +1,67 @@
 /**
- * The served model (lib/recommender/serving.ts) as a registry algorithm, so `npm run eval -- --algo serving`
- * measures exactly what the app serves, on the protocol's files.
+ * The served hybrid (lib/recommender/serving.ts) as the registry's `hybrid`: `npm run eval` fits the learned hybrid,
+ * turns it into the serving tables and scores every user through the same live fold-in functions the web app calls,
+ * with the user's train ratings (and their timestamps) as the "current" ratings.
  */
-import { z } from 'zod';
-import type { ContentDoc } from './content-tfidf';
-import { clipRating, topKFromScores } from './mf-common';
-import { predictRating, scoreUser, trainServingModelSync, type ServingModel, type UserRatings } from './serving';
+import { alignTimestamps } from './hybrid';
+import { HybridParamsSchema, type HybridParams, type RunContext } from './hybrid-registry';
+import { topKFromScores } from './mf-common';
+import {
+  createServingScratch,
+  predictRating,
+  ratingContext,
+  scoreUser,
+  trainServingModelSync,
+  type RatingContext,
+  type ServingModel,
+  type ServingScratch,
+  type UserRatings,
+} from './serving';
 import type { RatingMatrix, Recommender } from './types';
 
-export const ServingParamsSchema = z.object({
-  factors: z.number().int().min(1).max(512).default(64).describe('ALS factors k'),
-  iterations: z.number().int().min(1).max(100).default(15).describe('ALS sweeps'),
-  neighbours: z.number().int().min(1).max(500).default(30).describe('kNN and content neighbours kept per item'),
-  coldThreshold: z.number().int().min(0).default(5).describe('users with at most this many ratings use the cold blend'),
-  seed: z.number().int().default(42),
-});
-export type ServingParams = z.infer<typeof ServingParamsSchema> & { contentDocs?: readonly ContentDoc[] };
+/** The fitted served model plus the train timestamps aligned to `data.byUser` (offline scoring only). */
+export interface ServedHybrid {
+  serving: ServingModel;
+  times: Float64Array | null;
+  /** Per-user caches of the adapter (not part of the stored model). */
+  cache: { scratch: ServingScratch | null; ratingUser: number; rating: RatingContext | null };
+}
 
-function userRow(data: RatingMatrix, u: number): UserRatings {
+/** A user's train row as the "current ratings" of the serving functions. */
+export function userRow(data: RatingMatrix, u: number, times: Float64Array | null): UserRatings {
   if (u < 0 || u >= data.byUser.nRows) return { itemIdx: new Int32Array(0), values: new Float32Array(0) };
   const a = data.byUser.indptr[u];
   const b = data.byUser.indptr[u + 1];
-  return { itemIdx: data.byUser.indices.subarray(a, b), values: data.byUser.values.subarray(a, b) };
+  return { itemIdx: data.byUser.indices.subarray(a, b), values: data.byUser.values.subarray(a, b), times: times?.subarray(a, b) };
 }
 
-export const servingRecommender: Recommender<ServingParams, ServingModel> = {
-  name: 'serving',
-  fit(data, cfg) {
-    return trainServingModelSync(data, cfg.contentDocs ?? null, {
-      als: { factors: cfg.factors, iterations: cfg.iterations },
-      neighbours: cfg.neighbours,
-      coldThreshold: cfg.coldThreshold,
-      seed: cfg.seed,
-    }).model;
+export function fitServedHybrid(data: RatingMatrix, config: HybridParams & RunContext): ServedHybrid {
+  const { contentDocs, timeRows, tasks, log, ...rest } = config;
+  const params = HybridParamsSchema.parse(rest);
+  const { model } = trainServingModelSync(data, contentDocs ?? null, { params, timeRows, tasks, log });
+  const times = timeRows?.timestamps ? alignTimestamps(data, timeRows.userIds, timeRows.movieIds, timeRows.timestamps) : null;
+  return { serving: model, times, cache: { scratch: null, ratingUser: -2, rating: null } };
+}
+
+function scoreServed(m: ServedHybrid, data: RatingMatrix, u: number, out: Float32Array): void {
+  m.cache.scratch ??= createServingScratch(m.serving);
+  scoreUser(m.serving, userRow(data, u, m.times), out, m.cache.scratch);
+}
+
+export const servedHybridRecommender: Recommender<HybridParams & RunContext, ServedHybrid> = {
+  name: 'hybrid',
+  fit: fitServedHybrid,
+  predict(m, data, u, i) {
+    if (m.cache.ratingUser !== u || !m.cache.rating) {
+      m.cache.rating = ratingContext(m.serving, userRow(data, u, m.times));
+      m.cache.ratingUser = u;
+    }
+    return predictRating(m.serving, m.cache.rating, i);
   },
-  predict(model, data, u, i) {
-    if (i < 0 || i >= model.itemIds.length) return clipRating(model.globalMean, data.scale);
-    return clipRating(predictRating(model, userRow(data, u), i), data.scale);
-  },
-  scoreItems(model, data, u, out) {
-    scoreUser(model, userRow(data, u), out);
-  },
-  recommend(model, data, u, k, opts) {
-    const scores = new Float32Array(model.itemIds.length);
-    scoreUser(model, userRow(data, u), scores);
+  scoreItems: scoreServed,
+  recommend(m, data, u, k, opts) {
+    const scores = new Float32Array(m.serving.itemIds.length);
+    scoreServed(m, data, u, scores);
     return topKFromScores(scores, data, u, k, opts);
   },
 };

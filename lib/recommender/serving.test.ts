@@ -1,15 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { csrFromDense, buildRatingMatrix } from './sparse';
 import {
-  baseScores,
   contentNeighbours,
+  createServingScratch,
+  foldInAls,
   predictRating,
   scoreUser,
+  servingFeatureColumns,
+  sparsifyEase,
   topContribution,
   topN,
   trainServingModel,
+  trainServingModelSync,
+  alsView,
   type ServingModel,
 } from './serving';
+import { recalculateUser } from './implicit-als';
+import { createHybridScratch, fitHybrid, hybridFeatureColumns } from './hybrid';
+import { HybridParamsSchema, hybridConfigFrom } from './hybrid-registry';
+import { genreWorld } from './hybrid-test-data';
+import { userRow } from './serving-registry';
+import { alignTimestamps } from './hybrid';
+import type { EaseModel } from './ease';
 import type { ContentDoc } from './content-tfidf';
 
 /** Two taste groups: items 0..9 "alpha", 10..19 "beta"; even users love alpha, odd users love beta. */
@@ -34,6 +46,9 @@ function planted(nUsers = 60) {
   return { data, docs };
 }
 
+/** Cheap bases for tests (small ALS). */
+const FAST = HybridParamsSchema.parse({ baseParams: { 'implicit-als': { factors: 8, iterations: 6 } } });
+
 describe('contentNeighbours', () => {
   it('ranks items by cosine of their vectors, best first, never the item itself', () => {
     // Unit rows: 0·1 = 0.8, 0·2 = 0.6, 1·2 = 0.
@@ -55,16 +70,52 @@ describe('topN', () => {
   });
 });
 
+describe('sparsifyEase', () => {
+  it('keeps the k largest |B_ji| of each row over item indices and marks the modelled items', () => {
+    // 3 modelled items at item indices 4, 0, 2 (of 5); B rows over positions.
+    const model: EaseModel = {
+      kind: 'ease',
+      nItems: 5,
+      n: 3,
+      itemIdxs: Int32Array.of(4, 0, 2),
+      position: Int32Array.of(1, -1, 2, -1, 0),
+      weights: Float32Array.of(0, 0.2, -0.5, 0.1, 0, 0.05, -0.3, 0.4, 0),
+      threshold: 3.5,
+      lambda: 1,
+    };
+    const { table, modelled } = sparsifyEase(model, 1);
+    expect(Array.from(modelled)).toEqual([1, 0, 1, 0, 1]);
+    const row = (i: number) => Array.from(table.indices.subarray(table.indptr[i], table.indptr[i + 1]));
+    expect(row(4)).toEqual([2]); // |−0.5| > |0.2|
+    expect(row(0)).toEqual([4]); // |0.1| > |0.05|
+    expect(row(2)).toEqual([0]); // |0.4| > |−0.3|
+    expect(row(1)).toEqual([]);
+    expect(table.sims[table.indptr[4]]).toBeCloseTo(-0.5, 6);
+  });
+});
+
+describe('foldInAls', () => {
+  it('solves the same least-squares system as recalculateUser for heavy users (conjugate gradients)', () => {
+    const w = genreWorld(60, 400, 7, 0.9);
+    const data = buildRatingMatrix({ userIds: w.userIds, itemIds: w.movieIds, ratings: w.ratings }, { scale: [0.5, 5] });
+    const { model } = trainServingModelSync(data, w.docs, { params: FAST, tasks: ['ranking'] });
+    // 300 positives: above the Cholesky/CG switch.
+    const itemIdx = Int32Array.from({ length: 300 }, (_, t) => t);
+    const values = new Float32Array(300).fill(4.5);
+    const cg = foldInAls(model, { itemIdx, values });
+    const exact = recalculateUser(alsView(model), itemIdx, values);
+    for (let f = 0; f < model.k; f++) expect(cg[f]).toBeCloseTo(exact[f], 4);
+  });
+});
+
 describe('trainServingModel', () => {
   it('learns a blend that puts a folded-in user’s taste first, and stays deterministic', async () => {
     const { data, docs } = planted();
-    const a = await trainServingModel(data, docs, { als: { factors: 8, iterations: 8 } });
-    const b = await trainServingModel(data, docs, { als: { factors: 8, iterations: 8 } });
+    const a = await trainServingModel(data, docs, { params: FAST });
+    const b = await trainServingModel(data, docs, { params: FAST });
     expect(Array.from(a.model.itemFactors)).toEqual(Array.from(b.model.itemFactors));
-    expect(Array.from(a.model.warmWeights)).toEqual(Array.from(b.model.warmWeights));
+    expect(Array.from(a.model.warm)).toEqual(Array.from(b.model.warm));
     expect(a.metrics['ndcg@10']).toBeGreaterThan(0);
-    // Cold users always keep a content share (product rule), so one rating steers the feed.
-    expect(a.model.coldWeights[2]).toBeGreaterThan(0);
     const idx = (id: number) => data.items.index(id)!;
     const user = { itemIdx: Int32Array.of(idx(100), idx(101), idx(102), idx(110)), values: Float32Array.of(5, 5, 4.5, 1) };
     const scores = new Float32Array(data.items.size);
@@ -73,9 +124,48 @@ describe('trainServingModel', () => {
     expect(top.filter((id) => id < 110).length).toBeGreaterThanOrEqual(4);
   });
 
+  it('reacts to a rating made a second ago: the next scores follow the new taste (live fold-in)', async () => {
+    const { data, docs } = planted();
+    const { model } = await trainServingModel(data, docs, { params: FAST });
+    const idx = (id: number) => data.items.index(id)!;
+    const alphaFan = { itemIdx: Int32Array.of(idx(100), idx(101), idx(102), idx(103), idx(104), idx(105)), values: Float32Array.of(5, 5, 5, 5, 4.5, 5) };
+    const scores = new Float32Array(data.items.size);
+    scoreUser(model, alphaFan, scores);
+    const before = topN(scores, alphaFan.itemIdx, 3).map((i) => data.items.ids[i]);
+    expect(before.every((id) => id < 110)).toBe(true);
+    // The same person now loves six beta movies and pans the alpha ones.
+    const changed = {
+      itemIdx: Int32Array.of(...alphaFan.itemIdx, idx(110), idx(111), idx(112), idx(113), idx(114), idx(115)),
+      values: Float32Array.of(1, 1, 1, 1, 1, 1, 5, 5, 5, 5, 5, 5),
+    };
+    scoreUser(model, changed, scores);
+    const after = topN(scores, changed.itemIdx, 3).map((i) => data.items.ids[i]);
+    expect(after.every((id) => id >= 110)).toBe(true);
+  });
+
+  it('computes exactly the hybrid’s feature columns from the stored tables (ALS aside, EASE unsparsified)', () => {
+    const w = genreWorld(50, 40, 3);
+    const data = buildRatingMatrix({ userIds: w.userIds, itemIds: w.movieIds, ratings: w.ratings }, { scale: [0.5, 5] });
+    const params = HybridParamsSchema.parse({ rankingBases: ['ease', 'item-knn', 'popularity'] });
+    const timeRows = { userIds: w.userIds, movieIds: w.movieIds, timestamps: w.timestamps };
+    const { model } = trainServingModelSync(data, w.docs, { params, timeRows, tasks: ['ranking'], easeNeighbours: 1000 });
+    const h = fitHybrid(data, hybridConfigFrom(params, { contentDocs: w.docs, timeRows, tasks: ['ranking'] }));
+    const times = alignTimestamps(data, w.userIds, w.movieIds, w.timestamps);
+    const hs = createHybridScratch(h, data.items.size);
+    const ss = createServingScratch(model);
+    for (const u of [0, 7, 21]) {
+      hybridFeatureColumns(h, data, u, hs);
+      servingFeatureColumns(model, userRow(data, u, times), ss);
+      for (let f = 0; f < model.rankFeatures.length; f++) {
+        if (model.rankFeatures[f] === 'exposure') continue; // the hybrid's scoring helper leaves exposure to the fit
+        for (let i = 0; i < data.items.size; i++) expect(ss.cols[f][i]).toBeCloseTo(hs.cols[f][i], 4);
+      }
+    }
+  });
+
   it('gives a one-rating user picks from the rated movie’s content group', async () => {
     const { data, docs } = planted();
-    const { model } = await trainServingModel(data, docs, { als: { factors: 8, iterations: 8 } });
+    const { model } = await trainServingModel(data, docs, { params: FAST });
     const user = { itemIdx: Int32Array.of(data.items.index(113)!), values: Float32Array.of(5) };
     const scores = new Float32Array(data.items.size);
     scoreUser(model, user, scores);
@@ -85,45 +175,83 @@ describe('trainServingModel', () => {
 });
 
 describe('explanations and predictions', () => {
-  /** A 3-item model where only kNN carries weight: item 2's neighbours are 0 (sim 0.9) and 1 (sim 0.3). */
+  /**
+   * A 3-item model where only the item-kNN feature carries weight: item 2 is a top-k neighbour of item 0
+   * (s = 0.9) and of item 1 (s = 0.3).
+   */
   function tiny(): ServingModel {
+    const empty = (n: number) => ({ indptr: new Int32Array(n + 1), indices: new Int32Array(0), sims: new Float32Array(0) });
+    const names = ['item-knn', 'content', 'pop', 'coldItem', 'coldItem×content', 'popBefore', 'popAfter', 'exposure', 'recent'];
+    const w = new Float32Array(names.length);
+    w[0] = 1;
     return {
       itemIds: Int32Array.of(10, 11, 12),
       userIds: Int32Array.of(1),
-      k: 1,
-      itemFactors: Float32Array.of(0, 0, 0),
-      userFactors: Float32Array.of(0),
-      itemGram: Float64Array.of(0),
-      alsParams: Float32Array.of(0.1, 1, 3.5),
+      k: 0,
+      itemFactors: new Float32Array(0),
+      userFactors: new Float32Array(0),
+      itemGram: new Float64Array(0),
+      alsParams: Float32Array.of(1, 1, 3.5),
+      ease: empty(3),
+      easeModelled: new Uint8Array(3),
+      easeThreshold: 3.5,
+      // Forward lists (rating prediction): row 2 holds 0 (0.9) and 1 (0.3).
       knn: { indptr: Int32Array.of(0, 1, 2, 4), indices: Int32Array.of(2, 2, 0, 1), sims: Float32Array.of(0.9, 0.3, 0.9, 0.3) },
-      content: { indptr: Int32Array.of(0, 0, 0, 0), indices: new Int32Array(0), sims: new Float32Array(0) },
-      popularity: Float32Array.of(0, 0, 0),
+      // Reverse lists (ranking): row j = items whose top-k include j.
+      knnReverse: { indptr: Int32Array.of(0, 1, 2, 2), indices: Int32Array.of(2, 2), sims: Float32Array.of(0.9, 0.3) },
+      knnK: 40,
+      knnMinK: 1,
       globalMean: 3,
       itemBias: Float32Array.of(0.5, -0.5, 0),
-      warmWeights: Float32Array.of(0, 1, 0, 0),
-      coldWeights: Float32Array.of(0, 1, 0, 0),
-      coldThreshold: 5,
+      userBiasReg: 15,
+      baseItemBias: new Float32Array(3),
+      baseUserBiasReg: 15,
+      contentVectors: { nCols: 0, indptr: new Int32Array(4), indices: new Int32Array(0), values: new Float32Array(0) },
+      content: empty(3),
+      contentMeanShrinkage: 2,
+      contentPredictShrinkage: 1,
+      contentPredictNeighbours: 40,
+      popScore: new Float32Array(3),
+      popZ: new Float32Array(3),
+      itemCount: Int32Array.of(50, 50, 50),
+      exposureZ: new Float32Array(3),
+      time: null,
+      rankFeatures: names,
+      rankGroups: ['collaborative', 'content', 'popular', 'content', 'content', 'popular', 'popular', 'popular', 'collaborative'],
+      rankBaseKinds: ['item-knn'],
+      warm: w,
+      cold: w,
+      anon: w,
+      coldUserThreshold: 0,
+      coldItemThreshold: 5,
+      ratingFeatures: ['intercept', 'item-knn', 'coldUser×item-knn', 'coldItem×item-knn'],
+      ratingBaseKinds: ['item-knn'],
+      ratingWeights: Float32Array.of(0, 1, 0, 0),
+      scale: [0.5, 5],
     };
   }
 
-  it('names the rated movie that contributed most as the reason', () => {
+  it('names the rated movie that contributed most to the top feature as the reason', () => {
     const model = tiny();
     const user = { itemIdx: Int32Array.of(0, 1), values: Float32Array.of(5, 5) };
-    const c = topContribution(model, user, baseScores(model, user), 2);
+    const scratch = createServingScratch(model);
+    scoreUser(model, user, new Float32Array(3), scratch);
+    const c = topContribution(model, user, scratch, 2);
+    expect(c.source).toBe('collaborative');
     expect(c.base).toBe('knn');
-    expect(c.fromItemIdx).toBe(0); // 0.9·(5 − mean) beats 0.3·(5 − mean)
+    expect(c.fromItemIdx).toBe(0); // s_20 = 0.9 beats s_21 = 0.3
   });
 
-  it('predicts baseline plus the neighbours’ residuals, clipped to the scale', () => {
+  it('predicts the ridge blend of the folded-in item-kNN, clipped to the scale', () => {
     const model = tiny();
-    // b_u = Σ(r − μ − b_j)/(n + 10) = ((5−3−0.5) + (5−3+0.5)) / 12 = 1/3.
-    // residuals: item0 5 − (3 + 1/3 + 0.5) = 7/6, item1 5 − (3 + 1/3 − 0.5) = 13/6.
-    // pred = 3 + 1/3 + 0 + (0.9·7/6 + 0.3·13/6) / (1.2 + 1)
+    // b_u = Σ(r − μ − b_j)/(15 + n) = ((5−3−0.5) + (5−3+0.5)) / 17 = 4/17.
+    // residuals: item0 5 − (3 + 4/17) − 0.5, item1 5 − (3 + 4/17) + 0.5; pred = 3 + 4/17 + (0.9·r0 + 0.3·r1)/1.2.
     const user = { itemIdx: Int32Array.of(0, 1), values: Float32Array.of(5, 5) };
-    const expected = 3 + 1 / 3 + (0.9 * (7 / 6) + 0.3 * (13 / 6)) / 2.2;
-    expect(predictRating(model, user, 2)).toBeCloseTo(expected, 5);
-    const high = { itemIdx: Int32Array.of(0, 1), values: Float32Array.of(5, 5) };
+    const bu = 4 / 17;
+    const r0 = 1.5 - bu;
+    const r1 = 2.5 - bu;
+    expect(predictRating(model, user, 2)).toBeCloseTo(3 + bu + (0.9 * r0 + 0.3 * r1) / 1.2, 5);
     model.itemBias[2] = 10;
-    expect(predictRating(model, high, 2)).toBe(5);
+    expect(predictRating(model, user, 2)).toBe(5);
   });
 });

@@ -1,59 +1,113 @@
 /**
- * The serving model: what the web app keeps in memory and the nightly job stores as tables.
+ * The served hybrid: the learned hybrid of hybrid.ts turned into plain typed-array tables that the nightly job
+ * stores and the web app scores from, with every user-side quantity computed live from the user's CURRENT ratings
+ * (a rating made a second ago changes the next For You):
  *
- * Built from the engine's parts — implicit ALS item factors (with live fold-in), item-kNN neighbour lists,
- * content (TF-IDF) neighbour lists, popularity and baseline biases — and blended per user by weights learned on a
- * validation holdout carved from the training ratings (separate weights for cold users). Every field is a typed
- * array or a number so a version round-trips through the database byte for byte.
+ * - EASE: Σ of the rows of B over the user's positives, B sparsified to its `easeNeighbours` largest |B_ji| per row;
+ * - item-kNN ('sum' scores): Σ of the reversed top-k neighbour lists over the rated movies;
+ * - implicit ALS: the user vector re-solved against the fixed item factors (least squares, {@link foldInAls});
+ * - content: the rating-weighted TF-IDF profile of the rated movies, cosine to every item;
+ * - popularity, cold-item, "popular around the user's last rating", exposure, EASE over the latest ratings;
+ * - the learned warm / cold / anonymous ranking weights, and the ridge rating blend over biases, item-kNN and
+ *   content (each folded in the same way).
  *
- * Scoring one user over the catalogue costs O(nItems·k + Σ_rated K): ~1 ms for 10k items at k = 64.
+ * `npm run eval -- --algo hybrid` scores through exactly these functions (serving-registry.ts), so the measured
+ * model is the served one. Scoring one user costs O(h·(K_ease + k_knn) + n_u·k² (fold-in) + nItems·(k + F) +
+ * nnz(content vectors)) for h positives.
  */
-import { fitImplicitAls, recalculateUser, DEFAULT_IMPLICIT_ALS, type ImplicitAlsConfig, type ImplicitAlsModel } from './implicit-als';
-import { fitItemKnn } from './item-knn';
-import { truncateRows } from './similarity';
-import { buildContentIndex, fitContentTfidf } from './content-tfidf';
-import type { ContentDoc } from './content-tfidf';
-import { transpose, buildRatingMatrix } from './sparse';
-import { createRng } from './rng';
+import { rowDot, scoreProfile, topKIndices, type ContentDoc } from './content-tfidf';
+import { EASE_UNMODELLED_SCORE, type EaseModel } from './ease';
+import { fitHybridSteps, standardize, type HybridBase, type HybridModel, type HybridPhase, type Source } from './hybrid';
+import { HybridParamsSchema, hybridConfigFrom, type HybridParams } from './hybrid-registry';
+import { implicitAlsRecommender, recalculateUser, DEFAULT_IMPLICIT_ALS, type ImplicitAlsModel } from './implicit-als';
+import type { ItemKnnModel } from './item-knn';
+import { KnnScratch, neighbourhoodTerm } from './knn-common';
+import type { PopularityModel } from './popularity';
+import type { BiasesModel } from './biases';
+import { transpose } from './sparse';
 import { ModelFitError, ShapeError, type Csr, type RatingMatrix } from './types';
 
-export const BASES = ['als', 'knn', 'content', 'pop'] as const;
-export type BaseName = (typeof BASES)[number];
-
-/** Neighbour lists: row i holds up to K (index, similarity) pairs, best first. */
+/** Neighbour lists: row i holds (index, weight) pairs, best first where the table is a "most similar" list. */
 export interface NeighbourTable {
   indptr: Int32Array;
   indices: Int32Array;
   sims: Float32Array;
 }
 
+/** Rating-time histograms of the train (the hybrid's {@link HybridModel.time} without per-user lists). */
+export interface ServingTime {
+  t0: number;
+  binSeconds: number;
+  nBins: number;
+  windowBins: number;
+  recentCount: number;
+  /** nItems × (nBins + 1) prefix counts of ratings per time bin. */
+  cum: Int32Array;
+}
+
 export interface ServingModel {
   /** itemIdx → movieId. Length nItems. */
   itemIds: Int32Array;
-  /** userIdx → userId of the users in the training snapshot. Length nUsers. */
+  /** userIdx → userId of the training snapshot. Length nUsers. */
   userIds: Int32Array;
+  /** Implicit ALS: k, item factors (nItems × k), training-time user factors (offline only), YᵀY, [reg, alpha, threshold]. */
   k: number;
-  /** nItems × k row-major ALS item factors. */
   itemFactors: Float32Array;
-  /** nUsers × k row-major ALS user factors at training time (members are re-solved live). */
   userFactors: Float32Array;
-  /** k × k YᵀY of the item factors, row-major. */
   itemGram: Float64Array;
-  /** ALS hyper-parameters the fold-in must reuse: [reg, alpha, threshold]. */
   alsParams: Float32Array;
-  /** Item-kNN (pearson-baseline) neighbours. */
+  /** Sparsified EASE B: row j = the scored items i with B_ji (largest |B_ji| first); empty rows for unmodelled j. */
+  ease: NeighbourTable;
+  /** 1 for items inside EASE's dense solve (the others score below every modelled item). */
+  easeModelled: Uint8Array;
+  easeThreshold: number;
+  /** Item-kNN similarities: row i = its most similar items, best first (rating prediction, "more like this"). */
   knn: NeighbourTable;
-  /** Content cosine neighbours ("more like this"). */
-  content: NeighbourTable;
-  /** Standardised log(1 + #ratings) per item. */
-  popularity: Float32Array;
-  /** Baseline: [globalMean], item biases. */
+  /** Row j: the items i whose top-k neighbours include j, with s_ij (the 'sum' ranking score). */
+  knnReverse: NeighbourTable;
+  knnK: number;
+  knnMinK: number;
+  /** Baseline of item-kNN: μ, item biases, the user-bias regularisation of the fold-in. */
   globalMean: number;
   itemBias: Float32Array;
-  /** Blend weights over BASES for warm and cold users (length 4 each). */
-  warmWeights: Float32Array;
-  coldWeights: Float32Array;
-  coldThreshold: number;
+  userBiasReg: number;
+  /** Item biases of the 'biases' rating base (same fold-in). */
+  baseItemBias: Float32Array;
+  baseUserBiasReg: number;
+  /** Content: L2-normalised TF-IDF item vectors (nItems rows). */
+  contentVectors: { nCols: number; indptr: Int32Array; indices: Int32Array; values: Float32Array };
+  /** Content cosine neighbours ("more like this"). */
+  content: NeighbourTable;
+  contentMeanShrinkage: number;
+  contentPredictShrinkage: number;
+  contentPredictNeighbours: number;
+  /** Popularity base score, standardised log-popularity, ratings per item, exposure z. Length nItems. */
+  popScore: Float32Array;
+  popZ: Float32Array;
+  itemCount: Int32Array;
+  exposureZ: Float32Array;
+  time: ServingTime | null;
+  /** Ranking features (hybrid order), the kind of each ranking base, and the learned weights. */
+  rankFeatures: string[];
+  rankGroups: Source[];
+  rankBaseKinds: string[];
+  warm: Float32Array;
+  cold: Float32Array;
+  anon: Float32Array;
+  coldUserThreshold: number;
+  coldItemThreshold: number;
+  /** Rating blend: feature names, base kinds, ridge weights. */
+  ratingFeatures: string[];
+  ratingBaseKinds: string[];
+  ratingWeights: Float32Array;
+  scale: number[];
+}
+
+/** A user's current ratings: dense item indices, values and (optionally) unix-second timestamps, same order. */
+export interface UserRatings {
+  itemIdx: Int32Array;
+  values: Float32Array;
+  times?: Float64Array;
 }
 
 /**
@@ -74,37 +128,94 @@ export interface ExternalFactors {
 }
 
 export interface ServingConfig {
-  als: Partial<ImplicitAlsConfig>;
-  /** Use these factors instead of fitting ALS (the scale-out trainer contract, docs/SCALING.md). */
+  /** The hybrid's parameters (hybrid-registry.ts schema; defaults = the served model). */
+  params: HybridParams;
+  /** Use these factors instead of fitting implicit ALS (the scale-out trainer contract, docs/SCALING.md). */
   externalFactors?: ExternalFactors;
-  neighbours: number;
-  coldThreshold: number;
-  seed: number;
+  /** Train rows with timestamps (temporal validation split and the time features). */
+  timeRows?: { userIds: Int32Array; movieIds: Int32Array; timestamps?: Float64Array };
+  /** Entries kept per row of EASE's B. */
+  easeNeighbours: number;
+  /** Item-kNN neighbours kept per item for rating predictions and "more like this". */
+  knnNeighbours: number;
+  /** Content neighbours kept per item ("more like this"). */
+  contentNeighbours: number;
+  /** Learn only these blends (the eval CLI's task); default both. */
+  tasks?: readonly ('rating' | 'ranking')[];
+  log?: (msg: string) => void;
 }
 
-export const DEFAULT_SERVING: ServingConfig = { als: { factors: 64, iterations: 15 }, neighbours: 30, coldThreshold: 5, seed: 42 };
+export const DEFAULT_SERVING: ServingConfig = {
+  params: HybridParamsSchema.parse({}),
+  easeNeighbours: 200,
+  knnNeighbours: 100,
+  contentNeighbours: 30,
+};
 
-export interface UserRatings {
-  itemIdx: Int32Array;
-  values: Float32Array;
+// ---------------------------------------------------------------------------------------------
+// Building the tables from a fitted hybrid.
+
+function csrToTable(m: Csr): NeighbourTable {
+  return { indptr: Int32Array.from(m.indptr), indices: Int32Array.from(m.indices), sims: Float32Array.from(m.values) };
 }
 
-function neighboursFromCsr(sims: Csr, k: number): NeighbourTable {
-  const t = truncateRows(sims, k);
-  const indptr = Int32Array.from(t.indptr);
-  const indices = new Int32Array(t.indices.length);
-  const out = new Float32Array(t.values.length);
-  // Sort each row by similarity, best first, so callers can stop early.
-  for (let r = 0; r < t.nRows; r++) {
-    const a = t.indptr[r];
-    const b = t.indptr[r + 1];
-    const order = Array.from({ length: b - a }, (_, x) => a + x).sort((p, q) => t.values[q] - t.values[p] || t.indices[p] - t.indices[q]);
-    order.forEach((p, x) => {
-      indices[a + x] = t.indices[p];
-      out[a + x] = t.values[p];
-    });
+/** Keeps the `k` largest values of each row (by `key`), best first. O(nnz log nnz_row). */
+function topPerRow(m: Csr, k: number, key: (v: number) => number = (v) => v, keep: (v: number) => boolean = () => true): NeighbourTable {
+  const indptr = new Int32Array(m.nRows + 1);
+  const idx: number[] = [];
+  const val: number[] = [];
+  for (let r = 0; r < m.nRows; r++) {
+    const a = m.indptr[r];
+    const order: number[] = [];
+    for (let p = a; p < m.indptr[r + 1]; p++) if (keep(m.values[p])) order.push(p);
+    order.sort((p, q) => key(m.values[q]) - key(m.values[p]) || m.indices[p] - m.indices[q]);
+    for (const p of order.slice(0, k)) {
+      idx.push(m.indices[p]);
+      val.push(m.values[p]);
+    }
+    indptr[r + 1] = idx.length;
   }
-  return { indptr, indices, sims: out };
+  return { indptr, indices: Int32Array.from(idx), sims: Float32Array.from(val) };
+}
+
+/** EASE's dense B as a table over item indices, each row cut to its `k` largest |B_ji|. O(n² log n). */
+export function sparsifyEase(model: EaseModel, k: number): { table: NeighbourTable; modelled: Uint8Array } {
+  const { n, nItems, itemIdxs, weights } = model;
+  const modelled = new Uint8Array(nItems);
+  for (let q = 0; q < n; q++) modelled[itemIdxs[q]] = 1;
+  const indptr = new Int32Array(nItems + 1);
+  const keepN = Math.min(k, Math.max(0, n - 1));
+  const rowIdx = new Int32Array(keepN * n);
+  const rowVal = new Float32Array(keepN * n);
+  const abs = new Float32Array(n);
+  const rowOf = new Int32Array(nItems).fill(-1);
+  for (let q = 0; q < n; q++) rowOf[itemIdxs[q]] = q;
+  let nnz = 0;
+  for (let i = 0; i < nItems; i++) {
+    const q = rowOf[i];
+    if (q >= 0 && keepN > 0) {
+      const row = weights.subarray(q * n, q * n + n);
+      for (let c = 0; c < n; c++) abs[c] = Math.abs(row[c]);
+      // The keepN-th largest |B| is the cut; ties at the cut keep the lower positions.
+      const cut = abs.slice().sort()[n - keepN];
+      let taken = 0;
+      for (let c = 0; c < n && taken < keepN; c++) {
+        if (abs[c] > cut) {
+          rowIdx[nnz + taken] = itemIdxs[c];
+          rowVal[nnz + taken++] = row[c];
+        }
+      }
+      for (let c = 0; c < n && taken < keepN; c++) {
+        if (abs[c] === cut && c !== q) {
+          rowIdx[nnz + taken] = itemIdxs[c];
+          rowVal[nnz + taken++] = row[c];
+        }
+      }
+      nnz += taken;
+    }
+    indptr[i + 1] = nnz;
+  }
+  return { table: { indptr, indices: rowIdx.slice(0, nnz), sims: rowVal.slice(0, nnz) }, modelled };
 }
 
 /**
@@ -146,17 +257,98 @@ export function contentNeighbours(vectors: Csr, k: number, maxDf = 300): Neighbo
   return { indptr, indices: Int32Array.from(idx), sims: Float32Array.from(val) };
 }
 
-function zscore(v: Float32Array): void {
-  let s = 0;
-  let s2 = 0;
-  for (let i = 0; i < v.length; i++) {
-    s += v[i];
-    s2 += v[i] * v[i];
-  }
-  const mean = s / v.length;
-  const sd = Math.sqrt(Math.max(s2 / v.length - mean * mean, 1e-12));
-  for (let i = 0; i < v.length; i++) v[i] = (v[i] - mean) / sd;
+const EMPTY_TABLE = (n: number): NeighbourTable => ({ indptr: new Int32Array(n + 1), indices: new Int32Array(0), sims: new Float32Array(0) });
+
+/** The model's kind tag ('ease', 'item-knn', …). */
+function kindOf(model: unknown): string {
+  return (model as { kind?: string } | null)?.kind ?? 'unknown';
 }
+
+/**
+ * Turns a fitted hybrid into the served tables. Throws when a base has no live fold-in here (user-kNN, biased MF,
+ * SVD++ need the whole rating matrix or a per-user solve not wired up).
+ */
+export function servingFromHybrid(h: HybridModel, data: RatingMatrix, cfg: Pick<ServingConfig, 'easeNeighbours' | 'knnNeighbours' | 'contentNeighbours'> & { contentMeanShrinkage?: number }): ServingModel {
+  const nItems = data.items.size;
+  let als: ImplicitAlsModel | null = null;
+  let ease: EaseModel | null = null;
+  let knnRank: ItemKnnModel | null = null;
+  let pop: PopularityModel | null = null;
+  for (const b of h.rankingBases) {
+    const kind = kindOf(b.model);
+    if (kind === 'implicit-als') als = b.model as ImplicitAlsModel;
+    else if (kind === 'ease') ease = b.model as EaseModel;
+    else if (kind === 'item-knn') knnRank = b.model as ItemKnnModel;
+    else if (kind === 'popularity') pop = b.model as PopularityModel;
+    else throw new ModelFitError(`serving: ranking base "${b.name}" (${kind}) has no live fold-in`);
+  }
+  let knnRate: ItemKnnModel | null = null;
+  let biases: BiasesModel | null = null;
+  for (const b of h.ratingBases) {
+    const kind = kindOf(b.model);
+    if (kind === 'item-knn') knnRate = b.model as ItemKnnModel;
+    else if (kind === 'biases') biases = b.model as BiasesModel;
+    else throw new ModelFitError(`serving: rating base "${b.name}" (${kind}) has no live fold-in`);
+  }
+  const knnAny = knnRate ?? knnRank;
+  const easeParts = ease ? sparsifyEase(ease, cfg.easeNeighbours) : { table: EMPTY_TABLE(nItems), modelled: new Uint8Array(nItems) };
+  const X = h.content?.itemVectors;
+  const k = als?.k ?? 0;
+  const alsParams = als ? Float32Array.of(als.reg, als.alpha, als.threshold) : Float32Array.of(DEFAULT_IMPLICIT_ALS.reg, DEFAULT_IMPLICIT_ALS.alpha, DEFAULT_IMPLICIT_ALS.threshold);
+  const t = h.time;
+  return {
+    itemIds: Int32Array.from(data.items.ids),
+    userIds: Int32Array.from(data.users.ids),
+    k,
+    itemFactors: als ? als.itemFactors : new Float32Array(0),
+    userFactors: als ? als.userFactors : new Float32Array(0),
+    itemGram: als ? als.itemGram : new Float64Array(0),
+    alsParams,
+    ease: easeParts.table,
+    easeModelled: easeParts.modelled,
+    easeThreshold: ease?.threshold ?? 3.5,
+    knn: knnAny ? topPerRow(knnAny.sims, cfg.knnNeighbours, (v) => v, (v) => v > 0) : EMPTY_TABLE(nItems),
+    knnReverse: knnRank ? csrToTable(knnRank.reverseNeighbors) : EMPTY_TABLE(nItems),
+    knnK: knnAny?.k ?? 40,
+    knnMinK: knnAny?.minK ?? 1,
+    globalMean: knnAny?.biases.mean ?? data.globalMean,
+    itemBias: knnAny ? Float32Array.from(knnAny.biases.itemBias) : new Float32Array(nItems),
+    userBiasReg: 15,
+    baseItemBias: biases ? Float32Array.from(biases.itemBias) : new Float32Array(nItems),
+    baseUserBiasReg: 15,
+    contentVectors: X ? { nCols: X.nCols, indptr: X.indptr, indices: X.indices, values: X.values } : { nCols: 0, indptr: new Int32Array(nItems + 1), indices: new Int32Array(0), values: new Float32Array(0) },
+    content: X ? contentNeighbours(X, cfg.contentNeighbours) : EMPTY_TABLE(nItems),
+    contentMeanShrinkage: cfg.contentMeanShrinkage ?? 2,
+    contentPredictShrinkage: h.content?.predictShrinkage ?? 1,
+    contentPredictNeighbours: h.content?.predictNeighbours ?? 40,
+    popScore: pop ? Float32Array.from(pop.score) : new Float32Array(nItems),
+    popZ: h.popZ,
+    itemCount: h.itemCount,
+    exposureZ: h.exposureZ ?? new Float32Array(nItems),
+    time: t ? { t0: t.t0, binSeconds: t.binSeconds, nBins: t.nBins, windowBins: t.windowBins, recentCount: maxRecent(t.recentIndptr), cum: t.cum } : null,
+    rankFeatures: [...h.rankFeatures],
+    rankGroups: [...h.rankFeatureGroup],
+    rankBaseKinds: h.rankingBases.map((b) => kindOf(b.model)),
+    warm: h.warm?.w ?? new Float32Array(0),
+    cold: h.cold?.w ?? new Float32Array(0),
+    anon: h.anon?.w ?? new Float32Array(0),
+    coldUserThreshold: h.coldUserThreshold,
+    coldItemThreshold: h.coldItemThreshold,
+    ratingFeatures: [...h.ratingFeatures],
+    ratingBaseKinds: h.ratingBases.map((b) => kindOf(b.model)),
+    ratingWeights: h.ratingWeights ?? new Float32Array(0),
+    scale: [h.scale[0], h.scale[1]],
+  };
+}
+
+function maxRecent(indptr: Int32Array): number {
+  let m = 0;
+  for (let u = 0; u + 1 < indptr.length; u++) m = Math.max(m, indptr[u + 1] - indptr[u]);
+  return Math.max(m, 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Live fold-in and scoring.
 
 /** The serving model's ALS part in the shape `recalculateUser` (live fold-in) expects. */
 export function alsView(m: ServingModel): ImplicitAlsModel {
@@ -176,151 +368,478 @@ export function alsView(m: ServingModel): ImplicitAlsModel {
   };
 }
 
-/** The four base score vectors for one user (each length nItems, standardised). */
-export function baseScores(model: ServingModel, user: UserRatings): Record<BaseName, Float32Array> {
-  const n = model.itemIds.length;
-  const als = new Float32Array(n);
-  const knn = new Float32Array(n);
-  const content = new Float32Array(n);
-  const pop = Float32Array.from(model.popularity);
-  const mean = userMean(model, user);
-  if (user.itemIdx.length > 0) {
-    const x = recalculateUser(alsView(model), user.itemIdx, user.values);
-    const k = model.k;
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let f = 0; f < k; f++) s += x[f] * model.itemFactors[i * k + f];
-      als[i] = s;
+/** Positives above which the fold-in switches from the Cholesky solve to conjugate gradients. */
+const CG_FOLD_IN_FROM = 150;
+const CG_FOLD_IN_STEPS = 24;
+
+/**
+ * The user's ALS vector from the current ratings: the least-squares re-solve (YᵀY + λI + α Σ_pos y yᵀ) x = (1 + α)
+ * Σ_pos y. Up to {@link CG_FOLD_IN_FROM} positives by `recalculateUser` (Cholesky, O(n·k² + k³)); beyond that the
+ * same system by conjugate gradients without forming the matrix (O(steps·(k² + n·k))), which keeps heavy users
+ * under a millisecond. Binary confidence (the served ALS's setting).
+ */
+export function foldInAls(model: ServingModel, user: UserRatings): Float32Array {
+  const k = model.k;
+  const reg = model.alsParams[0];
+  const alpha = model.alsParams[1];
+  const thr = model.alsParams[2];
+  let nPos = 0;
+  for (let t = 0; t < user.values.length; t++) if (user.values[t] >= thr && user.itemIdx[t] >= 0) nPos++;
+  if (nPos <= CG_FOLD_IN_FROM) return recalculateUser(alsView(model), user.itemIdx, user.values);
+  const Y = model.itemFactors;
+  const G = model.itemGram;
+  const pos = new Int32Array(nPos);
+  let m = 0;
+  for (let t = 0; t < user.values.length; t++) if (user.values[t] >= thr && user.itemIdx[t] >= 0) pos[m++] = user.itemIdx[t];
+  const b = new Float64Array(k);
+  for (const i of pos) for (let f = 0; f < k; f++) b[f] += (1 + alpha) * Y[i * k + f];
+  const apply = (v: Float64Array, out: Float64Array) => {
+    for (let a = 0; a < k; a++) {
+      let s = reg * v[a];
+      for (let c = 0; c < k; c++) s += G[a * k + c] * v[c];
+      out[a] = s;
     }
-    for (let t = 0; t < user.itemIdx.length; t++) {
-      const j = user.itemIdx[t];
-      const w = user.values[t] - mean;
-      scatter(model.knn, j, w, knn);
-      // Content also counts mildly positive for any rated movie, so a first rating already steers the feed.
-      scatter(model.content, j, w + 0.25, content);
+    for (const i of pos) {
+      let d = 0;
+      for (let f = 0; f < k; f++) d += Y[i * k + f] * v[f];
+      d *= alpha;
+      for (let f = 0; f < k; f++) out[f] += d * Y[i * k + f];
     }
+  };
+  const x = new Float64Array(k);
+  const r = b.slice();
+  const p = r.slice();
+  const Ap = new Float64Array(k);
+  let rr = 0;
+  for (let f = 0; f < k; f++) rr += r[f] * r[f];
+  for (let step = 0; step < CG_FOLD_IN_STEPS && rr > 1e-20; step++) {
+    apply(p, Ap);
+    let pAp = 0;
+    for (let f = 0; f < k; f++) pAp += p[f] * Ap[f];
+    const a = rr / pAp;
+    let rr2 = 0;
+    for (let f = 0; f < k; f++) {
+      x[f] += a * p[f];
+      r[f] -= a * Ap[f];
+      rr2 += r[f] * r[f];
+    }
+    for (let f = 0; f < k; f++) p[f] = r[f] + (rr2 / rr) * p[f];
+    rr = rr2;
   }
-  for (const v of [als, knn, content, pop]) zscore(v);
-  return { als, knn, content, pop };
+  return Float32Array.from(x);
 }
 
-function scatter(table: NeighbourTable, j: number, w: number, out: Float32Array): void {
-  for (let p = table.indptr[j]; p < table.indptr[j + 1]; p++) out[table.indices[p]] += w * table.sims[p];
+/** Reusable per-request buffers (one per worker; never shared by concurrent requests). */
+export interface ServingScratch {
+  cols: Float32Array[];
+  mask: Uint8Array;
+  acc: Float64Array;
+  profile: Float32Array;
+  /** The last user's ALS vector (explanations). */
+  alsX: Float32Array;
 }
 
-function userMean(model: ServingModel, user: UserRatings): number {
+export function createServingScratch(model: ServingModel): ServingScratch {
+  const n = model.itemIds.length;
+  return {
+    cols: model.rankFeatures.map(() => new Float32Array(n)),
+    mask: new Uint8Array(n),
+    acc: new Float64Array(n),
+    profile: new Float32Array(model.contentVectors.nCols),
+    alsX: new Float32Array(model.k),
+  };
+}
+
+/** The ranking weights for a user with `nRatings` current ratings: anonymous (0), cold (≤ threshold) or warm. */
+export function weightsFor(model: ServingModel, nRatings: number): Float32Array {
+  const pick = nRatings === 0 ? (model.anon.length ? model.anon : model.cold) : nRatings <= model.coldUserThreshold ? model.cold : model.warm;
+  const w = pick.length ? pick : model.warm.length ? model.warm : model.cold;
+  if (!w.length) throw new ModelFitError('serving: no ranking blend was learned');
+  return w;
+}
+
+/** Shrunk mean of the user's ratings (the content profile's centre). */
+function shrunkMean(model: ServingModel, user: UserRatings): number {
   let s = 0;
   for (let t = 0; t < user.values.length; t++) s += user.values[t];
-  // Shrunk towards the global mean so one rating is not its own mean.
-  return (s + 2 * model.globalMean) / (user.values.length + 2);
+  const beta = model.contentMeanShrinkage;
+  return (s + beta * model.globalMean) / (user.values.length + beta);
 }
 
-export function weightsFor(model: ServingModel, nRatings: number): Float32Array {
-  return nRatings <= model.coldThreshold ? model.coldWeights : model.warmWeights;
+/** Content profile Σ_j (r_j − μ'_u)·v_j (uncentred when every weight is 0), into `p`. */
+function contentProfile(model: ServingModel, user: UserRatings, p: Float32Array): void {
+  const X = model.contentVectors;
+  p.fill(0);
+  const mean = shrunkMean(model, user);
+  let any = false;
+  for (let t = 0; t < user.itemIdx.length; t++) {
+    const i = user.itemIdx[t];
+    const w = user.values[t] - mean;
+    if (w === 0) continue;
+    any = true;
+    for (let q = X.indptr[i]; q < X.indptr[i + 1]; q++) p[X.indices[q]] += w * X.values[q];
+  }
+  if (!any) {
+    for (let t = 0; t < user.itemIdx.length; t++) {
+      const i = user.itemIdx[t];
+      for (let q = X.indptr[i]; q < X.indptr[i + 1]; q++) p[X.indices[q]] += X.values[q];
+    }
+  }
 }
 
-/** Blended score per item for a user (higher is better). */
-export function scoreUser(model: ServingModel, user: UserRatings, out: Float32Array, bases = baseScores(model, user)): void {
-  if (out.length !== model.itemIds.length) throw new ShapeError(`score buffer ${out.length} ≠ ${model.itemIds.length} items`);
-  const w = weightsFor(model, user.itemIdx.length);
-  out.fill(0);
-  BASES.forEach((b, x) => {
-    if (w[x] === 0) return;
-    const v = bases[b];
-    for (let i = 0; i < out.length; i++) out[i] += w[x] * v[i];
-  });
+function asCsr(model: ServingModel): Csr {
+  const X = model.contentVectors;
+  return { nRows: model.itemIds.length, nCols: X.nCols, indptr: X.indptr, indices: X.indices, values: X.values };
+}
+
+/** EASE scores of a history (sparsified B) into `out`; unmodelled items get the EASE sentinel. */
+function easeScores(model: ServingModel, itemIdx: ArrayLike<number>, values: ArrayLike<number>, acc: Float64Array, out: Float32Array): void {
+  acc.fill(0);
+  const { indptr, indices, sims } = model.ease;
+  for (let t = 0; t < itemIdx.length; t++) {
+    if (!(values[t] >= model.easeThreshold)) continue;
+    const j = itemIdx[t];
+    for (let p = indptr[j]; p < indptr[j + 1]; p++) acc[indices[p]] += sims[p];
+  }
+  for (let i = 0; i < out.length; i++) out[i] = model.easeModelled[i] ? acc[i] : EASE_UNMODELLED_SCORE;
+}
+
+/** The user's `n` most recent ratings (time desc, ties by item), as parallel arrays. */
+function recentRatings(user: UserRatings, n: number): { items: Int32Array; values: Float32Array } {
+  const times = user.times!;
+  const order = Array.from({ length: user.itemIdx.length }, (_, t) => t);
+  order.sort((a, b) => times[b] - times[a] || user.itemIdx[a] - user.itemIdx[b]);
+  const top = order.slice(0, n);
+  return { items: Int32Array.from(top, (t) => user.itemIdx[t]), values: Float32Array.from(top, (t) => user.values[t]) };
 }
 
 /**
- * Predicted rating: baseline μ + b_i + b_u plus the item-kNN residual term over the user's rated neighbours
- * (Koren 2010 eq. 3), clipped to [0.5, 5]. b_u is the user's shrunk mean residual.
+ * Fills `s.cols` with the hybrid's ranking features for a user's current ratings (same definitions and order as
+ * hybrid.ts's feature columns; standardised over the items the user has not rated). `profileScores` replaces the
+ * content column (e.g. a chosen-genres profile).
  */
-export function predictRating(model: ServingModel, user: UserRatings, itemIdx: number): number {
-  const mu = model.globalMean;
-  let bu = 0;
-  for (let t = 0; t < user.itemIdx.length; t++) bu += user.values[t] - mu - model.itemBias[user.itemIdx[t]];
-  bu /= user.itemIdx.length + 10;
-  const base = (i: number) => mu + bu + model.itemBias[i];
-  const rated = new Map<number, number>();
-  for (let t = 0; t < user.itemIdx.length; t++) rated.set(user.itemIdx[t], user.values[t]);
-  let num = 0;
-  let den = 0;
-  // Neighbour lists are per item and the similarity is symmetric, so i's own list finds the rated neighbours.
-  for (let p = model.knn.indptr[itemIdx]; p < model.knn.indptr[itemIdx + 1]; p++) {
-    const j = model.knn.indices[p];
-    const r = rated.get(j);
-    if (r === undefined) continue;
-    num += model.knn.sims[p] * (r - base(j));
-    den += Math.abs(model.knn.sims[p]);
+export function servingFeatureColumns(model: ServingModel, user: UserRatings, s: ServingScratch, profileScores?: Float32Array, w?: Float32Array): void {
+  const n = model.itemIds.length;
+  const { cols, mask } = s;
+  mask.fill(0);
+  for (let t = 0; t < user.itemIdx.length; t++) mask[user.itemIdx[t]] = 1;
+  const has = user.itemIdx.length > 0;
+  const nb = model.rankBaseKinds.length;
+  for (let b = 0; b < nb; b++) {
+    const kind = model.rankBaseKinds[b];
+    const col = cols[b];
+    // A base the user's blend gives weight 0 cannot change the score: skip its (fold-in) cost.
+    if (w && w[b] === 0) col.fill(0);
+    else if (kind === 'popularity') col.set(model.popScore);
+    else if (!has) {
+      col.fill(0);
+      continue;
+    } else if (kind === 'ease') easeScores(model, user.itemIdx, user.values, s.acc, col);
+    else if (kind === 'item-knn') {
+      const { indptr, indices, sims } = model.knnReverse;
+      s.acc.fill(0);
+      for (let t = 0; t < user.itemIdx.length; t++) {
+        const j = user.itemIdx[t];
+        for (let p = indptr[j]; p < indptr[j + 1]; p++) s.acc[indices[p]] += sims[p];
+      }
+      // item-kNN's tiny baseline tie-break (its user term is constant per user and standardises away).
+      for (let i = 0; i < n; i++) col[i] = s.acc[i] + (model.globalMean + model.itemBias[i]) * 1e-4;
+    } else if (kind === 'implicit-als') {
+      const x = foldInAls(model, user);
+      s.alsX.set(x);
+      const k = model.k;
+      const Y = model.itemFactors;
+      for (let i = 0; i < n; i++) {
+        let v = 0;
+        const o = i * k;
+        for (let f = 0; f < k; f++) v += x[f] * Y[o + f];
+        col[i] = v;
+      }
+    }
+    standardize(col, mask);
   }
-  const pred = base(itemIdx) + (den > 0 ? num / (den + 1) : 0);
-  return Math.min(5, Math.max(0.5, pred));
+  const cCol = cols[nb];
+  if (profileScores) cCol.set(profileScores);
+  else if (has && model.contentVectors.nCols > 0) {
+    contentProfile(model, user, s.profile);
+    scoreProfile(asCsr(model), s.profile, cCol);
+  } else cCol.fill(0);
+  standardize(cCol, mask);
+  cols[nb + 1].set(model.popZ);
+  const coldCol = cols[nb + 2];
+  const coldX = cols[nb + 3];
+  for (let i = 0; i < n; i++) {
+    const isCold = model.itemCount[i] <= model.coldItemThreshold ? 1 : 0;
+    coldCol[i] = isCold;
+    coldX[i] = isCold * cCol[i];
+  }
+  cols[nb + 6].set(model.exposureZ);
+  const recentCol = cols[nb + 7];
+  const time = model.time;
+  const hasEase = model.rankBaseKinds.includes('ease');
+  if (time && hasEase && has && user.times && !(w && w[nb + 7] === 0)) {
+    const r = recentRatings(user, time.recentCount);
+    easeScores(model, r.items, r.values, s.acc, recentCol);
+    standardize(recentCol, mask);
+  } else recentCol.fill(0);
+  const before = cols[nb + 4];
+  const after = cols[nb + 5];
+  if (!time) {
+    before.fill(0);
+    after.fill(0);
+    return;
+  }
+  let last = Number.NaN;
+  if (user.times) for (let t = 0; t < user.times.length; t++) if (!(user.times[t] <= last)) last = user.times[t];
+  // Users without times are placed at the end of the data ("trending now").
+  const bu = Number.isNaN(last) ? time.nBins - 1 : Math.min(time.nBins - 1, Math.max(0, Math.floor((last - time.t0) / time.binSeconds)));
+  const stride = time.nBins + 1;
+  const lo = Math.max(0, bu + 1 - time.windowBins);
+  const hi = Math.min(time.nBins, bu + 1 + time.windowBins);
+  for (let i = 0; i < n; i++) {
+    const o = i * stride;
+    before[i] = Math.log1p(time.cum[o + bu + 1] - time.cum[o + lo]);
+    after[i] = Math.log1p(time.cum[o + hi] - time.cum[o + bu + 1]);
+  }
+  standardize(before, mask);
+  standardize(after, mask);
 }
 
+/** Σ_f w_f · cols_f into `out`. */
+function blend(w: Float32Array, cols: Float32Array[], out: Float32Array): void {
+  out.fill(0);
+  for (let f = 0; f < w.length; f++) {
+    const wf = w[f];
+    if (wf === 0) continue;
+    const col = cols[f];
+    for (let i = 0; i < out.length; i++) out[i] += wf * col[i];
+  }
+}
+
+/**
+ * The hybrid's For You score of every item for the user's current ratings (higher is better); the feature columns
+ * stay in `scratch` for {@link topContribution}. Rated items are not masked here (callers exclude them).
+ */
+export function scoreUser(model: ServingModel, user: UserRatings, out: Float32Array, scratch: ServingScratch = createServingScratch(model), profileScores?: Float32Array): void {
+  if (out.length !== model.itemIds.length) throw new ShapeError(`score buffer ${out.length} ≠ ${model.itemIds.length} items`);
+  const w = weightsFor(model, profileScores ? 0 : user.itemIdx.length);
+  servingFeatureColumns(model, user, scratch, profileScores, w);
+  blend(w, scratch.cols, out);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Explanations.
+
+export type ContributionBase = 'ease' | 'knn' | 'als' | 'content' | 'pop';
+
 export interface Contribution {
-  /** The base that contributed most to this item's blended score. */
-  base: BaseName;
-  /** For knn/content: the rated item that contributed most, else -1. */
+  /** Source group with the largest contribution w_f·x_f to the item's score. */
+  source: Source;
+  /** The feature inside that group that contributed most. */
+  base: ContributionBase;
+  /** The rated item that contributed most to that feature (B_ji, s_ij or w_uj·v_j·v_i), else −1. */
   fromItemIdx: number;
 }
 
-/** Which base and which rated movie contributed most to item i's score (the explanation). */
-export function topContribution(model: ServingModel, user: UserRatings, bases: Record<BaseName, Float32Array>, itemIdx: number): Contribution {
-  const w = weightsFor(model, user.itemIdx.length);
-  let best = 'pop' as BaseName;
-  let bestV = -Infinity;
-  for (let x = 0; x < BASES.length; x++) {
-    const v = w[x] * bases[BASES[x]][itemIdx];
-    if (w[x] > 0 && v > bestV) {
-      bestV = v;
-      best = BASES[x];
-    }
-  }
-  let fromItemIdx = -1;
-  if (best === 'knn' || best === 'content' || best === 'als') {
-    // For ALS, the rated item most similar in the neighbour tables stands in as the "because".
-    const tables = best === 'content' ? [model.content] : [model.knn, model.content];
-    const mean = userMean(model, user);
-    let bestC = 0;
-    for (const table of tables) {
-      for (let t = 0; t < user.itemIdx.length; t++) {
-        const j = user.itemIdx[t];
-        for (let p = table.indptr[j]; p < table.indptr[j + 1]; p++) {
-          if (table.indices[p] !== itemIdx) continue;
-          const c = table.sims[p] * (user.values[t] - mean + (table === model.content ? 0.25 : 0));
-          if (c > bestC) {
-            bestC = c;
-            fromItemIdx = j;
-          }
-        }
-      }
-      if (fromItemIdx >= 0) break;
-    }
-  }
-  return { base: best, fromItemIdx };
+function rowLookup(t: NeighbourTable, row: number, col: number): number {
+  for (let p = t.indptr[row]; p < t.indptr[row + 1]; p++) if (t.indices[p] === col) return t.sims[p];
+  return 0;
 }
+
+/**
+ * Why item i is recommended, from the score's own decomposition: the source group (collaborative, content,
+ * popular) with the largest Σ w_f·x_f; inside it the largest feature; inside that the rated movie with the largest
+ * term (EASE B_ji over positives, item-kNN s_ij, content (r_j − μ')·v_j·v_i). ALS has no per-movie decomposition:
+ * its reason falls back to the largest EASE/kNN term when one exists. Needs the scratch of {@link scoreUser} for
+ * the same user.
+ */
+export function topContribution(model: ServingModel, user: UserRatings, scratch: ServingScratch, itemIdx: number): Contribution {
+  const w = weightsFor(model, user.itemIdx.length);
+  const sums: Record<Source, number> = { collaborative: 0, content: 0, popular: 0 };
+  for (let f = 0; f < w.length; f++) sums[model.rankGroups[f]] += w[f] * scratch.cols[f][itemIdx];
+  const personal = user.itemIdx.length > 0;
+  let source: Source = 'popular';
+  if (personal) {
+    // "Popular" is a truthful reason only for an item more popular than average (negative popularity weights
+    // also lift niche items); otherwise the larger personal group names the reason.
+    const groups = model.popZ[itemIdx] > 0 ? (['collaborative', 'content', 'popular'] as const) : (['collaborative', 'content'] as const);
+    let bestV = -Infinity;
+    for (const g of groups) {
+      if (sums[g] > bestV) {
+        bestV = sums[g];
+        source = g;
+      }
+    }
+  }
+  if (source === 'popular') return { source, base: 'pop', fromItemIdx: -1 };
+  if (source === 'content') {
+    const X = asCsr(model);
+    const mean = shrunkMean(model, user);
+    let best = 0;
+    let from = -1;
+    for (let t = 0; t < user.itemIdx.length; t++) {
+      const j = user.itemIdx[t];
+      const c = (user.values[t] - mean) * rowDot(X, j, X, itemIdx);
+      if (c > best) {
+        best = c;
+        from = j;
+      }
+    }
+    return { source, base: 'content', fromItemIdx: from };
+  }
+  // Collaborative: the largest weighted feature among the bases and 'recent'.
+  let bestF = -1;
+  let bestV = -Infinity;
+  for (let f = 0; f < w.length; f++) {
+    if (model.rankGroups[f] !== 'collaborative') continue;
+    const v = w[f] * scratch.cols[f][itemIdx];
+    if (v > bestV) {
+      bestV = v;
+      bestF = f;
+    }
+  }
+  const kind = bestF >= 0 && bestF < model.rankBaseKinds.length ? model.rankBaseKinds[bestF] : 'ease';
+  const base: ContributionBase = kind === 'implicit-als' ? 'als' : kind === 'item-knn' ? 'knn' : 'ease';
+  const tables: NeighbourTable[] = base === 'knn' ? [model.knnReverse, model.ease] : [model.ease, model.knnReverse];
+  for (const table of tables) {
+    let best = 0;
+    let from = -1;
+    for (let t = 0; t < user.itemIdx.length; t++) {
+      if (table === model.ease && !(user.values[t] >= model.easeThreshold)) continue;
+      const c = rowLookup(table, user.itemIdx[t], itemIdx);
+      if (c > best) {
+        best = c;
+        from = user.itemIdx[t];
+      }
+    }
+    if (from >= 0) return { source, base, fromItemIdx: from };
+  }
+  return { source, base, fromItemIdx: -1 };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rating prediction: the hybrid's ridge blend, each base folded in.
+
+const knnScratch = new KnnScratch();
+
+/** Per-user state of the rating blend (user biases and the rated-item map), reused across items. */
+export interface RatingContext {
+  user: UserRatings;
+  rated: Map<number, number>;
+  /** User bias of item-kNN's baseline and of the 'biases' base. */
+  bu: number;
+  buBase: number;
+  contentMean: number;
+}
+
+export function ratingContext(model: ServingModel, user: UserRatings): RatingContext {
+  const mu = model.globalMean;
+  let s = 0;
+  let sBase = 0;
+  const rated = new Map<number, number>();
+  for (let t = 0; t < user.itemIdx.length; t++) {
+    const j = user.itemIdx[t];
+    rated.set(j, user.values[t]);
+    s += user.values[t] - mu - model.itemBias[j];
+    sBase += user.values[t] - mu - model.baseItemBias[j];
+  }
+  const n = user.itemIdx.length;
+  return { user, rated, bu: s / (model.userBiasReg + n), buBase: sBase / (model.baseUserBiasReg + n), contentMean: shrunkMean(model, user) };
+}
+
+function clip(model: ServingModel, x: number): number {
+  const lo = model.scale[0];
+  const hi = model.scale[1];
+  return x < lo ? lo : x > hi ? hi : x;
+}
+
+/** Item-kNN prediction (Koren 2010 eq. 3) over the stored neighbour list of i. */
+function predictKnn(model: ServingModel, ctx: RatingContext, i: number): number {
+  const bu = model.globalMean + ctx.bu;
+  const base = bu + model.itemBias[i];
+  const { indptr, indices, sims } = model.knn;
+  knnScratch.ensure(indptr[i + 1] - indptr[i]);
+  let count = 0;
+  for (let p = indptr[i]; p < indptr[i + 1]; p++) {
+    const r = ctx.rated.get(indices[p]);
+    if (r === undefined) continue;
+    knnScratch.sims[count] = sims[p];
+    knnScratch.resids[count++] = r - bu - model.itemBias[indices[p]];
+  }
+  const term = neighbourhoodTerm(knnScratch, count, model.knnK, model.knnMinK);
+  return Number.isNaN(term) ? base : base + term;
+}
+
+/** Content-kNN prediction (content-tfidf.ts predictContent) from the stored item vectors. */
+function predictContentLive(model: ServingModel, ctx: RatingContext, i: number): number {
+  const { user } = ctx;
+  const X = asCsr(model);
+  const sims = new Float32Array(user.itemIdx.length);
+  for (let t = 0; t < sims.length; t++) sims[t] = user.itemIdx[t] === i ? 0 : rowDot(X, i, X, user.itemIdx[t]);
+  const top = topKIndices(sims, model.contentPredictNeighbours, (t) => sims[t] <= 0);
+  let num = 0;
+  let den = model.contentPredictShrinkage;
+  for (const { itemIdx: t, score } of top) {
+    num += score * (user.values[t] - ctx.contentMean);
+    den += score;
+  }
+  return clip(model, ctx.contentMean + num / den);
+}
+
+/**
+ * Predicted rating of item i: the hybrid's ridge blend over its rating bases (biases, item-kNN) and content, with
+ * the cold user/item terms, every base computed from the current ratings. Clipped to the scale.
+ */
+export function predictRating(model: ServingModel, user: UserRatings | RatingContext, itemIdx: number): number {
+  const ctx = 'rated' in user ? user : ratingContext(model, user);
+  const w = model.ratingWeights;
+  const n = ctx.user.itemIdx.length;
+  if (itemIdx < 0 || itemIdx >= model.itemIds.length) return clip(model, model.globalMean + ctx.buBase);
+  if (!w.length) return clip(model, predictKnn(model, ctx, itemIdx));
+  let v = w[0];
+  let k = 1;
+  let b0 = 0;
+  for (const kind of model.ratingBaseKinds) {
+    const p = clip(model, kind === 'biases' ? model.globalMean + ctx.buBase + model.baseItemBias[itemIdx] : predictKnn(model, ctx, itemIdx));
+    if (k === 1) b0 = p;
+    v += w[k++] * p;
+  }
+  const hasContent = model.ratingFeatures.includes('content');
+  let c = 0;
+  if (hasContent) {
+    c = n > 0 ? predictContentLive(model, ctx, itemIdx) : clip(model, model.globalMean);
+    v += w[k++] * c;
+  }
+  const coldU = n <= model.coldUserThreshold ? 1 : 0;
+  const coldI = model.itemCount[itemIdx] <= model.coldItemThreshold ? 1 : 0;
+  v += w[k++] * coldU * b0;
+  v += w[k++] * coldI * b0;
+  if (hasContent) {
+    v += w[k++] * coldU * c;
+    v += w[k++] * coldI * c;
+  }
+  return Number.isFinite(v) ? clip(model, v) : clip(model, model.globalMean);
+}
+
+/** Indices of the n highest scores, skipping `exclude` and non-finite scores, best first. */
+export function topN(scores: Float32Array, exclude: ArrayLike<number>, n: number): number[] {
+  const banned = new Uint8Array(scores.length);
+  for (let t = 0; t < exclude.length; t++) if (exclude[t] >= 0 && exclude[t] < banned.length) banned[exclude[t]] = 1;
+  return topKIndices(scores, n, (i) => banned[i] === 1 || !Number.isFinite(scores[i])).map((s) => s.itemIdx);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Training.
 
 export interface ServingTrainResult {
   model: ServingModel;
-  /** Validation metrics of the learned blend (holdout carved from the training ratings). */
+  /** Validation metrics of the learned blends (holdout carved from the training ratings). */
   metrics: { 'ndcg@10': number; 'recall@20': number; 'coverage@10': number; rmse: number; users: number };
   timings: Record<string, number>;
 }
 
-function contentTable(data: RatingMatrix, docs: readonly ContentDoc[] | null, k: number): NeighbourTable {
-  if (!docs || docs.length === 0) {
-    return { indptr: new Int32Array(data.items.size + 1), indices: new Int32Array(0), sims: new Float32Array(0) };
-  }
-  const cm = fitContentTfidf(data, { index: buildContentIndex(docs) });
-  return contentNeighbours(cm.itemVectors, k);
-}
-
 /** Re-indexes external factors onto the matrix's vocabularies and computes YᵀY for fold-in. */
-export function alignExternal(
-  data: RatingMatrix,
-  ext: ExternalFactors,
-  cfg: Pick<ServingConfig, 'als'>,
-): Pick<ImplicitAlsModel, 'k' | 'itemFactors' | 'userFactors' | 'itemGram' | 'reg' | 'alpha' | 'threshold'> {
+export function alignExternal(data: RatingMatrix, ext: ExternalFactors, threshold = DEFAULT_IMPLICIT_ALS.threshold): ImplicitAlsModel {
   const k = ext.k;
   if (ext.itemFactors.length !== ext.itemIds.length * k || ext.userFactors.length !== ext.userIds.length * k) {
     throw new ShapeError(`external factors do not match their ids × k=${k}`);
@@ -343,55 +862,38 @@ export function alignExternal(
       for (let b = 0; b < k; b++) itemGram[a * k + b] += ya * itemFactors[i * k + b];
     }
   }
-  return { k, itemFactors, userFactors, itemGram, reg: ext.reg, alpha: ext.alpha, threshold: cfg.als.threshold ?? DEFAULT_IMPLICIT_ALS.threshold };
-}
-
-function fitParts(data: RatingMatrix, content: NeighbourTable, cfg: ServingConfig, timings: Record<string, number>): ServingModel {
-  let t = performance.now();
-  const als = cfg.externalFactors ? alignExternal(data, cfg.externalFactors, cfg) : fitImplicitAls(data, { ...DEFAULT_IMPLICIT_ALS, ...cfg.als, seed: cfg.seed });
-  timings.als = (performance.now() - t) / 1000;
-  t = performance.now();
-  const knnModel = fitItemKnn(data, { k: cfg.neighbours });
-  const knn = neighboursFromCsr(knnModel.sims, cfg.neighbours);
-  timings.knn = (performance.now() - t) / 1000;
-  const nItems = data.items.size;
-  const popularity = new Float32Array(nItems);
-  for (let i = 0; i < nItems; i++) popularity[i] = Math.log1p(data.byItem.indptr[i + 1] - data.byItem.indptr[i]);
-  zscore(popularity);
-  const model: ServingModel = {
-    itemIds: Int32Array.from(data.items.ids),
-    userIds: Int32Array.from(data.users.ids),
-    k: als.k,
-    itemFactors: als.itemFactors,
-    userFactors: als.userFactors,
-    itemGram: als.itemGram,
-    alsParams: Float32Array.of(als.reg, als.alpha, als.threshold),
-    knn,
-    content,
-    popularity,
-    globalMean: data.globalMean,
-    itemBias: Float32Array.from(knnModel.biases.itemBias),
-    warmWeights: Float32Array.of(1, 0.5, 0.2, 0.1),
-    coldWeights: Float32Array.of(0.2, 0.2, 0.6, 0.6),
-    coldThreshold: cfg.coldThreshold,
+  return {
+    kind: 'implicit-als',
+    k,
+    nUsers: data.users.size,
+    nItems: data.items.size,
+    userFactors,
+    itemFactors,
+    itemGram,
+    loss: new Float64Array(0),
+    reg: ext.reg,
+    alpha: ext.alpha,
+    threshold,
+    confidence: 'binary',
   };
-  assertFinite(model);
-  return model;
 }
 
-function assertFinite(m: ServingModel): void {
-  for (const [name, arr] of [['itemFactors', m.itemFactors], ['userFactors', m.userFactors], ['itemBias', m.itemBias]] as const) {
-    for (let i = 0; i < arr.length; i++) if (!Number.isFinite(arr[i])) throw new ModelFitError(`non-finite value in ${name}[${i}]`);
+/** The hybrid's engine config for a serving run; external ALS factors replace the implicit-ALS fit. */
+function hybridConfigForServing(data: RatingMatrix, docs: readonly ContentDoc[] | null, cfg: ServingConfig) {
+  const hc = hybridConfigFrom(cfg.params, { contentDocs: docs ?? undefined, timeRows: cfg.timeRows, tasks: cfg.tasks, log: cfg.log });
+  const ext = cfg.externalFactors;
+  if (ext) {
+    const swap = (b: HybridBase): HybridBase =>
+      b.name === 'implicit-als' ? { ...b, recommender: { ...implicitAlsRecommender, fit: (d: RatingMatrix) => alignExternal(d, ext) } as HybridBase['recommender'] } : b;
+    hc.rankingBases = (hc.rankingBases ?? []).map(swap);
+    hc.ratingBases = (hc.ratingBases ?? []).map(swap);
   }
+  return hc;
 }
-
-const GRID = [0, 0.25, 0.5, 1, 2];
-const GRID_COLD_CONTENT = [0.5, 1, 2];
 
 /**
- * Trains the serving model: carves a per-user 20% holdout from `data`, fits the parts on the rest, learns the
- * blend weights (grid search on validation NDCG@10, separately for users truncated to a cold start), then refits
- * the parts on all of `data`. No test data is involved.
+ * Trains the served hybrid: fits the learned hybrid (validation carved from `data` only, then the bases refit on all
+ * of `data`) and turns it into the serving tables. No test data is involved. `onPhase` reports progress.
  */
 export async function trainServingModel(
   data: RatingMatrix,
@@ -417,168 +919,42 @@ export function trainServingModelSync(data: RatingMatrix, docs: readonly Content
   }
 }
 
-function* trainingSteps(
-  data: RatingMatrix,
-  docs: readonly ContentDoc[] | null,
-  config: Partial<ServingConfig>,
-): Generator<{ phase: string; progress: number }, ServingTrainResult> {
-  const cfg = { ...DEFAULT_SERVING, ...config };
+function* trainingSteps(data: RatingMatrix, docs: readonly ContentDoc[] | null, config: Partial<ServingConfig>): Generator<HybridPhase, ServingTrainResult> {
+  const cfg: ServingConfig = { ...DEFAULT_SERVING, ...config };
   const timings: Record<string, number> = {};
-  const rng = createRng(cfg.seed);
   const t0 = performance.now();
-  yield { phase: 'carving validation', progress: 0.05 };
-  const { byUser } = data;
-  const fitU: number[] = [];
-  const fitI: number[] = [];
-  const fitR: number[] = [];
-  const held = new Map<number, { items: number[]; values: number[] }>();
-  for (let u = 0; u < byUser.nRows; u++) {
-    const a = byUser.indptr[u];
-    const b = byUser.indptr[u + 1];
-    for (let p = a; p < b; p++) {
-      if (b - a >= 5 && rng.next() < 0.2) {
-        const h = held.get(u) ?? { items: [], values: [] };
-        h.items.push(byUser.indices[p]);
-        h.values.push(byUser.values[p]);
-        held.set(u, h);
-      } else {
-        fitU.push(data.users.ids[u]);
-        fitI.push(data.items.ids[byUser.indices[p]]);
-        fitR.push(byUser.values[p]);
-      }
+  let tPhase = t0;
+  let current = 'carving validation';
+  const hybridSteps = fitHybridSteps(data, hybridConfigForServing(data, docs, cfg));
+  let h: HybridModel;
+  yield { phase: current, progress: 0 };
+  for (;;) {
+    const step = hybridSteps.next();
+    const now = performance.now();
+    timings[current] = (now - tPhase) / 1000;
+    tPhase = now;
+    if (step.done) {
+      h = step.value;
+      break;
     }
+    current = step.value.phase;
+    yield { phase: current, progress: 0.9 * step.value.progress };
   }
-  const fitData = buildRatingMatrix(
-    { userIds: Int32Array.from(fitU), itemIds: Int32Array.from(fitI), ratings: Float32Array.from(fitR) },
-    { users: data.users, items: data.items, scale: [data.scale[0], data.scale[1]] },
-  );
-  yield { phase: 'content neighbours', progress: 0.1 };
-  const tc = performance.now();
-  // Content depends only on the catalogue and the item vocabulary, shared by the validation and final fits.
-  const content = contentTable(data, docs, cfg.neighbours);
-  timings.content = (performance.now() - tc) / 1000;
-  yield { phase: 'fitting validation model', progress: 0.2 };
-  const vModel = fitParts(fitData, content, cfg, {});
-  yield { phase: 'learning blend weights', progress: 0.45 };
-  // Users to evaluate: those with a relevant held-out item; every 5th is also evaluated as a cold user.
-  const evalUsers: { u: number; user: UserRatings; cold: UserRatings; relevant: Set<number> }[] = [];
-  for (const [u, h] of held) {
-    const relevant = new Set(h.items.filter((_, x) => h.values[x] >= 4));
-    if (relevant.size === 0) continue;
-    const a = fitData.byUser.indptr[u];
-    const b = fitData.byUser.indptr[u + 1];
-    const user = { itemIdx: fitData.byUser.indices.slice(a, b), values: fitData.byUser.values.slice(a, b) };
-    const cold = { itemIdx: user.itemIdx.slice(0, cfg.coldThreshold), values: user.values.slice(0, cfg.coldThreshold) };
-    evalUsers.push({ u, user, cold, relevant });
-  }
-  const nItems = data.items.size;
-  const pick = (warm: boolean) => {
-    const sample = evalUsers.filter((_, x) => x % 2 === (warm ? 0 : 1)).slice(0, 150);
-    const cached = sample.map((e) => {
-      const ratings = warm ? e.user : e.cold;
-      return { e, ratings, bases: baseScores(vModel, ratings) };
-    });
-    let best = { w: Float32Array.of(1, 0, 0, 0), ndcg: -1 };
-    const scores = new Float32Array(nItems);
-    // The anchor base keeps weight 1 (scale is irrelevant to a ranking): ALS for warm users, popularity for cold.
-    // Product rule: a cold user's feed always carries content (GRID_COLD_CONTENT > 0), so a first rating visibly
-    // steers it even where pure popularity scores a little higher offline (docs/BENCHMARKS.md reports both).
-    for (const b of GRID) for (const c of warm ? GRID : GRID_COLD_CONTENT) for (const d of GRID) {
-      const w = warm ? Float32Array.of(1, b, c, d) : Float32Array.of(b, d, c, 1);
-      let total = 0;
-      for (const { e, ratings, bases } of cached) {
-        scores.fill(0);
-        BASES.forEach((name, x) => {
-          if (w[x] === 0) return;
-          const v = bases[name];
-          for (let i = 0; i < nItems; i++) scores[i] += w[x] * v[i];
-        });
-        total += ndcgAt10(scores, ratings.itemIdx, e.relevant);
-      }
-      const ndcg = total / Math.max(1, cached.length);
-      if (ndcg > best.ndcg + 1e-9) best = { w, ndcg };
-    }
-    return best.w;
-  };
-  const warmWeights = pick(true);
-  yield { phase: 'learning cold-start weights', progress: 0.6 };
-  const coldWeights = pick(false);
-  vModel.warmWeights = warmWeights;
-  vModel.coldWeights = coldWeights;
-  yield { phase: 'evaluating', progress: 0.7 };
-  const metrics = evaluateServing(vModel, evalUsers, held);
-  timings.validation = (performance.now() - t0) / 1000;
-  yield { phase: 'fitting final model', progress: 0.75 };
-  const model = fitParts(data, content, cfg, timings);
-  model.warmWeights = warmWeights;
-  model.coldWeights = coldWeights;
+  current = 'serving tables';
+  yield { phase: current, progress: 0.92 };
+  const model = servingFromHybrid(h, data, cfg);
+  timings[current] = (performance.now() - tPhase) / 1000;
   timings.total = (performance.now() - t0) / 1000;
-  yield { phase: 'done', progress: 1 };
-  return { model, metrics, timings };
-}
-
-function ndcgAt10(scores: Float32Array, exclude: ArrayLike<number>, relevant: Set<number>): number {
-  const top = topN(scores, exclude, 10);
-  let dcg = 0;
-  top.forEach((i, r) => {
-    if (relevant.has(i)) dcg += 1 / Math.log2(r + 2);
-  });
-  let ideal = 0;
-  for (let r = 0; r < Math.min(10, relevant.size); r++) ideal += 1 / Math.log2(r + 2);
-  return ideal > 0 ? dcg / ideal : 0;
-}
-
-/** Indices of the n highest scores, skipping `exclude`. O(nItems · n) worst case; n is small. */
-export function topN(scores: Float32Array, exclude: ArrayLike<number>, n: number): number[] {
-  const banned = new Set<number>(Array.from(exclude));
-  const best: number[] = [];
-  for (let i = 0; i < scores.length; i++) {
-    if (banned.has(i) || !Number.isFinite(scores[i])) continue;
-    if (best.length < n || scores[i] > scores[best[best.length - 1]]) {
-      let pos = best.length < n ? best.length : n - 1;
-      if (best.length < n) best.push(i);
-      while (pos > 0 && scores[best[pos - 1]] < scores[i]) {
-        best[pos] = best[pos - 1];
-        pos--;
-      }
-      best[pos] = i;
-    }
-  }
-  return best;
-}
-
-function evaluateServing(
-  model: ServingModel,
-  users: { user: UserRatings; relevant: Set<number>; u: number }[],
-  held: Map<number, { items: number[]; values: number[] }>,
-): ServingTrainResult['metrics'] {
-  const scores = new Float32Array(model.itemIds.length);
-  let ndcg = 0;
-  let recall = 0;
-  const covered = new Set<number>();
-  for (const { user, relevant } of users) {
-    scoreUser(model, user, scores);
-    const top = topN(scores, user.itemIdx, 20);
-    ndcg += ndcgAt10(scores, user.itemIdx, relevant);
-    recall += top.filter((i) => relevant.has(i)).length / Math.min(20, relevant.size);
-    top.slice(0, 10).forEach((i) => covered.add(i));
-  }
-  let se = 0;
-  let n = 0;
-  for (const { user, u } of users) {
-    const h = held.get(u)!;
-    h.items.forEach((i, x) => {
-      const e = predictRating(model, user, i) - h.values[x];
-      se += e * e;
-      n++;
-    });
-  }
-  const m = Math.max(1, users.length);
+  const warm = h.warm;
   return {
-    'ndcg@10': ndcg / m,
-    'recall@20': recall / m,
-    'coverage@10': covered.size / model.itemIds.length,
-    rmse: n ? Math.sqrt(se / n) : 0,
-    users: users.length,
+    model,
+    metrics: {
+      'ndcg@10': warm?.validationNdcg ?? 0,
+      'recall@20': warm?.validationRecall20 ?? 0,
+      'coverage@10': warm?.validationCoverage ?? 0,
+      rmse: h.ratingValidationRmse ?? 0,
+      users: warm?.validationUsers ?? 0,
+    },
+    timings,
   };
 }

@@ -1,7 +1,7 @@
 import 'server-only';
 import { buildRatingMatrix, type BuiltRatingMatrix } from '@/lib/recommender/sparse';
 import { fitPopularity, popularityRecommender, type PopularityModel } from '@/lib/recommender/popularity';
-import { baseScores, predictRating, scoreUser, topContribution, topN, type ServingModel, type UserRatings } from '@/lib/recommender/serving';
+import { createServingScratch, predictRating, ratingContext, scoreUser, topContribution, topN, type ServingModel, type UserRatings } from '@/lib/recommender/serving';
 import { mmrRerank } from '@/lib/recommender/mmr';
 import type { FeedQuery } from '@/lib/validation/feed';
 import { db } from '../db';
@@ -28,11 +28,28 @@ export interface FeedPage {
 
 const POOL = 300;
 
-async function userRatings(userId: number): Promise<{ movieId: number; value: number }[]> {
-  return db.rating.findMany({ where: { userId }, select: { movieId: true, value: true } });
+async function userRatings(userId: number): Promise<{ movieId: number; value: number; updatedAt: Date }[]> {
+  return db.rating.findMany({ where: { userId }, select: { movieId: true, value: true, updatedAt: true } });
 }
 
+/** MMR similarity: cosine of the content vectors (L2-normalised), or of the ALS item factors without content. */
 function cosine(model: ServingModel): (a: number, b: number) => number {
+  const X = model.contentVectors;
+  if (X.nCols > 0) {
+    return (a, b) => {
+      let s = 0;
+      let p = X.indptr[a];
+      let q = X.indptr[b];
+      while (p < X.indptr[a + 1] && q < X.indptr[b + 1]) {
+        const fa = X.indices[p];
+        const fb = X.indices[q];
+        if (fa === fb) s += X.values[p++] * X.values[q++];
+        else if (fa < fb) p++;
+        else q++;
+      }
+      return s;
+    };
+  }
   const { k, itemFactors: Y } = model;
   const norms = new Float32Array(model.itemIds.length);
   return (a, b) => {
@@ -53,19 +70,21 @@ export async function buildForYouFeed(userId: number, query: FeedQuery): Promise
   const [loaded, rated, dismissed] = await Promise.all([getServingModel(), userRatings(userId), listDismissedIds(userId)]);
   if (!loaded) return popularityFeed(rated, dismissed, query);
   const { model, itemIndex, versionId } = loaded;
-  const user: UserRatings = { itemIdx: new Int32Array(rated.length), values: new Float32Array(rated.length) };
+  const user: UserRatings = { itemIdx: new Int32Array(rated.length), values: new Float32Array(rated.length), times: new Float64Array(rated.length) };
   let n = 0;
   for (const r of rated) {
     const idx = itemIndex.get(r.movieId);
     if (idx === undefined) continue;
     user.itemIdx[n] = idx;
-    user.values[n++] = r.value;
+    user.values[n] = r.value;
+    user.times![n++] = r.updatedAt.getTime() / 1000;
   }
   user.itemIdx = user.itemIdx.subarray(0, n);
   user.values = user.values.subarray(0, n);
-  const bases = baseScores(model, user);
+  user.times = user.times!.subarray(0, n);
+  const scratch = createServingScratch(model);
   const scores = new Float32Array(model.itemIds.length);
-  scoreUser(model, user, scores, bases);
+  scoreUser(model, user, scores, scratch);
   const exclude = new Set<number>(user.itemIdx);
   for (const id of dismissed) {
     const idx = itemIndex.get(id);
@@ -81,7 +100,7 @@ export async function buildForYouFeed(userId: number, query: FeedQuery): Promise
       ? mmrRerank(pool.map((i) => ({ itemIdx: i, score: scores[i] })), pool.length, 1 - query.diversity, cosine(model)).map((s) => s.itemIdx)
       : pool;
   const page = ranked.slice(query.cursor, query.cursor + query.limit);
-  const contributions = page.map((i) => topContribution(model, user, bases, i));
+  const contributions = page.map((i) => topContribution(model, user, scratch, i));
   const fromIds = contributions.filter((c) => c.fromItemIdx >= 0).map((c) => model.itemIds[c.fromItemIdx]);
   const pageIds = page.map((i) => model.itemIds[i]);
   const [cards, credits, fromCards] = await Promise.all([
@@ -93,7 +112,8 @@ export async function buildForYouFeed(userId: number, query: FeedQuery): Promise
   const titleById = new Map(fromCards.map((c) => [c.id, c.title]));
   const ratingByIdx = new Map<number, number>();
   user.itemIdx.forEach((idx, t) => ratingByIdx.set(idx, user.values[t]));
-  const cold = n <= model.coldThreshold;
+  const cold = n <= model.coldUserThreshold;
+  const ratingCtx = ratingContext(model, user);
   const items = page.flatMap((i, x): FeedItem[] => {
     const movie = cardById.get(model.itemIds[i]);
     if (!movie) return [];
@@ -113,17 +133,17 @@ export async function buildForYouFeed(userId: number, query: FeedQuery): Promise
         : actor
           ? `With ${actor}, like ${titleById.get(from)}`
           : `Because you liked ${titleById.get(from)}`;
-    } else if ((c.base === 'knn' || c.base === 'als') && liked) {
+    } else if (c.source === 'collaborative' && liked) {
       source = 'collaborative';
       reason = `Because you liked ${titleById.get(from!)}`;
-    } else if (c.base === 'als' || c.base === 'knn') {
-      source = 'collaborative';
+    } else if (c.source === 'collaborative' || c.source === 'content') {
+      source = c.source;
       reason = 'Popular with people like you';
     } else {
       source = 'popular';
       reason = cold ? 'Popular on Reel — rate a few movies to personalise' : 'Popular with people like you';
     }
-    return [{ movie, predicted: predictRating(model, user, i), reason, source }];
+    return [{ movie, predicted: predictRating(model, ratingCtx, i), reason, source }];
   });
   const nextCursor = query.cursor + query.limit < ranked.length ? query.cursor + query.limit : null;
   return { items, nextCursor, modelVersion: versionId };
