@@ -1,4 +1,5 @@
 import 'server-only';
+import { cache } from 'react';
 import { getServerSession, type NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { SignInInput } from '@/lib/validation/auth';
@@ -37,13 +38,16 @@ export const authOptions: NextAuthOptions = {
   },
 };
 
-/** The signed-in user, re-read from the database so a deleted account or changed role takes effect at once. */
-export async function getCurrentUser(): Promise<SessionUser | null> {
+/**
+ * The signed-in user, re-read from the database so a deleted account or changed role takes effect at once. Memoised
+ * per server render (React `cache`), so the layout and the page share one session decode and one query.
+ */
+export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
   const session = await getServerSession(authOptions);
   const id = session?.user?.id;
   if (!id || !Number.isInteger(id)) return null;
   return getSessionUser(id);
-}
+});
 
 export async function requireUser(): Promise<SessionUser> {
   const user = await getCurrentUser();

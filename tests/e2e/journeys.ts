@@ -219,6 +219,19 @@ export function defineJourneys(mode: DatabaseMode): void {
       const anonymous = await signedOut.request.get('/api/for-you');
       expect(anonymous.status()).toBe(401);
       expect(((await anonymous.json()) as { error: string }).error).toBe('Please sign in first.');
+
+      // Year filters from the toolbar; a backwards range is explained, not silently dropped.
+      await page.goto('/for-you', { timeout: FEED_TIMEOUT });
+      await page.fill('input[name=yearFrom]', '1990');
+      await page.fill('input[name=yearTo]', '1999');
+      await page.click('.toolbar button[type=submit]');
+      await page.waitForURL(/yearFrom=1990/);
+      await page.waitForSelector('[data-testid=for-you] [data-testid=movie-card]');
+      const years = await page.$$eval('[data-testid=for-you] [data-testid=movie-card]', (cards) => cards.map((c) => Number(c.getAttribute('data-year'))));
+      expect(years.length).toBeGreaterThan(0);
+      for (const y of years) expect(y >= 1990 && y <= 1999).toBe(true);
+      await page.goto('/for-you?yearFrom=2000&yearTo=1990', { timeout: FEED_TIMEOUT });
+      expect(await page.textContent('[data-testid=filter-error]')).toContain('From year: must not be later than To year');
     });
 
     it('browses the catalogue', async () => {

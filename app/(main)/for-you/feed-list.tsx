@@ -8,6 +8,8 @@ import type { FeedPage } from '@/lib/server/services/for-you';
 
 export interface FeedFilters {
   genre?: string;
+  yearFrom?: number;
+  yearTo?: number;
   diversity: number;
 }
 
@@ -19,6 +21,8 @@ export function FeedList({ userId, filters, initial }: { userId: number; filters
     queryFn: async ({ pageParam }) => {
       const params = new URLSearchParams({ cursor: String(pageParam), limit: '24', diversity: String(filters.diversity) });
       if (filters.genre) params.set('genre', filters.genre);
+      if (filters.yearFrom !== undefined) params.set('yearFrom', String(filters.yearFrom));
+      if (filters.yearTo !== undefined) params.set('yearTo', String(filters.yearTo));
       const res = await fetch(`/api/for-you?${params}`, { headers: { accept: 'application/json' } });
       const body = (await res.json().catch(() => null)) as (FeedPage & { error?: string }) | null;
       if (!res.ok || !body) throw new Error(body?.error ?? `Could not load more picks (HTTP ${res.status}).`);

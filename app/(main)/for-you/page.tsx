@@ -10,14 +10,20 @@ import { FeedList } from './feed-list';
 
 export const metadata = { title: 'For You' };
 
+const FILTER_LABELS: Record<string, string> = { yearFrom: 'From year', yearTo: 'To year', diversity: 'Discovery', genre: 'Genre' };
+
 type SP = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function ForYouPage({ searchParams }: { searchParams: SP }) {
   const user = await getCurrentUser();
   if (!user) redirect('/sign-in?callbackUrl=/for-you');
   const sp = await searchParams;
-  const parsed = FeedQuery.safeParse({ genre: sp.genre || undefined, diversity: sp.diversity || undefined });
+  const one = (v: string | string[] | undefined) => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
+  const parsed = FeedQuery.safeParse({ genre: one(sp.genre), diversity: one(sp.diversity), yearFrom: one(sp.yearFrom), yearTo: one(sp.yearTo) });
   const query = parsed.success ? parsed.data : FeedQuery.parse({});
+  const filterError = parsed.success
+    ? null
+    : parsed.error.issues.map((i) => `${FILTER_LABELS[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`).join('; ');
   const [{ page: feed }, nRatings, genres] = await Promise.all([getForYouFeed(user, query), countRatings(user.id), listGenres()]);
   return (
     <>
@@ -37,6 +43,8 @@ export default async function ForYouPage({ searchParams }: { searchParams: SP })
       </div>
       <form className="toolbar" action="/for-you">
         <GenreSelect genres={genres} value={query.genre} />
+        <input className="input year" name="yearFrom" type="number" min="1870" max="2100" placeholder="From year" aria-label="From year" defaultValue={query.yearFrom} />
+        <input className="input year" name="yearTo" type="number" min="1870" max="2100" placeholder="To year" aria-label="To year" defaultValue={query.yearTo} />
         <label className="muted small" htmlFor="diversity">
           Familiar
         </label>
@@ -48,7 +56,12 @@ export default async function ForYouPage({ searchParams }: { searchParams: SP })
           Apply
         </button>
       </form>
-      <FeedList userId={user.id} filters={{ genre: query.genre, diversity: query.diversity }} initial={feed} />
+      {filterError && (
+        <p className="field-error" role="alert" data-testid="filter-error">
+          Those filters were not applied ({filterError}).
+        </p>
+      )}
+      <FeedList userId={user.id} filters={{ genre: query.genre, yearFrom: query.yearFrom, yearTo: query.yearTo, diversity: query.diversity }} initial={feed} />
     </>
   );
 }
