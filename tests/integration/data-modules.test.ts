@@ -5,6 +5,7 @@ import { deleteRating, getRating, listRatings, upsertRating } from '../../lib/se
 import { createMember, verifyCredentials } from '../../lib/server/data/users';
 import { addToWatchlist, isOnWatchlist, listWatchlist, removeFromWatchlist } from '../../lib/server/data/watchlist';
 import { dismissMovie, isDismissed, listDismissedIds, undismissMovie } from '../../lib/server/data/dismissals';
+import { snapshotRatings } from '../../lib/server/data/models';
 import { createMovies, createUser, uniqueEmail, uniqueMovieId } from './helpers';
 
 let movies: number[];
@@ -121,5 +122,20 @@ describe('dismissals', () => {
   it('throws NotFoundError for a missing movie', async () => {
     const userId = await createUser();
     await expect(dismissMovie(userId, uniqueMovieId())).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe('snapshotRatings', () => {
+  it('reads every rating in (user, movie) order, page by page, exactly once', async () => {
+    const raters = [await createUser(), await createUser()];
+    for (const u of raters) for (const [x, m] of movies.entries()) await upsertRating(u, m, 1 + x);
+    const expected = await db.rating.findMany({ select: { userId: true, movieId: true, value: true }, orderBy: [{ userId: 'asc' }, { movieId: 'asc' }] });
+    expect(expected.length).toBeGreaterThanOrEqual(6);
+    for (const pageSize of [1, 4, 7, 1_000_000]) {
+      const snap = await snapshotRatings(pageSize);
+      expect(Array.from(snap.userIds)).toEqual(expected.map((r) => r.userId));
+      expect(Array.from(snap.movieIds)).toEqual(expected.map((r) => r.movieId));
+      expect(Array.from(snap.values)).toEqual(expected.map((r) => r.value));
+    }
   });
 });

@@ -172,15 +172,48 @@ export async function loadArtifacts(id: number): Promise<{ meta: unknown; blobs:
 }
 
 /** Every rating as parallel arrays (the training snapshot): three aggregated arrays, not a million row objects. */
-export async function snapshotRatings(): Promise<{ userIds: Int32Array; movieIds: Int32Array; values: Float32Array }> {
-  const [row] = await db.$queryRaw<{ u: number[] | null; m: number[] | null; v: number[] | null }[]>`
-    SELECT array_agg("userId" ORDER BY "userId", "movieId") AS u,
-           array_agg("movieId" ORDER BY "userId", "movieId") AS m,
-           array_agg(value ORDER BY "userId", "movieId") AS v
-    FROM "Rating"`;
-  return {
-    userIds: Int32Array.from(row?.u ?? []),
-    movieIds: Int32Array.from(row?.m ?? []),
-    values: Float32Array.from(row?.v ?? []),
-  };
+/** Rows per snapshot page: bounded memory per round trip (3 arrays of 1M numbers), few round trips. */
+const SNAPSHOT_PAGE = 1_000_000;
+
+/**
+ * Every rating as typed arrays ordered by (user, movie), read in keyset pages of SNAPSHOT_PAGE rows with one
+ * array_agg row per page, so a 25M-row table never becomes one giant result (or 25M row objects).
+ */
+export async function snapshotRatings(pageSize = SNAPSHOT_PAGE): Promise<{ userIds: Int32Array; movieIds: Int32Array; values: Float32Array }> {
+  const [{ n }] = await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "Rating"`;
+  // Rows added while we page are picked up if they sort after the cursor; the arrays grow if needed.
+  let cap = Number(n);
+  let userIds = new Int32Array(cap);
+  let movieIds = new Int32Array(cap);
+  let values = new Float32Array(cap);
+  let len = 0;
+  let after: [number, number] = [-1, -1];
+  for (;;) {
+    const [page] = await db.$queryRaw<{ u: number[] | null; m: number[] | null; v: number[] | null }[]>`
+      SELECT array_agg(u ORDER BY u, m) AS u, array_agg(m ORDER BY u, m) AS m, array_agg(v ORDER BY u, m) AS v
+      FROM (SELECT "userId" AS u, "movieId" AS m, value AS v FROM "Rating"
+            WHERE ("userId", "movieId") > (${after[0]}, ${after[1]})
+            ORDER BY "userId", "movieId" LIMIT ${pageSize}) AS page`;
+    const count = page?.u?.length ?? 0;
+    if (count === 0) break;
+    if (len + count > cap) {
+      cap = Math.max(len + count, Math.ceil(cap * 1.25));
+      userIds = grow(userIds, cap);
+      movieIds = grow(movieIds, cap);
+      values = grow(values, cap);
+    }
+    userIds.set(page.u!, len);
+    movieIds.set(page.m!, len);
+    values.set(page.v!, len);
+    len += count;
+    after = [page.u![count - 1], page.m![count - 1]];
+    if (count < pageSize) break;
+  }
+  return { userIds: userIds.subarray(0, len), movieIds: movieIds.subarray(0, len), values: values.subarray(0, len) };
+}
+
+function grow<T extends Int32Array | Float32Array>(a: T, cap: number): T {
+  const out = new (a.constructor as new (n: number) => T)(cap);
+  out.set(a);
+  return out;
 }
