@@ -11,18 +11,14 @@ import {
 } from './biased-mf';
 import { plantedRatings } from './mf-test-data';
 import { ratingMatrixFromDense } from './sparse';
-import { createRng } from './rng';
+import { expectFiniteDifferenceGradient, expectOneGradientStep, withRandomBiases } from './mf-common.test-helpers';
+import type { RatingMatrix } from './types';
 
-type ParamName = 'userBias' | 'itemBias' | 'userFactors' | 'itemFactors';
-const PARAMS: ParamName[] = ['userBias', 'itemBias', 'userFactors', 'itemFactors'];
+const PARAMS = ['userBias', 'itemBias', 'userFactors', 'itemFactors'] as const;
 
 /** A model with non-zero random biases so every gradient term is exercised. */
-function randomModel(data: ReturnType<typeof plantedRatings>, config: BiasedMfConfig): BiasedMfModel {
-  const m = initBiasedMf(data, config);
-  const rng = createRng(99);
-  for (let u = 0; u < m.nUsers; u++) m.userBias[u] = rng.normal() * 0.3;
-  for (let i = 0; i < m.nItems; i++) m.itemBias[i] = rng.normal() * 0.3;
-  return m;
+function randomModel(data: RatingMatrix, config: BiasedMfConfig): BiasedMfModel {
+  return withRandomBiases(initBiasedMf(data, config));
 }
 
 describe('biased MF', () => {
@@ -30,35 +26,14 @@ describe('biased MF', () => {
     const data = plantedRatings(6, 7, 0.5, 3);
     const config = BiasedMfConfig.parse({ factors: 3, reg: 0.07, regBias: 0.03, initStd: 0.4 });
     const model = randomModel(data, config);
-    const grad = biasedMfGradient(model, data, config);
-    for (const name of PARAMS) {
-      const arr = model[name];
-      for (let p = 0; p < arr.length; p++) {
-        const x = arr[p];
-        arr[p] = x + 1e-2;
-        const hiX = arr[p];
-        const hi = biasedMfLoss(model, data, config);
-        arr[p] = x - 1e-2;
-        const loX = arr[p];
-        const lo = biasedMfLoss(model, data, config);
-        arr[p] = x;
-        const fd = (hi - lo) / (hiX - loX);
-        expect(Math.abs(fd - grad[name][p])).toBeLessThan(2e-3 * Math.max(1, Math.abs(fd)));
-      }
-    }
+    expectFiniteDifferenceGradient(model, PARAMS, () => biasedMfLoss(model, data, config), biasedMfGradient(model, data, config));
   });
 
   it('takes exactly one gradient step per rating (one rating, one epoch)', () => {
     const data = ratingMatrixFromDense([[0, 4]], [1, 5]);
     const config = BiasedMfConfig.parse({ factors: 4, epochs: 1, lr: 0.05, reg: 0.1, initStd: 0.5 });
-    const init = randomModel(data as ReturnType<typeof plantedRatings>, config);
-    const grad = biasedMfGradient(init, data, config);
-    const after = fitBiasedMf(data, config, init);
-    for (const name of PARAMS) {
-      for (let p = 0; p < init[name].length; p++) {
-        expect(after[name][p]).toBeCloseTo(init[name][p] - config.lr * grad[name][p], 6);
-      }
-    }
+    const init = randomModel(data, config);
+    expectOneGradientStep(init, fitBiasedMf(data, config, init), biasedMfGradient(init, data, config), PARAMS, config.lr);
   });
 
   it('lowers the training loss and beats the global mean on planted low-rank data', () => {

@@ -5,10 +5,11 @@
  * where N^k_i(u) are the k items rated by u most similar to i (only positive similarities), and the
  * neighbourhood term is dropped when fewer than minK neighbours exist.
  */
-import { baselineResiduals, type BiasesModel } from './biases';
-import { centreByColumnMean, computeSimilarities, topKPositions, type SimilarityMetric } from './similarity';
+import { baselineEstimate, baselineResiduals, fitBiases, type BiasesModel } from './biases';
+import { clipRating, topKFromScores } from './mf-common';
+import { centreByColumnMean, computeSimilarities, similarityOf, topKPositions, type SimilarityMetric } from './similarity';
 import { transpose } from './sparse';
-import type { Csr, RatingMatrix } from './types';
+import type { Csr, RatingMatrix, Recommender } from './types';
 
 export interface KnnConfig {
   /** Neighbours used per prediction. */
@@ -36,6 +37,109 @@ export interface KnnConfig {
   /** > 0: similarities are computed on binary interactions (rating ≥ binarize → 1, others dropped). */
   binarize: number;
   seed?: number;
+}
+
+/** Surprise KNNBaseline's defaults (pearson_baseline, k 40, shrinkage 100, ALS baselines 10/15/10 sweeps). */
+export const KNN_BASELINE_DEFAULTS: Readonly<KnnConfig> = {
+  k: 40,
+  minK: 1,
+  metric: 'pearson_baseline',
+  shrinkage: 100,
+  minSupport: 1,
+  maxNeighbors: 0,
+  regItem: 10,
+  regUser: 15,
+  baselineEpochs: 10,
+  rankScore: 'sum',
+  overlap: 'common',
+  binarize: 0,
+};
+
+/** What item- and user-kNN models share (their `sims` are item × item or user × user). */
+export interface KnnModelBase {
+  k: number;
+  minK: number;
+  rankScore: 'sum' | 'prediction';
+  biases: BiasesModel;
+  sims: Csr;
+}
+
+/** Biases, then the positive similarity lists of `side`, for the merged config. */
+export function fitKnnBase(data: RatingMatrix, cfg: KnnConfig, side: 'item' | 'user'): KnnModelBase {
+  const biases = fitBiases(data, { regItem: cfg.regItem, regUser: cfg.regUser, epochs: cfg.baselineEpochs });
+  return { k: cfg.k, minK: cfg.minK, rankScore: cfg.rankScore, biases, sims: knnSimilarities(data, biases, cfg, side) };
+}
+
+/**
+ * kNN-with-baseline estimate b + Σ s·(r − b) / Σ s for the rating of `target`'s row in `ratings`
+ * (user u's items for item-based, item i's users for user-based): the candidates are that row's
+ * entries e with similarity s = sims(self, e) > 0, residual r − center − nbBias[e]; the k most
+ * similar are used. Falls back to `base` with fewer than minK neighbours. O(row · log(sims row)).
+ */
+export function knnEstimate(model: KnnModelBase, ratings: Csr, target: number, self: number, base: number, center: number, nbBias: Float32Array): number {
+  const { indptr, indices, values } = ratings;
+  const a = indptr[target];
+  const b = indptr[target + 1];
+  scratch.ensure(b - a);
+  let count = 0;
+  for (let p = a; p < b; p++) {
+    const e = indices[p];
+    const s = similarityOf(model.sims, self, e);
+    if (s > 0) {
+      scratch.sims[count] = s;
+      scratch.resids[count] = values[p] - center - nbBias[e];
+      count++;
+    }
+  }
+  const term = neighbourhoodTerm(scratch, count, model.k, model.minK);
+  return Number.isNaN(term) ? base : base + term;
+}
+
+/**
+ * Score writer of a kNN model. `scatter(out, num, den)` visits the model's neighbour evidence for
+ * the user: with num = null ('sum' scores) it adds similarities into `out`; otherwise it accumulates
+ * Σ s·resid into num and Σ s into den. Unknown users get the item baseline order; 'sum' scores get
+ * a tiny baseline tie-break; 'prediction' scores are b_ui + num/den (b_ui alone without evidence).
+ */
+export function writeKnnScores(model: KnnModelBase, data: RatingMatrix, u: number, out: Float32Array, known: boolean, scatter: (out: Float32Array, num: Float64Array | null, den: Float64Array | null) => void): void {
+  const n = out.length;
+  if (!known) {
+    for (let i = 0; i < n; i++) out[i] = baselineEstimate(model.biases, -1, i);
+    return;
+  }
+  const { mean, userBias, itemBias } = model.biases;
+  const bu = mean + userBias[u];
+  if (model.rankScore === 'sum') {
+    out.fill(0);
+    scatter(out, null, null);
+    // Items with no neighbour among the user's evidence fall back to (tiny) baseline order.
+    for (let i = 0; i < n; i++) out[i] += (bu + itemBias[i]) * 1e-4;
+    return;
+  }
+  const num = new Float64Array(n);
+  const den = new Float64Array(n);
+  scatter(out, num, den);
+  for (let i = 0; i < n; i++) out[i] = bu + itemBias[i] + (den[i] > 0 ? num[i] / den[i] : 0);
+}
+
+/** The {@link Recommender} adapter of a kNN model (predictions clipped to the scale). */
+export function knnRecommender<C, M>(
+  name: string,
+  fit: (data: RatingMatrix, config: C) => M,
+  predict: (model: M, data: RatingMatrix, u: number, i: number) => number,
+  score: (model: M, data: RatingMatrix, u: number, out: Float32Array) => void,
+): Recommender<C, M> {
+  return {
+    name,
+    fit,
+    predict: (model, data, u, i) => clipRating(predict(model, data, u, i), data.scale),
+    scoreItems: score,
+    recommend(model, data, u, k, opts) {
+      const scores = new Float32Array(data.items.size);
+      score(model, data, u, scores);
+      return topKFromScores(scores, data, u, k, opts);
+    },
+  };
 }
 
 /**
@@ -126,6 +230,9 @@ export class KnnScratch {
     }
   }
 }
+
+/** Shared scratch of {@link knnEstimate} (single-threaded use per module instance). */
+const scratch = new KnnScratch();
 
 /**
  * The neighbourhood correction Σ s·resid / Σ s over the k largest of the `count` collected

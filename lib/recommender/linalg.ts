@@ -29,20 +29,28 @@ export function choleskyInPlace(a: Float64Array, n: number): boolean {
   return true;
 }
 
-/** Σ_{p<len} a[x + p]·a[y + p] with four accumulators (V8 does not vectorise; this is ≈ 1.4× faster). */
+/** Σ_{p<len} a[x + p]·a[y + p] (two rows of one matrix). */
 function dotRows(a: Float64Array, x: number, y: number, len: number): number {
+  return dot4(a, x, a, y, len);
+}
+
+/**
+ * Σ_{p<len} a[ao + p]·b[bo + p] with four accumulators (V8 does not vectorise, and one accumulator
+ * is bound by the add latency: this is ≈ 1.4× faster).
+ */
+export function dot4(a: Float64Array, ao: number, b: Float64Array, bo: number, len: number): number {
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
   let s3 = 0;
   let p = 0;
   for (; p + 3 < len; p += 4) {
-    s0 += a[x + p] * a[y + p];
-    s1 += a[x + p + 1] * a[y + p + 1];
-    s2 += a[x + p + 2] * a[y + p + 2];
-    s3 += a[x + p + 3] * a[y + p + 3];
+    s0 += a[ao + p] * b[bo + p];
+    s1 += a[ao + p + 1] * b[bo + p + 1];
+    s2 += a[ao + p + 2] * b[bo + p + 2];
+    s3 += a[ao + p + 3] * b[bo + p + 3];
   }
-  for (; p < len; p++) s0 += a[x + p] * a[y + p];
+  for (; p < len; p++) s0 += a[ao + p] * b[bo + p];
   return s0 + s1 + s2 + s3;
 }
 

@@ -104,25 +104,16 @@ function similarityPairs(
       let q = next[d];
       while (q < qEnd && cIndices[q] <= a) q++;
       next[d] = q;
-      if (!isPearson) {
-        for (; q < qEnd; q++) {
-          const b = cIndices[q];
-          const y = cValues[q];
-          if (cnt[b] === 0) touched[nTouched++] = b;
-          cnt[b]++;
-          prod[b] += x * y;
-          sqa[b] += x2;
-          sqb[b] += y * y;
-        }
-      } else {
-        for (; q < qEnd; q++) {
-          const b = cIndices[q];
-          const y = cValues[q];
-          if (cnt[b] === 0) touched[nTouched++] = b;
-          cnt[b]++;
-          prod[b] += x * y;
-          sqa[b] += x2;
-          sqb[b] += y * y;
+      for (; q < qEnd; q++) {
+        const b = cIndices[q];
+        const y = cValues[q];
+        if (cnt[b] === 0) touched[nTouched++] = b;
+        cnt[b]++;
+        prod[b] += x * y;
+        sqa[b] += x2;
+        sqb[b] += y * y;
+        if (isPearson) {
+          // the branch is loop-invariant and perfectly predicted
           sa[b] += x;
           sb[b] += y;
         }

@@ -4,18 +4,13 @@ import { SvdppConfig, fitSvdpp, initSvdpp, svdppGradient, svdppLoss, svdppRecomm
 import { fitBiasedMf, BiasedMfConfig, biasedMfRecommender } from './biased-mf';
 import { plantedRatings } from './mf-test-data';
 import { ratingMatrixFromDense } from './sparse';
-import { createRng } from './rng';
+import { expectFiniteDifferenceGradient, expectOneGradientStep, withRandomBiases } from './mf-common.test-helpers';
 import type { RatingMatrix } from './types';
 
-type ParamName = 'userBias' | 'itemBias' | 'userFactors' | 'itemFactors' | 'implicitFactors';
-const PARAMS: ParamName[] = ['userBias', 'itemBias', 'userFactors', 'itemFactors', 'implicitFactors'];
+const PARAMS = ['userBias', 'itemBias', 'userFactors', 'itemFactors', 'implicitFactors'] as const;
 
 function randomModel(data: RatingMatrix, config: SvdppConfig): SvdppModel {
-  const m = initSvdpp(data, config);
-  const rng = createRng(99);
-  for (let u = 0; u < m.nUsers; u++) m.userBias[u] = rng.normal() * 0.3;
-  for (let i = 0; i < m.nItems; i++) m.itemBias[i] = rng.normal() * 0.3;
-  return m;
+  return withRandomBiases(initSvdpp(data, config));
 }
 
 function trainRmse(data: RatingMatrix, predict: (u: number, i: number) => number): number {
@@ -32,35 +27,14 @@ describe('SVD++', () => {
     const data = plantedRatings(6, 7, 0.5, 4);
     const config = SvdppConfig.parse({ factors: 3, reg: 0.06, regBias: 0.02, initStd: 0.4 });
     const model = randomModel(data, config);
-    const grad = svdppGradient(model, data, config);
-    for (const name of PARAMS) {
-      const arr = model[name];
-      for (let p = 0; p < arr.length; p++) {
-        const x = arr[p];
-        arr[p] = x + 1e-2;
-        const hiX = arr[p];
-        const hi = svdppLoss(model, data, config);
-        arr[p] = x - 1e-2;
-        const loX = arr[p];
-        const lo = svdppLoss(model, data, config);
-        arr[p] = x;
-        const fd = (hi - lo) / (hiX - loX);
-        expect(Math.abs(fd - grad[name][p])).toBeLessThan(2e-3 * Math.max(1, Math.abs(fd)));
-      }
-    }
+    expectFiniteDifferenceGradient(model, PARAMS, () => svdppLoss(model, data, config), svdppGradient(model, data, config));
   });
 
   it('takes exactly one gradient step for a user with one rating', () => {
     const data = ratingMatrixFromDense([[0, 0, 4]], [1, 5]);
     const config = SvdppConfig.parse({ factors: 3, epochs: 1, lr: 0.05, reg: 0.1, initStd: 0.5 });
     const init = randomModel(data, config);
-    const grad = svdppGradient(init, data, config);
-    const after = fitSvdpp(data, config, init);
-    for (const name of PARAMS) {
-      for (let p = 0; p < init[name].length; p++) {
-        expect(after[name][p]).toBeCloseTo(init[name][p] - config.lr * grad[name][p], 6);
-      }
-    }
+    expectOneGradientStep(init, fitSvdpp(data, config, init), svdppGradient(init, data, config), PARAMS, config.lr);
   });
 
   it('lowers its objective and fits planted data at least as well as biased MF', () => {
