@@ -49,6 +49,26 @@ describe('EASE', () => {
     expect(out[1]).toBe(0);
   });
 
+  it('grades positives linearly from minWeight at the threshold to 1 at the top of the scale', () => {
+    const data = ratingMatrixFromDense(DENSE, [0.5, 5]);
+    const model = fitEase(data, EaseConfig.parse({ lambda: 1, maxItems: 2, minWeight: 0.5 }));
+    // w(5) = 1, w(4) = 0.5 + 0.5·(0.5/1.5) = 2/3. Over (item 1, item 0): XᵀX = [[22/9, 12/9], [12/9, 13/9]],
+    // + I → (1/9)[[31, 12], [12, 22]], P ∝ [[22, −12], [−12, 31]].
+    expect(model.weights[0 * 2 + 1]).toBeCloseTo(12 / 31, 6); // item 1 → item 0: −P10/P11
+    expect(model.weights[1 * 2 + 0]).toBeCloseTo(12 / 22, 6); // item 0 → item 1: −P01/P00
+    const out = new Float32Array(4);
+    scoreEaseHistory(model, [0], [4], out); // a 4 counts 2/3
+    expect(out[1]).toBeCloseTo((2 / 3) * (12 / 22), 6);
+  });
+
+  it('adds the EDLAE penalty p/(1 − p)·diag(XᵀX) with dropout', () => {
+    const data = ratingMatrixFromDense(DENSE, [0.5, 5]);
+    const model = fitEase(data, EaseConfig.parse({ lambda: 1, maxItems: 2, dropout: 0.5 }));
+    // XᵀX = [[3, 2], [2, 2]] over (item 1, item 0); Λ = I + 1·diag(3, 2) → [[7, 2], [2, 5]], P ∝ [[5, −2], [−2, 7]].
+    expect(model.weights[0 * 2 + 1]).toBeCloseTo(2 / 7, 6);
+    expect(model.weights[1 * 2 + 0]).toBeCloseTo(2 / 5, 6);
+  });
+
   it('gives every item a zero self-weight, is deterministic, and excludes rated items', () => {
     const data = plantedRatings(40, 30, 0.3, 3);
     const config = EaseConfig.parse({ lambda: 5, threshold: 3 });

@@ -2,7 +2,8 @@
  * EASE^R (Steck 2019, "Embarrassingly Shallow Autoencoders for Sparse Data", eq. 8): an item–item
  * weight matrix with a zero diagonal in closed form,
  *   P = (XᵀX + λI)⁻¹,  B = I − P·diag(1/diag(P))  (i.e. Bᵢⱼ = −Pᵢⱼ / Pⱼⱼ, Bⱼⱼ = 0),
- * scoring a user by x_u·B. X is the binary user × item matrix of ratings ≥ threshold.
+ * scoring a user by x_u·B. X is the binary user × item matrix of ratings ≥ threshold. With
+ * `dropout` p > 0 the penalty is EDLAE's item-dependent Λ = λI + p/(1 − p)·diag(XᵀX) (same B formula).
  *
  * The dense solve is O(n³) time and O(n²) memory in the number of modelled items n, so the model is
  * bounded to the `maxItems` items with the most positives (an item without positives has a zero
@@ -19,6 +20,16 @@ export const EaseConfig = z.object({
   lambda: z.number().positive().default(200).describe('λ, L2 penalty (Steck 2019)'),
   /** Ratings ≥ threshold are the positives of X. */
   threshold: z.number().default(3.5).describe('ratings ≥ threshold are the positives of X'),
+  /**
+   * p of the dropout-emphasised penalty (EDLAE, Steck 2020, "Autoencoders that don't overfit towards
+   * the Identity", eq. 9): Λ = λI + p/(1 − p)·diag(XᵀX). 0 is plain EASE.
+   */
+  dropout: z.number().min(0).max(0.95).default(0).describe('p of the EDLAE penalty λ + p/(1−p)·diag(XᵀX) (0 = plain EASE)'),
+  /**
+   * Weight of a positive in X: 1 for every rating ≥ threshold (minWeight 1, plain binary EASE), or
+   * rising linearly from minWeight at the threshold to 1 at the top of the scale.
+   */
+  minWeight: z.number().gt(0).max(1).default(1).describe('X weight of a positive at the threshold, rising linearly to 1 at the top of the scale (1 = binary)'),
   /** At most this many items (most positives first) enter the dense solve. */
   maxItems: z.number().int().min(1).max(20_000).default(3000).describe('items (most positives first) in the dense n×n solve; O(n³) time, O(n²) memory'),
   /** Unused (EASE is deterministic); accepted so every engine config has a seed. */
@@ -45,6 +56,18 @@ export interface EaseModel {
   readonly weights: Float32Array;
   readonly threshold: number;
   readonly lambda: number;
+  /** Graded positives (see {@link EaseConfig}); absent = binary. */
+  readonly minWeight?: number;
+  /** Top of the rating scale the grading rises to; absent = binary. */
+  readonly scaleMax?: number;
+}
+
+/** X weight of a rating (0 below the threshold). */
+function easeWeight(model: Pick<EaseModel, 'threshold' | 'minWeight' | 'scaleMax'>, r: number): number {
+  if (!(r >= model.threshold)) return 0;
+  const w0 = model.minWeight ?? 1;
+  if (w0 === 1 || model.scaleMax === undefined || model.scaleMax <= model.threshold) return 1;
+  return w0 + ((1 - w0) * (Math.min(r, model.scaleMax) - model.threshold)) / (model.scaleMax - model.threshold);
 }
 
 /**
@@ -68,22 +91,29 @@ export function fitEase(data: RatingMatrix, config: EaseConfig): EaseModel {
   // G = XᵀX + λI over the modelled items, lower triangle then mirrored.
   const G = new Float64Array(n * n);
   const rowPos = new Int32Array(nItems);
+  const rowW = new Float64Array(nItems);
+  const grading = { threshold: config.threshold, minWeight: config.minWeight, scaleMax: data.scale[1] };
   for (let u = 0; u < data.byUser.nRows; u++) {
     let m = 0;
     for (let p = indptr[u]; p < indptr[u + 1]; p++) {
       const q = position[indices[p]];
-      if (q >= 0 && values[p] >= config.threshold) rowPos[m++] = q;
+      if (q >= 0 && values[p] >= config.threshold) {
+        rowW[m] = easeWeight(grading, values[p]);
+        rowPos[m++] = q;
+      }
     }
     for (let a = 0; a < m; a++) {
       const qa = rowPos[a];
       const ra = qa * n;
+      const wa = rowW[a];
       for (let b = 0; b < m; b++) {
         const qb = rowPos[b];
-        if (qb <= qa) G[ra + qb] += 1;
+        if (qb <= qa) G[ra + qb] += wa * rowW[b];
       }
     }
   }
-  for (let q = 0; q < n; q++) G[q * n + q] += config.lambda;
+  const emphasis = config.dropout / (1 - config.dropout);
+  for (let q = 0; q < n; q++) G[q * n + q] += config.lambda + emphasis * G[q * n + q];
   for (let a = 0; a < n; a++) for (let b = 0; b < a; b++) G[b * n + a] = G[a * n + b];
 
   const P = invertSpd(G, n);
@@ -96,7 +126,7 @@ export function fitEase(data: RatingMatrix, config: EaseConfig): EaseModel {
     weights[j * n + j] = 0;
   }
   if (!allFinite(weights)) throw new ModelFitError('ease: non-finite weights; raise lambda');
-  return { kind: 'ease', nItems, n, itemIdxs, position, weights, threshold: config.threshold, lambda: config.lambda };
+  return { kind: 'ease', nItems, n, itemIdxs, position, weights, threshold: config.threshold, lambda: config.lambda, minWeight: config.minWeight, scaleMax: data.scale[1] };
 }
 
 /**
@@ -116,7 +146,8 @@ export function scoreEaseHistory(model: EaseModel, itemIdxs: ArrayLike<number>, 
     const q = model.position[i];
     if (q < 0) continue;
     const row = q * n;
-    for (let c = 0; c < n; c++) acc[c] += W[row + c];
+    const x = easeWeight(model, ratings[t]);
+    for (let c = 0; c < n; c++) acc[c] += x * W[row + c];
   }
   out.fill(EASE_UNMODELLED_SCORE);
   for (let c = 0; c < n; c++) out[model.itemIdxs[c]] = acc[c];
@@ -139,7 +170,7 @@ export const easeRecommender: Recommender<EaseConfig, EaseModel> = {
     let s = 0;
     for (let p = indptr[userIdx]; p < indptr[userIdx + 1]; p++) {
       const q = model.position[indices[p]];
-      if (q >= 0 && values[p] >= model.threshold) s += model.weights[q * model.n + c];
+      if (q >= 0 && values[p] >= model.threshold) s += easeWeight(model, values[p]) * model.weights[q * model.n + c];
     }
     return lo + (hi - lo) * Math.min(1, Math.max(0, s));
   },
