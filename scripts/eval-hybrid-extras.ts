@@ -11,30 +11,21 @@
  *
  * One JSON document on stdout (logs on stderr), also saved under results/eval/.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fitContentTfidf, recommendFromScores, scoreContentUser, topKIndices } from '../lib/recommender/content-tfidf';
 import { relevantByUser, trainMatrix } from '../lib/recommender/evaluate';
-import { createHybridScratch, fitHybrid, scoreHybridUser } from '../lib/recommender/hybrid';
-import { buildContentDocs } from '../lib/recommender/hybrid-content-docs';
-import { HybridParamsSchema, hybridConfigFrom } from '../lib/recommender/hybrid-registry';
-import { loadCatalogue } from '../lib/recommender/io/catalogue';
 import { loadRatingsFile } from '../lib/recommender/io/ratings-file';
 import { RankingAccumulator } from '../lib/recommender/metrics';
-import { contentSimilarity, intraListDiversity, mmrRerank } from '../lib/recommender/mmr';
+import { intraListDiversity, mmrRerank } from '../lib/recommender/mmr';
 import { createRng } from '../lib/recommender/rng';
+import { contentCosine, createServingScratch, scoreUser } from '../lib/recommender/serving';
+import { userRow } from '../lib/recommender/serving-registry';
 import { buildRatingMatrix, createVocabulary } from '../lib/recommender/sparse';
+import { BENCH_DIR, catalogueDocs, finishResult, fitServedRanking, logger, parseHybridParams } from './hybrid-script-common';
 
-const DATA_DIR = resolve(process.env.DATA_DIR ?? join('..', 'shared', 'data'));
-const BENCH_DIR = resolve(process.env.BENCH_DIR ?? join('..', 'shared', 'bench'));
 const SPLIT = join(BENCH_DIR, 'splits', 'ml-latest-small', 'ranking');
-
-function log(msg: string): void {
-  process.stderr.write(`[extras] ${msg}\n`);
-}
+const log = logger('extras');
 
 function main(): void {
   const { values } = parseArgs({
@@ -47,21 +38,20 @@ function main(): void {
   });
   const part = values.part;
   if (part !== 'mmr' && part !== 'cold-items') throw new Error('--part mmr|cold-items');
-  const params = HybridParamsSchema.parse(values.params ? JSON.parse(values.params) : {});
+  const params = parseHybridParams(values.params);
   const started = new Date();
   const train = loadRatingsFile(join(SPLIT, 'train.csv'));
   const test = loadRatingsFile(join(SPLIT, 'test.csv'));
-  const catalogue = loadCatalogue(DATA_DIR);
-  const docs = buildContentDocs(catalogue.movies, catalogue.tags);
+  const { catalogue, docs } = catalogueDocs();
   const doc: Record<string, unknown> = { dataset: 'ml-latest-small', split: 'ranking', part, params };
 
   if (part === 'mmr') {
     const data = trainMatrix(train);
-    const t0 = performance.now();
-    const model = fitHybrid(data, hybridConfigFrom(params, { contentDocs: docs, timeRows: train, tasks: ['ranking'], log }));
-    doc.fitSeconds = (performance.now() - t0) / 1000;
-    const sim = contentSimilarity(model.content!);
-    const scratch = createHybridScratch(model, data.items.size);
+    const { model: served, fitSeconds } = fitServedRanking(data, train, docs, params, log);
+    doc.fitSeconds = fitSeconds;
+    const model = served.serving;
+    const sim = contentCosine(model);
+    const scratch = createServingScratch(model);
     const scores = new Float32Array(data.items.size);
     // Top 50 per evaluated user once; every λ re-ranks the same pools.
     const pools: { u: number; relevant: Set<number>; top: ReturnType<typeof recommendFromScores> }[] = [];
@@ -69,7 +59,7 @@ function main(): void {
       const u = data.users.index(userId) ?? -1;
       const relevant = new Set<number>();
       items.forEach((movieId, k) => relevant.add(data.items.index(movieId) ?? -1 - k));
-      scoreHybridUser(model, data, u, scores, scratch);
+      scoreUser(model, userRow(data, u, served.times), scores, scratch);
       pools.push({ u, relevant, top: recommendFromScores(scores, data, u, 50) });
     }
     const rows = values.lambdas!.split(',').map(Number).map((lambda) => {
@@ -84,7 +74,7 @@ function main(): void {
       log(`λ=${lambda}: ndcg@10=${m['ndcg@10'].toFixed(4)} recall@20=${m['recall@20'].toFixed(4)} coverage@10=${m['coverage@10'].toFixed(4)} ild@10=${(ild / pools.length).toFixed(4)}`);
       return { lambda, metrics: { ...m, 'ild@10': ild / pools.length } };
     });
-    doc.algo = 'hybrid + MMR (content cosine) over the top 50';
+    doc.algo = 'served hybrid + MMR (content cosine) over the top 50';
     doc.rows = rows;
   } else {
     // Vocabulary = whole catalogue, so movies with no train rating exist as empty columns.
@@ -105,11 +95,10 @@ function main(): void {
     }
     log(`${coldItems.length} catalogue movies without train ratings; ${evalUsers.length} users have relevant test movies among them`);
     const content = fitContentTfidf(data, { docs, fieldWeights: params.fieldWeights });
-    const t0 = performance.now();
-    const hybrid = fitHybrid(data, hybridConfigFrom(params, { contentDocs: docs, timeRows: train, tasks: ['ranking'], log }));
-    doc.fitSeconds = (performance.now() - t0) / 1000;
+    const { model: served, fitSeconds } = fitServedRanking(data, train, docs, params, log);
+    doc.fitSeconds = fitSeconds;
     const scores = new Float32Array(data.items.size);
-    const scratch = createHybridScratch(hybrid, data.items.size);
+    const scratch = createServingScratch(served.serving);
     const rng = createRng(42);
     const accs = { content: new RankingAccumulator(coldItems.length), hybrid: new RankingAccumulator(coldItems.length), random: new RankingAccumulator(coldItems.length) };
     // Coverage is over the cold candidates: remap item indices to candidate positions.
@@ -120,43 +109,20 @@ function main(): void {
     for (const { u, relevant } of evalUsers) {
       scoreContentUser(content, data, u, scores);
       accs.content.add(asPos(recommendFromScores(scores, data, u, 20, { candidates }).map((x) => x.itemIdx)), relPos(relevant));
-      scoreHybridUser(hybrid, data, u, scores, scratch);
+      scoreUser(served.serving, userRow(data, u, served.times), scores, scratch);
       accs.hybrid.add(asPos(recommendFromScores(scores, data, u, 20, { candidates }).map((x) => x.itemIdx)), relPos(relevant));
       const rand = Float32Array.from(coldItems, () => rng.next());
       accs.random.add(topKIndices(rand, 20).map((x) => x.itemIdx), relPos(relevant));
     }
     doc.coldItems = coldItems.length;
-    doc.algo = 'content vs hybrid vs random, candidates = movies without train ratings';
+    doc.algo = 'content vs served hybrid vs random, candidates = movies without train ratings';
     doc.rows = Object.entries(accs).map(([algo, acc]) => ({ algo, metrics: acc.result() }));
     for (const r of doc.rows as { algo: string; metrics: Record<string, number> }[]) {
       log(`${r.algo}: ndcg@10=${r.metrics['ndcg@10'].toFixed(4)} recall@20=${r.metrics['recall@20'].toFixed(4)} users=${r.metrics.users}`);
     }
   }
 
-  const cpuList = cpus();
-  Object.assign(doc, {
-    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-    commit: gitCommit(),
-    machine: { cpu: cpuList[0]?.model ?? 'unknown', cores: cpuList.length, ramGb: Math.round(totalmem() / 2 ** 30), node: process.version },
-    date: started.toISOString(),
-  });
-  const json = JSON.stringify(doc, null, 2);
-  if (!values['no-save']) {
-    const dir = resolve(join('results', 'eval'));
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, `${started.toISOString().replace(/[:.]/g, '-')}-ml-latest-small-ranking-${part}-hybrid.json`);
-    writeFileSync(file, json + '\n');
-    log(`saved ${relative(process.cwd(), file)}`);
-  }
-  process.stdout.write(json + '\n');
-}
-
-function gitCommit(): string | null {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-  } catch {
-    return null;
-  }
+  finishResult(doc, started, join('results', 'eval'), `ml-latest-small-ranking-${part}-hybrid`, !values['no-save'], log);
 }
 
 main();

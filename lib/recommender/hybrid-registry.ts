@@ -67,28 +67,39 @@ export const HybridParamsSchema = z.object({
   baseParams: z
     .record(z.string(), z.record(z.string(), z.unknown()))
     .default({})
-    .describe('per-base parameter overrides, e.g. {"ease":{"lambda":300}}'),
+    .describe('per-base parameter overrides, e.g. {"ease":{"lambda":300}} (hybrid defaults: {"ease":{"maxItems":2000}})'),
   fieldWeights,
   validationShare: z.number().gt(0).lt(1).default(0.2).describe('share of each user’s train ratings held out to learn the blends'),
   coldUserThreshold: z.number().int().min(0).default(5).describe('users with ≤ this many ratings use the cold blend'),
   coldItemThreshold: z.number().int().min(0).default(5).describe('items with ≤ this many ratings are cold (feature)'),
   minColdBlendUsers: z.number().int().min(0).default(30).describe('fewer simulated cold validation users → cold users get the warm blend'),
-  maxValidationUsers: z.number().int().min(1).default(1000).describe('validation users (warm, and cold) sampled to train the ranking blend; bounds training time'),
+  maxValidationUsers: z.number().int().min(1).default(600).describe('validation users (warm, and cold) sampled to train the ranking blend; bounds training time'),
+  maxRatingRows: z.number().int().min(1).default(20_000).describe('held-out rows sampled to train the rating blend; bounds training time'),
   poolPerBase: z.number().int().min(10).default(100).describe('top-N of each base in the validation candidate pool'),
   recallWeight: z.number().min(0).default(1).describe('β in the ranker objective NDCG@10 + β·Recall@20 + γ·coverage@10'),
   coverageWeight: z.number().min(0).default(0.3).describe('γ in the ranker objective'),
   coverageTarget: z.number().min(0).max(1).default(0).describe('minimum validation coverage@10 of the warm blend (hinge penalty)'),
   ridgeLambda: z.number().min(0).default(1).describe('ridge λ of the rating blend'),
+  easeNeighbours: z.number().int().min(1).default(500).describe('served model: entries kept per row of EASE’s B (largest |B_ji|)'),
+  knnNeighbours: z.number().int().min(1).default(100).describe('served model: item-kNN neighbours kept per item (rating prediction, more like this)'),
+  contentNeighbours: z.number().int().min(1).default(30).describe('served model: content neighbours kept per item (more like this)'),
   seed,
 });
 export type HybridParams = z.infer<typeof HybridParamsSchema>;
+
+/**
+ * Base settings of the hybrid that differ from the single models' defaults (`baseParams` overrides them): EASE's
+ * dense solve bounded to the 2,000 items with most positives, so the nightly job fits at ML-1M shape within its
+ * 60 s budget (the n³ solve of 3,000 items alone takes ≈ 20 s per fit there; docs/benchmarks/hybrid.md).
+ */
+export const HYBRID_BASE_DEFAULTS: Readonly<Record<string, Record<string, unknown>>> = { ease: { maxItems: 2000 } };
 
 /** Engine config of the hybrid from params and run context. */
 export function hybridConfigFrom(params: HybridParams, ctx: RunContext = {}): HybridConfig {
   const base = (name: string): HybridBase => {
     const b = BASES[name];
     if (!b) throw new Error(`unknown hybrid base "${name}"`);
-    return { name, recommender: b.recommender, config: { seed: params.seed, ...(params.baseParams[name] ?? {}) }, group: b.group };
+    return { name, recommender: b.recommender, config: { seed: params.seed, ...(HYBRID_BASE_DEFAULTS[name] ?? {}), ...(params.baseParams[name] ?? {}) }, group: b.group };
   };
   return {
     seed: params.seed,
@@ -101,6 +112,7 @@ export function hybridConfigFrom(params: HybridParams, ctx: RunContext = {}): Hy
     coldItemThreshold: params.coldItemThreshold,
     minColdBlendUsers: params.minColdBlendUsers,
     maxValidationUsers: params.maxValidationUsers,
+    maxRatingRows: params.maxRatingRows,
     poolPerBase: params.poolPerBase,
     recallWeight: params.recallWeight,
     coverageWeight: params.coverageWeight,

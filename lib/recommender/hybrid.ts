@@ -77,6 +77,8 @@ export interface HybridConfig {
   minColdBlendUsers?: number;
   /** At most this many warm (and cold) validation users train the ranking blend, and score the exposure pass. Default all. */
   maxValidationUsers?: number;
+  /** At most this many held-out rows (seeded sample) train the rating blend. Default all. */
+  maxRatingRows?: number;
   /** Every n-th validation user is truncated to its first `coldUserThreshold` ratings to train the cold blend. Default 5. */
   coldSimulationEvery?: number;
   /** Top-N of each base feeding the validation candidate pool. Default 100. */
@@ -979,12 +981,18 @@ export function* fitHybridSteps(data: RatingMatrix, config: HybridConfig = {}): 
     const xty = new Float64Array(F);
     const row = new Float64Array(F);
     const c = counts(ratingSplit.fit);
-    const nHeld = ratingSplit.heldUsers.length;
+    // Large data sets learn the (few) blend weights from a seeded sample of the held-out rows.
+    const allHeld = Array.from({ length: ratingSplit.heldUsers.length }, (_, t) => t);
+    const maxRows = config.maxRatingRows ?? Infinity;
+    const heldRows = allHeld.length > maxRows ? sampleSorted(allHeld, maxRows, seed + 2) : allHeld;
+    const nHeld = heldRows.length;
+    const heldY = Float32Array.from(heldRows, (t) => ratingSplit.heldRatings[t]);
     const rows = new Float32Array(nHeld * F);
-    for (let t = 0; t < nHeld; t++) {
+    for (let x = 0; x < nHeld; x++) {
+      const t = heldRows[x];
       ratingFeatureRow(valBases, ratingValContent, ratingSplit.fit, c.userCount, c.itemCount, coldU, coldI, ratingSplit.heldUsers[t], ratingSplit.heldItems[t], row);
-      rows.set(row, t * F);
-      const y = ratingSplit.heldRatings[t];
+      rows.set(row, x * F);
+      const y = heldY[x];
       for (let a = 0; a < F; a++) {
         xty[a] += row[a] * y;
         for (let b = 0; b < F; b++) xtx[a * F + b] += row[a] * row[b];
@@ -997,7 +1005,7 @@ export function* fitHybridSteps(data: RatingMatrix, config: HybridConfig = {}): 
       let v = 0;
       for (let f = 0; f < F; f++) v += ratingWeights[f] * rows[t * F + f];
       v = Math.min(data.scale[1], Math.max(data.scale[0], v));
-      se += (v - ratingSplit.heldRatings[t]) ** 2;
+      se += (v - heldY[t]) ** 2;
     }
     ratingValidationRmse = nHeld > 0 ? Math.sqrt(se / nHeld) : null;
     log(`  rating blend ${fmtWeights(ratingNames, ratingWeights)}`);

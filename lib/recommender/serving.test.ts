@@ -19,7 +19,8 @@ import { recalculateUser } from './implicit-als';
 import { createHybridScratch, fitHybrid, hybridFeatureColumns } from './hybrid';
 import { HybridParamsSchema, hybridConfigFrom } from './hybrid-registry';
 import { genreWorld } from './hybrid-test-data';
-import { userRow } from './serving-registry';
+import { servedHybridRecommender, userRow } from './serving-registry';
+import { runRecommenderContract } from './contract.test-helpers';
 import { alignTimestamps } from './hybrid';
 import type { EaseModel } from './ease';
 import type { ContentDoc } from './content-tfidf';
@@ -48,6 +49,9 @@ function planted(nUsers = 60) {
 
 /** Cheap bases for tests (small ALS). */
 const FAST = HybridParamsSchema.parse({ baseParams: { 'implicit-als': { factors: 8, iterations: 6 } } });
+
+// The registry's `hybrid` (the served model) passes the contract every algorithm passes.
+runRecommenderContract('served hybrid', servedHybridRecommender, FAST);
 
 describe('contentNeighbours', () => {
   it('ranks items by cosine of their vectors, best first, never the item itself', () => {
@@ -146,9 +150,9 @@ describe('trainServingModel', () => {
   it('computes exactly the hybrid’s feature columns from the stored tables (ALS aside, EASE unsparsified)', () => {
     const w = genreWorld(50, 40, 3);
     const data = buildRatingMatrix({ userIds: w.userIds, itemIds: w.movieIds, ratings: w.ratings }, { scale: [0.5, 5] });
-    const params = HybridParamsSchema.parse({ rankingBases: ['ease', 'item-knn', 'popularity'] });
+    const params = HybridParamsSchema.parse({ rankingBases: ['ease', 'item-knn', 'popularity'], easeNeighbours: 1000 });
     const timeRows = { userIds: w.userIds, movieIds: w.movieIds, timestamps: w.timestamps };
-    const { model } = trainServingModelSync(data, w.docs, { params, timeRows, tasks: ['ranking'], easeNeighbours: 1000 });
+    const { model } = trainServingModelSync(data, w.docs, { params, timeRows, tasks: ['ranking'] });
     const h = fitHybrid(data, hybridConfigFrom(params, { contentDocs: w.docs, timeRows, tasks: ['ranking'] }));
     const times = alignTimestamps(data, w.userIds, w.movieIds, w.timestamps);
     const hs = createHybridScratch(h, data.items.size);

@@ -134,23 +134,12 @@ export interface ServingConfig {
   externalFactors?: ExternalFactors;
   /** Train rows with timestamps (temporal validation split and the time features). */
   timeRows?: { userIds: Int32Array; movieIds: Int32Array; timestamps?: Float64Array };
-  /** Entries kept per row of EASE's B. */
-  easeNeighbours: number;
-  /** Item-kNN neighbours kept per item for rating predictions and "more like this". */
-  knnNeighbours: number;
-  /** Content neighbours kept per item ("more like this"). */
-  contentNeighbours: number;
   /** Learn only these blends (the eval CLI's task); default both. */
   tasks?: readonly ('rating' | 'ranking')[];
   log?: (msg: string) => void;
 }
 
-export const DEFAULT_SERVING: ServingConfig = {
-  params: HybridParamsSchema.parse({}),
-  easeNeighbours: 200,
-  knnNeighbours: 100,
-  contentNeighbours: 30,
-};
+export const DEFAULT_SERVING: ServingConfig = { params: HybridParamsSchema.parse({}) };
 
 // ---------------------------------------------------------------------------------------------
 // Building the tables from a fitted hybrid.
@@ -268,7 +257,11 @@ function kindOf(model: unknown): string {
  * Turns a fitted hybrid into the served tables. Throws when a base has no live fold-in here (user-kNN, biased MF,
  * SVD++ need the whole rating matrix or a per-user solve not wired up).
  */
-export function servingFromHybrid(h: HybridModel, data: RatingMatrix, cfg: Pick<ServingConfig, 'easeNeighbours' | 'knnNeighbours' | 'contentNeighbours'> & { contentMeanShrinkage?: number }): ServingModel {
+export function servingFromHybrid(
+  h: HybridModel,
+  data: RatingMatrix,
+  cfg: Pick<HybridParams, 'easeNeighbours' | 'knnNeighbours' | 'contentNeighbours'> & { contentMeanShrinkage?: number },
+): ServingModel {
   const nItems = data.items.size;
   let als: ImplicitAlsModel | null = null;
   let ease: EaseModel | null = null;
@@ -485,6 +478,12 @@ function contentProfile(model: ServingModel, user: UserRatings, p: Float32Array)
       for (let q = X.indptr[i]; q < X.indptr[i + 1]; q++) p[X.indices[q]] += X.values[q];
     }
   }
+}
+
+/** Cosine of two items' content vectors (L2-normalised rows: a sparse dot product); 0 without content. */
+export function contentCosine(model: ServingModel): (a: number, b: number) => number {
+  const X = asCsr(model);
+  return (a, b) => rowDot(X, a, X, b);
 }
 
 function asCsr(model: ServingModel): Csr {
@@ -942,7 +941,7 @@ function* trainingSteps(data: RatingMatrix, docs: readonly ContentDoc[] | null, 
   }
   current = 'serving tables';
   yield { phase: current, progress: 0.92 };
-  const model = servingFromHybrid(h, data, cfg);
+  const model = servingFromHybrid(h, data, cfg.params);
   timings[current] = (performance.now() - tPhase) / 1000;
   timings.total = (performance.now() - t0) / 1000;
   const warm = h.warm;

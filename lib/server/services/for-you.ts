@@ -1,7 +1,7 @@
 import 'server-only';
 import { buildRatingMatrix, type BuiltRatingMatrix } from '@/lib/recommender/sparse';
 import { fitPopularity, popularityRecommender, type PopularityModel } from '@/lib/recommender/popularity';
-import { createServingScratch, predictRating, ratingContext, scoreUser, topContribution, topN, type ServingModel, type UserRatings } from '@/lib/recommender/serving';
+import { contentCosine, createServingScratch, predictRating, ratingContext, scoreUser, topContribution, topN, type ServingModel, type UserRatings } from '@/lib/recommender/serving';
 import { mmrRerank } from '@/lib/recommender/mmr';
 import type { FeedQuery } from '@/lib/validation/feed';
 import { db } from '../db';
@@ -32,24 +32,9 @@ async function userRatings(userId: number): Promise<{ movieId: number; value: nu
   return db.rating.findMany({ where: { userId }, select: { movieId: true, value: true, updatedAt: true } });
 }
 
-/** MMR similarity: cosine of the content vectors (L2-normalised), or of the ALS item factors without content. */
+/** MMR similarity: cosine of the content vectors, or of the ALS item factors when the catalogue has no content. */
 function cosine(model: ServingModel): (a: number, b: number) => number {
-  const X = model.contentVectors;
-  if (X.nCols > 0) {
-    return (a, b) => {
-      let s = 0;
-      let p = X.indptr[a];
-      let q = X.indptr[b];
-      while (p < X.indptr[a + 1] && q < X.indptr[b + 1]) {
-        const fa = X.indices[p];
-        const fb = X.indices[q];
-        if (fa === fb) s += X.values[p++] * X.values[q++];
-        else if (fa < fb) p++;
-        else q++;
-      }
-      return s;
-    };
-  }
+  if (model.contentVectors.nCols > 0) return contentCosine(model);
   const { k, itemFactors: Y } = model;
   const norms = new Float32Array(model.itemIds.length);
   return (a, b) => {
