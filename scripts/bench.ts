@@ -457,7 +457,7 @@ async function driveServer(emails: string[], password: string) {
   const duration = Number(args.duration);
   const pid = serverProc!.pid!;
   /** One closed-loop autocannon run: `connections` connections, one signed-in member each, `pathFor` per request. */
-  const drive = async (label: string, pathFor: (rng: () => number) => string, conns: number, seconds: number) => {
+  const drive = async (label: string, pathFor: (rng: () => number) => string, conns: number, seconds: number, overallRate?: number) => {
     let next = 0;
     const rng = createRng(seconds * 1000 + conns);
     const loadBefore = loadavg();
@@ -467,6 +467,8 @@ async function driveServer(emails: string[], password: string) {
       connections: conns,
       duration: seconds,
       timeout: 10,
+      // Paced runs: a fixed arrival rate across all connections (autocannon corrects for coordinated omission).
+      ...(overallRate ? { overallRate } : {}),
       requests: [
         {
           method: 'GET',
@@ -481,6 +483,7 @@ async function driveServer(emails: string[], password: string) {
     const out = {
       scenario: label,
       connections: conns,
+      overallRate: overallRate ?? null,
       users: Math.min(conns, cookies.length),
       durationSeconds: run.duration,
       latencyMs: { p50: run.latency.p50, p90: run.latency.p90, p99: run.latency.p99, max: run.latency.max, mean: run.latency.average, min: run.latency.min },
@@ -513,6 +516,10 @@ async function driveServer(emails: string[], password: string) {
     // The full server-rendered page (HTML + RSC payload) with the cached feed inside.
     page: await drive('GET /for-you (server-rendered page)', () => '/for-you', connections, duration),
     pageSingleUser: await drive('GET /for-you, one connection', () => '/for-you', 1, 10),
+    // The same 50 members at a human pace rather than back to back: each asks for their feed 5 times a second
+    // (250 req/s overall), and reloads the whole page once a second (50 req/s) — latency below saturation.
+    feedApiPaced: await drive('GET /api/for-you at 250 req/s (50 members × 5/s)', () => '/api/for-you', connections, duration, 250),
+    pagePaced: await drive('GET /for-you at 50 req/s (50 members × 1/s)', () => '/for-you', connections, duration, 50),
   };
   const http = {
     ...scenarios,

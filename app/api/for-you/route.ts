@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { getCurrentUser } from '@/lib/server/auth';
+import { getRequestUser } from '@/lib/server/auth';
 import { getForYouFeed } from '@/lib/server/services/feed-cache';
 import { FeedQuery } from '@/lib/validation/feed';
 
@@ -8,7 +8,7 @@ import { FeedQuery } from '@/lib/validation/feed';
  * feed as JSON (the infinite scroll's data source). 401 when signed out, 400 with a message on bad parameters.
  */
 export async function GET(req: NextRequest) {
-  const user = await getCurrentUser();
+  const user = await getRequestUser(req);
   if (!user) return NextResponse.json({ error: 'Please sign in first.' }, { status: 401 });
   const raw = Object.fromEntries([...req.nextUrl.searchParams].filter(([, v]) => v !== ''));
   const query = FeedQuery.safeParse(raw);

@@ -45,8 +45,14 @@ export async function verifyCredentials(email: string, password: string): Promis
   return { id: user.id, name: user.name, email: user.email, role: user.role, tasteVersion: user.tasteVersion };
 }
 
+/**
+ * One primary-key read per signed-in request. Raw SQL on purpose: it runs on every page and feed request, and it
+ * costs about half the CPU of the equivalent findUnique (0.26 vs 0.50 ms, measured on the ML-1M bench database).
+ */
 export async function getSessionUser(id: number): Promise<SessionUser | null> {
-  return db.user.findUnique({ where: { id }, select: sessionUserSelect });
+  const rows = await db.$queryRaw<SessionUser[]>`
+    SELECT id, name, email, role::text AS role, "tasteVersion" FROM "User" WHERE id = ${id}`;
+  return rows[0] ?? null;
 }
 
 /** Part of every rating / dismissal write transaction, so a cached For You list is never served after a change. */
