@@ -100,9 +100,14 @@ export function implicitConfidence(data: RatingMatrix, config: Pick<ImplicitAlsC
   return { byUser, byItem: transpose(byUser) };
 }
 
+/** YᵀY as a k × k Float64Array, on the SIMD kernels where available. O(nRows·k²/2). */
+function factorGram(Y: Float32Array, nRows: number, k: number): Float64Array {
+  return gramWasm(Y, nRows, k) ?? gram(Y, nRows, k);
+}
+
 /** YᵀY + λI as a k × k Float64Array. O(nRows·k²/2). */
 export function regularizedGram(Y: Float32Array, nRows: number, k: number, reg: number): Float64Array {
-  const G = gramWasm(Y, nRows, k) ?? gram(Y, nRows, k);
+  const G = factorGram(Y, nRows, k);
   for (let f = 0; f < k; f++) G[f * k + f] += reg;
   return G;
 }
@@ -114,7 +119,7 @@ export function regularizedGram(Y: Float32Array, nRows: number, k: number, reg: 
 export function implicitAlsLoss(X: Float32Array, Y: Float32Array, conf: Csr, k: number, reg: number): number {
   const nUsers = conf.nRows;
   const nItems = conf.nCols;
-  const YtY = gram(Y, nItems, k);
+  const YtY = factorGram(Y, nItems, k);
   let loss = 0;
   let norms = 0;
   for (let u = 0; u < nUsers; u++) {
@@ -186,7 +191,7 @@ export function fitImplicitAls(data: RatingMatrix, config: ImplicitAlsConfig): I
     nItems,
     userFactors: parallel ? Float32Array.from(X) : X,
     itemFactors: parallel ? Float32Array.from(Y) : Y,
-    itemGram: gram(Y, nItems, k),
+    itemGram: factorGram(Y, nItems, k),
     loss: Float64Array.from(losses),
     reg: config.reg,
     alpha: config.alpha,
