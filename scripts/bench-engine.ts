@@ -243,11 +243,12 @@ async function main(): Promise<void> {
   const self = fileURLToPath(import.meta.url);
   const results: (CaseResult | { name: string; error: string })[] = [];
   for (const name of names) {
-    log(`${name} … (load average ${loadavg().map((x) => x.toFixed(2)).join(' ')})`);
+    const loadAverageAtStart = loadavg();
+    log(`${name} … (load average ${loadAverageAtStart.map((x) => x.toFixed(2)).join(' ')})`);
     const child = spawnSync(process.execPath, [...process.execArgv, self, '--case', name], { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'] });
     const line = child.stdout.trim().split('\n').pop() ?? '';
     try {
-      const r = JSON.parse(line) as CaseResult;
+      const r = { ...(JSON.parse(line) as CaseResult), loadAverageAtStart, loadAverageAtEnd: loadavg() };
       results.push(r);
       log(`${name}: fit ${r.fitSeconds.map((s) => s.toFixed(2)).join(', ')} s wall, ${(r.fitCpuSeconds ?? []).map((s) => s.toFixed(2)).join(', ')} s CPU, peak RSS ${r.peakRssMb} MB`);
     } catch {

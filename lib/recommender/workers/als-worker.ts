@@ -5,8 +5,11 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { solveRows } from './als-kernel';
+import { alsWasm } from './als-wasm';
 import type { AlsJob } from './als-pool';
 
+// Compile the SIMD kernels while the worker is idle, not inside its first job.
+alsWasm();
 const ctrl = new Int32Array(workerData.ctrl as SharedArrayBuffer);
 Atomics.store(ctrl, 1, 1);
 Atomics.notify(ctrl, 1);
