@@ -149,6 +149,10 @@ export function solveRowsJs(
       for (let f = 0; f < k; f++) X[xo + f] = 0;
       continue;
     }
+    if (useWb && b - a === 1) {
+      shermanMorrisonRow(X, xo, Y, Z!, indices[a], values[a], k);
+      continue;
+    }
     if (useWb && b - a <= wbMax) {
       woodburyRow(X, xo, Y, Z!, indices, values, a, b, k, M!, sv!, x);
       continue;
@@ -194,6 +198,18 @@ export function solveRowsJs(
   }
 }
 
+
+/**
+ * Exact solve of a row with one positive j (Woodbury with n = 1, i.e. Sherman–Morrison):
+ * x = c/(1 + (c − 1)·yⱼᵀG⁻¹yⱼ) · G⁻¹yⱼ, with G⁻¹yⱼ = row j of Z. O(k).
+ */
+function shermanMorrisonRow(X: Float32Array, xo: number, Y: Float32Array, Z: Float64Array, j: number, cm1: number, k: number): void {
+  const jo = j * k;
+  let s = 0;
+  for (let f = 0; f < k; f++) s += Y[jo + f] * Z[jo + f];
+  const t = (cm1 + 1) / (1 + cm1 * s);
+  for (let f = 0; f < k; f++) X[xo + f] = t * Z[jo + f];
+}
 
 /** Exact row solve by the Woodbury identity; see {@link solveRows}. `x` is a length-k scratch buffer. */
 function woodburyRow(
@@ -361,6 +377,10 @@ function solveRowsWasm(w: AlsWasm, ...args: Parameters<typeof solveRowsJs>): voi
     const xo = row * k;
     if (n === 0) {
       X.fill(0, xo, xo + k);
+      continue;
+    }
+    if (useWb && n === 1) {
+      shermanMorrisonRow(X, xo, Y, Z, indices[a], values[a], k);
       continue;
     }
     for (let j = 0; j < n; j++) {
