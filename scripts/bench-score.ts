@@ -12,7 +12,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadRatingsFile } from '../lib/recommender/io/ratings-file';
-import { createServingScratch, predictRating, ratingContext, scoreUser, topContribution, topN } from '../lib/recommender/serving';
+import { createServingScratch, explainPage, predictRating, ratingContext, scoreUser, topN } from '../lib/recommender/serving';
 import { userRow } from '../lib/recommender/serving-registry';
 import { buildRatingMatrix, createVocabulary } from '../lib/recommender/sparse';
 import { DATA_DIR, catalogueDocs, finishResult, fitServedRanking, logger, parseHybridParams, percentile } from './hybrid-script-common';
@@ -55,7 +55,8 @@ function main(): void {
     scoreUser(model, user, scores, scratch);
     const page = topN(scores, user.itemIdx, k);
     const ctx = ratingContext(model, user);
-    return page.map((i) => ({ itemIdx: i, reason: topContribution(model, user, scratch, i), predicted: predictRating(model, ctx, i) }));
+    const reasons = explainPage(model, user, scratch, page);
+    return page.map((i, x) => ({ itemIdx: i, reason: reasons[x], predicted: predictRating(model, ctx, i) }));
   };
   for (let u = 0; u < Math.min(50, data.users.size); u++) forYou(u); // warm-up (JIT)
   const all: number[] = [];

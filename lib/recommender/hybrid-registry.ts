@@ -63,7 +63,7 @@ const baseList = (defaults: string[], what: string) =>
 
 export const HybridParamsSchema = z.object({
   rankingBases: baseList(['ease', 'item-knn', 'implicit-als', 'popularity'], 'base models of the ranking blend'),
-  ratingBases: baseList(['biases', 'item-knn'], 'base models of the rating blend (served: biases and item-kNN have a live fold-in)'),
+  ratingBases: baseList(['biases', 'item-knn', 'biased-mf'], 'base models of the rating blend (served: biases, item-kNN and biased MF have a live fold-in)'),
   baseParams: z
     .record(z.string(), z.record(z.string(), z.unknown()))
     .default({})

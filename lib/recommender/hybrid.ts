@@ -293,7 +293,7 @@ export interface TimeContext {
   readonly t0: number;
   readonly binSeconds: number;
   readonly nBins: number;
-  /** nItems × (nBins + 1) row-major prefix counts: cum[i·(nBins+1) + b] = ratings of i in bins < b. */
+  /** (nBins + 1) × nItems bin-major prefix counts: cum[b·nItems + i] = ratings of i in bins < b (a user's window reads 3 contiguous rows). */
   readonly cum: Int32Array;
   /** Last rating time per user (unix s; NaN when none). Length nUsers. */
   readonly userLast: Float64Array;
@@ -326,15 +326,15 @@ export function buildTimeContext(
   if (times.length === 0) t0 = t1 = 0;
   const nBins = Math.floor((t1 - t0) / binSeconds) + 1;
   const stride = nBins + 1;
-  const cum = new Int32Array(nItems * stride);
+  const cum = new Int32Array(stride * nItems);
   const userLast = new Float64Array(nUsers).fill(Number.NaN);
   for (let r = 0; r < times.length; r++) {
     const b = Math.floor((times[r] - t0) / binSeconds);
-    cum[items[r] * stride + b + 1]++;
+    cum[(b + 1) * nItems + items[r]]++;
     const u = users[r];
     if (!(times[r] <= userLast[u])) userLast[u] = times[r];
   }
-  for (let i = 0; i < nItems; i++) for (let b = 1; b <= nBins; b++) cum[i * stride + b] += cum[i * stride + b - 1];
+  for (let b = 1; b <= nBins; b++) for (let i = 0; i < nItems; i++) cum[b * nItems + i] += cum[(b - 1) * nItems + i];
   // Recent history per user: sort row ids by (user, time desc, item) and keep the first recentCount.
   const order = Array.from({ length: times.length }, (_, r) => r);
   order.sort((a, b) => users[a] - users[b] || times[b] - times[a] || items[a] - items[b]);
@@ -492,15 +492,45 @@ function userFeatureColumns(ctx: FeatureContext, data: RatingMatrix, userIdx: nu
     return;
   }
   const last = userIdx >= 0 && userIdx < time.userLast.length ? time.userLast[userIdx] : Number.NaN;
-  // Users without a time (new users) are placed at the end of the data: "trending now".
+  timeWindowColumns(time, last, mask, before, after);
+}
+
+const log1pTables = new WeakMap<Int32Array, Float32Array>();
+
+/** log(1 + c) for every count c a window of `cum` can hold (≤ an item's total), cached per histogram. */
+function log1pTable(cum: Int32Array, nBins: number, n: number): Float32Array {
+  let t = log1pTables.get(cum);
+  if (!t) {
+    let max = 0;
+    for (let i = 0; i < n; i++) max = Math.max(max, cum[nBins * n + i]);
+    t = Float32Array.from({ length: max + 1 }, (_, c) => Math.log1p(c));
+    log1pTables.set(cum, t);
+  }
+  return t;
+}
+
+/**
+ * The 'popBefore' / 'popAfter' columns: standardised log(1 + ratings of each item) in the `windowBins` time bins up
+ * to and after the bin of `last` (the user's last rating time; NaN = a new user, placed at the end of the data:
+ * "trending now"). O(nItems).
+ */
+export function timeWindowColumns(
+  time: Pick<TimeContext, 't0' | 'binSeconds' | 'nBins' | 'windowBins' | 'cum'>,
+  last: number,
+  mask: Uint8Array,
+  before: Float32Array,
+  after: Float32Array,
+): void {
   const bu = Number.isNaN(last) ? time.nBins - 1 : Math.min(time.nBins - 1, Math.max(0, Math.floor((last - time.t0) / time.binSeconds)));
-  const stride = time.nBins + 1;
-  const lo = Math.max(0, bu + 1 - time.windowBins);
-  const hi = Math.min(time.nBins, bu + 1 + time.windowBins);
-  for (let i = 0; i < nItems; i++) {
-    const o = i * stride;
-    before[i] = Math.log1p(time.cum[o + bu + 1] - time.cum[o + lo]);
-    after[i] = Math.log1p(time.cum[o + hi] - time.cum[o + bu + 1]);
+  const n = before.length;
+  const lo = Math.max(0, bu + 1 - time.windowBins) * n;
+  const mid = (bu + 1) * n;
+  const hi = Math.min(time.nBins, bu + 1 + time.windowBins) * n;
+  const cum = time.cum;
+  const log1p = log1pTable(cum, time.nBins, n);
+  for (let i = 0; i < n; i++) {
+    before[i] = log1p[cum[mid + i] - cum[lo + i]];
+    after[i] = log1p[cum[hi + i] - cum[mid + i]];
   }
   standardize(before, mask);
   standardize(after, mask);

@@ -4,6 +4,7 @@ import {
   contentNeighbours,
   createServingScratch,
   foldInAls,
+  foldInMf,
   predictRating,
   scoreUser,
   servingFeatureColumns,
@@ -210,6 +211,11 @@ describe('explanations and predictions', () => {
       userBiasReg: 15,
       baseItemBias: new Float32Array(3),
       baseUserBiasReg: 15,
+      mfK: 0,
+      mfItemFactors: new Float32Array(0),
+      mfItemBias: new Float32Array(3),
+      mfMean: 3,
+      mfReg: Float32Array.of(0.1, 0.1),
       contentVectors: { nCols: 0, indptr: new Int32Array(4), indices: new Int32Array(0), values: new Float32Array(0) },
       content: empty(3),
       contentMeanShrinkage: 2,
@@ -244,6 +250,18 @@ describe('explanations and predictions', () => {
     expect(c.source).toBe('collaborative');
     expect(c.base).toBe('knn');
     expect(c.fromItemIdx).toBe(0); // s_20 = 0.9 beats s_21 = 0.3
+  });
+
+  it('folds a user into biased MF by the ridge solve of the MF objective', () => {
+    // k = 1, items 0 and 1 with q = +1 and −1, μ = 3, b_i = 0; ratings 4 and 2 → targets y = +1, −1.
+    // Normal equations with z = [1, q]: (Σ z zᵀ + n·diag(λ_b, λ)) x = Σ y z → 2.2·I·x = [0, 2] → b_u = 0, p = 2/2.2.
+    const model = { ...tiny(), mfK: 1, mfItemFactors: Float32Array.of(1, -1, 0.5), mfItemBias: new Float32Array(3), mfMean: 3, mfReg: Float32Array.of(0.1, 0.1) };
+    const x = foldInMf(model, { itemIdx: Int32Array.of(0, 1), values: Float32Array.of(4, 2) });
+    expect(x[0]).toBeCloseTo(0, 6); // λ is stored as float32
+    expect(x[1]).toBeCloseTo(2 / 2.2, 6);
+    // Served as the only rating base: μ + b_u + b_2 + p·q_2 = 3 + 0.5·2/2.2.
+    const only = { ...model, ratingBaseKinds: ['biased-mf'], ratingFeatures: ['intercept', 'biased-mf', 'coldUser×biased-mf', 'coldItem×biased-mf'] };
+    expect(predictRating(only, { itemIdx: Int32Array.of(0, 1), values: Float32Array.of(4, 2) }, 2)).toBeCloseTo(3 + 0.5 * (2 / 2.2), 5);
   });
 
   it('predicts the ridge blend of the folded-in item-kNN, clipped to the scale', () => {

@@ -15,15 +15,17 @@
  * model is the served one. Scoring one user costs O(h·(K_ease + k_knn) + n_u·k² (fold-in) + nItems·(k + F) +
  * nnz(content vectors)) for h positives.
  */
-import { rowDot, scoreProfile, topKIndices, type ContentDoc } from './content-tfidf';
+import { multiplyDense, rowDot, topKIndices, type ContentDoc } from './content-tfidf';
 import { EASE_UNMODELLED_SCORE, type EaseModel } from './ease';
-import { fitHybridSteps, standardize, type HybridBase, type HybridModel, type HybridPhase, type Source } from './hybrid';
+import { fitHybridSteps, standardize, timeWindowColumns, type HybridBase, type HybridModel, type HybridPhase, type Source } from './hybrid';
 import { HybridParamsSchema, hybridConfigFrom, type HybridParams } from './hybrid-registry';
 import { implicitAlsRecommender, recalculateUser, DEFAULT_IMPLICIT_ALS, type ImplicitAlsModel } from './implicit-als';
 import type { ItemKnnModel } from './item-knn';
 import { KnnScratch, neighbourhoodTerm } from './knn-common';
 import type { PopularityModel } from './popularity';
 import type { BiasesModel } from './biases';
+import { BiasedMfConfig, type BiasedMfModel } from './biased-mf';
+import { solveSpdInPlace } from './linalg';
 import { transpose } from './sparse';
 import { ModelFitError, ShapeError, type Csr, type RatingMatrix } from './types';
 
@@ -74,6 +76,12 @@ export interface ServingModel {
   /** Item biases of the 'biases' rating base (same fold-in). */
   baseItemBias: Float32Array;
   baseUserBiasReg: number;
+  /** Biased MF of the rating blend: k, item factors (nItems × k), item biases, μ, [λ, λ_b] (per-rating penalties). */
+  mfK: number;
+  mfItemFactors: Float32Array;
+  mfItemBias: Float32Array;
+  mfMean: number;
+  mfReg: Float32Array;
   /** Content: L2-normalised TF-IDF item vectors (nItems rows). */
   contentVectors: { nCols: number; indptr: Int32Array; indices: Int32Array; values: Float32Array };
   /** Content cosine neighbours ("more like this"). */
@@ -260,7 +268,7 @@ function kindOf(model: unknown): string {
 export function servingFromHybrid(
   h: HybridModel,
   data: RatingMatrix,
-  cfg: Pick<HybridParams, 'easeNeighbours' | 'knnNeighbours' | 'contentNeighbours'> & { contentMeanShrinkage?: number },
+  cfg: Pick<HybridParams, 'easeNeighbours' | 'knnNeighbours' | 'contentNeighbours'> & { contentMeanShrinkage?: number; mfReg?: number; mfRegBias?: number },
 ): ServingModel {
   const nItems = data.items.size;
   let als: ImplicitAlsModel | null = null;
@@ -277,10 +285,12 @@ export function servingFromHybrid(
   }
   let knnRate: ItemKnnModel | null = null;
   let biases: BiasesModel | null = null;
+  let mf: BiasedMfModel | null = null;
   for (const b of h.ratingBases) {
     const kind = kindOf(b.model);
     if (kind === 'item-knn') knnRate = b.model as ItemKnnModel;
     else if (kind === 'biases') biases = b.model as BiasesModel;
+    else if (kind === 'biased-mf') mf = b.model as BiasedMfModel;
     else throw new ModelFitError(`serving: rating base "${b.name}" (${kind}) has no live fold-in`);
   }
   const knnAny = knnRate ?? knnRank;
@@ -309,6 +319,11 @@ export function servingFromHybrid(
     userBiasReg: 15,
     baseItemBias: biases ? Float32Array.from(biases.itemBias) : new Float32Array(nItems),
     baseUserBiasReg: 15,
+    mfK: mf?.k ?? 0,
+    mfItemFactors: mf ? mf.itemFactors : new Float32Array(0),
+    mfItemBias: mf ? mf.itemBias : new Float32Array(nItems),
+    mfMean: mf?.globalMean ?? data.globalMean,
+    mfReg: Float32Array.of(cfg.mfReg ?? 0.1, cfg.mfRegBias ?? cfg.mfReg ?? 0.1),
     contentVectors: X ? { nCols: X.nCols, indptr: X.indptr, indices: X.indices, values: X.values } : { nCols: 0, indptr: new Int32Array(nItems + 1), indices: new Int32Array(0), values: new Float32Array(0) },
     content: X ? contentNeighbours(X, cfg.contentNeighbours) : EMPTY_TABLE(nItems),
     contentMeanShrinkage: cfg.contentMeanShrinkage ?? 2,
@@ -363,7 +378,7 @@ export function alsView(m: ServingModel): ImplicitAlsModel {
 
 /** Positives above which the fold-in switches from the Cholesky solve to conjugate gradients. */
 const CG_FOLD_IN_FROM = 150;
-const CG_FOLD_IN_STEPS = 24;
+const CG_FOLD_IN_STEPS = 12;
 
 /**
  * The user's ALS vector from the current ratings: the least-squares re-solve (YᵀY + λI + α Σ_pos y yᵀ) x = (1 + α)
@@ -427,7 +442,9 @@ export interface ServingScratch {
   cols: Float32Array[];
   mask: Uint8Array;
   acc: Float64Array;
+  /** Dense content profile (all zero between requests) and the features it touched. */
   profile: Float32Array;
+  touched: Int32Array;
   /** The last user's ALS vector (explanations). */
   alsX: Float32Array;
 }
@@ -439,6 +456,7 @@ export function createServingScratch(model: ServingModel): ServingScratch {
     mask: new Uint8Array(n),
     acc: new Float64Array(n),
     profile: new Float32Array(model.contentVectors.nCols),
+    touched: new Int32Array(model.contentVectors.nCols),
     alsX: new Float32Array(model.k),
   };
 }
@@ -459,25 +477,64 @@ function shrunkMean(model: ServingModel, user: UserRatings): number {
   return (s + beta * model.globalMean) / (user.values.length + beta);
 }
 
-/** Content profile Σ_j (r_j − μ'_u)·v_j (uncentred when every weight is 0), into `p`. */
-function contentProfile(model: ServingModel, user: UserRatings, p: Float32Array): void {
+/**
+ * Content profile Σ_j (r_j − μ'_u)·v_j (uncentred when every weight is 0) into the dense `p`, which must be all
+ * zero on entry; returns the features it touched (so the caller can zero just those). O(Σ nnz of the rated items).
+ */
+function contentProfile(model: ServingModel, user: UserRatings, p: Float32Array, touched: Int32Array): number {
   const X = model.contentVectors;
-  p.fill(0);
   const mean = shrunkMean(model, user);
+  let nt = 0;
+  const add = (i: number, w: number) => {
+    for (let q = X.indptr[i]; q < X.indptr[i + 1]; q++) {
+      const f = X.indices[q];
+      if (p[f] === 0) touched[nt++] = f;
+      p[f] += w * X.values[q];
+      // A sum that cancels to exactly 0 would be listed twice: nudge it off 0 (1e-30 is below any real weight).
+      if (p[f] === 0) p[f] = 1e-30;
+    }
+  };
   let any = false;
   for (let t = 0; t < user.itemIdx.length; t++) {
-    const i = user.itemIdx[t];
     const w = user.values[t] - mean;
     if (w === 0) continue;
     any = true;
-    for (let q = X.indptr[i]; q < X.indptr[i + 1]; q++) p[X.indices[q]] += w * X.values[q];
+    add(user.itemIdx[t], w);
   }
-  if (!any) {
-    for (let t = 0; t < user.itemIdx.length; t++) {
-      const i = user.itemIdx[t];
-      for (let q = X.indptr[i]; q < X.indptr[i + 1]; q++) p[X.indices[q]] += X.values[q];
+  if (!any) for (let t = 0; t < user.itemIdx.length; t++) add(user.itemIdx[t], 1);
+  return nt;
+}
+
+/** Feature → items transpose of the content vectors, built once per loaded model. */
+const contentByFeature = new WeakMap<ServingModel, Csr>();
+
+/**
+ * Cosine of every item to the user's content profile into `out`: through the feature → items index when the
+ * profile's features reach fewer entries than the whole matrix (light users), else one pass over the item vectors.
+ */
+function contentScores(model: ServingModel, user: UserRatings, s: ServingScratch, out: Float32Array): void {
+  const p = s.profile;
+  const nt = contentProfile(model, user, p, s.touched);
+  let byF = contentByFeature.get(model);
+  if (!byF) contentByFeature.set(model, (byF = transpose(asCsr(model))));
+  let reach = 0;
+  let n2 = 0;
+  for (let t = 0; t < nt; t++) {
+    const f = s.touched[t];
+    reach += byF.indptr[f + 1] - byF.indptr[f];
+    n2 += p[f] * p[f];
+  }
+  if (reach < model.contentVectors.values.length) {
+    out.fill(0);
+    for (let t = 0; t < nt; t++) {
+      const f = s.touched[t];
+      const pf = p[f];
+      for (let q = byF.indptr[f]; q < byF.indptr[f + 1]; q++) out[byF.indices[q]] += pf * byF.values[q];
     }
-  }
+  } else multiplyDense(asCsr(model), p, out);
+  const inv = n2 > 0 ? 1 / Math.sqrt(n2) : 0;
+  for (let i = 0; i < out.length; i++) out[i] *= inv;
+  for (let t = 0; t < nt; t++) p[s.touched[t]] = 0;
 }
 
 /** Cosine of two items' content vectors (L2-normalised rows: a sparse dot product); 0 without content. */
@@ -559,10 +616,8 @@ export function servingFeatureColumns(model: ServingModel, user: UserRatings, s:
   }
   const cCol = cols[nb];
   if (profileScores) cCol.set(profileScores);
-  else if (has && model.contentVectors.nCols > 0) {
-    contentProfile(model, user, s.profile);
-    scoreProfile(asCsr(model), s.profile, cCol);
-  } else cCol.fill(0);
+  else if (has && model.contentVectors.nCols > 0) contentScores(model, user, s, cCol);
+  else cCol.fill(0);
   standardize(cCol, mask);
   cols[nb + 1].set(model.popZ);
   const coldCol = cols[nb + 2];
@@ -590,18 +645,7 @@ export function servingFeatureColumns(model: ServingModel, user: UserRatings, s:
   }
   let last = Number.NaN;
   if (user.times) for (let t = 0; t < user.times.length; t++) if (!(user.times[t] <= last)) last = user.times[t];
-  // Users without times are placed at the end of the data ("trending now").
-  const bu = Number.isNaN(last) ? time.nBins - 1 : Math.min(time.nBins - 1, Math.max(0, Math.floor((last - time.t0) / time.binSeconds)));
-  const stride = time.nBins + 1;
-  const lo = Math.max(0, bu + 1 - time.windowBins);
-  const hi = Math.min(time.nBins, bu + 1 + time.windowBins);
-  for (let i = 0; i < n; i++) {
-    const o = i * stride;
-    before[i] = Math.log1p(time.cum[o + bu + 1] - time.cum[o + lo]);
-    after[i] = Math.log1p(time.cum[o + hi] - time.cum[o + bu + 1]);
-  }
-  standardize(before, mask);
-  standardize(after, mask);
+  timeWindowColumns(time, last, mask, before, after);
 }
 
 /** Σ_f w_f · cols_f into `out`. */
@@ -640,80 +684,118 @@ export interface Contribution {
   fromItemIdx: number;
 }
 
-function rowLookup(t: NeighbourTable, row: number, col: number): number {
-  for (let p = t.indptr[row]; p < t.indptr[row + 1]; p++) if (t.indices[p] === col) return t.sims[p];
-  return 0;
-}
-
 /**
- * Why item i is recommended, from the score's own decomposition: the source group (collaborative, content,
- * popular) with the largest Σ w_f·x_f; inside it the largest feature; inside that the rated movie with the largest
- * term (EASE B_ji over positives, item-kNN s_ij, content (r_j − μ')·v_j·v_i). ALS has no per-movie decomposition:
- * its reason falls back to the largest EASE/kNN term when one exists. Needs the scratch of {@link scoreUser} for
+ * Why each item of a page is recommended, from the score's own decomposition: the source group (collaborative,
+ * content, popular) with the largest Σ w_f·x_f; inside it the largest feature; inside that the rated movie with the
+ * largest term (EASE B_ji over positives, item-kNN s_ij, content (r_j − μ')·v_j·v_i). ALS has no per-movie
+ * decomposition: its reason falls back to the largest EASE/kNN term when one exists. One pass over the rated
+ * movies' rows serves the whole page: O(n·(K_ease + k_knn + nnz(v_j))). Needs the scratch of {@link scoreUser} for
  * the same user.
  */
-export function topContribution(model: ServingModel, user: UserRatings, scratch: ServingScratch, itemIdx: number): Contribution {
+export function explainPage(model: ServingModel, user: UserRatings, scratch: ServingScratch, page: readonly number[]): Contribution[] {
   const w = weightsFor(model, user.itemIdx.length);
-  const sums: Record<Source, number> = { collaborative: 0, content: 0, popular: 0 };
-  for (let f = 0; f < w.length; f++) sums[model.rankGroups[f]] += w[f] * scratch.cols[f][itemIdx];
   const personal = user.itemIdx.length > 0;
-  let source: Source = 'popular';
-  if (personal) {
-    // "Popular" is a truthful reason only for an item more popular than average (negative popularity weights
-    // also lift niche items); otherwise the larger personal group names the reason.
-    const groups = model.popZ[itemIdx] > 0 ? (['collaborative', 'content', 'popular'] as const) : (['collaborative', 'content'] as const);
-    let bestV = -Infinity;
-    for (const g of groups) {
-      if (sums[g] > bestV) {
-        bestV = sums[g];
-        source = g;
+  const out: Contribution[] = page.map((itemIdx) => {
+    const sums: Record<Source, number> = { collaborative: 0, content: 0, popular: 0 };
+    for (let f = 0; f < w.length; f++) sums[model.rankGroups[f]] += w[f] * scratch.cols[f][itemIdx];
+    let source: Source = 'popular';
+    if (personal) {
+      // "Popular" is a truthful reason only for an item more popular than average (negative popularity weights
+      // also lift niche items); otherwise the larger personal group names the reason.
+      const groups = model.popZ[itemIdx] > 0 ? (['collaborative', 'content', 'popular'] as const) : (['collaborative', 'content'] as const);
+      let bestV = -Infinity;
+      for (const g of groups) {
+        if (sums[g] > bestV) {
+          bestV = sums[g];
+          source = g;
+        }
       }
     }
-  }
-  if (source === 'popular') return { source, base: 'pop', fromItemIdx: -1 };
-  if (source === 'content') {
-    const X = asCsr(model);
-    const mean = shrunkMean(model, user);
-    let best = 0;
-    let from = -1;
+    if (source !== 'collaborative') return { source, base: source === 'content' ? 'content' : 'pop', fromItemIdx: -1 };
+    let bestF = -1;
+    let bestV = -Infinity;
+    for (let f = 0; f < w.length; f++) {
+      if (model.rankGroups[f] !== 'collaborative') continue;
+      const v = w[f] * scratch.cols[f][itemIdx];
+      if (v > bestV) {
+        bestV = v;
+        bestF = f;
+      }
+    }
+    const kind = bestF >= 0 && bestF < model.rankBaseKinds.length ? model.rankBaseKinds[bestF] : 'ease';
+    return { source, base: kind === 'implicit-als' ? 'als' : kind === 'item-knn' ? 'knn' : 'ease', fromItemIdx: -1 };
+  });
+  // Slot of each page item that needs a rated movie, per decomposition.
+  const n = model.itemIds.length;
+  const slotCollab = new Int32Array(n).fill(-1);
+  const contentSlots: number[] = [];
+  out.forEach((c, x) => {
+    if (c.source === 'collaborative') slotCollab[page[x]] = x;
+    else if (c.source === 'content') contentSlots.push(x);
+  });
+  // Collaborative: scan each rated movie's EASE and kNN rows once; kNN items prefer the kNN term, others EASE.
+  const bestEase = new Float64Array(page.length);
+  const fromEase = new Int32Array(page.length).fill(-1);
+  const bestKnn = new Float64Array(page.length);
+  const fromKnn = new Int32Array(page.length).fill(-1);
+  const scan = (t: NeighbourTable, j: number, best: Float64Array, from: Int32Array) => {
+    for (let p = t.indptr[j]; p < t.indptr[j + 1]; p++) {
+      const x = slotCollab[t.indices[p]];
+      if (x >= 0 && t.sims[p] > best[x]) {
+        best[x] = t.sims[p];
+        from[x] = j;
+      }
+    }
+  };
+  if (out.some((c) => c.source === 'collaborative')) {
     for (let t = 0; t < user.itemIdx.length; t++) {
       const j = user.itemIdx[t];
-      const c = (user.values[t] - mean) * rowDot(X, j, X, itemIdx);
-      if (c > best) {
-        best = c;
-        from = j;
+      if (user.values[t] >= model.easeThreshold) scan(model.ease, j, bestEase, fromEase);
+      scan(model.knnReverse, j, bestKnn, fromKnn);
+    }
+  }
+  out.forEach((c, x) => {
+    if (c.source !== 'collaborative') return;
+    c.fromItemIdx = c.base === 'knn' ? (fromKnn[x] >= 0 ? fromKnn[x] : fromEase[x]) : fromEase[x] >= 0 ? fromEase[x] : fromKnn[x];
+  });
+  // Content: (r_j − μ')·(v_j·v_i) for every rated j and content page item i, through a feature → page-entry index.
+  if (contentSlots.length > 0) {
+    const X = model.contentVectors;
+    const head = new Map<number, number[]>();
+    for (const x of contentSlots) {
+      const i = page[x];
+      for (let q = X.indptr[i]; q < X.indptr[i + 1]; q++) {
+        let l = head.get(X.indices[q]);
+        if (l === undefined) head.set(X.indices[q], (l = []));
+        l.push(x, q);
       }
     }
-    return { source, base: 'content', fromItemIdx: from };
-  }
-  // Collaborative: the largest weighted feature among the bases and 'recent'.
-  let bestF = -1;
-  let bestV = -Infinity;
-  for (let f = 0; f < w.length; f++) {
-    if (model.rankGroups[f] !== 'collaborative') continue;
-    const v = w[f] * scratch.cols[f][itemIdx];
-    if (v > bestV) {
-      bestV = v;
-      bestF = f;
-    }
-  }
-  const kind = bestF >= 0 && bestF < model.rankBaseKinds.length ? model.rankBaseKinds[bestF] : 'ease';
-  const base: ContributionBase = kind === 'implicit-als' ? 'als' : kind === 'item-knn' ? 'knn' : 'ease';
-  const tables: NeighbourTable[] = base === 'knn' ? [model.knnReverse, model.ease] : [model.ease, model.knnReverse];
-  for (const table of tables) {
-    let best = 0;
-    let from = -1;
+    const mean = shrunkMean(model, user);
+    const dots = new Float64Array(page.length);
+    const best = new Float64Array(page.length);
     for (let t = 0; t < user.itemIdx.length; t++) {
-      if (table === model.ease && !(user.values[t] >= model.easeThreshold)) continue;
-      const c = rowLookup(table, user.itemIdx[t], itemIdx);
-      if (c > best) {
-        best = c;
-        from = user.itemIdx[t];
+      const wj = user.values[t] - mean;
+      if (!(wj > 0)) continue;
+      const j = user.itemIdx[t];
+      dots.fill(0);
+      for (let q = X.indptr[j]; q < X.indptr[j + 1]; q++) {
+        const l = head.get(X.indices[q]);
+        if (l) for (let e = 0; e < l.length; e += 2) if (page[l[e]] !== j) dots[l[e]] += X.values[q] * X.values[l[e + 1]];
+      }
+      for (const x of contentSlots) {
+        if (wj * dots[x] > best[x]) {
+          best[x] = wj * dots[x];
+          out[x].fromItemIdx = j;
+        }
       }
     }
-    if (from >= 0) return { source, base, fromItemIdx: from };
   }
-  return { source, base, fromItemIdx: -1 };
+  return out;
+}
+
+/** {@link explainPage} for one item. */
+export function topContribution(model: ServingModel, user: UserRatings, scratch: ServingScratch, itemIdx: number): Contribution {
+  return explainPage(model, user, scratch, [itemIdx])[0];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -725,6 +807,8 @@ const knnScratch = new KnnScratch();
 export interface RatingContext {
   user: UserRatings;
   rated: Map<number, number>;
+  /** Biased MF fold-in: [b_u, p_u…] (empty without an MF base). */
+  mf: Float64Array;
   /** User bias of item-kNN's baseline and of the 'biases' base. */
   bu: number;
   buBase: number;
@@ -743,7 +827,48 @@ export function ratingContext(model: ServingModel, user: UserRatings): RatingCon
     sBase += user.values[t] - mu - model.baseItemBias[j];
   }
   const n = user.itemIdx.length;
-  return { user, rated, bu: s / (model.userBiasReg + n), buBase: sBase / (model.baseUserBiasReg + n), contentMean: shrunkMean(model, user) };
+  return { user, rated, mf: foldInMf(model, user), bu: s / (model.userBiasReg + n), buBase: sBase / (model.baseUserBiasReg + n), contentMean: shrunkMean(model, user) };
+}
+
+/**
+ * Biased-MF fold-in: the user's (b_u, p_u) minimising the MF training objective over the current ratings with the
+ * item side fixed, Σ_j (r_j − μ − b_j − b_u − q_j·p)² + n·(λ_b b_u² + λ‖p‖²) (the SGD objective's per-rating
+ * penalties summed over the user's n ratings): a (k+1)² ridge solve, O(n·k² + k³).
+ */
+export function foldInMf(model: ServingModel, user: UserRatings): Float64Array {
+  const k = model.mfK;
+  if (k === 0) return new Float64Array(0);
+  const d = k + 1;
+  const n = user.itemIdx.length;
+  const A = new Float64Array(d * d);
+  const b = new Float64Array(d);
+  const z = new Float64Array(d);
+  const Q = model.mfItemFactors;
+  for (let t = 0; t < n; t++) {
+    const j = user.itemIdx[t];
+    z[0] = 1;
+    for (let f = 0; f < k; f++) z[f + 1] = Q[j * k + f];
+    const y = user.values[t] - model.mfMean - model.mfItemBias[j];
+    for (let a = 0; a < d; a++) {
+      b[a] += y * z[a];
+      for (let c = 0; c <= a; c++) A[a * d + c] += z[a] * z[c];
+    }
+  }
+  for (let a = 0; a < d; a++) for (let c = 0; c < a; c++) A[c * d + a] = A[a * d + c];
+  A[0] += Math.max(n, 1) * model.mfReg[1];
+  for (let f = 1; f < d; f++) A[f * d + f] += Math.max(n, 1) * model.mfReg[0];
+  if (n === 0 || !solveSpdInPlace(A, d, b)) return new Float64Array(d);
+  return b;
+}
+
+function predictMf(model: ServingModel, ctx: RatingContext, i: number): number {
+  const k = model.mfK;
+  let v = model.mfMean + model.mfItemBias[i];
+  if (ctx.mf.length === k + 1) {
+    v += ctx.mf[0];
+    for (let f = 0; f < k; f++) v += ctx.mf[f + 1] * model.mfItemFactors[i * k + f];
+  }
+  return v;
 }
 
 function clip(model: ServingModel, x: number): number {
@@ -799,7 +924,8 @@ export function predictRating(model: ServingModel, user: UserRatings | RatingCon
   let k = 1;
   let b0 = 0;
   for (const kind of model.ratingBaseKinds) {
-    const p = clip(model, kind === 'biases' ? model.globalMean + ctx.buBase + model.baseItemBias[itemIdx] : predictKnn(model, ctx, itemIdx));
+    const raw = kind === 'biases' ? model.globalMean + ctx.buBase + model.baseItemBias[itemIdx] : kind === 'biased-mf' ? predictMf(model, ctx, itemIdx) : predictKnn(model, ctx, itemIdx);
+    const p = clip(model, raw);
     if (k === 1) b0 = p;
     v += w[k++] * p;
   }
@@ -941,7 +1067,8 @@ function* trainingSteps(data: RatingMatrix, docs: readonly ContentDoc[] | null, 
   }
   current = 'serving tables';
   yield { phase: current, progress: 0.92 };
-  const model = servingFromHybrid(h, data, cfg.params);
+  const mfCfg = BiasedMfConfig.parse({ ...(cfg.params.baseParams['biased-mf'] ?? {}) });
+  const model = servingFromHybrid(h, data, { ...cfg.params, mfReg: mfCfg.reg, mfRegBias: mfCfg.regBias });
   timings[current] = (performance.now() - tPhase) / 1000;
   timings.total = (performance.now() - t0) / 1000;
   const warm = h.warm;

@@ -1,7 +1,7 @@
 import 'server-only';
 import { buildRatingMatrix, type BuiltRatingMatrix } from '@/lib/recommender/sparse';
 import { fitPopularity, popularityRecommender, type PopularityModel } from '@/lib/recommender/popularity';
-import { contentCosine, createServingScratch, predictRating, ratingContext, scoreUser, topContribution, topN, type ServingModel, type UserRatings } from '@/lib/recommender/serving';
+import { contentCosine, createServingScratch, explainPage, predictRating, ratingContext, scoreUser, topN, type ServingModel, type UserRatings } from '@/lib/recommender/serving';
 import { mmrRerank } from '@/lib/recommender/mmr';
 import type { FeedQuery } from '@/lib/validation/feed';
 import { db } from '../db';
@@ -85,7 +85,7 @@ export async function buildForYouFeed(userId: number, query: FeedQuery): Promise
       ? mmrRerank(pool.map((i) => ({ itemIdx: i, score: scores[i] })), pool.length, 1 - query.diversity, cosine(model)).map((s) => s.itemIdx)
       : pool;
   const page = ranked.slice(query.cursor, query.cursor + query.limit);
-  const contributions = page.map((i) => topContribution(model, user, scratch, i));
+  const contributions = explainPage(model, user, scratch, page);
   const fromIds = contributions.filter((c) => c.fromItemIdx >= 0).map((c) => model.itemIds[c.fromItemIdx]);
   const pageIds = page.map((i) => model.itemIds[i]);
   const [cards, credits, fromCards] = await Promise.all([
