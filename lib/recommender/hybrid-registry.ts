@@ -67,7 +67,7 @@ export const HybridParamsSchema = z.object({
   baseParams: z
     .record(z.string(), z.record(z.string(), z.unknown()))
     .default({})
-    .describe('per-base parameter overrides, e.g. {"ease":{"lambda":300}} (hybrid defaults: {"ease":{"maxItems":2000}})'),
+    .describe('per-base parameter overrides, e.g. {"ease":{"lambda":300}} (hybrid defaults: {"ease":{"maxItems":2000},"implicit-als":{"threads":2}})'),
   fieldWeights,
   validationShare: z.number().gt(0).lt(1).default(0.2).describe('share of each user’s train ratings held out to learn the blends'),
   coldUserThreshold: z.number().int().min(0).default(5).describe('users with ≤ this many ratings use the cold blend'),
@@ -90,9 +90,10 @@ export type HybridParams = z.infer<typeof HybridParamsSchema>;
 /**
  * Base settings of the hybrid that differ from the single models' defaults (`baseParams` overrides them): EASE's
  * dense solve bounded to the 2,000 items with most positives, so the nightly job fits at ML-1M shape within its
- * 60 s budget (the n³ solve of 3,000 items alone takes ≈ 20 s per fit there; docs/benchmarks/hybrid.md).
+ * 60 s budget (the n³ solve of 3,000 items alone takes ≈ 20 s per fit there; docs/benchmarks/hybrid.md), and
+ * implicit ALS on two worker threads (same factors for any thread count).
  */
-export const HYBRID_BASE_DEFAULTS: Readonly<Record<string, Record<string, unknown>>> = { ease: { maxItems: 2000 } };
+export const HYBRID_BASE_DEFAULTS: Readonly<Record<string, Record<string, unknown>>> = { ease: { maxItems: 2000 }, 'implicit-als': { threads: 2 } };
 
 /** Engine config of the hybrid from params and run context. */
 export function hybridConfigFrom(params: HybridParams, ctx: RunContext = {}): HybridConfig {
