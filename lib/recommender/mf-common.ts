@@ -233,16 +233,6 @@ export function identityOrder(n: number): Int32Array {
   return order;
 }
 
-/** Seeded Fisher–Yates shuffle in place. */
-export function shuffleInPlace(order: Int32Array, rng: Rng): void {
-  for (let a = order.length - 1; a > 0; a--) {
-    const b = rng.int(a + 1);
-    const t = order[a];
-    order[a] = order[b];
-    order[b] = t;
-  }
-}
-
 /**
  * The fitted biases and factors as float32 model fields.
  * @throws ModelFitError when any of them (or an `extra` array) is not finite.

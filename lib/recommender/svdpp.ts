@@ -4,8 +4,8 @@
  */
 import { z } from 'zod';
 import type { RatingMatrix } from './types';
-import { createRng } from './rng';
-import { identityOrder, initSgdFactors, normalFactors, scoredRatingRecommender, scoreSgdModel, sgdConfigFields, sgdResult, sgdGradient, sgdLoss, sgdState, shuffleInPlace, type SgdFactorModel, type SgdGradient } from './mf-common';
+import { createRng, shuffleInPlace } from './rng';
+import { identityOrder, initSgdFactors, normalFactors, scoredRatingRecommender, scoreSgdModel, sgdConfigFields, sgdResult, sgdGradient, sgdLoss, sgdState, type SgdFactorModel, type SgdGradient } from './mf-common';
 
 /**
  * Hyper-parameters. Defaults were chosen on a 10% validation split carved (seed 7) from ml-100k
