@@ -96,6 +96,18 @@ export interface HybridConfig {
    * objective; the product asks for ≥ 0.10). Default 0 (off).
    */
   coverageTarget?: number;
+  /**
+   * Feature rows of the rating blend as the caller serves them (e.g. with live fold-in), built from the validation
+   * fits; default: the bases' own predictions. Rows must follow {@link HybridModel.ratingFeatures}.
+   */
+  servedRatingRow?: (ctx: {
+    bases: readonly FittedBase[];
+    content: ContentTfidfModel | null;
+    fit: RatingMatrix;
+    names: readonly string[];
+    coldUserThreshold: number;
+    coldItemThreshold: number;
+  }) => (userIdx: number, itemIdx: number, out: Float64Array) => void;
   /** Which blends to learn. Default both. */
   tasks?: readonly ('rating' | 'ranking')[];
   /** Progress lines (to stderr in the CLI). */
@@ -1011,6 +1023,9 @@ export function* fitHybridSteps(data: RatingMatrix, config: HybridConfig = {}): 
     const xty = new Float64Array(F);
     const row = new Float64Array(F);
     const c = counts(ratingSplit.fit);
+    // Rows computed the way the model will be served (when the caller serves it differently), so the blend
+    // learns on exactly the features it will be applied to.
+    const servedRow = config.servedRatingRow?.({ bases: valBases, content: ratingValContent, fit: ratingSplit.fit, names: ratingNames, coldUserThreshold: coldU, coldItemThreshold: coldI });
     // Large data sets learn the (few) blend weights from a seeded sample of the held-out rows.
     const allHeld = Array.from({ length: ratingSplit.heldUsers.length }, (_, t) => t);
     const maxRows = config.maxRatingRows ?? Infinity;
@@ -1020,7 +1035,8 @@ export function* fitHybridSteps(data: RatingMatrix, config: HybridConfig = {}): 
     const rows = new Float32Array(nHeld * F);
     for (let x = 0; x < nHeld; x++) {
       const t = heldRows[x];
-      ratingFeatureRow(valBases, ratingValContent, ratingSplit.fit, c.userCount, c.itemCount, coldU, coldI, ratingSplit.heldUsers[t], ratingSplit.heldItems[t], row);
+      if (servedRow) servedRow(ratingSplit.heldUsers[t], ratingSplit.heldItems[t], row);
+      else ratingFeatureRow(valBases, ratingValContent, ratingSplit.fit, c.userCount, c.itemCount, coldU, coldI, ratingSplit.heldUsers[t], ratingSplit.heldItems[t], row);
       rows.set(row, x * F);
       const y = heldY[x];
       for (let a = 0; a < F; a++) {

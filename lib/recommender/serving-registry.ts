@@ -15,8 +15,10 @@ import {
   type RatingContext,
   type ServingModel,
   type ServingScratch,
-  type UserRatings,
+  userRow,
 } from './serving';
+
+export { userRow };
 import type { RatingMatrix, Recommender } from './types';
 
 /** The fitted served model plus the train timestamps aligned to `data.byUser` (offline scoring only). */
@@ -25,14 +27,6 @@ export interface ServedHybrid {
   times: Float64Array | null;
   /** Per-user caches of the adapter (not part of the stored model). */
   cache: { scratch: ServingScratch | null; ratingUser: number; rating: RatingContext | null };
-}
-
-/** A user's train row as the "current ratings" of the serving functions. */
-export function userRow(data: RatingMatrix, u: number, times: Float64Array | null): UserRatings {
-  if (u < 0 || u >= data.byUser.nRows) return { itemIdx: new Int32Array(0), values: new Float32Array(0) };
-  const a = data.byUser.indptr[u];
-  const b = data.byUser.indptr[u + 1];
-  return { itemIdx: data.byUser.indices.subarray(a, b), values: data.byUser.values.subarray(a, b), times: times?.subarray(a, b) };
 }
 
 export function fitServedHybrid(data: RatingMatrix, config: HybridParams & RunContext): ServedHybrid {

@@ -17,7 +17,7 @@
  */
 import { multiplyDense, rowDot, topKIndices, type ContentDoc } from './content-tfidf';
 import { EASE_UNMODELLED_SCORE, type EaseModel } from './ease';
-import { fitHybridSteps, standardize, timeWindowColumns, type HybridBase, type HybridModel, type HybridPhase, type Source } from './hybrid';
+import { counts, fitHybridSteps, standardize, timeWindowColumns, type HybridBase, type HybridModel, type HybridPhase, type Source } from './hybrid';
 import { HybridParamsSchema, hybridConfigFrom, type HybridParams } from './hybrid-registry';
 import { implicitAlsRecommender, recalculateUser, DEFAULT_IMPLICIT_ALS, type ImplicitAlsModel } from './implicit-als';
 import type { ItemKnnModel } from './item-knn';
@@ -27,6 +27,7 @@ import type { BiasesModel } from './biases';
 import { BiasedMfConfig, type BiasedMfModel } from './biased-mf';
 import { solveSpdInPlace } from './linalg';
 import { transpose } from './sparse';
+import { topKPositions } from './similarity';
 import { ModelFitError, ShapeError, type Csr, type RatingMatrix } from './types';
 
 /** Neighbour lists: row i holds (index, weight) pairs, best first where the table is a "most similar" list. */
@@ -156,17 +157,14 @@ function csrToTable(m: Csr): NeighbourTable {
   return { indptr: Int32Array.from(m.indptr), indices: Int32Array.from(m.indices), sims: Float32Array.from(m.values) };
 }
 
-/** Keeps the `k` largest values of each row (by `key`), best first. O(nnz log nnz_row). */
-function topPerRow(m: Csr, k: number, key: (v: number) => number = (v) => v, keep: (v: number) => boolean = () => true): NeighbourTable {
+/** Keeps the `k` largest positive values of each row, best first (ties: lower index). O(nnz log k). */
+function topPerRow(m: Csr, k: number): NeighbourTable {
   const indptr = new Int32Array(m.nRows + 1);
   const idx: number[] = [];
   const val: number[] = [];
   for (let r = 0; r < m.nRows; r++) {
-    const a = m.indptr[r];
-    const order: number[] = [];
-    for (let p = a; p < m.indptr[r + 1]; p++) if (keep(m.values[p])) order.push(p);
-    order.sort((p, q) => key(m.values[q]) - key(m.values[p]) || m.indices[p] - m.indices[q]);
-    for (const p of order.slice(0, k)) {
+    for (const p of topKPositions(m.values, m.indices, m.indptr[r], m.indptr[r + 1], k)) {
+      if (!(m.values[p] > 0)) continue;
       idx.push(m.indices[p]);
       val.push(m.values[p]);
     }
@@ -268,7 +266,7 @@ function kindOf(model: unknown): string {
 export function servingFromHybrid(
   h: HybridModel,
   data: RatingMatrix,
-  cfg: Pick<HybridParams, 'easeNeighbours' | 'knnNeighbours' | 'contentNeighbours'> & { contentMeanShrinkage?: number; mfReg?: number; mfRegBias?: number },
+  cfg: Pick<HybridParams, 'easeNeighbours' | 'knnNeighbours' | 'contentNeighbours'> & { contentMeanShrinkage?: number; mfReg?: number; mfRegBias?: number; skipContentNeighbours?: boolean },
 ): ServingModel {
   const nItems = data.items.size;
   let als: ImplicitAlsModel | null = null;
@@ -310,7 +308,7 @@ export function servingFromHybrid(
     ease: easeParts.table,
     easeModelled: easeParts.modelled,
     easeThreshold: ease?.threshold ?? 3.5,
-    knn: knnAny ? topPerRow(knnAny.sims, cfg.knnNeighbours, (v) => v, (v) => v > 0) : EMPTY_TABLE(nItems),
+    knn: knnAny ? topPerRow(knnAny.sims, cfg.knnNeighbours) : EMPTY_TABLE(nItems),
     knnReverse: knnRank ? csrToTable(knnRank.reverseNeighbors) : EMPTY_TABLE(nItems),
     knnK: knnAny?.k ?? 40,
     knnMinK: knnAny?.minK ?? 1,
@@ -325,7 +323,7 @@ export function servingFromHybrid(
     mfMean: mf?.globalMean ?? data.globalMean,
     mfReg: Float32Array.of(cfg.mfReg ?? 0.1, cfg.mfRegBias ?? cfg.mfReg ?? 0.1),
     contentVectors: X ? { nCols: X.nCols, indptr: X.indptr, indices: X.indices, values: X.values } : { nCols: 0, indptr: new Int32Array(nItems + 1), indices: new Int32Array(0), values: new Float32Array(0) },
-    content: X ? contentNeighbours(X, cfg.contentNeighbours) : EMPTY_TABLE(nItems),
+    content: X && !cfg.skipContentNeighbours ? contentNeighbours(X, cfg.contentNeighbours) : EMPTY_TABLE(nItems),
     contentMeanShrinkage: cfg.contentMeanShrinkage ?? 2,
     contentPredictShrinkage: h.content?.predictShrinkage ?? 1,
     contentPredictNeighbours: h.content?.predictNeighbours ?? 40,
@@ -357,6 +355,14 @@ function maxRecent(indptr: Int32Array): number {
 
 // ---------------------------------------------------------------------------------------------
 // Live fold-in and scoring.
+
+/** A user's row of a rating matrix (and its aligned timestamps) as "current ratings". */
+export function userRow(data: RatingMatrix, u: number, times: Float64Array | null): UserRatings {
+  if (u < 0 || u >= data.byUser.nRows) return { itemIdx: new Int32Array(0), values: new Float32Array(0) };
+  const a = data.byUser.indptr[u];
+  const b = data.byUser.indptr[u + 1];
+  return { itemIdx: data.byUser.indices.subarray(a, b), values: data.byUser.values.subarray(a, b), times: times?.subarray(a, b) };
+}
 
 /** The serving model's ALS part in the shape `recalculateUser` (live fold-in) expects. */
 export function alsView(m: ServingModel): ImplicitAlsModel {
@@ -813,6 +819,9 @@ export interface RatingContext {
   bu: number;
   buBase: number;
   contentMean: number;
+  /** Scratch of the content prediction (allocated on first use). */
+  dense?: Float32Array;
+  sims?: Float32Array;
 }
 
 export function ratingContext(model: ServingModel, user: UserRatings): RatingContext {
@@ -897,9 +906,18 @@ function predictKnn(model: ServingModel, ctx: RatingContext, i: number): number 
 /** Content-kNN prediction (content-tfidf.ts predictContent) from the stored item vectors. */
 function predictContentLive(model: ServingModel, ctx: RatingContext, i: number): number {
   const { user } = ctx;
-  const X = asCsr(model);
-  const sims = new Float32Array(user.itemIdx.length);
-  for (let t = 0; t < sims.length; t++) sims[t] = user.itemIdx[t] === i ? 0 : rowDot(X, i, X, user.itemIdx[t]);
+  const X = model.contentVectors;
+  // v_i scattered into a dense buffer once, then one gather per stored entry of each rated movie.
+  const dense = (ctx.dense ??= new Float32Array(X.nCols));
+  for (let q = X.indptr[i]; q < X.indptr[i + 1]; q++) dense[X.indices[q]] = X.values[q];
+  const sims = (ctx.sims ??= new Float32Array(user.itemIdx.length));
+  for (let t = 0; t < sims.length; t++) {
+    const j = user.itemIdx[t];
+    let d = 0;
+    if (j !== i) for (let q = X.indptr[j]; q < X.indptr[j + 1]; q++) d += X.values[q] * dense[X.indices[q]];
+    sims[t] = d;
+  }
+  for (let q = X.indptr[i]; q < X.indptr[i + 1]; q++) dense[X.indices[q]] = 0;
   const top = topKIndices(sims, model.contentPredictNeighbours, (t) => sims[t] <= 0);
   let num = 0;
   let den = model.contentPredictShrinkage;
@@ -910,39 +928,48 @@ function predictContentLive(model: ServingModel, ctx: RatingContext, i: number):
   return clip(model, ctx.contentMean + num / den);
 }
 
-/**
- * Predicted rating of item i: the hybrid's ridge blend over its rating bases (biases, item-kNN) and content, with
- * the cold user/item terms, every base computed from the current ratings. Clipped to the scale.
- */
-export function predictRating(model: ServingModel, user: UserRatings | RatingContext, itemIdx: number): number {
-  const ctx = 'rated' in user ? user : ratingContext(model, user);
-  const w = model.ratingWeights;
+/** The rating blend's feature row for item i (order of {@link ServingModel.ratingFeatures}), every base folded in. */
+export function ratingRow(model: ServingModel, ctx: RatingContext, itemIdx: number, out: Float64Array): void {
   const n = ctx.user.itemIdx.length;
-  if (itemIdx < 0 || itemIdx >= model.itemIds.length) return clip(model, model.globalMean + ctx.buBase);
-  if (!w.length) return clip(model, predictKnn(model, ctx, itemIdx));
-  let v = w[0];
-  let k = 1;
+  let k = 0;
+  out[k++] = 1;
   let b0 = 0;
   for (const kind of model.ratingBaseKinds) {
     const raw = kind === 'biases' ? model.globalMean + ctx.buBase + model.baseItemBias[itemIdx] : kind === 'biased-mf' ? predictMf(model, ctx, itemIdx) : predictKnn(model, ctx, itemIdx);
     const p = clip(model, raw);
     if (k === 1) b0 = p;
-    v += w[k++] * p;
+    out[k++] = p;
   }
   const hasContent = model.ratingFeatures.includes('content');
   let c = 0;
   if (hasContent) {
     c = n > 0 ? predictContentLive(model, ctx, itemIdx) : clip(model, model.globalMean);
-    v += w[k++] * c;
+    out[k++] = c;
   }
   const coldU = n <= model.coldUserThreshold ? 1 : 0;
   const coldI = model.itemCount[itemIdx] <= model.coldItemThreshold ? 1 : 0;
-  v += w[k++] * coldU * b0;
-  v += w[k++] * coldI * b0;
+  out[k++] = coldU * b0;
+  out[k++] = coldI * b0;
   if (hasContent) {
-    v += w[k++] * coldU * c;
-    v += w[k++] * coldI * c;
+    out[k++] = coldU * c;
+    out[k++] = coldI * c;
   }
+}
+
+/**
+ * Predicted rating of item i: the hybrid's ridge blend over its rating bases (biases, item-kNN, biased MF) and
+ * content, with the cold user/item terms, every base computed from the current ratings (the blend was learned on
+ * rows computed the same way). Clipped to the scale.
+ */
+export function predictRating(model: ServingModel, user: UserRatings | RatingContext, itemIdx: number): number {
+  const ctx = 'rated' in user ? user : ratingContext(model, user);
+  const w = model.ratingWeights;
+  if (itemIdx < 0 || itemIdx >= model.itemIds.length) return clip(model, model.globalMean + ctx.buBase);
+  if (!w.length) return clip(model, predictKnn(model, ctx, itemIdx));
+  const row = new Float64Array(w.length);
+  ratingRow(model, ctx, itemIdx, row);
+  let v = 0;
+  for (let f = 0; f < w.length; f++) v += w[f] * row[f];
   return Number.isFinite(v) ? clip(model, v) : clip(model, model.globalMean);
 }
 
@@ -1006,6 +1033,44 @@ export function alignExternal(data: RatingMatrix, ext: ExternalFactors, threshol
 /** The hybrid's engine config for a serving run; external ALS factors replace the implicit-ALS fit. */
 function hybridConfigForServing(data: RatingMatrix, docs: readonly ContentDoc[] | null, cfg: ServingConfig) {
   const hc = hybridConfigFrom(cfg.params, { contentDocs: docs ?? undefined, timeRows: cfg.timeRows, tasks: cfg.tasks, log: cfg.log });
+  const mfCfg = BiasedMfConfig.parse({ ...(cfg.params.baseParams['biased-mf'] ?? {}) });
+  const tableCfg = { ...cfg.params, mfReg: mfCfg.reg, mfRegBias: mfCfg.regBias };
+  // The rating blend learns on rows computed exactly as served: folded-in biases, MF user vectors, truncated kNN.
+  hc.servedRatingRow = ({ bases, content, fit, names, coldUserThreshold, coldItemThreshold }) => {
+    const { itemCount, userCount } = counts(fit);
+    const partial: HybridModel = {
+      rankingBases: [],
+      ratingBases: bases,
+      content,
+      itemCount,
+      userCount,
+      popZ: new Float32Array(fit.items.size),
+      time: null,
+      exposureZ: null,
+      rankFeatures: [],
+      rankFeatureGroup: [],
+      warm: null,
+      cold: null,
+      anon: null,
+      ratingFeatures: names,
+      ratingWeights: null,
+      ratingValidationRmse: null,
+      coldUserThreshold,
+      coldItemThreshold,
+      scale: fit.scale,
+      globalMean: fit.globalMean,
+    };
+    const served = servingFromHybrid(partial, fit, { ...tableCfg, skipContentNeighbours: true });
+    let lastU = -2;
+    let ctx: RatingContext | null = null;
+    return (u, i, out) => {
+      if (u !== lastU || !ctx) {
+        ctx = ratingContext(served, userRow(fit, u, null));
+        lastU = u;
+      }
+      ratingRow(served, ctx, i, out);
+    };
+  };
   const ext = cfg.externalFactors;
   if (ext) {
     const swap = (b: HybridBase): HybridBase =>
