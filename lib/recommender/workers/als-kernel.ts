@@ -118,6 +118,41 @@ export function solveRows(...args: Parameters<typeof solveRowsJs>): void {
   else solveRowsJs(...args);
 }
 
+/**
+ * Work-sharing form of {@link solveRows} for several threads over shared memory: rows are cut into
+ * chunks [bounds[c], bounds[c + 1]); each thread visits the chunks in its own order (`fromEnd`:
+ * last to first) and solves those it claims by compare-and-swap on `claims[c]` (0 → 1). A slow or
+ * descheduled thread thus simply claims fewer chunks. Every row gets the same maths as in
+ * {@link solveRows}, so the result does not depend on who solved what. Returns the chunks solved here.
+ */
+export function solveRowChunks(
+  X: Float32Array,
+  Y: Float32Array,
+  G: Float64Array,
+  conf: Csr,
+  k: number,
+  bounds: Int32Array,
+  claims: Int32Array,
+  fromEnd: boolean,
+  solver: 'cg' | 'cholesky',
+  cgSteps: number,
+  Z: Float64Array | null = null,
+  wbMax = -1,
+): number {
+  const nChunks = bounds.length - 1;
+  const w = solver === 'cg' ? alsWasm() : null;
+  const solve = w ? wasmRowSolver(w, X, Y, G, conf, k, bounds[0], bounds[nChunks], cgSteps, Z, wbMax) : null;
+  let done = 0;
+  for (let t = 0; t < nChunks; t++) {
+    const c = fromEnd ? nChunks - 1 - t : t;
+    if (Atomics.compareExchange(claims, c, 0, 1) !== 0) continue;
+    if (solve) solve(bounds[c], bounds[c + 1]);
+    else solveRowsJs(X, Y, G, conf, k, bounds[c], bounds[c + 1], solver, cgSteps, Z, wbMax);
+    done++;
+  }
+  return done;
+}
+
 /** {@link solveRows} in plain TypeScript (the Cholesky solver, and CG where WebAssembly SIMD is missing). */
 export function solveRowsJs(
   X: Float32Array,
@@ -340,12 +375,32 @@ function layout(sizes: number[]): { at: number[]; total: number } {
  */
 function solveRowsWasm(w: AlsWasm, ...args: Parameters<typeof solveRowsJs>): void {
   const [X, Y, G, conf, k, start, end, , cgSteps, Z = null, wbMax = -1] = args;
+  wasmRowSolver(w, X, Y, G, conf, k, start, end, cgSteps, Z, wbMax)(start, end);
+}
+
+/**
+ * Loads G, the fixed factors and Z into the kernels' memory once and returns the solver of any row
+ * range inside [from, to) (see {@link solveRowsWasm}).
+ */
+function wasmRowSolver(
+  w: AlsWasm,
+  X: Float32Array,
+  Y: Float32Array,
+  G: Float64Array,
+  conf: Csr,
+  k: number,
+  from: number,
+  to: number,
+  cgSteps: number,
+  Z: Float64Array | null,
+  wbMax: number,
+): (start: number, end: number) => void {
   const { indptr, indices, values } = conf;
   const kp = paddedK(k);
   const kb = kp * 8;
   const nFixed = Y.length / k;
   let maxLen = 1;
-  for (let row = start; row < end; row++) maxLen = Math.max(maxLen, indptr[row + 1] - indptr[row]);
+  for (let row = from; row < to; row++) maxLen = Math.max(maxLen, indptr[row + 1] - indptr[row]);
   const useWb = Z !== null && wbMax > 0;
   const nM = useWb ? wbMax : 1;
   const {
@@ -371,51 +426,53 @@ function solveRowsWasm(w: AlsWasm, ...args: Parameters<typeof solveRowsJs>): voi
   const c0 = cAt / 8;
   const nc0 = ncAt / 8;
   const cm0 = cm1At / 8;
-  for (let row = start; row < end; row++) {
-    const a = indptr[row];
-    const n = indptr[row + 1] - a;
-    const xo = row * k;
-    if (n === 0) {
-      X.fill(0, xo, xo + k);
-      continue;
-    }
-    if (useWb && n === 1) {
-      shermanMorrisonRow(X, xo, Y, Z, indices[a], values[a], k);
-      continue;
-    }
-    for (let j = 0; j < n; j++) {
-      const cm1 = values[a + j];
-      m32[i0 + j] = indices[a + j] * kb;
-      m64[c0 + j] = cm1 + 1;
-      m64[nc0 + j] = -cm1;
-      m64[cm0 + j] = cm1;
-    }
-    if (useWb && n <= wbMax) {
-      // Woodbury: z₀ = Σ cⱼ G⁻¹yⱼ; s = Yᵣz₀; M = D⁻¹ + Yᵣ G⁻¹ Yᵣᵀ; x = z₀ − Σ (M⁻¹s)ⱼ G⁻¹yⱼ.
-      x.fill(0, 0, k);
-      w.wsum(zAt, idxAt, cAt, n, xAt, kp);
-      w.dots(yAt, idxAt, n, xAt, sAt, kp);
-      w.cross(yAt, zAt, idxAt, n, mAt, kp);
-      for (let j = 0; j < n; j++) M[j * n + j] += 1 / m64[cm0 + j];
-      if (!choleskyInPlace(M, n)) throw new ModelFitError('implicit-als: Woodbury system not positive definite');
-      choleskySolveInPlace(M, n, s);
-      for (let j = 0; j < n; j++) m64[nc0 + j] = -s[j];
-      w.wsum(zAt, idxAt, ncAt, n, xAt, kp);
+  return (start, end) => {
+    for (let row = start; row < end; row++) {
+      const a = indptr[row];
+      const n = indptr[row + 1] - a;
+      const xo = row * k;
+      if (n === 0) {
+        X.fill(0, xo, xo + k);
+        continue;
+      }
+      if (useWb && n === 1) {
+        shermanMorrisonRow(X, xo, Y, Z, indices[a], values[a], k);
+        continue;
+      }
+      for (let j = 0; j < n; j++) {
+        const cm1 = values[a + j];
+        m32[i0 + j] = indices[a + j] * kb;
+        m64[c0 + j] = cm1 + 1;
+        m64[nc0 + j] = -cm1;
+        m64[cm0 + j] = cm1;
+      }
+      if (useWb && n <= wbMax) {
+        // Woodbury: z₀ = Σ cⱼ G⁻¹yⱼ; s = Yᵣz₀; M = D⁻¹ + Yᵣ G⁻¹ Yᵣᵀ; x = z₀ − Σ (M⁻¹s)ⱼ G⁻¹yⱼ.
+        x.fill(0, 0, k);
+        w.wsum(zAt, idxAt, cAt, n, xAt, kp);
+        w.dots(yAt, idxAt, n, xAt, sAt, kp);
+        w.cross(yAt, zAt, idxAt, n, mAt, kp);
+        for (let j = 0; j < n; j++) M[j * n + j] += 1 / m64[cm0 + j];
+        if (!choleskyInPlace(M, n)) throw new ModelFitError('implicit-als: Woodbury system not positive definite');
+        choleskySolveInPlace(M, n, s);
+        for (let j = 0; j < n; j++) m64[nc0 + j] = -s[j];
+        w.wsum(zAt, idxAt, ncAt, n, xAt, kp);
+        for (let f = 0; f < k; f++) X[xo + f] = x[f];
+        continue;
+      }
+      for (let f = 0; f < k; f++) x[f] = X[xo + f];
+      // r = Σ c y − G x − Σ (c−1)(y·x) y
+      w.gemv(gAt, xAt, rAt, kp);
+      for (let f = 0; f < k; f++) r[f] = -r[f];
+      w.dotAxpy(yAt, idxAt, cAt, ncAt, n, xAt, rAt, kp);
+      runCg(x, r, d, Ad, k, cgSteps, () => {
+        // Ad = G d + Σ (c−1)(y·d) y
+        w.gemv(gAt, dAt, adAt, kp);
+        w.dotAxpy(yAt, idxAt, zerosAt, cm1At, n, dAt, adAt, kp);
+      });
       for (let f = 0; f < k; f++) X[xo + f] = x[f];
-      continue;
     }
-    for (let f = 0; f < k; f++) x[f] = X[xo + f];
-    // r = Σ c y − G x − Σ (c−1)(y·x) y
-    w.gemv(gAt, xAt, rAt, kp);
-    for (let f = 0; f < k; f++) r[f] = -r[f];
-    w.dotAxpy(yAt, idxAt, cAt, ncAt, n, xAt, rAt, kp);
-    runCg(x, r, d, Ad, k, cgSteps, () => {
-      // Ad = G d + Σ (c−1)(y·d) y
-      w.gemv(gAt, dAt, adAt, kp);
-      w.dotAxpy(yAt, idxAt, zerosAt, cm1At, n, dAt, adAt, kp);
-    });
-    for (let f = 0; f < k; f++) X[xo + f] = x[f];
-  }
+  };
 }
 
 /**

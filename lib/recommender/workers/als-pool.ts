@@ -1,18 +1,20 @@
 /**
  * A small persistent pool of worker threads for the implicit-ALS half-sweeps. The fit stays
- * synchronous: the calling thread solves its own share of rows, then blocks on Atomics.wait until
- * the workers (sharing X, Y, G and the confidence CSR through SharedArrayBuffers) signal done.
- * Workers are unref'd, so an idle pool never keeps the process alive.
+ * synchronous: the calling thread and the workers (sharing X, Y, G and the confidence CSR through
+ * SharedArrayBuffers) claim chunks of rows until none is left, then the caller blocks on
+ * Atomics.wait until the workers signal done. Workers are unref'd, so an idle pool never keeps the
+ * process alive.
  *
  * Control block per worker (Int32Array over a SharedArrayBuffer):
  * [0] last finished job seq · [1] 1 once loaded · [2] last claimed job seq · [3] 1 after a failed job.
- * A job is claimed by compare-and-swap on [2], so if a worker is still loading after
- * STARTUP_WAIT_MS the calling thread claims and runs its rows instead, and the stale message is ignored.
+ * A job is claimed by compare-and-swap on [2]; a worker still loading (or not scheduled within a
+ * moment) when the caller has solved every chunk has its job claimed by the caller instead, and the
+ * stale message is ignored — so a slow worker start never delays a fit.
  */
 import { Worker } from 'node:worker_threads';
 import type { Csr } from '../types';
 import { ModelFitError } from '../types';
-import { cgCost, solveRows, woodburyCost } from './als-kernel';
+import { cgCost, solveRowChunks, solveRows, woodburyCost } from './als-kernel';
 
 export interface AlsJob {
   seq: number;
@@ -25,8 +27,9 @@ export interface AlsJob {
   nRows: number;
   nCols: number;
   k: number;
-  start: number;
-  end: number;
+  /** Chunk row bounds (Int32Array) and the per-chunk claim flags shared by all threads. */
+  bounds: SharedArrayBuffer;
+  claims: SharedArrayBuffer;
   solver: 'cg' | 'cholesky';
   cgSteps: number;
   Z: SharedArrayBuffer | null;
@@ -39,14 +42,16 @@ interface PoolWorker {
   seq: number;
 }
 
-const STARTUP_WAIT_MS = 10_000;
 const JOB_WAIT_MS = 30 * 60_000;
 const pool: PoolWorker[] = [];
 let isBroken = false;
-const stats = { workerJobs: 0, takenOver: 0 };
+const stats = { workerJobs: 0, takenOver: 0, chunks: 0, chunksByWorkers: 0 };
 
-/** Row ranges solved by workers vs. taken over by the calling thread (workers not ready in time). */
-export function alsPoolStats(): { workerJobs: number; takenOver: number; isBroken: boolean } {
+/**
+ * Jobs run by workers vs. claimed back by the calling thread (worker not ready in time), and how
+ * many row chunks there were and how many of them the workers solved.
+ */
+export function alsPoolStats(): { workerJobs: number; takenOver: number; chunks: number; chunksByWorkers: number; isBroken: boolean } {
   return { ...stats, isBroken };
 }
 
@@ -120,10 +125,16 @@ export function balancedRanges(indptr: Int32Array, n: number, k: number, parts: 
   return bounds;
 }
 
+/** Chunks per thread of a half-sweep: enough for a thread slowed by other load to hand work over. */
+const CHUNKS_PER_THREAD = 8;
+
 /**
  * Runs one half-sweep over all rows of `conf` with `threads` threads (the caller plus threads − 1
- * workers). X, Y and the conf arrays must be SharedArrayBuffer-backed (see {@link toShared}); the
- * output equals `solveRows(X, Y, G, conf, k, 0, nRows, …)` bit for bit, because rows are independent.
+ * workers). The rows are cut into cost-balanced chunks that the threads claim as they go (the caller
+ * from the first chunk, workers from the last; {@link solveRowChunks}), so a thread that other load
+ * slows down simply does less. X, Y and the conf arrays must be SharedArrayBuffer-backed (see
+ * {@link toShared}); the output equals `solveRows(X, Y, G, conf, k, 0, nRows, …)` bit for bit,
+ * because rows are independent.
  */
 export function runAlsHalfSweepParallel(
   X: Float32Array,
@@ -142,10 +153,12 @@ export function runAlsHalfSweepParallel(
     solveRows(X, Y, G, conf, k, 0, n, solver, cgSteps, Z, wbMax);
     return;
   }
+  if (X.byteOffset !== 0 || Y.byteOffset !== 0) throw new ModelFitError('parallel ALS needs factor arrays that own their buffer');
   warmUpAlsWorkers(threads - 1);
   const Gs = toShared(G);
-  const bounds = balancedRanges(conf.indptr, n, k, threads, solver, cgSteps, Z ? wbMax : -1);
-  const jobs: { w: PoolWorker; seq: number; start: number; end: number }[] = [];
+  const bounds = toShared(balancedRanges(conf.indptr, n, k, Math.min(n, CHUNKS_PER_THREAD * threads), solver, cgSteps, Z ? wbMax : -1));
+  const claims = new Int32Array(new SharedArrayBuffer((bounds.length - 1) * 4));
+  const jobs: { w: PoolWorker; seq: number }[] = [];
   for (let t = 1; t < threads; t++) {
     const w = pool[t - 1];
     const seq = ++w.seq;
@@ -160,41 +173,40 @@ export function runAlsHalfSweepParallel(
       nRows: conf.nRows,
       nCols: conf.nCols,
       k,
-      start: bounds[t],
-      end: bounds[t + 1],
+      bounds: bounds.buffer as SharedArrayBuffer,
+      claims: claims.buffer as SharedArrayBuffer,
       solver,
       cgSteps,
       Z: Z ? (toShared(Z).buffer as SharedArrayBuffer) : null,
       wbMax,
     };
-    if (X.byteOffset !== 0 || Y.byteOffset !== 0) throw new ModelFitError('parallel ALS needs factor arrays that own their buffer');
     w.worker.postMessage(job);
-    jobs.push({ w, seq, start: bounds[t], end: bounds[t + 1] });
+    jobs.push({ w, seq });
   }
-  solveRows(X, Y, G, conf, k, bounds[0], bounds[1], solver, cgSteps, Z, wbMax);
-  for (const { w, seq, start, end } of jobs) {
+  const mine = solveRowChunks(X, Y, G, conf, k, bounds, claims, false, solver, cgSteps, Z, wbMax);
+  stats.chunks += claims.length;
+  stats.chunksByWorkers += claims.length - mine;
+  // Every chunk is claimed now. A worker that has not claimed its job has not started a chunk: let a
+  // loaded worker take its (empty) job for a moment, else cancel the job by claiming it here.
+  for (const { w, seq } of jobs) {
     if (Atomics.load(w.ctrl, 2) !== seq) {
-      // Not claimed yet: give a loading worker a little time, then take the rows over.
-      if (Atomics.load(w.ctrl, 1) !== 1) Atomics.wait(w.ctrl, 1, 0, STARTUP_WAIT_MS);
       const deadline = Date.now() + (Atomics.load(w.ctrl, 1) === 1 ? 1000 : 0);
       while (Atomics.load(w.ctrl, 2) !== seq && Date.now() < deadline) Atomics.wait(w.ctrl, 2, seq - 1, 5);
       if (Atomics.compareExchange(w.ctrl, 2, seq - 1, seq) === seq - 1) {
-        solveRows(X, Y, G, conf, k, start, end, solver, cgSteps, Z, wbMax);
         stats.takenOver++;
         Atomics.store(w.ctrl, 0, seq);
-        if (Atomics.load(w.ctrl, 1) !== 1) isBroken = true;
         continue;
       }
     }
     const until = Date.now() + JOB_WAIT_MS;
     while (Atomics.load(w.ctrl, 0) !== seq) {
-      if (Date.now() > until) throw new ModelFitError(`implicit-als worker did not finish rows ${start}..${end}`);
+      if (Date.now() > until) throw new ModelFitError('implicit-als worker did not finish its chunk');
       Atomics.wait(w.ctrl, 0, Atomics.load(w.ctrl, 0), 1000);
     }
     stats.workerJobs++;
     if (Atomics.load(w.ctrl, 3) === 1) {
       Atomics.store(w.ctrl, 3, 0);
-      throw new ModelFitError(`implicit-als worker failed on rows ${start}..${end}`);
+      throw new ModelFitError('implicit-als worker failed on a chunk of rows');
     }
   }
 }

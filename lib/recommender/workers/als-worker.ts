@@ -4,7 +4,7 @@
  * the (synchronous) fit can block on Atomics.wait. Control layout: see als-pool.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { solveRows } from './als-kernel';
+import { solveRowChunks } from './als-kernel';
 import { alsWasm } from './als-wasm';
 import type { AlsJob } from './als-pool';
 
@@ -25,7 +25,9 @@ parentPort?.on('message', (job: AlsJob) => {
       indices: new Int32Array(job.indices),
       values: new Float32Array(job.values),
     };
-    solveRows(new Float32Array(job.X), new Float32Array(job.Y), new Float64Array(job.G), conf, job.k, job.start, job.end, job.solver, job.cgSteps, job.Z ? new Float64Array(job.Z) : null, job.wbMax);
+    const bounds = new Int32Array(job.bounds);
+    const claims = new Int32Array(job.claims);
+    solveRowChunks(new Float32Array(job.X), new Float32Array(job.Y), new Float64Array(job.G), conf, job.k, bounds, claims, true, job.solver, job.cgSteps, job.Z ? new Float64Array(job.Z) : null, job.wbMax);
   } catch (err) {
     console.error('als-worker: job failed', err);
     Atomics.store(ctrl, 3, 1);
