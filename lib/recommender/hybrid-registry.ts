@@ -16,6 +16,7 @@ import { popularityRecommender } from './popularity';
 import { svdppRecommender } from './svdpp';
 import type { Recommender } from './types';
 import { userKnnRecommender } from './user-knn';
+import { liveUserKnnRecommender } from './user-knn-live';
 
 /** What a caller (eval CLI, model job) attaches to the parsed params before fitting. */
 export interface RunContext {
@@ -35,6 +36,7 @@ const BASES: Record<string, { recommender: Recommender<unknown, unknown>; group?
   'implicit-als': { recommender: implicitAlsRecommender as Recommender<unknown, unknown> },
   'item-knn': { recommender: itemKnnRecommender as Recommender<unknown, unknown> },
   'user-knn': { recommender: userKnnRecommender as Recommender<unknown, unknown> },
+  'user-knn-live': { recommender: liveUserKnnRecommender as Recommender<unknown, unknown> },
   'biased-mf': { recommender: biasedMfRecommender as Recommender<unknown, unknown> },
   svdpp: { recommender: svdppRecommender as Recommender<unknown, unknown> },
   biases: { recommender: biasesRecommender as Recommender<unknown, unknown> },
@@ -63,7 +65,7 @@ const baseList = (defaults: string[], what: string) =>
 
 export const HybridParamsSchema = z.object({
   rankingBases: baseList(['ease', 'item-knn', 'implicit-als', 'popularity'], 'base models of the ranking blend'),
-  ratingBases: baseList(['biases', 'item-knn', 'biased-mf'], 'base models of the rating blend (served: biases, item-kNN and biased MF have a live fold-in)'),
+  ratingBases: baseList(['biases', 'item-knn', 'biased-mf', 'user-knn-live'], 'base models of the rating blend (served: biases, item-kNN, biased MF and live user-kNN are computed from the current ratings)'),
   baseParams: z
     .record(z.string(), z.record(z.string(), z.unknown()))
     .default({})

@@ -26,6 +26,7 @@ import type { PopularityModel } from './popularity';
 import type { BiasesModel } from './biases';
 import { BiasedMfConfig, type BiasedMfModel } from './biased-mf';
 import { solveSpdInPlace } from './linalg';
+import { liveUserBias, liveUserKnnEstimate, liveUserSimilarities, type LiveUserKnnModel } from './user-knn-live';
 import { transpose } from './sparse';
 import { topKPositions } from './similarity';
 import { ModelFitError, ShapeError, type Csr, type RatingMatrix } from './types';
@@ -83,6 +84,13 @@ export interface ServingModel {
   mfItemBias: Float32Array;
   mfMean: number;
   mfReg: Float32Array;
+  /** Live user-kNN of the rating blend: training residuals by item, its baselines, [k, minK, shrinkage, λ_u]. */
+  ukIndptr: Int32Array;
+  ukUsers: Int32Array;
+  ukResiduals: Float32Array;
+  ukItemBias: Float32Array;
+  ukMean: number;
+  ukParams: Float32Array;
   /** Content: L2-normalised TF-IDF item vectors (nItems rows). */
   contentVectors: { nCols: number; indptr: Int32Array; indices: Int32Array; values: Float32Array };
   /** Content cosine neighbours ("more like this"). */
@@ -284,11 +292,13 @@ export function servingFromHybrid(
   let knnRate: ItemKnnModel | null = null;
   let biases: BiasesModel | null = null;
   let mf: BiasedMfModel | null = null;
+  let uk: LiveUserKnnModel | null = null;
   for (const b of h.ratingBases) {
     const kind = kindOf(b.model);
     if (kind === 'item-knn') knnRate = b.model as ItemKnnModel;
     else if (kind === 'biases') biases = b.model as BiasesModel;
     else if (kind === 'biased-mf') mf = b.model as BiasedMfModel;
+    else if (kind === 'user-knn-live') uk = b.model as LiveUserKnnModel;
     else throw new ModelFitError(`serving: rating base "${b.name}" (${kind}) has no live fold-in`);
   }
   const knnAny = knnRate ?? knnRank;
@@ -322,6 +332,12 @@ export function servingFromHybrid(
     mfItemBias: mf ? mf.itemBias : new Float32Array(nItems),
     mfMean: mf?.globalMean ?? data.globalMean,
     mfReg: Float32Array.of(cfg.mfReg ?? 0.1, cfg.mfRegBias ?? cfg.mfReg ?? 0.1),
+    ukIndptr: uk ? uk.table.indptr : new Int32Array(nItems + 1),
+    ukUsers: uk ? uk.table.users : new Int32Array(0),
+    ukResiduals: uk ? uk.table.residuals : new Float32Array(0),
+    ukItemBias: uk ? uk.itemBias : new Float32Array(nItems),
+    ukMean: uk?.mean ?? data.globalMean,
+    ukParams: uk ? Float32Array.of(uk.k, uk.minK, uk.shrinkage, uk.regUser) : Float32Array.of(40, 1, 100, 15),
     contentVectors: X ? { nCols: X.nCols, indptr: X.indptr, indices: X.indices, values: X.values } : { nCols: 0, indptr: new Int32Array(nItems + 1), indices: new Int32Array(0), values: new Float32Array(0) },
     content: X && !cfg.skipContentNeighbours ? contentNeighbours(X, cfg.contentNeighbours) : EMPTY_TABLE(nItems),
     contentMeanShrinkage: cfg.contentMeanShrinkage ?? 2,
@@ -819,6 +835,9 @@ export interface RatingContext {
   bu: number;
   buBase: number;
   contentMean: number;
+  /** Live user-kNN: the user's bias and similarity to every training user (computed on first use). */
+  ukBu?: number;
+  ukSims?: Float64Array;
   /** Scratch of the content prediction (allocated on first use). */
   dense?: Float32Array;
   sims?: Float32Array;
@@ -903,6 +922,17 @@ function predictKnn(model: ServingModel, ctx: RatingContext, i: number): number 
   return Number.isNaN(term) ? base : base + term;
 }
 
+/** Live user-kNN (user-knn-live.ts) from the stored residual table and the current ratings. */
+function predictUserKnnLive(model: ServingModel, ctx: RatingContext, i: number): number {
+  const [k, minK, shrinkage, regUser] = model.ukParams;
+  const table = { indptr: model.ukIndptr, users: model.ukUsers, residuals: model.ukResiduals, nUsers: model.userIds.length };
+  if (ctx.ukSims === undefined || ctx.ukBu === undefined) {
+    ctx.ukBu = liveUserBias(model.ukMean, model.ukItemBias, regUser, ctx.user.itemIdx, ctx.user.values);
+    ctx.ukSims = liveUserSimilarities(table, model.ukMean, model.ukItemBias, ctx.ukBu, shrinkage, ctx.user.itemIdx, ctx.user.values);
+  }
+  return liveUserKnnEstimate(table, ctx.ukSims, model.ukMean + ctx.ukBu + model.ukItemBias[i], i, k, minK);
+}
+
 /** Content-kNN prediction (content-tfidf.ts predictContent) from the stored item vectors. */
 function predictContentLive(model: ServingModel, ctx: RatingContext, i: number): number {
   const { user } = ctx;
@@ -935,7 +965,14 @@ export function ratingRow(model: ServingModel, ctx: RatingContext, itemIdx: numb
   out[k++] = 1;
   let b0 = 0;
   for (const kind of model.ratingBaseKinds) {
-    const raw = kind === 'biases' ? model.globalMean + ctx.buBase + model.baseItemBias[itemIdx] : kind === 'biased-mf' ? predictMf(model, ctx, itemIdx) : predictKnn(model, ctx, itemIdx);
+    const raw =
+      kind === 'biases'
+        ? model.globalMean + ctx.buBase + model.baseItemBias[itemIdx]
+        : kind === 'biased-mf'
+          ? predictMf(model, ctx, itemIdx)
+          : kind === 'user-knn-live'
+            ? predictUserKnnLive(model, ctx, itemIdx)
+            : predictKnn(model, ctx, itemIdx);
     const p = clip(model, raw);
     if (k === 1) b0 = p;
     out[k++] = p;
