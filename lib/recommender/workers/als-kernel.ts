@@ -346,13 +346,16 @@ export function planWoodbury(
   return { Z, wbMax };
 }
 
-/** Copies n rows of width k (row-major) into `dst` at element offset `at` with stride kp, zero padding. */
-function loadPadded(dst: Float64Array, at: number, src: Float32Array | Float64Array, n: number, k: number, kp: number): void {
+/**
+ * Copies n rows of width k (row-major) into `dst` at element offset `at` with stride kp, zero
+ * padding; `padRows` ≥ n further rows are zeroed too (a k × k matrix loaded as kp × kp).
+ */
+function loadPadded(dst: Float64Array, at: number, src: Float32Array | Float64Array, n: number, k: number, kp: number, padRows = n): void {
   if (k === kp) {
     dst.set(src.subarray(0, n * k), at);
     return;
   }
-  dst.fill(0, at, at + n * kp);
+  dst.fill(0, at, at + padRows * kp);
   for (let r = 0; r < n; r++) dst.set(src.subarray(r * k, r * k + k), at + r * kp);
 }
 
@@ -411,15 +414,12 @@ function wasmRowSolver(
   const buf = w.memory.buffer;
   const m64 = new Float64Array(buf);
   const m32 = new Int32Array(buf);
-  loadPadded(m64, gAt / 8, G, k, k, kp);
+  loadPadded(m64, gAt / 8, G, k, k, kp, kp);
   loadPadded(m64, yAt / 8, Y, nFixed, k, kp);
   if (useWb) loadPadded(m64, zAt / 8, Z, nFixed, k, kp);
   m64.fill(0, xAt / 8, idxAt / 8); // x, r, d, Ad (their padding stays zero)
   m64.fill(0, zerosAt / 8, zerosAt / 8 + maxLen);
   const x = new Float64Array(buf, xAt, kp);
-  const r = new Float64Array(buf, rAt, kp);
-  const d = new Float64Array(buf, dAt, kp);
-  const Ad = new Float64Array(buf, adAt, kp);
   const M = new Float64Array(buf, mAt, nM * nM);
   const s = new Float64Array(buf, sAt, nM);
   const i0 = idxAt / 4;
@@ -461,15 +461,7 @@ function wasmRowSolver(
         continue;
       }
       for (let f = 0; f < k; f++) x[f] = X[xo + f];
-      // r = Σ c y − G x − Σ (c−1)(y·x) y
-      w.gemv(gAt, xAt, rAt, kp);
-      for (let f = 0; f < k; f++) r[f] = -r[f];
-      w.dotAxpy(yAt, idxAt, cAt, ncAt, n, xAt, rAt, kp);
-      runCg(x, r, d, Ad, k, cgSteps, () => {
-        // Ad = G d + Σ (c−1)(y·d) y
-        w.gemv(gAt, dAt, adAt, kp);
-        w.dotAxpy(yAt, idxAt, zerosAt, cm1At, n, dAt, adAt, kp);
-      });
+      w.cgRow(gAt, yAt, idxAt, cAt, ncAt, cm1At, zerosAt, n, xAt, rAt, dAt, adAt, kp, cgSteps);
       for (let f = 0; f < k; f++) X[xo + f] = x[f];
     }
   };
@@ -530,7 +522,7 @@ function inverseTimesRowsWasm(Ginv: Float64Array, Y: Float32Array, needed: Uint8
   } = layout([kp * kb, n * kb, kb]);
   ensureWasmBytes(w, total);
   const m64 = new Float64Array(w.memory.buffer);
-  loadPadded(m64, gAt / 8, Ginv, k, k, kp);
+  loadPadded(m64, gAt / 8, Ginv, k, k, kp, kp);
   loadPadded(m64, yAt / 8, Y, n, k, kp);
   for (let j = 0; j < n; j++) {
     if (!needed[j]) continue;

@@ -19,6 +19,7 @@
  */
 
 const I32 = 0x7f;
+const F64 = 0x7c;
 const V128 = 0x7b;
 
 /** Unsigned LEB128. */
@@ -115,6 +116,8 @@ const F64X2_SPLAT = 0x14;
 const F64X2_EXTRACT = 0x21;
 const F64X2_ADD = 0xf0;
 const F64X2_MUL = 0xf2;
+const F64X2_NEG = 0xed;
+const F64X2_SUB = 0xf1;
 
 /**
  * Emits `acc = Σ p[·]·q[·]` over kp values (p, q byte-pointer locals advanced in place, `end` the
@@ -338,6 +341,99 @@ function gram4Fn(): FnDef {
   return { name: 'gram4', params: 4, locals: [I32, I32, I32, I32, I32, I32, I32, I32, I32, V128, V128, V128, V128], body: b };
 }
 
+/** Function indices inside the module (order of `fns` in {@link alsWasmBytes}). */
+const FN_DOT_AXPY = 0;
+const FN_GEMV = 4;
+
+/**
+ * Up to `steps` CG steps on (G + Yᵣᵀ D Yᵣ)x = Σ c y for one row, all vectors in memory (kp float64,
+ * zero padding): r = Σ (c − (c−1)(y·x)) y − G x, d = r, then per step Ad = G d + Σ (c−1)(y·d) y,
+ * α = r·r / d·Ad, x += α d, r −= α Ad, d = r + β d — the loop of `runCg` in als-kernel.ts, here so
+ * a CG row costs one call. Stops on r·r < 1e-20 or d·Ad ≤ 0.
+ * Params 0..13: g yBase idx c nc cm1 zeros n x r d ad kp steps.
+ */
+function cgRowFn(): FnDef {
+  const [g, yBase, idx, c, nc, cm1, zeros, n, x, r, d, ad, kp, steps] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
+  const [step, p, q, end, kb] = [14, 15, 16, 17, 18];
+  const [rr, rrNew, alpha] = [19, 20, 21];
+  const [acc0, acc1, av] = [22, 23, 24];
+  const b = new Body();
+  const call = (fn: number, ...args: number[]): void => {
+    for (const a of args) b.get(a);
+    b.op(0x10, ...uleb(fn));
+  };
+  /** Leaves u·v (kp values at the pointers in locals u, v) on the stack. */
+  const dot = (u: number, v: number): void => {
+    b.get(u).set(p).get(v).set(q).add(u, kb).set(end);
+    emitDot(b, p, q, end, acc0, acc1);
+  };
+  /** for p over [0, kb) step 16: body(p) (p is a byte offset local). */
+  const each = (body: () => void): void => {
+    b.i32(0).set(p);
+    b.doWhile(
+      () => {
+        body();
+        b.inc(p, 16);
+      },
+      (y) => y.get(p).get(kb).op(0x48),
+    );
+  };
+  b.get(kp).i32(3).op(0x74).set(kb);
+  call(FN_GEMV, g, x, r, kp);
+  each(() => {
+    b.add(r, p).add(r, p).simd(V_LOAD, 0).simd(F64X2_NEG).simd(V_STORE, 0);
+  });
+  call(FN_DOT_AXPY, yBase, idx, c, nc, n, x, r, kp);
+  each(() => {
+    b.add(d, p).add(r, p).simd(V_LOAD, 0).simd(V_STORE, 0);
+  });
+  dot(r, r);
+  b.set(rr);
+  b.i32(0).set(step);
+  b.whileLoop(
+    (y) => {
+      // leave when step ≥ steps or rr < 1e-20
+      y.get(step).get(steps).op(0x4e);
+      y.get(rr).op(0x44, ...f64Bytes(1e-20)).op(0x63).op(0x72); // i32.or
+    },
+    () => {
+      call(FN_GEMV, g, d, ad, kp);
+      call(FN_DOT_AXPY, yBase, idx, zeros, cm1, n, d, ad, kp);
+      dot(d, ad);
+      b.set(alpha); // d·Ad for now
+      b.op(0x02, 0x40); // block: skip the step when d·Ad ≤ 0 (then leave the loop)
+      b.get(alpha).op(0x44, ...f64Bytes(0)).op(0x64).op(0x0d, 0); // br_if 0 when d·Ad > 0
+      b.get(steps).set(step); // force the loop exit
+      b.op(0x0c, 2); // br to the outer block (leave the while loop)
+      b.op(0x0b);
+      b.get(rr).get(alpha).op(0xa3).set(alpha); // α = rr / dAd
+      b.get(alpha).simd(F64X2_SPLAT).set(av);
+      b.zero().set(acc0);
+      each(() => {
+        // x += α d
+        b.add(x, p).add(x, p).simd(V_LOAD, 0).get(av).add(d, p).simd(V_LOAD, 0).simd(F64X2_MUL).simd(F64X2_ADD).simd(V_STORE, 0);
+        // r −= α Ad; acc += r²
+        b.add(r, p).add(r, p).simd(V_LOAD, 0).get(av).add(ad, p).simd(V_LOAD, 0).simd(F64X2_MUL).simd(F64X2_SUB).simd(V_STORE, 0);
+        b.get(acc0).add(r, p).simd(V_LOAD, 0).add(r, p).simd(V_LOAD, 0).simd(F64X2_MUL).simd(F64X2_ADD).set(acc0);
+      });
+      b.get(acc0).simd(F64X2_EXTRACT).op(0).get(acc0).simd(F64X2_EXTRACT).op(1).op(0xa0).set(rrNew);
+      b.get(rrNew).get(rr).op(0xa3).simd(F64X2_SPLAT).set(av); // β
+      each(() => {
+        // d = r + β d
+        b.add(d, p).add(r, p).simd(V_LOAD, 0).get(av).add(d, p).simd(V_LOAD, 0).simd(F64X2_MUL).simd(F64X2_ADD).simd(V_STORE, 0);
+      });
+      b.get(rrNew).set(rr);
+      b.inc(step, 1);
+    },
+  );
+  return { name: 'cgRow', params: 14, locals: [I32, I32, I32, I32, I32, F64, F64, F64, V128, V128, V128], body: b };
+}
+
+/** Little-endian IEEE-754 bytes of a float64 constant. */
+function f64Bytes(v: number): number[] {
+  return Array.from(new Uint8Array(new Float64Array([v]).buffer));
+}
+
 function section(id: number, payload: number[]): number[] {
   return [id, ...uleb(payload.length), ...payload];
 }
@@ -353,7 +449,7 @@ function nameBytes(s: string): number[] {
 
 /** The module's bytes: one exported memory ("memory") and the kernels above. */
 export function alsWasmBytes(): Uint8Array<ArrayBuffer> {
-  const fns = [dotAxpyFn(), wsumFn(), dotsFn(), crossFn(), gemvFn(), gram4Fn()];
+  const fns = [dotAxpyFn(), wsumFn(), dotsFn(), crossFn(), gemvFn(), gram4Fn(), cgRowFn()];
   const types = fns.map((f) => [0x60, ...uleb(f.params), ...new Array<number>(f.params).fill(I32), 0]);
   const funcs = fns.map((_, i) => uleb(i));
   const mem = [0x00, ...uleb(1)]; // min 1 page, no max
@@ -387,6 +483,7 @@ export interface AlsWasm {
   cross(yBase: number, zBase: number, idx: number, n: number, m: number, kp: number): void;
   gemv(g: number, d: number, out: number, kp: number): void;
   gram4(rows: number, nGroups: number, out: number, kp: number): void;
+  cgRow(g: number, yBase: number, idx: number, c: number, nc: number, cm1: number, zeros: number, n: number, x: number, r: number, d: number, ad: number, kp: number, steps: number): void;
 }
 
 let cached: AlsWasm | null | undefined;
