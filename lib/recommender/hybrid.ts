@@ -79,6 +79,8 @@ export interface HybridConfig {
   maxValidationUsers?: number;
   /** At most this many held-out rows (seeded sample) train the rating blend. Default all. */
   maxRatingRows?: number;
+  /** The rating blend's rows come from at most this many held-out users (seeded sample). Default all. */
+  maxRatingUsers?: number;
   /** Every n-th validation user is truncated to its first `coldUserThreshold` ratings to train the cold blend. Default 5. */
   coldSimulationEvery?: number;
   /** Top-N of each base feeding the validation candidate pool. Default 100. */
@@ -1027,7 +1029,14 @@ export function* fitHybridSteps(data: RatingMatrix, config: HybridConfig = {}): 
     // learns on exactly the features it will be applied to.
     const servedRow = config.servedRatingRow?.({ bases: valBases, content: ratingValContent, fit: ratingSplit.fit, names: ratingNames, coldUserThreshold: coldU, coldItemThreshold: coldI });
     // Large data sets learn the (few) blend weights from a seeded sample of the held-out rows.
-    const allHeld = Array.from({ length: ratingSplit.heldUsers.length }, (_, t) => t);
+    // Per-user work (fold-ins, neighbour searches) dominates served rows: sample users first, then rows.
+    let allHeld = Array.from({ length: ratingSplit.heldUsers.length }, (_, t) => t);
+    const heldUserList = [...new Set(ratingSplit.heldUsers)];
+    const maxUsers = config.maxRatingUsers ?? Infinity;
+    if (heldUserList.length > maxUsers) {
+      const keep = new Set(sampleSorted(heldUserList, maxUsers, seed + 3));
+      allHeld = allHeld.filter((t) => keep.has(ratingSplit.heldUsers[t]));
+    }
     const maxRows = config.maxRatingRows ?? Infinity;
     const heldRows = allHeld.length > maxRows ? sampleSorted(allHeld, maxRows, seed + 2) : allHeld;
     const nHeld = heldRows.length;

@@ -351,9 +351,9 @@ export function servingFromHybrid(
     rankFeatures: [...h.rankFeatures],
     rankGroups: [...h.rankFeatureGroup],
     rankBaseKinds: h.rankingBases.map((b) => kindOf(b.model)),
-    warm: h.warm?.w ?? new Float32Array(0),
-    cold: h.cold?.w ?? new Float32Array(0),
-    anon: h.anon?.w ?? new Float32Array(0),
+    warm: snapZero(h.warm?.w),
+    cold: snapZero(h.cold?.w),
+    anon: snapZero(h.anon?.w),
     coldUserThreshold: h.coldUserThreshold,
     coldItemThreshold: h.coldItemThreshold,
     ratingFeatures: [...h.ratingFeatures],
@@ -361,6 +361,14 @@ export function servingFromHybrid(
     ratingWeights: h.ratingWeights ?? new Float32Array(0),
     scale: [h.scale[0], h.scale[1]],
   };
+}
+
+/**
+ * Blend weights with float32 round-off residue of coordinate ascent (e.g. 0.1 − 0.05 − 0.05 ≈ 7e-9) set to exactly
+ * 0, so serving skips those features' cost; their effect on any score is below 1e-7.
+ */
+function snapZero(w: Float32Array | undefined): Float32Array {
+  return w ? w.map((x) => (Math.abs(x) < 1e-6 ? 0 : x)) : new Float32Array(0);
 }
 
 function maxRecent(indptr: Int32Array): number {
