@@ -420,8 +420,6 @@ function wasmRowSolver(
   m64.fill(0, xAt / 8, idxAt / 8); // x, r, d, Ad (their padding stays zero)
   m64.fill(0, zerosAt / 8, zerosAt / 8 + maxLen);
   const x = new Float64Array(buf, xAt, kp);
-  const M = new Float64Array(buf, mAt, nM * nM);
-  const s = new Float64Array(buf, sAt, nM);
   const i0 = idxAt / 4;
   const c0 = cAt / 8;
   const nc0 = ncAt / 8;
@@ -448,15 +446,7 @@ function wasmRowSolver(
       }
       if (useWb && n <= wbMax) {
         // Woodbury: z₀ = Σ cⱼ G⁻¹yⱼ; s = Yᵣz₀; M = D⁻¹ + Yᵣ G⁻¹ Yᵣᵀ; x = z₀ − Σ (M⁻¹s)ⱼ G⁻¹yⱼ.
-        x.fill(0, 0, k);
-        w.wsum(zAt, idxAt, cAt, n, xAt, kp);
-        w.dots(yAt, idxAt, n, xAt, sAt, kp);
-        w.cross(yAt, zAt, idxAt, n, mAt, kp);
-        for (let j = 0; j < n; j++) M[j * n + j] += 1 / m64[cm0 + j];
-        if (!choleskyInPlace(M, n)) throw new ModelFitError('implicit-als: Woodbury system not positive definite');
-        choleskySolveInPlace(M, n, s);
-        for (let j = 0; j < n; j++) m64[nc0 + j] = -s[j];
-        w.wsum(zAt, idxAt, ncAt, n, xAt, kp);
+        if (!w.woodburyRow(yAt, zAt, idxAt, cAt, cm1At, ncAt, n, xAt, mAt, sAt, kp)) throw new ModelFitError('implicit-als: Woodbury system not positive definite');
         for (let f = 0; f < k; f++) X[xo + f] = x[f];
         continue;
       }

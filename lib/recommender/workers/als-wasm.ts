@@ -153,6 +153,8 @@ interface FnDef {
   params: number;
   locals: number[];
   body: Body;
+  /** 1: returns an i32. */
+  results?: number;
 }
 
 /** out += Σⱼ (a[j] + b[j]·(yⱼ·d))·yⱼ. Params 0..7: yBase idx a b n d out kp. */
@@ -343,6 +345,9 @@ function gram4Fn(): FnDef {
 
 /** Function indices inside the module (order of `fns` in {@link alsWasmBytes}). */
 const FN_DOT_AXPY = 0;
+const FN_WSUM = 1;
+const FN_DOTS = 2;
+const FN_CROSS = 3;
 const FN_GEMV = 4;
 
 /**
@@ -429,6 +434,144 @@ function cgRowFn(): FnDef {
   return { name: 'cgRow', params: 14, locals: [I32, I32, I32, I32, I32, F64, F64, F64, V128, V128, V128], body: b };
 }
 
+/**
+ * The exact Woodbury solve of one row (see `solveRows` in als-kernel.ts), all in memory: x = z₀ −
+ * Σ tⱼ zⱼ with z₀ = Σ cⱼ zⱼ, t = M⁻¹ Yᵣ z₀, M = diag(1/(c−1)) + Yᵣ Zᵣᵀ (zⱼ = G⁻¹yⱼ), M factored by
+ * Cholesky in place (row-oriented, as linalg.ts). `nc` (n float64) is overwritten with −t.
+ * Returns 1, or 0 when M is not numerically positive definite.
+ * Params 0..10: yBase zBase idx c cm1 nc n x m s kp.
+ */
+function woodburyRowFn(): FnDef {
+  const [yBase, zBase, idx, c, cm1, nc, n, x, m, s, kp] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const [i, j, p] = [11, 12, 13];
+  const acc = 14;
+  const b = new Body();
+  const call = (fn: number, ...args: number[]): void => {
+    for (const a of args) b.get(a);
+    b.op(0x10, ...uleb(fn));
+  };
+  /** Pushes the byte address of M[r][q] (locals r, q). */
+  const mAt = (r: number, q: number): void => {
+    b.get(m).get(r).get(n).op(0x6c).get(q).op(0x6a).i32(3).op(0x74).op(0x6a);
+  };
+  /** Pushes the byte address of vector element v[q] (float64). */
+  const vAt = (v: number, q: number): void => {
+    b.get(v).get(q).i32(3).op(0x74).op(0x6a);
+  };
+  const F64_LOAD = [0x2b, 3, 0];
+  const F64_STORE = [0x39, 3, 0];
+  /** for (q = from; q < to; q++) body — `to` a local; runs zero times when from ≥ to. */
+  const forUp = (q: number, from: () => void, to: number, body: () => void): void => {
+    from();
+    b.set(q);
+    b.whileLoop(
+      () => b.get(q).get(to).op(0x4e), // q ≥ to → leave
+      () => {
+        body();
+        b.inc(q, 1);
+      },
+    );
+  };
+  // x = 0 (kp values), then z₀ = Σ cⱼ zⱼ, s = Yᵣ z₀, M = Yᵣ Zᵣᵀ (lower triangle).
+  b.i32(0).set(p);
+  b.doWhile(
+    () => {
+      b.add(x, p).zero().simd(V_STORE, 0);
+      b.inc(p, 16);
+    },
+    () => b.get(p).get(kp).i32(3).op(0x74).op(0x48),
+  );
+  call(FN_WSUM, zBase, idx, c, n, x, kp);
+  call(FN_DOTS, yBase, idx, n, x, s, kp);
+  call(FN_CROSS, yBase, zBase, idx, n, m, kp);
+  // M[j][j] += 1/(c−1)ⱼ
+  forUp(j, () => b.i32(0), n, () => {
+    mAt(j, j);
+    mAt(j, j);
+    b.op(...F64_LOAD).op(0x44, ...f64Bytes(1));
+    vAt(cm1, j);
+    b.op(...F64_LOAD).op(0xa3).op(0xa0).op(...F64_STORE);
+  });
+  // Cholesky, row form: M[i][j] = (M[i][j] − Σ_{p<j} M[i][p]·M[j][p]) / M[j][j], diagonal by sqrt.
+  forUp(i, () => b.i32(0), n, () => {
+    b.i32(0).set(j);
+    b.doWhile(
+      () => {
+        mAt(i, j);
+        b.op(...F64_LOAD).set(acc);
+        forUp(p, () => b.i32(0), j, () => {
+          b.get(acc);
+          mAt(i, p);
+          b.op(...F64_LOAD);
+          mAt(j, p);
+          b.op(...F64_LOAD).op(0xa2).op(0xa1).set(acc);
+        });
+        b.get(i).get(j).op(0x46); // i == j
+        b.op(0x04, 0x40); // if
+        b.get(acc).op(0x44, ...f64Bytes(0)).op(0x64).op(0x45); // !(acc > 0)
+        b.op(0x04, 0x40).i32(0).op(0x0f, 0x0b); // if → return 0
+        mAt(i, i);
+        b.get(acc).op(0x9f).op(...F64_STORE); // sqrt
+        b.op(0x05); // else
+        mAt(i, j);
+        b.get(acc);
+        mAt(j, j);
+        b.op(...F64_LOAD).op(0xa3).op(...F64_STORE);
+        b.op(0x0b); // end if
+        b.inc(j, 1);
+      },
+      () => b.get(j).get(i).op(0x4c), // j ≤ i
+    );
+  });
+  // Forward L y = s, then backward Lᵀ t = y, in s.
+  /** s[i] = acc / M[i][i] */
+  const storeDiv = (): void => {
+    vAt(s, i);
+    b.get(acc);
+    mAt(i, i);
+    b.op(...F64_LOAD).op(0xa3).op(...F64_STORE);
+  };
+  forUp(i, () => b.i32(0), n, () => {
+    vAt(s, i);
+    b.op(...F64_LOAD).set(acc);
+    forUp(p, () => b.i32(0), i, () => {
+      b.get(acc);
+      mAt(i, p);
+      b.op(...F64_LOAD);
+      vAt(s, p);
+      b.op(...F64_LOAD).op(0xa2).op(0xa1).set(acc);
+    });
+    storeDiv();
+  });
+  b.get(n).i32(1).op(0x6b).set(i);
+  b.whileLoop(
+    () => b.get(i).i32(0).op(0x48), // i < 0 → leave
+    () => {
+      vAt(s, i);
+      b.op(...F64_LOAD).set(acc);
+      forUp(p, () => b.get(i).i32(1).op(0x6a), n, () => {
+        b.get(acc);
+        mAt(p, i);
+        b.op(...F64_LOAD);
+        vAt(s, p);
+        b.op(...F64_LOAD).op(0xa2).op(0xa1).set(acc);
+      });
+      storeDiv();
+      b.get(i).i32(1).op(0x6b).set(i);
+    },
+  );
+  // nc = −t; x −= Σ tⱼ zⱼ
+  forUp(j, () => b.i32(0), n, () => {
+    vAt(nc, j);
+    b.op(0x44, ...f64Bytes(0));
+    vAt(s, j);
+    b.op(...F64_LOAD).op(0xa1).op(...F64_STORE);
+  });
+  call(FN_WSUM, zBase, idx, nc, n, x, kp);
+  b.i32(1);
+  return { name: 'woodburyRow', params: 11, locals: [I32, I32, I32, F64], body: b, results: 1 };
+}
+
 /** Little-endian IEEE-754 bytes of a float64 constant. */
 function f64Bytes(v: number): number[] {
   return Array.from(new Uint8Array(new Float64Array([v]).buffer));
@@ -449,8 +592,8 @@ function nameBytes(s: string): number[] {
 
 /** The module's bytes: one exported memory ("memory") and the kernels above. */
 export function alsWasmBytes(): Uint8Array<ArrayBuffer> {
-  const fns = [dotAxpyFn(), wsumFn(), dotsFn(), crossFn(), gemvFn(), gram4Fn(), cgRowFn()];
-  const types = fns.map((f) => [0x60, ...uleb(f.params), ...new Array<number>(f.params).fill(I32), 0]);
+  const fns = [dotAxpyFn(), wsumFn(), dotsFn(), crossFn(), gemvFn(), gram4Fn(), cgRowFn(), woodburyRowFn()];
+  const types = fns.map((f) => [0x60, ...uleb(f.params), ...new Array<number>(f.params).fill(I32), ...(f.results ? [1, I32] : [0])]);
   const funcs = fns.map((_, i) => uleb(i));
   const mem = [0x00, ...uleb(1)]; // min 1 page, no max
   const exports = [[...nameBytes('memory'), 0x02, 0], ...fns.map((f, i) => [...nameBytes(f.name), 0x00, ...uleb(i)])];
@@ -483,6 +626,7 @@ export interface AlsWasm {
   cross(yBase: number, zBase: number, idx: number, n: number, m: number, kp: number): void;
   gemv(g: number, d: number, out: number, kp: number): void;
   gram4(rows: number, nGroups: number, out: number, kp: number): void;
+  woodburyRow(yBase: number, zBase: number, idx: number, c: number, cm1: number, nc: number, n: number, x: number, m: number, s: number, kp: number): number;
   cgRow(g: number, yBase: number, idx: number, c: number, nc: number, cm1: number, zeros: number, n: number, x: number, r: number, d: number, ad: number, kp: number, steps: number): void;
 }
 
