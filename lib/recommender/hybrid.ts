@@ -79,6 +79,11 @@ export interface HybridConfig {
   maxValidationUsers?: number;
   /** At most this many held-out rows (seeded sample) train the rating blend. Default all. */
   maxRatingRows?: number;
+  /**
+   * false: rating bases not shared with the ranking blend keep their fit on the rating validation split instead of
+   * a refit on all ratings (training time; serving folds users in anyway). Default true.
+   */
+  refitRatingBases?: boolean;
   /** The rating blend's rows come from at most this many held-out users (seeded sample). Default all. */
   maxRatingUsers?: number;
   /** Every n-th validation user is truncated to its first `coldUserThreshold` ratings to train the cold blend. Default 5. */
@@ -1015,10 +1020,12 @@ export function* fitHybridSteps(data: RatingMatrix, config: HybridConfig = {}): 
   // Rating blend.
   let ratingWeights: Float32Array | null = null;
   let ratingValidationRmse: number | null = null;
+  let ratingValFits: FittedBase[] | null = null;
   let ratingNames: string[] = [];
   if (tasks.has('rating') && ratingBaseSpecs.length > 0) {
     yield { phase: 'learning the rating blend', progress: 0.45 };
     const valBases = fitBases(ratingBaseSpecs, ratingSplit.fit, log);
+    ratingValFits = valBases;
     ratingNames = ratingFeatureNames(valBases, ratingValContent !== null);
     const F = ratingNames.length;
     const xtx = new Float64Array(F * F);
@@ -1071,7 +1078,17 @@ export function* fitHybridSteps(data: RatingMatrix, config: HybridConfig = {}): 
   log('hybrid: refitting bases on the full train');
   const sharedFits = new Map<string, unknown>();
   const rankingBases = fitBases(rankingBaseSpecs, data, log, sharedFits);
-  const ratingBases = fitBases(ratingBaseSpecs, data, log, sharedFits);
+  // Rating-only bases may keep their validation fit (served users are folded in from their current ratings, so only
+  // the item side comes from 80% of the ratings); a base shared with the ranking blend uses its full-data fit.
+  const keepVal = config.refitRatingBases === false && ratingValFits !== null;
+  const ratingBases = ratingBaseSpecs.map((b, x) => {
+    const key = `${b.name}|${JSON.stringify(b.config)}`;
+    if (keepVal && !sharedFits.has(key)) {
+      log(`  ${b.name}: keeping the validation fit`);
+      return ratingValFits![x];
+    }
+    return fitBases([b], data, log, sharedFits)[0];
+  });
   const content = contentConfig ? fitContentTfidf(data, contentConfig) : null;
   const { itemCount, userCount } = counts(data);
   const draft: HybridModel = {
