@@ -55,7 +55,8 @@ export function defineJourneys(mode: DatabaseMode): void {
       await page.fill('#email', email);
       await page.fill('#password', password);
       await page.click('button[type=submit]');
-      await page.waitForURL('**/for-you', { timeout: FEED_TIMEOUT });
+      // A new member lands on the onboarding page (genres, a dozen titles to rate); every step there is optional.
+      await page.waitForURL('**/welcome', { timeout: FEED_TIMEOUT });
       await expect.poll(() => page.textContent('[data-testid=nav-user]'), POLL).toBe(`E2E ${label}`);
       return { email, password, name: `E2E ${label}` };
     }
@@ -171,6 +172,40 @@ export function defineJourneys(mode: DatabaseMode): void {
       expect(await page.inputValue('#email')).toBe('demo@reel.local');
       expect(await page.$('#name-error')).toBeNull();
       expect(new URL(page.url()).pathname).toBe('/sign-up');
+    });
+
+    it('onboards a new member: favourite genres lead their first picks, and a title rated there counts', async () => {
+      const page = await newPage();
+      await signUp(page, 'newcomer');
+      expect(await page.textContent('h1')).toBe('Welcome, E2E newcomer');
+      await shot(page, 'welcome');
+      const offered = await page.$$eval('[data-testid=onboarding-movies] [data-testid=movie-card]', (cards) =>
+        cards.map((c) => Number(c.getAttribute('data-movie-id'))),
+      );
+      expect(offered).toHaveLength(12);
+
+      await page.click('[data-testid=genre-picker] button.chip:text-is("Animation")');
+      await page.click('[data-testid=genre-picker] button.chip:text-is("Sci-Fi")');
+      expect(await page.getAttribute('[data-testid=genre-picker] button.chip:text-is("Animation")', 'aria-pressed')).toBe('true');
+      await page.click('[data-testid=genre-picker] button:has-text("Save genres")');
+      await expect.poll(() => page.textContent('[data-testid=genre-status]'), POLL).toBe('Saved: Animation, Sci-Fi');
+
+      // Rate the first offered title 4.5 from the onboarding grid.
+      const first = page.locator('[data-testid=onboarding-movies] [data-testid=movie-card]').first();
+      const rated = Number(await first.getAttribute('data-movie-id'));
+      await first.locator('.star-half[data-value="4.5"]').click();
+      await expect.poll(() => first.locator('[data-testid=rating-status]').textContent(), POLL).toBe('4.5 / 5 · saved');
+
+      await page.click('[data-testid=welcome-done]');
+      await page.waitForURL('**/for-you', { timeout: FEED_TIMEOUT });
+      await page.waitForSelector('[data-testid=for-you] [data-testid=movie-card]');
+      expect(await page.textContent('main')).toContain('Based on your 1 rating');
+      const cards = await page.$$eval('[data-testid=for-you] [data-testid=movie-card]', (els) =>
+        els.slice(0, 12).map((c) => ({ id: Number(c.getAttribute('data-movie-id')), genres: (c.getAttribute('data-genres') ?? '').split('|') })),
+      );
+      expect(cards.map((c) => c.id)).not.toContain(rated);
+      const inPicked = cards.filter((c) => c.genres.includes('Animation') || c.genres.includes('Sci-Fi')).length;
+      expect(inPicked).toBeGreaterThanOrEqual(9);
     });
 
     it('adds a movie to the watchlist and hides a "Not interested" movie from For You', async () => {

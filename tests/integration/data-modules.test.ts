@@ -6,7 +6,10 @@ import { createMember, verifyCredentials } from '../../lib/server/data/users';
 import { addToWatchlist, isOnWatchlist, listWatchlist, removeFromWatchlist } from '../../lib/server/data/watchlist';
 import { dismissMovie, isDismissed, listDismissedIds, undismissMovie } from '../../lib/server/data/dismissals';
 import { snapshotRatings } from '../../lib/server/data/models';
-import { createMovies, createUser, uniqueEmail, uniqueMovieId } from './helpers';
+import { getFavouriteGenres, listOnboardingMovies, setFavouriteGenres } from '../../lib/server/data/preferences';
+import { getSessionUser } from '../../lib/server/data/users';
+import { liftRanked } from '../../lib/server/services/for-you';
+import { createMovies, createUser, sql, uniqueEmail, uniqueMovieId } from './helpers';
 
 let movies: number[];
 
@@ -137,5 +140,52 @@ describe('snapshotRatings', () => {
       expect(Array.from(snap.movieIds)).toEqual(expected.map((r) => r.movieId));
       expect(Array.from(snap.values)).toEqual(expected.map((r) => r.value));
     }
+  });
+});
+
+describe('favourite genres and onboarding titles', () => {
+  it('saves known genres with the taste version, and refuses unknown ones without losing the old choice', async () => {
+    const suffix = Math.random().toString(36).slice(2, 8);
+    const [g1, g2] = [`Noir ${suffix}`, `Western ${suffix}`];
+    await sql(`INSERT INTO "Genre" (name) VALUES ($1), ($2)`, [g1, g2]);
+    const userId = await createUser();
+    const v0 = (await getSessionUser(userId))!.tasteVersion;
+    expect(await setFavouriteGenres(userId, [g2, g1])).toEqual([g2, g1]);
+    expect((await getSessionUser(userId))!.tasteVersion).toBe(v0 + 1);
+    await expect(setFavouriteGenres(userId, [g1, 'Space Opera Musical'])).rejects.toThrow('Unknown genre: Space Opera Musical.');
+    expect(await getFavouriteGenres(userId)).toEqual([g2, g1]);
+    expect((await getSessionUser(userId))!.tasteVersion).toBe(v0 + 1);
+    expect(await setFavouriteGenres(userId, [])).toEqual([]);
+  });
+
+  it("offers well-known titles that cover many genres, a favourite genre's best-known title first", async () => {
+    const suffix = Math.random().toString(36).slice(2, 8);
+    const genres = ['A', 'B', 'C', 'D'].map((g) => `Onb${g} ${suffix}`);
+    const ids = await createMovies(['Big A', 'Big A2', 'Big B', 'Small C', 'Small D']);
+    await sql(`INSERT INTO "Genre" (name) SELECT unnest($1::text[])`, [genres]);
+    // Movie → genre and rating count; huge counts so these outrank every other test's movies.
+    const plan: [number, string, number][] = [
+      [ids[0], genres[0], 9_000_003],
+      [ids[1], genres[0], 9_000_002],
+      [ids[2], genres[1], 9_000_001],
+      [ids[3], genres[2], 9_000_000],
+      [ids[4], genres[3], 8_999_999],
+    ];
+    for (const [movie, genre, count] of plan) {
+      await sql(`INSERT INTO "MovieGenre" ("movieId", "genreId") SELECT $1, id FROM "Genre" WHERE name = $2`, [movie, genre]);
+      await sql(`UPDATE "Movie" SET "ratingCount" = $2, "ratingMean" = 4 WHERE id = $1`, [movie, count]);
+    }
+    // Big A2 adds no new genre, so the four genres come first: A, B, C, D.
+    expect((await listOnboardingMovies(4)).map((m) => m.id)).toEqual([ids[0], ids[2], ids[3], ids[4]]);
+    // A favourite genre's most-rated title leads.
+    expect((await listOnboardingMovies(4, [genres[3]])).map((m) => m.id)).toEqual([ids[4], ids[0], ids[2], ids[3]]);
+    await sql(`UPDATE "Movie" SET "ratingCount" = 0 WHERE id = ANY($1::int[])`, [ids]);
+  });
+
+  it('lifts chosen items a fixed number of places, keeping order otherwise', () => {
+    const pool = [10, 11, 12, 13, 14, 15];
+    expect(liftRanked(pool, (i) => i === 14, 3)).toEqual([10, 14, 11, 12, 13, 15]);
+    expect(liftRanked(pool, (i) => i >= 13, 100)).toEqual([13, 14, 15, 10, 11, 12]);
+    expect(liftRanked(pool, () => false, 100)).toEqual(pool);
   });
 });

@@ -14,6 +14,7 @@ const { buildForYouFeed } = await import('../../lib/server/services/for-you');
 const { upsertRating } = await import('../../lib/server/data/ratings');
 const { getServingModel } = await import('../../lib/server/services/model-cache');
 const { FeedQuery } = await import('../../lib/validation/feed');
+const { setFavouriteGenres } = await import('../../lib/server/data/preferences');
 
 const N_MOVIES = 40;
 const alpha: number[] = []; // movies 0..19: genre Alpha; 20..39: genre Beta
@@ -98,6 +99,25 @@ describe('model pipeline', () => {
       expect(item.predicted).toBeGreaterThanOrEqual(0.5);
       expect(item.predicted).toBeLessThanOrEqual(5);
     }
+  }, 60_000);
+
+  it("leads a new member's list with the genres they picked, until their ratings take over", async () => {
+    const [{ id: userId }] = await sql<{ id: number }>(`INSERT INTO "User" (name, kind, "updatedAt") VALUES ('Picky', 'MEMBER', now()) RETURNING id`);
+    const query = FeedQuery.parse({ limit: 10, diversity: 0 });
+    const top = async () => (await buildForYouFeed(userId, query)).items;
+
+    await setFavouriteGenres(userId, ['Beta']);
+    const betaFirst = await top();
+    expect(betaFirst.map((i) => i.movie.id).every((id) => beta.includes(id))).toBe(true);
+    expect(betaFirst.some((i) => i.reason === 'Popular in Beta, a genre you picked')).toBe(true);
+
+    await setFavouriteGenres(userId, ['Alpha']);
+    expect((await top()).map((i) => i.movie.id).every((id) => alpha.includes(id))).toBe(true);
+
+    // Six ratings (past the cold threshold of 5), all loving Beta: the ratings win over the onboarding pick.
+    for (const movie of beta.slice(0, 6)) await upsertRating(userId, movie, 5);
+    const warm = (await top()).map((i) => i.movie.id);
+    expect(warm.slice(0, 5).filter((id) => beta.includes(id)).length).toBeGreaterThanOrEqual(4);
   }, 60_000);
 
   it('keeps the active model when a run fails, and marks the run failed', async () => {

@@ -19,7 +19,7 @@ export function SignUpForm() {
     void signIn('credentials', { email: state.values.email, password: submittedPassword.current, redirect: false }).then(
       (res) => {
         if (res?.ok) {
-          router.push('/for-you');
+          router.push('/welcome');
           router.refresh();
         } else setSignInError('Your account was created, but signing in failed. Try signing in.');
       },

@@ -33,3 +33,15 @@ export async function movieIdsMatching(filter: { genre?: string; yearFrom?: numb
   });
   return rows.map((r) => r.id);
 }
+
+/** movieId → the first of `genres` (in the given order) the movie has, for the movies that have any of them. */
+export async function favouriteGenreOf(movieIds: number[], genres: string[]): Promise<Map<number, string>> {
+  if (movieIds.length === 0 || genres.length === 0) return new Map();
+  const rows = await db.movieGenre.findMany({
+    where: { movieId: { in: movieIds }, genre: { name: { in: genres } } },
+    select: { movieId: true, genre: { select: { name: true } } },
+  });
+  const out = new Map<number, string>();
+  for (const g of genres) for (const r of rows) if (r.genre.name === g && !out.has(r.movieId)) out.set(r.movieId, g);
+  return out;
+}

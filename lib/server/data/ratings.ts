@@ -46,3 +46,10 @@ export async function listRatings(userId: number): Promise<RatingDto[]> {
 export async function countRatings(userId: number): Promise<number> {
   return db.rating.count({ where: { userId } });
 }
+
+/** The user's ratings of the given movies (movieId → value). */
+export async function ratingsFor(userId: number, movieIds: number[]): Promise<Map<number, number>> {
+  if (movieIds.length === 0) return new Map();
+  const rows = await db.rating.findMany({ where: { userId, movieId: { in: movieIds } }, select: { movieId: true, value: true } });
+  return new Map(rows.map((r) => [r.movieId, r.value]));
+}

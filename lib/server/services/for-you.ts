@@ -7,7 +7,8 @@ import type { FeedQuery } from '@/lib/validation/feed';
 import { db } from '../db';
 import { getMovieCards, type MovieCard } from '../data/movies';
 import { listDismissedIds } from '../data/dismissals';
-import { getCreditsFor, movieIdsMatching } from '../data/credits';
+import { favouriteGenreOf, getCreditsFor, movieIdsMatching } from '../data/credits';
+import { getFavouriteGenres } from '../data/preferences';
 import { getServingModel } from './model-cache';
 
 export type FeedSource = 'collaborative' | 'content' | 'popular';
@@ -27,6 +28,22 @@ export interface FeedPage {
 }
 
 const POOL = 300;
+/**
+ * Onboarding genres steer a cold member's list: within the candidate pool, a movie in a favourite genre moves up
+ * this many places (so such titles lead the list without hiding everything else).
+ */
+const FAVOURITE_GENRE_LIFT = 100;
+
+/** Stable re-order of a ranked pool: items with `lifted` true move up `lift` places. */
+export function liftRanked(pool: readonly number[], lifted: (i: number) => boolean, lift: number): number[] {
+  return pool
+    .map((item, rank) => {
+      const up = lifted(item);
+      return { item, key: rank - (up ? lift : 0), up, rank };
+    })
+    .sort((a, b) => a.key - b.key || Number(b.up) - Number(a.up) || a.rank - b.rank)
+    .map((x) => x.item);
+}
 
 async function userRatings(userId: number): Promise<{ movieId: number; value: number; updatedAt: Date }[]> {
   return db.rating.findMany({ where: { userId }, select: { movieId: true, value: true, updatedAt: true } });
@@ -52,7 +69,12 @@ function cosine(model: ServingModel): (a: number, b: number) => number {
  * for diversity (MMR), each with a predicted rating and the reason that contributed most.
  */
 export async function buildForYouFeed(userId: number, query: FeedQuery): Promise<FeedPage> {
-  const [loaded, rated, dismissed] = await Promise.all([getServingModel(), userRatings(userId), listDismissedIds(userId)]);
+  const [loaded, rated, dismissed, favourites] = await Promise.all([
+    getServingModel(),
+    userRatings(userId),
+    listDismissedIds(userId),
+    getFavouriteGenres(userId),
+  ]);
   if (!loaded) return popularityFeed(rated, dismissed, query);
   const { model, itemIndex, versionId } = loaded;
   const user: UserRatings = { itemIdx: new Int32Array(rated.length), values: new Float32Array(rated.length), times: new Float64Array(rated.length) };
@@ -79,10 +101,20 @@ export async function buildForYouFeed(userId: number, query: FeedQuery): Promise
     const allowed = new Set((await movieIdsMatching(query)).map((id) => itemIndex.get(id)).filter((i) => i !== undefined));
     for (let i = 0; i < scores.length; i++) if (!allowed.has(i)) scores[i] = Number.NEGATIVE_INFINITY;
   }
-  const pool = topN(scores, [...exclude], Math.min(POOL, query.cursor + query.limit + 60)).filter((i) => Number.isFinite(scores[i]));
+  const cold = n <= model.coldUserThreshold;
+  const steer = cold && favourites.length > 0;
+  let pool = topN(scores, [...exclude], steer ? POOL : Math.min(POOL, query.cursor + query.limit + 60)).filter((i) => Number.isFinite(scores[i]));
+  const genreOf = steer ? await favouriteGenreOf(pool.map((i) => model.itemIds[i]), favourites) : new Map<number, string>();
+  // MMR trades relevance against similarity; once the pool is re-ordered, relevance is the new rank (1 … 0).
+  let relevance = (i: number) => scores[i];
+  if (steer) {
+    pool = liftRanked(pool, (i) => genreOf.has(model.itemIds[i]), FAVOURITE_GENRE_LIFT);
+    const position = new Map(pool.map((item, rank) => [item, rank]));
+    relevance = (i) => 1 - position.get(i)! / pool.length;
+  }
   const ranked =
     query.diversity > 0
-      ? mmrRerank(pool.map((i) => ({ itemIdx: i, score: scores[i] })), pool.length, 1 - query.diversity, cosine(model)).map((s) => s.itemIdx)
+      ? mmrRerank(pool.map((i) => ({ itemIdx: i, score: relevance(i) })), pool.length, 1 - query.diversity, cosine(model)).map((s) => s.itemIdx)
       : pool;
   const page = ranked.slice(query.cursor, query.cursor + query.limit);
   const contributions = explainPage(model, user, scratch, page);
@@ -97,7 +129,6 @@ export async function buildForYouFeed(userId: number, query: FeedQuery): Promise
   const titleById = new Map(fromCards.map((c) => [c.id, c.title]));
   const ratingByIdx = new Map<number, number>();
   user.itemIdx.forEach((idx, t) => ratingByIdx.set(idx, user.values[t]));
-  const cold = n <= model.coldUserThreshold;
   const ratingCtx = ratingContext(model, user);
   const items = page.flatMap((i, x): FeedItem[] => {
     const movie = cardById.get(model.itemIds[i]);
@@ -126,7 +157,12 @@ export async function buildForYouFeed(userId: number, query: FeedQuery): Promise
       reason = 'Popular with people like you';
     } else {
       source = 'popular';
-      reason = cold ? 'Popular on Reel — rate a few movies to personalise' : 'Popular with people like you';
+      const genre = genreOf.get(movie.id);
+      reason = genre
+        ? `Popular in ${genre}, a genre you picked`
+        : cold
+          ? 'Popular on Reel — rate a few movies to personalise'
+          : 'Popular with people like you';
     }
     return [{ movie, predicted: predictRating(model, ratingCtx, i), reason, source }];
   });
