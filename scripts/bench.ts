@@ -15,11 +15,11 @@
  *    through next-auth's credentials endpoint and drives GET /for-you with autocannon.
  * Writes results/bench/<date>.json and drops the database unless --keep.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, freemem, loadavg, totalmem } from 'node:os';
+import { cpus, freemem, getPriority, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -533,8 +533,15 @@ async function driveServer(emails: string[], password: string) {
 async function writeResult(): Promise<void> {
   const now = new Date();
   const cpu = cpus();
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    // not a git checkout
+  }
   const record = {
     date: now.toISOString(),
+    commit,
     shape: shapeName,
     synthetic: { ...shape, seed: Number(args.seed) },
     machine: {
@@ -544,6 +551,8 @@ async function writeResult(): Promise<void> {
       freeRamGbAtEnd: Math.round(freemem() / 2 ** 30),
       node: process.version,
       loadAverageAtEnd: loadavg().map((x) => round(x, 2)),
+      /** The bench's scheduling priority (nice); the server it starts inherits it. */
+      nice: getPriority(),
       note: 'shared machine: other benchmarks ran at the same time; load1 is recorded next to each timing',
     },
     targets: { p50Ms: 30, p99Ms: 100, errors: 0, foldInMs: 5, modelLoadSeconds: 3, recomputeSeconds: 60 },
