@@ -44,7 +44,8 @@ function main(): void {
   const items = createVocabulary(Int32Array.from(catalogue.movies, (m) => m.movieId));
   const data = buildRatingMatrix({ userIds: ratings.userIds, itemIds: ratings.movieIds, ratings: ratings.ratings }, { items, scale: [0.5, 5] });
   log(`${data.users.size} users × ${data.items.size} catalogue items, ${data.byUser.values.length} ratings`);
-  const { model: served, fitSeconds } = fitServedRanking(data, ratings, docs, params, log);
+  // Both blends: a For You page shows a predicted rating per item.
+  const { model: served, fitSeconds } = fitServedRanking(data, ratings, docs, params, log, ['ranking', 'rating']);
   log(`fitted in ${fitSeconds.toFixed(1)} s`);
   const model = served.serving;
 

@@ -33,10 +33,17 @@ export function catalogueDocs(): { catalogue: ReturnType<typeof loadCatalogue>; 
   return { catalogue, docs: buildContentDocs(catalogue.movies, catalogue.tags) };
 }
 
-/** Fits the served hybrid (ranking blend only) on `data` with the file's timestamps; returns it and the fit time. */
-export function fitServedRanking(data: RatingMatrix, rows: RatingsData, docs: ContentDoc[], params: HybridParams, log: (m: string) => void): { model: ServedHybrid; fitSeconds: number } {
+/** Fits the served hybrid (ranking blend only, or both blends) on `data` with the file's timestamps; returns it and the fit time. */
+export function fitServedRanking(
+  data: RatingMatrix,
+  rows: RatingsData,
+  docs: ContentDoc[],
+  params: HybridParams,
+  log: (m: string) => void,
+  tasks: readonly ('ranking' | 'rating')[] = ['ranking'],
+): { model: ServedHybrid; fitSeconds: number } {
   const t0 = performance.now();
-  const model = fitServedHybrid(data, { ...params, contentDocs: docs, timeRows: rows, tasks: ['ranking'], log });
+  const model = fitServedHybrid(data, { ...params, contentDocs: docs, timeRows: rows, tasks, log });
   return { model, fitSeconds: (performance.now() - t0) / 1000 };
 }
 
