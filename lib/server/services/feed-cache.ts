@@ -9,9 +9,14 @@ import { getServingModel } from './model-cache';
  * For You pages cached per user, filters and cursor. The key holds the user's taste version (bumped in the same
  * transaction as every rating or "not interested" change) and the active model version, so a cached page is never
  * served after either changes — on this instance or any other one sharing the database. Entries also expire after
- * ten minutes so popularity-driven picks follow the catalogue.
+ * ten minutes so popularity-driven picks follow the catalogue; the cache holds at most ≈ 64 MB.
  */
-const cache = new LRUCache<string, FeedPage>({ max: 20_000, ttl: 10 * 60_000 });
+const cache = new LRUCache<string, FeedPage>({
+  // Bounded by memory, not count: ≈ 700 bytes per feed item on the heap (a 24-item page is ≈ 8 KB of JSON).
+  maxSize: 64 * 1024 * 1024,
+  sizeCalculation: (page) => 1_000 + page.items.length * 700,
+  ttl: 10 * 60_000,
+});
 const inflight = new Map<string, Promise<FeedPage>>();
 
 export interface CachedFeed {
