@@ -104,12 +104,14 @@ describe('foldInAls', () => {
     const w = genreWorld(60, 400, 7, 0.9);
     const data = buildRatingMatrix({ userIds: w.userIds, itemIds: w.movieIds, ratings: w.ratings }, { scale: [0.5, 5] });
     const { model } = trainServingModelSync(data, w.docs, { params: FAST, tasks: ['ranking'] });
-    // 300 positives: above the Cholesky/CG switch.
-    const itemIdx = Int32Array.from({ length: 300 }, (_, t) => t);
-    const values = new Float32Array(300).fill(4.5);
-    const cg = foldInAls(model, { itemIdx, values });
-    const exact = recalculateUser(alsView(model), itemIdx, values);
-    for (let f = 0; f < model.k; f++) expect(cg[f]).toBeCloseTo(exact[f], 4);
+    // 61 and 300 positives: above the Cholesky/CG switch.
+    for (const n of [61, 300]) {
+      const itemIdx = Int32Array.from({ length: n }, (_, t) => t);
+      const values = new Float32Array(n).fill(4.5);
+      const cg = foldInAls(model, { itemIdx, values });
+      const exact = recalculateUser(alsView(model), itemIdx, values);
+      for (let f = 0; f < model.k; f++) expect(cg[f]).toBeCloseTo(exact[f], 4);
+    }
   });
 });
 

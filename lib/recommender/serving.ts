@@ -407,14 +407,14 @@ export function alsView(m: ServingModel): ImplicitAlsModel {
 }
 
 /** Positives above which the fold-in switches from the Cholesky solve to conjugate gradients. */
-const CG_FOLD_IN_FROM = 150;
+const CG_FOLD_IN_FROM = 60;
 const CG_FOLD_IN_STEPS = 12;
 
 /**
  * The user's ALS vector from the current ratings: the least-squares re-solve (YᵀY + λI + α Σ_pos y yᵀ) x = (1 + α)
  * Σ_pos y. Up to {@link CG_FOLD_IN_FROM} positives by `recalculateUser` (Cholesky, O(n·k² + k³)); beyond that the
- * same system by conjugate gradients without forming the matrix (O(steps·(k² + n·k))), which keeps heavy users
- * under a millisecond. Binary confidence (the served ALS's setting).
+ * same system by conjugate gradients without forming the matrix (O(steps·(k² + n·k))), cheaper from ≈ 50
+ * positives on and under a millisecond for heavy users. Binary confidence (the served ALS's setting).
  */
 export function foldInAls(model: ServingModel, user: UserRatings): Float32Array {
   const k = model.k;
@@ -590,12 +590,21 @@ function easeScores(model: ServingModel, itemIdx: ArrayLike<number>, values: Arr
   for (let i = 0; i < out.length; i++) out[i] = model.easeModelled[i] ? acc[i] : EASE_UNMODELLED_SCORE;
 }
 
-/** The user's `n` most recent ratings (time desc, ties by item), as parallel arrays. */
+/** The user's `n` most recent ratings (time desc, ties by item), as parallel arrays. O(h·n) selection. */
 function recentRatings(user: UserRatings, n: number): { items: Int32Array; values: Float32Array } {
   const times = user.times!;
-  const order = Array.from({ length: user.itemIdx.length }, (_, t) => t);
-  order.sort((a, b) => times[b] - times[a] || user.itemIdx[a] - user.itemIdx[b]);
-  const top = order.slice(0, n);
+  const top: number[] = [];
+  const before = (a: number, b: number) => times[a] > times[b] || (times[a] === times[b] && user.itemIdx[a] < user.itemIdx[b]);
+  for (let t = 0; t < user.itemIdx.length; t++) {
+    if (top.length === n && !before(t, top[n - 1])) continue;
+    let pos = top.length < n ? top.length : n - 1;
+    if (top.length < n) top.push(t);
+    while (pos > 0 && before(t, top[pos - 1])) {
+      top[pos] = top[pos - 1];
+      pos--;
+    }
+    top[pos] = t;
+  }
   return { items: Int32Array.from(top, (t) => user.itemIdx[t]), values: Float32Array.from(top, (t) => user.values[t]) };
 }
 
