@@ -64,7 +64,9 @@ export async function recomputeModel(opts: RecomputeOptions): Promise<RecomputeR
     const data = buildRatingMatrix({ userIds: ratings.userIds, itemIds: ratings.movieIds, ratings: ratings.values }, { scale: [0.5, 5] });
     const docs = buildContentDocs(movies.filter((m) => data.items.index(m.movieId) !== undefined), tags);
     const snapshotSeconds = (performance.now() - t0) / 1000;
-    const config = { ...DEFAULT_SERVING, externalFactors: opts.externalFactors, timeRows: { userIds: ratings.userIds, movieIds: ratings.movieIds, timestamps: times } };
+    // The times carry their own (user, movie) keys: the hybrid aligns them to the matrix by id, so a rating written
+    // between the two reads cannot shift them.
+    const config = { ...DEFAULT_SERVING, externalFactors: opts.externalFactors, timeRows: times };
     const result = await trainServingModel(data, docs, config, (name, p) => phase(name, 0.05 + 0.85 * p));
     await phase('saving', 0.92);
     const t1 = performance.now();
@@ -95,9 +97,37 @@ export async function recomputeModel(opts: RecomputeOptions): Promise<RecomputeR
   }
 }
 
-/** Last-change time (unix s) of every rating, in the order of `snapshotRatings` (user, movie). */
-async function snapshotRatingTimes(): Promise<Float64Array> {
-  const [row] = await db.$queryRaw<{ t: number[] | null }[]>`
-    SELECT array_agg(extract(epoch FROM "updatedAt")::float8 ORDER BY "userId", "movieId") AS t FROM "Rating"`;
-  return Float64Array.from(row?.t ?? []);
+/**
+ * (user, movie, last-change time in unix s) of every rating, read in keyset pages like `snapshotRatings` so memory
+ * stays bounded at ML-25M scale. Feeds the hybrid's temporal validation split and its time features.
+ */
+async function snapshotRatingTimes(pageSize = 1_000_000): Promise<{ userIds: Int32Array; movieIds: Int32Array; timestamps: Float64Array }> {
+  const us: Int32Array[] = [];
+  const ms: Int32Array[] = [];
+  const ts: Float64Array[] = [];
+  let after: [number, number] = [-1, -1];
+  for (;;) {
+    const [page] = await db.$queryRaw<{ u: number[] | null; m: number[] | null; t: number[] | null }[]>`
+      SELECT array_agg(u ORDER BY u, m) AS u, array_agg(m ORDER BY u, m) AS m, array_agg(t ORDER BY u, m) AS t
+      FROM (SELECT "userId" AS u, "movieId" AS m, extract(epoch FROM "updatedAt")::float8 AS t FROM "Rating"
+            WHERE ("userId", "movieId") > (${after[0]}, ${after[1]})
+            ORDER BY "userId", "movieId" LIMIT ${pageSize}) AS page`;
+    const count = page?.u?.length ?? 0;
+    if (count === 0) break;
+    us.push(Int32Array.from(page.u!));
+    ms.push(Int32Array.from(page.m!));
+    ts.push(Float64Array.from(page.t!));
+    after = [page.u![count - 1], page.m![count - 1]];
+    if (count < pageSize) break;
+  }
+  const concat = <T extends Int32Array | Float64Array>(parts: T[], make: (n: number) => T): T => {
+    const out = make(parts.reduce((n, p) => n + p.length, 0));
+    let o = 0;
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    return out;
+  };
+  return { userIds: concat(us, (n) => new Int32Array(n)), movieIds: concat(ms, (n) => new Int32Array(n)), timestamps: concat(ts, (n) => new Float64Array(n)) };
 }
