@@ -190,8 +190,10 @@ export function defineJourneys(mode: DatabaseMode): void {
       await page.click('[data-testid=genre-picker] button:has-text("Save genres")');
       await expect.poll(() => page.textContent('[data-testid=genre-status]'), POLL).toBe('Saved: Animation, Sci-Fi');
 
-      // Rate the first offered title 4.5 from the onboarding grid.
+      // The titles follow the genres: the first one is now the best-known Animation or Sci-Fi title.
       const first = page.locator('[data-testid=onboarding-movies] [data-testid=movie-card]').first();
+      await expect.poll(async () => /Animation|Sci-Fi/.test((await first.getAttribute('data-genres')) ?? ''), POLL).toBe(true);
+      // Rate it 4.5 from the onboarding grid.
       const rated = Number(await first.getAttribute('data-movie-id'));
       await first.locator('.star-half[data-value="4.5"]').click();
       await expect.poll(() => first.locator('[data-testid=rating-status]').textContent(), POLL).toBe('4.5 / 5 · saved');

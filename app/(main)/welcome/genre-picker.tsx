@@ -2,7 +2,7 @@
 
 import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
+import { useState, useTransition } from 'react';
 import { MAX_FAVOURITE_GENRES } from '@/lib/validation/onboarding';
 import { saveFavouriteGenresAction } from './actions';
 
@@ -11,6 +11,9 @@ export function GenrePicker({ genres, initial }: { genres: string[]; initial: st
   const router = useRouter();
   const [chosen, setChosen] = useState<string[]>(initial);
   const [saved, setSaved] = useState<string[]>(initial);
+  // The titles below depend on the genres: the refresh that re-renders them is tracked, so the status says "Saved"
+  // only once the new titles are on screen.
+  const [refreshing, startRefresh] = useTransition();
   const save = useMutation({
     mutationFn: async (next: string[]) => {
       const res = await saveFavouriteGenresAction({ genres: next });
@@ -19,7 +22,7 @@ export function GenrePicker({ genres, initial }: { genres: string[]; initial: st
     },
     onSuccess: (g) => {
       setSaved(g);
-      router.refresh();
+      startRefresh(() => router.refresh());
     },
   });
   const toggle = (g: string) =>
@@ -42,13 +45,15 @@ export function GenrePicker({ genres, initial }: { genres: string[]; initial: st
         ))}
       </div>
       <div className="actions-row">
-        <button className="btn btn-primary" type="button" disabled={!dirty || save.isPending} onClick={() => save.mutate(chosen)}>
+        <button className="btn btn-primary" type="button" disabled={!dirty || save.isPending || refreshing} onClick={() => save.mutate(chosen)}>
           {save.isPending ? 'Saving…' : 'Save genres'}
         </button>
         <span className="muted small" data-testid="genre-status" aria-live="polite">
           {save.isError
             ? ''
-            : dirty
+            : refreshing
+              ? 'Updating the titles…'
+              : dirty
               ? `${chosen.length} of up to ${MAX_FAVOURITE_GENRES} chosen`
               : saved.length
                 ? `Saved: ${saved.join(', ')}`

@@ -38,7 +38,7 @@ export default async function WelcomePage() {
         <p className="muted small">Skip any you have not seen. Every rating counts at once.</p>
         <div className="grid" data-testid="onboarding-movies">
           {movies.map((m) => (
-            <article className="card" key={m.id} data-testid="movie-card" data-movie-id={m.id}>
+            <article className="card" key={m.id} data-testid="movie-card" data-movie-id={m.id} data-genres={m.genres.join('|')}>
               <Link href={`/movies/${m.id}`} className="card-poster">
                 <Poster movieId={m.id} title={m.title} />
               </Link>
