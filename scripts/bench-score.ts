@@ -60,6 +60,13 @@ function main(): void {
     const reasons = explainPage(model, user, scratch, page);
     return page.map((i, x) => ({ itemIdx: i, reason: reasons[x], predicted: predictRating(model, ctx, i) }));
   };
+  // Scoring alone: every feature column from the current ratings, the blend and the top k (no explanations or
+  // predicted ratings).
+  const scoreOnly = (u: number) => {
+    const user = userRow(data, u, served.times);
+    scoreUser(model, user, scores, scratch);
+    return topN(scores, user.itemIdx, k);
+  };
   for (let u = 0; u < Math.min(50, data.users.size); u++) forYou(u); // warm-up (JIT)
   const all: number[] = [];
   const heavy: number[] = [];
@@ -84,6 +91,15 @@ function main(): void {
     checksum += list[0]?.itemIdx ?? 0;
   }
   const cpu = process.cpuUsage(cpu0);
+  const scoreCpu: number[] = [];
+  const scoreCpuHeavy: number[] = [];
+  for (let u = 0; u < data.users.size; u++) {
+    const c = process.cpuUsage();
+    checksum += scoreOnly(u)[0] ?? 0;
+    const dc = process.cpuUsage(c);
+    scoreCpu.push((dc.user + dc.system) / 1000);
+    if (data.byUser.indptr[u + 1] - data.byUser.indptr[u] >= 1000) scoreCpuHeavy.push((dc.user + dc.system) / 1000);
+  }
   const doc: Record<string, unknown> = {
     benchmark: 'for-you engine work per request (fold-in + features + blend + top-k + explanations + predicted ratings), one user over the full catalogue, in memory',
     dataset: 'ml-latest-small (all ratings) + catalogue',
@@ -96,6 +112,8 @@ function main(): void {
     heavyUsersMs: summary(heavy),
     cpuMs: summary(cpuAll),
     heavyUsersCpuMs: summary(cpuHeavy),
+    scoringOnlyCpuMs: summary(scoreCpu),
+    scoringOnlyHeavyUsersCpuMs: summary(scoreCpuHeavy),
     loadAverage1m: loadavg()[0],
     cpuSecondsScoring: (cpu.user + cpu.system) / 1e6,
     checksum,
@@ -103,6 +121,8 @@ function main(): void {
   const w = summary(all);
   const cpuS = summary(cpuAll);
   log(`wall mean ${w.mean.toFixed(2)} ms, p95 ${w.p95.toFixed(2)} ms; CPU mean ${cpuS.mean.toFixed(2)} ms, p95 ${cpuS.p95.toFixed(2)} ms; users with ≥ 1000 ratings CPU p95 ${summary(cpuHeavy).p95.toFixed(2)} ms`);
+  const so = summary(scoreCpu);
+  log(`scoring only: CPU mean ${so.mean.toFixed(2)} ms, p95 ${so.p95.toFixed(2)} ms; users with ≥ 1000 ratings p95 ${summary(scoreCpuHeavy).p95.toFixed(2)} ms`);
   finishResult(doc, started, values.out ?? join('results', 'bench'), 'score', !values['no-save'], log);
 }
 
