@@ -6,6 +6,9 @@ import {
   fitHybrid,
   hybridRecommender,
   isColdUser,
+  pairedDifference,
+  supportOf,
+  writeSupportTerms,
   recommendForGenres,
   recommendHybrid,
   scoreHybridUser,
@@ -209,5 +212,26 @@ describe('cold start', () => {
     const picks = recommendForGenres(model, data, ['Comedy'], 6);
     expect(picks).toHaveLength(6);
     for (const p of picks) expect(world.genreOf(data.items.ids[p.itemIdx])).toBe(1);
+  });
+});
+
+describe('rating blend support terms and the coverage rule', () => {
+  it('writes m_u, m_u·p, m_i, m_i·p after the given position', () => {
+    // Predictions 4 and 3 at positions 1..2; user with 3 ratings (m_u = 1/2), item with 8 (m_i = 1/3).
+    const out = new Float64Array(9);
+    out[0] = 1;
+    out[1] = 4;
+    out[2] = 3;
+    expect(writeSupportTerms(out, 3, 2, 3, 8)).toBe(9);
+    const want = [0.5, 2, 1.5, 1 / 3, 4 / 3, 1];
+    want.forEach((v, k) => expect(out[3 + k]).toBeCloseTo(v, 12));
+    expect(supportOf(0)).toBe(1);
+  });
+
+  it('computes the paired difference and its standard error', () => {
+    // Differences 1, 2, 3: mean 2, sample sd 1, SE 1/√3.
+    const d = pairedDifference(Float64Array.of(0, 0, 0), Float64Array.of(1, 2, 3));
+    expect(d.mean).toBeCloseTo(2, 12);
+    expect(d.se).toBeCloseTo(1 / Math.sqrt(3), 12);
   });
 });

@@ -92,12 +92,23 @@ export interface HybridConfig {
   poolPerBase?: number;
   /** Relevance threshold of validation items (PROTOCOL.md: ≥ 4). */
   relevantRating?: number;
-  /** Ridge λ of the rating blend. Default 1. */
+  /**
+   * Ridge λ of the rating blend. Default: chosen with the feature set (with or without the support terms) by
+   * 5-fold cross-validation, grouped by user, on the held-out validation rows, from {@link RIDGE_LAMBDA_GRID}.
+   */
   ridgeLambda?: number;
+  /** Offer the support terms (feature-weighted stacking on 1/√(1+n) of user and item) to the validation CV. Default true. */
+  ratingSupportTerms?: boolean;
   /** Weight β of Recall@20 in the ranking objective NDCG@10 + β·Recall@20 + γ·coverage@10 (validation). Default 0.5. */
   recallWeight?: number;
   /** Weight γ of coverage@10 in the ranking objective. Default 0. */
   coverageWeight?: number;
+  /**
+   * Larger γ values tried after `coverageWeight` (warm blend, warm-started): the largest whose validation accuracy
+   * (per-user NDCG@10 + β·Recall@20) is within one standard error of the paired difference from the `coverageWeight`
+   * blend's is kept (one-standard-error rule, chosen on validation). Default none.
+   */
+  coverageWeightPath?: readonly number[];
   /**
    * Minimum coverage@10 of the warm blend on the validation users (a hinge penalty in the
    * objective; the product asks for ≥ 0.10). Default 0 (off).
@@ -581,6 +592,7 @@ function evaluateScores(
   scores: Float32Array,
   nItems: number,
   seen: Uint8Array,
+  perUser?: { values: Float64Array; recallWeight: number },
 ): { ndcg: number; recall20: number; coverage: number } {
   const nUsers = set.offsets.length - 1;
   const K = 20;
@@ -624,8 +636,11 @@ function evaluateScores(
     }
     let idcg = 0;
     for (let k = 1; k <= Math.min(10, set.nRelevant[u]); k++) idcg += LOG2_DISCOUNT[k];
-    ndcgSum += idcg > 0 ? dcg / idcg : 0;
-    recallSum += set.nRelevant[u] > 0 ? hits / Math.min(K, set.nRelevant[u]) : 0;
+    const ndcgU = idcg > 0 ? dcg / idcg : 0;
+    const recallU = set.nRelevant[u] > 0 ? hits / Math.min(K, set.nRelevant[u]) : 0;
+    ndcgSum += ndcgU;
+    recallSum += recallU;
+    if (perUser) perUser.values[u] = ndcgU + perUser.recallWeight * recallU;
   }
   return {
     ndcg: nUsers > 0 ? ndcgSum / nUsers : 0,
@@ -717,6 +732,32 @@ function coordinateAscent(
   return { w, validationNdcg: best.ndcg, validationRecall20: best.recall20, validationCoverage: best.coverage, validationUsers: set.offsets.length - 1 };
 }
 
+/** Per-user validation accuracy NDCG@10 + β·Recall@20 of a weight vector. */
+function perUserAccuracy(set: RankTrainingSet, w: Float32Array, nItems: number, recallWeight: number): Float64Array {
+  const F = set.nFeatures;
+  const scores = new Float32Array(set.item.length);
+  for (let r = 0; r < scores.length; r++) {
+    let s = 0;
+    for (let f = 0; f < F; f++) s += w[f] * set.x[r * F + f];
+    scores[r] = s;
+  }
+  const values = new Float64Array(set.offsets.length - 1);
+  evaluateScores(set, scores, nItems, new Uint8Array(nItems), { values, recallWeight });
+  return values;
+}
+
+/** Mean and standard error of the paired per-user difference b − a. */
+export function pairedDifference(a: Float64Array, b: Float64Array): { mean: number; se: number } {
+  const n = a.length;
+  if (n < 2) return { mean: 0, se: 0 };
+  let sum = 0;
+  for (let u = 0; u < n; u++) sum += b[u] - a[u];
+  const mean = sum / n;
+  let ss = 0;
+  for (let u = 0; u < n; u++) ss += (b[u] - a[u] - mean) ** 2;
+  return { mean, se: Math.sqrt(ss / (n - 1) / n) };
+}
+
 function buildRankTrainingSet(
   bases: readonly FittedBase[],
   content: ContentTfidfModel | null,
@@ -797,13 +838,41 @@ function setColumn(set: RankTrainingSet, f: number, values: Float32Array): void 
 // ---------------------------------------------------------------------------------------------
 // Rating blend: ridge regression.
 
-function ratingFeatureNames(bases: readonly FittedBase[], hasContent: boolean): string[] {
+function ratingFeatureNames(bases: readonly FittedBase[], hasContent: boolean, support: boolean): string[] {
   const names = ['intercept', ...bases.map((b) => b.name)];
   if (hasContent) names.push('content');
   // Cold interactions: let thin users/items shift weight between the first base (a baseline) and content.
   names.push('coldUser×' + (bases[0]?.name ?? 'none'), 'coldItem×' + (bases[0]?.name ?? 'none'));
   if (hasContent) names.push('coldUser×content', 'coldItem×content');
+  if (support) {
+    const preds = [...bases.map((b) => b.name), ...(hasContent ? ['content'] : [])];
+    for (const side of [USER_SUPPORT, ITEM_SUPPORT]) names.push(side, ...preds.map((p) => `${side}×${p}`));
+  }
   return names;
+}
+
+/** Names of the support features of the rating blend (their presence in the feature list switches them on). */
+export const USER_SUPPORT = 'userSupport';
+export const ITEM_SUPPORT = 'itemSupport';
+/** λ values the rating blend's cross-validation chooses from. */
+export const RIDGE_LAMBDA_GRID: readonly number[] = [0.1, 1, 10, 100, 1000, 10000];
+
+/** The support meta-feature of a user or item with n ratings: 1/√(1 + n) (1 for none, → 0 for many). */
+export function supportOf(n: number): number {
+  return 1 / Math.sqrt(1 + Math.max(0, n));
+}
+
+/**
+ * Feature-weighted linear stacking (Sill et al. 2009) on support: writes m_u, m_u·p_1…m_u·p_P, m_i, m_i·p_1…m_i·p_P
+ * from position k, where p_1…p_P = out[1…P] are the bases' predictions, so each base's weight can vary with how many
+ * ratings the user and the item have. Returns the next position.
+ */
+export function writeSupportTerms(out: Float64Array, k: number, nPred: number, userRatings: number, itemRatings: number): number {
+  for (const m of [supportOf(userRatings), supportOf(itemRatings)]) {
+    out[k++] = m;
+    for (let p = 1; p <= nPred; p++) out[k++] = m * out[p];
+  }
+  return k;
 }
 
 function ratingFeatureRow(
@@ -832,6 +901,7 @@ function ratingFeatureRow(
     out[k++] = isColdU * c;
     out[k++] = isColdI * c;
   }
+  if (k < out.length) writeSupportTerms(out, k, bases.length + (content ? 1 : 0), u < 0 ? 0 : userCount[u], i < 0 ? 0 : itemCount[i]);
 }
 
 /** Solves (XᵀX + λI′) w = Xᵀy with the intercept unpenalised (Cholesky). F is small. */
@@ -867,6 +937,94 @@ function ridge(xtx: Float64Array, xty: Float64Array, F: number, lambda: number):
     w[i] = wd[i];
   }
   return w;
+}
+
+/** Ridge on the columns with mask[f] = 1 (column 0, the intercept, always kept); the other weights are 0. */
+function ridgeMasked(xtx: Float64Array, xty: Float64Array, F: number, lambda: number, mask: Uint8Array): Float32Array {
+  const cols: number[] = [];
+  for (let f = 0; f < F; f++) if (f === 0 || mask[f]) cols.push(f);
+  const G = cols.length;
+  const a = new Float64Array(G * G);
+  const b = new Float64Array(G);
+  for (let x = 0; x < G; x++) {
+    b[x] = xty[cols[x]];
+    for (let y = 0; y < G; y++) a[x * G + y] = xtx[cols[x] * F + cols[y]];
+  }
+  const w = ridge(a, b, G, lambda);
+  const out = new Float32Array(F);
+  cols.forEach((f, x) => (out[f] = w[x]));
+  return out;
+}
+
+/**
+ * Chooses the rating blend's ridge λ and whether to use the support terms by 5-fold cross-validation on the held-out
+ * validation rows, folds grouped by user (a user's rows are all in one fold): the setting with the lowest CV RMSE of
+ * the clipped prediction. A fixed `lambda` only leaves the feature set to choose. Never sees test rows.
+ */
+function chooseRatingBlend(
+  rows: Float32Array,
+  y: Float32Array,
+  users: Int32Array,
+  names: readonly string[],
+  scale: readonly [number, number],
+  lambda: number | undefined,
+  seed: number,
+): { lambda: number; support: boolean; mask: Uint8Array; table: string } {
+  const F = names.length;
+  const n = y.length;
+  const nFolds = 5;
+  const fold = new Uint8Array(n);
+  const rng = createRng(seed + 7);
+  const foldOf = new Map<number, number>();
+  for (let t = 0; t < n; t++) {
+    let f = foldOf.get(users[t]);
+    if (f === undefined) foldOf.set(users[t], (f = rng.int(nFolds)));
+    fold[t] = f;
+  }
+  const xtx = Array.from({ length: nFolds }, () => new Float64Array(F * F));
+  const xty = Array.from({ length: nFolds }, () => new Float64Array(F));
+  for (let t = 0; t < n; t++) {
+    const A = xtx[fold[t]];
+    const b = xty[fold[t]];
+    for (let p = 0; p < F; p++) {
+      const xp = rows[t * F + p];
+      b[p] += xp * y[t];
+      for (let q = 0; q < F; q++) A[p * F + q] += xp * rows[t * F + q];
+    }
+  }
+  const full = new Uint8Array(F).fill(1);
+  const plain = Uint8Array.from(names, (nm) => (nm.startsWith(USER_SUPPORT) || nm.startsWith(ITEM_SUPPORT) ? 0 : 1));
+  const masks = plain.every((v) => v === 1) ? [{ support: false, mask: full }] : [{ support: false, mask: plain }, { support: true, mask: full }];
+  const lambdas = lambda === undefined ? RIDGE_LAMBDA_GRID : [lambda];
+  let best = { lambda: lambdas[0], support: false, mask: masks[0].mask, rmse: Infinity };
+  const cells: string[] = [];
+  if (n < nFolds * 10) return { ...best, table: 'too few rows' };
+  for (const { support, mask } of masks) {
+    for (const lam of lambdas) {
+      let se = 0;
+      for (let k = 0; k < nFolds; k++) {
+        const A = new Float64Array(F * F);
+        const b = new Float64Array(F);
+        for (let o = 0; o < nFolds; o++) {
+          if (o === k) continue;
+          for (let p = 0; p < F * F; p++) A[p] += xtx[o][p];
+          for (let p = 0; p < F; p++) b[p] += xty[o][p];
+        }
+        const w = ridgeMasked(A, b, F, lam, mask);
+        for (let t = 0; t < n; t++) {
+          if (fold[t] !== k) continue;
+          let v = 0;
+          for (let f = 0; f < F; f++) v += w[f] * rows[t * F + f];
+          v = Math.min(scale[1], Math.max(scale[0], v));
+          se += (v - y[t]) ** 2;
+        }
+      }
+      const rmse = Math.sqrt(se / n);
+      cells.push(`${support ? '+support ' : ''}λ=${lam} ${rmse.toFixed(5)}`);
+      if (rmse < best.rmse - 1e-12) best = { lambda: lam, support, mask, rmse };
+    }
+  }
+  return { lambda: best.lambda, support: best.support, mask: best.mask, table: cells.join(', ') };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1004,6 +1162,22 @@ export function* fitHybridSteps(data: RatingMatrix, config: HybridConfig = {}): 
     setColumn(warmSet, fExp, valExposure);
     setColumn(coldSet, fExp, valExposure);
     warm = coordinateAscent(warmSet, nItems, beta, gamma, rankNames.names, undefined, stage1.w, target);
+    // One-standard-error rule along a γ path: the most coverage-seeking blend whose validation accuracy is not
+    // worse than the γ blend's by more than one standard error of the paired per-user difference.
+    const path = (config.coverageWeightPath ?? []).filter((g) => g > gamma).sort((x, y) => x - y);
+    if (path.length > 0) {
+      const ref = perUserAccuracy(warmSet, warm.w, nItems, beta);
+      let prev = warm;
+      for (const g of path) {
+        const cand = coordinateAscent(warmSet, nItems, beta, g, rankNames.names, undefined, prev.w, target);
+        const d = pairedDifference(ref, perUserAccuracy(warmSet, cand.w, nItems, beta));
+        const keep = d.mean >= -d.se;
+        log(`  γ=${g}: val NDCG@10 ${cand.validationNdcg.toFixed(4)}, coverage@10 ${cand.validationCoverage?.toFixed(4)}, accuracy Δ ${d.mean.toFixed(4)} ± ${d.se.toFixed(4)} (SE)${keep ? ' kept' : ' rejected'}`);
+        if (!keep) break;
+        warm = cand;
+        prev = cand;
+      }
+    }
     log(`  stage-1 warm weights ${fmtWeights(rankNames.names, stage1.w)} (val NDCG@10 ${stage1.validationNdcg.toFixed(4)})`);
     const learnCold = coldUsers.length > 0 && coldUsers.length >= (config.minColdBlendUsers ?? 0);
     if (!learnCold) log(`  ${coldUsers.length} cold validation users: too few to learn a cold blend, cold users get the warm blend`);
@@ -1026,7 +1200,7 @@ export function* fitHybridSteps(data: RatingMatrix, config: HybridConfig = {}): 
     yield { phase: 'learning the rating blend', progress: 0.45 };
     const valBases = fitBases(ratingBaseSpecs, ratingSplit.fit, log);
     ratingValFits = valBases;
-    ratingNames = ratingFeatureNames(valBases, ratingValContent !== null);
+    ratingNames = ratingFeatureNames(valBases, ratingValContent !== null, config.ratingSupportTerms ?? true);
     const F = ratingNames.length;
     const xtx = new Float64Array(F * F);
     const xty = new Float64Array(F);
@@ -1060,7 +1234,9 @@ export function* fitHybridSteps(data: RatingMatrix, config: HybridConfig = {}): 
         for (let b = 0; b < F; b++) xtx[a * F + b] += row[a] * row[b];
       }
     }
-    ratingWeights = ridge(xtx, xty, F, config.ridgeLambda ?? 1);
+    const choice = chooseRatingBlend(rows, heldY, Int32Array.from(heldRows, (t) => ratingSplit.heldUsers[t]), ratingNames, data.scale, config.ridgeLambda, seed);
+    log(`  rating blend CV (5 folds by user, validation rows): ${choice.table}; chosen λ ${choice.lambda}${choice.support ? ' with' : ' without'} support terms`);
+    ratingWeights = ridgeMasked(xtx, xty, F, choice.lambda, choice.mask);
     // In-sample RMSE of the blend on the held-out rows (clipped like predictHybrid): the model job's rating metric.
     let se = 0;
     for (let t = 0; t < nHeld; t++) {

@@ -284,4 +284,20 @@ describe('explanations and predictions', () => {
     model.itemBias[2] = 10;
     expect(predictRating(model, user, 2)).toBe(5);
   });
+
+  it('adds the support terms when the model lists them (feature-weighted stacking on 1/√(1+n))', () => {
+    const base = tiny();
+    const user = { itemIdx: Int32Array.of(0, 1), values: Float32Array.of(5, 5) };
+    const knn = predictRating(base, user, 2); // the item-kNN prediction p (weight 1 above)
+    // Features after the cold terms: m_u, m_u·p, m_i, m_i·p with m_u = 1/√3 (2 ratings), m_i = 1/√(1 + n_2).
+    const model = {
+      ...base,
+      ratingFeatures: [...base.ratingFeatures, 'userSupport', 'userSupport×item-knn', 'itemSupport', 'itemSupport×item-knn'],
+      ratingWeights: Float32Array.of(0, 1, 0, 0, 0, -0.1, 0.2, 0),
+    };
+    const mu = 1 / Math.sqrt(3);
+    const mi = 0.2 / Math.sqrt(1 + base.itemCount[2]);
+    expect(knn).toBeLessThan(5);
+    expect(predictRating(model, user, 2)).toBeCloseTo(knn - 0.1 * mu * knn + mi, 5);
+  });
 });

@@ -17,7 +17,7 @@
  */
 import { multiplyDense, rowDot, topKIndices, type ContentDoc } from './content-tfidf';
 import { EASE_UNMODELLED_SCORE, type EaseModel } from './ease';
-import { counts, fitHybridSteps, standardize, timeWindowColumns, type HybridBase, type HybridModel, type HybridPhase, type Source } from './hybrid';
+import { counts, fitHybridSteps, standardize, timeWindowColumns, writeSupportTerms, type HybridBase, type HybridModel, type HybridPhase, type Source } from './hybrid';
 import { HybridParamsSchema, hybridConfigFrom, type HybridParams } from './hybrid-registry';
 import { implicitAlsRecommender, recalculateUser, DEFAULT_IMPLICIT_ALS, type ImplicitAlsModel } from './implicit-als';
 import type { ItemKnnModel } from './item-knn';
@@ -1008,6 +1008,8 @@ export function ratingRow(model: ServingModel, ctx: RatingContext, itemIdx: numb
     out[k++] = coldU * c;
     out[k++] = coldI * c;
   }
+  // Support terms (models trained with them list them after the cold terms; older models stop here).
+  if (k < out.length) writeSupportTerms(out, k, model.ratingBaseKinds.length + (hasContent ? 1 : 0), n, model.itemCount[itemIdx]);
 }
 
 /**
