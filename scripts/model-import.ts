@@ -81,14 +81,14 @@ try {
   throw err;
 }
 
-const { recomputeModel } = await import('../lib/server/services/model-training');
+const { recomputeModel, SERVING_ALGORITHM } = await import('../lib/server/services/model-training');
 const { db } = await import('../lib/server/db');
 try {
   const known = await db.movie.count({ where: { id: { in: Array.from(external.itemIds) } } });
   if (known === 0) fail('none of the item ids is a movie in the catalogue: were the factors trained on this database\'s ratings?');
   if (known < external.itemIds.length) console.log(`[model:import] ${external.itemIds.length - known} item ids are not in the catalogue and are ignored`);
   const t = performance.now();
-  const result = await recomputeModel({ trigger: 'import', algorithm: 'hybrid-serving-v1+spark-als', externalFactors: external });
+  const result = await recomputeModel({ trigger: 'import', algorithm: `${SERVING_ALGORITHM}+spark-als`, externalFactors: external });
   const metrics = Object.entries(result.metrics)
     .map(([k, v]) => `${k} ${v.toFixed(4)}`)
     .join(', ');

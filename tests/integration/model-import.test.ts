@@ -85,7 +85,7 @@ describe('npm run model:import', () => {
     expect(out.stdout).toMatch(/model version \d+ is now active/);
 
     const active = await models.getActiveVersion();
-    expect(active?.algorithm).toBe('hybrid-serving-v1+spark-als');
+    expect(active?.algorithm).toBe('hybrid-served-v2+spark-als');
     expect(active?.trigger).toBe('import');
     expect(active?.status).toBe('ACTIVE');
     const { meta, blobs } = await models.loadArtifacts(active!.id);
