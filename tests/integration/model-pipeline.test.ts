@@ -14,15 +14,19 @@ const { buildForYouFeed } = await import('../../lib/server/services/for-you');
 const { upsertRating } = await import('../../lib/server/data/ratings');
 const { getServingModel } = await import('../../lib/server/services/model-cache');
 const { FeedQuery } = await import('../../lib/validation/feed');
+const { getSimilarMovies } = await import('../../lib/server/services/similar-movies');
+const { predictUserRating } = await import('../../lib/server/services/for-you');
 const { setFavouriteGenres } = await import('../../lib/server/data/preferences');
 
 const N_MOVIES = 40;
+/** An Alpha movie nobody has rated (a new catalogue entry). */
+const UNRATED = 540;
 const alpha: number[] = []; // movies 0..19: genre Alpha; 20..39: genre Beta
 const beta: number[] = [];
 
 beforeAll(async () => {
   const ids = Array.from({ length: N_MOVIES }, (_, i) => 500 + i);
-  await sql(`INSERT INTO "Movie" (id, title, year, "updatedAt") SELECT i, 'Movie ' || i, 2000, now() FROM unnest($1::int[]) i`, [ids]);
+  await sql(`INSERT INTO "Movie" (id, title, year, "updatedAt") SELECT i, 'Movie ' || i, 2000, now() FROM unnest($1::int[]) i`, [[...ids, UNRATED]]);
   alpha.push(...ids.slice(0, 20));
   beta.push(...ids.slice(20));
   await sql(`INSERT INTO "Genre" (name) VALUES ('Alpha'), ('Beta')`);
@@ -30,6 +34,7 @@ beforeAll(async () => {
     `INSERT INTO "MovieGenre" ("movieId", "genreId") SELECT m, (SELECT id FROM "Genre" WHERE name = CASE WHEN m < 520 THEN 'Alpha' ELSE 'Beta' END) FROM unnest($1::int[]) m`,
     [ids],
   );
+  await sql(`INSERT INTO "MovieGenre" ("movieId", "genreId") SELECT $1, id FROM "Genre" WHERE name = 'Alpha'`, [UNRATED]);
   // 80 raters with planted tastes: even raters love Alpha and dislike Beta, odd raters the reverse.
   const users = (
     await sql<{ id: number }>(`INSERT INTO "User" (name, kind, "updatedAt") SELECT 'Rater ' || k, 'MEMBER', now() FROM generate_series(1, 80) k RETURNING id`)
@@ -72,14 +77,26 @@ describe('model pipeline', () => {
     const v = (await models.listVersions()).find((x) => x.id === first)!;
     expect(v.status).toBe('ACTIVE');
     expect(v.metrics?.['ndcg@10']).toBeGreaterThan(0);
-    expect(v.dataCounts).toMatchObject({ items: N_MOVIES, users: 80 });
+    expect(v.dataCounts).toMatchObject({ items: N_MOVIES + 1, users: 80 });
     const artifacts = await sql<{ name: string; length: number }>(`SELECT name, length FROM "ModelArtifact" WHERE "modelVersionId" = $1`, [first]);
     const names = artifacts.map((a) => a.name);
     expect(names).toEqual(expect.arrayContaining(['$meta', 'itemFactors', 'userFactors', 'knn.indices', 'content.indices', 'itemIds']));
-    expect(artifacts.find((a) => a.name === 'itemFactors')!.length).toBe(N_MOVIES * 64);
+    expect(artifacts.find((a) => a.name === 'itemFactors')!.length).toBe((N_MOVIES + 1) * 64);
     const loaded = await getServingModel();
     expect(loaded?.versionId).toBe(first);
   }, 300_000);
+
+  it('knows a movie nobody has rated yet: content neighbours and a predicted rating', async () => {
+    const similar = (await getSimilarMovies(UNRATED)).map((m) => m.id);
+    expect(similar.length).toBeGreaterThanOrEqual(5);
+    expect(similar.every((id) => alpha.includes(id))).toBe(true);
+    const [{ id: fan }] = await sql<{ id: number }>(`INSERT INTO "User" (name, kind, "updatedAt") VALUES ('Fan', 'MEMBER', now()) RETURNING id`);
+    for (const movie of alpha.slice(0, 4)) await upsertRating(fan, movie, 5);
+    const predicted = await predictUserRating(fan, UNRATED);
+    expect(predicted).not.toBeNull();
+    expect(predicted!).toBeGreaterThanOrEqual(0.5);
+    expect(predicted!).toBeLessThanOrEqual(5);
+  }, 60_000);
 
   it('moves the next For You response as soon as a user rates', async () => {
     const [{ id: userId }] = await sql<{ id: number }>(`INSERT INTO "User" (name, kind, "updatedAt") VALUES ('Fresh', 'MEMBER', now()) RETURNING id`);
@@ -112,7 +129,7 @@ describe('model pipeline', () => {
     expect(betaFirst.some((i) => i.reason === 'Popular in Beta, a genre you picked')).toBe(true);
 
     await setFavouriteGenres(userId, ['Alpha']);
-    expect((await top()).map((i) => i.movie.id).every((id) => alpha.includes(id))).toBe(true);
+    expect((await top()).map((i) => i.movie.id).every((id) => alpha.includes(id) || id === UNRATED)).toBe(true);
 
     // Six ratings (past the cold threshold of 5), all loving Beta: the ratings win over the onboarding pick.
     for (const movie of beta.slice(0, 6)) await upsertRating(userId, movie, 5);

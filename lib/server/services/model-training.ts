@@ -1,5 +1,5 @@
 import 'server-only';
-import { buildRatingMatrix } from '@/lib/recommender/sparse';
+import { buildRatingMatrix, createVocabulary } from '@/lib/recommender/sparse';
 import { db } from '../db';
 import { buildContentDocs } from '@/lib/recommender/hybrid-content-docs';
 import { trainServingModel, DEFAULT_SERVING, type ExternalFactors } from '@/lib/recommender/serving';
@@ -61,8 +61,14 @@ export async function recomputeModel(opts: RecomputeOptions): Promise<RecomputeR
     const [ratings, times] = await Promise.all([snapshotRatings(), snapshotRatingTimes()]);
     if (ratings.values.length < 20) throw new Error(`only ${ratings.values.length} ratings: import a catalogue first`);
     const { movies, tags } = await loadContentSources();
-    const data = buildRatingMatrix({ userIds: ratings.userIds, itemIds: ratings.movieIds, ratings: ratings.values }, { scale: [0.5, 5] });
-    const docs = buildContentDocs(movies.filter((m) => data.items.index(m.movieId) !== undefined), tags);
+    // Every catalogue movie is an item, rated or not: a movie nobody has rated yet (a new catalogue entry) still
+    // gets content vectors and neighbours, so it can be recommended by content and has "More like this".
+    const movieIds = new Int32Array(ratings.movieIds.length + movies.length);
+    movieIds.set(ratings.movieIds);
+    movies.forEach((m, x) => (movieIds[ratings.movieIds.length + x] = m.movieId));
+    const items = createVocabulary(movieIds);
+    const data = buildRatingMatrix({ userIds: ratings.userIds, itemIds: ratings.movieIds, ratings: ratings.values }, { scale: [0.5, 5], items });
+    const docs = buildContentDocs(movies, tags);
     const snapshotSeconds = (performance.now() - t0) / 1000;
     // The times carry their own (user, movie) keys: the hybrid aligns them to the matrix by id, so a rating written
     // between the two reads cannot shift them.
