@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { csrFromDense, buildRatingMatrix } from './sparse';
 import {
+  contentCosine,
   contentNeighbours,
   createServingScratch,
   foldInAls,
@@ -17,7 +18,7 @@ import {
   type ServingModel,
 } from './serving';
 import { recalculateUser } from './implicit-als';
-import { createHybridScratch, fitHybrid, hybridFeatureColumns } from './hybrid';
+import { createHybridScratch, fitHybrid, hybridFeatureColumns, standardize } from './hybrid';
 import { HybridParamsSchema, hybridConfigFrom } from './hybrid-registry';
 import { genreWorld } from './hybrid-test-data';
 import { servedHybridRecommender, userRow } from './serving-registry';
@@ -167,6 +168,39 @@ describe('trainServingModel', () => {
         if (model.rankFeatures[f] === 'exposure') continue; // the hybrid's scoring helper leaves exposure to the fit
         for (let i = 0; i < data.items.size; i++) expect(ss.cols[f][i]).toBeCloseTo(hs.cols[f][i], 4);
       }
+    }
+  });
+
+  it('scores content as the cosine to the rating-weighted profile, for short (tracked) and long (scanned) histories', () => {
+    const w = genreWorld(50, 40, 3);
+    const data = buildRatingMatrix({ userIds: w.userIds, itemIds: w.movieIds, ratings: w.ratings }, { scale: [0.5, 5] });
+    const params = HybridParamsSchema.parse({ rankingBases: ['ease', 'item-knn', 'popularity'] });
+    const { model } = trainServingModelSync(data, w.docs, { params, tasks: ['ranking'] });
+    const cos = contentCosine(model);
+    const ss = createServingScratch(model);
+    const nb = model.rankBaseKinds.length;
+    const n = data.items.size;
+    // One rating (few entries: tracked features) and 30 ratings (entries ≥ nCols/4: every feature scanned).
+    const long = Array.from({ length: 30 }, (_, t) => t);
+    const X = model.contentVectors;
+    const entries = (items: number[]) => items.reduce((acc, j) => acc + X.indptr[j + 1] - X.indptr[j], 0);
+    expect(entries([3])).toBeLessThan(X.nCols / 4);
+    expect(entries(long)).toBeGreaterThanOrEqual(X.nCols / 4);
+    for (const items of [[3], long]) {
+      const user = { itemIdx: Int32Array.from(items), values: Float32Array.from(items, (j) => (j % 3 === 0 ? 5 : j % 3 === 1 ? 1 : 3.5)) };
+      servingFeatureColumns(model, user, ss);
+      // By hand: p = Σ_t w_t v_t with w_t = r_t − μ' (shrunk mean); p·v_i = Σ_t w_t cos(t, i), ‖p‖² = Σ_t Σ_s w_t w_s cos(t, s).
+      let sum = 0;
+      for (const v of user.values) sum += v;
+      const mean = (sum + model.contentMeanShrinkage * model.globalMean) / (items.length + model.contentMeanShrinkage);
+      const wt = Array.from(user.values, (v) => v - mean);
+      let n2 = 0;
+      for (let a = 0; a < items.length; a++) for (let b = 0; b < items.length; b++) n2 += wt[a] * wt[b] * cos(items[a], items[b]);
+      const want = Float32Array.from({ length: n }, (_, i) => items.reduce((acc, j, t) => acc + wt[t] * cos(j, i), 0) / Math.sqrt(n2));
+      const mask = new Uint8Array(n);
+      for (const j of items) mask[j] = 1;
+      standardize(want, mask);
+      for (let i = 0; i < n; i++) expect(ss.cols[nb][i]).toBeCloseTo(want[i], 4);
     }
   });
 

@@ -514,24 +514,39 @@ function shrunkMean(model: ServingModel, user: UserRatings): number {
 function contentProfile(model: ServingModel, user: UserRatings, p: Float32Array, touched: Int32Array): number {
   const X = model.contentVectors;
   const mean = shrunkMean(model, user);
+  let any = false;
+  let entries = 0;
+  for (let t = 0; t < user.itemIdx.length; t++) {
+    const j = user.itemIdx[t];
+    entries += X.indptr[j + 1] - X.indptr[j];
+    if (user.values[t] !== mean) any = true;
+  }
+  const weight = (t: number) => (any ? user.values[t] - mean : 1);
+  if (entries >= X.nCols / 4) {
+    // Long histories: plain sums, then one scan of the features for the non-zero ones (cheaper than tracking each).
+    for (let t = 0; t < user.itemIdx.length; t++) {
+      const w = weight(t);
+      if (w === 0) continue;
+      const j = user.itemIdx[t];
+      for (let q = X.indptr[j]; q < X.indptr[j + 1]; q++) p[X.indices[q]] += w * X.values[q];
+    }
+    let nt = 0;
+    for (let f = 0; f < X.nCols; f++) if (p[f] !== 0) touched[nt++] = f;
+    return nt;
+  }
   let nt = 0;
-  const add = (i: number, w: number) => {
-    for (let q = X.indptr[i]; q < X.indptr[i + 1]; q++) {
+  for (let t = 0; t < user.itemIdx.length; t++) {
+    const w = weight(t);
+    if (w === 0) continue;
+    const j = user.itemIdx[t];
+    for (let q = X.indptr[j]; q < X.indptr[j + 1]; q++) {
       const f = X.indices[q];
       if (p[f] === 0) touched[nt++] = f;
       p[f] += w * X.values[q];
       // A sum that cancels to exactly 0 would be listed twice: nudge it off 0 (1e-30 is below any real weight).
       if (p[f] === 0) p[f] = 1e-30;
     }
-  };
-  let any = false;
-  for (let t = 0; t < user.itemIdx.length; t++) {
-    const w = user.values[t] - mean;
-    if (w === 0) continue;
-    any = true;
-    add(user.itemIdx[t], w);
   }
-  if (!any) for (let t = 0; t < user.itemIdx.length; t++) add(user.itemIdx[t], 1);
   return nt;
 }
 
