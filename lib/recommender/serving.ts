@@ -598,8 +598,8 @@ function asCsr(model: ServingModel): Csr {
 interface CompactEase {
   /** Item index of each modelled item, ascending. */
   items: Int32Array;
-  /** Per stored entry of B, the modelled position of its column. */
-  local: Int32Array;
+  /** Per stored entry of B, the modelled position of its column (16-bit when they fit: less memory traffic). */
+  local: Uint16Array | Int32Array;
   acc: Float64Array;
 }
 const compactEase = new WeakMap<ServingModel, CompactEase>();
@@ -611,12 +611,13 @@ function compactEaseOf(model: ServingModel): CompactEase {
   const items: number[] = [];
   for (let i = 0; i < pos.length; i++) if (model.easeModelled[i]) pos[i] = items.push(i) - 1;
   const { indices } = model.ease;
-  const local = new Int32Array(indices.length);
+  const wide = new Int32Array(indices.length);
   for (let p = 0; p < indices.length; p++) {
     const l = pos[indices[p]];
     // An entry outside the modelled set (not produced by the fit) keeps its own slot at the end.
-    local[p] = l >= 0 ? l : (pos[indices[p]] = items.push(indices[p]) - 1);
+    wide[p] = l >= 0 ? l : (pos[indices[p]] = items.push(indices[p]) - 1);
   }
+  const local = items.length <= 0xffff ? Uint16Array.from(wide) : wide;
   c = { items: Int32Array.from(items), local, acc: new Float64Array(items.length) };
   compactEase.set(model, c);
   return c;
