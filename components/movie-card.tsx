@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import type { ReactNode } from 'react';
 import { Poster } from './poster';
 
 export interface MovieCardProps {
@@ -12,6 +13,8 @@ export interface MovieCardProps {
   predicted?: number | null;
   reason?: string | null;
   userRating?: number | null;
+  /** Extra content under the card's facts (e.g. a rating widget on the onboarding page). */
+  children?: ReactNode;
 }
 
 export function MovieCard(m: MovieCardProps) {
@@ -34,6 +37,7 @@ export function MovieCard(m: MovieCardProps) {
           ★ {m.ratingMean.toFixed(1)} · {m.ratingCount?.toLocaleString('en')} ratings
         </div>
       )}
+      {m.children}
     </article>
   );
 }

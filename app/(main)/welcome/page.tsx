@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
-import { Poster } from '@/components/poster';
+import { MovieCard } from '@/components/movie-card';
 import { RatingStars } from '@/components/rating-stars';
 import { getCurrentUser } from '@/lib/server/auth';
 import { listGenres } from '@/lib/server/data/movies';
@@ -38,18 +38,9 @@ export default async function WelcomePage() {
         <p className="muted small">Skip any you have not seen. Every rating counts at once.</p>
         <div className="grid" data-testid="onboarding-movies">
           {movies.map((m) => (
-            <article className="card" key={m.id} data-testid="movie-card" data-movie-id={m.id} data-genres={m.genres.join('|')}>
-              <Link href={`/movies/${m.id}`} className="card-poster">
-                <Poster movieId={m.id} title={m.title} />
-              </Link>
-              <Link href={`/movies/${m.id}`} className="card-title">
-                {m.title}
-              </Link>
-              <div className="card-meta">
-                {m.year ?? '—'} · {m.genres.slice(0, 2).join(', ') || 'Uncategorised'}
-              </div>
+            <MovieCard key={m.id} {...m} ratingMean={null}>
               <RatingStars movieId={m.id} title={m.title} initial={mine.get(m.id) ?? null} rate={rateMovieAction} clear={clearRatingAction} />
-            </article>
+            </MovieCard>
           ))}
         </div>
       </section>
