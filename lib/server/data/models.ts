@@ -171,7 +171,6 @@ export async function loadArtifacts(id: number): Promise<{ meta: unknown; blobs:
   };
 }
 
-/** Every rating as parallel arrays (the training snapshot): three aggregated arrays, not a million row objects. */
 /** Rows per snapshot page: bounded memory per round trip (3 arrays of 1M numbers), few round trips. */
 const SNAPSHOT_PAGE = 1_000_000;
 

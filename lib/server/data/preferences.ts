@@ -1,7 +1,6 @@
 import 'server-only';
 import { db } from '../db';
 import { AppError } from '../errors';
-import { bumpTasteVersion } from './users';
 import { getMovieCards, type MovieCard } from './movies';
 
 export async function getFavouriteGenres(userId: number): Promise<string[]> {
@@ -11,16 +10,17 @@ export async function getFavouriteGenres(userId: number): Promise<string[]> {
 
 /**
  * Replaces the member's favourite genres. Every name must be a catalogue genre (an unknown one is refused with a
- * message and nothing changes); the taste version is bumped in the same transaction so For You follows at once.
+ * message and nothing changes); the taste version is bumped in the same statement so For You follows at once.
  */
 export async function setFavouriteGenres(userId: number, genres: string[]): Promise<string[]> {
   const known = new Set((await db.genre.findMany({ where: { name: { in: genres } }, select: { name: true } })).map((g) => g.name));
   const unknown = genres.filter((g) => !known.has(g));
   if (unknown.length) throw new AppError('INVALID', `Unknown genre${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}.`);
-  const [user] = await db.$transaction([
-    db.user.update({ where: { id: userId }, data: { favouriteGenres: genres }, select: { favouriteGenres: true } }),
-    bumpTasteVersion(userId),
-  ]);
+  const user = await db.user.update({
+    where: { id: userId },
+    data: { favouriteGenres: genres, tasteVersion: { increment: 1 } },
+    select: { favouriteGenres: true },
+  });
   return user.favouriteGenres;
 }
 

@@ -8,7 +8,7 @@ export interface SessionUser {
   name: string | null;
   email: string | null;
   role: 'USER' | 'ADMIN';
-  /** Changes with every rating or "not interested" change (the For You cache key). */
+  /** Changes with every rating, "not interested" or favourite-genre change (the For You cache key). */
   tasteVersion: number;
 }
 

@@ -7,7 +7,7 @@ import { getServingModel } from './model-cache';
 
 /**
  * For You pages cached per user, filters and cursor. The key holds the user's taste version (bumped in the same
- * transaction as every rating or "not interested" change) and the active model version, so a cached page is never
+ * write as every rating, "not interested" or favourite-genre change) and the active model version, so a cached page is never
  * served after either changes — on this instance or any other one sharing the database. Entries also expire after
  * ten minutes so popularity-driven picks follow the catalogue; the cache holds at most ≈ 64 MB.
  */
@@ -43,9 +43,4 @@ export async function getForYouFeed(user: Pick<SessionUser, 'id' | 'tasteVersion
   // Only cache a page built against the model that is still active (a swap may have happened meanwhile).
   if (page.modelVersion === (loaded?.versionId ?? null)) cache.set(key, page);
   return { page, hit: false };
-}
-
-/** Test and admin hook: drop every cached page (e.g. after a catalogue reload changed movie titles). */
-export function clearFeedCache(): void {
-  cache.clear();
 }

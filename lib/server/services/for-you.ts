@@ -69,12 +69,7 @@ function cosine(model: ServingModel): (a: number, b: number) => number {
  * for diversity (MMR), each with a predicted rating and the reason that contributed most.
  */
 export async function buildForYouFeed(userId: number, query: FeedQuery): Promise<FeedPage> {
-  const [loaded, rated, dismissed, favourites] = await Promise.all([
-    getServingModel(),
-    userRatings(userId),
-    listDismissedIds(userId),
-    getFavouriteGenres(userId),
-  ]);
+  const [loaded, rated, dismissed] = await Promise.all([getServingModel(), userRatings(userId), listDismissedIds(userId)]);
   if (!loaded) return popularityFeed(rated, dismissed, query);
   const { model, itemIndex, versionId } = loaded;
   const user: UserRatings = { itemIdx: new Int32Array(rated.length), values: new Float32Array(rated.length), times: new Float64Array(rated.length) };
@@ -102,7 +97,9 @@ export async function buildForYouFeed(userId: number, query: FeedQuery): Promise
     for (let i = 0; i < scores.length; i++) if (!allowed.has(i)) scores[i] = Number.NEGATIVE_INFINITY;
   }
   const cold = n <= model.coldUserThreshold;
-  const steer = cold && favourites.length > 0;
+  // Onboarding genres only steer cold members, so only they pay for reading them.
+  const favourites = cold ? await getFavouriteGenres(userId) : [];
+  const steer = favourites.length > 0;
   let pool = topN(scores, [...exclude], steer ? POOL : Math.min(POOL, query.cursor + query.limit + 60)).filter((i) => Number.isFinite(scores[i]));
   const genreOf = steer ? await favouriteGenreOf(pool.map((i) => model.itemIds[i]), favourites) : new Map<number, string>();
   // MMR trades relevance against similarity; once the pool is re-ordered, relevance is the new rank (1 … 0).
