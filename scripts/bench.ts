@@ -444,7 +444,7 @@ async function driveServer(emails: string[], password: string) {
 
   const cookies: string[] = [];
   for (const email of emails) cookies.push(await signIn(base, email, password));
-  // Warm-up: every member's first page (server-side model load, JIT), not counted.
+  // Warm-up, not counted: every member's first page (server-side model load, JIT).
   const tw = performance.now();
   const first = await fetch(`${base}/for-you`, { headers: { cookie: cookies[0] }, redirect: 'manual' });
   const firstMs = performance.now() - tw;
@@ -456,106 +456,107 @@ async function driveServer(emails: string[], password: string) {
   const connections = Number(args.connections);
   const duration = Number(args.duration);
   const pid = serverProc!.pid!;
-  /** One closed-loop autocannon run: `connections` connections, one signed-in member each, `pathFor` per request. */
-  const drive = async (label: string, pathFor: (rng: () => number) => string, conns: number, seconds: number) => {
-    let next = 0;
-    const rng = createRng(seconds * 1000 + conns);
-    const loadBefore = loadavg();
+  /** Runs one load scenario and adds the server's CPU per request and the load average around it. */
+  const measured = async <T extends { requestsTotal: number }>(label: string, run: () => Promise<T>) => {
+    const loadBefore = loadavg()[0];
     const cpuBefore = groupCpuSeconds(pid);
-    const run = await autocannon({
-      url: base,
-      connections: conns,
-      duration: seconds,
-      timeout: 10,
-      requests: [
-        {
-          method: 'GET',
-          setupRequest: (req: { headers?: Record<string, string> }, context: { cookie?: string }) => {
-            context.cookie ??= cookies[next++ % cookies.length];
-            return { ...req, path: pathFor(() => rng.next()), headers: { ...req.headers, cookie: context.cookie } };
-          },
-        },
-      ],
-    });
+    const stats = await run();
     const serverCpu = groupCpuSeconds(pid) - cpuBefore;
     const out = {
       scenario: label,
-      connections: conns,
-      users: Math.min(conns, cookies.length),
-      durationSeconds: run.duration,
-      latencyMs: { p50: run.latency.p50, p90: run.latency.p90, p99: run.latency.p99, max: run.latency.max, mean: run.latency.average, min: run.latency.min },
-      requestsPerSecond: run.requests.average,
-      requestsTotal: run.requests.total,
-      errors: run.errors,
-      timeouts: run.timeouts,
-      non2xx: run.non2xx,
-      statusCodes: run.statusCodeStats,
-      serverCpuMsPerRequest: run.requests.total > 0 ? round((serverCpu * 1000) / run.requests.total, 2) : null,
-      load1Before: round(loadBefore[0], 2),
+      ...stats,
+      serverCpuMsPerRequest: stats.requestsTotal > 0 ? round((serverCpu * 1000) / stats.requestsTotal, 2) : null,
+      load1Before: round(loadBefore, 2),
       load1After: round(loadavg()[0], 2),
     };
     log(`${label}: ${JSON.stringify(out)}`);
     return out;
   };
+  /** One closed-loop autocannon run: `connections` connections, one signed-in member each, `pathFor` per request. */
+  const drive = (label: string, pathFor: (rng: () => number) => string, conns: number, seconds: number) =>
+    measured(label, async () => {
+      let next = 0;
+      const rng = createRng(seconds * 1000 + conns);
+      const run = await autocannon({
+        url: base,
+        connections: conns,
+        duration: seconds,
+        timeout: 10,
+        requests: [
+          {
+            method: 'GET',
+            setupRequest: (req: { headers?: Record<string, string> }, context: { cookie?: string }) => {
+              context.cookie ??= cookies[next++ % cookies.length];
+              return { ...req, path: pathFor(() => rng.next()), headers: { ...req.headers, cookie: context.cookie } };
+            },
+          },
+        ],
+      });
+      return {
+        connections: conns,
+        users: Math.min(conns, cookies.length),
+        durationSeconds: run.duration,
+        latencyMs: { p50: run.latency.p50, p90: run.latency.p90, p99: run.latency.p99, max: run.latency.max, mean: run.latency.average, min: run.latency.min },
+        requestsPerSecond: run.requests.average,
+        requestsTotal: run.requests.total,
+        errors: run.errors,
+        timeouts: run.timeouts,
+        non2xx: run.non2xx,
+        statusCodes: run.statusCodeStats,
+      };
+    });
   /**
    * Open-loop load: every member sends requests at Poisson arrival times (mean `perMemberRate` per second) without
    * waiting for earlier answers, and latency runs from the scheduled send time (no coordinated omission).
    */
-  const paced = async (label: string, path: string, perMemberRate: number, seconds: number) => {
-    const rng = createRng(perMemberRate * 7919 + seconds);
-    const latencies: number[] = [];
-    let errors = 0;
-    const loadBefore = loadavg();
-    const cpuBefore = groupCpuSeconds(pid);
-    const start = performance.now() + 200;
-    const end = start + seconds * 1000;
-    await Promise.all(
-      cookies.map(async (cookie) => {
-        const inflight: Promise<void>[] = [];
-        for (let at = start - Math.log(1 - rng.next()) * (1000 / perMemberRate); at < end; at -= Math.log(1 - rng.next()) * (1000 / perMemberRate)) {
-          const wait = at - performance.now();
-          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-          const scheduled = at;
-          inflight.push(
-            fetch(`${base}${path}`, { headers: { cookie }, signal: AbortSignal.timeout(10_000) }).then(
-              async (res) => {
-                await res.arrayBuffer();
-                if (!res.ok) errors++;
-                latencies.push(performance.now() - scheduled);
-              },
-              () => void errors++,
-            ),
-          );
-        }
-        await Promise.all(inflight);
-      }),
-    );
-    const serverCpu = groupCpuSeconds(pid) - cpuBefore;
-    const total = latencies.length + errors;
-    const out = {
-      scenario: label,
-      members: cookies.length,
-      perMemberRate,
-      durationSeconds: seconds,
-      latencyMs: {
-        p50: round(quantile(latencies, 0.5), 1),
-        p90: round(quantile(latencies, 0.9), 1),
-        p99: round(quantile(latencies, 0.99), 1),
-        max: round(Math.max(...latencies), 1),
-      },
-      requestsPerSecond: round(total / seconds, 1),
-      requestsTotal: total,
-      errors,
-      timeouts: 0,
-      non2xx: 0,
-      serverCpuMsPerRequest: total > 0 ? round((serverCpu * 1000) / total, 2) : null,
-      load1Before: round(loadBefore[0], 2),
-      load1After: round(loadavg()[0], 2),
-    };
-    log(`${label}: ${JSON.stringify(out)}`);
-    return out;
-  };
-  // Warm the feed endpoint for every member (first request per member builds and caches their page).
+  const paced = (label: string, path: string, perMemberRate: number, seconds: number) =>
+    measured(label, async () => {
+      const rng = createRng(perMemberRate * 7919 + seconds);
+      const latencies: number[] = [];
+      let errors = 0;
+      const start = performance.now() + 200;
+      const end = start + seconds * 1000;
+      await Promise.all(
+        cookies.map(async (cookie) => {
+          const inflight: Promise<void>[] = [];
+          for (let at = start - Math.log(1 - rng.next()) * (1000 / perMemberRate); at < end; at -= Math.log(1 - rng.next()) * (1000 / perMemberRate)) {
+            const wait = at - performance.now();
+            if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+            const scheduled = at;
+            inflight.push(
+              fetch(`${base}${path}`, { headers: { cookie }, signal: AbortSignal.timeout(10_000) }).then(
+                async (res) => {
+                  await res.arrayBuffer();
+                  if (!res.ok) errors++;
+                  latencies.push(performance.now() - scheduled);
+                },
+                () => void errors++,
+              ),
+            );
+          }
+          await Promise.all(inflight);
+        }),
+      );
+      const total = latencies.length + errors;
+      return {
+        members: cookies.length,
+        perMemberRate,
+        durationSeconds: seconds,
+        latencyMs: {
+          p50: round(quantile(latencies, 0.5), 1),
+          p90: round(quantile(latencies, 0.9), 1),
+          p99: round(quantile(latencies, 0.99), 1),
+          max: round(Math.max(...latencies), 1),
+        },
+        requestsPerSecond: round(total / seconds, 1),
+        requestsTotal: total,
+        errors,
+        timeouts: 0,
+        non2xx: 0,
+      };
+    });
+  // The feed route's module is loaded on its first request: warm it too (the page above already cached each
+  // member's first feed page, so these are cache hits).
   await Promise.all(cookies.map((cookie) => fetch(`${base}/api/for-you`, { headers: { cookie } }).then((r) => r.text())));
   const scenarios = {
     // What a member's browser asks for: the feed (first page) — served from the per-user cache after the warm-up.
