@@ -61,12 +61,15 @@ export function defineJourneys(mode: DatabaseMode): void {
       return { email, password, name: `E2E ${label}` };
     }
 
+    /** The movie ids of the cards in the list with this test id, in page order. */
+    function cardIds(page: Page, list: string): Promise<number[]> {
+      return page.$$eval(`[data-testid=${list}] [data-testid=movie-card]`, (cards) => cards.map((c) => Number(c.getAttribute('data-movie-id'))));
+    }
+
     async function feedIds(page: Page): Promise<number[]> {
       await page.goto('/for-you', { timeout: FEED_TIMEOUT });
       await page.waitForSelector('[data-testid=for-you] [data-testid=movie-card]');
-      return page.$$eval('[data-testid=for-you] [data-testid=movie-card]', (cards) =>
-        cards.map((c) => Number(c.getAttribute('data-movie-id'))),
-      );
+      return cardIds(page, 'for-you');
     }
 
     /** The widget's status text, plus its error message when it shows one (so a failed save explains itself). */
@@ -179,9 +182,7 @@ export function defineJourneys(mode: DatabaseMode): void {
       await signUp(page, 'newcomer');
       expect(await page.textContent('h1')).toBe('Welcome, E2E newcomer');
       await shot(page, 'welcome');
-      const offered = await page.$$eval('[data-testid=onboarding-movies] [data-testid=movie-card]', (cards) =>
-        cards.map((c) => Number(c.getAttribute('data-movie-id'))),
-      );
+      const offered = await cardIds(page, 'onboarding-movies');
       expect(offered).toHaveLength(12);
 
       await page.click('[data-testid=genre-picker] button.chip:text-is("Animation")');
@@ -220,9 +221,7 @@ export function defineJourneys(mode: DatabaseMode): void {
       await page.waitForSelector('[data-testid=watchlist-toggle][aria-pressed=true]:not([disabled])');
       expect(await page.textContent('[data-testid=watchlist-toggle]')).toBe('✓ On your watchlist');
       await page.goto('/watchlist');
-      const saved = await page.$$eval('[data-testid=watchlist] [data-testid=movie-card]', (cards) =>
-        cards.map((c) => Number(c.getAttribute('data-movie-id'))),
-      );
+      const saved = await cardIds(page, 'watchlist');
       expect(saved).toEqual([keep]);
 
       await page.goto(`/movies/${hide}`);
@@ -242,9 +241,7 @@ export function defineJourneys(mode: DatabaseMode): void {
       await page.locator('.pager').scrollIntoViewIfNeeded();
       await more;
       await expect.poll(() => page.locator('[data-testid=for-you] [data-testid=movie-card]').count(), POLL).toBe(48);
-      const all = await page.$$eval('[data-testid=for-you] [data-testid=movie-card]', (cards) =>
-        cards.map((c) => Number(c.getAttribute('data-movie-id'))),
-      );
+      const all = await cardIds(page, 'for-you');
       expect(all.slice(0, 24)).toEqual(first);
       expect(new Set(all).size).toBe(48); // the second page continues the list, no repeats
 
