@@ -30,6 +30,7 @@ import { liveUserBias, liveUserKnnEstimate, liveUserSimilarities, type LiveUserK
 import { transpose } from './sparse';
 import { topKPositions } from './similarity';
 import { ModelFitError, ShapeError, type Csr, type RatingMatrix } from './types';
+import { runCg } from './workers/als-kernel';
 
 /** Neighbour lists: row i holds (index, weight) pairs, best first where the table is a "most similar" list. */
 export interface NeighbourTable {
@@ -444,26 +445,12 @@ export function foldInAls(model: ServingModel, user: UserRatings): Float32Array 
       for (let f = 0; f < k; f++) out[f] += d * Y[i * k + f];
     }
   };
+  // CG from x = 0 (residual r = b), the same loop as the ALS solver's rows.
   const x = new Float64Array(k);
   const r = b.slice();
-  const p = r.slice();
+  const p = new Float64Array(k);
   const Ap = new Float64Array(k);
-  let rr = 0;
-  for (let f = 0; f < k; f++) rr += r[f] * r[f];
-  for (let step = 0; step < CG_FOLD_IN_STEPS && rr > 1e-20; step++) {
-    apply(p, Ap);
-    let pAp = 0;
-    for (let f = 0; f < k; f++) pAp += p[f] * Ap[f];
-    const a = rr / pAp;
-    let rr2 = 0;
-    for (let f = 0; f < k; f++) {
-      x[f] += a * p[f];
-      r[f] -= a * Ap[f];
-      rr2 += r[f] * r[f];
-    }
-    for (let f = 0; f < k; f++) p[f] = r[f] + (rr2 / rr) * p[f];
-    rr = rr2;
-  }
+  runCg(x, r, p, Ap, k, CG_FOLD_IN_STEPS, () => apply(p, Ap));
   return Float32Array.from(x);
 }
 

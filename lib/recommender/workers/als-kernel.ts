@@ -63,7 +63,7 @@ function gemv(G: Float64Array, v: Float64Array, out: Float64Array, k: number): v
  * r = b − A·x; `applyA` must write A·d into `Ad` (reading `d`). Stops early on a negligible residual
  * or a non-positive curvature. All four vectors are length ≥ k scratch, updated in place.
  */
-function runCg(x: Float64Array, r: Float64Array, d: Float64Array, Ad: Float64Array, k: number, cgSteps: number, applyA: () => void): void {
+export function runCg(x: Float64Array, r: Float64Array, d: Float64Array, Ad: Float64Array, k: number, cgSteps: number, applyA: () => void): void {
   let rr = 0;
   for (let f = 0; f < k; f++) {
     d[f] = r[f];
