@@ -83,6 +83,11 @@ export const HybridParamsSchema = z.object({
   recallWeight: z.number().min(0).default(1).describe('β in the ranker objective NDCG@10 + β·Recall@20 + γ·coverage@10'),
   coverageWeight: z.number().min(0).default(0.3).describe('γ in the ranker objective'),
   coverageWeightPath: z.array(z.number().min(0)).default([0.35, 0.4, 0.45, 0.5, 0.6, 0.8, 1]).describe('larger γ tried on validation; the largest within one standard error of the γ blend’s accuracy is kept'),
+  rankFeaturesOff: z
+    .array(z.string())
+    .default([])
+    .describe('ranking features the blends may not use (weights fixed at 0): base names, content, pop, coldItem, coldItem×content, popBefore, popAfter, exposure, recent'),
+  ratingContent: z.boolean().default(true).describe('the rating blend uses the content prediction'),
   coverageTarget: z.number().min(0).max(1).default(0).describe('minimum validation coverage@10 of the warm blend (hinge penalty)'),
   ridgeLambda: z.number().min(0).optional().describe('ridge λ of the rating blend (default: chosen by 5-fold CV on the validation rows)'),
   ratingSupportTerms: z.boolean().default(true).describe('offer support-weighted terms (1/√(1+n) of user and item × each base) to the rating blend’s validation CV'),
@@ -126,6 +131,8 @@ export function hybridConfigFrom(params: HybridParams, ctx: RunContext = {}): Hy
     recallWeight: params.recallWeight,
     coverageWeight: params.coverageWeight,
     coverageTarget: params.coverageTarget,
+    rankFeaturesOff: params.rankFeaturesOff,
+    ratingContent: params.ratingContent,
     coverageWeightPath: params.coverageWeightPath,
     ridgeLambda: params.ridgeLambda,
     ratingSupportTerms: params.ratingSupportTerms,

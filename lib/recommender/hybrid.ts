@@ -126,6 +126,13 @@ export interface HybridConfig {
     coldUserThreshold: number;
     coldItemThreshold: number;
   }) => (userIdx: number, itemIdx: number, out: Float64Array) => void;
+  /**
+   * Ranking features the blends may not use (names of {@link HybridModel.rankFeatures}; their weights stay 0, the
+   * candidate pool is unchanged). Default none.
+   */
+  rankFeaturesOff?: readonly string[];
+  /** false: the rating blend leaves the content prediction out (the ranking blend keeps it). Default true. */
+  ratingContent?: boolean;
   /** Which blends to learn. Default both. */
   tasks?: readonly ('rating' | 'ranking')[];
   /** Progress lines (to stderr in the CLI). */
@@ -1107,7 +1114,8 @@ export function* fitHybridSteps(data: RatingMatrix, config: HybridConfig = {}): 
   const ratingSplit = tasks.has('rating')
     ? carveValidation(data, { share: config.validationShare ?? 0.2, seed, coldEvery: 0, coldKeep: coldU })
     : split;
-  const ratingValContent = ratingSplit === split ? valContent : contentConfig ? fitContentTfidf(ratingSplit.fit, contentConfig) : null;
+  const ratingValContent =
+    config.ratingContent === false ? null : ratingSplit === split ? valContent : contentConfig ? fitContentTfidf(ratingSplit.fit, contentConfig) : null;
 
   // Ranking blend.
   let warm: RankWeights | null = null;
@@ -1115,6 +1123,9 @@ export function* fitHybridSteps(data: RatingMatrix, config: HybridConfig = {}): 
   let anon: RankWeights | null = null;
   let firstStage: Float32Array | null = null;
   const rankNames = rankFeatureNames(rankingBaseSpecs.map((b) => ({ name: b.name, group: b.group ?? 'collaborative', recommender: b.recommender, model: null })));
+  const off = new Set(config.rankFeaturesOff ?? []);
+  for (const name of off) if (!rankNames.names.includes(name)) throw new ModelFitError(`hybrid: unknown ranking feature "${name}" in rankFeaturesOff (features: ${rankNames.names.join(', ')})`);
+  const allowed = rankNames.names.map((n) => !off.has(n));
   if (tasks.has('ranking')) {
     yield { phase: 'fitting validation models', progress: 0.05 };
     const valBases = fitBases(rankingBaseSpecs, split.fit, log);
@@ -1154,14 +1165,14 @@ export function* fitHybridSteps(data: RatingMatrix, config: HybridConfig = {}): 
     const beta = config.recallWeight ?? 0.5;
     // Stage 1 without the exposure feature; stage 2 adds it (computed from stage 1's lists).
     const fExp = rankNames.names.indexOf('exposure');
-    const noExposure = rankNames.names.map((_, f) => f !== fExp);
+    const noExposure = allowed.map((a, f) => a && f !== fExp);
     const target = config.coverageTarget ?? 0;
     const stage1 = coordinateAscent(warmSet, nItems, beta, gamma, rankNames.names, noExposure, undefined, target);
     firstStage = stage1.w;
     const valExposure = exposureZOf(exposureCounts(warmSet, stage1.w, nItems));
     setColumn(warmSet, fExp, valExposure);
     setColumn(coldSet, fExp, valExposure);
-    warm = coordinateAscent(warmSet, nItems, beta, gamma, rankNames.names, undefined, stage1.w, target);
+    warm = coordinateAscent(warmSet, nItems, beta, gamma, rankNames.names, allowed, stage1.w, target);
     // One-standard-error rule along a γ path: the most coverage-seeking blend whose validation accuracy is not
     // worse than the γ blend's by more than one standard error of the paired per-user difference.
     const path = (config.coverageWeightPath ?? []).filter((g) => g > gamma).sort((x, y) => x - y);
@@ -1169,7 +1180,7 @@ export function* fitHybridSteps(data: RatingMatrix, config: HybridConfig = {}): 
       const ref = perUserAccuracy(warmSet, warm.w, nItems, beta);
       let prev = warm;
       for (const g of path) {
-        const cand = coordinateAscent(warmSet, nItems, beta, g, rankNames.names, undefined, prev.w, target);
+        const cand = coordinateAscent(warmSet, nItems, beta, g, rankNames.names, allowed, prev.w, target);
         const d = pairedDifference(ref, perUserAccuracy(warmSet, cand.w, nItems, beta));
         const keep = d.mean >= -d.se;
         log(`  γ=${g}: val NDCG@10 ${cand.validationNdcg.toFixed(4)}, coverage@10 ${cand.validationCoverage?.toFixed(4)}, accuracy Δ ${d.mean.toFixed(4)} ± ${d.se.toFixed(4)} (SE)${keep ? ' kept' : ' rejected'}`);
@@ -1181,11 +1192,11 @@ export function* fitHybridSteps(data: RatingMatrix, config: HybridConfig = {}): 
     log(`  stage-1 warm weights ${fmtWeights(rankNames.names, stage1.w)} (val NDCG@10 ${stage1.validationNdcg.toFixed(4)})`);
     const learnCold = coldUsers.length > 0 && coldUsers.length >= (config.minColdBlendUsers ?? 0);
     if (!learnCold) log(`  ${coldUsers.length} cold validation users: too few to learn a cold blend, cold users get the warm blend`);
-    cold = learnCold ? coordinateAscent(coldSet, nItems, beta, 0, rankNames.names) : null;
+    cold = learnCold ? coordinateAscent(coldSet, nItems, beta, 0, rankNames.names, allowed) : null;
     log(
       `  warm weights ${fmtWeights(rankNames.names, warm.w)} (val NDCG@10 ${warm.validationNdcg.toFixed(4)}, Recall@20 ${warm.validationRecall20?.toFixed(4)}, coverage@10 ${warm.validationCoverage?.toFixed(4)})`,
     );
-    const nonPersonal = rankNames.names.map((n, f) => rankNames.groups[f] === 'popular' || n === 'coldItem');
+    const nonPersonal = rankNames.names.map((n, f) => allowed[f] && (rankNames.groups[f] === 'popular' || n === 'coldItem'));
     anon = learnCold ? coordinateAscent(coldSet, nItems, beta, 0, rankNames.names, nonPersonal) : null;
     if (anon) log(`  anonymous weights ${fmtWeights(rankNames.names, anon.w)} (val NDCG@10 ${anon.validationNdcg.toFixed(4)})`);
     if (cold) log(`  cold weights ${fmtWeights(rankNames.names, cold.w)} (val NDCG@10 ${cold.validationNdcg.toFixed(4)})`);
@@ -1474,7 +1485,8 @@ export function predictHybrid(model: HybridModel, data: RatingMatrix, userIdx: n
     v = model.ratingBases.length > 0 ? model.ratingBases[0].recommender.predict(model.ratingBases[0].model, data, userIdx, itemIdx) : model.globalMean;
   } else {
     const row = new Float64Array(w.length);
-    ratingFeatureRow(model.ratingBases, model.content, data, model.userCount, model.itemCount, model.coldUserThreshold, model.coldItemThreshold, userIdx, itemIdx, row);
+    const content = model.ratingFeatures.includes('content') ? model.content : null;
+    ratingFeatureRow(model.ratingBases, content, data, model.userCount, model.itemCount, model.coldUserThreshold, model.coldItemThreshold, userIdx, itemIdx, row);
     v = 0;
     for (let f = 0; f < w.length; f++) v += w[f] * row[f];
   }
