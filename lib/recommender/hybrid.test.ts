@@ -235,3 +235,33 @@ describe('rating blend support terms and the coverage rule', () => {
     expect(d.se).toBeCloseTo(1 / Math.sqrt(3), 12);
   });
 });
+
+describe('feature selection switches', () => {
+  const data = buildRatingMatrix({ userIds: train.userIds, itemIds: train.movieIds, ratings: train.ratings });
+
+  it('keeps the weights of switched-off ranking features at 0 in every blend', () => {
+    const off = ['content', 'coldItem×content', 'popBefore', 'popAfter'];
+    const m = fitHybrid(data, { ...config, rankFeaturesOff: off, coverageWeightPath: [0.5, 1] });
+    for (const r of [m.warm, m.cold, m.anon]) {
+      if (!r) continue;
+      m.rankFeatures.forEach((name, f) => {
+        if (off.includes(name)) expect(r.w[f]).toBe(0);
+      });
+    }
+    expect(m.warm!.w.some((v) => v !== 0)).toBe(true);
+  });
+
+  it('rejects an unknown ranking feature name', () => {
+    expect(() => fitHybrid(data, { ...config, rankFeaturesOff: ['no-such-feature'] })).toThrow(/unknown ranking feature/);
+  });
+
+  it('leaves content out of the rating blend with ratingContent false', () => {
+    const m = fitHybrid(data, { ...config, tasks: ['rating'], ratingContent: false });
+    expect(m.ratingFeatures.some((n) => n.includes('content'))).toBe(false);
+    expect(m.ratingWeights).toHaveLength(m.ratingFeatures.length);
+    const p = hybridRecommender.predict(m, data, 0, 0);
+    expect(Number.isFinite(p)).toBe(true);
+    const withContent = fitHybrid(data, { ...config, tasks: ['rating'] });
+    expect(withContent.ratingFeatures).toContain('content');
+  });
+});
