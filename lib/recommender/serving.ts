@@ -15,9 +15,9 @@
  * model is the served one. Scoring one user costs O(h·(K_ease + k_knn) + n_u·k² (fold-in) + nItems·(k + F) +
  * nnz(content vectors)) for h positives.
  */
-import { multiplyDense, rowDot, topKIndices, type ContentDoc } from './content-tfidf';
+import { rowDot, topKIndices, type ContentDoc } from './content-tfidf';
 import { EASE_UNMODELLED_SCORE, type EaseModel } from './ease';
-import { counts, fitHybridSteps, standardize, timeWindowColumns, writeSupportTerms, type HybridBase, type HybridModel, type HybridPhase, type Source } from './hybrid';
+import { counts, fitHybridSteps, SENTINEL_SCORE, standardize, timeWindowColumns, writeSupportTerms, type HybridBase, type HybridModel, type HybridPhase, type Source } from './hybrid';
 import { HybridParamsSchema, hybridConfigFrom, type HybridParams } from './hybrid-registry';
 import { implicitAlsRecommender, recalculateUser, DEFAULT_IMPLICIT_ALS, type ImplicitAlsModel } from './implicit-als';
 import type { ItemKnnModel } from './item-knn';
@@ -496,78 +496,120 @@ function shrunkMean(model: ServingModel, user: UserRatings): number {
 
 /**
  * Content profile Σ_j (r_j − μ'_u)·v_j (uncentred when every weight is 0) into the dense `p`, which must be all
- * zero on entry; returns the features it touched (so the caller can zero just those). O(Σ nnz of the rated items).
+ * zero on entry; returns the features it touched (so the caller can zero just those) and the stored entries of the
+ * rated movies. O(Σ nnz of the rated items).
  */
-function contentProfile(model: ServingModel, user: UserRatings, p: Float32Array, touched: Int32Array): number {
+function contentProfile(model: ServingModel, user: UserRatings, p: Float32Array, touched: Int32Array): { nt: number; entries: number } {
   const X = model.contentVectors;
+  const { indptr, values: xv } = X;
+  const cols = narrowed(X.indices);
+  const { itemIdx, values } = user;
+  const h = itemIdx.length;
   const mean = shrunkMean(model, user);
   let any = false;
   let entries = 0;
-  for (let t = 0; t < user.itemIdx.length; t++) {
-    const j = user.itemIdx[t];
-    entries += X.indptr[j + 1] - X.indptr[j];
-    if (user.values[t] !== mean) any = true;
+  for (let t = 0; t < h; t++) {
+    const j = itemIdx[t];
+    entries += indptr[j + 1] - indptr[j];
+    if (values[t] !== mean) any = true;
   }
-  const weight = (t: number) => (any ? user.values[t] - mean : 1);
   if (entries >= X.nCols / 4) {
     // Long histories: plain sums, then one scan of the features for the non-zero ones (cheaper than tracking each).
-    for (let t = 0; t < user.itemIdx.length; t++) {
-      const w = weight(t);
+    for (let t = 0; t < h; t++) {
+      const w = any ? values[t] - mean : 1;
       if (w === 0) continue;
-      const j = user.itemIdx[t];
-      for (let q = X.indptr[j]; q < X.indptr[j + 1]; q++) p[X.indices[q]] += w * X.values[q];
+      const j = itemIdx[t];
+      const end = indptr[j + 1];
+      for (let q = indptr[j]; q < end; q++) p[cols[q]] += w * xv[q];
     }
     let nt = 0;
-    for (let f = 0; f < X.nCols; f++) if (p[f] !== 0) touched[nt++] = f;
-    return nt;
+    const nCols = X.nCols;
+    for (let f = 0; f < nCols; f++) if (p[f] !== 0) touched[nt++] = f;
+    return { nt, entries };
   }
   let nt = 0;
-  for (let t = 0; t < user.itemIdx.length; t++) {
-    const w = weight(t);
+  for (let t = 0; t < h; t++) {
+    const w = any ? values[t] - mean : 1;
     if (w === 0) continue;
-    const j = user.itemIdx[t];
-    for (let q = X.indptr[j]; q < X.indptr[j + 1]; q++) {
-      const f = X.indices[q];
+    const j = itemIdx[t];
+    const end = indptr[j + 1];
+    for (let q = indptr[j]; q < end; q++) {
+      const f = cols[q];
       if (p[f] === 0) touched[nt++] = f;
-      p[f] += w * X.values[q];
+      p[f] += w * xv[q];
       // A sum that cancels to exactly 0 would be listed twice: nudge it off 0 (1e-30 is below any real weight).
       if (p[f] === 0) p[f] = 1e-30;
     }
   }
-  return nt;
+  return { nt, entries };
 }
 
 /** Feature → items transpose of the content vectors, built once per loaded model. */
 const contentByFeature = new WeakMap<ServingModel, Csr>();
 
 /**
- * Cosine of every item to the user's content profile into `out`: through the feature → items index when the
- * profile's features reach fewer entries than the whole matrix (light users), else one pass over the item vectors.
+ * Cosine of every item the user has not rated (`mask` 0) to the user's content profile into `out`: through the
+ * feature → items index when the profile's features reach fewer entries than the whole matrix (light users), else
+ * one gather pass over the unrated items' vectors (rated items get 0 there; standardising zeroes them anyway).
  */
 function contentScores(model: ServingModel, user: UserRatings, s: ServingScratch, out: Float32Array): void {
   const p = s.profile;
-  const nt = contentProfile(model, user, p, s.touched);
+  const touched = s.touched;
+  const { nt } = contentProfile(model, user, p, touched);
   let byF = contentByFeature.get(model);
   if (!byF) contentByFeature.set(model, (byF = transpose(asCsr(model))));
+  const fIndptr = byF.indptr;
   let reach = 0;
   let n2 = 0;
   for (let t = 0; t < nt; t++) {
-    const f = s.touched[t];
-    reach += byF.indptr[f + 1] - byF.indptr[f];
+    const f = touched[t];
+    reach += fIndptr[f + 1] - fIndptr[f];
     n2 += p[f] * p[f];
   }
   // Scattering through the transpose costs ≈ 1.4× a gather per entry: it pays while it reaches < 70% of them.
   if (reach < 0.7 * model.contentVectors.values.length) {
+    const items = narrowed(byF.indices);
+    const fv = byF.values;
     out.fill(0);
     for (let t = 0; t < nt; t++) {
-      const f = s.touched[t];
+      const f = touched[t];
       const pf = p[f];
-      for (let q = byF.indptr[f]; q < byF.indptr[f + 1]; q++) out[byF.indices[q]] += pf * byF.values[q];
+      const end = fIndptr[f + 1];
+      for (let q = fIndptr[f]; q < end; q++) out[items[q]] += pf * fv[q];
     }
-  } else multiplyDense(asCsr(model), p, out);
+  } else {
+    // multiplyDense over the unrated rows only (the same sums in the same order).
+    const { indptr, values } = model.contentVectors;
+    const cols = narrowed(model.contentVectors.indices);
+    const mask = s.mask;
+    const nRows = out.length;
+    for (let r = 0; r < nRows; r++) {
+      if (mask[r]) {
+        out[r] = 0;
+        continue;
+      }
+      let d = 0;
+      const end = indptr[r + 1];
+      for (let q = indptr[r]; q < end; q++) d += values[q] * p[cols[q]];
+      out[r] = d;
+    }
+  }
   const inv = n2 > 0 ? 1 / Math.sqrt(n2) : 0;
   for (let i = 0; i < out.length; i++) out[i] *= inv;
-  for (let t = 0; t < nt; t++) p[s.touched[t]] = 0;
+  for (let t = 0; t < nt; t++) p[touched[t]] = 0;
+}
+
+/** 16-bit copies of index arrays whose values all fit (less memory traffic in the hot loops), cached per array. */
+const narrowCache = new WeakMap<Int32Array, Uint16Array | Int32Array>();
+
+function narrowed(indices: Int32Array): Uint16Array | Int32Array {
+  let c = narrowCache.get(indices);
+  if (c) return c;
+  let max = 0;
+  for (let p = 0; p < indices.length; p++) if (indices[p] > max) max = indices[p];
+  c = max <= 0xffff && indices.every((x) => x >= 0) ? Uint16Array.from(indices) : indices;
+  narrowCache.set(indices, c);
+  return c;
 }
 
 /** Cosine of two items' content vectors (L2-normalised rows: a sparse dot product); 0 without content. */
@@ -610,18 +652,45 @@ function compactEaseOf(model: ServingModel): CompactEase {
   return c;
 }
 
-/** EASE scores of a history (sparsified B) into `out`; unmodelled items get the EASE sentinel. */
-function easeScores(model: ServingModel, itemIdx: ArrayLike<number>, values: ArrayLike<number>, out: Float32Array): void {
+/**
+ * EASE scores of a history (sparsified B) into `out`; unmodelled items get the EASE sentinel. The hot loops read
+ * only locals (row ends hoisted): V8 otherwise reloads each bound per entry, ≈ 4× slower for long histories.
+ */
+function easeScores(model: ServingModel, itemIdx: Int32Array, values: Float32Array, out: Float32Array): void {
   const { items, local, acc } = compactEaseOf(model);
   acc.fill(0);
   const { indptr, sims } = model.ease;
-  for (let t = 0; t < itemIdx.length; t++) {
-    if (!(values[t] >= model.easeThreshold)) continue;
+  const threshold = model.easeThreshold;
+  const h = itemIdx.length;
+  for (let t = 0; t < h; t++) {
+    if (!(values[t] >= threshold)) continue;
     const j = itemIdx[t];
-    for (let p = indptr[j]; p < indptr[j + 1]; p++) acc[local[p]] += sims[p];
+    const end = indptr[j + 1];
+    for (let p = indptr[j]; p < end; p++) acc[local[p]] += sims[p];
   }
   out.fill(EASE_UNMODELLED_SCORE);
-  for (let l = 0; l < items.length; l++) if (model.easeModelled[items[l]]) out[items[l]] = acc[l];
+  const modelled = model.easeModelled;
+  for (let l = 0; l < items.length; l++) if (modelled[items[l]]) out[items[l]] = acc[l];
+}
+
+/**
+ * Item-kNN's 'sum' score of every item (Σ s_ij over the rated j that have i among their reversed neighbours) plus
+ * its tiny baseline tie-break (the user term is constant per user and standardises away) into `out`. O(Σ_j |rev(j)|
+ * + nItems); `acc` is scratch.
+ */
+function knnScores(model: ServingModel, itemIdx: Int32Array, acc: Float64Array, out: Float32Array): void {
+  const { indptr, sims } = model.knnReverse;
+  const indices = narrowed(model.knnReverse.indices);
+  acc.fill(0);
+  const h = itemIdx.length;
+  for (let t = 0; t < h; t++) {
+    const j = itemIdx[t];
+    const end = indptr[j + 1];
+    for (let p = indptr[j]; p < end; p++) acc[indices[p]] += sims[p];
+  }
+  const mu = model.globalMean;
+  const bias = model.itemBias;
+  for (let i = 0; i < out.length; i++) out[i] = acc[i] + (mu + bias[i]) * 1e-4;
 }
 
 /** The user's `n` most recent ratings (time desc, ties by item), as parallel arrays. O(h·n) selection. */
@@ -645,35 +714,39 @@ function recentRatings(user: UserRatings, n: number): { items: Int32Array; value
 /**
  * Fills `s.cols` with the hybrid's ranking features for a user's current ratings (same definitions and order as
  * hybrid.ts's feature columns; standardised over the items the user has not rated). `profileScores` replaces the
- * content column (e.g. a chosen-genres profile).
+ * content column (e.g. a chosen-genres profile). With weights `w`, a column whose weight is 0 is left all zero
+ * (its cost skipped); with `out` too, out = Σ_f w_f·cols_f is accumulated as each column is finished (features in
+ * order, the same float32 sums as a separate blend pass, without re-reading the columns).
  */
-export function servingFeatureColumns(model: ServingModel, user: UserRatings, s: ServingScratch, profileScores?: Float32Array, w?: Float32Array): void {
+export function servingFeatureColumns(model: ServingModel, user: UserRatings, s: ServingScratch, profileScores?: Float32Array, w?: Float32Array, out?: Float32Array): void {
   const n = model.itemIds.length;
   const { cols, mask } = s;
   mask.fill(0);
   for (let t = 0; t < user.itemIdx.length; t++) mask[user.itemIdx[t]] = 1;
   const has = user.itemIdx.length > 0;
   const nb = model.rankBaseKinds.length;
+  const acc = out ?? null;
+  acc?.fill(0);
+  const weight = (f: number) => (w ? w[f] : 1);
+  // Adds w_f·cols_f to `out` (columns that were standardised in place are added by standardizeBlend instead).
+  const add = (f: number) => {
+    if (acc && weight(f) !== 0) addScaled(acc, w![f], cols[f]);
+  };
   for (let b = 0; b < nb; b++) {
     const kind = model.rankBaseKinds[b];
     const col = cols[b];
     // A base the user's blend gives weight 0 cannot change the score: skip its (fold-in) cost.
-    if (w && w[b] === 0) col.fill(0);
-    else if (kind === 'popularity') col.set(model.popScore);
+    if (weight(b) === 0) {
+      col.fill(0);
+      continue;
+    }
+    if (kind === 'popularity') col.set(model.popScore);
     else if (!has) {
       col.fill(0);
       continue;
     } else if (kind === 'ease') easeScores(model, user.itemIdx, user.values, col);
-    else if (kind === 'item-knn') {
-      const { indptr, indices, sims } = model.knnReverse;
-      s.acc.fill(0);
-      for (let t = 0; t < user.itemIdx.length; t++) {
-        const j = user.itemIdx[t];
-        for (let p = indptr[j]; p < indptr[j + 1]; p++) s.acc[indices[p]] += sims[p];
-      }
-      // item-kNN's tiny baseline tie-break (its user term is constant per user and standardises away).
-      for (let i = 0; i < n; i++) col[i] = s.acc[i] + (model.globalMean + model.itemBias[i]) * 1e-4;
-    } else if (kind === 'implicit-als') {
+    else if (kind === 'item-knn') knnScores(model, user.itemIdx, s.acc, col);
+    else if (kind === 'implicit-als') {
       const x = foldInAls(model, user);
       s.alsX.set(x);
       const k = model.k;
@@ -685,51 +758,100 @@ export function servingFeatureColumns(model: ServingModel, user: UserRatings, s:
         col[i] = v;
       }
     }
-    standardize(col, mask);
+    standardizeBlend(col, mask, weight(b), acc);
   }
   const cCol = cols[nb];
   if (profileScores) cCol.set(profileScores);
   else if (has && model.contentVectors.nCols > 0) contentScores(model, user, s, cCol);
   else cCol.fill(0);
-  standardize(cCol, mask);
+  standardizeBlend(cCol, mask, weight(nb), acc);
   cols[nb + 1].set(model.popZ);
+  add(nb + 1);
   const coldCol = cols[nb + 2];
+  coldCol.set(coldItemColumn(model));
+  add(nb + 2);
   const coldX = cols[nb + 3];
-  for (let i = 0; i < n; i++) {
-    const isCold = model.itemCount[i] <= model.coldItemThreshold ? 1 : 0;
-    coldCol[i] = isCold;
-    coldX[i] = isCold * cCol[i];
+  if (weight(nb + 3) === 0) coldX.fill(0);
+  else {
+    for (let i = 0; i < n; i++) coldX[i] = coldCol[i] * cCol[i];
+    add(nb + 3);
   }
-  cols[nb + 6].set(model.exposureZ);
-  const recentCol = cols[nb + 7];
   const time = model.time;
-  const hasEase = model.rankBaseKinds.includes('ease');
-  if (time && hasEase && has && user.times && !(w && w[nb + 7] === 0)) {
-    const r = recentRatings(user, time.recentCount);
-    easeScores(model, r.items, r.values, recentCol);
-    standardize(recentCol, mask);
-  } else recentCol.fill(0);
   const before = cols[nb + 4];
   const after = cols[nb + 5];
-  if (!time) {
+  if (time) {
+    let last = Number.NaN;
+    if (user.times) for (let t = 0; t < user.times.length; t++) if (!(user.times[t] <= last)) last = user.times[t];
+    timeWindowColumns(time, last, mask, before, after);
+    add(nb + 4);
+    add(nb + 5);
+  } else {
     before.fill(0);
     after.fill(0);
-    return;
   }
-  let last = Number.NaN;
-  if (user.times) for (let t = 0; t < user.times.length; t++) if (!(user.times[t] <= last)) last = user.times[t];
-  timeWindowColumns(time, last, mask, before, after);
+  cols[nb + 6].set(model.exposureZ);
+  add(nb + 6);
+  const recentCol = cols[nb + 7];
+  const hasEase = model.rankBaseKinds.includes('ease');
+  if (time && hasEase && has && user.times && weight(nb + 7) !== 0) {
+    const r = recentRatings(user, time.recentCount);
+    easeScores(model, r.items, r.values, recentCol);
+    standardizeBlend(recentCol, mask, weight(nb + 7), acc);
+  } else recentCol.fill(0);
 }
 
-/** Σ_f w_f · cols_f into `out`. */
-function blend(w: Float32Array, cols: Float32Array[], out: Float32Array): void {
-  out.fill(0);
-  for (let f = 0; f < w.length; f++) {
-    const wf = w[f];
-    if (wf === 0) continue;
-    const col = cols[f];
-    for (let i = 0; i < out.length; i++) out[i] += wf * col[i];
+/** 1 for items with at most `coldItemThreshold` training ratings (the 'coldItem' column), built once per model. */
+const coldItemColumns = new WeakMap<ServingModel, Float32Array>();
+
+function coldItemColumn(model: ServingModel): Float32Array {
+  let c = coldItemColumns.get(model);
+  if (!c) {
+    const { itemCount, coldItemThreshold } = model;
+    coldItemColumns.set(model, (c = Float32Array.from(itemCount, (x) => (x <= coldItemThreshold ? 1 : 0))));
   }
+  return c;
+}
+
+/**
+ * hybrid.ts's {@link standardize} of `col` (z-scores over the unmasked finite entries, masked → 0, sentinels → the
+ * lowest z), and with `out` and wf ≠ 0, out[i] += wf·col[i] in the same write pass (the blend of that feature with
+ * the same float32 roundings). A weight-0 column is only standardised when it will be read without weights.
+ */
+function standardizeBlend(col: Float32Array, mask: Uint8Array, wf: number, out: Float32Array | null): void {
+  if (!out || wf === 0) {
+    standardize(col, mask);
+    return;
+  }
+  // The statistics pass of standardize, sums in the same order.
+  const len = col.length;
+  let s = 0;
+  let s2 = 0;
+  let n = 0;
+  let min = Infinity;
+  for (let i = 0; i < len; i++) {
+    if (mask[i]) continue;
+    const v = col[i];
+    if (!(v > SENTINEL_SCORE) || v === Infinity) continue;
+    s += v;
+    s2 += v * v;
+    n++;
+    if (v < min) min = v;
+  }
+  const mean = n > 0 ? s / n : 0;
+  const var_ = n > 0 ? s2 / n - mean * mean : 0;
+  const inv = var_ > 1e-20 ? 1 / Math.sqrt(var_) : 0;
+  const low = n > 0 ? (min - mean) * inv : 0;
+  for (let i = 0; i < len; i++) {
+    const v = col[i];
+    const z = Math.fround(mask[i] ? 0 : !(v > SENTINEL_SCORE) || v === Infinity ? low : (v - mean) * inv);
+    col[i] = z;
+    out[i] += wf * z;
+  }
+}
+
+/** out += w·col. */
+function addScaled(out: Float32Array, w: number, col: Float32Array): void {
+  for (let i = 0; i < out.length; i++) out[i] += w * col[i];
 }
 
 /**
@@ -739,8 +861,7 @@ function blend(w: Float32Array, cols: Float32Array[], out: Float32Array): void {
 export function scoreUser(model: ServingModel, user: UserRatings, out: Float32Array, scratch: ServingScratch = createServingScratch(model), profileScores?: Float32Array): void {
   if (out.length !== model.itemIds.length) throw new ShapeError(`score buffer ${out.length} ≠ ${model.itemIds.length} items`);
   const w = weightsFor(model, profileScores ? 0 : user.itemIdx.length);
-  servingFeatureColumns(model, user, scratch, profileScores, w);
-  blend(w, scratch.cols, out);
+  servingFeatureColumns(model, user, scratch, profileScores, w, out);
 }
 
 // ---------------------------------------------------------------------------------------------
