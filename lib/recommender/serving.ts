@@ -31,6 +31,7 @@ import { transpose } from './sparse';
 import { topKPositions } from './similarity';
 import { ModelFitError, ShapeError, type Csr, type RatingMatrix } from './types';
 import { runCg } from './workers/als-kernel';
+import { ServingWasm, type WasmCsr } from './serving-wasm';
 
 /** Neighbour lists: row i holds (index, weight) pairs, best first where the table is a "most similar" list. */
 export interface NeighbourTable {
@@ -515,12 +516,26 @@ function contentProfile(model: ServingModel, user: UserRatings, p: Float32Array,
   }
   if (entries >= X.nCols / 4) {
     // Long histories: plain sums, then one scan of the features for the non-zero ones (cheaper than tracking each).
-    for (let t = 0; t < h; t++) {
-      const w = any ? values[t] - mean : 1;
-      if (w === 0) continue;
-      const j = itemIdx[t];
-      const end = indptr[j + 1];
-      for (let q = indptr[j]; q < end; q++) p[cols[q]] += w * xv[q];
+    const k = kernelsOf(model);
+    if (k && k.profileView === p && h <= k.capacity) {
+      const nItems = indptr.length - 1;
+      let r = 0;
+      for (let t = 0; t < h; t++) {
+        const w = any ? values[t] - mean : 1;
+        const j = itemIdx[t];
+        if (w === 0 || !(j >= 0 && j < nItems)) continue;
+        k.rowsView[r] = j;
+        k.weightsView[r++] = w;
+      }
+      k.wasm.scatterWeighted(k.content, k.profile, k.rows, k.weights, r);
+    } else {
+      for (let t = 0; t < h; t++) {
+        const w = any ? values[t] - mean : 1;
+        if (w === 0) continue;
+        const j = itemIdx[t];
+        const end = indptr[j + 1];
+        for (let q = indptr[j]; q < end; q++) p[cols[q]] += w * xv[q];
+      }
     }
     let nt = 0;
     const nCols = X.nCols;
@@ -553,7 +568,9 @@ const contentByFeature = new WeakMap<ServingModel, Csr>();
  * one gather pass over the unrated items' vectors (rated items get 0 there; standardising zeroes them anyway).
  */
 function contentScores(model: ServingModel, user: UserRatings, s: ServingScratch, out: Float32Array): void {
-  const p = s.profile;
+  const k = kernelsOf(model);
+  // With the kernels the profile lives in their memory (the gather reads it there).
+  const p = k ? k.profileView : s.profile;
   const touched = s.touched;
   const { nt } = contentProfile(model, user, p, touched);
   let byF = contentByFeature.get(model);
@@ -577,6 +594,10 @@ function contentScores(model: ServingModel, user: UserRatings, s: ServingScratch
       const end = fIndptr[f + 1];
       for (let q = fIndptr[f]; q < end; q++) out[items[q]] += pf * fv[q];
     }
+  } else if (k) {
+    k.maskView.set(s.mask);
+    k.wasm.gather(k.content, k.profile, k.mask, k.out, out.length);
+    out.set(k.outView);
   } else {
     // multiplyDense over the unrated rows only (the same sums in the same order).
     const { indptr, values } = model.contentVectors;
@@ -623,6 +644,95 @@ function asCsr(model: ServingModel): Csr {
   return { nRows: model.itemIds.length, nCols: X.nCols, indptr: X.indptr, indices: X.indices, values: X.values };
 }
 
+/**
+ * The scoring tables copied into a WebAssembly kernel instance (serving-wasm.ts) with its accumulators and
+ * per-request buffers (views on its memory), built once per loaded model: ≈ 6 bytes per stored EASE / kNN /
+ * content entry. The kernels give the same sums as the TypeScript loops (bit-identical scores).
+ */
+interface ScoringKernels {
+  wasm: ServingWasm;
+  ease: WasmCsr;
+  easeAcc: number;
+  easeAccView: Float64Array;
+  knn: WasmCsr;
+  knnAcc: number;
+  knnAccView: Float64Array;
+  content: WasmCsr;
+  /** Dense content profile (all zero between requests), the rated-item mask and the cosine output. */
+  profile: number;
+  profileView: Float32Array;
+  mask: number;
+  maskView: Uint8Array;
+  out: number;
+  outView: Float32Array;
+  /** Row lists (and weights) of one call; histories longer than `capacity` use the TypeScript loops. */
+  rows: number;
+  rowsView: Int32Array;
+  weights: number;
+  weightsView: Float64Array;
+  capacity: number;
+}
+const scoringKernels = new WeakMap<ServingModel, ScoringKernels | null>();
+let kernelsEnabled = true;
+
+/**
+ * Switches the WebAssembly scoring kernels on or off for this thread (on by default; off = the TypeScript loops,
+ * e.g. to compare both paths). Returns the previous setting.
+ */
+export function setScoringKernels(on: boolean): boolean {
+  const was = kernelsEnabled;
+  kernelsEnabled = on;
+  return was;
+}
+
+function kernelsOf(model: ServingModel): ScoringKernels | null {
+  if (!kernelsEnabled) return null;
+  let k = scoringKernels.get(model);
+  if (k !== undefined) return k;
+  const wasm = ServingWasm.create();
+  if (!wasm) {
+    scoringKernels.set(model, null);
+    return null;
+  }
+  const n = model.itemIds.length;
+  const c = compactEaseOf(model);
+  const X = model.contentVectors;
+  const ease = wasm.putCsr(model.ease.indptr, Int32Array.from(c.local), model.ease.sims);
+  const knn = wasm.putCsr(model.knnReverse.indptr, model.knnReverse.indices, model.knnReverse.sims);
+  const content = wasm.putCsr(X.indptr, X.indices, X.values);
+  const easeAcc = wasm.alloc(c.items.length * 8);
+  const knnAcc = wasm.alloc(n * 8);
+  const profile = wasm.alloc(X.nCols * 4);
+  const mask = wasm.alloc(n);
+  const out = wasm.alloc(n * 4);
+  const rows = wasm.alloc(n * 4);
+  const weights = wasm.alloc(n * 8);
+  // Views last: placing memory may grow it, which detaches earlier views.
+  k = {
+    wasm,
+    ease,
+    easeAcc,
+    easeAccView: wasm.f64(easeAcc, c.items.length),
+    knn,
+    knnAcc,
+    knnAccView: wasm.f64(knnAcc, n),
+    content,
+    profile,
+    profileView: wasm.f32(profile, X.nCols),
+    mask,
+    maskView: wasm.u8(mask, n),
+    out,
+    outView: wasm.f32(out, n),
+    rows,
+    rowsView: wasm.i32(rows, n),
+    weights,
+    weightsView: wasm.f64(weights, n),
+    capacity: n,
+  };
+  scoringKernels.set(model, k);
+  return k;
+}
+
 /** EASE's B with its column indices renumbered over the modelled items (a small, cache-resident accumulator). */
 interface CompactEase {
   /** Item index of each modelled item, ascending. */
@@ -657,16 +767,31 @@ function compactEaseOf(model: ServingModel): CompactEase {
  * only locals (row ends hoisted): V8 otherwise reloads each bound per entry, ≈ 4× slower for long histories.
  */
 function easeScores(model: ServingModel, itemIdx: Int32Array, values: Float32Array, out: Float32Array): void {
-  const { items, local, acc } = compactEaseOf(model);
-  acc.fill(0);
+  const c = compactEaseOf(model);
+  const { items, local } = c;
   const { indptr, sims } = model.ease;
   const threshold = model.easeThreshold;
   const h = itemIdx.length;
-  for (let t = 0; t < h; t++) {
-    if (!(values[t] >= threshold)) continue;
-    const j = itemIdx[t];
-    const end = indptr[j + 1];
-    for (let p = indptr[j]; p < end; p++) acc[local[p]] += sims[p];
+  const k = kernelsOf(model);
+  let acc = c.acc;
+  if (k && h <= k.capacity) {
+    acc = k.easeAccView;
+    acc.fill(0);
+    const nItems = indptr.length - 1;
+    let r = 0;
+    for (let t = 0; t < h; t++) {
+      const j = itemIdx[t];
+      if (values[t] >= threshold && j >= 0 && j < nItems) k.rowsView[r++] = j;
+    }
+    k.wasm.scatter(k.ease, k.easeAcc, k.rows, r);
+  } else {
+    acc.fill(0);
+    for (let t = 0; t < h; t++) {
+      if (!(values[t] >= threshold)) continue;
+      const j = itemIdx[t];
+      const end = indptr[j + 1];
+      for (let p = indptr[j]; p < end; p++) acc[local[p]] += sims[p];
+    }
   }
   out.fill(EASE_UNMODELLED_SCORE);
   const modelled = model.easeModelled;
@@ -678,15 +803,29 @@ function easeScores(model: ServingModel, itemIdx: Int32Array, values: Float32Arr
  * its tiny baseline tie-break (the user term is constant per user and standardises away) into `out`. O(Σ_j |rev(j)|
  * + nItems); `acc` is scratch.
  */
-function knnScores(model: ServingModel, itemIdx: Int32Array, acc: Float64Array, out: Float32Array): void {
+function knnScores(model: ServingModel, itemIdx: Int32Array, scratchAcc: Float64Array, out: Float32Array): void {
   const { indptr, sims } = model.knnReverse;
-  const indices = narrowed(model.knnReverse.indices);
-  acc.fill(0);
   const h = itemIdx.length;
-  for (let t = 0; t < h; t++) {
-    const j = itemIdx[t];
-    const end = indptr[j + 1];
-    for (let p = indptr[j]; p < end; p++) acc[indices[p]] += sims[p];
+  const k = kernelsOf(model);
+  let acc = scratchAcc;
+  if (k && h <= k.capacity) {
+    acc = k.knnAccView;
+    acc.fill(0);
+    const nItems = indptr.length - 1;
+    let r = 0;
+    for (let t = 0; t < h; t++) {
+      const j = itemIdx[t];
+      if (j >= 0 && j < nItems) k.rowsView[r++] = j;
+    }
+    k.wasm.scatter(k.knn, k.knnAcc, k.rows, r);
+  } else {
+    const indices = narrowed(model.knnReverse.indices);
+    acc.fill(0);
+    for (let t = 0; t < h; t++) {
+      const j = itemIdx[t];
+      const end = indptr[j + 1];
+      for (let p = indptr[j]; p < end; p++) acc[indices[p]] += sims[p];
+    }
   }
   const mu = model.globalMean;
   const bias = model.itemBias;

@@ -1,0 +1,335 @@
+/**
+ * WebAssembly kernels for the served hybrid's sparse scoring loops (serving.ts: EASE and item-kNN accumulation, the
+ * content profile and the content cosine), assembled here byte by byte (no toolchain, nothing fetched). They run
+ * about twice as fast as the same loops in TypeScript for long histories (no bounds checks, no reloads of typed-
+ * array bases per entry). Each kernel performs exactly the floating-point operations of its TypeScript twin in
+ * serving.ts, in the same order — float32 loads promoted to float64, float64 products and sums, one rounding to
+ * float32 where the TypeScript stores into a Float32Array — so the scores are bit-identical.
+ *
+ * Every pointer is a byte offset into the instance's own memory; `idx` arrays are 16-bit (unsigned) or 32-bit:
+ *
+ * - `scatter(indptr, idx, vals, acc, rows, nRows)`: for each listed row j, acc[idx[p]] += vals[p] over the row's
+ *   entries (acc float64, vals float32);
+ * - `scatterWeighted(indptr, idx, vals, acc, rows, weights, nRows)`: acc[idx[p]] = f32(acc[idx[p]] + w_t·vals[p])
+ *   for the t-th listed row with weight w_t (acc float32, weights float64);
+ * - `gather(indptr, idx, vals, dense, mask, out, nRows)`: out[r] = f32(Σ_p vals[p]·dense[idx[p]]) for every row r
+ *   with mask[r] = 0, out[r] = 0 otherwise (dense float32, mask bytes).
+ */
+
+const I32 = 0x7f;
+const F64 = 0x7c;
+
+function uleb(v: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) b |= 0x80;
+    out.push(b);
+  } while (v !== 0);
+  return out;
+}
+
+function sleb(v: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+/** Instruction emitter for one function body. */
+class Code {
+  readonly bytes: number[] = [];
+  get(i: number): this {
+    this.bytes.push(0x20, ...uleb(i));
+    return this;
+  }
+  set(i: number): this {
+    this.bytes.push(0x21, ...uleb(i));
+    return this;
+  }
+  tee(i: number): this {
+    this.bytes.push(0x22, ...uleb(i));
+    return this;
+  }
+  i32(v: number): this {
+    this.bytes.push(0x41, ...sleb(v));
+    return this;
+  }
+  op(...b: number[]): this {
+    this.bytes.push(...b);
+    return this;
+  }
+  /** local += by. */
+  inc(local: number, by: number): this {
+    return this.get(local).i32(by).op(0x6a).set(local);
+  }
+  /** base + (index << shift), left on the stack. */
+  addr(base: number, index: number, shift: number): this {
+    this.get(base).get(index);
+    if (shift > 0) this.i32(shift).op(0x74);
+    return this.op(0x6a);
+  }
+  /** Loads an index of `wide` (32-bit) or 16-bit width from the address on the stack. */
+  loadIdx(wide: boolean): this {
+    return wide ? this.op(0x28, 2, 0) : this.op(0x2f, 1, 0);
+  }
+  /** `for (; i < n; i++) body` with i32 locals (signed compare). */
+  forRange(i: number, n: number, body: (c: this) => void): this {
+    this.op(0x02, 0x40, 0x03, 0x40);
+    this.get(i).get(n).op(0x4e, 0x0d, 1); // i ≥ n → leave
+    body(this);
+    this.inc(i, 1);
+    return this.op(0x0c, 0, 0x0b, 0x0b);
+  }
+  /** `while (ptr < end) { body; ptr += step }` over byte pointers (unsigned compare), other pointers in `also`. */
+  walk(ptr: number, end: number, step: number, also: [number, number][], body: (c: this) => void): this {
+    this.op(0x02, 0x40, 0x03, 0x40);
+    this.get(ptr).get(end).op(0x4f, 0x0d, 1); // ptr ≥ end (unsigned) → leave
+    body(this);
+    this.inc(ptr, step);
+    for (const [local, by] of also) this.inc(local, by);
+    return this.op(0x0c, 0, 0x0b, 0x0b);
+  }
+}
+
+interface Fn {
+  name: string;
+  params: number;
+  locals: number[];
+  code: Code;
+}
+
+/**
+ * Sets ip / vp / ie to the byte range of row `row` (local holding the row number): ip = idx + start·w,
+ * vp = vals + start·4, ie = idx + end·w.
+ */
+function rowRange(c: Code, indptr: number, idx: number, vals: number, row: number, w: number, ip: number, vp: number, ie: number, tmp: number): void {
+  const shift = w === 4 ? 2 : 1;
+  c.addr(indptr, row, 2).tee(tmp).op(0x28, 2, 0).tee(ip).i32(2).op(0x74).get(vals).op(0x6a).set(vp);
+  c.get(tmp).op(0x28, 2, 4).i32(shift).op(0x74).get(idx).op(0x6a).set(ie);
+  c.get(ip).i32(shift).op(0x74).get(idx).op(0x6a).set(ip);
+}
+
+function scatterFn(wide: boolean): Fn {
+  const [indptr, idx, vals, acc, rows, nRows] = [0, 1, 2, 3, 4, 5];
+  const [t, j, ip, vp, ie, tmp, a] = [6, 7, 8, 9, 10, 11, 12];
+  const w = wide ? 4 : 2;
+  const c = new Code();
+  c.i32(0).set(t);
+  c.forRange(t, nRows, (b) => {
+    b.addr(rows, t, 2).op(0x28, 2, 0).set(j);
+    rowRange(b, indptr, idx, vals, j, w, ip, vp, ie, tmp);
+    b.walk(ip, ie, w, [[vp, 4]], (x) => {
+      // a = acc + idx[ip]·8; f64[a] = f64[a] + f64(f32[vp])
+      x.get(acc).get(ip).loadIdx(wide).i32(3).op(0x74).op(0x6a).tee(a);
+      x.get(a).op(0x2b, 3, 0).get(vp).op(0x2a, 2, 0).op(0xbb).op(0xa0).op(0x39, 3, 0);
+    });
+  });
+  return { name: wide ? 'scatter32' : 'scatter16', params: 6, locals: [I32, I32, I32, I32, I32, I32, I32], code: c };
+}
+
+function scatterWeightedFn(wide: boolean): Fn {
+  const [indptr, idx, vals, acc, rows, weights, nRows] = [0, 1, 2, 3, 4, 5, 6];
+  const [t, j, ip, vp, ie, tmp, a] = [7, 8, 9, 10, 11, 12, 13];
+  const wt = 14;
+  const w = wide ? 4 : 2;
+  const c = new Code();
+  c.i32(0).set(t);
+  c.forRange(t, nRows, (b) => {
+    b.addr(rows, t, 2).op(0x28, 2, 0).set(j);
+    b.addr(weights, t, 3).op(0x2b, 3, 0).set(wt);
+    rowRange(b, indptr, idx, vals, j, w, ip, vp, ie, tmp);
+    b.walk(ip, ie, w, [[vp, 4]], (x) => {
+      // a = acc + idx[ip]·4; f32[a] = f32(f64(f32[a]) + w_t·f64(f32[vp]))
+      x.get(acc).get(ip).loadIdx(wide).i32(2).op(0x74).op(0x6a).tee(a);
+      x.get(a).op(0x2a, 2, 0).op(0xbb).get(wt).get(vp).op(0x2a, 2, 0).op(0xbb).op(0xa2).op(0xa0).op(0xb6).op(0x38, 2, 0);
+    });
+  });
+  return { name: wide ? 'scatterWeighted32' : 'scatterWeighted16', params: 7, locals: [I32, I32, I32, I32, I32, I32, I32, F64], code: c };
+}
+
+function gatherFn(wide: boolean): Fn {
+  const [indptr, idx, vals, dense, mask, out, nRows] = [0, 1, 2, 3, 4, 5, 6];
+  const [r, ip, vp, ie, tmp] = [7, 8, 9, 10, 11];
+  const d = 12;
+  const w = wide ? 4 : 2;
+  const c = new Code();
+  c.i32(0).set(r);
+  c.forRange(r, nRows, (b) => {
+    // out + r·4 stays on the stack for the store at the end of either branch.
+    b.addr(out, r, 2);
+    b.get(mask).get(r).op(0x6a).op(0x2d, 0, 0); // mask[r]
+    b.op(0x04, 0x7d); // if → f32
+    b.op(0x43, 0, 0, 0, 0); // f32.const 0
+    b.op(0x05); // else
+    rowRange(b, indptr, idx, vals, r, w, ip, vp, ie, tmp);
+    b.op(0x44, 0, 0, 0, 0, 0, 0, 0, 0).set(d); // d = 0.0
+    b.walk(ip, ie, w, [[vp, 4]], (x) => {
+      // d = d + f64(f32[vp])·f64(f32[dense + idx[ip]·4])
+      x.get(d).get(vp).op(0x2a, 2, 0).op(0xbb);
+      x.get(dense).get(ip).loadIdx(wide).i32(2).op(0x74).op(0x6a).op(0x2a, 2, 0).op(0xbb);
+      x.op(0xa2).op(0xa0).set(d);
+    });
+    b.get(d).op(0xb6); // f32.demote
+    b.op(0x0b); // end if
+    b.op(0x38, 2, 0); // f32.store
+  });
+  return { name: wide ? 'gather32' : 'gather16', params: 7, locals: [I32, I32, I32, I32, I32, F64], code: c };
+}
+
+function section(id: number, payload: number[]): number[] {
+  return [id, ...uleb(payload.length), ...payload];
+}
+
+function vec(items: number[][]): number[] {
+  return [...uleb(items.length), ...items.flat()];
+}
+
+function nameBytes(s: string): number[] {
+  const b = Array.from(new TextEncoder().encode(s));
+  return [...uleb(b.length), ...b];
+}
+
+/** The module: memory imported as env.memory, the six kernels exported by name. */
+export function servingWasmBytes(): Uint8Array<ArrayBuffer> {
+  const fns = [scatterFn(false), scatterFn(true), scatterWeightedFn(false), scatterWeightedFn(true), gatherFn(false), gatherFn(true)];
+  const types = fns.map((f) => [0x60, ...uleb(f.params), ...new Array<number>(f.params).fill(I32), 0]);
+  const imports = [[...nameBytes('env'), ...nameBytes('memory'), 0x02, 0x00, ...uleb(1)]];
+  const exports = fns.map((f, i) => [...nameBytes(f.name), 0x00, ...uleb(i)]);
+  const bodies = fns.map((f) => {
+    const groups: number[][] = [];
+    for (const t of f.locals) {
+      const last = groups[groups.length - 1];
+      if (last && last[1] === t) last[0]++;
+      else groups.push([1, t]);
+    }
+    const inner = [...vec(groups.map(([n, t]) => [...uleb(n), t])), ...f.code.bytes, 0x0b];
+    return [...uleb(inner.length), ...inner];
+  });
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec(types)),
+    ...section(2, vec(imports)),
+    ...section(3, vec(fns.map((_, i) => uleb(i)))),
+    ...section(7, vec(exports)),
+    ...section(10, vec(bodies)),
+  ]);
+}
+
+type Kernel6 = (a: number, b: number, c: number, d: number, e: number, f: number) => void;
+type Kernel7 = (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => void;
+
+interface Exports {
+  scatter16: Kernel6;
+  scatter32: Kernel6;
+  scatterWeighted16: Kernel7;
+  scatterWeighted32: Kernel7;
+  gather16: Kernel7;
+  gather32: Kernel7;
+}
+
+/** A CSR table copied into kernel memory (byte offsets), indices 16-bit when every one fits. */
+export interface WasmCsr {
+  indptr: number;
+  idx: number;
+  vals: number;
+  wide: boolean;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+function kernelModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    const bytes = servingWasmBytes();
+    compiled = typeof WebAssembly !== 'undefined' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+  }
+  return compiled;
+}
+
+/**
+ * One kernel instance with its own memory: tables and buffers are placed with {@link alloc} / {@link putCsr}
+ * (the memory grows as needed), then typed-array views are taken once placement is done (growing detaches views).
+ * Not reentrant: one request at a time per instance (JavaScript runs one per thread).
+ */
+export class ServingWasm {
+  readonly memory: WebAssembly.Memory;
+  private readonly fns: Exports;
+  private top = 8;
+
+  private constructor(memory: WebAssembly.Memory, fns: Exports) {
+    this.memory = memory;
+    this.fns = fns;
+  }
+
+  /** A new instance, or null when this runtime has no WebAssembly (callers keep their TypeScript loops). */
+  static create(): ServingWasm | null {
+    const mod = kernelModule();
+    if (!mod) return null;
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const inst = new WebAssembly.Instance(mod, { env: { memory } });
+    return new ServingWasm(memory, inst.exports as unknown as Exports);
+  }
+
+  /** `bytes` of zeroed memory, 8-byte aligned; returns its offset. */
+  alloc(bytes: number): number {
+    const at = this.top;
+    this.top = at + ((bytes + 7) & ~7);
+    const have = this.memory.buffer.byteLength;
+    if (this.top > have) this.memory.grow(Math.ceil((this.top - have) / 65536));
+    return at;
+  }
+
+  /** Copies a CSR table (indptr of nRows + 1 offsets, indices, float32 values) into memory. */
+  putCsr(indptr: Int32Array, indices: Int32Array, values: Float32Array): WasmCsr {
+    let max = 0;
+    let min = 0;
+    for (let p = 0; p < indices.length; p++) {
+      if (indices[p] > max) max = indices[p];
+      if (indices[p] < min) min = indices[p];
+    }
+    const wide = max > 0xffff || min < 0;
+    const ip = this.alloc(indptr.length * 4);
+    const ix = this.alloc(indices.length * (wide ? 4 : 2));
+    const vs = this.alloc(values.length * 4);
+    new Int32Array(this.memory.buffer, ip, indptr.length).set(indptr);
+    if (wide) new Int32Array(this.memory.buffer, ix, indices.length).set(indices);
+    else new Uint16Array(this.memory.buffer, ix, indices.length).set(indices);
+    new Float32Array(this.memory.buffer, vs, values.length).set(values);
+    return { indptr: ip, idx: ix, vals: vs, wide };
+  }
+
+  f64(at: number, n: number): Float64Array {
+    return new Float64Array(this.memory.buffer, at, n);
+  }
+  f32(at: number, n: number): Float32Array {
+    return new Float32Array(this.memory.buffer, at, n);
+  }
+  i32(at: number, n: number): Int32Array {
+    return new Int32Array(this.memory.buffer, at, n);
+  }
+  u8(at: number, n: number): Uint8Array {
+    return new Uint8Array(this.memory.buffer, at, n);
+  }
+
+  /** acc[idx[p]] += vals[p] over the rows listed at `rows` (int32 × nRows); acc float64. */
+  scatter(t: WasmCsr, acc: number, rows: number, nRows: number): void {
+    (t.wide ? this.fns.scatter32 : this.fns.scatter16)(t.indptr, t.idx, t.vals, acc, rows, nRows);
+  }
+
+  /** acc[idx[p]] = f32(acc[idx[p]] + weights[t]·vals[p]) over the listed rows; acc float32, weights float64. */
+  scatterWeighted(t: WasmCsr, acc: number, rows: number, weights: number, nRows: number): void {
+    (t.wide ? this.fns.scatterWeighted32 : this.fns.scatterWeighted16)(t.indptr, t.idx, t.vals, acc, rows, weights, nRows);
+  }
+
+  /** out[r] = f32(Σ vals[p]·dense[idx[p]]) for rows r < nRows with mask[r] = 0, else 0; dense/out float32. */
+  gather(t: WasmCsr, dense: number, mask: number, out: number, nRows: number): void {
+    (t.wide ? this.fns.gather32 : this.fns.gather16)(t.indptr, t.idx, t.vals, dense, mask, out, nRows);
+  }
+}
