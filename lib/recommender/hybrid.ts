@@ -28,6 +28,7 @@ import {
 } from './content-tfidf';
 import { scoreEaseHistory, type EaseModel } from './ease';
 import { createRng } from './rng';
+import { trainingScoringBases } from './training-scoring';
 import { buildRatingMatrix } from './sparse';
 import type { RatingMatrix, Recommender, RecommendOptions, ScoredItem } from './types';
 import { ModelFitError, ShapeError } from './types';
@@ -787,18 +788,27 @@ function buildRankTrainingSet(
   const offsets = new Int32Array(users.length + 1);
   const nRelevant = new Int32Array(users.length);
   const inPool = new Uint8Array(nItems);
+  // Candidates as in the protocol: items with train (here: fitting) ratings, minus the user's own. Selected from a
+  // compact copy of those items' scores (same order, so the same ties): with every catalogue movie an item, most
+  // items have no ratings and cannot be candidates.
+  const rated = Int32Array.from({ length: nItems }, (_, i) => i).filter((i) => itemCount[i] > 0);
+  const cand = new Int32Array(rated.length);
+  const candScores = new Float32Array(rated.length);
   for (let k = 0; k < users.length; k++) {
     const u = users[k];
     userFeatureColumns(ctx, data, u, buf);
     const rel = new Set(relevant.get(u) ?? []);
     nRelevant[k] = rel.size;
     inPool.fill(0);
-    // Candidates as in the protocol: items with train (here: fitting) ratings, minus the user's own.
-    const skip = (i: number) => buf.mask[i] === 1 || itemCount[i] === 0;
+    let nCand = 0;
+    for (let t = 0; t < rated.length; t++) if (buf.mask[rated[t]] === 0) cand[nCand++] = rated[t];
     const pool: number[] = [];
     // Pool: the top-N of every base, the content and popularity columns and the recent-history EASE.
     for (const f of [...bases.map((_, b) => b), bases.length, bases.length + 1, bases.length + 7]) {
-      for (const { itemIdx } of topKIndices(buf.cols[f], poolPerBase, skip)) {
+      const col = buf.cols[f];
+      for (let t = 0; t < nCand; t++) candScores[t] = col[cand[t]];
+      for (const { itemIdx: c } of topKIndices(candScores.subarray(0, nCand), poolPerBase)) {
+        const itemIdx = cand[c];
         if (!inPool[itemIdx]) {
           inPool[itemIdx] = 1;
           pool.push(itemIdx);
@@ -1158,8 +1168,9 @@ export function* fitHybridSteps(data: RatingMatrix, config: HybridConfig = {}): 
     const valTime = split.fitTimes
       ? buildTimeContext(data.users.size, data.items.size, split.fitTimes.users, split.fitTimes.items, split.fitTimes.times, split.fitTimes.ratings)
       : null;
-    const warmSet = buildRankTrainingSet(valBases, valContent, split, warmUsers, relevant, pool, coldI, valTime);
-    const coldSet = buildRankTrainingSet(valBases, valContent, split, coldUsers, relevant, pool, coldI, valTime);
+    const scoringBases = trainingScoringBases(valBases);
+    const warmSet = buildRankTrainingSet(scoringBases, valContent, split, warmUsers, relevant, pool, coldI, valTime);
+    const coldSet = buildRankTrainingSet(scoringBases, valContent, split, coldUsers, relevant, pool, coldI, valTime);
     log(`  ranking features: ${warmUsers.length} warm + ${coldUsers.length} cold users, ${warmSet.item.length + coldSet.item.length} candidate rows in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     const gamma = config.coverageWeight ?? 0;
     const beta = config.recallWeight ?? 0.5;
@@ -1304,7 +1315,7 @@ export function* fitHybridSteps(data: RatingMatrix, config: HybridConfig = {}): 
   // Exposure on the full train: how often each item is in a user's top-10 under the stage-1 blend.
   let exposureZ: Float32Array | null = null;
   if (firstStage) {
-    const stage1Model: HybridModel = { ...draft, warm: { w: firstStage, validationNdcg: 0, validationUsers: 0 } };
+    const stage1Model: HybridModel = { ...draft, rankingBases: trainingScoringBases(rankingBases), warm: { w: firstStage, validationNdcg: 0, validationUsers: 0 } };
     const exp = new Int32Array(data.items.size);
     const scratch = createHybridScratch(stage1Model, data.items.size);
     const scores = new Float32Array(data.items.size);
