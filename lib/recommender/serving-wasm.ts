@@ -13,7 +13,10 @@
  * - `scatterWeighted(indptr, idx, vals, acc, rows, weights, nRows)`: acc[idx[p]] = f32(acc[idx[p]] + w_t·vals[p])
  *   for the t-th listed row with weight w_t (acc float32, weights float64);
  * - `gather(indptr, idx, vals, dense, mask, out, nRows)`: out[r] = f32(Σ_p vals[p]·dense[idx[p]]) for every row r
- *   with mask[r] = 0, out[r] = 0 otherwise (dense float32, mask bytes).
+ *   with mask[r] = 0, out[r] = 0 otherwise (dense float32, mask bytes);
+ * - `argmax(indptr, idx, vals, slot, best, from, rows, nRows)`: for each listed row j and entry p with
+ *   x = slot[idx[p]] ≥ 0, if vals[p] > best[x] then best[x] = vals[p], from[x] = j (slot / from int32, best float64:
+ *   the largest entry per slot, the first row on ties).
  */
 
 const I32 = 0x7f;
@@ -184,6 +187,33 @@ function gatherFn(wide: boolean): Fn {
   return { name: wide ? 'gather32' : 'gather16', params: 7, locals: [I32, I32, I32, I32, I32, F64], code: c };
 }
 
+function argmaxFn(wide: boolean): Fn {
+  const [indptr, idx, vals, slot, best, from, rows, nRows] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [t, j, ip, vp, ie, tmp, x] = [8, 9, 10, 11, 12, 13, 14];
+  const [v, ba] = [15, 16];
+  const w = wide ? 4 : 2;
+  const c = new Code();
+  c.i32(0).set(t);
+  c.forRange(t, nRows, (b) => {
+    b.addr(rows, t, 2).op(0x28, 2, 0).set(j);
+    rowRange(b, indptr, idx, vals, j, w, ip, vp, ie, tmp);
+    b.walk(ip, ie, w, [[vp, 4]], (y) => {
+      // x = slot[idx[ip]]; if (x ≥ 0 && vals > best[x]) { best[x] = vals; from[x] = j }
+      y.get(slot).get(ip).loadIdx(wide).i32(2).op(0x74).op(0x6a).op(0x28, 2, 0).tee(x);
+      y.i32(0).op(0x4e); // x ≥ 0
+      y.op(0x04, 0x40);
+      y.get(vp).op(0x2a, 2, 0).op(0xbb).set(v);
+      y.addr(best, x, 3).set(ba);
+      y.get(v).get(ba).op(0x2b, 3, 0).op(0x64); // f64.gt
+      y.op(0x04, 0x40);
+      y.get(ba).get(v).op(0x39, 3, 0);
+      y.addr(from, x, 2).get(j).op(0x36, 2, 0);
+      y.op(0x0b, 0x0b);
+    });
+  });
+  return { name: wide ? 'argmax32' : 'argmax16', params: 8, locals: [I32, I32, I32, I32, I32, I32, I32, F64, I32], code: c };
+}
+
 function section(id: number, payload: number[]): number[] {
   return [id, ...uleb(payload.length), ...payload];
 }
@@ -197,9 +227,9 @@ function nameBytes(s: string): number[] {
   return [...uleb(b.length), ...b];
 }
 
-/** The module: memory imported as env.memory, the six kernels exported by name. */
+/** The module: memory imported as env.memory, the kernels exported by name. */
 export function servingWasmBytes(): Uint8Array<ArrayBuffer> {
-  const fns = [scatterFn(false), scatterFn(true), scatterWeightedFn(false), scatterWeightedFn(true), gatherFn(false), gatherFn(true)];
+  const fns = [scatterFn(false), scatterFn(true), scatterWeightedFn(false), scatterWeightedFn(true), gatherFn(false), gatherFn(true), argmaxFn(false), argmaxFn(true)];
   const types = fns.map((f) => [0x60, ...uleb(f.params), ...new Array<number>(f.params).fill(I32), 0]);
   const imports = [[...nameBytes('env'), ...nameBytes('memory'), 0x02, 0x00, ...uleb(1)]];
   const exports = fns.map((f, i) => [...nameBytes(f.name), 0x00, ...uleb(i)]);
@@ -225,6 +255,7 @@ export function servingWasmBytes(): Uint8Array<ArrayBuffer> {
 
 type Kernel6 = (a: number, b: number, c: number, d: number, e: number, f: number) => void;
 type Kernel7 = (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => void;
+type Kernel8 = (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number) => void;
 
 interface Exports {
   scatter16: Kernel6;
@@ -233,6 +264,8 @@ interface Exports {
   scatterWeighted32: Kernel7;
   gather16: Kernel7;
   gather32: Kernel7;
+  argmax16: Kernel8;
+  argmax32: Kernel8;
 }
 
 /** A CSR table copied into kernel memory (byte offsets), indices 16-bit when every one fits. */
@@ -326,6 +359,11 @@ export class ServingWasm {
   /** acc[idx[p]] = f32(acc[idx[p]] + weights[t]·vals[p]) over the listed rows; acc float32, weights float64. */
   scatterWeighted(t: WasmCsr, acc: number, rows: number, weights: number, nRows: number): void {
     (t.wide ? this.fns.scatterWeighted32 : this.fns.scatterWeighted16)(t.indptr, t.idx, t.vals, acc, rows, weights, nRows);
+  }
+
+  /** For each listed row j, entry p with x = slot[idx[p]] ≥ 0: vals[p] > best[x] → best[x] = vals[p], from[x] = j. */
+  argmax(t: WasmCsr, slot: number, best: number, from: number, rows: number, nRows: number): void {
+    (t.wide ? this.fns.argmax32 : this.fns.argmax16)(t.indptr, t.idx, t.vals, slot, best, from, rows, nRows);
   }
 
   /** out[r] = f32(Σ vals[p]·dense[idx[p]]) for rows r < nRows with mask[r] = 0, else 0; dense/out float32. */

@@ -31,6 +31,7 @@ import { transpose } from './sparse';
 import { topKPositions } from './similarity';
 import { ModelFitError, ShapeError, type Csr, type RatingMatrix } from './types';
 import { runCg } from './workers/als-kernel';
+import { createTopScratch, selectTop } from './select-top';
 import { ServingWasm, type WasmCsr } from './serving-wasm';
 
 /** Neighbour lists: row i holds (index, weight) pairs, best first where the table is a "most similar" list. */
@@ -237,25 +238,26 @@ export function contentNeighbours(vectors: Csr, k: number, maxDf = 300): Neighbo
   const indptr = new Int32Array(n + 1);
   const idx: number[] = [];
   const val: number[] = [];
+  const top = createTopScratch(k);
+  const { indptr: xIndptr, indices: xIndices, values: xValues } = vectors;
+  const { indptr: fIndptr, indices: fItems, values: fValues } = byFeature;
   for (let i = 0; i < n; i++) {
     let nt = 0;
-    for (let p = vectors.indptr[i]; p < vectors.indptr[i + 1]; p++) {
-      const f = vectors.indices[p];
+    const pEnd = xIndptr[i + 1];
+    for (let p = xIndptr[i]; p < pEnd; p++) {
+      const f = xIndices[p];
       if (skip[f]) continue;
-      const w = vectors.values[p];
-      for (let q = byFeature.indptr[f]; q < byFeature.indptr[f + 1]; q++) {
-        const j = byFeature.indices[q];
+      const w = xValues[p];
+      const qEnd = fIndptr[f + 1];
+      for (let q = fIndptr[f]; q < qEnd; q++) {
+        const j = fItems[q];
         if (j === i) continue;
         if (scores[j] === 0) touched[nt++] = j;
-        scores[j] += w * byFeature.values[q];
+        scores[j] += w * fValues[q];
       }
     }
-    const cand = Array.from(touched.subarray(0, nt)).filter((j) => scores[j] > 0);
-    cand.sort((a, b) => scores[b] - scores[a] || a - b);
-    for (const j of cand.slice(0, k)) {
-      idx.push(j);
-      val.push(scores[j]);
-    }
+    // The k best candidates (a bounded heap: all 9,742 catalogue movies get a row, each with thousands of candidates).
+    selectTop(touched, nt, scores, k, top, idx, val);
     for (let t = 0; t < nt; t++) scores[touched[t]] = 0;
     indptr[i + 1] = idx.length;
   }
@@ -671,6 +673,19 @@ interface ScoringKernels {
   weights: number;
   weightsView: Float64Array;
   capacity: number;
+  /** Explanations: page slot of each item (kNN) / modelled position (EASE), best term and its rated movie per slot. */
+  slotKnn: number;
+  slotKnnView: Int32Array;
+  slotEase: number;
+  slotEaseView: Int32Array;
+  bestKnn: number;
+  bestKnnView: Float64Array;
+  bestEase: number;
+  bestEaseView: Float64Array;
+  fromKnn: number;
+  fromKnnView: Int32Array;
+  fromEase: number;
+  fromEaseView: Int32Array;
 }
 const scoringKernels = new WeakMap<ServingModel, ScoringKernels | null>();
 let kernelsEnabled = true;
@@ -707,6 +722,12 @@ function kernelsOf(model: ServingModel): ScoringKernels | null {
   const out = wasm.alloc(n * 4);
   const rows = wasm.alloc(n * 4);
   const weights = wasm.alloc(n * 8);
+  const slotKnn = wasm.alloc(n * 4);
+  const slotEase = wasm.alloc(c.items.length * 4);
+  const bestKnn = wasm.alloc(n * 8);
+  const bestEase = wasm.alloc(n * 8);
+  const fromKnn = wasm.alloc(n * 4);
+  const fromEase = wasm.alloc(n * 4);
   // Views last: placing memory may grow it, which detaches earlier views.
   k = {
     wasm,
@@ -728,6 +749,18 @@ function kernelsOf(model: ServingModel): ScoringKernels | null {
     weights,
     weightsView: wasm.f64(weights, n),
     capacity: n,
+    slotKnn,
+    slotKnnView: wasm.i32(slotKnn, n),
+    slotEase,
+    slotEaseView: wasm.i32(slotEase, c.items.length),
+    bestKnn,
+    bestKnnView: wasm.f64(bestKnn, n),
+    bestEase,
+    bestEaseView: wasm.f64(bestEase, n),
+    fromKnn,
+    fromKnnView: wasm.i32(fromKnn, n),
+    fromEase,
+    fromEaseView: wasm.i32(fromEase, n),
   };
   scoringKernels.set(model, k);
   return k;
@@ -1080,7 +1113,33 @@ export function explainPage(model: ServingModel, user: UserRatings, scratch: Ser
       }
     }
   };
-  if (out.some((c) => c.source === 'collaborative')) {
+  const k = kernelsOf(model);
+  if (out.some((c) => c.source === 'collaborative') && k && page.length <= k.capacity && user.itemIdx.length <= k.capacity) {
+    // The same scan in the kernels (EASE rows hold compact positions: their slots go through the modelled items).
+    const { items } = compactEaseOf(model);
+    k.slotKnnView.set(slotCollab);
+    for (let l = 0; l < items.length; l++) k.slotEaseView[l] = slotCollab[items[l]];
+    const m = page.length;
+    k.bestEaseView.fill(0, 0, m);
+    k.bestKnnView.fill(0, 0, m);
+    k.fromEaseView.fill(-1, 0, m);
+    k.fromKnnView.fill(-1, 0, m);
+    const nItems = model.ease.indptr.length - 1;
+    let r = 0;
+    for (let t = 0; t < user.itemIdx.length; t++) {
+      const j = user.itemIdx[t];
+      if (user.values[t] >= model.easeThreshold && j >= 0 && j < nItems) k.rowsView[r++] = j;
+    }
+    k.wasm.argmax(k.ease, k.slotEase, k.bestEase, k.fromEase, k.rows, r);
+    r = 0;
+    for (let t = 0; t < user.itemIdx.length; t++) {
+      const j = user.itemIdx[t];
+      if (j >= 0 && j < nItems) k.rowsView[r++] = j;
+    }
+    k.wasm.argmax(k.knn, k.slotKnn, k.bestKnn, k.fromKnn, k.rows, r);
+    fromEase.set(k.fromEaseView.subarray(0, m));
+    fromKnn.set(k.fromKnnView.subarray(0, m));
+  } else if (out.some((c) => c.source === 'collaborative')) {
     for (let t = 0; t < user.itemIdx.length; t++) {
       const j = user.itemIdx[t];
       if (user.values[t] >= model.easeThreshold) scan(model.ease, j, bestEase, fromEase);
@@ -1150,8 +1209,73 @@ export interface RatingContext {
   ukBu?: number;
   ukSims?: Float64Array;
   /** Scratch of the content prediction (allocated on first use). */
-  dense?: Float32Array;
   sims?: Float32Array;
+  simAcc?: Float64Array;
+  /** The rated movies' content entries grouped by feature (built on first use, shared by predictions and reasons). */
+  byFeature?: RatedByFeature;
+}
+
+/**
+ * Feature → (position t in the user's ratings, x_jf) lists over the rated movies' content vectors, t ascending in
+ * each list. Lets a content similarity to every rated movie cost only the entries sharing a feature with the item.
+ */
+interface RatedByFeature {
+  /** nCols + 1 offsets. */
+  start: Int32Array;
+  pos: Int32Array;
+  vals: Float32Array;
+}
+
+function ratedByFeature(model: ServingModel, ctx: RatingContext): RatedByFeature {
+  if (ctx.byFeature) return ctx.byFeature;
+  const X = model.contentVectors;
+  const { indptr, indices, values } = X;
+  const { itemIdx } = ctx.user;
+  const nItems = indptr.length - 1;
+  const start = new Int32Array(X.nCols + 1);
+  for (let t = 0; t < itemIdx.length; t++) {
+    const j = itemIdx[t];
+    if (!(j >= 0 && j < nItems)) continue;
+    const end = indptr[j + 1];
+    for (let q = indptr[j]; q < end; q++) start[indices[q] + 1]++;
+  }
+  for (let f = 0; f < X.nCols; f++) start[f + 1] += start[f];
+  const fill = start.slice(0, X.nCols);
+  const pos = new Int32Array(start[X.nCols]);
+  const vals = new Float32Array(start[X.nCols]);
+  for (let t = 0; t < itemIdx.length; t++) {
+    const j = itemIdx[t];
+    if (!(j >= 0 && j < nItems)) continue;
+    const end = indptr[j + 1];
+    for (let q = indptr[j]; q < end; q++) {
+      const e = fill[indices[q]]++;
+      pos[e] = t;
+      vals[e] = values[q];
+    }
+  }
+  return (ctx.byFeature = { start, pos, vals });
+}
+
+/**
+ * v_i · v_j for every rated movie j (position t) into `sims` (0 for j = i): for each feature of i in stored order,
+ * the rated entries of that feature — the same products summed in the same (ascending feature) order as the
+ * row-by-row dot products over sorted rows, so the same float64 sums. O(Σ_{f ∈ i} |rated entries of f| + h).
+ */
+function contentSimsToRated(model: ServingModel, ctx: RatingContext, i: number, sims: Float32Array): void {
+  const X = model.contentVectors;
+  const { start, pos, vals } = ratedByFeature(model, ctx);
+  const h = ctx.user.itemIdx.length;
+  const acc = (ctx.simAcc ??= new Float64Array(h));
+  acc.fill(0);
+  const end = X.indptr[i + 1];
+  for (let q = X.indptr[i]; q < end; q++) {
+    const f = X.indices[q];
+    const v = X.values[q];
+    const stop = start[f + 1];
+    for (let e = start[f]; e < stop; e++) acc[pos[e]] += vals[e] * v;
+  }
+  const itemIdx = ctx.user.itemIdx;
+  for (let t = 0; t < h; t++) sims[t] = itemIdx[t] === i ? 0 : acc[t];
 }
 
 export function ratingContext(model: ServingModel, user: UserRatings): RatingContext {
@@ -1183,14 +1307,52 @@ export function foldInMf(model: ServingModel, user: UserRatings): Float64Array {
   const b = new Float64Array(d);
   const z = new Float64Array(d);
   const Q = model.mfItemFactors;
-  for (let t = 0; t < n; t++) {
+  // Four ratings per sweep over A (each entry still sums its terms in rating order: the same float64 sums).
+  const z0 = new Float64Array(d);
+  const z1 = new Float64Array(d);
+  const z2 = new Float64Array(d);
+  const z3 = new Float64Array(d);
+  const row = (t: number, zt: Float64Array): number => {
     const j = user.itemIdx[t];
-    z[0] = 1;
-    for (let f = 0; f < k; f++) z[f + 1] = Q[j * k + f];
-    const y = user.values[t] - model.mfMean - model.mfItemBias[j];
+    zt[0] = 1;
+    for (let f = 0; f < k; f++) zt[f + 1] = Q[j * k + f];
+    return user.values[t] - model.mfMean - model.mfItemBias[j];
+  };
+  let t = 0;
+  for (; t + 3 < n; t += 4) {
+    const y0 = row(t, z0);
+    const y1 = row(t + 1, z1);
+    const y2 = row(t + 2, z2);
+    const y3 = row(t + 3, z3);
+    for (let a = 0; a < d; a++) {
+      const a0 = z0[a];
+      const a1 = z1[a];
+      const a2 = z2[a];
+      const a3 = z3[a];
+      let ba = b[a];
+      ba += y0 * a0;
+      ba += y1 * a1;
+      ba += y2 * a2;
+      ba += y3 * a3;
+      b[a] = ba;
+      const o = a * d;
+      for (let c = 0; c <= a; c++) {
+        let v = A[o + c];
+        v += a0 * z0[c];
+        v += a1 * z1[c];
+        v += a2 * z2[c];
+        v += a3 * z3[c];
+        A[o + c] = v;
+      }
+    }
+  }
+  for (; t < n; t++) {
+    const y = row(t, z);
     for (let a = 0; a < d; a++) {
       b[a] += y * z[a];
-      for (let c = 0; c <= a; c++) A[a * d + c] += z[a] * z[c];
+      const za = z[a];
+      const o = a * d;
+      for (let c = 0; c <= a; c++) A[o + c] += za * z[c];
     }
   }
   for (let a = 0; a < d; a++) for (let c = 0; c < a; c++) A[c * d + a] = A[a * d + c];
@@ -1247,18 +1409,8 @@ function predictUserKnnLive(model: ServingModel, ctx: RatingContext, i: number):
 /** Content-kNN prediction (content-tfidf.ts predictContent) from the stored item vectors. */
 function predictContentLive(model: ServingModel, ctx: RatingContext, i: number): number {
   const { user } = ctx;
-  const X = model.contentVectors;
-  // v_i scattered into a dense buffer once, then one gather per stored entry of each rated movie.
-  const dense = (ctx.dense ??= new Float32Array(X.nCols));
-  for (let q = X.indptr[i]; q < X.indptr[i + 1]; q++) dense[X.indices[q]] = X.values[q];
   const sims = (ctx.sims ??= new Float32Array(user.itemIdx.length));
-  for (let t = 0; t < sims.length; t++) {
-    const j = user.itemIdx[t];
-    let d = 0;
-    if (j !== i) for (let q = X.indptr[j]; q < X.indptr[j + 1]; q++) d += X.values[q] * dense[X.indices[q]];
-    sims[t] = d;
-  }
-  for (let q = X.indptr[i]; q < X.indptr[i + 1]; q++) dense[X.indices[q]] = 0;
+  contentSimsToRated(model, ctx, i, sims);
   const top = topKIndices(sims, model.contentPredictNeighbours, (t) => sims[t] <= 0);
   let num = 0;
   let den = model.contentPredictShrinkage;
