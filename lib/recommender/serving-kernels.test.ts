@@ -1,10 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { multiplyDense } from './content-tfidf';
+import { multiplyDense, topKIndices } from './content-tfidf';
 import { EASE_UNMODELLED_SCORE } from './ease';
 import { alignTimestamps, standardize, timeWindowColumns } from './hybrid';
 import { HybridParamsSchema } from './hybrid-registry';
 import { genreWorld } from './hybrid-test-data';
-import { createServingScratch, foldInAls, scoreUser, setScoringKernels, trainServingModelSync, weightsFor, type ServingModel, type UserRatings } from './serving';
+import { solveSpdInPlace } from './linalg';
+import {
+  createServingScratch,
+  explainPage,
+  foldInAls,
+  foldInMf,
+  predictRating,
+  ratingContext,
+  ratingRow,
+  scoreUser,
+  setScoringKernels,
+  topN,
+  trainServingModelSync,
+  weightsFor,
+  type ServingModel,
+  type UserRatings,
+} from './serving';
 import { userRow } from './serving-registry';
 import { ServingWasm } from './serving-wasm';
 import { buildRatingMatrix, transpose } from './sparse';
@@ -200,12 +216,58 @@ function referenceScores(model: ServingModel, user: UserRatings): Float32Array {
   return out;
 }
 
+/** Biased-MF fold-in as first written: one rating at a time, A's lower triangle entry by entry. */
+function referenceFoldInMf(model: ServingModel, user: UserRatings): Float64Array {
+  const k = model.mfK;
+  const d = k + 1;
+  const n = user.itemIdx.length;
+  const A = new Float64Array(d * d);
+  const b = new Float64Array(d);
+  const z = new Float64Array(d);
+  for (let t = 0; t < n; t++) {
+    const j = user.itemIdx[t];
+    z[0] = 1;
+    for (let f = 0; f < k; f++) z[f + 1] = model.mfItemFactors[j * k + f];
+    const y = user.values[t] - model.mfMean - model.mfItemBias[j];
+    for (let a = 0; a < d; a++) {
+      b[a] += y * z[a];
+      for (let c = 0; c <= a; c++) A[a * d + c] += z[a] * z[c];
+    }
+  }
+  for (let a = 0; a < d; a++) for (let c = 0; c < a; c++) A[c * d + a] = A[a * d + c];
+  A[0] += Math.max(n, 1) * model.mfReg[1];
+  for (let f = 1; f < d; f++) A[f * d + f] += Math.max(n, 1) * model.mfReg[0];
+  if (n === 0 || !solveSpdInPlace(A, d, b)) return new Float64Array(d);
+  return b;
+}
+
+/** Content-kNN prediction as first written: v_i scattered densely, one gather per stored entry of each rated movie. */
+function referenceContentPrediction(model: ServingModel, user: UserRatings, mean: number, i: number): number {
+  const X = model.contentVectors;
+  const dense = new Float32Array(X.nCols);
+  for (let q = X.indptr[i]; q < X.indptr[i + 1]; q++) dense[X.indices[q]] = X.values[q];
+  const sims = new Float32Array(user.itemIdx.length);
+  for (let t = 0; t < sims.length; t++) {
+    const j = user.itemIdx[t];
+    let d = 0;
+    if (j !== i) for (let q = X.indptr[j]; q < X.indptr[j + 1]; q++) d += X.values[q] * dense[X.indices[q]];
+    sims[t] = d;
+  }
+  let num = 0;
+  let den = model.contentPredictShrinkage;
+  for (const { itemIdx: t, score } of topKIndices(sims, model.contentPredictNeighbours, (t) => sims[t] <= 0)) {
+    num += score * (user.values[t] - mean);
+    den += score;
+  }
+  return Math.min(model.scale[1], Math.max(model.scale[0], mean + num / den));
+}
+
 describe('served scoring fast path', () => {
   const world = genreWorld(120, 160, 5);
   const data = buildRatingMatrix({ userIds: world.userIds, itemIds: world.movieIds, ratings: world.ratings }, { scale: [0.5, 5] });
   const timeRows = { userIds: world.userIds, movieIds: world.movieIds, timestamps: world.timestamps };
   const params = HybridParamsSchema.parse({ baseParams: { 'implicit-als': { factors: 8, iterations: 4 } } });
-  const { model } = trainServingModelSync(data, world.docs, { params, timeRows, tasks: ['ranking'] });
+  const { model } = trainServingModelSync(data, world.docs, { params, timeRows });
   const times = alignTimestamps(data, world.userIds, world.movieIds, world.timestamps);
   // Every user of the fixture, an empty history, a heavy one (every item, unsorted) and a one-rating history.
   const heavy: UserRatings = {
@@ -246,6 +308,40 @@ describe('served scoring fast path', () => {
       }
     });
   }
+
+  it('gives the same reasons and predicted ratings as the reference computation, with and without the kernels', () => {
+    expect(model.mfK).toBeGreaterThan(0);
+    const nb = model.ratingBaseKinds.length;
+    expect(model.ratingFeatures[1 + nb]).toBe('content');
+    const n = model.itemIds.length;
+    const scores = new Float32Array(n);
+    const scratch = createServingScratch(model);
+    const row = new Float64Array(model.ratingWeights.length);
+    let collaborative = 0;
+    for (const user of users) {
+      if (user.itemIdx.length === 0) continue;
+      scoreUser(model, user, scores, scratch);
+      const page = topN(scores, user.itemIdx, 12);
+      const fast = explainPage(model, user, scratch, page);
+      collaborative += fast.filter((c) => c.source === 'collaborative' && c.fromItemIdx >= 0).length;
+      const ctx = ratingContext(model, user);
+      const predicted = page.map((i) => predictRating(model, ctx, i));
+      const was = setScoringKernels(false);
+      try {
+        expect(explainPage(model, user, scratch, page)).toEqual(fast);
+        const plain = ratingContext(model, user);
+        expect(page.map((i) => predictRating(model, plain, i))).toEqual(predicted);
+      } finally {
+        setScoringKernels(was);
+      }
+      expect(bits(foldInMf(model, user))).toEqual(bits(referenceFoldInMf(model, user)));
+      for (const i of page) {
+        ratingRow(model, ctx, i, row);
+        expect(row[1 + nb]).toBe(referenceContentPrediction(model, user, ctx.contentMean, i));
+      }
+    }
+    expect(collaborative).toBeGreaterThan(0);
+  });
 
   it('covers both content profile paths (tracked features, scanned features) on this fixture', () => {
     const X = model.contentVectors;
