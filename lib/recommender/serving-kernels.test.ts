@@ -318,26 +318,30 @@ describe('served scoring fast path', () => {
     const scratch = createServingScratch(model);
     const row = new Float64Array(model.ratingWeights.length);
     let collaborative = 0;
-    for (const user of users) {
-      if (user.itemIdx.length === 0) continue;
-      scoreUser(model, user, scores, scratch);
-      const page = topN(scores, user.itemIdx, 12);
-      const fast = explainPage(model, user, scratch, page);
-      collaborative += fast.filter((c) => c.source === 'collaborative' && c.fromItemIdx >= 0).length;
-      const ctx = ratingContext(model, user);
-      const predicted = page.map((i) => predictRating(model, ctx, i));
-      const was = setScoringKernels(false);
-      try {
-        expect(explainPage(model, user, scratch, page)).toEqual(fast);
-        const plain = ratingContext(model, user);
-        expect(page.map((i) => predictRating(model, plain, i))).toEqual(predicted);
-      } finally {
-        setScoringKernels(was);
-      }
-      expect(bits(foldInMf(model, user))).toEqual(bits(referenceFoldInMf(model, user)));
-      for (const i of page) {
-        ratingRow(model, ctx, i, row);
-        expect(row[1 + nb]).toBe(referenceContentPrediction(model, user, ctx.contentMean, i));
+    // The learned blend, and one that ranks by the collaborative bases only (reasons name a rated movie).
+    const collab = Float32Array.from(model.rankFeatures, (_, f) => (f < model.rankBaseKinds.length && model.rankBaseKinds[f] !== 'popularity' ? 1 : 0));
+    for (const m of [model, { ...model, warm: collab, cold: collab }]) {
+      for (const user of users) {
+        if (user.itemIdx.length === 0) continue;
+        scoreUser(m, user, scores, scratch);
+        const page = topN(scores, user.itemIdx, 12);
+        const fast = explainPage(m, user, scratch, page);
+        collaborative += fast.filter((c) => c.source === 'collaborative' && c.fromItemIdx >= 0).length;
+        const ctx = ratingContext(model, user);
+        const predicted = page.map((i) => predictRating(model, ctx, i));
+        const was = setScoringKernels(false);
+        try {
+          expect(explainPage(m, user, scratch, page)).toEqual(fast);
+          const plain = ratingContext(model, user);
+          expect(page.map((i) => predictRating(model, plain, i))).toEqual(predicted);
+        } finally {
+          setScoringKernels(was);
+        }
+        expect(bits(foldInMf(model, user))).toEqual(bits(referenceFoldInMf(model, user)));
+        for (const i of page) {
+          ratingRow(model, ctx, i, row);
+          expect(row[1 + nb]).toBe(referenceContentPrediction(model, user, ctx.contentMean, i));
+        }
       }
     }
     expect(collaborative).toBeGreaterThan(0);
