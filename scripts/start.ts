@@ -1,6 +1,7 @@
 // `npm start`: one command from a fresh clone to a running app.
 //   1. secrets → .env.local   2. database: DATABASE_URL, or embedded PGlite under .data/pglite
-//   3. migrations   4. first-run seed + demo accounts   5. first model   6. next build (cached)   7. next start
+//   3. migrations   4. first-run seed + demo accounts   5. first model   6. next build (cached)   7. scripts/server.ts
+//   (Next's production handler behind the For You API's fast path)
 import { spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { loadLocalEnv } from './local-env';
@@ -60,9 +61,10 @@ await db.$disconnect();
 
 const serverEnv: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', NEXT_TELEMETRY_DISABLED: '1', DATABASE_URL: databaseUrl };
 afterSeed.startWorker(serverEnv, log);
-const server = spawn(resolve('node_modules', '.bin', 'next'), ['start', '-p', String(port)], {
+// scripts/server.ts: Next's production request handler plus the For You API's fast path (see that file).
+const server = spawn(resolve('node_modules', '.bin', 'tsx'), ['--conditions=react-server', resolve('scripts', 'server.ts')], {
   stdio: ['ignore', 'inherit', 'inherit'],
-  env: { ...serverEnv, NEXTAUTH_URL: env.NEXTAUTH_URL ?? `http://localhost:${port}` },
+  env: { ...serverEnv, NODE_ENV: 'production', PORT: String(port), NEXTAUTH_URL: env.NEXTAUTH_URL ?? `http://localhost:${port}` },
 });
 log(`Reel is starting on http://localhost:${port}`);
 log(`  Demo viewer: ${DEMO_USER_EMAIL} / ${env.REEL_DEMO_PASSWORD}`);

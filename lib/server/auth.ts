@@ -1,17 +1,17 @@
 import 'server-only';
 import { cache } from 'react';
 import { getServerSession, type NextAuthOptions } from 'next-auth';
-import { getToken } from 'next-auth/jwt';
-import type { NextRequest } from 'next/server';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { SignInInput } from '@/lib/validation/auth';
 import { getSessionUser, verifyCredentials, type SessionUser } from './data/users';
 import { ForbiddenError, UnauthorizedError } from './errors';
+import { decodeSessionToken } from './session-token';
 import { env } from '@/lib/env';
 
 export const authOptions: NextAuthOptions = {
   secret: env.NEXTAUTH_SECRET,
   session: { strategy: 'jwt', maxAge: 30 * 24 * 60 * 60 },
+  jwt: { decode: decodeSessionToken },
   pages: { signIn: '/sign-in' },
   providers: [
     CredentialsProvider({
@@ -50,18 +50,6 @@ export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
   if (!id || !Number.isInteger(id)) return null;
   return getSessionUser(id);
 });
-
-/**
- * The signed-in user of a route handler request: decodes the session cookie only (no session roll-over and no
- * Set-Cookie, which getServerSession does on every call), then re-reads the user like getCurrentUser. For hot JSON
- * endpoints such as GET /api/for-you; page renders keep getCurrentUser.
- */
-export async function getRequestUser(req: NextRequest): Promise<SessionUser | null> {
-  const token = await getToken({ req, secret: env.NEXTAUTH_SECRET });
-  const id = Number(token?.sub);
-  if (!Number.isInteger(id) || id <= 0) return null;
-  return getSessionUser(id);
-}
 
 export async function requireUser(): Promise<SessionUser> {
   const user = await getCurrentUser();

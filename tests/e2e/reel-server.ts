@@ -27,7 +27,7 @@ const READY_TIMEOUT_MS = 9 * 60_000;
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
   try {
-    process.kill(-child.pid, signal); // detached → the child leads its own group (tsx, node, next start)
+    process.kill(-child.pid, signal); // detached → the child leads its own group (tsx, node, the server)
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
   }

@@ -1,4 +1,6 @@
+import { encode } from 'next-auth/jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { forYouApi } from '../../lib/server/api/for-you';
 import { db } from '../../lib/server/db';
 import { buildForYouFeed } from '../../lib/server/services/for-you';
 import { FeedQuery } from '../../lib/validation/feed';
@@ -97,5 +99,52 @@ describe('getForYouFeed (per-user cache)', () => {
     expect((await getSessionUser(userId))!.tasteVersion).toBe(before);
     await upsertRating(userId, hits[0], 3);
     expect((await getSessionUser(userId))!.tasteVersion).toBe(before + 1);
+  });
+});
+
+describe('forYouApi (GET /api/for-you, shared by the route handler and the server fast path)', () => {
+  const secret = process.env.NEXTAUTH_SECRET!;
+  const cookiesFor = async (userId: number) => ({ cookies: { 'next-auth.session-token': await encode({ token: { sub: String(userId) }, secret }) } });
+  const json = (body: Uint8Array) => JSON.parse(new TextDecoder().decode(body)) as { items?: { movie: { id: number } }[]; error?: string };
+
+  it('answers a signed-in member with their page, then the same bytes from the cache after a write-free repeat', async () => {
+    const userId = await createUser();
+    await upsertRating(userId, hits[1], 5);
+    const req = await cookiesFor(userId);
+    const first = await forYouApi(req, new URLSearchParams('limit=5&diversity=0'));
+    expect(first.status).toBe(200);
+    expect(first.headers['content-type']).toBe('application/json');
+    expect(first.headers['x-feed-cache']).toBe('miss');
+    const items = json(first.body).items!;
+    expect(items).toHaveLength(5);
+    expect(items.map((i) => i.movie.id)).not.toContain(hits[1]);
+    const again = await forYouApi(req, new URLSearchParams('limit=5&diversity=0'));
+    expect(again.headers['x-feed-cache']).toBe('hit');
+    expect(Buffer.from(again.body).equals(Buffer.from(first.body))).toBe(true);
+    // A rating changes the next answer at once.
+    await upsertRating(userId, items[0].movie.id, 4);
+    const after = await forYouApi(req, new URLSearchParams('limit=5&diversity=0'));
+    expect(after.headers['x-feed-cache']).toBe('miss');
+    expect(json(after.body).items!.map((i) => i.movie.id)).not.toContain(items[0].movie.id);
+  });
+
+  it('401 without a session, with a forged token, or for a deleted account; 400 with the field on bad input', async () => {
+    const none = await forYouApi({ cookies: {} }, new URLSearchParams());
+    expect(none.status).toBe(401);
+    expect(json(none.body).error).toBe('Please sign in first.');
+    const forged = await encode({ token: { sub: '1' }, secret: `${secret}-not-ours` });
+    expect((await forYouApi({ cookies: { 'next-auth.session-token': forged } }, new URLSearchParams())).status).toBe(401);
+
+    const userId = await createUser();
+    const req = await cookiesFor(userId);
+    const bad = await forYouApi(req, new URLSearchParams('limit=0'));
+    expect(bad.status).toBe(400);
+    expect(json(bad.body).error).toMatch(/^limit: /);
+    const range = await forYouApi(req, new URLSearchParams('yearFrom=2000&yearTo=1990'));
+    expect(range.status).toBe(400);
+    expect(json(range.body).error).toBe('yearFrom: must not be later than To year');
+
+    await sql(`DELETE FROM "User" WHERE id = $1`, [userId]);
+    expect((await forYouApi(req, new URLSearchParams())).status).toBe(401);
   });
 });

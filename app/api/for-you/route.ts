@@ -1,21 +1,8 @@
-import { NextResponse, type NextRequest } from 'next/server';
-import { getRequestUser } from '@/lib/server/auth';
-import { getForYouFeed } from '@/lib/server/services/feed-cache';
-import { FeedQuery } from '@/lib/validation/feed';
+import type { NextRequest } from 'next/server';
+import { forYouApi } from '@/lib/server/api/for-you';
 
-/**
- * GET /api/for-you?cursor=&limit=&genre=&yearFrom=&yearTo=&diversity= — one page of the signed-in user's For You
- * feed as JSON (the infinite scroll's data source). 401 when signed out, 400 with a message on bad parameters.
- */
+/** GET /api/for-you — see lib/server/api/for-you.ts (the production server answers it on a fast path too). */
 export async function GET(req: NextRequest) {
-  const user = await getRequestUser(req);
-  if (!user) return NextResponse.json({ error: 'Please sign in first.' }, { status: 401 });
-  const raw = Object.fromEntries([...req.nextUrl.searchParams].filter(([, v]) => v !== ''));
-  const query = FeedQuery.safeParse(raw);
-  if (!query.success) {
-    const issue = query.error.issues[0];
-    return NextResponse.json({ error: `${issue?.path.join('.') || 'query'}: ${issue?.message ?? 'invalid'}` }, { status: 400 });
-  }
-  const { page, hit } = await getForYouFeed(user, query.data);
-  return NextResponse.json(page, { headers: { 'cache-control': 'private, no-store', 'x-feed-cache': hit ? 'hit' : 'miss' } });
+  const res = await forYouApi(req, req.nextUrl.searchParams);
+  return new Response(res.body, { status: res.status, headers: res.headers });
 }

@@ -11,10 +11,15 @@ import { getServingModel } from './model-cache';
  * served after either changes — on this instance or any other one sharing the database. Entries also expire after
  * ten minutes so popularity-driven picks follow the catalogue; the cache holds at most ≈ 64 MB.
  */
-const cache = new LRUCache<string, FeedPage>({
-  // Bounded by memory, not count: ≈ 700 bytes per feed item on the heap (a 24-item page is ≈ 8 KB of JSON).
+interface Entry {
+  page: FeedPage;
+  /** The page as UTF-8 JSON, serialised on the first API read and reused by every later one. */
+  body?: Uint8Array<ArrayBuffer>;
+}
+const cache = new LRUCache<string, Entry>({
+  // Bounded by memory, not count: ≈ 700 bytes per feed item on the heap plus its JSON (≈ 250 bytes per item).
   maxSize: 64 * 1024 * 1024,
-  sizeCalculation: (page) => 1_000 + page.items.length * 700,
+  sizeCalculation: (entry) => 1_000 + entry.page.items.length * 950,
   ttl: 10 * 60_000,
 });
 const inflight = new Map<string, Promise<FeedPage>>();
@@ -22,6 +27,14 @@ const inflight = new Map<string, Promise<FeedPage>>();
 export interface CachedFeed {
   page: FeedPage;
   hit: boolean;
+  /** The page as UTF-8 JSON (what GET /api/for-you sends), computed once per cached page. */
+  json(): Uint8Array<ArrayBuffer>;
+}
+
+const encoder = new TextEncoder();
+
+function served(entry: Entry, hit: boolean): CachedFeed {
+  return { page: entry.page, hit, json: () => (entry.body ??= encoder.encode(JSON.stringify(entry.page))) };
 }
 
 function keyFor(user: Pick<SessionUser, 'id' | 'tasteVersion'>, modelVersion: number | null, q: FeedQuery): string {
@@ -32,15 +45,15 @@ export async function getForYouFeed(user: Pick<SessionUser, 'id' | 'tasteVersion
   const loaded = await getServingModel();
   const key = keyFor(user, loaded?.versionId ?? null, query);
   const cached = cache.get(key);
-  if (cached) return { page: cached, hit: true };
+  if (cached) return served(cached, true);
   // Concurrent requests for the same key (a double-clicked "Load more", a refresh storm) share one computation.
   let pending = inflight.get(key);
   if (!pending) {
     pending = buildForYouFeed(user.id, query).finally(() => inflight.delete(key));
     inflight.set(key, pending);
   }
-  const page = await pending;
+  const entry: Entry = { page: await pending };
   // Only cache a page built against the model that is still active (a swap may have happened meanwhile).
-  if (page.modelVersion === (loaded?.versionId ?? null)) cache.set(key, page);
-  return { page, hit: false };
+  if (entry.page.modelVersion === (loaded?.versionId ?? null)) cache.set(key, entry);
+  return served(entry, false);
 }
