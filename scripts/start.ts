@@ -39,8 +39,12 @@ await seed({ demo: env.REEL_DEMO_PASSWORD!, admin: env.REEL_ADMIN_PASSWORD! }, l
 const afterSeed = await import('./start-hooks');
 await afterSeed.afterSeed(log);
 
+// `npm run dev` (--dev): `next dev` instead of the production build and server.
+const devMode = process.argv.includes('--dev');
 const hash = sourceHash();
-if (isBuildFresh(hash) && !process.argv.includes('--rebuild')) {
+if (devMode) {
+  log('Development mode: next dev (no production build; GET /api/for-you goes through its route handler).');
+} else if (isBuildFresh(hash) && !process.argv.includes('--rebuild')) {
   log('Production build is up to date.');
 } else {
   log('Building the app (next build) …');
@@ -61,11 +65,14 @@ await db.$disconnect();
 
 const serverEnv: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', NEXT_TELEMETRY_DISABLED: '1', DATABASE_URL: databaseUrl };
 afterSeed.startWorker(serverEnv, log);
+const nextAuthUrl = env.NEXTAUTH_URL ?? `http://localhost:${port}`;
 // scripts/server.ts: Next's production request handler plus the For You API's fast path (see that file).
-const server = spawn(resolve('node_modules', '.bin', 'tsx'), ['--conditions=react-server', resolve('scripts', 'server.ts')], {
-  stdio: ['ignore', 'inherit', 'inherit'],
-  env: { ...serverEnv, NODE_ENV: 'production', PORT: String(port), NEXTAUTH_URL: env.NEXTAUTH_URL ?? `http://localhost:${port}` },
-});
+const server = devMode
+  ? spawn(resolve('node_modules', '.bin', 'next'), ['dev', '-p', String(port)], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...serverEnv, NEXTAUTH_URL: nextAuthUrl } })
+  : spawn(resolve('node_modules', '.bin', 'tsx'), ['--conditions=react-server', resolve('scripts', 'server.ts')], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...serverEnv, NODE_ENV: 'production', PORT: String(port), NEXTAUTH_URL: nextAuthUrl },
+    });
 log(`Reel is starting on http://localhost:${port}`);
 log(`  Demo viewer: ${DEMO_USER_EMAIL} / ${env.REEL_DEMO_PASSWORD}`);
 log(`  Demo admin:  ${DEMO_ADMIN_EMAIL} / ${env.REEL_ADMIN_PASSWORD}`);
