@@ -58,9 +58,9 @@ export async function recomputeModel(opts: RecomputeOptions): Promise<RecomputeR
     };
     await phase('snapshot', 0.01);
     const t0 = performance.now();
-    const [ratings, times] = await Promise.all([snapshotRatings(), snapshotRatingTimes()]);
+    // The catalogue read overlaps the two rating reads (≈ 0.7 s of the snapshot at ML-1M shape).
+    const [ratings, times, { movies, tags }] = await Promise.all([snapshotRatings(), snapshotRatingTimes(), loadContentSources()]);
     if (ratings.values.length < 20) throw new Error(`only ${ratings.values.length} ratings: import a catalogue first`);
-    const { movies, tags } = await loadContentSources();
     // Every catalogue movie is an item, rated or not: a movie nobody has rated yet (a new catalogue entry) still
     // gets content vectors and neighbours, so it can be recommended by content and has "More like this".
     const movieIds = new Int32Array(ratings.movieIds.length + movies.length);
