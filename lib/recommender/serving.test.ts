@@ -14,6 +14,7 @@ import {
   topN,
   trainServingModel,
   trainServingModelSync,
+  warmServing,
   alsView,
   type ServingModel,
 } from './serving';
@@ -333,5 +334,21 @@ describe('explanations and predictions', () => {
     const mi = 0.2 / Math.sqrt(1 + base.itemCount[2]);
     expect(knn).toBeLessThan(5);
     expect(predictRating(model, user, 2)).toBeCloseTo(knn - 0.1 * mu * knn + mi, 5);
+  });
+});
+
+describe('warmServing', () => {
+  it('serves a made-up member once and leaves every later score and prediction unchanged', () => {
+    const { data, docs } = planted();
+    const cold = trainServingModelSync(data, docs, { params: FAST }).model;
+    const warmed = trainServingModelSync(data, docs, { params: FAST }).model;
+    warmServing(warmed);
+    const user = userRow(data, 3, null);
+    const a = new Float32Array(cold.itemIds.length);
+    const b = new Float32Array(warmed.itemIds.length);
+    scoreUser(cold, user, a);
+    scoreUser(warmed, user, b);
+    expect(Array.from(b)).toEqual(Array.from(a));
+    expect(predictRating(warmed, user, 5)).toBe(predictRating(cold, user, 5));
   });
 });

@@ -16,13 +16,18 @@ interface Entry {
   /** The page as UTF-8 JSON, serialised on the first API read and reused by every later one. */
   body?: Uint8Array<ArrayBuffer>;
 }
-const cache = new LRUCache<string, Entry>({
-  // Bounded by memory, not count: ≈ 700 bytes per feed item on the heap plus its JSON (≈ 250 bytes per item).
-  maxSize: 64 * 1024 * 1024,
-  sizeCalculation: (entry) => 1_000 + entry.page.items.length * 950,
-  ttl: 10 * 60_000,
+// One cache per process, kept on globalThis: the production server's fast path (scripts/server.ts) and Next's
+// bundle each load this module, and both should see the same pages (as model-cache.ts shares the model).
+const shared = globalThis as unknown as { reelFeedCache?: { cache: LRUCache<string, Entry>; inflight: Map<string, Promise<FeedPage>> } };
+const { cache, inflight } = (shared.reelFeedCache ??= {
+  cache: new LRUCache<string, Entry>({
+    // Bounded by memory, not count: ≈ 700 bytes per feed item on the heap plus its JSON (≈ 250 bytes per item).
+    maxSize: 64 * 1024 * 1024,
+    sizeCalculation: (entry) => 1_000 + entry.page.items.length * 950,
+    ttl: 10 * 60_000,
+  }),
+  inflight: new Map(),
 });
-const inflight = new Map<string, Promise<FeedPage>>();
 
 export interface CachedFeed {
   page: FeedPage;

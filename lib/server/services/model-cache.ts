@@ -1,6 +1,6 @@
 import 'server-only';
 import { deserializeModel } from '@/lib/recommender/serialize';
-import type { ServingModel } from '@/lib/recommender/serving';
+import { warmServing, type ServingModel } from '@/lib/recommender/serving';
 import { getActiveVersionId, loadArtifacts } from '../data/models';
 
 export interface LoadedModel {
@@ -24,6 +24,7 @@ async function load(versionId: number): Promise<LoadedModel> {
   const model = deserializeModel<ServingModel>(meta, blobs);
   const itemIndex = new Map<number, number>();
   model.itemIds.forEach((id, idx) => itemIndex.set(id, idx));
+  warmServing(model);
   return { versionId, model, itemIndex, loadedAt: Date.now(), loadSeconds: (performance.now() - t) / 1000 };
 }
 
