@@ -3,7 +3,8 @@
 // request — is answered by the same function the Next route handler calls (lib/server/api/for-you.ts) without
 // Next's per-request routing, rendering context and Web-stream conversion, which cost ≈ 1 ms of CPU even for an
 // empty route on a two-core machine (docs/BENCHMARKS.md). Everything else, including the route itself under
-// `next dev`, goes through Next unchanged.
+// `next dev`, goes through Next unchanged. This file's imports and Next's bundle are two copies of the app's
+// modules in one process; the active model and the feed cache live on globalThis, so both share one of each.
 //
 //   tsx --conditions=react-server scripts/server.ts   (PORT, HOSTNAME; DATABASE_URL etc. as for the app)
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
