@@ -1,7 +1,7 @@
 /**
  * WebAssembly kernels for the served hybrid's sparse scoring loops (serving.ts: EASE and item-kNN accumulation, the
- * content profile and the content cosine), assembled here byte by byte (no toolchain, nothing fetched). They run
- * about twice as fast as the same loops in TypeScript for long histories (no bounds checks, no reloads of typed-
+ * content profile and the content cosine), assembled byte by byte with wasm-asm.ts (no toolchain, nothing fetched).
+ * They run about twice as fast as the same loops in TypeScript for long histories (no bounds checks, no reloads of typed-
  * array bases per entry). Each kernel performs exactly the floating-point operations of its TypeScript twin in
  * serving.ts, in the same order — float32 loads promoted to float64, float64 products and sums, one rounding to
  * float32 where the TypeScript stores into a Float32Array — so the scores are bit-identical.
@@ -19,60 +19,10 @@
  *   the largest entry per slot, the first row on ties).
  */
 
-const I32 = 0x7f;
-const F64 = 0x7c;
+import { assembleModule, Code, compileModule, ensureMemoryBytes, F64, I32, type WasmFunction } from './wasm-asm';
 
-function uleb(v: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) b |= 0x80;
-    out.push(b);
-  } while (v !== 0);
-  return out;
-}
-
-function sleb(v: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-/** Instruction emitter for one function body. */
-class Code {
-  readonly bytes: number[] = [];
-  get(i: number): this {
-    this.bytes.push(0x20, ...uleb(i));
-    return this;
-  }
-  set(i: number): this {
-    this.bytes.push(0x21, ...uleb(i));
-    return this;
-  }
-  tee(i: number): this {
-    this.bytes.push(0x22, ...uleb(i));
-    return this;
-  }
-  i32(v: number): this {
-    this.bytes.push(0x41, ...sleb(v));
-    return this;
-  }
-  op(...b: number[]): this {
-    this.bytes.push(...b);
-    return this;
-  }
-  /** local += by. */
-  inc(local: number, by: number): this {
-    return this.get(local).i32(by).op(0x6a).set(local);
-  }
+/** The shared emitter plus the addressing and loop shapes of the CSR kernels. */
+class CsrCode extends Code {
   /** base + (index << shift), left on the stack. */
   addr(base: number, index: number, shift: number): this {
     this.get(base).get(index);
@@ -85,46 +35,43 @@ class Code {
   }
   /** `for (; i < n; i++) body` with i32 locals (signed compare). */
   forRange(i: number, n: number, body: (c: this) => void): this {
-    this.op(0x02, 0x40, 0x03, 0x40);
-    this.get(i).get(n).op(0x4e, 0x0d, 1); // i ≥ n → leave
-    body(this);
-    this.inc(i, 1);
-    return this.op(0x0c, 0, 0x0b, 0x0b);
+    return this.whileLoop(
+      (c) => c.get(i).get(n).op(0x4e), // i ≥ n → leave
+      (c) => {
+        body(c);
+        c.inc(i, 1);
+      },
+    );
   }
   /** `while (ptr < end) { body; ptr += step }` over byte pointers (unsigned compare), other pointers in `also`. */
   walk(ptr: number, end: number, step: number, also: [number, number][], body: (c: this) => void): this {
-    this.op(0x02, 0x40, 0x03, 0x40);
-    this.get(ptr).get(end).op(0x4f, 0x0d, 1); // ptr ≥ end (unsigned) → leave
-    body(this);
-    this.inc(ptr, step);
-    for (const [local, by] of also) this.inc(local, by);
-    return this.op(0x0c, 0, 0x0b, 0x0b);
+    return this.whileLoop(
+      (c) => c.get(ptr).get(end).op(0x4f), // ptr ≥ end (unsigned) → leave
+      (c) => {
+        body(c);
+        c.inc(ptr, step);
+        for (const [local, by] of also) c.inc(local, by);
+      },
+    );
   }
-}
-
-interface Fn {
-  name: string;
-  params: number;
-  locals: number[];
-  code: Code;
 }
 
 /**
  * Sets ip / vp / ie to the byte range of row `row` (local holding the row number): ip = idx + start·w,
  * vp = vals + start·4, ie = idx + end·w.
  */
-function rowRange(c: Code, indptr: number, idx: number, vals: number, row: number, w: number, ip: number, vp: number, ie: number, tmp: number): void {
+function rowRange(c: CsrCode, indptr: number, idx: number, vals: number, row: number, w: number, ip: number, vp: number, ie: number, tmp: number): void {
   const shift = w === 4 ? 2 : 1;
   c.addr(indptr, row, 2).tee(tmp).op(0x28, 2, 0).tee(ip).i32(2).op(0x74).get(vals).op(0x6a).set(vp);
   c.get(tmp).op(0x28, 2, 4).i32(shift).op(0x74).get(idx).op(0x6a).set(ie);
   c.get(ip).i32(shift).op(0x74).get(idx).op(0x6a).set(ip);
 }
 
-function scatterFn(wide: boolean): Fn {
+function scatterFn(wide: boolean): WasmFunction {
   const [indptr, idx, vals, acc, rows, nRows] = [0, 1, 2, 3, 4, 5];
   const [t, j, ip, vp, ie, tmp, a] = [6, 7, 8, 9, 10, 11, 12];
   const w = wide ? 4 : 2;
-  const c = new Code();
+  const c = new CsrCode();
   c.i32(0).set(t);
   c.forRange(t, nRows, (b) => {
     b.addr(rows, t, 2).op(0x28, 2, 0).set(j);
@@ -138,12 +85,12 @@ function scatterFn(wide: boolean): Fn {
   return { name: wide ? 'scatter32' : 'scatter16', params: 6, locals: [I32, I32, I32, I32, I32, I32, I32], code: c };
 }
 
-function scatterWeightedFn(wide: boolean): Fn {
+function scatterWeightedFn(wide: boolean): WasmFunction {
   const [indptr, idx, vals, acc, rows, weights, nRows] = [0, 1, 2, 3, 4, 5, 6];
   const [t, j, ip, vp, ie, tmp, a] = [7, 8, 9, 10, 11, 12, 13];
   const wt = 14;
   const w = wide ? 4 : 2;
-  const c = new Code();
+  const c = new CsrCode();
   c.i32(0).set(t);
   c.forRange(t, nRows, (b) => {
     b.addr(rows, t, 2).op(0x28, 2, 0).set(j);
@@ -158,12 +105,12 @@ function scatterWeightedFn(wide: boolean): Fn {
   return { name: wide ? 'scatterWeighted32' : 'scatterWeighted16', params: 7, locals: [I32, I32, I32, I32, I32, I32, I32, F64], code: c };
 }
 
-function gatherFn(wide: boolean): Fn {
+function gatherFn(wide: boolean): WasmFunction {
   const [indptr, idx, vals, dense, mask, out, nRows] = [0, 1, 2, 3, 4, 5, 6];
   const [r, ip, vp, ie, tmp] = [7, 8, 9, 10, 11];
   const d = 12;
   const w = wide ? 4 : 2;
-  const c = new Code();
+  const c = new CsrCode();
   c.i32(0).set(r);
   c.forRange(r, nRows, (b) => {
     // out + r·4 stays on the stack for the store at the end of either branch.
@@ -187,12 +134,12 @@ function gatherFn(wide: boolean): Fn {
   return { name: wide ? 'gather32' : 'gather16', params: 7, locals: [I32, I32, I32, I32, I32, F64], code: c };
 }
 
-function argmaxFn(wide: boolean): Fn {
+function argmaxFn(wide: boolean): WasmFunction {
   const [indptr, idx, vals, slot, best, from, rows, nRows] = [0, 1, 2, 3, 4, 5, 6, 7];
   const [t, j, ip, vp, ie, tmp, x] = [8, 9, 10, 11, 12, 13, 14];
   const [v, ba] = [15, 16];
   const w = wide ? 4 : 2;
-  const c = new Code();
+  const c = new CsrCode();
   c.i32(0).set(t);
   c.forRange(t, nRows, (b) => {
     b.addr(rows, t, 2).op(0x28, 2, 0).set(j);
@@ -214,43 +161,12 @@ function argmaxFn(wide: boolean): Fn {
   return { name: wide ? 'argmax32' : 'argmax16', params: 8, locals: [I32, I32, I32, I32, I32, I32, I32, F64, I32], code: c };
 }
 
-function section(id: number, payload: number[]): number[] {
-  return [id, ...uleb(payload.length), ...payload];
-}
-
-function vec(items: number[][]): number[] {
-  return [...uleb(items.length), ...items.flat()];
-}
-
-function nameBytes(s: string): number[] {
-  const b = Array.from(new TextEncoder().encode(s));
-  return [...uleb(b.length), ...b];
-}
-
 /** The module: memory imported as env.memory, the kernels exported by name. */
 export function servingWasmBytes(): Uint8Array<ArrayBuffer> {
-  const fns = [scatterFn(false), scatterFn(true), scatterWeightedFn(false), scatterWeightedFn(true), gatherFn(false), gatherFn(true), argmaxFn(false), argmaxFn(true)];
-  const types = fns.map((f) => [0x60, ...uleb(f.params), ...new Array<number>(f.params).fill(I32), 0]);
-  const imports = [[...nameBytes('env'), ...nameBytes('memory'), 0x02, 0x00, ...uleb(1)]];
-  const exports = fns.map((f, i) => [...nameBytes(f.name), 0x00, ...uleb(i)]);
-  const bodies = fns.map((f) => {
-    const groups: number[][] = [];
-    for (const t of f.locals) {
-      const last = groups[groups.length - 1];
-      if (last && last[1] === t) last[0]++;
-      else groups.push([1, t]);
-    }
-    const inner = [...vec(groups.map(([n, t]) => [...uleb(n), t])), ...f.code.bytes, 0x0b];
-    return [...uleb(inner.length), ...inner];
-  });
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec(types)),
-    ...section(2, vec(imports)),
-    ...section(3, vec(fns.map((_, i) => uleb(i)))),
-    ...section(7, vec(exports)),
-    ...section(10, vec(bodies)),
-  ]);
+  return assembleModule(
+    [scatterFn(false), scatterFn(true), scatterWeightedFn(false), scatterWeightedFn(true), gatherFn(false), gatherFn(true), argmaxFn(false), argmaxFn(true)],
+    'import',
+  );
 }
 
 type Kernel6 = (a: number, b: number, c: number, d: number, e: number, f: number) => void;
@@ -280,8 +196,7 @@ let compiled: WebAssembly.Module | null | undefined;
 
 function kernelModule(): WebAssembly.Module | null {
   if (compiled === undefined) {
-    const bytes = servingWasmBytes();
-    compiled = typeof WebAssembly !== 'undefined' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+    compiled = compileModule(servingWasmBytes());
   }
   return compiled;
 }
@@ -314,8 +229,7 @@ export class ServingWasm {
   alloc(bytes: number): number {
     const at = this.top;
     this.top = at + ((bytes + 7) & ~7);
-    const have = this.memory.buffer.byteLength;
-    if (this.top > have) this.memory.grow(Math.ceil((this.top - have) / 65536));
+    ensureMemoryBytes(this.memory, this.top);
     return at;
   }
 

@@ -1,7 +1,7 @@
 /**
- * WebAssembly SIMD (f64x2) kernels for the implicit-ALS row solver, assembled here byte by byte
- * (no toolchain, nothing fetched at build or run time). Every kernel works on one module-owned
- * linear memory; factor rows are float64 with a stride of `kp` values (k rounded up to a multiple of
+ * WebAssembly SIMD (f64x2) kernels for the implicit-ALS row solver, assembled byte by byte with
+ * ../wasm-asm.ts (no toolchain, nothing fetched at build or run time). Every kernel works on one
+ * module-owned linear memory; factor rows are float64 with a stride of `kp` values (k rounded up to a multiple of
  * 4, zero-padded), addressed by byte offsets. Exported kernels (all pointers are byte offsets):
  *
  * - `dotAxpy(yBase, idx, a, b, n, d, out, kp)`: out += Σⱼ (a[j] + b[j]·(yⱼ·d))·yⱼ with
@@ -18,94 +18,18 @@
  * cannot skip (n = 0 is handled: the outer loops test first).
  */
 
-const I32 = 0x7f;
-const F64 = 0x7c;
-const V128 = 0x7b;
+import { assembleModule, Code, compileModule, ensureMemoryBytes, f64Bytes, F64, I32, uleb, V128, type WasmFunction } from '../wasm-asm';
 
-/** Unsigned LEB128. */
-function uleb(v: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) b |= 0x80;
-    out.push(b);
-  } while (v !== 0);
-  return out;
-}
-
-/** Signed LEB128 (32-bit values). */
-function sleb(v: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-/** A tiny instruction emitter for one function body. */
-class Body {
-  readonly code: number[] = [];
-  get(i: number): this {
-    this.code.push(0x20, ...uleb(i));
-    return this;
-  }
-  set(i: number): this {
-    this.code.push(0x21, ...uleb(i));
-    return this;
-  }
-  tee(i: number): this {
-    this.code.push(0x22, ...uleb(i));
-    return this;
-  }
-  i32(v: number): this {
-    this.code.push(0x41, ...sleb(v));
-    return this;
-  }
-  op(...bytes: number[]): this {
-    this.code.push(...bytes);
-    return this;
-  }
+/** The shared emitter plus the SIMD (0xfd-prefixed) instructions. */
+class SimdCode extends Code {
   /** SIMD prefix op with an optional memarg (align 3 = 8-byte hint, offset). */
   simd(opcode: number, memOffset?: number): this {
-    this.code.push(0xfd, ...uleb(opcode));
-    if (memOffset !== undefined) this.code.push(3, ...uleb(memOffset));
-    return this;
-  }
-  /** i32.add of local a and local b, left on the stack. */
-  add(a: number, b: number): this {
-    return this.get(a).get(b).op(0x6a);
-  }
-  /** local += constant. */
-  inc(local: number, by: number): this {
-    return this.get(local).i32(by).op(0x6a).set(local);
+    this.op(0xfd, ...uleb(opcode));
+    return memOffset === undefined ? this : this.op(3, ...uleb(memOffset));
   }
   /** v128 zero. */
   zero(): this {
-    this.code.push(0xfd, 0x0c, ...new Array<number>(16).fill(0));
-    return this;
-  }
-  /** `block; loop; <exit test: i32 on stack → leave when nonzero>; body; br 0; end; end`. */
-  whileLoop(exitWhen: (b: this) => void, body: (b: this) => void): this {
-    this.op(0x02, 0x40, 0x03, 0x40);
-    exitWhen(this);
-    this.op(0x0d, 1);
-    body(this);
-    this.op(0x0c, 0, 0x0b, 0x0b);
-    return this;
-  }
-  /** `loop; body; <continue test: i32 on stack>; br_if 0; end` (body runs at least once). */
-  doWhile(body: (b: this) => void, continueWhen: (b: this) => void): this {
-    this.op(0x03, 0x40);
-    body(this);
-    continueWhen(this);
-    this.op(0x0d, 0, 0x0b);
-    return this;
+    return this.op(0xfd, 0x0c, ...new Array<number>(16).fill(0));
   }
 }
 
@@ -123,7 +47,7 @@ const F64X2_SUB = 0xf1;
  * Emits `acc = Σ p[·]·q[·]` over kp values (p, q byte-pointer locals advanced in place, `end` the
  * stop address for p) and leaves the f64 sum on the stack. acc0/acc1 are v128 scratch locals.
  */
-function emitDot(b: Body, p: number, q: number, end: number, acc0: number, acc1: number): void {
+function emitDot(b: SimdCode, p: number, q: number, end: number, acc0: number, acc1: number): void {
   b.zero().set(acc0).zero().set(acc1);
   b.doWhile(
     (x) => {
@@ -137,7 +61,7 @@ function emitDot(b: Body, p: number, q: number, end: number, acc0: number, acc1:
 }
 
 /** Emits `q[·] += w·p[·]` over kp values (w a v128 local holding the splatted weight). */
-function emitAxpy(b: Body, w: number, p: number, q: number, end: number): void {
+function emitAxpy(b: SimdCode, w: number, p: number, q: number, end: number): void {
   b.doWhile(
     (x) => {
       x.get(q).get(q).simd(V_LOAD, 0).get(w).get(p).simd(V_LOAD, 0).simd(F64X2_MUL).simd(F64X2_ADD).simd(V_STORE, 0);
@@ -148,21 +72,12 @@ function emitAxpy(b: Body, w: number, p: number, q: number, end: number): void {
   );
 }
 
-interface FnDef {
-  name: string;
-  params: number;
-  locals: number[];
-  body: Body;
-  /** 1: returns an i32. */
-  results?: number;
-}
-
 /** out += Σⱼ (a[j] + b[j]·(yⱼ·d))·yⱼ. Params 0..7: yBase idx a b n d out kp. */
-function dotAxpyFn(): FnDef {
+function dotAxpyFn(): WasmFunction {
   const [yBase, idx, a, bb, n, d, out, kp] = [0, 1, 2, 3, 4, 5, 6, 7];
   const [j, yo, p, q, end, kb] = [8, 9, 10, 11, 12, 13];
   const [acc0, acc1, w] = [14, 15, 16];
-  const b = new Body();
+  const b = new SimdCode();
   b.get(kp).i32(3).op(0x74).set(kb); // kb = kp·8
   b.i32(0).set(j);
   b.whileLoop(
@@ -181,15 +96,15 @@ function dotAxpyFn(): FnDef {
       x.inc(j, 1);
     },
   );
-  return { name: 'dotAxpy', params: 8, locals: [I32, I32, I32, I32, I32, I32, V128, V128, V128], body: b };
+  return { name: 'dotAxpy', params: 8, locals: [I32, I32, I32, I32, I32, I32, V128, V128, V128], code: b };
 }
 
 /** out += Σⱼ a[j]·yⱼ. Params 0..5: yBase idx a n out kp. */
-function wsumFn(): FnDef {
+function wsumFn(): WasmFunction {
   const [yBase, idx, a, n, out, kp] = [0, 1, 2, 3, 4, 5];
   const [j, p, q, end] = [6, 7, 8, 9];
   const w = 10;
-  const b = new Body();
+  const b = new SimdCode();
   b.i32(0).set(j);
   b.whileLoop(
     (x) => x.get(j).get(n).op(0x4e),
@@ -202,15 +117,15 @@ function wsumFn(): FnDef {
       x.inc(j, 1);
     },
   );
-  return { name: 'wsum', params: 6, locals: [I32, I32, I32, I32, V128], body: b };
+  return { name: 'wsum', params: 6, locals: [I32, I32, I32, I32, V128], code: b };
 }
 
 /** out[j] = yⱼ·x. Params 0..5: yBase idx n x out kp. */
-function dotsFn(): FnDef {
+function dotsFn(): WasmFunction {
   const [yBase, idx, n, xv, out, kp] = [0, 1, 2, 3, 4, 5];
   const [j, p, q, end] = [6, 7, 8, 9];
   const [acc0, acc1] = [10, 11];
-  const b = new Body();
+  const b = new SimdCode();
   b.i32(0).set(j);
   b.whileLoop(
     (x) => x.get(j).get(n).op(0x4e),
@@ -224,15 +139,15 @@ function dotsFn(): FnDef {
       x.inc(j, 1);
     },
   );
-  return { name: 'dots', params: 6, locals: [I32, I32, I32, I32, V128, V128], body: b };
+  return { name: 'dots', params: 6, locals: [I32, I32, I32, I32, V128, V128], code: b };
 }
 
 /** m[j·n + l] = yⱼ·zₗ for l ≤ j. Params 0..5: yBase zBase idx n m kp. */
-function crossFn(): FnDef {
+function crossFn(): WasmFunction {
   const [yBase, zBase, idx, n, m, kp] = [0, 1, 2, 3, 4, 5];
   const [j, l, yo, p, q, end] = [6, 7, 8, 9, 10, 11];
   const [acc0, acc1] = [12, 13];
-  const b = new Body();
+  const b = new SimdCode();
   b.i32(0).set(j);
   b.whileLoop(
     (x) => x.get(j).get(n).op(0x4e),
@@ -254,15 +169,15 @@ function crossFn(): FnDef {
       x.inc(j, 1);
     },
   );
-  return { name: 'cross', params: 6, locals: [I32, I32, I32, I32, I32, I32, V128, V128], body: b };
+  return { name: 'cross', params: 6, locals: [I32, I32, I32, I32, I32, I32, V128, V128], code: b };
 }
 
 /** out = G·d. Params 0..3: g d out kp. */
-function gemvFn(): FnDef {
+function gemvFn(): WasmFunction {
   const [g, d, out, kp] = [0, 1, 2, 3];
   const [f, p, q, end] = [4, 5, 6, 7];
   const [acc0, acc1] = [8, 9];
-  const b = new Body();
+  const b = new SimdCode();
   b.i32(0).set(f);
   b.get(g).set(p);
   b.doWhile(
@@ -276,7 +191,7 @@ function gemvFn(): FnDef {
     },
     (x) => x.get(f).get(kp).op(0x48), // i32.lt_s
   );
-  return { name: 'gemv', params: 4, locals: [I32, I32, I32, I32, V128, V128], body: b };
+  return { name: 'gemv', params: 4, locals: [I32, I32, I32, I32, V128, V128], code: b };
 }
 
 /**
@@ -284,11 +199,11 @@ function gemvFn(): FnDef {
  * per pass so each output vector is loaded and stored once per four rank-1 updates.
  * Params 0..3: rows nGroups out kp.
  */
-function gram4Fn(): FnDef {
+function gram4Fn(): WasmFunction {
   const [rows, nGroups, out, kp] = [0, 1, 2, 3];
   const [gi, r0, r1, r2, r3, a, o, pb, lim] = [4, 5, 6, 7, 8, 9, 10, 11, 12];
   const [s0, s1, s2, s3] = [13, 14, 15, 16];
-  const b = new Body();
+  const b = new SimdCode();
   b.i32(0).set(gi);
   b.whileLoop(
     (x) => x.get(gi).get(nGroups).op(0x4e),
@@ -340,7 +255,7 @@ function gram4Fn(): FnDef {
       x.inc(gi, 1);
     },
   );
-  return { name: 'gram4', params: 4, locals: [I32, I32, I32, I32, I32, I32, I32, I32, I32, V128, V128, V128, V128], body: b };
+  return { name: 'gram4', params: 4, locals: [I32, I32, I32, I32, I32, I32, I32, I32, I32, V128, V128, V128, V128], code: b };
 }
 
 /** Function indices inside the module (order of `fns` in {@link alsWasmBytes}). */
@@ -357,12 +272,12 @@ const FN_GEMV = 4;
  * a CG row costs one call. Stops on r·r < 1e-20 or d·Ad ≤ 0.
  * Params 0..13: g yBase idx c nc cm1 zeros n x r d ad kp steps.
  */
-function cgRowFn(): FnDef {
+function cgRowFn(): WasmFunction {
   const [g, yBase, idx, c, nc, cm1, zeros, n, x, r, d, ad, kp, steps] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
   const [step, p, q, end, kb] = [14, 15, 16, 17, 18];
   const [rr, rrNew, alpha] = [19, 20, 21];
   const [acc0, acc1, av] = [22, 23, 24];
-  const b = new Body();
+  const b = new SimdCode();
   const call = (fn: number, ...args: number[]): void => {
     for (const a of args) b.get(a);
     b.op(0x10, ...uleb(fn));
@@ -431,7 +346,7 @@ function cgRowFn(): FnDef {
       b.inc(step, 1);
     },
   );
-  return { name: 'cgRow', params: 14, locals: [I32, I32, I32, I32, I32, F64, F64, F64, V128, V128, V128], body: b };
+  return { name: 'cgRow', params: 14, locals: [I32, I32, I32, I32, I32, F64, F64, F64, V128, V128, V128], code: b };
 }
 
 /**
@@ -441,11 +356,11 @@ function cgRowFn(): FnDef {
  * Returns 1, or 0 when M is not numerically positive definite.
  * Params 0..10: yBase zBase idx c cm1 nc n x m s kp.
  */
-function woodburyRowFn(): FnDef {
+function woodburyRowFn(): WasmFunction {
   const [yBase, zBase, idx, c, cm1, nc, n, x, m, s, kp] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
   const [i, j, p] = [11, 12, 13];
   const acc = 14;
-  const b = new Body();
+  const b = new SimdCode();
   const call = (fn: number, ...args: number[]): void => {
     for (const a of args) b.get(a);
     b.op(0x10, ...uleb(fn));
@@ -569,53 +484,12 @@ function woodburyRowFn(): FnDef {
   });
   call(FN_WSUM, zBase, idx, nc, n, x, kp);
   b.i32(1);
-  return { name: 'woodburyRow', params: 11, locals: [I32, I32, I32, F64], body: b, results: 1 };
-}
-
-/** Little-endian IEEE-754 bytes of a float64 constant. */
-function f64Bytes(v: number): number[] {
-  return Array.from(new Uint8Array(new Float64Array([v]).buffer));
-}
-
-function section(id: number, payload: number[]): number[] {
-  return [id, ...uleb(payload.length), ...payload];
-}
-
-function vec(items: number[][]): number[] {
-  return [...uleb(items.length), ...items.flat()];
-}
-
-function nameBytes(s: string): number[] {
-  const b = Array.from(new TextEncoder().encode(s));
-  return [...uleb(b.length), ...b];
+  return { name: 'woodburyRow', params: 11, locals: [I32, I32, I32, F64], code: b, results: [I32] };
 }
 
 /** The module's bytes: one exported memory ("memory") and the kernels above. */
 export function alsWasmBytes(): Uint8Array<ArrayBuffer> {
-  const fns = [dotAxpyFn(), wsumFn(), dotsFn(), crossFn(), gemvFn(), gram4Fn(), cgRowFn(), woodburyRowFn()];
-  const types = fns.map((f) => [0x60, ...uleb(f.params), ...new Array<number>(f.params).fill(I32), ...(f.results ? [1, I32] : [0])]);
-  const funcs = fns.map((_, i) => uleb(i));
-  const mem = [0x00, ...uleb(1)]; // min 1 page, no max
-  const exports = [[...nameBytes('memory'), 0x02, 0], ...fns.map((f, i) => [...nameBytes(f.name), 0x00, ...uleb(i)])];
-  const bodies = fns.map((f) => {
-    // Run-length local declarations.
-    const groups: number[][] = [];
-    for (const t of f.locals) {
-      const last = groups[groups.length - 1];
-      if (last && last[1] === t) last[0]++;
-      else groups.push([1, t]);
-    }
-    const inner = [...vec(groups.map(([c, t]) => [...uleb(c), t])), ...f.body.code, 0x0b];
-    return [...uleb(inner.length), ...inner];
-  });
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec(types)),
-    ...section(3, vec(funcs)),
-    ...section(5, vec([mem])),
-    ...section(7, vec(exports)),
-    ...section(10, vec(bodies)),
-  ]);
+  return assembleModule([dotAxpyFn(), wsumFn(), dotsFn(), crossFn(), gemvFn(), gram4Fn(), cgRowFn(), woodburyRowFn()], 'export');
 }
 
 export interface AlsWasm {
@@ -639,13 +513,8 @@ let cached: AlsWasm | null | undefined;
 export function alsWasm(): AlsWasm | null {
   if (cached !== undefined) return cached;
   try {
-    const bytes = alsWasmBytes();
-    if (typeof WebAssembly === 'undefined' || !WebAssembly.validate(bytes)) {
-      cached = null;
-    } else {
-      const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-      cached = inst.exports as unknown as AlsWasm;
-    }
+    const mod = compileModule(alsWasmBytes());
+    cached = mod ? (new WebAssembly.Instance(mod, {}).exports as unknown as AlsWasm) : null;
   } catch {
     cached = null;
   }
@@ -654,8 +523,7 @@ export function alsWasm(): AlsWasm | null {
 
 /** Grows the kernels' memory to at least `bytes`. Views on the memory must be re-created afterwards. */
 export function ensureWasmBytes(w: AlsWasm, bytes: number): void {
-  const have = w.memory.buffer.byteLength;
-  if (bytes > have) w.memory.grow(Math.ceil((bytes - have) / 65536));
+  ensureMemoryBytes(w.memory, bytes);
 }
 
 /** Padded stride: k rounded up to a multiple of 4. */
