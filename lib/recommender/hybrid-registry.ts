@@ -8,7 +8,7 @@ import { biasedMfRecommender } from './biased-mf';
 import { biasesRecommender } from './biases';
 import { contentTfidfRecommender, type ContentDoc, type ContentTfidfConfig, type ContentTfidfModel } from './content-tfidf';
 import { easeRecommender } from './ease';
-import { fitHybrid, hybridRecommender, type HybridBase, type HybridConfig, type HybridModel } from './hybrid';
+import { RANK_EXTRA_FEATURES, fitHybrid, hybridRecommender, type HybridBase, type HybridConfig, type HybridModel } from './hybrid';
 import { DEFAULT_CONTENT_FIELD_WEIGHTS, buildContentDocs, type ContentSource } from './hybrid-content-docs';
 import { implicitAlsRecommender } from './implicit-als';
 import { itemKnnRecommender } from './item-knn';
@@ -81,12 +81,14 @@ export const HybridParamsSchema = z.object({
   refitRatingBases: z.boolean().default(true).describe('refit rating-only bases on all ratings (false: keep their validation fit; users are folded in when served)'),
   poolPerBase: z.number().int().min(10).default(100).describe('top-N of each base in the validation candidate pool'),
   recallWeight: z.number().min(0).default(1).describe('β in the ranker objective NDCG@10 + β·Recall@20 + γ·coverage@10'),
-  coverageWeight: z.number().min(0).default(0.3).describe('γ in the ranker objective'),
+  coverageWeight: z.number().min(0).default(0).describe('γ in the ranker objective (start of the γ path; chosen on validation, docs/benchmarks/hybrid.md)'),
   coverageWeightPath: z.array(z.number().min(0)).default([0.35, 0.4, 0.45, 0.5, 0.6, 0.8, 1]).describe('larger γ tried on validation; the largest within one standard error of the γ blend’s accuracy is kept'),
   rankFeaturesOff: z
-    .array(z.string())
-    .default([])
-    .describe('ranking features the blends may not use (weights fixed at 0): base names, content, pop, coldItem, coldItem×content, popBefore, popAfter, exposure, recent'),
+    .array(z.enum([...Object.keys(BASES), ...RANK_EXTRA_FEATURES] as [string, ...string[]]))
+    .default(['exposure', 'implicit-als'])
+    .describe(
+      'ranking features the blends may not use (weights fixed at 0): base names, content, pop, coldItem, coldItem×content, popBefore, popAfter, exposure, recent (default: chosen by backward elimination on validation)',
+    ),
   ratingContent: z.boolean().default(true).describe('the rating blend uses the content prediction'),
   coverageTarget: z.number().min(0).max(1).default(0).describe('minimum validation coverage@10 of the warm blend (hinge penalty)'),
   ridgeLambda: z.number().min(0).optional().describe('ridge λ of the rating blend (default: chosen by 5-fold CV on the validation rows)'),

@@ -17,6 +17,7 @@ import {
   type HybridConfig,
   type HybridModel,
 } from './hybrid';
+import { HybridParamsSchema } from './hybrid-registry';
 import { genreWorld } from './hybrid-test-data';
 import { itemKnnRecommender } from './item-knn';
 import { popularityRecommender } from './popularity';
@@ -251,8 +252,11 @@ describe('feature selection switches', () => {
     expect(m.warm!.w.some((v) => v !== 0)).toBe(true);
   });
 
-  it('rejects an unknown ranking feature name', () => {
-    expect(() => fitHybrid(data, { ...config, rankFeaturesOff: ['no-such-feature'] })).toThrow(/unknown ranking feature/);
+  it('accepts only known ranking feature names as params, and ignores an absent base', () => {
+    expect(() => HybridParamsSchema.parse({ rankFeaturesOff: ['no-such-feature'] })).toThrow();
+    expect(HybridParamsSchema.parse({ rankFeaturesOff: ['recent', 'ease'] }).rankFeaturesOff).toEqual(['recent', 'ease']);
+    // implicit-als is not a base of this config: switching it off changes nothing.
+    expect(weightsOf(fitHybrid(data, { ...config, rankFeaturesOff: ['implicit-als'] }))).toEqual(weightsOf(fitHybrid(data, config)));
   });
 
   it('leaves content out of the rating blend with ratingContent false', () => {

@@ -458,10 +458,13 @@ interface FeatureColumns {
   mask: Uint8Array;
 }
 
+/** Ranking features after the base columns, in column order. */
+export const RANK_EXTRA_FEATURES: readonly string[] = ['content', 'pop', 'coldItem', 'coldItem×content', 'popBefore', 'popAfter', 'exposure', 'recent'];
+
 function rankFeatureNames(bases: readonly FittedBase[]): { names: string[]; groups: Source[] } {
   const names = bases.map((b) => b.name);
   const groups = bases.map((b) => b.group);
-  names.push('content', 'pop', 'coldItem', 'coldItem×content', 'popBefore', 'popAfter', 'exposure', 'recent');
+  names.push(...RANK_EXTRA_FEATURES);
   groups.push('content', 'popular', 'content', 'content', 'popular', 'popular', 'popular', 'collaborative');
   return { names, groups };
 }
@@ -1133,8 +1136,8 @@ export function* fitHybridSteps(data: RatingMatrix, config: HybridConfig = {}): 
   let anon: RankWeights | null = null;
   let firstStage: Float32Array | null = null;
   const rankNames = rankFeatureNames(rankingBaseSpecs.map((b) => ({ name: b.name, group: b.group ?? 'collaborative', recommender: b.recommender, model: null })));
+  // A switched-off feature this model does not have (e.g. a base not in rankingBases) is simply absent.
   const off = new Set(config.rankFeaturesOff ?? []);
-  for (const name of off) if (!rankNames.names.includes(name)) throw new ModelFitError(`hybrid: unknown ranking feature "${name}" in rankFeaturesOff (features: ${rankNames.names.join(', ')})`);
   const allowed = rankNames.names.map((n) => !off.has(n));
   if (tasks.has('ranking')) {
     yield { phase: 'fitting validation models', progress: 0.05 };
