@@ -16,9 +16,12 @@ import {
   coldStartSlice,
   evaluateRanking,
   evaluateRating,
+  relevantByUser,
   summariseFolds,
+  trainMatrix,
   type RatingRows,
 } from '../lib/recommender/evaluate';
+import { createRng } from '../lib/recommender/rng';
 import { loadRatingsFile } from '../lib/recommender/io/ratings-file';
 import { loadCatalogue } from '../lib/recommender/io/catalogue';
 import { loadMl100kItems } from '../lib/recommender/io/movielens';
@@ -228,9 +231,19 @@ function main(): void {
   } else if (!values['cold-start']) {
     const folds = splits.map((s) => {
       const { train, test } = loadPair(s, 'ranking', values.validation);
-      const r = evaluateRanking(entry.recommender, runConfig(train), train, test);
-      log(`${s.name}: ndcg@10=${r.metrics['ndcg@10'].toFixed(4)} recall@20=${r.metrics['recall@20'].toFixed(4)} fit=${r.fitSeconds.toFixed(2)}s`);
-      return { fold: s.name, ...r };
+      const data = trainMatrix(train);
+      const cfg = runConfig(train);
+      const t0 = performance.now();
+      const model = entry.recommender.fit(data, cfg);
+      const fitSeconds = (performance.now() - t0) / 1000;
+      const r = { ...evaluateRanking(entry.recommender, cfg, train, test, { data, model }), fitSeconds };
+      // The evaluated users' top-10 lists (same users and order as the metrics) for the coverage interval.
+      const lists = [...relevantByUser(test).keys()].map((userId) =>
+        entry.recommender.recommend(model, data, data.users.index(userId) ?? -1, 20).slice(0, 10).map((x: { itemIdx: number }) => x.itemIdx),
+      );
+      const coverageBootstrap = bootstrapCoverage(lists, data.items.size);
+      log(`${s.name}: ndcg@10=${r.metrics['ndcg@10'].toFixed(4)} recall@20=${r.metrics['recall@20'].toFixed(4)} coverage@10=${r.metrics['coverage@10'].toFixed(4)} (bootstrap 90% ${coverageBootstrap.lo.toFixed(4)} … ${coverageBootstrap.hi.toFixed(4)}) fit=${r.fitSeconds.toFixed(2)}s`);
+      return { fold: s.name, ...r, coverageBootstrap };
     });
     const summary = summariseFolds(folds.map((f) => f.metrics as unknown as Record<string, number>));
     doc.metrics = summary.mean;
@@ -238,8 +251,8 @@ function main(): void {
     doc.predictSeconds = mean(folds.map((f) => f.predictSeconds));
     if (folds.length > 1) {
       doc.std = summary.std;
-      doc.folds = folds.map((f) => ({ fold: f.fold, metrics: f.metrics, fitSeconds: f.fitSeconds, predictSeconds: f.predictSeconds }));
-    }
+      doc.folds = folds.map((f) => ({ fold: f.fold, metrics: f.metrics, fitSeconds: f.fitSeconds, predictSeconds: f.predictSeconds, coverageBootstrap: f.coverageBootstrap }));
+    } else doc.coverageBootstrap = folds[0].coverageBootstrap;
   } else {
     if (splits.length !== 1) throw new UsageError('--cold-start runs on one train/test pair (e.g. --data ml-latest-small-ranking)');
     const { train, test } = loadPair(splits[0], 'ranking', values.validation);
@@ -287,6 +300,42 @@ function main(): void {
 }
 
 class UsageError extends Error {}
+
+/** Seed, resamples and level of the coverage interval (docs/benchmarks/hybrid.md, second validation-only round). */
+const BOOTSTRAP = { seed: 20251125, resamples: 200, level: 0.9 };
+
+/**
+ * User-bootstrap percentile interval of coverage@10: the evaluated users are resampled with replacement and the
+ * union of their top-10 lists is recounted over the same item count. Quantiles by linear interpolation between
+ * order statistics. A resample holds ≈ 63% distinct users, so the distribution sits below the point estimate.
+ */
+function bootstrapCoverage(lists: readonly (readonly number[])[], nItems: number): { point: number; lo: number; hi: number; mean: number; seed: number; resamples: number; level: number } {
+  const seen = new Int32Array(Math.max(1, nItems)).fill(-1);
+  const coverageOf = (pick: (k: number) => number, stamp: number): number => {
+    let covered = 0;
+    for (let k = 0; k < lists.length; k++) {
+      for (const i of lists[pick(k)]) {
+        if (i < 0 || i >= nItems || seen[i] === stamp) continue;
+        seen[i] = stamp;
+        covered++;
+      }
+    }
+    return nItems > 0 ? covered / nItems : 0;
+  };
+  const point = coverageOf((k) => k, 0);
+  if (lists.length === 0) return { point, lo: point, hi: point, mean: point, ...BOOTSTRAP };
+  const rng = createRng(BOOTSTRAP.seed);
+  const xs: number[] = [];
+  for (let b = 1; b <= BOOTSTRAP.resamples; b++) xs.push(coverageOf(() => rng.int(lists.length), b));
+  xs.sort((a, b) => a - b);
+  const q = (p: number): number => {
+    const h = (xs.length - 1) * p;
+    const lo = Math.floor(h);
+    return xs[lo] + (h - lo) * ((xs[Math.min(lo + 1, xs.length - 1)] ?? xs[lo]) - xs[lo]);
+  };
+  const tail = (1 - BOOTSTRAP.level) / 2;
+  return { point, lo: q(tail), hi: q(1 - tail), mean: mean(xs), ...BOOTSTRAP };
+}
 
 function mean(xs: number[]): number {
   return xs.reduce((s, x) => s + x, 0) / xs.length;

@@ -89,6 +89,10 @@ export const HybridParamsSchema = z.object({
     .describe(
       'ranking features the blends may not use (weights fixed at 0): base names, content, pop, coldItem, coldItem×content, popBefore, popAfter, exposure, recent (default: chosen by backward elimination on validation)',
     ),
+  coldRankFeaturesOff: z
+    .array(z.enum([...Object.keys(BASES), ...RANK_EXTRA_FEATURES] as [string, ...string[]]))
+    .optional()
+    .describe('ranking features the cold blend (1 … coldUserThreshold ratings) may not use (default: rankFeaturesOff)'),
   ratingContent: z.boolean().default(true).describe('the rating blend uses the content prediction'),
   coverageTarget: z.number().min(0).max(1).default(0).describe('minimum validation coverage@10 of the warm blend (hinge penalty)'),
   ridgeLambda: z.number().min(0).optional().describe('ridge λ of the rating blend (default: chosen by 5-fold CV on the validation rows)'),
@@ -134,6 +138,7 @@ export function hybridConfigFrom(params: HybridParams, ctx: RunContext = {}): Hy
     coverageWeight: params.coverageWeight,
     coverageTarget: params.coverageTarget,
     rankFeaturesOff: params.rankFeaturesOff,
+    coldRankFeaturesOff: params.coldRankFeaturesOff,
     ratingContent: params.ratingContent,
     coverageWeightPath: params.coverageWeightPath,
     ridgeLambda: params.ridgeLambda,

@@ -259,6 +259,28 @@ describe('feature selection switches', () => {
     expect(weightsOf(fitHybrid(data, { ...config, rankFeaturesOff: ['implicit-als'] }))).toEqual(weightsOf(fitHybrid(data, config)));
   });
 
+  it('gives the cold blend its own switched-off features (default: the warm ones); the warm blend is unchanged', () => {
+    const warmOff = ['content', 'coldItem×content'];
+    const coldOff = ['item-knn', 'popBefore', 'popAfter'];
+    const base = fitHybrid(data, { ...config, tasks: ['ranking'], rankFeaturesOff: warmOff });
+    const own = fitHybrid(data, { ...config, tasks: ['ranking'], rankFeaturesOff: warmOff, coldRankFeaturesOff: coldOff });
+    expect(base.cold && own.cold).toBeTruthy();
+    expect(Array.from(own.warm!.w)).toEqual(Array.from(base.warm!.w));
+    expect(Array.from(own.anon?.w ?? [])).toEqual(Array.from(base.anon?.w ?? []));
+    own.rankFeatures.forEach((name, f) => {
+      if (coldOff.includes(name)) expect(own.cold!.w[f]).toBe(0);
+      if (warmOff.includes(name)) expect(base.cold!.w[f]).toBe(0);
+    });
+    // The cold blend may now use content, which the warm set switches off.
+    const fContent = own.rankFeatures.indexOf('content');
+    expect(own.cold!.w[fContent]).not.toBe(0);
+    // An explicit cold set equal to the warm set is the default.
+    const same = fitHybrid(data, { ...config, tasks: ['ranking'], rankFeaturesOff: warmOff, coldRankFeaturesOff: warmOff });
+    expect(weightsOf(same)).toEqual(weightsOf(base));
+    expect(() => HybridParamsSchema.parse({ coldRankFeaturesOff: ['no-such-feature'] })).toThrow();
+    expect(HybridParamsSchema.parse({ coldRankFeaturesOff: [] }).coldRankFeaturesOff).toEqual([]);
+  });
+
   it('leaves content out of the rating blend with ratingContent false', () => {
     const m = fitHybrid(data, { ...config, tasks: ['rating'], ratingContent: false });
     expect(m.ratingFeatures.some((n) => n.includes('content'))).toBe(false);

@@ -132,6 +132,11 @@ export interface HybridConfig {
    * candidate pool is unchanged). Default none.
    */
   rankFeaturesOff?: readonly string[];
+  /**
+   * Ranking features the cold blend (users with 1 … `coldUserThreshold` ratings) may not use, chosen on its own
+   * (cold validation). Default: `rankFeaturesOff`. The warm and anonymous blends keep `rankFeaturesOff`.
+   */
+  coldRankFeaturesOff?: readonly string[];
   /** false: the rating blend leaves the content prediction out (the ranking blend keeps it). Default true. */
   ratingContent?: boolean;
   /** Which blends to learn. Default both. */
@@ -1139,6 +1144,8 @@ export function* fitHybridSteps(data: RatingMatrix, config: HybridConfig = {}): 
   // A switched-off feature this model does not have (e.g. a base not in rankingBases) is simply absent.
   const off = new Set(config.rankFeaturesOff ?? []);
   const allowed = rankNames.names.map((n) => !off.has(n));
+  const coldOff = new Set(config.coldRankFeaturesOff ?? config.rankFeaturesOff ?? []);
+  const coldAllowed = rankNames.names.map((n) => !coldOff.has(n));
   if (tasks.has('ranking')) {
     yield { phase: 'fitting validation models', progress: 0.05 };
     const valBases = fitBases(rankingBaseSpecs, split.fit, log);
@@ -1206,7 +1213,7 @@ export function* fitHybridSteps(data: RatingMatrix, config: HybridConfig = {}): 
     log(`  stage-1 warm weights ${fmtWeights(rankNames.names, stage1.w)} (val NDCG@10 ${stage1.validationNdcg.toFixed(4)})`);
     const learnCold = coldUsers.length > 0 && coldUsers.length >= (config.minColdBlendUsers ?? 0);
     if (!learnCold) log(`  ${coldUsers.length} cold validation users: too few to learn a cold blend, cold users get the warm blend`);
-    cold = learnCold ? coordinateAscent(coldSet, nItems, beta, 0, rankNames.names, allowed) : null;
+    cold = learnCold ? coordinateAscent(coldSet, nItems, beta, 0, rankNames.names, coldAllowed) : null;
     log(
       `  warm weights ${fmtWeights(rankNames.names, warm.w)} (val NDCG@10 ${warm.validationNdcg.toFixed(4)}, Recall@20 ${warm.validationRecall20?.toFixed(4)}, coverage@10 ${warm.validationCoverage?.toFixed(4)})`,
     );
