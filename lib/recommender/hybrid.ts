@@ -30,6 +30,7 @@ import { scoreEaseHistory, type EaseModel } from './ease';
 import { createRng } from './rng';
 import { trainingScoringBases } from './training-scoring';
 import { buildRatingMatrix } from './sparse';
+import { startBackgroundFits, type BackgroundFits, type FitRequest } from './workers/fit-pool';
 import type { RatingMatrix, Recommender, RecommendOptions, ScoredItem } from './types';
 import { ModelFitError, ShapeError } from './types';
 
@@ -1058,19 +1059,39 @@ function chooseRatingBlend(
 /**
  * Fits each base on `data`. With `shared`, a base with the same name and config as one fitted
  * before on the same data (e.g. item-kNN in both the ranking and the rating blend) reuses that fit.
+ * With `background`, a base queued on the background worker is taken from there (the worker's model is the same);
+ * those go last, so the worker has longer to reach them while this thread fits the others, and one the worker is
+ * busy with goes after any this thread can still claim.
  */
-function fitBases(bases: readonly HybridBase[], data: RatingMatrix, log: (m: string) => void, shared?: Map<string, unknown>): FittedBase[] {
-  return bases.map((b) => {
+function fitBaseModels(
+  bases: readonly HybridBase[],
+  data: RatingMatrix,
+  log: (m: string) => void,
+  shared?: Map<string, unknown>,
+  background?: BackgroundFits | null,
+): FittedBase[] {
+  const request = (b: HybridBase): FitRequest => ({ recommender: b.recommender, config: b.config, data });
+  const queued = bases.map((b) => background?.isQueued(request(b)) ?? false);
+  const pending = bases.map((_, x) => x).sort((x, y) => Number(queued[x]) - Number(queued[y]));
+  const models: unknown[] = new Array(bases.length);
+  while (pending.length > 0) {
+    const next = pending.findIndex((x) => !background?.isRunning(request(bases[x])));
+    const [x] = pending.splice(Math.max(next, 0), 1);
+    const b = bases[x];
     const key = `${b.name}|${JSON.stringify(b.config)}`;
     let model = shared?.get(key);
     if (model === undefined) {
-      const t0 = Date.now();
-      model = b.recommender.fit(data, b.config);
-      log(`  fit ${b.name} in ${((Date.now() - t0) / 1000).toFixed(2)} s`);
+      model = background?.take(request(b), log);
+      if (model === undefined) {
+        const t0 = Date.now();
+        model = b.recommender.fit(data, b.config);
+        log(`  fit ${b.name} in ${((Date.now() - t0) / 1000).toFixed(2)} s`);
+      }
       shared?.set(key, model);
     } else log(`  ${b.name}: reusing the fit of the same config`);
-    return { name: b.name, group: b.group ?? 'collaborative', recommender: b.recommender, model };
-  });
+    models[x] = model;
+  }
+  return bases.map((b, x) => ({ name: b.name, group: b.group ?? 'collaborative', recommender: b.recommender, model: models[x] }));
 }
 
 /**
@@ -1134,6 +1155,22 @@ export function* fitHybridSteps(data: RatingMatrix, config: HybridConfig = {}): 
     : split;
   const ratingValContent =
     config.ratingContent === false ? null : ratingSplit === split ? valContent : contentConfig ? fitContentTfidf(ratingSplit.fit, contentConfig) : null;
+
+  // Every base fit depends on its data only, not on the blends: queue the ones a worker can do on a second thread
+  // (workers/fit-pool.ts; same models bit for bit), in the order this thread needs them. This thread fits the rest
+  // and takes over any queued fit the worker has not started when it is needed.
+  const keepRatingValFits = config.refitRatingBases === false && ratingBaseSpecs.length > 0;
+  const rankingKeys = new Set(rankingBaseSpecs.map((b) => `${b.name}|${JSON.stringify(b.config)}`));
+  const background = startBackgroundFits([
+    ...rankingBaseSpecs.map((b) => ({ recommender: b.recommender, config: b.config, data: split.fit })),
+    ...ratingBaseSpecs.map((b) => ({ recommender: b.recommender, config: b.config, data: ratingSplit.fit })),
+    ...rankingBaseSpecs.map((b) => ({ recommender: b.recommender, config: b.config, data })),
+    ...ratingBaseSpecs
+      .filter((b) => !keepRatingValFits || rankingKeys.has(`${b.name}|${JSON.stringify(b.config)}`))
+      .map((b) => ({ recommender: b.recommender, config: b.config, data })),
+  ]);
+  const fitBases = (bases: readonly HybridBase[], on: RatingMatrix, l: (m: string) => void, shared?: Map<string, unknown>) =>
+    fitBaseModels(bases, on, l, shared, background);
 
   // Ranking blend.
   let warm: RankWeights | null = null;
@@ -1297,6 +1334,7 @@ export function* fitHybridSteps(data: RatingMatrix, config: HybridConfig = {}): 
     }
     return fitBases([b], data, log, sharedFits)[0];
   });
+  background?.close();
   const content = contentConfig ? fitContentTfidf(data, contentConfig) : null;
   const { itemCount, userCount } = counts(data);
   const draft: HybridModel = {
