@@ -110,6 +110,11 @@ export async function saveTrainedVersion(
   }, { timeout: 120_000, maxWait: 30_000 });
 }
 
+/** Replaces a version's phase timings (the save phase is only known once the artifacts are written). */
+export async function setVersionTimings(id: number, timings: object): Promise<void> {
+  await db.modelVersion.update({ where: { id }, data: { timings: timings as Prisma.InputJsonValue } });
+}
+
 export async function getActiveVersion(): Promise<ModelVersionDto | null> {
   const v = await db.modelVersion.findFirst({ where: { isActive: true }, select: versionSelect });
   return v && toDto(v);
