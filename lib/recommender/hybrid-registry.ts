@@ -81,7 +81,7 @@ export const HybridParamsSchema = z.object({
   refitRatingBases: z.boolean().default(true).describe('refit rating-only bases on all ratings (false: keep their validation fit; users are folded in when served)'),
   poolPerBase: z.number().int().min(10).default(100).describe('top-N of each base in the validation candidate pool'),
   recallWeight: z.number().min(0).default(1).describe('β in the ranker objective NDCG@10 + β·Recall@20 + γ·coverage@10'),
-  coverageWeight: z.number().min(0).default(0).describe('γ in the ranker objective (start of the γ path; chosen on validation, docs/benchmarks/hybrid.md)'),
+  coverageWeight: z.number().min(0).default(0.1).describe('γ in the ranker objective (start of the γ path; chosen on validation, docs/benchmarks/hybrid.md)'),
   coverageWeightPath: z.array(z.number().min(0)).default([0.35, 0.4, 0.45, 0.5, 0.6, 0.8, 1]).describe('larger γ tried on validation; the largest within one standard error of the γ blend’s accuracy is kept'),
   rankFeaturesOff: z
     .array(z.enum([...Object.keys(BASES), ...RANK_EXTRA_FEATURES] as [string, ...string[]]))
@@ -91,8 +91,8 @@ export const HybridParamsSchema = z.object({
     ),
   coldRankFeaturesOff: z
     .array(z.enum([...Object.keys(BASES), ...RANK_EXTRA_FEATURES] as [string, ...string[]]))
-    .optional()
-    .describe('ranking features the cold blend (1 … coldUserThreshold ratings) may not use (default: rankFeaturesOff)'),
+    .default(['coldItem×content', 'content', 'implicit-als', 'popAfter', 'popBefore'])
+    .describe('ranking features the cold blend (1 … coldUserThreshold ratings) may not use (default: chosen by backward elimination on the cold validation slice)'),
   ratingContent: z.boolean().default(true).describe('the rating blend uses the content prediction'),
   coverageTarget: z.number().min(0).max(1).default(0).describe('minimum validation coverage@10 of the warm blend (hinge penalty)'),
   ridgeLambda: z.number().min(0).optional().describe('ridge λ of the rating blend (default: chosen by 5-fold CV on the validation rows)'),
