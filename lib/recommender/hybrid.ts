@@ -429,10 +429,10 @@ export function alignTimestamps(data: RatingMatrix, userIds: Int32Array, itemIds
 export const SENTINEL_SCORE = -1e29;
 
 /**
- * Standardises `scores` in place over the items where `mask` is 0: (s − mean) / sd. Masked items
- * get 0; non-finite or sentinel scores get the lowest standardised value. O(n).
+ * The statistics of {@link standardize} over the items where `mask` is 0 and the score is a real value: the mean,
+ * 1 / sd (0 for a constant column) and the standardised value of the lowest score (what sentinels get).
  */
-export function standardize(scores: Float32Array, mask: Uint8Array): void {
+export function standardizeStats(scores: Float32Array, mask: Uint8Array): { mean: number; inv: number; low: number } {
   let s = 0;
   let s2 = 0;
   let n = 0;
@@ -449,7 +449,15 @@ export function standardize(scores: Float32Array, mask: Uint8Array): void {
   const mean = n > 0 ? s / n : 0;
   const var_ = n > 0 ? s2 / n - mean * mean : 0;
   const inv = var_ > 1e-20 ? 1 / Math.sqrt(var_) : 0;
-  const low = n > 0 ? (min - mean) * inv : 0;
+  return { mean, inv, low: n > 0 ? (min - mean) * inv : 0 };
+}
+
+/**
+ * Standardises `scores` in place over the items where `mask` is 0: (s − mean) / sd. Masked items
+ * get 0; non-finite or sentinel scores get the lowest standardised value. O(n).
+ */
+export function standardize(scores: Float32Array, mask: Uint8Array): void {
+  const { mean, inv, low } = standardizeStats(scores, mask);
   for (let i = 0; i < scores.length; i++) {
     const v = scores[i];
     scores[i] = mask[i] ? 0 : !(v > SENTINEL_SCORE) || v === Infinity ? low : (v - mean) * inv;

@@ -17,7 +17,7 @@
  */
 import { rowDot, topKIndices, type ContentDoc } from './content-tfidf';
 import { EASE_UNMODELLED_SCORE, type EaseModel } from './ease';
-import { counts, fitHybridSteps, SENTINEL_SCORE, standardize, timeWindowColumns, writeSupportTerms, type HybridBase, type HybridModel, type HybridPhase, type Source } from './hybrid';
+import { counts, fitHybridSteps, SENTINEL_SCORE, standardize, standardizeStats, timeWindowColumns, writeSupportTerms, type HybridBase, type HybridModel, type HybridPhase, type Source } from './hybrid';
 import { HybridParamsSchema, hybridConfigFrom, type HybridParams } from './hybrid-registry';
 import { implicitAlsRecommender, recalculateUser, DEFAULT_IMPLICIT_ALS, type ImplicitAlsModel } from './implicit-als';
 import type { ItemKnnModel } from './item-knn';
@@ -994,25 +994,8 @@ function standardizeBlend(col: Float32Array, mask: Uint8Array, wf: number, out: 
     standardize(col, mask);
     return;
   }
-  // The statistics pass of standardize, sums in the same order.
+  const { mean, inv, low } = standardizeStats(col, mask);
   const len = col.length;
-  let s = 0;
-  let s2 = 0;
-  let n = 0;
-  let min = Infinity;
-  for (let i = 0; i < len; i++) {
-    if (mask[i]) continue;
-    const v = col[i];
-    if (!(v > SENTINEL_SCORE) || v === Infinity) continue;
-    s += v;
-    s2 += v * v;
-    n++;
-    if (v < min) min = v;
-  }
-  const mean = n > 0 ? s / n : 0;
-  const var_ = n > 0 ? s2 / n - mean * mean : 0;
-  const inv = var_ > 1e-20 ? 1 / Math.sqrt(var_) : 0;
-  const low = n > 0 ? (min - mean) * inv : 0;
   for (let i = 0; i < len; i++) {
     const v = col[i];
     const z = Math.fround(mask[i] ? 0 : !(v > SENTINEL_SCORE) || v === Infinity ? low : (v - mean) * inv);
