@@ -32,6 +32,24 @@ describe('mmrRerank', () => {
     expect(mmrRerank(CANDIDATES, 2, 0.9, sim).map((c) => c.itemIdx)).toEqual([0, 1]);
   });
 
+  it('picks greedily: the first k of a longer list from the same pool are the list for k (pagination relies on it)', () => {
+    // 40 candidates with pseudo-random scores and symmetric similarities.
+    const r = (x: number) => ((Math.sin(x * 12.9898) * 43758.5453) % 1 + 1) % 1;
+    const pool = Array.from({ length: 40 }, (_, i) => ({ itemIdx: i, score: r(i + 1) }));
+    const s: ItemSimilarity = (a, b) => (a === b ? 1 : r(Math.min(a, b) * 41 + Math.max(a, b) + 1000));
+    const ids = (k: number) => mmrRerank(pool, k, 0.6, s).map((c) => c.itemIdx);
+    expect(ids(30).slice(0, 12)).toEqual(ids(12));
+    expect(ids(24).slice(12, 24)).toEqual(ids(30).slice(12, 24));
+  });
+
+  it('depends on the pool: one more low-scored, dissimilar candidate can change the top picks', () => {
+    // Item 3 (score 0, unlike every other) lowers the min–max floor and beats the near-duplicate item 1 at step 3.
+    const SIM4 = [...SIM.map((row) => [...row, 0]), [0, 0, 0, 1]];
+    const sim4: ItemSimilarity = (a, b) => SIM4[a][b];
+    expect(mmrRerank(CANDIDATES, 3, 0.5, sim4).map((c) => c.itemIdx)).toEqual([0, 2, 1]);
+    expect(mmrRerank([...CANDIDATES, { itemIdx: 3, score: 0 }], 3, 0.5, sim4).map((c) => c.itemIdx)).toEqual([0, 2, 3]);
+  });
+
   it('returns at most k items and rejects λ outside [0, 1]', () => {
     expect(mmrRerank(CANDIDATES, 2, 0.3, sim)).toHaveLength(2);
     expect(mmrRerank([], 5, 0.3, sim)).toEqual([]);

@@ -100,7 +100,9 @@ export async function buildForYouFeed(userId: number, query: FeedQuery): Promise
   // Onboarding genres only steer cold members, so only they pay for reading them.
   const favourites = cold ? await getFavouriteGenres(userId) : [];
   const steer = favourites.length > 0;
-  let pool = topN(scores, [...exclude], steer ? POOL : Math.min(POOL, query.cursor + query.limit + 60)).filter((i) => Number.isFinite(scores[i]));
+  // The pool must not depend on the cursor: MMR's greedy picks (and its relevance scaling) depend on the pool, and
+  // page 2 must continue page 1 exactly. With a fixed pool, picking cursor + limit items gives page 1's picks first.
+  let pool = topN(scores, [...exclude], POOL).filter((i) => Number.isFinite(scores[i]));
   const genreOf = steer ? await favouriteGenreOf(pool.map((i) => model.itemIds[i]), favourites) : new Map<number, string>();
   // MMR trades relevance against similarity; once the pool is re-ordered, relevance is the new rank (1 … 0).
   let relevance = (i: number) => scores[i];
@@ -111,7 +113,7 @@ export async function buildForYouFeed(userId: number, query: FeedQuery): Promise
   }
   const ranked =
     query.diversity > 0
-      ? mmrRerank(pool.map((i) => ({ itemIdx: i, score: relevance(i) })), pool.length, 1 - query.diversity, cosine(model)).map((s) => s.itemIdx)
+      ? mmrRerank(pool.map((i) => ({ itemIdx: i, score: relevance(i) })), query.cursor + query.limit, 1 - query.diversity, cosine(model)).map((s) => s.itemIdx)
       : pool;
   const page = ranked.slice(query.cursor, query.cursor + query.limit);
   const contributions = explainPage(model, user, scratch, page);
