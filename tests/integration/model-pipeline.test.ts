@@ -118,6 +118,23 @@ describe('model pipeline', () => {
     }
   }, 60_000);
 
+  it('pages through a diversified For You list: each page continues the last, with no repeats and a next cursor', async () => {
+    const [{ id: userId }] = await sql<{ id: number }>(`INSERT INTO "User" (name, kind, "updatedAt") VALUES ('Pager', 'MEMBER', now()) RETURNING id`);
+    await upsertRating(userId, alpha[1], 5);
+    await upsertRating(userId, beta[1], 2);
+    const page = (cursor: number, limit: number) => buildForYouFeed(userId, FeedQuery.parse({ cursor, limit, diversity: 0.6 }));
+    const [p1, p2, p3, whole] = await Promise.all([page(0, 7), page(7, 7), page(14, 7), page(0, 21)]);
+    expect(p1.nextCursor).toBe(7);
+    expect(p2.nextCursor).toBe(14);
+    const ids = [...p1.items, ...p2.items, ...p3.items].map((i) => i.movie.id);
+    expect(ids).toEqual(whole.items.map((i) => i.movie.id));
+    expect(new Set(ids).size).toBe(21);
+    // 41 movies − 2 rated = 39 candidates: the last page says there is no more.
+    const last = await page(35, 7);
+    expect(last.items).toHaveLength(4);
+    expect(last.nextCursor).toBeNull();
+  }, 60_000);
+
   it("leads a new member's list with the genres they picked, until their ratings take over", async () => {
     const [{ id: userId }] = await sql<{ id: number }>(`INSERT INTO "User" (name, kind, "updatedAt") VALUES ('Picky', 'MEMBER', now()) RETURNING id`);
     const query = FeedQuery.parse({ limit: 10, diversity: 0 });

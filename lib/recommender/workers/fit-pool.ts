@@ -31,10 +31,13 @@ export const BACKGROUND_RECOMMENDERS: Readonly<Record<string, Recommender<unknow
 
 /**
  * Settings: `enabled` false fits everything on the calling thread; below `minRatings` ratings a fit is too short
- * to pay for a worker's start (≈ 0.5 s of loading TypeScript); `callerSteals` false makes the caller wait for the
- * worker instead of claiming queued fits (tests use it to prove the worker's models are the same).
+ * to pay for a worker's start (≈ 0.5 s of loading TypeScript); above `maxRatings` the worker's copies of the rating
+ * matrices and its own fit working set cost too much memory (at ML-25M shape the recompute grew from 11 GB to
+ * over 19 GB and was OOM-killed on a 24 GB machine), so large sets fit on the calling thread as before;
+ * `callerSteals` false makes the caller wait for the worker instead of claiming queued fits (tests use it to prove
+ * the worker's models are the same).
  */
-export const backgroundFitOptions = { enabled: true, minRatings: 300_000, callerSteals: true };
+export const backgroundFitOptions = { enabled: true, minRatings: 300_000, maxRatings: 5_000_000, callerSteals: true };
 
 /** A fit the caller will need: `data` is matched by identity, `config` by its JSON. */
 export interface FitRequest {
@@ -124,7 +127,8 @@ const keyOf = (name: string, config: unknown, dataIdx: number) => `${name}|${JSO
 /**
  * Starts one worker on the requests the worker can fit (others are ignored), in the given order (put first what
  * the caller needs last). Returns null when nothing qualifies, workers are disabled or unavailable, or the data
- * are below {@link backgroundFitOptions}.minRatings; the caller then fits everything itself, with the same result.
+ * are outside {@link backgroundFitOptions}' minRatings … maxRatings; the caller then fits everything itself, with the
+ * same result.
  */
 export function startBackgroundFits(requests: readonly FitRequest[]): BackgroundFits | null {
   if (!backgroundFitOptions.enabled) return null;
@@ -133,7 +137,8 @@ export function startBackgroundFits(requests: readonly FitRequest[]): Background
   const index = new Map<string, number>();
   for (const req of requests) {
     const name = nameOf(req.recommender);
-    if (name === null || req.data.byUser.indptr[req.data.byUser.nRows] < backgroundFitOptions.minRatings) continue;
+    const nRatings = req.data.byUser.indptr[req.data.byUser.nRows];
+    if (name === null || nRatings < backgroundFitOptions.minRatings || nRatings > backgroundFitOptions.maxRatings) continue;
     let d = datasets.indexOf(req.data);
     if (d < 0) d = datasets.push(req.data) - 1;
     const key = keyOf(name, req.config, d);

@@ -165,7 +165,7 @@ export async function buildForYouFeed(userId: number, query: FeedQuery): Promise
     }
     return [{ movie, predicted: predictRating(model, ratingCtx, i), reason, source }];
   });
-  const nextCursor = query.cursor + query.limit < ranked.length ? query.cursor + query.limit : null;
+  const nextCursor = query.cursor + query.limit < pool.length ? query.cursor + query.limit : null;
   return { items, nextCursor, modelVersion: versionId };
 }
 
