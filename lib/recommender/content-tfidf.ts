@@ -10,6 +10,7 @@
 import { analyzeText } from './text';
 import type { Csr, RatingMatrix, Recommender, RecommendOptions, ScoredItem } from './types';
 import { ShapeError } from './types';
+import { createTopScratch, offerTop, topOrder } from './select-top';
 
 /**
  * Content of one item. A `string[]` field holds categorical values ("Drama", "Michael Mann"),
@@ -224,45 +225,14 @@ export function multiplyDense(vectors: Csr, dense: Float32Array | Float64Array, 
 /** Top-k (index, score) by descending score, ties by ascending index; skips NaN/-Infinity. O(n log k). */
 export function topKIndices(scores: ArrayLike<number>, k: number, skip?: (i: number) => boolean): ScoredItem[] {
   if (k <= 0) return [];
-  // Min-heap of size k on (score, -index).
-  const hs = new Float64Array(k);
-  const hi = new Int32Array(k);
+  const heap = createTopScratch(k);
   let size = 0;
-  const less = (sa: number, ia: number, sb: number, ib: number) => sa < sb || (sa === sb && ia > ib);
   for (let i = 0; i < scores.length; i++) {
     const s = scores[i];
     if (!(s > -Infinity) || (skip !== undefined && skip(i))) continue;
-    if (size < k) {
-      let c = size++;
-      while (c > 0) {
-        const p = (c - 1) >> 1;
-        if (!less(s, i, hs[p], hi[p])) break;
-        hs[c] = hs[p];
-        hi[c] = hi[p];
-        c = p;
-      }
-      hs[c] = s;
-      hi[c] = i;
-    } else if (less(hs[0], hi[0], s, i)) {
-      let c = 0;
-      for (;;) {
-        const l = 2 * c + 1;
-        if (l >= size) break;
-        const r = l + 1;
-        const m = r < size && less(hs[r], hi[r], hs[l], hi[l]) ? r : l;
-        if (!less(hs[m], hi[m], s, i)) break;
-        hs[c] = hs[m];
-        hi[c] = hi[m];
-        c = m;
-      }
-      hs[c] = s;
-      hi[c] = i;
-    }
+    size = offerTop(heap, size, k, s, i);
   }
-  const out: ScoredItem[] = [];
-  for (let j = 0; j < size; j++) out.push({ itemIdx: hi[j], score: hs[j] });
-  out.sort((a, b) => b.score - a.score || a.itemIdx - b.itemIdx);
-  return out;
+  return topOrder(heap, size).map((x) => ({ itemIdx: heap.id[x], score: heap.score[x] }));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import type { RatingMatrix, Recommender, RecommendOptions, ScoredItem } from './
 import { ModelFitError, ShapeError } from './types';
 import { createRng, type Rng } from './rng';
 import { allFinite } from './linalg';
+import { createTopScratch, offerTop, topOrder } from './select-top';
 
 /** Clips a predicted rating to the data set's scale. */
 export function clipRating(x: number, scale: readonly [number, number]): number {
@@ -34,52 +35,12 @@ export function topKFromScores(
   }
   if (opts.exclude) for (const i of opts.exclude) if (i >= 0 && i < n) banned[i] = 1;
   if (k <= 0) return [];
-  const heapIdx = new Int32Array(k);
-  const heapScore = new Float64Array(k);
+  const heap = createTopScratch(k);
   let size = 0;
-  // "a is worse than b": lower score, or equal score and higher index.
-  const worse = (sa: number, ia: number, sb: number, ib: number): boolean => sa < sb || (sa === sb && ia > ib);
-  const siftDown = (pos: number): void => {
-    for (;;) {
-      const l = 2 * pos + 1;
-      const r = l + 1;
-      let m = pos;
-      if (l < size && worse(heapScore[l], heapIdx[l], heapScore[m], heapIdx[m])) m = l;
-      if (r < size && worse(heapScore[r], heapIdx[r], heapScore[m], heapIdx[m])) m = r;
-      if (m === pos) return;
-      const ts = heapScore[pos];
-      const ti = heapIdx[pos];
-      heapScore[pos] = heapScore[m];
-      heapIdx[pos] = heapIdx[m];
-      heapScore[m] = ts;
-      heapIdx[m] = ti;
-      pos = m;
-    }
-  };
   const offer = (i: number): void => {
     if (banned[i]) return;
     const s = scores[i];
-    if (Number.isNaN(s)) return;
-    if (size < k) {
-      let pos = size++;
-      heapScore[pos] = s;
-      heapIdx[pos] = i;
-      while (pos > 0) {
-        const parent = (pos - 1) >> 1;
-        if (!worse(heapScore[pos], heapIdx[pos], heapScore[parent], heapIdx[parent])) break;
-        const ts = heapScore[pos];
-        const ti = heapIdx[pos];
-        heapScore[pos] = heapScore[parent];
-        heapIdx[pos] = heapIdx[parent];
-        heapScore[parent] = ts;
-        heapIdx[parent] = ti;
-        pos = parent;
-      }
-    } else if (worse(heapScore[0], heapIdx[0], s, i)) {
-      heapScore[0] = s;
-      heapIdx[0] = i;
-      siftDown(0);
-    }
+    if (!Number.isNaN(s)) size = offerTop(heap, size, k, s, i);
   };
   if (opts.candidates) {
     for (let c = 0; c < opts.candidates.length; c++) {
@@ -92,10 +53,7 @@ export function topKFromScores(
   } else {
     for (let i = 0; i < n; i++) offer(i);
   }
-  const out: ScoredItem[] = [];
-  for (let j = 0; j < size; j++) out.push({ itemIdx: heapIdx[j], score: heapScore[j] });
-  out.sort((a, b) => b.score - a.score || a.itemIdx - b.itemIdx);
-  return out;
+  return topOrder(heap, size).map((x) => ({ itemIdx: heap.id[x], score: heap.score[x] }));
 }
 
 /** n × k row-major Float32Array with N(0, std²) entries from `rng`. */
