@@ -1,7 +1,7 @@
 // The production HTTP server (`npm start` runs it after the build): Next.js's own request handler for every page
 // and route, with one fast path in front of it. GET /api/for-you — the infinite scroll's JSON, the app's hottest
 // request — is answered by the same function the Next route handler calls (lib/server/api/for-you.ts) without
-// Next's per-request routing, rendering context and Web-stream conversion, which cost ≈ 1 ms of CPU even for an
+// Next's per-request routing, rendering context and Web-stream conversion, which cost ≈ 0.8 ms of CPU even for an
 // empty route on a two-core machine (docs/BENCHMARKS.md). Everything else, including the route itself under
 // `next dev`, goes through Next unchanged. This file's imports and Next's bundle are two copies of the app's
 // modules in one process; the active model and the feed cache live on globalThis, so both share one of each.

@@ -41,12 +41,19 @@ await afterSeed.afterSeed(log);
 
 // `npm run dev` (--dev): `next dev` instead of the production build and server.
 const devMode = process.argv.includes('--dev');
-const hash = sourceHash();
 if (devMode) {
   log('Development mode: next dev (no production build; GET /api/for-you goes through its route handler).');
-} else if (isBuildFresh(hash) && !process.argv.includes('--rebuild')) {
-  log('Production build is up to date.');
 } else {
+  await buildIfStale();
+}
+
+/** `next build` when the sources changed since the last build (hash kept in .next/), or with --rebuild. */
+async function buildIfStale(): Promise<void> {
+  const hash = sourceHash();
+  if (isBuildFresh(hash) && !process.argv.includes('--rebuild')) {
+    log('Production build is up to date.');
+    return;
+  }
   log('Building the app (next build) …');
   // The build must not depend on a database, and must not inherit the react-server condition.
   const childEnv: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', NEXT_TELEMETRY_DISABLED: '1' };
