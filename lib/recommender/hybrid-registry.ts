@@ -82,7 +82,10 @@ export const HybridParamsSchema = z.object({
   poolPerBase: z.number().int().min(10).default(100).describe('top-N of each base in the validation candidate pool'),
   recallWeight: z.number().min(0).default(1).describe('β in the ranker objective NDCG@10 + β·Recall@20 + γ·coverage@10'),
   coverageWeight: z.number().min(0).default(0.1).describe('γ in the ranker objective (start of the γ path; chosen on validation, docs/benchmarks/hybrid.md)'),
-  coverageWeightPath: z.array(z.number().min(0)).default([0.35, 0.4, 0.45, 0.5, 0.6, 0.8, 1]).describe('larger γ tried on validation; the largest within one standard error of the γ blend’s accuracy is kept'),
+  coverageWeightPath: z
+    .array(z.number().min(0))
+    .default([])
+    .describe('larger γ tried on validation; the largest within one standard error of the γ blend’s accuracy is kept (default none: replaced by coverageFloor, docs/benchmarks/hybrid.md third round)'),
   rankFeaturesOff: z
     .array(z.enum([...Object.keys(BASES), ...RANK_EXTRA_FEATURES] as [string, ...string[]]))
     .default(['exposure', 'implicit-als'])
@@ -95,6 +98,14 @@ export const HybridParamsSchema = z.object({
     .describe('ranking features the cold blend (1 … coldUserThreshold ratings) may not use (default: chosen by backward elimination on the cold validation slice)'),
   ratingContent: z.boolean().default(true).describe('the rating blend uses the content prediction'),
   coverageTarget: z.number().min(0).max(1).default(0).describe('minimum validation coverage@10 of the warm blend (hinge penalty)'),
+  coverageFloor: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.105)
+    .describe('served model: minimum coverage@10 of the warm users’ own top-10 lists, reached by lowering the warm weight of coverageFloorFeature (0 = off; lib/recommender/coverage-floor.ts)'),
+  coverageFloorFeature: z.enum(['exposure', 'pop']).default('exposure').describe('the per-item column whose warm weight the coverage floor lowers (exposure: chosen on validation, a tie)'),
+  coverageFloorUsers: z.number().int().min(1).default(1000).describe('warm users (a seeded sample beyond this) whose lists calibrate the coverage floor'),
   ridgeLambda: z.number().min(0).optional().describe('ridge λ of the rating blend (default: chosen by 5-fold CV on the validation rows)'),
   ratingSupportTerms: z.boolean().default(true).describe('offer support-weighted terms (1/√(1+n) of user and item × each base) to the rating blend’s validation CV'),
   easeNeighbours: z.number().int().min(1).default(500).describe('served model: entries kept per row of EASE’s B (largest |B_ji|)'),

@@ -1392,7 +1392,7 @@ export function* fitHybridSteps(data: RatingMatrix, config: HybridConfig = {}): 
 }
 
 /** A seeded sample of `k` values of `list`, in ascending order. */
-function sampleSorted(list: readonly number[], k: number, seed: number): number[] {
+export function sampleSorted(list: readonly number[], k: number, seed: number): number[] {
   const rng = createRng(seed);
   const a = [...list];
   for (let t = 0; t < k; t++) {

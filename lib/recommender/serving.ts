@@ -17,7 +17,7 @@
  */
 import { rowDot, topKIndices, type ContentDoc } from './content-tfidf';
 import { EASE_UNMODELLED_SCORE, type EaseModel } from './ease';
-import { counts, fitHybridSteps, SENTINEL_SCORE, standardize, standardizeStats, timeWindowColumns, writeSupportTerms, type HybridBase, type HybridModel, type HybridPhase, type Source } from './hybrid';
+import { alignTimestamps, counts, fitHybridSteps, sampleSorted, SENTINEL_SCORE, standardize, standardizeStats, timeWindowColumns, writeSupportTerms, type HybridBase, type HybridModel, type HybridPhase, type Source } from './hybrid';
 import { HybridParamsSchema, hybridConfigFrom, type HybridParams } from './hybrid-registry';
 import { implicitAlsRecommender, recalculateUser, DEFAULT_IMPLICIT_ALS, type ImplicitAlsModel } from './implicit-als';
 import type { ItemKnnModel } from './item-knn';
@@ -32,6 +32,7 @@ import { topKPositions } from './similarity';
 import { ModelFitError, ShapeError, type Csr, type RatingMatrix } from './types';
 import { runCg } from './workers/als-kernel';
 import { createTopScratch, selectTop } from './select-top';
+import { CoverageCounter, COVERAGE_DELTA_GRID, coverageAt, smallestCoveringDelta, type CoverageScores } from './coverage-floor';
 import { ServingWasm, type WasmCsr } from './serving-wasm';
 
 /** Neighbour lists: row i holds (index, weight) pairs, best first where the table is a "most similar" list. */
@@ -1492,6 +1493,85 @@ export interface ServingTrainResult {
   /** Validation metrics of the learned blends (holdout carved from the training ratings). */
   metrics: { 'ndcg@10': number; 'recall@20': number; 'coverage@10': number; rmse: number; users: number };
   timings: Record<string, number>;
+  /** What the coverage floor did (absent when it is off or there is no warm blend). */
+  coverageFloor?: CoverageFloorResult;
+}
+
+export interface CoverageFloorResult {
+  feature: string;
+  floor: number;
+  /** The warm weight of `feature` was lowered by this much. */
+  delta: number;
+  /** Calibration users (warm users, sampled beyond the cap). */
+  users: number;
+  /** Coverage@10 of their served lists before and after. */
+  coverageBefore: number;
+  coverage: number;
+  reached: boolean;
+}
+
+/** Calibration keeps every user's score vector: at most this many floats (128 MB), fewer users on huge catalogues. */
+const MAX_CALIBRATION_ENTRIES = 32_000_000;
+
+/**
+ * Lowers the warm blend's weight on a per-item column (exposure or popularity) until the warm users' own served
+ * top-10 lists cover `floor` of the model's items (lib/recommender/coverage-floor.ts). Reads only the training
+ * ratings in `data` (and their times): no held-out rows or labels. The δ found on the linear form is checked by
+ * scoring every calibration user again through {@link scoreUser}; the next grid value that reaches the floor is tried
+ * while the check falls short (at most four checks), and the best checked δ is kept — none, when every one lowers
+ * coverage (a floor out of reach). Mutates `model.warm`.
+ */
+export function applyCoverageFloor(
+  model: ServingModel,
+  data: RatingMatrix,
+  times: Float64Array | null,
+  opts: { floor: number; feature: 'exposure' | 'pop'; maxUsers: number; seed: number },
+): CoverageFloorResult | null {
+  const f = model.rankFeatures.indexOf(opts.feature);
+  if (!(opts.floor > 0) || model.warm.length === 0 || f < 0) return null;
+  const n = model.itemIds.length;
+  if (n !== data.items.size) throw new ShapeError(`model has ${n} items, the ratings ${data.items.size}`);
+  const { indptr, indices } = data.byUser;
+  const warmUsers: number[] = [];
+  for (let u = 0; u < data.byUser.nRows; u++) if (indptr[u + 1] - indptr[u] > model.coldUserThreshold) warmUsers.push(u);
+  const cap = Math.max(1, Math.min(opts.maxUsers, Math.floor(MAX_CALIBRATION_ENTRIES / Math.max(1, n))));
+  const users = warmUsers.length > cap ? sampleSorted(warmUsers, cap, opts.seed + 5) : warmUsers;
+  if (users.length === 0) return null;
+  const excludedIndptr = new Int32Array(users.length + 1);
+  users.forEach((u, x) => (excludedIndptr[x + 1] = excludedIndptr[x] + indptr[u + 1] - indptr[u]));
+  const excludedIndices = new Int32Array(excludedIndptr[users.length]);
+  users.forEach((u, x) => excludedIndices.set(indices.subarray(indptr[u], indptr[u + 1]), excludedIndptr[x]));
+  const scratch = createServingScratch(model);
+  const input: CoverageScores = { nUsers: users.length, nItems: n, scores: new Float32Array(users.length * n), excludedIndptr, excludedIndices };
+  users.forEach((u, x) => scoreUser(model, userRow(data, u, times), input.scores.subarray(x * n, (x + 1) * n), scratch));
+  const penalty = opts.feature === 'exposure' ? model.exposureZ : model.popZ;
+  const w0 = model.warm[f];
+  const served = () => {
+    const counter = new CoverageCounter(n);
+    const buf = new Float32Array(n);
+    users.forEach((u, x) => {
+      scoreUser(model, userRow(data, u, times), buf, scratch);
+      counter.add(buf, excludedIndices.subarray(excludedIndptr[x], excludedIndptr[x + 1]));
+    });
+    return counter.coverage;
+  };
+  let pick = smallestCoveringDelta(input, penalty, opts.floor);
+  const coverageBefore = pick.index === 0 ? pick.coverage : coverageAt(input, penalty, 0);
+  // Served check of the linear pick; the best checked δ is kept (none that lowers coverage: then the weight stays).
+  let delta = 0;
+  let coverage = coverageBefore;
+  for (let attempt = 0; attempt < 4 && pick.delta > 0; attempt++) {
+    model.warm[f] = w0 - pick.delta;
+    const c = served();
+    if (c > coverage) {
+      delta = pick.delta;
+      coverage = c;
+    }
+    if (c >= opts.floor || !pick.reached || pick.index === COVERAGE_DELTA_GRID.length - 1) break;
+    pick = smallestCoveringDelta(input, penalty, opts.floor, COVERAGE_DELTA_GRID, pick.index + 1);
+  }
+  model.warm[f] = w0 - delta;
+  return { feature: opts.feature, floor: opts.floor, delta, users: users.length, coverageBefore, coverage, reached: coverage >= opts.floor };
 }
 
 /** Re-indexes external factors onto the matrix's vocabularies and computes YᵀY for fold-in. */
@@ -1639,9 +1719,27 @@ function* trainingSteps(data: RatingMatrix, docs: readonly ContentDoc[] | null, 
   const mfCfg = BiasedMfConfig.parse({ ...(cfg.params.baseParams['biased-mf'] ?? {}) });
   const model = servingFromHybrid(h, data, { ...cfg.params, mfReg: mfCfg.reg, mfRegBias: mfCfg.regBias });
   timings[current] = (performance.now() - tPhase) / 1000;
+  let coverageFloor: CoverageFloorResult | null = null;
+  if (cfg.params.coverageFloor > 0 && model.warm.length > 0) {
+    current = 'coverage floor';
+    yield { phase: current, progress: 0.96 };
+    tPhase = performance.now();
+    const tr = cfg.timeRows;
+    const times = tr?.timestamps ? alignTimestamps(data, tr.userIds, tr.movieIds, tr.timestamps) : null;
+    const p = cfg.params;
+    coverageFloor = applyCoverageFloor(model, data, times, { floor: p.coverageFloor, feature: p.coverageFloorFeature, maxUsers: p.coverageFloorUsers, seed: p.seed });
+    timings[current] = (performance.now() - tPhase) / 1000;
+    if (coverageFloor) {
+      const c = coverageFloor;
+      cfg.log?.(
+        `  coverage floor ${c.floor}: ${c.feature} weight −${c.delta.toFixed(3)}, coverage@10 of ${c.users} warm users' served lists ${c.coverageBefore.toFixed(4)} → ${c.coverage.toFixed(4)}${c.reached ? '' : ' (floor not reached)'}`,
+      );
+    }
+  }
   timings.total = (performance.now() - t0) / 1000;
   const warm = h.warm;
   return {
+    ...(coverageFloor ? { coverageFloor } : {}),
     model,
     metrics: {
       'ndcg@10': warm?.validationNdcg ?? 0,

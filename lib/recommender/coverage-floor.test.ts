@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest';
+import { COVERAGE_DELTA_GRID, CoverageCounter, coverageAt, smallestCoveringDelta, type CoverageScores } from './coverage-floor';
+import { genreWorld } from './hybrid-test-data';
+import { HybridParamsSchema } from './hybrid-registry';
+import { alignTimestamps } from './hybrid';
+import { applyCoverageFloor, createServingScratch, scoreUser, trainServingModelSync, userRow } from './serving';
+import { buildRatingMatrix } from './sparse';
+import { createRng } from './rng';
+
+/**
+ * 20 items, two users with the same head: both score items 0..9 as 20 − i. Their tails differ: user A scores item j
+ * (10..19) as 20 − j (item 10 first), user B as j − 9 (item 19 first). The penalty column is 1 on the head, 0 on
+ * the tail, so s(δ) lowers the head by δ and the users' 10th slots go to different tail items.
+ */
+function twoUsers(): CoverageScores {
+  const n = 20;
+  const scores = new Float32Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    scores[i] = 20 - i;
+    scores[n + i] = i < 10 ? 20 - i : i - 9;
+  }
+  return { nUsers: 2, nItems: n, scores, excludedIndptr: new Int32Array(3), excludedIndices: new Int32Array(0) };
+}
+const headPenalty = Float32Array.from({ length: 20 }, (_, i) => (i < 10 ? 1 : 0));
+
+/** Coverage@10 by sorting every list (the reference). */
+function bruteCoverage(input: CoverageScores, penalty: Float32Array, delta: number): number {
+  const seen = new Set<number>();
+  for (let u = 0; u < input.nUsers; u++) {
+    const banned = new Set(input.excludedIndices.subarray(input.excludedIndptr[u], input.excludedIndptr[u + 1]));
+    const s = (i: number) => input.scores[u * input.nItems + i] - delta * penalty[i];
+    const order = Array.from({ length: input.nItems }, (_, i) => i)
+      .filter((i) => !banned.has(i))
+      .sort((a, b) => s(b) - s(a) || a - b);
+    for (const i of order.slice(0, 10)) seen.add(i);
+  }
+  return seen.size / input.nItems;
+}
+
+describe('coverageAt', () => {
+  it('counts the distinct items of the users’ top-10 lists over the number of items (by hand)', () => {
+    // δ 0: both lists are the head 0..9.
+    expect(coverageAt(twoUsers(), headPenalty, 0)).toBe(10 / 20);
+    // δ 1: item 9 (11 − 1) ties the best tail item (10) and keeps its place by the lower index.
+    expect(coverageAt(twoUsers(), headPenalty, 1)).toBe(10 / 20);
+    // δ 1.5: item 9 (9.5) drops; A takes item 10, B item 19: {0..8, 10, 19}.
+    expect(coverageAt(twoUsers(), headPenalty, 1.5)).toBe(11 / 20);
+    // δ 3.5: A = 0..6, 10, 7, 11; B = 0..6, 19, 7, 18.
+    expect(coverageAt(twoUsers(), headPenalty, 3.5)).toBe(12 / 20);
+    // δ 21: the whole head is below the tail, and both tails are the same ten items: coverage falls back.
+    expect(coverageAt(twoUsers(), headPenalty, 21)).toBe(10 / 20);
+  });
+
+  it('never puts an excluded (rated) item in a list', () => {
+    const input = { ...twoUsers(), excludedIndptr: Int32Array.of(0, 2, 2), excludedIndices: Int32Array.of(0, 1) };
+    // A has rated items 0 and 1: its list is 2..11, B's is 0..9.
+    expect(coverageAt(input, headPenalty, 0)).toBe(12 / 20);
+    const counter = new CoverageCounter(20);
+    counter.add(input.scores.subarray(0, 20), [0, 1]);
+    expect(counter.coverage).toBe(10 / 20);
+  });
+
+  it('equals sorting every list, for random scores, penalties and rated items', () => {
+    const rng = createRng(5);
+    const nUsers = 25;
+    const nItems = 60;
+    const scores = Float32Array.from({ length: nUsers * nItems }, () => Math.round(rng.normal() * 4) / 4);
+    const penalty = Float32Array.from({ length: nItems }, () => rng.normal());
+    const indptr = new Int32Array(nUsers + 1);
+    const idx: number[] = [];
+    for (let u = 0; u < nUsers; u++) {
+      const rated = new Set(Array.from({ length: rng.int(15) }, () => rng.int(nItems)));
+      idx.push(...[...rated].sort((a, b) => a - b));
+      indptr[u + 1] = idx.length;
+    }
+    const input: CoverageScores = { nUsers, nItems, scores, excludedIndptr: indptr, excludedIndices: Int32Array.from(idx) };
+    for (const delta of [0, 0.25, 0.5, 1, 2.5]) expect(coverageAt(input, penalty, delta)).toBeCloseTo(bruteCoverage(input, penalty, delta), 12);
+  });
+
+  it('is 0 without items and rejects mismatched shapes', () => {
+    expect(new CoverageCounter(0).coverage).toBe(0);
+    expect(() => coverageAt(twoUsers(), new Float32Array(3), 0)).toThrow(/penalty/);
+    expect(() => coverageAt({ ...twoUsers(), nUsers: 3 }, headPenalty, 0)).toThrow(/scores/);
+  });
+});
+
+describe('smallestCoveringDelta', () => {
+  const grid = [0, 1, 1.5, 3.5, 21];
+
+  it('returns the first grid value whose lists reach the floor', () => {
+    expect(smallestCoveringDelta(twoUsers(), headPenalty, 0.55, grid)).toEqual({ index: 2, delta: 1.5, coverage: 0.55, reached: true });
+    expect(smallestCoveringDelta(twoUsers(), headPenalty, 0.6, grid)).toEqual({ index: 3, delta: 3.5, coverage: 0.6, reached: true });
+    // A floor already met needs no change.
+    expect(smallestCoveringDelta(twoUsers(), headPenalty, 0.5, grid)).toEqual({ index: 0, delta: 0, coverage: 0.5, reached: true });
+  });
+
+  it('falls back to the δ with the highest coverage, not reached, when no δ reaches the floor', () => {
+    expect(smallestCoveringDelta(twoUsers(), headPenalty, 0.9, grid)).toEqual({ index: 3, delta: 3.5, coverage: 0.6, reached: false });
+    // Coverage never above δ 0's: δ stays 0.
+    expect(smallestCoveringDelta(twoUsers(), headPenalty, 0.9, [0, 1, 21])).toEqual({ index: 0, delta: 0, coverage: 0.5, reached: false });
+  });
+
+  it('starts at fromIndex', () => {
+    expect(smallestCoveringDelta(twoUsers(), headPenalty, 0.5, grid, 3)).toMatchObject({ index: 3, delta: 3.5 });
+  });
+
+  it('uses the grid 0, 0.025, …, 3 by default', () => {
+    expect(COVERAGE_DELTA_GRID).toHaveLength(121);
+    expect(COVERAGE_DELTA_GRID[1]).toBeCloseTo(0.025, 12);
+    expect(COVERAGE_DELTA_GRID.at(-1)).toBeCloseTo(3, 12);
+  });
+});
+
+describe('applyCoverageFloor on a served model', () => {
+  // 60 users, 240 movies (181 rated): the served lists cover ≈ 77% of the rated movies.
+  const w = genreWorld(60, 240, 11);
+  const data = buildRatingMatrix({ userIds: w.userIds, itemIds: w.movieIds, ratings: w.ratings }, { scale: [0.5, 5] });
+  const timeRows = { userIds: w.userIds, movieIds: w.movieIds, timestamps: w.timestamps };
+  const times = alignTimestamps(data, w.userIds, w.movieIds, w.timestamps);
+  const params = HybridParamsSchema.parse({ baseParams: { 'implicit-als': { factors: 8, iterations: 6 } }, coverageFloor: 0 });
+
+  /** Coverage@10 of the served lists of every warm user, computed independently of the calibration code. */
+  function servedCoverage(model: ReturnType<typeof trainServingModelSync>['model']): number {
+    const n = model.itemIds.length;
+    const seen = new Set<number>();
+    const scratch = createServingScratch(model);
+    const scores = new Float32Array(n);
+    for (let u = 0; u < data.users.size; u++) {
+      const row = userRow(data, u, times);
+      if (row.itemIdx.length <= model.coldUserThreshold) continue;
+      scoreUser(model, row, scores, scratch);
+      const rated = new Set(row.itemIdx);
+      const order = Array.from({ length: n }, (_, i) => i)
+        .filter((i) => !rated.has(i))
+        .sort((a, b) => scores[b] - scores[a] || a - b);
+      for (const i of order.slice(0, 10)) seen.add(i);
+    }
+    return seen.size / n;
+  }
+
+  it('raises the warm users’ served coverage@10 to the floor by lowering one warm weight, leaving the other blends alone', () => {
+    const { model } = trainServingModelSync(data, w.docs, { params, timeRows, tasks: ['ranking'] });
+    const before = servedCoverage(model);
+    expect(before).toBeLessThan(0.8);
+    const warm0 = model.warm.slice();
+    const cold0 = model.cold.slice();
+    const r = applyCoverageFloor(model, data, times, { floor: 0.8, feature: 'exposure', maxUsers: 1000, seed: 42 });
+    expect(r).not.toBeNull();
+    expect(r!.coverageBefore).toBeCloseTo(before, 12);
+    expect(r!.reached).toBe(true);
+    expect(r!.delta).toBeGreaterThan(0);
+    const after = servedCoverage(model);
+    expect(after).toBeCloseTo(r!.coverage, 12);
+    expect(after).toBeGreaterThanOrEqual(0.8);
+    const f = model.rankFeatures.indexOf('exposure');
+    expect(model.warm[f]).toBeCloseTo(warm0[f] - r!.delta, 6);
+    model.warm.forEach((x, g) => g !== f && expect(x).toBe(warm0[g]));
+    expect(Array.from(model.cold)).toEqual(Array.from(cold0));
+  });
+
+  it('leaves the blend alone when every δ lowers coverage (a floor out of reach)', () => {
+    // Here the blend already weighs popularity down (−3): lowering it further makes every list the same niche.
+    const { model } = trainServingModelSync(data, w.docs, { params, timeRows, tasks: ['ranking'] });
+    const warm0 = Array.from(model.warm);
+    const before = servedCoverage(model);
+    const r = applyCoverageFloor(model, data, times, { floor: 0.8, feature: 'pop', maxUsers: 1000, seed: 42 });
+    expect(r).toMatchObject({ delta: 0, reached: false });
+    expect(Array.from(model.warm)).toEqual(warm0);
+    expect(servedCoverage(model)).toBe(before);
+  });
+
+  it('changes nothing when the floor is already met or off', () => {
+    const { model } = trainServingModelSync(data, w.docs, { params, timeRows, tasks: ['ranking'] });
+    const warm0 = Array.from(model.warm);
+    const r = applyCoverageFloor(model, data, times, { floor: 0.01, feature: 'exposure', maxUsers: 1000, seed: 42 });
+    expect(r).toMatchObject({ delta: 0, reached: true });
+    expect(applyCoverageFloor(model, data, times, { floor: 0, feature: 'exposure', maxUsers: 1000, seed: 42 })).toBeNull();
+    expect(Array.from(model.warm)).toEqual(warm0);
+  });
+
+  it('is part of training: the default params apply it and report it', () => {
+    const res = trainServingModelSync(data, w.docs, { params: { ...params, coverageFloor: 0.9 }, timeRows, tasks: ['ranking'] });
+    expect(res.coverageFloor).toBeDefined();
+    expect(res.coverageFloor!.users).toBeGreaterThan(0);
+    expect(servedCoverage(res.model)).toBeCloseTo(res.coverageFloor!.coverage, 12);
+    expect(res.timings['coverage floor']).toBeGreaterThanOrEqual(0);
+  });
+});
