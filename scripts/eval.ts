@@ -251,8 +251,11 @@ function main(): void {
     doc.predictSeconds = mean(folds.map((f) => f.predictSeconds));
     if (folds.length > 1) {
       doc.std = summary.std;
-      doc.folds = folds.map((f) => ({ fold: f.fold, metrics: f.metrics, fitSeconds: f.fitSeconds, predictSeconds: f.predictSeconds, coverageBootstrap: f.coverageBootstrap }));
-    } else doc.coverageBootstrap = folds[0].coverageBootstrap;
+      doc.folds = folds.map((f) => ({ fold: f.fold, metrics: f.metrics, standardErrors: f.standardErrors, fitSeconds: f.fitSeconds, predictSeconds: f.predictSeconds, coverageBootstrap: f.coverageBootstrap }));
+    } else {
+      doc.coverageBootstrap = folds[0].coverageBootstrap;
+      doc.standardErrors = folds[0].standardErrors;
+    }
   } else {
     if (splits.length !== 1) throw new UsageError('--cold-start runs on one train/test pair (e.g. --data ml-latest-small-ranking)');
     const { train, test } = loadPair(splits[0], 'ranking', values.validation);

@@ -65,7 +65,8 @@ export function AdminDashboard({ initial }: { initial: AdminStatus }) {
               <th>Created</th>
               <th>NDCG@10</th>
               <th>Recall@20</th>
-              <th>Coverage@10</th>
+              <th title="Validation coverage@10 of the learned blend">Coverage@10</th>
+              <th title="Share of the catalogue in the served top-10 lists of the members the model was trained on (the coverage floor)">Catalogue shown</th>
               <th>RMSE</th>
               <th>Train s</th>
               <th />
@@ -89,6 +90,7 @@ export function AdminDashboard({ initial }: { initial: AdminStatus }) {
                 <td>{fmt(v.metrics?.['ndcg@10'])}</td>
                 <td>{fmt(v.metrics?.['recall@20'])}</td>
                 <td>{fmt(v.metrics?.['coverage@10'])}</td>
+                <td>{fmt(v.metrics?.['served coverage@10'])}</td>
                 <td>{fmt(v.metrics?.rmse)}</td>
                 <td>{fmt(v.timings?.total, 1)}</td>
                 <td>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COVERAGE_DELTA_GRID, CoverageCounter, coverageAt, smallestCoveringDelta, type CoverageScores } from './coverage-floor';
+import { COVERAGE_DELTA_GRID, CoverageCounter, coverageAt, packCandidates, smallestCoveringDelta, topCandidates, type CoverageScores } from './coverage-floor';
 import { genreWorld } from './hybrid-test-data';
 import { HybridParamsSchema } from './hybrid-registry';
 import { alignTimestamps } from './hybrid';
@@ -7,34 +7,43 @@ import { applyCoverageFloor, createServingScratch, scoreUser, trainServingModelS
 import { buildRatingMatrix } from './sparse';
 import { createRng } from './rng';
 
+/** Candidate lists from dense per-user scores (row-major) and per-user rated items. */
+function fromDense(nItems: number, scores: Float32Array, rated: number[][], m?: number): CoverageScores {
+  return packCandidates(
+    nItems,
+    rated.map((r, u) => topCandidates(scores.subarray(u * nItems, (u + 1) * nItems), r, m)),
+  );
+}
+
 /**
  * 20 items, two users with the same head: both score items 0..9 as 20 − i. Their tails differ: user A scores item j
  * (10..19) as 20 − j (item 10 first), user B as j − 9 (item 19 first). The penalty column is 1 on the head, 0 on
  * the tail, so s(δ) lowers the head by δ and the users' 10th slots go to different tail items.
  */
-function twoUsers(): CoverageScores {
+function twoUsersDense(): Float32Array {
   const n = 20;
   const scores = new Float32Array(2 * n);
   for (let i = 0; i < n; i++) {
     scores[i] = 20 - i;
     scores[n + i] = i < 10 ? 20 - i : i - 9;
   }
-  return { nUsers: 2, nItems: n, scores, excludedIndptr: new Int32Array(3), excludedIndices: new Int32Array(0) };
+  return scores;
 }
+const twoUsers = (rated: number[][] = [[], []]) => fromDense(20, twoUsersDense(), rated);
 const headPenalty = Float32Array.from({ length: 20 }, (_, i) => (i < 10 ? 1 : 0));
 
-/** Coverage@10 by sorting every list (the reference). */
-function bruteCoverage(input: CoverageScores, penalty: Float32Array, delta: number): number {
+/** Coverage@10 by sorting every list of the dense scores (the reference). */
+function bruteCoverage(nItems: number, scores: Float32Array, rated: number[][], penalty: Float32Array, delta: number): number {
   const seen = new Set<number>();
-  for (let u = 0; u < input.nUsers; u++) {
-    const banned = new Set(input.excludedIndices.subarray(input.excludedIndptr[u], input.excludedIndptr[u + 1]));
-    const s = (i: number) => input.scores[u * input.nItems + i] - delta * penalty[i];
-    const order = Array.from({ length: input.nItems }, (_, i) => i)
+  rated.forEach((r, u) => {
+    const banned = new Set(r);
+    const s = (i: number) => scores[u * nItems + i] - delta * penalty[i];
+    const order = Array.from({ length: nItems }, (_, i) => i)
       .filter((i) => !banned.has(i))
       .sort((a, b) => s(b) - s(a) || a - b);
     for (const i of order.slice(0, 10)) seen.add(i);
-  }
-  return seen.size / input.nItems;
+  });
+  return seen.size / nItems;
 }
 
 describe('coverageAt', () => {
@@ -52,35 +61,38 @@ describe('coverageAt', () => {
   });
 
   it('never puts an excluded (rated) item in a list', () => {
-    const input = { ...twoUsers(), excludedIndptr: Int32Array.of(0, 2, 2), excludedIndices: Int32Array.of(0, 1) };
     // A has rated items 0 and 1: its list is 2..11, B's is 0..9.
-    expect(coverageAt(input, headPenalty, 0)).toBe(12 / 20);
+    expect(coverageAt(twoUsers([[0, 1], []]), headPenalty, 0)).toBe(12 / 20);
     const counter = new CoverageCounter(20);
-    counter.add(input.scores.subarray(0, 20), [0, 1]);
+    counter.add(twoUsersDense().subarray(0, 20), [0, 1]);
     expect(counter.coverage).toBe(10 / 20);
   });
 
-  it('equals sorting every list, for random scores, penalties and rated items', () => {
+  it('equals sorting every list, for random scores, penalties and rated items, with all items or 40 candidates', () => {
     const rng = createRng(5);
     const nUsers = 25;
     const nItems = 60;
     const scores = Float32Array.from({ length: nUsers * nItems }, () => Math.round(rng.normal() * 4) / 4);
-    const penalty = Float32Array.from({ length: nItems }, () => rng.normal());
-    const indptr = new Int32Array(nUsers + 1);
-    const idx: number[] = [];
-    for (let u = 0; u < nUsers; u++) {
-      const rated = new Set(Array.from({ length: rng.int(15) }, () => rng.int(nItems)));
-      idx.push(...[...rated].sort((a, b) => a - b));
-      indptr[u + 1] = idx.length;
+    const penalty = Float32Array.from({ length: nItems }, () => rng.normal() / 4);
+    const rated = Array.from({ length: nUsers }, () => [...new Set(Array.from({ length: rng.int(15) }, () => rng.int(nItems)))]);
+    for (const delta of [0, 0.25, 0.5, 1]) {
+      const want = bruteCoverage(nItems, scores, rated, penalty, delta);
+      expect(coverageAt(fromDense(nItems, scores, rated), penalty, delta)).toBeCloseTo(want, 12);
+      // 40 of ≤ 60 candidates: the penalty's spread (|p| ≲ 1 at δ ≤ 1) cannot lift the 41st over the 10th here.
+      expect(coverageAt(fromDense(nItems, scores, rated, 40), penalty, delta)).toBeCloseTo(want, 12);
     }
-    const input: CoverageScores = { nUsers, nItems, scores, excludedIndptr: indptr, excludedIndices: Int32Array.from(idx) };
-    for (const delta of [0, 0.25, 0.5, 1, 2.5]) expect(coverageAt(input, penalty, delta)).toBeCloseTo(bruteCoverage(input, penalty, delta), 12);
+  });
+
+  it('keeps a user’s m best candidates, ties to the lower index, rated items left out', () => {
+    const c = topCandidates(Float32Array.of(3, 5, 5, 1, 5), [1], 2);
+    expect([...c.items].sort()).toEqual([2, 4]);
+    expect([...c.scores]).toEqual([5, 5]);
   });
 
   it('is 0 without items and rejects mismatched shapes', () => {
     expect(new CoverageCounter(0).coverage).toBe(0);
     expect(() => coverageAt(twoUsers(), new Float32Array(3), 0)).toThrow(/penalty/);
-    expect(() => coverageAt({ ...twoUsers(), nUsers: 3 }, headPenalty, 0)).toThrow(/scores/);
+    expect(() => coverageAt({ ...twoUsers(), nUsers: 3 }, headPenalty, 0)).toThrow(/candidate/);
   });
 });
 

@@ -13,22 +13,53 @@
 import { createTopScratch, offerTop, type TopScratch } from './select-top';
 import { ShapeError } from './types';
 
+/**
+ * Each calibration user's best `m` candidates under s(0) (their rated items already left out), as CSR over the
+ * users: the search ranks these only. An item outside a user's top m would need a penalty gap of
+ * s(0)_(10) − s(0)_(m) to enter their top 10; the served check after the search ranks every item.
+ */
 export interface CoverageScores {
   nUsers: number;
   nItems: number;
-  /** nUsers × nItems, row-major: each calibration user's score of every item before the penalty (s(0)). */
+  /** User x's candidates are entries [indptr[x], indptr[x + 1]). */
+  indptr: Int32Array;
+  items: Int32Array;
+  /** s(0) of each entry. */
   scores: Float32Array;
-  /** Items a user's list may not contain (their rated items), as CSR over the calibration users. */
-  excludedIndptr: Int32Array;
-  excludedIndices: Int32Array;
+}
+
+/** Candidates kept per calibration user. */
+export const COVERAGE_CANDIDATES = 500;
+
+/** A user's `m` best unexcluded items by score (ties: lower index), in no particular order. O(nItems · log m). */
+export function topCandidates(scores: Float32Array, excluded: ArrayLike<number>, m = COVERAGE_CANDIDATES): { items: Int32Array; scores: Float32Array } {
+  const banned = new Uint8Array(scores.length);
+  for (let t = 0; t < excluded.length; t++) banned[excluded[t]] = 1;
+  const heap = createTopScratch(m);
+  let size = 0;
+  for (let i = 0; i < scores.length; i++) if (!banned[i] && !Number.isNaN(scores[i])) size = offerTop(heap, size, m, scores[i], i);
+  return { items: heap.id.slice(0, size), scores: Float32Array.from(heap.score.subarray(0, size)) };
+}
+
+/** Packs per-user candidate lists into {@link CoverageScores}. */
+export function packCandidates(nItems: number, lists: readonly { items: Int32Array; scores: Float32Array }[]): CoverageScores {
+  const indptr = new Int32Array(lists.length + 1);
+  lists.forEach((l, x) => (indptr[x + 1] = indptr[x] + l.items.length));
+  const items = new Int32Array(indptr[lists.length]);
+  const scores = new Float32Array(indptr[lists.length]);
+  lists.forEach((l, x) => {
+    items.set(l.items, indptr[x]);
+    scores.set(l.scores, indptr[x]);
+  });
+  return { nUsers: lists.length, nItems, indptr, items, scores };
 }
 
 /** The default δ grid: 0, 0.025, …, 3. */
 export const COVERAGE_DELTA_GRID: readonly number[] = Array.from({ length: 121 }, (_, j) => j * 0.025);
 
 /**
- * Accumulates coverage@k over users' lists: each {@link CoverageCounter.add} ranks one user's scores (minus
- * δ·penalty), skips the excluded items and marks the top k. Ties go to the lower item index, as topKFromScores ranks.
+ * Accumulates coverage@k over users' lists: each {@link CoverageCounter.add} ranks one user's scores, skips the
+ * excluded items and marks the top k. Ties go to the lower item index, as topKFromScores ranks.
  */
 export class CoverageCounter {
   private readonly seen: Uint8Array;
@@ -46,17 +77,12 @@ export class CoverageCounter {
   }
 
   /** One user's list: O(nItems · log k). */
-  add(scores: Float32Array, excluded: ArrayLike<number>, penalty?: Float32Array, delta = 0): void {
+  add(scores: Float32Array, excluded: ArrayLike<number>): void {
     const { nItems, k, banned, seen, heap } = this;
     if (scores.length !== nItems) throw new ShapeError(`scores ${scores.length} ≠ ${nItems} items`);
-    if (penalty && penalty.length !== nItems) throw new ShapeError(`penalty ${penalty.length} ≠ ${nItems} items`);
     for (let t = 0; t < excluded.length; t++) banned[excluded[t]] = 1;
     let size = 0;
-    for (let i = 0; i < nItems; i++) {
-      if (banned[i]) continue;
-      const s = penalty && delta !== 0 ? scores[i] - delta * penalty[i] : scores[i];
-      if (!Number.isNaN(s)) size = offerTop(heap, size, k, s, i);
-    }
+    for (let i = 0; i < nItems; i++) if (!banned[i] && !Number.isNaN(scores[i])) size = offerTop(heap, size, k, scores[i], i);
     for (let x = 0; x < size; x++) {
       const i = heap.id[x];
       if (!seen[i]) {
@@ -73,15 +99,26 @@ export class CoverageCounter {
   }
 }
 
-/** Coverage@k of every calibration user's list ranked by s(0) − δ·p. O(nUsers · nItems · log k). */
+/** Coverage@k of every calibration user's list ranked by s(0) − δ·p over their candidates. O(entries · log k). */
 export function coverageAt(input: CoverageScores, penalty: Float32Array, delta: number, k = 10): number {
-  const { nUsers, nItems, scores, excludedIndptr, excludedIndices } = input;
-  if (scores.length !== nUsers * nItems) throw new ShapeError(`scores ${scores.length} ≠ ${nUsers} × ${nItems}`);
-  const counter = new CoverageCounter(nItems, k);
+  const { nUsers, nItems, indptr, items, scores } = input;
+  if (penalty.length !== nItems) throw new ShapeError(`penalty ${penalty.length} ≠ ${nItems} items`);
+  if (indptr.length !== nUsers + 1 || items.length !== scores.length) throw new ShapeError('malformed candidate lists');
+  if (nItems === 0) return 0;
+  const seen = new Uint8Array(nItems);
+  const heap = createTopScratch(k);
+  let distinct = 0;
   for (let u = 0; u < nUsers; u++) {
-    counter.add(scores.subarray(u * nItems, (u + 1) * nItems), excludedIndices.subarray(excludedIndptr[u], excludedIndptr[u + 1]), penalty, delta);
+    let size = 0;
+    for (let e = indptr[u]; e < indptr[u + 1]; e++) size = offerTop(heap, size, k, scores[e] - delta * penalty[items[e]], items[e]);
+    for (let x = 0; x < size; x++) {
+      if (!seen[heap.id[x]]) {
+        seen[heap.id[x]] = 1;
+        distinct++;
+      }
+    }
   }
-  return counter.coverage;
+  return distinct / nItems;
 }
 
 export interface CoveringDelta {

@@ -28,6 +28,8 @@ export interface RatingEvaluation {
 
 export interface RankingEvaluation {
   metrics: RankingMetrics;
+  /** Standard errors of the user means of NDCG@10 and Recall@20. */
+  standardErrors: { 'ndcg@10': number; 'recall@20': number };
   fitSeconds: number;
   predictSeconds: number;
 }
@@ -120,7 +122,7 @@ export function evaluateRanking<C, M>(
     );
   }
   const t2 = now();
-  return { metrics: acc.result(), fitSeconds: t1 - t0, predictSeconds: t2 - t1 };
+  return { metrics: acc.result(), standardErrors: acc.standardErrors(), fitSeconds: t1 - t0, predictSeconds: t2 - t1 };
 }
 
 /**

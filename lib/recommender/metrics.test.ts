@@ -64,3 +64,24 @@ describe('ranking metrics', () => {
     expect(m['coverage@10']).toBeCloseTo(11 / 20, 12); // items 0..9 and 11
   });
 });
+
+describe('RankingAccumulator.standardErrors', () => {
+  it('is the sample sd of the per-user values over √users (by hand)', () => {
+    const acc = new RankingAccumulator(10);
+    // User A: relevant {0} at rank 1 → NDCG 1, Recall@20 1. User B: relevant {9} not in its list → 0, 0.
+    acc.add([0, 1, 2], new Set([0]));
+    acc.add([1, 2, 3], new Set([9]));
+    // Values {1, 0}: sample sd √0.5, SE √0.5 / √2 = 0.5.
+    expect(acc.standardErrors()['ndcg@10']).toBeCloseTo(0.5, 12);
+    expect(acc.standardErrors()['recall@20']).toBeCloseTo(0.5, 12);
+  });
+
+  it('is 0 for fewer than two users and for identical users', () => {
+    const acc = new RankingAccumulator(10);
+    expect(acc.standardErrors()).toEqual({ 'ndcg@10': 0, 'recall@20': 0 });
+    acc.add([0], new Set([0]));
+    expect(acc.standardErrors()).toEqual({ 'ndcg@10': 0, 'recall@20': 0 });
+    acc.add([0], new Set([0]));
+    expect(acc.standardErrors()['ndcg@10']).toBeCloseTo(0, 12);
+  });
+});

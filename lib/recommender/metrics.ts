@@ -78,6 +78,8 @@ export class RankingAccumulator {
   private ndcg10 = 0;
   private precision10 = 0;
   private users = 0;
+  private ndcg10Sq = 0;
+  private recall20Sq = 0;
   private readonly covered: Uint8Array;
   private coveredCount = 0;
 
@@ -90,8 +92,12 @@ export class RankingAccumulator {
   add(ranked: ArrayLike<number>, relevant: ReadonlySet<number>): void {
     this.users++;
     this.recall10 += recallAtK(ranked, relevant, 10);
-    this.recall20 += recallAtK(ranked, relevant, 20);
-    this.ndcg10 += ndcgAtK(ranked, relevant, 10);
+    const r20 = recallAtK(ranked, relevant, 20);
+    const n10 = ndcgAtK(ranked, relevant, 10);
+    this.recall20 += r20;
+    this.ndcg10 += n10;
+    this.recall20Sq += r20 * r20;
+    this.ndcg10Sq += n10 * n10;
     this.precision10 += precisionAtK(ranked, relevant, 10);
     const n = Math.min(10, ranked.length);
     for (let r = 0; r < n; r++) {
@@ -101,6 +107,16 @@ export class RankingAccumulator {
         this.coveredCount++;
       }
     }
+  }
+
+  /**
+   * Standard errors of the user means of NDCG@10 and Recall@20 (sample sd / √users; 0 below two users): how far a
+   * difference between two runs on the same users can be noise.
+   */
+  standardErrors(): { 'ndcg@10': number; 'recall@20': number } {
+    const n = this.users;
+    const se = (sum: number, sq: number) => (n < 2 ? 0 : Math.sqrt(Math.max(0, (sq - (sum * sum) / n) / (n - 1)) / n));
+    return { 'ndcg@10': se(this.ndcg10, this.ndcg10Sq), 'recall@20': se(this.recall20, this.recall20Sq) };
   }
 
   result(): RankingMetrics {

@@ -32,7 +32,7 @@ import { topKPositions } from './similarity';
 import { ModelFitError, ShapeError, type Csr, type RatingMatrix } from './types';
 import { runCg } from './workers/als-kernel';
 import { createTopScratch, selectTop } from './select-top';
-import { CoverageCounter, COVERAGE_DELTA_GRID, coverageAt, smallestCoveringDelta, type CoverageScores } from './coverage-floor';
+import { CoverageCounter, COVERAGE_DELTA_GRID, coverageAt, packCandidates, smallestCoveringDelta, topCandidates, type CoverageScores } from './coverage-floor';
 import { ServingWasm, type WasmCsr } from './serving-wasm';
 
 /** Neighbour lists: row i holds (index, weight) pairs, best first where the table is a "most similar" list. */
@@ -1510,8 +1510,6 @@ export interface CoverageFloorResult {
   reached: boolean;
 }
 
-/** Calibration keeps every user's score vector: at most this many floats (128 MB), fewer users on huge catalogues. */
-const MAX_CALIBRATION_ENTRIES = 32_000_000;
 
 /**
  * Lowers the warm blend's weight on a per-item column (exposure or popularity) until the warm users' own served
@@ -1534,25 +1532,27 @@ export function applyCoverageFloor(
   const { indptr, indices } = data.byUser;
   const warmUsers: number[] = [];
   for (let u = 0; u < data.byUser.nRows; u++) if (indptr[u + 1] - indptr[u] > model.coldUserThreshold) warmUsers.push(u);
-  const cap = Math.max(1, Math.min(opts.maxUsers, Math.floor(MAX_CALIBRATION_ENTRIES / Math.max(1, n))));
+  const cap = Math.max(1, opts.maxUsers);
   const users = warmUsers.length > cap ? sampleSorted(warmUsers, cap, opts.seed + 5) : warmUsers;
   if (users.length === 0) return null;
-  const excludedIndptr = new Int32Array(users.length + 1);
-  users.forEach((u, x) => (excludedIndptr[x + 1] = excludedIndptr[x] + indptr[u + 1] - indptr[u]));
-  const excludedIndices = new Int32Array(excludedIndptr[users.length]);
-  users.forEach((u, x) => excludedIndices.set(indices.subarray(indptr[u], indptr[u + 1]), excludedIndptr[x]));
   const scratch = createServingScratch(model);
-  const input: CoverageScores = { nUsers: users.length, nItems: n, scores: new Float32Array(users.length * n), excludedIndptr, excludedIndices };
-  users.forEach((u, x) => scoreUser(model, userRow(data, u, times), input.scores.subarray(x * n, (x + 1) * n), scratch));
+  const buf = new Float32Array(n);
+  const rated = (u: number) => indices.subarray(indptr[u], indptr[u + 1]);
+  const input: CoverageScores = packCandidates(
+    n,
+    users.map((u) => {
+      scoreUser(model, userRow(data, u, times), buf, scratch);
+      return topCandidates(buf, rated(u));
+    }),
+  );
   const penalty = opts.feature === 'exposure' ? model.exposureZ : model.popZ;
   const w0 = model.warm[f];
   const served = () => {
     const counter = new CoverageCounter(n);
-    const buf = new Float32Array(n);
-    users.forEach((u, x) => {
+    for (const u of users) {
       scoreUser(model, userRow(data, u, times), buf, scratch);
-      counter.add(buf, excludedIndices.subarray(excludedIndptr[x], excludedIndptr[x + 1]));
-    });
+      counter.add(buf, rated(u));
+    }
     return counter.coverage;
   };
   let pick = smallestCoveringDelta(input, penalty, opts.floor);

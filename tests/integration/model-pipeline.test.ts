@@ -17,6 +17,7 @@ const { FeedQuery } = await import('../../lib/validation/feed');
 const { getSimilarMovies } = await import('../../lib/server/services/similar-movies');
 const { predictUserRating } = await import('../../lib/server/services/for-you');
 const { setFavouriteGenres } = await import('../../lib/server/data/preferences');
+const { DEFAULT_SERVING } = await import('../../lib/recommender/serving');
 
 const N_MOVIES = 40;
 /** An Alpha movie nobody has rated (a new catalogue entry). */
@@ -77,6 +78,10 @@ describe('model pipeline', () => {
     const v = (await models.listVersions()).find((x) => x.id === first)!;
     expect(v.status).toBe('ACTIVE');
     expect(v.metrics?.['ndcg@10']).toBeGreaterThan(0);
+    // The coverage floor ran on the served model: its lists' share of the catalogue is recorded, at or above the
+    // floor (this small catalogue is easy to cover) and at most all of it.
+    expect(v.metrics?.['served coverage@10']).toBeGreaterThanOrEqual(DEFAULT_SERVING.params.coverageFloor);
+    expect(v.metrics?.['served coverage@10']).toBeLessThanOrEqual(1);
     expect(v.dataCounts).toMatchObject({ items: N_MOVIES + 1, users: 80 });
     const artifacts = await sql<{ name: string; length: number }>(`SELECT name, length FROM "ModelArtifact" WHERE "modelVersionId" = $1`, [first]);
     const names = artifacts.map((a) => a.name);

@@ -78,7 +78,8 @@ export async function recomputeModel(opts: RecomputeOptions): Promise<RecomputeR
     await phase('saving', 0.92);
     const t1 = performance.now();
     const { meta, blobs } = serializeModel(result.model);
-    const metrics = { ...result.metrics };
+    // Label-free: the served lists' share of the catalogue over the members the coverage floor calibrated on.
+    const metrics: Record<string, number> = { ...result.metrics, ...(result.coverageFloor ? { 'served coverage@10': result.coverageFloor.coverage } : {}) };
     const timings = { ...result.timings, snapshot: snapshotSeconds, save: (performance.now() - t1) / 1000 };
     await saveTrainedVersion(versionId, {
       meta,
