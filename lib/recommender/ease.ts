@@ -63,7 +63,7 @@ export interface EaseModel {
 }
 
 /** X weight of a rating (0 below the threshold). */
-function easeWeight(model: Pick<EaseModel, 'threshold' | 'minWeight' | 'scaleMax'>, r: number): number {
+export function easeWeight(model: Pick<EaseModel, 'threshold' | 'minWeight' | 'scaleMax'>, r: number): number {
   if (!(r >= model.threshold)) return 0;
   const w0 = model.minWeight ?? 1;
   if (w0 === 1 || model.scaleMax === undefined || model.scaleMax <= model.threshold) return 1;

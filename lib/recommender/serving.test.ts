@@ -152,12 +152,16 @@ describe('trainServingModel', () => {
     expect(after.every((id) => id >= 110)).toBe(true);
   });
 
-  it('computes exactly the hybrid’s feature columns from the stored tables (ALS aside, EASE unsparsified)', () => {
+  it.each([
+    ['binary EASE positives', {}],
+    ['graded EASE positives', { ease: { minWeight: 0.4, lambda: 100 } }],
+  ])('computes exactly the hybrid’s feature columns from the stored tables (ALS aside, EASE unsparsified): %s', (_, baseParams) => {
     const w = genreWorld(50, 40, 3);
     const data = buildRatingMatrix({ userIds: w.userIds, itemIds: w.movieIds, ratings: w.ratings }, { scale: [0.5, 5] });
-    const params = HybridParamsSchema.parse({ rankingBases: ['ease', 'item-knn', 'popularity'], easeNeighbours: 1000 });
+    const params = HybridParamsSchema.parse({ rankingBases: ['ease', 'item-knn', 'popularity'], easeNeighbours: 1000, baseParams });
     const timeRows = { userIds: w.userIds, movieIds: w.movieIds, timestamps: w.timestamps };
     const { model } = trainServingModelSync(data, w.docs, { params, timeRows, tasks: ['ranking'] });
+    expect(model.easeMinWeight).toBe('ease' in baseParams ? 0.4 : undefined);
     const h = fitHybrid(data, hybridConfigFrom(params, { contentDocs: w.docs, timeRows, tasks: ['ranking'] }));
     const times = alignTimestamps(data, w.userIds, w.movieIds, w.timestamps);
     const hs = createHybridScratch(h, data.items.size);
@@ -293,6 +297,23 @@ describe('explanations and predictions', () => {
     expect(c.source).toBe('collaborative');
     expect(c.base).toBe('knn');
     expect(c.fromItemIdx).toBe(0); // s_20 = 0.9 beats s_21 = 0.3
+  });
+
+  it('names the rated movie with the largest w(r)·B term for EASE, weighting graded positives as the fit does', () => {
+    // EASE rows: B_02 = 0.5, B_12 = 0.6. The user gives movie 0 five stars and movie 1 three and a half.
+    const base = tiny();
+    const ease = { indptr: Int32Array.of(0, 1, 2, 2), indices: Int32Array.of(2, 2), sims: Float32Array.of(0.5, 0.6) };
+    const binary: ServingModel = { ...base, ease, easeModelled: Uint8Array.of(1, 1, 1), rankBaseKinds: ['ease'], rankFeatures: ['ease', ...base.rankFeatures.slice(1)] };
+    const graded: ServingModel = { ...binary, easeMinWeight: 0.4, easeScaleMax: 5 };
+    const user = { itemIdx: Int32Array.of(0, 1), values: Float32Array.of(5, 3.5) };
+    const reason = (model: ServingModel) => {
+      const scratch = createServingScratch(model);
+      scoreUser(model, user, new Float32Array(3), scratch);
+      return topContribution(model, user, scratch, 2);
+    };
+    // Binary: both are positives, 0.6 > 0.5. Graded: 3.5 stars weighs 0.4, so 0.4 · 0.6 = 0.24 < 1 · 0.5.
+    expect(reason(binary)).toMatchObject({ source: 'collaborative', base: 'ease', fromItemIdx: 1 });
+    expect(reason(graded)).toMatchObject({ source: 'collaborative', base: 'ease', fromItemIdx: 0 });
   });
 
   it('folds a user into biased MF by the ridge solve of the MF objective', () => {

@@ -16,7 +16,7 @@
  * nnz(content vectors)) for h positives.
  */
 import { rowDot, topKIndices, type ContentDoc } from './content-tfidf';
-import { EASE_UNMODELLED_SCORE, type EaseModel } from './ease';
+import { EASE_UNMODELLED_SCORE, easeWeight, type EaseModel } from './ease';
 import { alignTimestamps, counts, fitHybridSteps, sampleSorted, SENTINEL_SCORE, standardize, standardizeStats, timeWindowColumns, writeSupportTerms, type HybridBase, type HybridModel, type HybridPhase, type Source } from './hybrid';
 import { HybridParamsSchema, hybridConfigFrom, type HybridParams } from './hybrid-registry';
 import { implicitAlsRecommender, recalculateUser, DEFAULT_IMPLICIT_ALS, type ImplicitAlsModel } from './implicit-als';
@@ -69,6 +69,13 @@ export interface ServingModel {
   /** 1 for items inside EASE's dense solve (the others score below every modelled item). */
   easeModelled: Uint8Array;
   easeThreshold: number;
+  /**
+   * Graded positives (EaseConfig.minWeight < 1): a rating r ≥ threshold enters the fold-in with weight
+   * minWeight + (1 − minWeight)·(r − threshold)/(scaleMax − threshold), as in the fit. Absent = binary (also in
+   * versions stored before grading existed).
+   */
+  easeMinWeight?: number;
+  easeScaleMax?: number;
   /** Item-kNN similarities: row i = its most similar items, best first (rating prediction, "more like this"). */
   knn: NeighbourTable;
   /** Row j: the items i whose top-k neighbours include j, with s_ij (the 'sum' ranking score). */
@@ -323,6 +330,7 @@ export function servingFromHybrid(
     ease: easeParts.table,
     easeModelled: easeParts.modelled,
     easeThreshold: ease?.threshold ?? 3.5,
+    ...(ease && ease.minWeight !== undefined && ease.minWeight < 1 && ease.scaleMax !== undefined ? { easeMinWeight: ease.minWeight, easeScaleMax: ease.scaleMax } : {}),
     knn: knnAny ? topPerRow(knnAny.sims, cfg.knnNeighbours) : EMPTY_TABLE(nItems),
     knnReverse: knnRank ? csrToTable(knnRank.reverseNeighbors) : EMPTY_TABLE(nItems),
     knnK: knnAny?.k ?? 40,
@@ -800,6 +808,11 @@ function compactEaseOf(model: ServingModel): CompactEase {
  * EASE scores of a history (sparsified B) into `out`; unmodelled items get the EASE sentinel. The hot loops read
  * only locals (row ends hoisted): V8 otherwise reloads each bound per entry, ≈ 4× slower for long histories.
  */
+/** The fold-in weight of a rating in EASE's sum: 1 for binary positives, graded when the model is (0 below threshold). */
+function easeRatingWeight(model: ServingModel, r: number): number {
+  return easeWeight({ threshold: model.easeThreshold, minWeight: model.easeMinWeight, scaleMax: model.easeScaleMax }, r);
+}
+
 function easeScores(model: ServingModel, itemIdx: Int32Array, values: Float32Array, out: Float32Array): void {
   const c = compactEaseOf(model);
   const { items, local } = c;
@@ -808,7 +821,17 @@ function easeScores(model: ServingModel, itemIdx: Int32Array, values: Float32Arr
   const h = itemIdx.length;
   const k = kernelsOf(model);
   let acc = c.acc;
-  if (k && h <= k.capacity) {
+  if (model.easeMinWeight !== undefined) {
+    // Graded positives: the weighted sum (the kernels sum unweighted rows).
+    acc.fill(0);
+    for (let t = 0; t < h; t++) {
+      const wt = easeRatingWeight(model, values[t]);
+      if (wt === 0) continue;
+      const j = itemIdx[t];
+      const end = indptr[j + 1];
+      for (let p = indptr[j]; p < end; p++) acc[local[p]] += wt * sims[p];
+    }
+  } else if (k && h <= k.capacity) {
     acc = k.easeAccView;
     acc.fill(0);
     const nItems = indptr.length - 1;
@@ -1107,17 +1130,18 @@ export function explainPage(model: ServingModel, user: UserRatings, scratch: Ser
   const fromEase = new Int32Array(page.length).fill(-1);
   const bestKnn = new Float64Array(page.length);
   const fromKnn = new Int32Array(page.length).fill(-1);
-  const scan = (t: NeighbourTable, j: number, best: Float64Array, from: Int32Array) => {
+  const scan = (t: NeighbourTable, j: number, best: Float64Array, from: Int32Array, wj = 1) => {
     for (let p = t.indptr[j]; p < t.indptr[j + 1]; p++) {
       const x = slotCollab[t.indices[p]];
-      if (x >= 0 && t.sims[p] > best[x]) {
-        best[x] = t.sims[p];
+      if (x >= 0 && wj * t.sims[p] > best[x]) {
+        best[x] = wj * t.sims[p];
         from[x] = j;
       }
     }
   };
   const k = kernelsOf(model);
-  if (out.some((c) => c.source === 'collaborative') && k && page.length <= k.capacity && user.itemIdx.length <= k.capacity) {
+  const graded = model.easeMinWeight !== undefined;
+  if (out.some((c) => c.source === 'collaborative') && k && !graded && page.length <= k.capacity && user.itemIdx.length <= k.capacity) {
     // The same scan in the kernels (EASE rows hold compact positions: their slots go through the modelled items).
     const { items } = compactEaseOf(model);
     k.slotKnnView.set(slotCollab);
@@ -1145,7 +1169,9 @@ export function explainPage(model: ServingModel, user: UserRatings, scratch: Ser
   } else if (out.some((c) => c.source === 'collaborative')) {
     for (let t = 0; t < user.itemIdx.length; t++) {
       const j = user.itemIdx[t];
-      if (user.values[t] >= model.easeThreshold) scan(model.ease, j, bestEase, fromEase);
+      // EASE's term of rated movie j is w(r_j)·B_ji (graded positives; 1 or 0 when binary).
+      const wj = easeRatingWeight(model, user.values[t]);
+      if (wj > 0) scan(model.ease, j, bestEase, fromEase, wj);
       scan(model.knnReverse, j, bestKnn, fromKnn);
     }
   }
