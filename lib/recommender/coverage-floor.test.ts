@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COVERAGE_DELTA_GRID, CoverageCounter, coverageAt, packCandidates, smallestCoveringDelta, topCandidates, type CoverageScores } from './coverage-floor';
+import { COVERAGE_DELTA_GRID, certifiedCoverage, coverageAt, packCandidates, smallestCoveringDelta, topCandidates, type CoverageScores } from './coverage-floor';
 import { genreWorld } from './hybrid-test-data';
 import { HybridParamsSchema } from './hybrid-registry';
 import { alignTimestamps } from './hybrid';
@@ -63,9 +63,6 @@ describe('coverageAt', () => {
   it('never puts an excluded (rated) item in a list', () => {
     // A has rated items 0 and 1: its list is 2..11, B's is 0..9.
     expect(coverageAt(twoUsers([[0, 1], []]), headPenalty, 0)).toBe(12 / 20);
-    const counter = new CoverageCounter(20);
-    counter.add(twoUsersDense().subarray(0, 20), [0, 1]);
-    expect(counter.coverage).toBe(10 / 20);
   });
 
   it('equals sorting every list, for random scores, penalties and rated items, with all items or 40 candidates', () => {
@@ -90,9 +87,71 @@ describe('coverageAt', () => {
   });
 
   it('is 0 without items and rejects mismatched shapes', () => {
-    expect(new CoverageCounter(0).coverage).toBe(0);
+    expect(coverageAt(packCandidates(0, []), new Float32Array(0), 0)).toBe(0);
     expect(() => coverageAt(twoUsers(), new Float32Array(3), 0)).toThrow(/penalty/);
     expect(() => coverageAt({ ...twoUsers(), nUsers: 3 }, headPenalty, 0)).toThrow(/candidate/);
+  });
+});
+
+describe('certifiedCoverage', () => {
+  /** The served lists by sorting the dense scores, counting the users asked for. */
+  function served(nItems: number, scores: Float32Array, rated: number[][], penalty: Float32Array, delta: number) {
+    const asked: number[] = [];
+    const top10 = (u: number) => {
+      asked.push(u);
+      const banned = new Set(rated[u]);
+      const s = (i: number) => scores[u * nItems + i] - delta * penalty[i];
+      return Array.from({ length: nItems }, (_, i) => i)
+        .filter((i) => !banned.has(i))
+        .sort((a, b) => s(b) - s(a) || a - b)
+        .slice(0, 10);
+    };
+    return { asked, top10 };
+  }
+
+  it('takes the linear lists where the 10th and 11th are apart, and asks for the served list on a near-tie', () => {
+    const dense = twoUsersDense();
+    // δ 1.5: 10th and 11th are 0.5 apart for both users, and their candidates are all their items: nobody is asked.
+    const apart = served(20, dense, [[], []], headPenalty, 1.5);
+    expect(certifiedCoverage(twoUsers(), headPenalty, 1.5, apart.top10)).toEqual({ coverage: 11 / 20, rescored: 0 });
+    expect(apart.asked).toEqual([]);
+    // δ 1: item 9 ties the best tail item at 10, so a rounding error could swap them: both users are asked.
+    const tie = served(20, dense, [[], []], headPenalty, 1);
+    expect(certifiedCoverage(twoUsers(), headPenalty, 1, tie.top10)).toEqual({ coverage: 10 / 20, rescored: 2 });
+    expect(tie.asked).toEqual([0, 1]);
+  });
+
+  it('asks for the served list when an item outside the candidates could reach the 10th place', () => {
+    const dense = twoUsersDense();
+    // At δ 3.5 each user's 10th is at 9 (A: item 11, B: item 18). With 14 candidates the lowest kept s(0) is 7, so
+    // nothing left out can reach 9: no user is asked. With 12 it is 9 — a left-out item could tie the 10th (the
+    // bound is the lowest kept score, not the item's own): both users are asked.
+    const at35 = served(20, dense, [[], []], headPenalty, 3.5);
+    const want = coverageAt(twoUsers(), headPenalty, 3.5);
+    expect(certifiedCoverage(fromDense(20, dense, [[], []], 14), headPenalty, 3.5, at35.top10)).toEqual({ coverage: want, rescored: 0 });
+    expect(certifiedCoverage(fromDense(20, dense, [[], []], 12), headPenalty, 3.5, at35.top10)).toEqual({ coverage: want, rescored: 2 });
+    // At δ 10 the head sinks below the kept tail and left-out tail items can enter: asked, and the answer is exact.
+    const at10 = served(20, dense, [[], []], headPenalty, 10);
+    const r = certifiedCoverage(fromDense(20, dense, [[], []], 14), headPenalty, 10, at10.top10);
+    expect(r.rescored).toBe(2);
+    expect(r.coverage).toBeCloseTo(bruteCoverage(20, dense, [[], []], headPenalty, 10), 12);
+  });
+
+  it('equals the served lists’ coverage for random scores, with or without few candidates', () => {
+    const rng = createRng(9);
+    const nUsers = 30;
+    const nItems = 50;
+    const scores = Float32Array.from({ length: nUsers * nItems }, () => Math.round(rng.normal() * 8) / 8);
+    const penalty = Float32Array.from({ length: nItems }, () => rng.normal());
+    const rated = Array.from({ length: nUsers }, () => [...new Set(Array.from({ length: rng.int(10) }, () => rng.int(nItems)))]);
+    for (const m of [500, 15]) {
+      for (const delta of [0, 0.5, 2]) {
+        const s = served(nItems, scores, rated, penalty, delta);
+        const r = certifiedCoverage(fromDense(nItems, scores, rated, m), penalty, delta, s.top10);
+        expect(r.coverage).toBeCloseTo(bruteCoverage(nItems, scores, rated, penalty, delta), 12);
+        expect(r.rescored).toBe(s.asked.length);
+      }
+    }
   });
 });
 

@@ -10,7 +10,7 @@
  * taken, not a bisection). This is the product constraint "at least this share of the catalogue is shown to
  * somebody" (aggregate diversity, Adomavicius & Kwon 2012), enforced on the served model instead of estimated.
  */
-import { createTopScratch, offerTop, type TopScratch } from './select-top';
+import { createTopScratch, offerTop, topOrder, type TopScratch } from './select-top';
 import { ShapeError } from './types';
 
 /**
@@ -26,78 +26,98 @@ export interface CoverageScores {
   items: Int32Array;
   /** s(0) of each entry. */
   scores: Float32Array;
+  /** 1 where a user's candidates are all of their unrated items. */
+  complete?: Uint8Array;
 }
 
 /** Candidates kept per calibration user. */
 export const COVERAGE_CANDIDATES = 500;
 
-/** A user's `m` best unexcluded items by score (ties: lower index), in no particular order. O(nItems · log m). */
-export function topCandidates(scores: Float32Array, excluded: ArrayLike<number>, m = COVERAGE_CANDIDATES): { items: Int32Array; scores: Float32Array } {
+/**
+ * A user's `m` best unexcluded items by score (ties: lower index), in no particular order. `complete` when they are
+ * all of the user's unexcluded items. O(nItems · log m).
+ */
+export function topCandidates(scores: Float32Array, excluded: ArrayLike<number>, m = COVERAGE_CANDIDATES): { items: Int32Array; scores: Float32Array; complete: boolean } {
   const banned = new Uint8Array(scores.length);
   for (let t = 0; t < excluded.length; t++) banned[excluded[t]] = 1;
   const heap = createTopScratch(m);
   let size = 0;
-  for (let i = 0; i < scores.length; i++) if (!banned[i] && !Number.isNaN(scores[i])) size = offerTop(heap, size, m, scores[i], i);
-  return { items: heap.id.slice(0, size), scores: Float32Array.from(heap.score.subarray(0, size)) };
+  let offered = 0;
+  for (let i = 0; i < scores.length; i++) {
+    if (banned[i] || Number.isNaN(scores[i])) continue;
+    offered++;
+    size = offerTop(heap, size, m, scores[i], i);
+  }
+  return { items: heap.id.slice(0, size), scores: Float32Array.from(heap.score.subarray(0, size)), complete: offered === size };
 }
 
 /** Packs per-user candidate lists into {@link CoverageScores}. */
-export function packCandidates(nItems: number, lists: readonly { items: Int32Array; scores: Float32Array }[]): CoverageScores {
+export function packCandidates(nItems: number, lists: readonly { items: Int32Array; scores: Float32Array; complete?: boolean }[]): CoverageScores {
   const indptr = new Int32Array(lists.length + 1);
   lists.forEach((l, x) => (indptr[x + 1] = indptr[x] + l.items.length));
   const items = new Int32Array(indptr[lists.length]);
   const scores = new Float32Array(indptr[lists.length]);
+  const complete = new Uint8Array(lists.length);
   lists.forEach((l, x) => {
     items.set(l.items, indptr[x]);
     scores.set(l.scores, indptr[x]);
+    complete[x] = l.complete ? 1 : 0;
   });
-  return { nUsers: lists.length, nItems, indptr, items, scores };
+  return { nUsers: lists.length, nItems, indptr, items, scores, complete };
+}
+
+/**
+ * Coverage@10 of the served lists at δ without re-scoring every user: a user's linear top 10 is their served top 10
+ * when no item can cross the 10th place under a score error of at most `eps` (the float32 rounding of the served
+ * blend): a gap of more than 2·eps between the 10th and 11th candidates, and no item outside the candidates able to
+ * reach the 10th (its score is at most the lowest candidate's s(0) − δ·min p). Users without that certificate are
+ * ranked by `servedTop10` (their served scores). Returns the coverage and how many users needed it.
+ */
+export function certifiedCoverage(
+  input: CoverageScores,
+  penalty: Float32Array,
+  delta: number,
+  servedTop10: (user: number) => ArrayLike<number>,
+  eps = 1e-3,
+): { coverage: number; rescored: number } {
+  const { nUsers, nItems, indptr, items, scores, complete } = input;
+  if (nItems === 0) return { coverage: 0, rescored: 0 };
+  let pMin = Infinity;
+  for (let i = 0; i < nItems; i++) pMin = Math.min(pMin, penalty[i]);
+  const seen = new Uint8Array(nItems);
+  let distinct = 0;
+  const mark = (i: number) => {
+    if (!seen[i]) {
+      seen[i] = 1;
+      distinct++;
+    }
+  };
+  const heap = createTopScratch(11);
+  let rescored = 0;
+  for (let u = 0; u < nUsers; u++) {
+    let size = 0;
+    let lowest = Infinity;
+    for (let e = indptr[u]; e < indptr[u + 1]; e++) {
+      size = offerTop(heap, size, 11, scores[e] - delta * penalty[items[e]], items[e]);
+      lowest = Math.min(lowest, scores[e]);
+    }
+    const order = topOrder(heap, size);
+    const tenth = size >= 10 ? heap.score[order[9]] : -Infinity;
+    const gapOk = size <= 10 || tenth - heap.score[order[10]] > 2 * eps;
+    const outsideOk = complete?.[u] === 1 || lowest - delta * pMin < tenth - 2 * eps;
+    if (gapOk && outsideOk) {
+      for (let x = 0; x < Math.min(10, size); x++) mark(heap.id[order[x]]);
+    } else {
+      rescored++;
+      const top = servedTop10(u);
+      for (let x = 0; x < top.length; x++) mark(top[x]);
+    }
+  }
+  return { coverage: distinct / nItems, rescored };
 }
 
 /** The default δ grid: 0, 0.025, …, 3. */
 export const COVERAGE_DELTA_GRID: readonly number[] = Array.from({ length: 121 }, (_, j) => j * 0.025);
-
-/**
- * Accumulates coverage@k over users' lists: each {@link CoverageCounter.add} ranks one user's scores, skips the
- * excluded items and marks the top k. Ties go to the lower item index, as topKFromScores ranks.
- */
-export class CoverageCounter {
-  private readonly seen: Uint8Array;
-  private readonly banned: Uint8Array;
-  private readonly heap: TopScratch;
-  private distinct = 0;
-
-  constructor(
-    readonly nItems: number,
-    readonly k = 10,
-  ) {
-    this.seen = new Uint8Array(nItems);
-    this.banned = new Uint8Array(nItems);
-    this.heap = createTopScratch(k);
-  }
-
-  /** One user's list: O(nItems · log k). */
-  add(scores: Float32Array, excluded: ArrayLike<number>): void {
-    const { nItems, k, banned, seen, heap } = this;
-    if (scores.length !== nItems) throw new ShapeError(`scores ${scores.length} ≠ ${nItems} items`);
-    for (let t = 0; t < excluded.length; t++) banned[excluded[t]] = 1;
-    let size = 0;
-    for (let i = 0; i < nItems; i++) if (!banned[i] && !Number.isNaN(scores[i])) size = offerTop(heap, size, k, scores[i], i);
-    for (let x = 0; x < size; x++) {
-      const i = heap.id[x];
-      if (!seen[i]) {
-        seen[i] = 1;
-        this.distinct++;
-      }
-    }
-    for (let t = 0; t < excluded.length; t++) banned[excluded[t]] = 0;
-  }
-
-  /** Distinct items in the lists so far / nItems (0 without items). */
-  get coverage(): number {
-    return this.nItems > 0 ? this.distinct / this.nItems : 0;
-  }
-}
 
 /** Coverage@k of every calibration user's list ranked by s(0) − δ·p over their candidates. O(entries · log k). */
 export function coverageAt(input: CoverageScores, penalty: Float32Array, delta: number, k = 10): number {

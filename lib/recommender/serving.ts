@@ -32,7 +32,7 @@ import { topKPositions } from './similarity';
 import { ModelFitError, ShapeError, type Csr, type RatingMatrix } from './types';
 import { runCg } from './workers/als-kernel';
 import { createTopScratch, selectTop } from './select-top';
-import { CoverageCounter, COVERAGE_DELTA_GRID, coverageAt, packCandidates, smallestCoveringDelta, topCandidates, type CoverageScores } from './coverage-floor';
+import { certifiedCoverage, COVERAGE_DELTA_GRID, coverageAt, packCandidates, smallestCoveringDelta, topCandidates, type CoverageScores } from './coverage-floor';
 import { ServingWasm, type WasmCsr } from './serving-wasm';
 
 /** Neighbour lists: row i holds (index, weight) pairs, best first where the table is a "most similar" list. */
@@ -1530,6 +1530,8 @@ export interface CoverageFloorResult {
   delta: number;
   /** Calibration users (warm users, sampled beyond the cap). */
   users: number;
+  /** Scored again by the served check (no certificate that their linear top 10 is the served one), over all checks. */
+  rescored: number;
   /** Coverage@10 of their served lists before and after. */
   coverageBefore: number;
   coverage: number;
@@ -1540,8 +1542,9 @@ export interface CoverageFloorResult {
 /**
  * Lowers the warm blend's weight on a per-item column (exposure or popularity) until the warm users' own served
  * top-10 lists cover `floor` of the model's items (lib/recommender/coverage-floor.ts). Reads only the training
- * ratings in `data` (and their times): no held-out rows or labels. The δ found on the linear form is checked by
- * scoring every calibration user again through {@link scoreUser}; the next grid value that reaches the floor is tried
+ * ratings in `data` (and their times): no held-out rows or labels. The δ found on the linear form is checked on the
+ * served scores ({@link certifiedCoverage}: a user is scored again through {@link scoreUser} unless their linear top
+ * 10 is provably the served one); the next grid value that reaches the floor is tried
  * while the check falls short (at most four checks), and the best checked δ is kept — none, when every one lowers
  * coverage (a floor out of reach). Mutates `model.warm`.
  */
@@ -1573,13 +1576,15 @@ export function applyCoverageFloor(
   );
   const penalty = opts.feature === 'exposure' ? model.exposureZ : model.popZ;
   const w0 = model.warm[f];
-  const served = () => {
-    const counter = new CoverageCounter(n);
-    for (const u of users) {
-      scoreUser(model, userRow(data, u, times), buf, scratch);
-      counter.add(buf, rated(u));
-    }
-    return counter.coverage;
+  // The served lists' coverage: users whose linear top 10 is certain to be the served one are not scored again.
+  let rescored = 0;
+  const served = (delta: number) => {
+    const r = certifiedCoverage(input, penalty, delta, (x) => {
+      scoreUser(model, userRow(data, users[x], times), buf, scratch);
+      return topCandidates(buf, rated(users[x]), 10).items;
+    });
+    rescored += r.rescored;
+    return r.coverage;
   };
   let pick = smallestCoveringDelta(input, penalty, opts.floor);
   const coverageBefore = pick.index === 0 ? pick.coverage : coverageAt(input, penalty, 0);
@@ -1588,7 +1593,7 @@ export function applyCoverageFloor(
   let coverage = coverageBefore;
   for (let attempt = 0; attempt < 4 && pick.delta > 0; attempt++) {
     model.warm[f] = w0 - pick.delta;
-    const c = served();
+    const c = served(pick.delta);
     if (c > coverage) {
       delta = pick.delta;
       coverage = c;
@@ -1597,7 +1602,7 @@ export function applyCoverageFloor(
     pick = smallestCoveringDelta(input, penalty, opts.floor, COVERAGE_DELTA_GRID, pick.index + 1);
   }
   model.warm[f] = w0 - delta;
-  return { feature: opts.feature, floor: opts.floor, delta, users: users.length, coverageBefore, coverage, reached: coverage >= opts.floor };
+  return { feature: opts.feature, floor: opts.floor, delta, users: users.length, rescored, coverageBefore, coverage, reached: coverage >= opts.floor };
 }
 
 /** Re-indexes external factors onto the matrix's vocabularies and computes YᵀY for fold-in. */
