@@ -10,7 +10,7 @@
  * taken, not a bisection). This is the product constraint "at least this share of the catalogue is shown to
  * somebody" (aggregate diversity, Adomavicius & Kwon 2012), enforced on the served model instead of estimated.
  */
-import { createTopScratch, offerTop, topOrder, type TopScratch } from './select-top';
+import { createTopScratch, offerTop, topOrder } from './select-top';
 import { ShapeError } from './types';
 
 /**
