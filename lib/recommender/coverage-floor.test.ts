@@ -249,6 +249,24 @@ describe('applyCoverageFloor on a served model', () => {
     expect(Array.from(model.warm)).toEqual(warm0);
   });
 
+  it('moves on to the fallback column while the primary one cannot reach the floor', () => {
+    // In this world lowering pop only narrows the lists; exposure can reach 0.8.
+    const res = trainServingModelSync(data, w.docs, { params: { ...params, coverageFloor: 0.8, coverageFloorFeature: 'pop', coverageFloorFallback: ['exposure'] }, timeRows, tasks: ['ranking'] });
+    const steps = res.coverageFloorSteps!;
+    expect(steps.map((c) => [c.feature, c.reached])).toEqual([
+      ['pop', false],
+      ['exposure', true],
+    ]);
+    expect(steps[0].delta).toBe(0);
+    expect(steps[1].coverageBefore).toBeCloseTo(steps[0].coverage, 12);
+    expect(res.coverageFloor).toBe(steps[1]);
+    expect(servedCoverage(res.model)).toBeGreaterThanOrEqual(0.8);
+    // Without a fallback the floor stays out of reach and the blend is left as it was.
+    const alone = trainServingModelSync(data, w.docs, { params: { ...params, coverageFloor: 0.8, coverageFloorFeature: 'pop', coverageFloorFallback: [] }, timeRows, tasks: ['ranking'] });
+    expect(alone.coverageFloorSteps!.map((c) => c.feature)).toEqual(['pop']);
+    expect(alone.coverageFloor!.reached).toBe(false);
+  });
+
   it('is part of training: the default params apply it and report it', () => {
     const res = trainServingModelSync(data, w.docs, { params: { ...params, coverageFloor: 0.9 }, timeRows, tasks: ['ranking'] });
     expect(res.coverageFloor).toBeDefined();

@@ -105,6 +105,10 @@ export const HybridParamsSchema = z.object({
     .default(0.105)
     .describe('served model: minimum coverage@10 of the warm users’ own top-10 lists, reached by lowering the warm weight of coverageFloorFeature (0 = off; lib/recommender/coverage-floor.ts)'),
   coverageFloorFeature: z.enum(['exposure', 'pop']).default('exposure').describe('the per-item column whose warm weight the coverage floor lowers (exposure: chosen on validation, a tie)'),
+  coverageFloorFallback: z
+    .array(z.enum(['exposure', 'pop']))
+    .default(['pop'])
+    .describe('columns whose warm weight the floor lowers next, in order, while coverageFloorFeature alone cannot reach it (each step starts from the last)'),
   coverageFloorUsers: z.number().int().min(1).default(1000).describe('warm users (a seeded sample beyond this) whose lists calibrate the coverage floor'),
   ridgeLambda: z.number().min(0).optional().describe('ridge λ of the rating blend (default: chosen by 5-fold CV on the validation rows)'),
   ratingSupportTerms: z.boolean().default(true).describe('offer support-weighted terms (1/√(1+n) of user and item × each base) to the rating blend’s validation CV'),

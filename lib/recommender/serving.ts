@@ -1519,8 +1519,10 @@ export interface ServingTrainResult {
   /** Validation metrics of the learned blends (holdout carved from the training ratings). */
   metrics: { 'ndcg@10': number; 'recall@20': number; 'coverage@10': number; rmse: number; users: number };
   timings: Record<string, number>;
-  /** What the coverage floor did (absent when it is off or there is no warm blend). */
+  /** What the coverage floor did, its last step (absent when it is off or there is no warm blend). */
   coverageFloor?: CoverageFloorResult;
+  /** Every step: the primary column, then each fallback column tried while the floor was not reached. */
+  coverageFloorSteps?: CoverageFloorResult[];
 }
 
 export interface CoverageFloorResult {
@@ -1751,6 +1753,7 @@ function* trainingSteps(data: RatingMatrix, docs: readonly ContentDoc[] | null, 
   const model = servingFromHybrid(h, data, { ...cfg.params, mfReg: mfCfg.reg, mfRegBias: mfCfg.regBias });
   timings[current] = (performance.now() - tPhase) / 1000;
   let coverageFloor: CoverageFloorResult | null = null;
+  const coverageFloorSteps: CoverageFloorResult[] = [];
   if (cfg.params.coverageFloor > 0 && model.warm.length > 0) {
     current = 'coverage floor';
     yield { phase: current, progress: 0.96 };
@@ -1758,19 +1761,23 @@ function* trainingSteps(data: RatingMatrix, docs: readonly ContentDoc[] | null, 
     const tr = cfg.timeRows;
     const times = tr?.timestamps ? alignTimestamps(data, tr.userIds, tr.movieIds, tr.timestamps) : null;
     const p = cfg.params;
-    coverageFloor = applyCoverageFloor(model, data, times, { floor: p.coverageFloor, feature: p.coverageFloorFeature, maxUsers: p.coverageFloorUsers, seed: p.seed });
-    timings[current] = (performance.now() - tPhase) / 1000;
-    if (coverageFloor) {
-      const c = coverageFloor;
+    // The primary column first; while the floor is out of its reach, each fallback column continues from there.
+    for (const feature of [p.coverageFloorFeature, ...p.coverageFloorFallback.filter((x) => x !== p.coverageFloorFeature)]) {
+      const c = applyCoverageFloor(model, data, times, { floor: p.coverageFloor, feature, maxUsers: p.coverageFloorUsers, seed: p.seed });
+      if (!c) break;
+      coverageFloorSteps.push(c);
       cfg.log?.(
         `  coverage floor ${c.floor}: ${c.feature} weight −${c.delta.toFixed(3)}, coverage@10 of ${c.users} warm users' served lists ${c.coverageBefore.toFixed(4)} → ${c.coverage.toFixed(4)}${c.reached ? '' : ' (floor not reached)'}`,
       );
+      if (c.reached) break;
     }
+    coverageFloor = coverageFloorSteps.at(-1) ?? null;
+    timings[current] = (performance.now() - tPhase) / 1000;
   }
   timings.total = (performance.now() - t0) / 1000;
   const warm = h.warm;
   return {
-    ...(coverageFloor ? { coverageFloor } : {}),
+    ...(coverageFloor ? { coverageFloor, coverageFloorSteps } : {}),
     model,
     metrics: {
       'ndcg@10': warm?.validationNdcg ?? 0,
