@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { serializeExtendedBatches } from './pglite-batches';
 
 export interface EmbeddedPostgres {
   url: string;
@@ -16,6 +17,7 @@ export async function startEmbeddedPostgres(dataDir: string | null, maxConnectio
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const db = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
+  serializeExtendedBatches(server);
   await server.start();
   const url = `postgresql://postgres:postgres@${server.getServerConn()}/postgres`;
   return {
