@@ -10,7 +10,7 @@
  * taken, not a bisection). This is the product constraint "at least this share of the catalogue is shown to
  * somebody" (aggregate diversity, Adomavicius & Kwon 2012), enforced on the served model instead of estimated.
  */
-import { createTopScratch, offerTop, topOrder } from './select-top';
+import { createTopScratch, offerTop, topOrder, type TopScratch } from './select-top';
 import { ShapeError } from './types';
 
 /**
@@ -80,7 +80,7 @@ export function certifiedCoverage(
   servedTop10: (user: number) => ArrayLike<number>,
   eps = 1e-3,
 ): { coverage: number; rescored: number } {
-  const { nUsers, nItems, indptr, items, scores, complete } = input;
+  const { nUsers, nItems, indptr, scores, complete } = input;
   if (nItems === 0) return { coverage: 0, rescored: 0 };
   let pMin = Infinity;
   for (let i = 0; i < nItems; i++) pMin = Math.min(pMin, penalty[i]);
@@ -95,12 +95,9 @@ export function certifiedCoverage(
   const heap = createTopScratch(11);
   let rescored = 0;
   for (let u = 0; u < nUsers; u++) {
-    let size = 0;
+    const size = rankCandidates(input, u, penalty, delta, heap, 11);
     let lowest = Infinity;
-    for (let e = indptr[u]; e < indptr[u + 1]; e++) {
-      size = offerTop(heap, size, 11, scores[e] - delta * penalty[items[e]], items[e]);
-      lowest = Math.min(lowest, scores[e]);
-    }
+    for (let e = indptr[u]; e < indptr[u + 1]; e++) lowest = Math.min(lowest, scores[e]);
     const order = topOrder(heap, size);
     const tenth = size >= 10 ? heap.score[order[9]] : -Infinity;
     const gapOk = size <= 10 || tenth - heap.score[order[10]] > 2 * eps;
@@ -116,6 +113,14 @@ export function certifiedCoverage(
   return { coverage: distinct / nItems, rescored };
 }
 
+/** Offers user u's candidates, scored s(0) − δ·p, to the top-k heap; returns the heap's size. O(m · log k). */
+function rankCandidates(input: CoverageScores, u: number, penalty: Float32Array, delta: number, heap: TopScratch, k: number): number {
+  const { indptr, items, scores } = input;
+  let size = 0;
+  for (let e = indptr[u]; e < indptr[u + 1]; e++) size = offerTop(heap, size, k, scores[e] - delta * penalty[items[e]], items[e]);
+  return size;
+}
+
 /** The default δ grid: 0, 0.025, …, 3. */
 export const COVERAGE_DELTA_GRID: readonly number[] = Array.from({ length: 121 }, (_, j) => j * 0.025);
 
@@ -129,8 +134,7 @@ export function coverageAt(input: CoverageScores, penalty: Float32Array, delta: 
   const heap = createTopScratch(k);
   let distinct = 0;
   for (let u = 0; u < nUsers; u++) {
-    let size = 0;
-    for (let e = indptr[u]; e < indptr[u + 1]; e++) size = offerTop(heap, size, k, scores[e] - delta * penalty[items[e]], items[e]);
+    const size = rankCandidates(input, u, penalty, delta, heap, k);
     for (let x = 0; x < size; x++) {
       if (!seen[heap.id[x]]) {
         seen[heap.id[x]] = 1;

@@ -32,6 +32,7 @@ import { topKPositions } from './similarity';
 import { ModelFitError, ShapeError, type Csr, type RatingMatrix } from './types';
 import { runCg } from './workers/als-kernel';
 import { createTopScratch, selectTop } from './select-top';
+import { topKFromScores } from './mf-common';
 import { certifiedCoverage, COVERAGE_DELTA_GRID, coverageAt, packCandidates, smallestCoveringDelta, topCandidates, type CoverageScores } from './coverage-floor';
 import { ServingWasm, type WasmCsr } from './serving-wasm';
 
@@ -805,14 +806,17 @@ function compactEaseOf(model: ServingModel): CompactEase {
 }
 
 /**
- * EASE scores of a history (sparsified B) into `out`; unmodelled items get the EASE sentinel. The hot loops read
- * only locals (row ends hoisted): V8 otherwise reloads each bound per entry, ≈ 4× slower for long histories.
+ * The fold-in weight of a rating in EASE's sum: 1 for binary positives, graded when the model is (0 below threshold).
  */
-/** The fold-in weight of a rating in EASE's sum: 1 for binary positives, graded when the model is (0 below threshold). */
 function easeRatingWeight(model: ServingModel, r: number): number {
   return easeWeight({ threshold: model.easeThreshold, minWeight: model.easeMinWeight, scaleMax: model.easeScaleMax }, r);
 }
 
+/**
+ * EASE scores of a history (sparsified B) into `out`: Σ w(r_j)·B_j over the rated movies; unmodelled items get the
+ * EASE sentinel. The kernels sum unweighted rows, so graded models take the TypeScript loop. The hot loops read only
+ * locals (row ends hoisted): V8 otherwise reloads each bound per entry, ≈ 4× slower for long histories.
+ */
 function easeScores(model: ServingModel, itemIdx: Int32Array, values: Float32Array, out: Float32Array): void {
   const c = compactEaseOf(model);
   const { items, local } = c;
@@ -821,17 +825,7 @@ function easeScores(model: ServingModel, itemIdx: Int32Array, values: Float32Arr
   const h = itemIdx.length;
   const k = kernelsOf(model);
   let acc = c.acc;
-  if (model.easeMinWeight !== undefined) {
-    // Graded positives: the weighted sum (the kernels sum unweighted rows).
-    acc.fill(0);
-    for (let t = 0; t < h; t++) {
-      const wt = easeRatingWeight(model, values[t]);
-      if (wt === 0) continue;
-      const j = itemIdx[t];
-      const end = indptr[j + 1];
-      for (let p = indptr[j]; p < end; p++) acc[local[p]] += wt * sims[p];
-    }
-  } else if (k && h <= k.capacity) {
+  if (k && h <= k.capacity && model.easeMinWeight === undefined) {
     acc = k.easeAccView;
     acc.fill(0);
     const nItems = indptr.length - 1;
@@ -844,10 +838,11 @@ function easeScores(model: ServingModel, itemIdx: Int32Array, values: Float32Arr
   } else {
     acc.fill(0);
     for (let t = 0; t < h; t++) {
-      if (!(values[t] >= threshold)) continue;
+      const wt = easeRatingWeight(model, values[t]);
+      if (wt === 0) continue;
       const j = itemIdx[t];
       const end = indptr[j + 1];
-      for (let p = indptr[j]; p < end; p++) acc[local[p]] += sims[p];
+      for (let p = indptr[j]; p < end; p++) acc[local[p]] += wt * sims[p];
     }
   }
   out.fill(EASE_UNMODELLED_SCORE);
@@ -1540,7 +1535,6 @@ export interface CoverageFloorResult {
   reached: boolean;
 }
 
-
 /**
  * Lowers the warm blend's weight on a per-item column (exposure or popularity) until the warm users' own served
  * top-10 lists cover `floor` of the model's items (lib/recommender/coverage-floor.ts). Reads only the training
@@ -1583,7 +1577,7 @@ export function applyCoverageFloor(
   const served = (delta: number) => {
     const r = certifiedCoverage(input, penalty, delta, (x) => {
       scoreUser(model, userRow(data, users[x], times), buf, scratch);
-      return topCandidates(buf, rated(users[x]), 10).items;
+      return topKFromScores(buf, data, users[x], 10).map((pick) => pick.itemIdx);
     });
     rescored += r.rescored;
     return r.coverage;
@@ -1732,7 +1726,10 @@ function* trainingSteps(data: RatingMatrix, docs: readonly ContentDoc[] | null, 
   const t0 = performance.now();
   let tPhase = t0;
   let current = 'carving validation';
-  const hybridSteps = fitHybridSteps(data, hybridConfigForServing(data, docs, cfg));
+  // Rating times aligned to `data` once: the hybrid's temporal split and time features, then the coverage floor.
+  const tr = cfg.timeRows;
+  const times = tr?.timestamps ? alignTimestamps(data, tr.userIds, tr.movieIds, tr.timestamps) : null;
+  const hybridSteps = fitHybridSteps(data, { ...hybridConfigForServing(data, docs, cfg), ...(times ? { timestamps: times } : {}) });
   let h: HybridModel;
   yield { phase: current, progress: 0 };
   for (;;) {
@@ -1752,14 +1749,11 @@ function* trainingSteps(data: RatingMatrix, docs: readonly ContentDoc[] | null, 
   const mfCfg = BiasedMfConfig.parse({ ...(cfg.params.baseParams['biased-mf'] ?? {}) });
   const model = servingFromHybrid(h, data, { ...cfg.params, mfReg: mfCfg.reg, mfRegBias: mfCfg.regBias });
   timings[current] = (performance.now() - tPhase) / 1000;
-  let coverageFloor: CoverageFloorResult | null = null;
   const coverageFloorSteps: CoverageFloorResult[] = [];
   if (cfg.params.coverageFloor > 0 && model.warm.length > 0) {
     current = 'coverage floor';
     yield { phase: current, progress: 0.96 };
     tPhase = performance.now();
-    const tr = cfg.timeRows;
-    const times = tr?.timestamps ? alignTimestamps(data, tr.userIds, tr.movieIds, tr.timestamps) : null;
     const p = cfg.params;
     // The primary column first; while the floor is out of its reach, each fallback column continues from there.
     for (const feature of [p.coverageFloorFeature, ...p.coverageFloorFallback.filter((x) => x !== p.coverageFloorFeature)]) {
@@ -1771,13 +1765,12 @@ function* trainingSteps(data: RatingMatrix, docs: readonly ContentDoc[] | null, 
       );
       if (c.reached) break;
     }
-    coverageFloor = coverageFloorSteps.at(-1) ?? null;
     timings[current] = (performance.now() - tPhase) / 1000;
   }
   timings.total = (performance.now() - t0) / 1000;
   const warm = h.warm;
   return {
-    ...(coverageFloor ? { coverageFloor, coverageFloorSteps } : {}),
+    ...(coverageFloorSteps.length > 0 ? { coverageFloor: coverageFloorSteps[coverageFloorSteps.length - 1], coverageFloorSteps } : {}),
     model,
     metrics: {
       'ndcg@10': warm?.validationNdcg ?? 0,
