@@ -22,6 +22,7 @@ import {
   type Source,
 } from './hybrid';
 import type { EaseModel } from './ease';
+import type { Rp3betaModel } from './rp3beta';
 import { getValue } from './sparse';
 import type { Csr, RatingMatrix } from './types';
 
@@ -66,6 +67,12 @@ export function collaborativeContributions(base: FittedBase, data: RatingMatrix,
     const knn = m as { rankScore: string; reverseNeighbors: Csr };
     if (knn.rankScore !== 'sum') return null;
     for (let p = a; p < b; p++) out[p - a] = getValue(knn.reverseNeighbors, data.byUser.indices[p], itemIdx) ?? 0;
+    return out;
+  }
+  if (m.kind === 'rp3beta') {
+    // score_i = Σ_{j ∈ I_u, r_uj ≥ threshold} W(j → i) (rp3beta.ts).
+    const rp3 = m as unknown as Rp3betaModel;
+    for (let p = a; p < b; p++) if (data.byUser.values[p] >= rp3.threshold) out[p - a] = getValue(rp3.reverseNeighbors, data.byUser.indices[p], itemIdx) ?? 0;
     return out;
   }
   if (m.kind === 'ease') {

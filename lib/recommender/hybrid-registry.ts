@@ -13,6 +13,7 @@ import { DEFAULT_CONTENT_FIELD_WEIGHTS, buildContentDocs, type ContentSource } f
 import { implicitAlsRecommender } from './implicit-als';
 import { itemKnnRecommender } from './item-knn';
 import { popularityRecommender } from './popularity';
+import { rp3betaRecommender } from './rp3beta';
 import { svdppRecommender } from './svdpp';
 import type { Recommender } from './types';
 import { userKnnRecommender } from './user-knn';
@@ -35,6 +36,7 @@ const BASES: Record<string, { recommender: Recommender<unknown, unknown>; group?
   ease: { recommender: easeRecommender as Recommender<unknown, unknown> },
   'implicit-als': { recommender: implicitAlsRecommender as Recommender<unknown, unknown> },
   'item-knn': { recommender: itemKnnRecommender as Recommender<unknown, unknown> },
+  rp3beta: { recommender: rp3betaRecommender as Recommender<unknown, unknown> },
   'user-knn': { recommender: userKnnRecommender as Recommender<unknown, unknown> },
   'user-knn-live': { recommender: liveUserKnnRecommender as Recommender<unknown, unknown> },
   'biased-mf': { recommender: biasedMfRecommender as Recommender<unknown, unknown> },

@@ -12,6 +12,7 @@ import { globalMeanRecommender } from './global-mean';
 import { ContentParamsSchema, contentEntryRecommender, HybridParamsSchema, hybridEntryRecommender } from './hybrid-registry';
 import { itemKnnRecommender } from './item-knn';
 import { popularityRecommender } from './popularity';
+import { rp3betaRecommender } from './rp3beta';
 import type { Recommender } from './types';
 import { userKnnRecommender } from './user-knn';
 import { servedHybridRecommender } from './serving-registry';
@@ -66,6 +67,14 @@ const knnFields = {
   seed,
 };
 export const ItemKnnConfigSchema = z.object(knnFields);
+
+export const Rp3betaConfigSchema = z.object({
+  alpha: z.number().min(0).default(0.5).describe('exponent α on each transition probability of the item → user → item walk'),
+  beta: z.number().min(0).default(0.5).describe('popularity penalty: weight into item i divided by deg(i)^β'),
+  k: z.number().int().min(1).default(400).describe('targets kept per source item'),
+  threshold: z.number().min(0).default(3.5).describe('ratings ≥ this are interactions (0 = every rating)'),
+  seed,
+});
 export const UserKnnConfigSchema = z.object(knnFields);
 
 export const REGISTRY: Record<string, RegistryEntry<any, any>> = {
@@ -77,6 +86,7 @@ export const REGISTRY: Record<string, RegistryEntry<any, any>> = {
   'biased-mf': entry(biasedMfRecommender, BiasedMfConfig, 'Biased matrix factorisation by SGD (Funk/Koren; Surprise SVD).'),
   svdpp: entry(svdppRecommender, SvdppConfig, 'SVD++ with the implicit feedback term (Koren 2008; Surprise SVDpp).'),
   'implicit-als': entry(implicitAlsRecommender, ImplicitAlsConfig, 'Implicit-feedback ALS with CG (Hu et al. 2008; implicit ALS); ranking only.'),
+  rp3beta: entry(rp3betaRecommender, Rp3betaConfigSchema, 'RP3beta random walk item → user → item with popularity penalty (Paudel et al. 2017); ranking only.'),
   ease: entry(easeRecommender, EaseConfig, 'EASE item–item closed form (Steck 2019); ranking only.'),
   content: entry(contentEntryRecommender, ContentParamsSchema, 'Content-based TF-IDF over genres, cast, directors, keywords, tags, decade, language, overview (needs catalogue content).'),
   hybrid: entry(

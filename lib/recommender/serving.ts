@@ -21,6 +21,7 @@ import { alignTimestamps, counts, fitHybridSteps, sampleSorted, SENTINEL_SCORE, 
 import { HybridParamsSchema, hybridConfigFrom, type HybridParams } from './hybrid-registry';
 import { implicitAlsRecommender, recalculateUser, DEFAULT_IMPLICIT_ALS, type ImplicitAlsModel } from './implicit-als';
 import type { ItemKnnModel } from './item-knn';
+import type { Rp3betaModel } from './rp3beta';
 import { KnnScratch, neighbourhoodTerm } from './knn-common';
 import type { PopularityModel } from './popularity';
 import type { BiasesModel } from './biases';
@@ -79,8 +80,15 @@ export interface ServingModel {
   easeScaleMax?: number;
   /** Item-kNN similarities: row i = its most similar items, best first (rating prediction, "more like this"). */
   knn: NeighbourTable;
-  /** Row j: the items i whose top-k neighbours include j, with s_ij (the 'sum' ranking score). */
+  /**
+   * The neighbour-sum ranking base (item-kNN's 'sum' score or RP3beta's walk): row j = the items i that rated movie j
+   * adds weight to, with that weight; a user's score of i is the sum over their rated movies.
+   */
   knnReverse: NeighbourTable;
+  /** Only ratings ≥ this enter that sum (RP3beta's interaction threshold). Absent = every rating (item-kNN). */
+  knnRankThreshold?: number;
+  /** Weight of the baseline μ + b_i tie-break added to that sum. Absent = 1e-4 (item-kNN); 0 for RP3beta. */
+  knnTieBreak?: number;
   knnK: number;
   knnMinK: number;
   /** Baseline of item-kNN: μ, item biases, the user-bias regularisation of the fold-in. */
@@ -292,14 +300,16 @@ export function servingFromHybrid(
   const nItems = data.items.size;
   let als: ImplicitAlsModel | null = null;
   let ease: EaseModel | null = null;
-  let knnRank: ItemKnnModel | null = null;
+  let knnRank: ItemKnnModel | Rp3betaModel | null = null;
   let pop: PopularityModel | null = null;
   for (const b of h.rankingBases) {
     const kind = kindOf(b.model);
     if (kind === 'implicit-als') als = b.model as ImplicitAlsModel;
     else if (kind === 'ease') ease = b.model as EaseModel;
-    else if (kind === 'item-knn') knnRank = b.model as ItemKnnModel;
-    else if (kind === 'popularity') pop = b.model as PopularityModel;
+    else if (kind === 'item-knn' || kind === 'rp3beta') {
+      if (knnRank) throw new ModelFitError(`serving: ranking base "${b.name}" is a second neighbour-sum base (one is served)`);
+      knnRank = b.model as ItemKnnModel | Rp3betaModel;
+    } else if (kind === 'popularity') pop = b.model as PopularityModel;
     else throw new ModelFitError(`serving: ranking base "${b.name}" (${kind}) has no live fold-in`);
   }
   let knnRate: ItemKnnModel | null = null;
@@ -314,7 +324,7 @@ export function servingFromHybrid(
     else if (kind === 'user-knn-live') uk = b.model as LiveUserKnnModel;
     else throw new ModelFitError(`serving: rating base "${b.name}" (${kind}) has no live fold-in`);
   }
-  const knnAny = knnRate ?? knnRank;
+  const knnAny = knnRate ?? (knnRank?.kind === 'item-knn' ? knnRank : null);
   const easeParts = ease ? sparsifyEase(ease, cfg.easeNeighbours) : { table: EMPTY_TABLE(nItems), modelled: new Uint8Array(nItems) };
   const X = h.content?.itemVectors;
   const k = als?.k ?? 0;
@@ -334,6 +344,7 @@ export function servingFromHybrid(
     ...(ease && ease.minWeight !== undefined && ease.minWeight < 1 && ease.scaleMax !== undefined ? { easeMinWeight: ease.minWeight, easeScaleMax: ease.scaleMax } : {}),
     knn: knnAny ? topPerRow(knnAny.sims, cfg.knnNeighbours) : EMPTY_TABLE(nItems),
     knnReverse: knnRank ? csrToTable(knnRank.reverseNeighbors) : EMPTY_TABLE(nItems),
+    ...(knnRank?.kind === 'rp3beta' ? { knnRankThreshold: knnRank.threshold, knnTieBreak: 0 } : {}),
     knnK: knnAny?.k ?? 40,
     knnMinK: knnAny?.minK ?? 1,
     globalMean: knnAny?.biases.mean ?? data.globalMean,
@@ -850,13 +861,19 @@ function easeScores(model: ServingModel, itemIdx: Int32Array, values: Float32Arr
   for (let l = 0; l < items.length; l++) if (modelled[items[l]]) out[items[l]] = acc[l];
 }
 
+/** Whether a rating enters the neighbour-sum base (RP3beta counts only ratings ≥ its threshold). */
+function knnCounts(model: ServingModel, value: number): boolean {
+  return model.knnRankThreshold === undefined || value >= model.knnRankThreshold;
+}
+
 /**
- * Item-kNN's 'sum' score of every item (Σ s_ij over the rated j that have i among their reversed neighbours) plus
- * its tiny baseline tie-break (the user term is constant per user and standardises away) into `out`. O(Σ_j |rev(j)|
- * + nItems); `acc` is scratch.
+ * The neighbour-sum base's score of every item — item-kNN's 'sum' (Σ s_ij over the rated j that have i among their
+ * reversed neighbours) plus its tiny baseline tie-break (the user term is constant per user and standardises away),
+ * or RP3beta's Σ W(j → i) over the rated j ≥ its threshold — into `out`. O(Σ_j |rev(j)| + nItems); `acc` is scratch.
  */
-function knnScores(model: ServingModel, itemIdx: Int32Array, scratchAcc: Float64Array, out: Float32Array): void {
+function knnScores(model: ServingModel, user: UserRatings, scratchAcc: Float64Array, out: Float32Array): void {
   const { indptr, sims } = model.knnReverse;
+  const itemIdx = user.itemIdx;
   const h = itemIdx.length;
   const k = kernelsOf(model);
   let acc = scratchAcc;
@@ -867,13 +884,14 @@ function knnScores(model: ServingModel, itemIdx: Int32Array, scratchAcc: Float64
     let r = 0;
     for (let t = 0; t < h; t++) {
       const j = itemIdx[t];
-      if (j >= 0 && j < nItems) k.rowsView[r++] = j;
+      if (j >= 0 && j < nItems && knnCounts(model, user.values[t])) k.rowsView[r++] = j;
     }
     k.wasm.scatter(k.knn, k.knnAcc, k.rows, r);
   } else {
     const indices = narrowed(model.knnReverse.indices);
     acc.fill(0);
     for (let t = 0; t < h; t++) {
+      if (!knnCounts(model, user.values[t])) continue;
       const j = itemIdx[t];
       const end = indptr[j + 1];
       for (let p = indptr[j]; p < end; p++) acc[indices[p]] += sims[p];
@@ -881,7 +899,8 @@ function knnScores(model: ServingModel, itemIdx: Int32Array, scratchAcc: Float64
   }
   const mu = model.globalMean;
   const bias = model.itemBias;
-  for (let i = 0; i < out.length; i++) out[i] = acc[i] + (mu + bias[i]) * 1e-4;
+  const tie = model.knnTieBreak ?? 1e-4;
+  for (let i = 0; i < out.length; i++) out[i] = acc[i] + (mu + bias[i]) * tie;
 }
 
 /** The user's `n` most recent ratings (time desc, ties by item), as parallel arrays. O(h·n) selection. */
@@ -936,7 +955,7 @@ export function servingFeatureColumns(model: ServingModel, user: UserRatings, s:
       col.fill(0);
       continue;
     } else if (kind === 'ease') easeScores(model, user.itemIdx, user.values, col);
-    else if (kind === 'item-knn') knnScores(model, user.itemIdx, s.acc, col);
+    else if (kind === 'item-knn' || kind === 'rp3beta') knnScores(model, user, s.acc, col);
     else if (kind === 'implicit-als') {
       const x = foldInAls(model, user);
       s.alsX.set(x);
@@ -1110,7 +1129,7 @@ export function explainPage(model: ServingModel, user: UserRatings, scratch: Ser
       }
     }
     const kind = bestF >= 0 && bestF < model.rankBaseKinds.length ? model.rankBaseKinds[bestF] : 'ease';
-    return { source, base: kind === 'implicit-als' ? 'als' : kind === 'item-knn' ? 'knn' : 'ease', fromItemIdx: -1 };
+    return { source, base: kind === 'implicit-als' ? 'als' : kind === 'item-knn' || kind === 'rp3beta' ? 'knn' : 'ease', fromItemIdx: -1 };
   });
   // Slot of each page item that needs a rated movie, per decomposition.
   const n = model.itemIds.length;
@@ -1156,7 +1175,7 @@ export function explainPage(model: ServingModel, user: UserRatings, scratch: Ser
     r = 0;
     for (let t = 0; t < user.itemIdx.length; t++) {
       const j = user.itemIdx[t];
-      if (j >= 0 && j < nItems) k.rowsView[r++] = j;
+      if (j >= 0 && j < nItems && knnCounts(model, user.values[t])) k.rowsView[r++] = j;
     }
     k.wasm.argmax(k.knn, k.slotKnn, k.bestKnn, k.fromKnn, k.rows, r);
     fromEase.set(k.fromEaseView.subarray(0, m));
@@ -1167,7 +1186,7 @@ export function explainPage(model: ServingModel, user: UserRatings, scratch: Ser
       // EASE's term of rated movie j is w(r_j)·B_ji (graded positives; 1 or 0 when binary).
       const wj = easeRatingWeight(model, user.values[t]);
       if (wj > 0) scan(model.ease, j, bestEase, fromEase, wj);
-      scan(model.knnReverse, j, bestKnn, fromKnn);
+      if (knnCounts(model, user.values[t])) scan(model.knnReverse, j, bestKnn, fromKnn);
     }
   }
   out.forEach((c, x) => {
