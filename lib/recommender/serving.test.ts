@@ -153,15 +153,17 @@ describe('trainServingModel', () => {
   });
 
   it.each([
-    ['binary EASE positives', {}],
-    ['graded EASE positives', { ease: { minWeight: 0.4, lambda: 100 } }],
-  ])('computes exactly the hybrid’s feature columns from the stored tables (ALS aside, EASE unsparsified): %s', (_, baseParams) => {
+    ['binary EASE positives', {}, 'item-knn'],
+    ['graded EASE positives', { ease: { minWeight: 0.4, lambda: 100 } }, 'item-knn'],
+    ['RP3beta as the neighbour-sum base', { rp3beta: { k: 30 } }, 'rp3beta'],
+  ])('computes exactly the hybrid’s feature columns from the stored tables (ALS aside, EASE unsparsified): %s', (_, baseParams, neighbourBase) => {
     const w = genreWorld(50, 40, 3);
     const data = buildRatingMatrix({ userIds: w.userIds, itemIds: w.movieIds, ratings: w.ratings }, { scale: [0.5, 5] });
-    const params = HybridParamsSchema.parse({ rankingBases: ['ease', 'item-knn', 'popularity'], easeNeighbours: 1000, baseParams });
+    const params = HybridParamsSchema.parse({ rankingBases: ['ease', neighbourBase, 'popularity'], easeNeighbours: 1000, baseParams });
     const timeRows = { userIds: w.userIds, movieIds: w.movieIds, timestamps: w.timestamps };
     const { model } = trainServingModelSync(data, w.docs, { params, timeRows, tasks: ['ranking'] });
     expect(model.easeMinWeight).toBe('ease' in baseParams ? 0.4 : undefined);
+    expect(model.knnRankThreshold).toBe(neighbourBase === 'rp3beta' ? 3.5 : undefined);
     const h = fitHybrid(data, hybridConfigFrom(params, { contentDocs: w.docs, timeRows, tasks: ['ranking'] }));
     const times = alignTimestamps(data, w.userIds, w.movieIds, w.timestamps);
     const hs = createHybridScratch(h, data.items.size);
