@@ -170,3 +170,73 @@ export function smallestCoveringDelta(input: CoverageScores, penalty: Float32Arr
   }
   return best ?? { index: grid.length - 1, delta: grid[grid.length - 1], coverage: coverageAt(input, penalty, grid[grid.length - 1]), reached: false };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Discovery slots: coverage from the bottom of the top 10 (docs/benchmarks/hybrid.md, eighth round).
+
+/** Positions of a list the slot rule looks at: the top 10 it fills, and ranks 11–20 it fills them from. */
+export const SLOT_TOP = 10;
+export const SLOT_WINDOW = 20;
+
+/**
+ * A ranked list with its last `slots` places of the top 10 given to the first items of ranks 11–20 flagged in
+ * `longTail` (items nobody else is shown), in rank order; the items they displace move down to 11 … in their order,
+ * so the first 20 hold the same items (Recall@20 cannot change) and the rest of the list is untouched. Fewer flagged
+ * items than slots fill fewer slots. O(20).
+ */
+export function discoveryOrder<T extends number>(list: readonly T[], longTail: Uint8Array, slots: number): T[] {
+  if (slots <= 0 || list.length <= SLOT_TOP) return [...list];
+  const end = Math.min(SLOT_WINDOW, list.length);
+  const lifted: T[] = [];
+  for (let x = SLOT_TOP; x < end && lifted.length < slots; x++) if (longTail[list[x]] === 1) lifted.push(list[x]);
+  if (lifted.length === 0) return [...list];
+  const keep = SLOT_TOP - lifted.length;
+  const chosen = new Set<number>(lifted);
+  const rest = list.slice(keep, end).filter((i) => !chosen.has(i));
+  return [...list.slice(0, keep), ...lifted, ...rest, ...list.slice(end)];
+}
+
+/** Items in none of the lists' top 10 (1 = long tail). Length nItems. */
+export function longTailOf(lists: readonly (readonly number[])[], nItems: number): Uint8Array {
+  const flag = new Uint8Array(nItems).fill(1);
+  for (const l of lists) for (let x = 0; x < Math.min(SLOT_TOP, l.length); x++) flag[l[x]] = 0;
+  return flag;
+}
+
+/** Coverage@10 of the lists after {@link discoveryOrder} with `slots`. */
+export function slotCoverage(lists: readonly (readonly number[])[], longTail: Uint8Array, slots: number): number {
+  const n = longTail.length;
+  if (n === 0) return 0;
+  const seen = new Uint8Array(n);
+  let distinct = 0;
+  for (const l of lists) {
+    const top = discoveryOrder(l, longTail, slots);
+    for (let x = 0; x < Math.min(SLOT_TOP, top.length); x++) {
+      if (!seen[top[x]]) {
+        seen[top[x]] = 1;
+        distinct++;
+      }
+    }
+  }
+  return distinct / n;
+}
+
+/**
+ * The smallest number of slots 0 … `maxSlots` whose lists cover `floor` of the items, with the long-tail flags of
+ * the lists as they are. `reached` false (and slots = maxSlots) when even `maxSlots` does not.
+ */
+export function smallestCoveringSlots(
+  lists: readonly (readonly number[])[],
+  nItems: number,
+  floor: number,
+  maxSlots = 5,
+): { slots: number; coverageBefore: number; coverage: number; reached: boolean; longTail: Uint8Array } {
+  const longTail = longTailOf(lists, nItems);
+  const coverageBefore = slotCoverage(lists, longTail, 0);
+  let coverage = coverageBefore;
+  for (let s = 0; s <= maxSlots; s++) {
+    coverage = s === 0 ? coverageBefore : slotCoverage(lists, longTail, s);
+    if (coverage >= floor) return { slots: s, coverageBefore, coverage, reached: true, longTail };
+  }
+  return { slots: maxSlots, coverageBefore, coverage, reached: false, longTail };
+}

@@ -5,12 +5,14 @@
  */
 import { alignTimestamps } from './hybrid';
 import { HybridParamsSchema, type HybridParams, type RunContext } from './hybrid-registry';
+import { SLOT_WINDOW } from './coverage-floor';
 import { topKFromScores } from './mf-common';
 import {
   createServingScratch,
   predictRating,
   ratingContext,
   scoreUser,
+  servedOrder,
   trainServingModelSync,
   type RatingContext,
   type ServingModel,
@@ -56,6 +58,11 @@ export const servedHybridRecommender: Recommender<HybridParams & RunContext, Ser
   recommend(m, data, u, k, opts) {
     const scores = new Float32Array(m.serving.itemIds.length);
     scoreServed(m, data, u, scores);
-    return topKFromScores(scores, data, u, k, opts);
+    if (!(m.serving.discoverySlots! > 0)) return topKFromScores(scores, data, u, k, opts);
+    // Discovery slots re-order the first 20 (the served order); each place keeps its score, so scores stay sorted.
+    const ranked = topKFromScores(scores, data, u, Math.max(k, SLOT_WINDOW), opts);
+    const nRatings = u >= 0 && u < data.byUser.nRows ? data.byUser.indptr[u + 1] - data.byUser.indptr[u] : 0;
+    const order = servedOrder(m.serving, nRatings, ranked.map((r) => r.itemIdx));
+    return order.slice(0, k).map((itemIdx, x) => ({ itemIdx, score: ranked[x].score }));
   },
 };

@@ -34,7 +34,18 @@ import { ModelFitError, ShapeError, type Csr, type RatingMatrix } from './types'
 import { runCg } from './workers/als-kernel';
 import { createTopScratch, selectTop } from './select-top';
 import { topKFromScores } from './mf-common';
-import { certifiedCoverage, COVERAGE_DELTA_GRID, coverageAt, packCandidates, smallestCoveringDelta, topCandidates, type CoverageScores } from './coverage-floor';
+import {
+  certifiedCoverage,
+  COVERAGE_DELTA_GRID,
+  coverageAt,
+  discoveryOrder,
+  packCandidates,
+  SLOT_WINDOW,
+  smallestCoveringDelta,
+  smallestCoveringSlots,
+  topCandidates,
+  type CoverageScores,
+} from './coverage-floor';
 import { ServingWasm, type WasmCsr } from './serving-wasm';
 
 /** Neighbour lists: row i holds (index, weight) pairs, best first where the table is a "most similar" list. */
@@ -123,6 +134,12 @@ export interface ServingModel {
   popZ: Float32Array;
   itemCount: Int32Array;
   exposureZ: Float32Array;
+  /**
+   * Discovery slots (coverage): for warm users, the last `discoverySlots` places of the top 10 go to their best items
+   * of ranks 11–20 flagged in `discoveryItems` (shown to none of the training users at calibration). Absent = off.
+   */
+  discoverySlots?: number;
+  discoveryItems?: Uint8Array;
   time: ServingTime | null;
   /** Ranking features (hybrid order), the kind of each ranking base, and the learned weights. */
   rankFeatures: string[];
@@ -1544,6 +1561,8 @@ export interface CoverageFloorResult {
   floor: number;
   /** The warm weight of `feature` was lowered by this much. */
   delta: number;
+  /** Discovery slots given (feature 'slots'). */
+  slots?: number;
   /** Calibration users (warm users, sampled beyond the cap). */
   users: number;
   /** Scored again by the served check (no certificate that their linear top 10 is the served one), over all checks. */
@@ -1552,6 +1571,69 @@ export interface CoverageFloorResult {
   coverageBefore: number;
   coverage: number;
   reached: boolean;
+}
+
+/** The coverage calibration's users: the model's warm users, a seeded sample of `maxUsers` beyond that many. */
+function calibrationUsers(model: ServingModel, data: RatingMatrix, maxUsers: number, seed: number): number[] {
+  const { indptr } = data.byUser;
+  const warmUsers: number[] = [];
+  for (let u = 0; u < data.byUser.nRows; u++) if (indptr[u + 1] - indptr[u] > model.coldUserThreshold) warmUsers.push(u);
+  const cap = Math.max(1, maxUsers);
+  return warmUsers.length > cap ? sampleSorted(warmUsers, cap, seed + 5) : warmUsers;
+}
+
+/** Most discovery slots the calibration may give (of the top 10). */
+export const DISCOVERY_MAX_SLOTS = 5;
+
+/**
+ * Discovery slots (lib/recommender/coverage-floor.ts): scores the warm users' served lists from their training ratings,
+ * flags the items none of their top 10 holds, and sets the smallest number of slots (0 … 5) at which their re-ordered
+ * top-10 lists cover `floor` of the items. Reads no held-out row or label. Sets `model.discoverySlots` /
+ * `discoveryItems` only when the floor is reached; otherwise leaves the model unchanged (the caller falls back).
+ */
+export function applyDiscoverySlots(
+  model: ServingModel,
+  data: RatingMatrix,
+  times: Float64Array | null,
+  opts: { floor: number; maxUsers: number; seed: number },
+): CoverageFloorResult | null {
+  if (!(opts.floor > 0) || model.warm.length === 0) return null;
+  const n = model.itemIds.length;
+  if (n !== data.items.size) throw new ShapeError(`model has ${n} items, the ratings ${data.items.size}`);
+  const users = calibrationUsers(model, data, opts.maxUsers, opts.seed);
+  if (users.length === 0) return null;
+  const scratch = createServingScratch(model);
+  const buf = new Float32Array(n);
+  const lists = users.map((u) => {
+    scoreUser(model, userRow(data, u, times), buf, scratch);
+    return topKFromScores(buf, data, u, SLOT_WINDOW).map((pick) => pick.itemIdx);
+  });
+  const pick = smallestCoveringSlots(lists, n, opts.floor, DISCOVERY_MAX_SLOTS);
+  if (pick.reached) {
+    model.discoverySlots = pick.slots;
+    model.discoveryItems = pick.longTail;
+  }
+  return {
+    feature: 'slots',
+    floor: opts.floor,
+    delta: 0,
+    slots: pick.reached ? pick.slots : 0,
+    users: users.length,
+    rescored: 0,
+    coverageBefore: pick.coverageBefore,
+    coverage: pick.reached ? pick.coverage : pick.coverageBefore,
+    reached: pick.reached,
+  };
+}
+
+/**
+ * The served order of a user's ranked list (best first, at least the first 20 when there are that many): the
+ * discovery slots for warm users (more than `coldUserThreshold` ratings), the list itself otherwise.
+ */
+export function servedOrder<T extends number>(model: ServingModel, nRatings: number, list: readonly T[]): T[] {
+  const slots = model.discoverySlots ?? 0;
+  if (slots <= 0 || !model.discoveryItems || nRatings <= model.coldUserThreshold) return [...list];
+  return discoveryOrder(list, model.discoveryItems, slots);
 }
 
 /**
@@ -1574,10 +1656,7 @@ export function applyCoverageFloor(
   const n = model.itemIds.length;
   if (n !== data.items.size) throw new ShapeError(`model has ${n} items, the ratings ${data.items.size}`);
   const { indptr, indices } = data.byUser;
-  const warmUsers: number[] = [];
-  for (let u = 0; u < data.byUser.nRows; u++) if (indptr[u + 1] - indptr[u] > model.coldUserThreshold) warmUsers.push(u);
-  const cap = Math.max(1, opts.maxUsers);
-  const users = warmUsers.length > cap ? sampleSorted(warmUsers, cap, opts.seed + 5) : warmUsers;
+  const users = calibrationUsers(model, data, opts.maxUsers, opts.seed);
   if (users.length === 0) return null;
   const scratch = createServingScratch(model);
   const buf = new Float32Array(n);
@@ -1774,14 +1853,22 @@ function* trainingSteps(data: RatingMatrix, docs: readonly ContentDoc[] | null, 
     yield { phase: current, progress: 0.96 };
     tPhase = performance.now();
     const p = cfg.params;
+    const floorLog = (c: CoverageFloorResult) =>
+      cfg.log?.(
+        `  coverage floor ${c.floor}: ${c.feature === 'slots' ? `${c.slots} discovery slots` : `${c.feature} weight −${c.delta.toFixed(3)}`}, coverage@10 of ${c.users} warm users' served lists ${c.coverageBefore.toFixed(4)} → ${c.coverage.toFixed(4)}${c.reached ? '' : ' (floor not reached)'}`,
+      );
+    // Discovery slots first when asked for; when they cannot reach the floor, the weight penalty as before.
+    const slots = p.coverageFloorMode === 'slots' ? applyDiscoverySlots(model, data, times, { floor: p.coverageFloor, maxUsers: p.coverageFloorUsers, seed: p.seed }) : null;
+    if (slots) {
+      coverageFloorSteps.push(slots);
+      floorLog(slots);
+    }
     // The primary column first; while the floor is out of its reach, each fallback column continues from there.
-    for (const feature of [p.coverageFloorFeature, ...p.coverageFloorFallback.filter((x) => x !== p.coverageFloorFeature)]) {
+    for (const feature of slots?.reached ? [] : [p.coverageFloorFeature, ...p.coverageFloorFallback.filter((x) => x !== p.coverageFloorFeature)]) {
       const c = applyCoverageFloor(model, data, times, { floor: p.coverageFloor, feature, maxUsers: p.coverageFloorUsers, seed: p.seed });
       if (!c) break;
       coverageFloorSteps.push(c);
-      cfg.log?.(
-        `  coverage floor ${c.floor}: ${c.feature} weight −${c.delta.toFixed(3)}, coverage@10 of ${c.users} warm users' served lists ${c.coverageBefore.toFixed(4)} → ${c.coverage.toFixed(4)}${c.reached ? '' : ' (floor not reached)'}`,
-      );
+      floorLog(c);
       if (c.reached) break;
     }
     timings[current] = (performance.now() - tPhase) / 1000;
