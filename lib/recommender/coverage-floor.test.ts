@@ -1,9 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { COVERAGE_DELTA_GRID, certifiedCoverage, coverageAt, packCandidates, smallestCoveringDelta, topCandidates, type CoverageScores } from './coverage-floor';
+import {
+  COVERAGE_DELTA_GRID,
+  certifiedCoverage,
+  coverageAt,
+  discoveryOrder,
+  longTailOf,
+  packCandidates,
+  slotCoverage,
+  smallestCoveringDelta,
+  smallestCoveringSlots,
+  topCandidates,
+  type CoverageScores,
+} from './coverage-floor';
 import { genreWorld } from './hybrid-test-data';
 import { HybridParamsSchema } from './hybrid-registry';
 import { alignTimestamps } from './hybrid';
-import { applyCoverageFloor, createServingScratch, scoreUser, trainServingModelSync, userRow } from './serving';
+import { applyCoverageFloor, applyDiscoverySlots, createServingScratch, scoreUser, servedOrder, trainServingModelSync, userRow } from './serving';
+import { servedHybridRecommender } from './serving-registry';
 import { buildRatingMatrix } from './sparse';
 import { createRng } from './rng';
 
@@ -273,5 +286,110 @@ describe('applyCoverageFloor on a served model', () => {
     expect(res.coverageFloor!.users).toBeGreaterThan(0);
     expect(servedCoverage(res.model)).toBeCloseTo(res.coverageFloor!.coverage, 12);
     expect(res.timings['coverage floor']).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('discovery slots', () => {
+  const range = (a: number, b: number) => Array.from({ length: b - a }, (_, x) => a + x);
+
+  it('moves the first long-tail items of ranks 11–20 into the last slots of the top 10, keeping the top-20 set', () => {
+    const list = range(0, 25); // item x at rank x + 1
+    const tail = new Uint8Array(25);
+    tail[12] = tail[15] = tail[18] = tail[22] = 1; // 22 is outside ranks 11–20
+    const two = discoveryOrder(list, tail, 2);
+    expect(two).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 12, 15, 8, 9, 10, 11, 13, 14, 16, 17, 18, 19, 20, 21, 22, 23, 24]);
+    expect(new Set(two.slice(0, 20))).toEqual(new Set(list.slice(0, 20)));
+    // More slots than flagged items: only those move; 22 (rank 23) never does.
+    expect(discoveryOrder(list, tail, 5).slice(0, 10)).toEqual([0, 1, 2, 3, 4, 5, 6, 12, 15, 18]);
+    expect(discoveryOrder(list, tail, 0)).toEqual(list);
+    expect(discoveryOrder(list.slice(0, 10), tail, 3)).toEqual(list.slice(0, 10)); // nothing below the top 10
+  });
+
+  it('flags the items no top 10 holds and finds the smallest number of slots reaching the floor (by hand)', () => {
+    // Three users, 40 items; all share the head 0..9; user u's ranks 11–20 are 10 + 10u … 19 + 10u (all long tail).
+    const lists = [0, 1, 2].map((u) => [...range(0, 10), ...range(10 + 10 * u, 20 + 10 * u)]);
+    const tail = longTailOf(lists, 40);
+    expect(tail.slice(0, 10).every((f) => f === 0)).toBe(true);
+    expect(tail.slice(10).every((f) => f === 1)).toBe(true);
+    expect(slotCoverage(lists, tail, 0)).toBeCloseTo(10 / 40, 12);
+    // s slots: each user adds s of their own, and the head's last s items (8, 9 for s = 2) leave every top 10.
+    expect(slotCoverage(lists, tail, 2)).toBeCloseTo((8 + 3 * 2) / 40, 12);
+    const pick = smallestCoveringSlots(lists, 40, 0.4);
+    expect(pick).toMatchObject({ slots: 3, reached: true }); // (7 + 9) / 40
+    expect(pick.coverageBefore).toBeCloseTo(0.25, 12);
+    expect(smallestCoveringSlots(lists, 40, 0.6)).toMatchObject({ slots: 5, reached: false }); // at most (5 + 15) / 40
+  });
+
+  describe('on a served model', () => {
+    const w = genreWorld(60, 240, 11);
+    const data = buildRatingMatrix({ userIds: w.userIds, itemIds: w.movieIds, ratings: w.ratings }, { scale: [0.5, 5] });
+    const timeRows = { userIds: w.userIds, movieIds: w.movieIds, timestamps: w.timestamps };
+    const times = alignTimestamps(data, w.userIds, w.movieIds, w.timestamps);
+    const params = HybridParamsSchema.parse({ baseParams: { 'implicit-als': { factors: 8, iterations: 6 } }, coverageFloor: 0 });
+
+    /** Warm users' served top-20 (plain sort of the served scores), re-ordered by the model's slots. */
+    function servedLists(model: ReturnType<typeof trainServingModelSync>['model']): number[][] {
+      const n = model.itemIds.length;
+      const scratch = createServingScratch(model);
+      const scores = new Float32Array(n);
+      const out: number[][] = [];
+      for (let u = 0; u < data.users.size; u++) {
+        const row = userRow(data, u, times);
+        if (row.itemIdx.length <= model.coldUserThreshold) continue;
+        scoreUser(model, row, scores, scratch);
+        const rated = new Set(row.itemIdx);
+        const order = range(0, n)
+          .filter((i) => !rated.has(i))
+          .sort((a, b) => scores[b] - scores[a] || a - b)
+          .slice(0, 20);
+        out.push(servedOrder(model, row.itemIdx.length, order));
+      }
+      return out;
+    }
+    const coverage = (lists: number[][], n: number) => new Set(lists.flatMap((l) => l.slice(0, 10))).size / n;
+
+    it('reaches the floor on the warm users’ own lists with the fewest slots, leaving the blend weights and the top-20 sets alone', () => {
+      const { model } = trainServingModelSync(data, w.docs, { params, timeRows, tasks: ['ranking'] });
+      const n = model.itemIds.length;
+      const plain = servedLists(model);
+      const before = coverage(plain, n);
+      const warm0 = Array.from(model.warm);
+      const floor = before + 0.05;
+      const r = applyDiscoverySlots(model, data, times, { floor, maxUsers: 1000, seed: 42 });
+      expect(r).toMatchObject({ feature: 'slots', reached: true });
+      expect(r!.slots).toBeGreaterThan(0);
+      expect(r!.coverageBefore).toBeCloseTo(before, 12);
+      const after = servedLists(model);
+      expect(coverage(after, n)).toBeCloseTo(r!.coverage, 12);
+      expect(coverage(after, n)).toBeGreaterThanOrEqual(floor);
+      after.forEach((l, x) => expect(new Set(l)).toEqual(new Set(plain[x])));
+      expect(Array.from(model.warm)).toEqual(warm0);
+      // One slot fewer does not reach the floor.
+      model.discoverySlots = r!.slots! - 1;
+      expect(coverage(servedLists(model), n)).toBeLessThan(floor);
+    });
+
+    it('is what the eval’s served hybrid recommends, and cold users keep their plain lists', () => {
+      const fitted = servedHybridRecommender.fit(data, { ...params, coverageFloor: 0.8, coverageFloorMode: 'slots', timeRows, contentDocs: w.docs, tasks: ['ranking'] });
+      const model = fitted.serving;
+      expect(model.discoverySlots).toBeGreaterThan(0);
+      const lists = servedLists(model);
+      let x = 0;
+      for (let u = 0; u < data.users.size; u++) {
+        const nRatings = data.byUser.indptr[u + 1] - data.byUser.indptr[u];
+        if (nRatings <= model.coldUserThreshold) continue;
+        const recs = servedHybridRecommender.recommend(fitted, data, u, 20);
+        expect(recs.map((r) => r.itemIdx)).toEqual(lists[x++]);
+        for (let t = 1; t < recs.length; t++) expect(recs[t].score).toBeLessThanOrEqual(recs[t - 1].score);
+      }
+      expect(servedOrder(model, model.coldUserThreshold, range(0, 20))).toEqual(range(0, 20));
+    });
+
+    it('falls back to the weight penalty in training when the slots cannot reach the floor', () => {
+      const res = trainServingModelSync(data, w.docs, { params: { ...params, coverageFloor: 0.99, coverageFloorMode: 'slots' }, timeRows, tasks: ['ranking'] });
+      expect(res.coverageFloorSteps![0]).toMatchObject({ feature: 'slots', reached: false, slots: 0 });
+      expect(res.coverageFloorSteps!.map((c) => c.feature)).toEqual(['slots', 'exposure', 'pop']);
+      expect(res.model.discoverySlots).toBeUndefined();
+    });
   });
 });

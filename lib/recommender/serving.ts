@@ -1563,6 +1563,8 @@ export interface CoverageFloorResult {
   delta: number;
   /** Discovery slots given (feature 'slots'). */
   slots?: number;
+  /** Feature 'slots', floor not reached: the coverage the most slots would have given (not applied). */
+  slotsCoverage?: number;
   /** Calibration users (warm users, sampled beyond the cap). */
   users: number;
   /** Scored again by the served check (no certificate that their linear top 10 is the served one), over all checks. */
@@ -1623,6 +1625,7 @@ export function applyDiscoverySlots(
     coverageBefore: pick.coverageBefore,
     coverage: pick.reached ? pick.coverage : pick.coverageBefore,
     reached: pick.reached,
+    ...(pick.reached ? {} : { slotsCoverage: pick.coverage }),
   };
 }
 
@@ -1855,7 +1858,7 @@ function* trainingSteps(data: RatingMatrix, docs: readonly ContentDoc[] | null, 
     const p = cfg.params;
     const floorLog = (c: CoverageFloorResult) =>
       cfg.log?.(
-        `  coverage floor ${c.floor}: ${c.feature === 'slots' ? `${c.slots} discovery slots` : `${c.feature} weight −${c.delta.toFixed(3)}`}, coverage@10 of ${c.users} warm users' served lists ${c.coverageBefore.toFixed(4)} → ${c.coverage.toFixed(4)}${c.reached ? '' : ' (floor not reached)'}`,
+        `  coverage floor ${c.floor}: ${c.feature === 'slots' ? `${c.slots} discovery slots` : `${c.feature} weight −${c.delta.toFixed(3)}`}, coverage@10 of ${c.users} warm users' served lists ${c.coverageBefore.toFixed(4)} → ${c.coverage.toFixed(4)}${c.reached ? '' : ` (floor not reached${c.slotsCoverage !== undefined ? `; ${DISCOVERY_MAX_SLOTS} slots would give ${c.slotsCoverage.toFixed(4)}` : ''})`}`,
       );
     // Discovery slots first when asked for; when they cannot reach the floor, the weight penalty as before.
     const slots = p.coverageFloorMode === 'slots' ? applyDiscoverySlots(model, data, times, { floor: p.coverageFloor, maxUsers: p.coverageFloorUsers, seed: p.seed }) : null;

@@ -1,8 +1,9 @@
 import 'server-only';
 import { buildRatingMatrix, type BuiltRatingMatrix } from '@/lib/recommender/sparse';
 import { fitPopularity, popularityRecommender, type PopularityModel } from '@/lib/recommender/popularity';
-import { contentCosine, createServingScratch, explainPage, predictRating, ratingContext, scoreUser, topN, type ServingModel, type UserRatings } from '@/lib/recommender/serving';
+import { contentCosine, createServingScratch, explainPage, predictRating, ratingContext, scoreUser, servedOrder, topN, type ServingModel, type UserRatings } from '@/lib/recommender/serving';
 import { mmrRerank } from '@/lib/recommender/mmr';
+import { SLOT_WINDOW } from '@/lib/recommender/coverage-floor';
 import type { FeedQuery } from '@/lib/validation/feed';
 import { db } from '../db';
 import { getMovieCards, type MovieCard } from '../data/movies';
@@ -111,10 +112,14 @@ export async function buildForYouFeed(userId: number, query: FeedQuery): Promise
     const position = new Map(pool.map((item, rank) => [item, rank]));
     relevance = (i) => 1 - position.get(i)! / pool.length;
   }
-  const ranked =
+  // Discovery slots (when the model has them) re-order the first 20 of whatever order the slider gives.
+  const ranked = servedOrder(
+    model,
+    n,
     query.diversity > 0
-      ? mmrRerank(pool.map((i) => ({ itemIdx: i, score: relevance(i) })), query.cursor + query.limit, 1 - query.diversity, cosine(model)).map((s) => s.itemIdx)
-      : pool;
+      ? mmrRerank(pool.map((i) => ({ itemIdx: i, score: relevance(i) })), Math.max(query.cursor + query.limit, SLOT_WINDOW), 1 - query.diversity, cosine(model)).map((s) => s.itemIdx)
+      : pool,
+  );
   const page = ranked.slice(query.cursor, query.cursor + query.limit);
   const contributions = explainPage(model, user, scratch, page);
   const fromIds = contributions.filter((c) => c.fromItemIdx >= 0).map((c) => model.itemIds[c.fromItemIdx]);
