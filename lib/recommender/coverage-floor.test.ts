@@ -274,6 +274,13 @@ describe('applyCoverageFloor on a served model', () => {
     expect(steps[1].coverageBefore).toBeCloseTo(steps[0].coverage, 12);
     expect(res.coverageFloor).toBe(steps[1]);
     expect(servedCoverage(res.model)).toBeGreaterThanOrEqual(0.8);
+    // The exposure step reused the pop step's candidate lists (pop left the blend as it was): the same result as
+    // scoring every user again.
+    const fresh = trainServingModelSync(data, w.docs, { params, timeRows, tasks: ['ranking'] }).model;
+    const opts = { floor: 0.8, maxUsers: 1000, seed: 42 };
+    expect(applyCoverageFloor(fresh, data, times, { ...opts, feature: 'pop' })).toEqual(steps[0]);
+    expect(applyCoverageFloor(fresh, data, times, { ...opts, feature: 'exposure' })).toEqual(steps[1]);
+    expect(Array.from(fresh.warm)).toEqual(Array.from(res.model.warm));
     // Without a fallback the floor stays out of reach and the blend is left as it was.
     const alone = trainServingModelSync(data, w.docs, { params: { ...params, coverageFloor: 0.8, coverageFloorFeature: 'pop', coverageFloorFallback: [] }, timeRows, tasks: ['ranking'] });
     expect(alone.coverageFloorSteps!.map((c) => c.feature)).toEqual(['pop']);

@@ -1652,7 +1652,17 @@ export function applyCoverageFloor(
   model: ServingModel,
   data: RatingMatrix,
   times: Float64Array | null,
-  opts: { floor: number; feature: 'exposure' | 'pop'; maxUsers: number; seed: number },
+  opts: {
+    floor: number;
+    feature: 'exposure' | 'pop';
+    maxUsers: number;
+    seed: number;
+    /**
+     * Candidate lists shared between calls on the same model: read when set (they must come from the model's current
+     * weights), written after scoring. The caller clears them once a call changes the blend (delta > 0).
+     */
+    candidates?: { input?: CoverageScores };
+  },
 ): CoverageFloorResult | null {
   const f = model.rankFeatures.indexOf(opts.feature);
   if (!(opts.floor > 0) || model.warm.length === 0 || f < 0) return null;
@@ -1664,13 +1674,17 @@ export function applyCoverageFloor(
   const scratch = createServingScratch(model);
   const buf = new Float32Array(n);
   const rated = (u: number) => indices.subarray(indptr[u], indptr[u + 1]);
-  const input: CoverageScores = packCandidates(
-    n,
-    users.map((u) => {
-      scoreUser(model, userRow(data, u, times), buf, scratch);
-      return topCandidates(buf, rated(u));
-    }),
-  );
+  const input: CoverageScores =
+    opts.candidates?.input ??
+    packCandidates(
+      n,
+      users.map((u) => {
+        scoreUser(model, userRow(data, u, times), buf, scratch);
+        return topCandidates(buf, rated(u));
+      }),
+    );
+  if (input.nUsers !== users.length) throw new ShapeError(`shared candidates hold ${input.nUsers} users, the calibration ${users.length}`);
+  if (opts.candidates) opts.candidates.input = input;
   const penalty = opts.feature === 'exposure' ? model.exposureZ : model.popZ;
   const w0 = model.warm[f];
   // The served lists' coverage: users whose linear top 10 is certain to be the served one are not scored again.
@@ -1866,10 +1880,13 @@ function* trainingSteps(data: RatingMatrix, docs: readonly ContentDoc[] | null, 
       coverageFloorSteps.push(slots);
       floorLog(slots);
     }
-    // The primary column first; while the floor is out of its reach, each fallback column continues from there.
+    // The primary column first; while the floor is out of its reach, each fallback column continues from there. A
+    // step that leaves the blend as it was (δ 0) passes its users' candidate lists on instead of scoring them again.
+    const candidates: { input?: CoverageScores } = {};
     for (const feature of slots?.reached ? [] : [p.coverageFloorFeature, ...p.coverageFloorFallback.filter((x) => x !== p.coverageFloorFeature)]) {
-      const c = applyCoverageFloor(model, data, times, { floor: p.coverageFloor, feature, maxUsers: p.coverageFloorUsers, seed: p.seed });
+      const c = applyCoverageFloor(model, data, times, { floor: p.coverageFloor, feature, maxUsers: p.coverageFloorUsers, seed: p.seed, candidates });
       if (!c) break;
+      if (c.delta > 0) candidates.input = undefined;
       coverageFloorSteps.push(c);
       floorLog(c);
       if (c.reached) break;
