@@ -195,13 +195,18 @@ describe('smallestCoveringDelta', () => {
   });
 });
 
-describe('applyCoverageFloor on a served model', () => {
-  // 60 users, 240 movies (181 rated): the served lists cover ≈ 77% of the rated movies.
+/** 60 users, 240 movies (181 rated): the served lists cover ≈ 77% of the rated movies. Cheap ALS, floor off. */
+function servedWorld() {
   const w = genreWorld(60, 240, 11);
   const data = buildRatingMatrix({ userIds: w.userIds, itemIds: w.movieIds, ratings: w.ratings }, { scale: [0.5, 5] });
   const timeRows = { userIds: w.userIds, movieIds: w.movieIds, timestamps: w.timestamps };
   const times = alignTimestamps(data, w.userIds, w.movieIds, w.timestamps);
   const params = HybridParamsSchema.parse({ baseParams: { 'implicit-als': { factors: 8, iterations: 6 } }, coverageFloor: 0 });
+  return { w, data, timeRows, times, params };
+}
+
+describe('applyCoverageFloor on a served model', () => {
+  const { w, data, timeRows, times, params } = servedWorld();
 
   /** Coverage@10 of the served lists of every warm user, computed independently of the calibration code. */
   function servedCoverage(model: ReturnType<typeof trainServingModelSync>['model']): number {
@@ -328,11 +333,7 @@ describe('discovery slots', () => {
   });
 
   describe('on a served model', () => {
-    const w = genreWorld(60, 240, 11);
-    const data = buildRatingMatrix({ userIds: w.userIds, itemIds: w.movieIds, ratings: w.ratings }, { scale: [0.5, 5] });
-    const timeRows = { userIds: w.userIds, movieIds: w.movieIds, timestamps: w.timestamps };
-    const times = alignTimestamps(data, w.userIds, w.movieIds, w.timestamps);
-    const params = HybridParamsSchema.parse({ baseParams: { 'implicit-als': { factors: 8, iterations: 6 } }, coverageFloor: 0 });
+    const { w, data, timeRows, times, params } = servedWorld();
 
     /** Warm users' served top-20 (plain sort of the served scores), re-ordered by the model's slots. */
     function servedLists(model: ReturnType<typeof trainServingModelSync>['model']): number[][] {
