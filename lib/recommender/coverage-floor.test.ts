@@ -292,6 +292,24 @@ describe('applyCoverageFloor on a served model', () => {
     expect(alone.coverageFloor!.reached).toBe(false);
   });
 
+  it('continues from the step before by shifting its users’ scores: the same floor as scoring them again', () => {
+    // Exposure lifts coverage but cannot reach 0.99 (its best δ is kept), then pop continues from there.
+    const res = trainServingModelSync(data, w.docs, { params: { ...params, coverageFloor: 0.99, coverageFloorFeature: 'exposure', coverageFloorFallback: ['pop'] }, timeRows, tasks: ['ranking'] });
+    const steps = res.coverageFloorSteps!;
+    expect(steps.map((c) => c.feature)).toEqual(['exposure', 'pop']);
+    expect(steps[0].delta).toBeGreaterThan(0);
+    const fresh = trainServingModelSync(data, w.docs, { params, timeRows, tasks: ['ranking'] }).model;
+    const opts = { floor: 0.99, maxUsers: 1000, seed: 42 };
+    const pick = (c: ReturnType<typeof applyCoverageFloor>) => ({ delta: c!.delta, coverageBefore: c!.coverageBefore, coverage: c!.coverage, reached: c!.reached });
+    expect(pick(applyCoverageFloor(fresh, data, times, { ...opts, feature: 'exposure' }))).toEqual(pick(steps[0]));
+    const again = applyCoverageFloor(fresh, data, times, { ...opts, feature: 'pop' }); // scores every user again
+    expect(again!.delta).toBe(steps[1].delta);
+    expect(again!.coverage).toBeCloseTo(steps[1].coverage, 12);
+    expect(again!.coverageBefore).toBeCloseTo(steps[1].coverageBefore, 12);
+    expect(Array.from(fresh.warm)).toEqual(Array.from(res.model.warm));
+    expect(servedCoverage(res.model)).toBeCloseTo(steps[1].coverage, 12);
+  });
+
   it('is part of training: the default params apply it and report it', () => {
     const res = trainServingModelSync(data, w.docs, { params: { ...params, coverageFloor: 0.9 }, timeRows, tasks: ['ranking'] });
     expect(res.coverageFloor).toBeDefined();

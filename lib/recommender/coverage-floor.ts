@@ -40,6 +40,12 @@ export const COVERAGE_CANDIDATES = 500;
 export function topCandidates(scores: Float32Array, excluded: ArrayLike<number>, m = COVERAGE_CANDIDATES): { items: Int32Array; scores: Float32Array; complete: boolean } {
   const banned = new Uint8Array(scores.length);
   for (let t = 0; t < excluded.length; t++) banned[excluded[t]] = 1;
+  if (m >= scores.length) {
+    // Every item fits: no selection, index order.
+    const items: number[] = [];
+    for (let i = 0; i < scores.length; i++) if (!banned[i] && !Number.isNaN(scores[i])) items.push(i);
+    return { items: Int32Array.from(items), scores: Float32Array.from(items, (i) => scores[i]), complete: true };
+  }
   const heap = createTopScratch(m);
   let size = 0;
   let offered = 0;
@@ -239,4 +245,25 @@ export function smallestCoveringSlots(
     if (coverage >= floor) return { slots: s, coverageBefore, coverage, reached: true, longTail };
   }
   return { slots: maxSlots, coverageBefore, coverage, reached: false, longTail };
+}
+
+/** Adds `by`·`column`[item] to every entry's score, in place (a change of one warm weight on a per-item column). */
+export function shiftScores(input: CoverageScores, column: Float32Array, by: number): void {
+  if (by === 0) return;
+  const { items, scores } = input;
+  for (let e = 0; e < items.length; e++) scores[e] += by * column[items[e]];
+}
+
+/** Each user's `m` best entries of `input` (ties: lower index), as new candidate lists. O(entries · log m). */
+export function bestOfLists(input: CoverageScores, m = COVERAGE_CANDIDATES): CoverageScores {
+  const heap = createTopScratch(m);
+  const lists: { items: Int32Array; scores: Float32Array; complete: boolean }[] = [];
+  for (let u = 0; u < input.nUsers; u++) {
+    let size = 0;
+    const a = input.indptr[u];
+    const b = input.indptr[u + 1];
+    for (let e = a; e < b; e++) size = offerTop(heap, size, m, input.scores[e], input.items[e]);
+    lists.push({ items: heap.id.slice(0, size), scores: Float32Array.from(heap.score.subarray(0, size)), complete: input.complete?.[u] === 1 && size === b - a });
+  }
+  return packCandidates(input.nItems, lists);
 }

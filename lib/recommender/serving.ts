@@ -43,6 +43,9 @@ import {
   SLOT_WINDOW,
   smallestCoveringDelta,
   smallestCoveringSlots,
+  bestOfLists,
+  COVERAGE_CANDIDATES,
+  shiftScores,
   topCandidates,
   type CoverageScores,
 } from './coverage-floor';
@@ -1575,6 +1578,54 @@ export interface CoverageFloorResult {
   reached: boolean;
 }
 
+/**
+ * The calibration users' served scores, kept between the floor's steps on one model. `full` holds every unrated item
+ * of every user when that fits {@link FULL_CALIBRATION_ENTRIES} (the served check then certifies every user but
+ * near-ties without scoring them again, and a later step shifts the scores by its weight change instead of scoring
+ * everyone again); `search` is each user's {@link COVERAGE_CANDIDATES} best, the δ search's input. `warm` = the warm
+ * weights they were scored (or shifted) at.
+ */
+export interface CalibrationLists {
+  full?: CoverageScores | null;
+  search?: CoverageScores;
+  warm?: Float32Array;
+}
+
+/** Largest number of (user, item) entries kept as full calibration lists (8 bytes each: 160 MB). */
+export const FULL_CALIBRATION_ENTRIES = 20_000_000;
+
+/**
+ * The lists at the model's current warm weights: the shared ones when they are of these weights, or shifted to them
+ * when only per-item column weights (exposure, pop) changed and the full lists are kept; otherwise `score()` (each
+ * user's served scores as candidate lists, complete or the best few). Updates `shared`.
+ */
+function calibrationLists(
+  shared: CalibrationLists,
+  model: ServingModel,
+  nUsers: number,
+  score: () => { items: Int32Array; scores: Float32Array; complete: boolean }[],
+): { full: CoverageScores | null; search: CoverageScores } {
+  const w = model.warm;
+  if (shared.search && shared.warm && shared.search.nUsers === nUsers) {
+    const changed: number[] = [];
+    for (let f = 0; f < w.length; f++) if (w[f] !== shared.warm[f]) changed.push(f);
+    const shiftable = changed.every((f) => model.rankFeatures[f] === 'exposure' || model.rankFeatures[f] === 'pop');
+    if (changed.length === 0) return { full: shared.full ?? null, search: shared.search };
+    if (shiftable && shared.full) {
+      for (const f of changed) shiftScores(shared.full, model.rankFeatures[f] === 'exposure' ? model.exposureZ : model.popZ, w[f] - shared.warm[f]);
+      shared.search = bestOfLists(shared.full);
+      shared.warm = w.slice();
+      return { full: shared.full, search: shared.search };
+    }
+  }
+  const packed = packCandidates(model.itemIds.length, score());
+  const full = packed.complete && packed.complete.every((c) => c === 1) ? packed : null;
+  shared.full = full;
+  shared.search = full ? bestOfLists(full) : packed;
+  shared.warm = w.slice();
+  return { full, search: shared.search };
+}
+
 /** The coverage calibration's users: the model's warm users, a seeded sample of `maxUsers` beyond that many. */
 function calibrationUsers(model: ServingModel, data: RatingMatrix, maxUsers: number, seed: number): number[] {
   const { indptr } = data.byUser;
@@ -1657,11 +1708,8 @@ export function applyCoverageFloor(
     feature: 'exposure' | 'pop';
     maxUsers: number;
     seed: number;
-    /**
-     * Candidate lists shared between calls on the same model: read when set (they must come from the model's current
-     * weights), written after scoring. The caller clears them once a call changes the blend (delta > 0).
-     */
-    candidates?: { input?: CoverageScores };
+    /** The calibration users' lists, shared between calls on the same model (the fallback steps): see {@link CalibrationLists}. */
+    candidates?: CalibrationLists;
   },
 ): CoverageFloorResult | null {
   const f = model.rankFeatures.indexOf(opts.feature);
@@ -1674,23 +1722,22 @@ export function applyCoverageFloor(
   const scratch = createServingScratch(model);
   const buf = new Float32Array(n);
   const rated = (u: number) => indices.subarray(indptr[u], indptr[u + 1]);
-  const input: CoverageScores =
-    opts.candidates?.input ??
-    packCandidates(
-      n,
-      users.map((u) => {
-        scoreUser(model, userRow(data, u, times), buf, scratch);
-        return topCandidates(buf, rated(u));
-      }),
-    );
-  if (input.nUsers !== users.length) throw new ShapeError(`shared candidates hold ${input.nUsers} users, the calibration ${users.length}`);
-  if (opts.candidates) opts.candidates.input = input;
+  const shared = opts.candidates ?? {};
+  const lists = calibrationLists(shared, model, users.length, () =>
+    users.map((u) => {
+      scoreUser(model, userRow(data, u, times), buf, scratch);
+      // Every unrated item while the lists fit the bound (the served check then needs no re-scoring but near-ties).
+      return topCandidates(buf, rated(u), users.length * n <= FULL_CALIBRATION_ENTRIES ? n : COVERAGE_CANDIDATES);
+    }),
+  );
+  const input = lists.search;
+  const checked = lists.full ?? input;
   const penalty = opts.feature === 'exposure' ? model.exposureZ : model.popZ;
   const w0 = model.warm[f];
   // The served lists' coverage: users whose linear top 10 is certain to be the served one are not scored again.
   let rescored = 0;
   const served = (delta: number) => {
-    const r = certifiedCoverage(input, penalty, delta, (x) => {
+    const r = certifiedCoverage(checked, penalty, delta, (x) => {
       scoreUser(model, userRow(data, users[x], times), buf, scratch);
       return topKFromScores(buf, data, users[x], 10).map((pick) => pick.itemIdx);
     });
@@ -1880,13 +1927,12 @@ function* trainingSteps(data: RatingMatrix, docs: readonly ContentDoc[] | null, 
       coverageFloorSteps.push(slots);
       floorLog(slots);
     }
-    // The primary column first; while the floor is out of its reach, each fallback column continues from there. A
-    // step that leaves the blend as it was (δ 0) passes its users' candidate lists on instead of scoring them again.
-    const candidates: { input?: CoverageScores } = {};
+    // The primary column first; while the floor is out of its reach, each fallback column continues from there, with
+    // the users' lists of the step before (shifted by its weight change, or scored again when they cannot be).
+    const candidates: CalibrationLists = {};
     for (const feature of slots?.reached ? [] : [p.coverageFloorFeature, ...p.coverageFloorFallback.filter((x) => x !== p.coverageFloorFeature)]) {
       const c = applyCoverageFloor(model, data, times, { floor: p.coverageFloor, feature, maxUsers: p.coverageFloorUsers, seed: p.seed, candidates });
       if (!c) break;
-      if (c.delta > 0) candidates.input = undefined;
       coverageFloorSteps.push(c);
       floorLog(c);
       if (c.reached) break;
