@@ -291,3 +291,37 @@ describe('feature selection switches', () => {
     expect(withContent.ratingFeatures).toContain('content');
   });
 });
+
+describe('rating blend cold-user terms', () => {
+  // ≈ 23 ratings per user (all warm), 200 items with a long tail (many cold items); users 1 … k keep their first 3.
+  const big = genreWorld(120, 200, 5, 0.9);
+  function withColdUsers(k: number) {
+    const keep: number[] = [];
+    const seen = new Map<number, number>();
+    for (let r = 0; r < big.userIds.length; r++) {
+      const u = big.userIds[r];
+      const c = seen.get(u) ?? 0;
+      seen.set(u, c + 1);
+      if (u > k || c < 3) keep.push(r);
+    }
+    return buildRatingMatrix({
+      userIds: Int32Array.from(keep, (r) => big.userIds[r]),
+      itemIds: Int32Array.from(keep, (r) => big.movieIds[r]),
+      ratings: Float32Array.from(keep, (r) => big.ratings[r]),
+    });
+  }
+  const cfg: HybridConfig = { seed: 3, rankingBases: [], ratingBases, content: { docs: big.docs, minDf: 1 }, tasks: ['rating'] };
+  const columns = (m: HybridModel, prefix: string) => m.ratingFeatures.flatMap((name, f) => (name.startsWith(prefix) ? [f] : []));
+
+  it('are off when fewer than minColdBlendUsers cold users are among the rows that learn them (the app’s demo accounts)', () => {
+    const data = withColdUsers(12);
+    const thin = fitHybrid(data, { ...cfg, minColdBlendUsers: 30 });
+    expect(columns(thin, 'coldUser×')).toHaveLength(2); // × the first base, × content
+    for (const f of columns(thin, 'coldUser×')) expect(thin.ratingWeights![f]).toBe(0);
+    // The item terms are not thin here and stay learned.
+    expect(columns(thin, 'coldItem×').some((f) => thin.ratingWeights![f] !== 0)).toBe(true);
+    // Without the bound the same rows give the user terms weights.
+    const learned = fitHybrid(data, { ...cfg, minColdBlendUsers: 0 });
+    expect(columns(learned, 'coldUser×').some((f) => learned.ratingWeights![f] !== 0)).toBe(true);
+  });
+});

@@ -198,6 +198,11 @@ export interface HybridModel {
   readonly ratingWeights: Float32Array | null;
   /** RMSE of the rating blend on its validation rows (null when not learned). */
   readonly ratingValidationRmse: number | null;
+  /**
+   * Fewest ratings of a user among the rows the rating blend learned on: the support terms 1/√(1+n) of a user with
+   * fewer are computed at this n (the blend is not extrapolated beyond what it saw). Absent in older models.
+   */
+  readonly ratingSupportMinUser?: number;
   readonly coldUserThreshold: number;
   readonly coldItemThreshold: number;
   readonly scale: readonly [number, number];
@@ -938,6 +943,36 @@ function ratingFeatureRow(
   if (k < out.length) writeSupportTerms(out, k, bases.length + (content ? 1 : 0), u < 0 ? 0 : userCount[u], i < 0 ? 0 : itemCount[i]);
 }
 
+/**
+ * The rating blend's cold interaction columns (coldUser×…, coldItem×…) that too few distinct cold users (items) among
+ * the held-out rows would fit: with fewer than `minDistinct`, a column's weight would be learned from a handful of
+ * people — in the app, the demo accounts — and shift every new member's predictions (it did: −1.5 stars). Those
+ * columns are set to 0, so their weights are 0. Returns their positions.
+ */
+function thinColdTerms(
+  names: readonly string[],
+  heldRows: readonly number[],
+  split: { heldUsers: Int32Array | readonly number[]; heldItems: Int32Array | readonly number[] },
+  c: { userCount: Int32Array; itemCount: Int32Array },
+  coldU: number,
+  coldI: number,
+  minDistinct: number,
+): number[] {
+  const users = new Set<number>();
+  const items = new Set<number>();
+  for (const t of heldRows) {
+    const u = split.heldUsers[t];
+    const i = split.heldItems[t];
+    if (u < 0 || c.userCount[u] <= coldU) users.add(u);
+    if (i < 0 || c.itemCount[i] <= coldI) items.add(i);
+  }
+  const out: number[] = [];
+  names.forEach((nm, f) => {
+    if ((nm.startsWith('coldUser×') && users.size < minDistinct) || (nm.startsWith('coldItem×') && items.size < minDistinct)) out.push(f);
+  });
+  return out;
+}
+
 /** Solves (XᵀX + λI′) w = Xᵀy with the intercept unpenalised (Cholesky). F is small. */
 function ridge(xtx: Float64Array, xty: Float64Array, F: number, lambda: number): Float32Array {
   const a = xtx.slice();
@@ -1271,6 +1306,7 @@ export function* fitHybridSteps(data: RatingMatrix, config: HybridConfig = {}): 
   // Rating blend.
   let ratingWeights: Float32Array | null = null;
   let ratingValidationRmse: number | null = null;
+  let ratingSupportMinUser: number | undefined;
   let ratingValFits: FittedBase[] | null = null;
   let ratingNames: string[] = [];
   if (tasks.has('rating') && ratingBaseSpecs.length > 0) {
@@ -1300,10 +1336,13 @@ export function* fitHybridSteps(data: RatingMatrix, config: HybridConfig = {}): 
     const nHeld = heldRows.length;
     const heldY = Float32Array.from(heldRows, (t) => ratingSplit.heldRatings[t]);
     const rows = new Float32Array(nHeld * F);
+    const thin = thinColdTerms(ratingNames, heldRows, ratingSplit, c, coldU, coldI, config.minColdBlendUsers ?? 0);
+    if (thin.length > 0) log(`  rating blend: ${thin.map((f) => ratingNames[f]).join(', ')} off (fewer than ${config.minColdBlendUsers ?? 0} cold users or items among the rows)`);
     for (let x = 0; x < nHeld; x++) {
       const t = heldRows[x];
       if (servedRow) servedRow(ratingSplit.heldUsers[t], ratingSplit.heldItems[t], row);
       else ratingFeatureRow(valBases, ratingValContent, ratingSplit.fit, c.userCount, c.itemCount, coldU, coldI, ratingSplit.heldUsers[t], ratingSplit.heldItems[t], row);
+      for (const f of thin) row[f] = 0;
       rows.set(row, x * F);
       const y = heldY[x];
       for (let a = 0; a < F; a++) {
@@ -1323,6 +1362,7 @@ export function* fitHybridSteps(data: RatingMatrix, config: HybridConfig = {}): 
       se += (v - heldY[t]) ** 2;
     }
     ratingValidationRmse = nHeld > 0 ? Math.sqrt(se / nHeld) : null;
+    if (nHeld > 0) ratingSupportMinUser = Math.min(...new Set(Array.from(heldRows, (t) => c.userCount[ratingSplit.heldUsers[t]])));
     log(`  rating blend ${fmtWeights(ratingNames, ratingWeights)}`);
   }
 
@@ -1362,6 +1402,7 @@ export function* fitHybridSteps(data: RatingMatrix, config: HybridConfig = {}): 
     ratingFeatures: ratingNames,
     ratingWeights,
     ratingValidationRmse,
+    ...(ratingSupportMinUser !== undefined ? { ratingSupportMinUser } : {}),
     coldUserThreshold: coldU,
     coldItemThreshold: coldI,
     scale: data.scale,

@@ -357,6 +357,30 @@ describe('explanations and predictions', () => {
     const mi = 0.2 / Math.sqrt(1 + base.itemCount[2]);
     expect(knn).toBeLessThan(5);
     expect(predictRating(model, user, 2)).toBeCloseTo(knn - 0.1 * mu * knn + mi, 5);
+    // A user with fewer ratings than any the blend learned on gets the support terms of that many (no extrapolation).
+    const bounded = { ...model, ratingSupportMinUser: 10 };
+    expect(predictRating(bounded, user, 2)).toBeCloseTo(knn - (0.1 * knn) / Math.sqrt(11) + mi, 5);
+  });
+
+  it('predicts for a member with at most coldUserThreshold ratings by the biases base alone', () => {
+    // Blend: 0.5·biases + 0.5·item-kNN; the biases base is μ + b_u + b_i with b_u = Σ(r − μ − b_j)/(15 + n).
+    const base = tiny();
+    const model = {
+      ...base,
+      coldUserThreshold: 2,
+      baseItemBias: Float32Array.of(0, 0, 0.4),
+      ratingBaseKinds: ['biases', 'item-knn'],
+      ratingFeatures: ['intercept', 'biases', 'item-knn', 'coldUser×biases', 'coldItem×biases'],
+      ratingWeights: Float32Array.of(0, 0.5, 0.5, 0, 0),
+    };
+    const two = { itemIdx: Int32Array.of(0, 1), values: Float32Array.of(5, 5) };
+    const biases = 3 + 4 / 17 + 0.4;
+    expect(predictRating(model, two, 2)).toBeCloseTo(biases, 5);
+    // With one more rating allowed to be "cold" no longer (threshold 1), the blend is served.
+    const knn = predictRating(base, two, 2);
+    expect(predictRating({ ...model, coldUserThreshold: 1 }, two, 2)).toBeCloseTo(0.5 * biases + 0.5 * knn, 5);
+    // No ratings at all: μ + b_i.
+    expect(predictRating(model, { itemIdx: new Int32Array(0), values: new Float32Array(0) }, 2)).toBeCloseTo(3.4, 5);
   });
 });
 
