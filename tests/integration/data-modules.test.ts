@@ -9,6 +9,7 @@ import { snapshotRatings } from '../../lib/server/data/models';
 import { getFavouriteGenres, listOnboardingMovies, setFavouriteGenres } from '../../lib/server/data/preferences';
 import { getSessionUser } from '../../lib/server/data/users';
 import { liftRanked } from '../../lib/server/services/for-you';
+import { listGenres } from '../../lib/server/data/movies';
 import { createMovies, createUser, sql, uniqueEmail, uniqueMovieId } from './helpers';
 
 let movies: number[];
@@ -187,5 +188,17 @@ describe('favourite genres and onboarding titles', () => {
     expect(liftRanked(pool, (i) => i === 14, 3)).toEqual([10, 14, 11, 12, 13, 15]);
     expect(liftRanked(pool, (i) => i >= 13, 100)).toEqual([13, 14, 15, 10, 11, 12]);
     expect(liftRanked(pool, () => false, 100)).toEqual(pool);
+  });
+});
+
+describe('genres for the filters', () => {
+  it('lists the genres that have a movie, not a name a catalogue reload left without movies', async () => {
+    const tag = Math.random().toString(36).slice(2, 8);
+    const [withMovie, orphan] = [`Kept ${tag}`, `Orphan ${tag}`];
+    const rows = await sql<{ id: number; name: string }>(`INSERT INTO "Genre" (name) VALUES ($1), ($2) RETURNING id, name`, [withMovie, orphan]);
+    await sql(`INSERT INTO "MovieGenre" ("movieId", "genreId") VALUES ($1, $2)`, [movies[0], rows.find((r) => r.name === withMovie)!.id]);
+    const names = await listGenres();
+    expect(names).toContain(withMovie);
+    expect(names).not.toContain(orphan);
   });
 });

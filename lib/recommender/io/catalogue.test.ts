@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadCatalogue } from './catalogue';
+import { loadCatalogue, movieLensGenres } from './catalogue';
 import { loadMl100kItems, splitTitleYear } from './movielens';
 
 function fixture(): string {
@@ -29,7 +29,7 @@ function fixture(): string {
     [
       'adult,genres,id,original_language,overview,popularity,poster_path,release_date,runtime,title,vote_average,vote_count',
       `,"[{'id':16,'name':'Animation'}]",862,en,"Woody, Andy's toy.",21.947,/p.jpg,1995-10-30,81.0,Toy Story,7.7,5415`,
-      `,"[{'id':18,'name':'Drama'},{'id':10749,'name':'Romance'}]",555,fr,,,,,,Quoted,,`,
+      `,"[{'id':18,'name':'Drama'},{'id':10749,'name':'Romance'},{'id':878,'name':'Science Fiction'},{'id':10751,'name':'Family'}]",555,fr,,,,,,Quoted,,`,
       `,"[{'id':1,'name':'Broken'",9087,en,,,,,,Pres,,`,
     ].join('\n'),
   );
@@ -47,6 +47,13 @@ function fixture(): string {
   return root;
 }
 
+describe('movieLensGenres', () => {
+  it('renames the TMDB genres MovieLens has under another name, keeps the rest, drops duplicates', () => {
+    expect(movieLensGenres(['Science Fiction', 'Family', 'Music', 'History', 'TV Movie', 'Drama'])).toEqual(['Sci-Fi', 'Children', 'Musical', 'History', 'TV Movie', 'Drama']);
+    expect(movieLensGenres(['Sci-Fi', 'Science Fiction'])).toEqual(['Sci-Fi']);
+  });
+});
+
 describe('splitTitleYear', () => {
   it('splits a trailing year and keeps titles without one', () => {
     expect(splitTitleYear('Toy Story (1995)')).toEqual({ title: 'Toy Story', year: 1995 });
@@ -58,7 +65,8 @@ describe('splitTitleYear', () => {
 
 describe('loadCatalogue', () => {
   it('joins MovieLens and TMDB, keeping movies without TMDB rows and reporting bad lines', () => {
-    const c = loadCatalogue(fixture());
+    const dir = fixture();
+    const c = loadCatalogue(dir);
     expect(c.movies.map((m) => m.movieId)).toEqual([1, 11, 12, 13]);
     const toy = c.movies[0];
     expect(toy).toMatchObject({
@@ -83,8 +91,11 @@ describe('loadCatalogue', () => {
       { name: 'Tim Allen', order: 1 },
     ]);
     expect(c.movies[1].title).toBe('American President, The');
-    // no MovieLens genres → TMDB genres; empty cells → null
-    expect(c.movies[2]).toMatchObject({ title: 'Film "Quoted" Title', genres: ['Drama', 'Romance'], overview: null, runtime: null });
+    // no MovieLens genres → TMDB genres (as published unless asked for MovieLens's names); empty cells → null
+    expect(c.movies[2]).toMatchObject({ title: 'Film "Quoted" Title', genres: ['Drama', 'Romance', 'Science Fiction', 'Family'], overview: null, runtime: null });
+    const named = loadCatalogue(dir, { tmdbGenres: 'movielens' });
+    expect(named.movies[2].genres).toEqual(['Drama', 'Romance', 'Sci-Fi', 'Children']);
+    expect(named.movies[0].genres).toEqual(c.movies[0].genres); // MovieLens's own genres are never renamed
     expect(c.movies[3]).toMatchObject({ title: 'Babylon 5', year: null, tmdbId: null, overview: null, cast: [] });
     expect(c.tags).toEqual([{ userId: 2, movieId: 1, tag: 'funny, very', timestamp: 1445714994 }]);
     const lines = c.issues.map((i) => `${i.file}:${i.line}`);

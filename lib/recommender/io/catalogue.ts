@@ -9,7 +9,7 @@ export interface CatalogueMovie extends Omit<TmdbMovie, 'tmdbId' | 'title' | 'ge
   movieId: number;
   title: string;
   year: number | null;
-  /** MovieLens genres; TMDB's when MovieLens lists none. */
+  /** MovieLens genres; TMDB's when MovieLens lists none (their published names, or MovieLens's: `tmdbGenres`). */
   genres: string[];
   imdbId: string | null;
   tmdbId: number | null;
@@ -24,11 +24,24 @@ export interface Catalogue {
 }
 
 /**
+ * TMDB genre names with a MovieLens equivalent. The app's catalogue import stores a movie's genres in MovieLens's
+ * vocabulary, so one genre has one name (no "Sci-Fi" and "Science Fiction" side by side in the genre picker); TMDB
+ * genres without an equivalent (History, TV Movie, Foreign) keep their names. {@link loadCatalogue} keeps the files'
+ * names unless asked (`tmdbGenres: 'movielens'`), so the offline evaluations read the data sets as published.
+ */
+export const TMDB_TO_MOVIELENS_GENRE: Readonly<Record<string, string>> = { 'Science Fiction': 'Sci-Fi', Family: 'Children', Music: 'Musical' };
+
+/** TMDB genres in MovieLens's vocabulary (order kept, duplicates dropped). */
+export function movieLensGenres(tmdbGenres: readonly string[]): string[] {
+  return [...new Set(tmdbGenres.map((g) => TMDB_TO_MOVIELENS_GENRE[g] ?? g))];
+}
+
+/**
  * Loads the demo catalogue: `<dataDir>/movielens/ml-latest-small/{movies,links,tags}.csv` joined
  * by tmdbId with `<dataDir>/tmdb/{movies_metadata,credits,keywords}.csv`. Synchronous (≈ 1 s for
  * the 9,742 movies). Movies without a TMDB row, or when the tmdb folder is missing, still load.
  */
-export function loadCatalogue(dataDir: string): Catalogue {
+export function loadCatalogue(dataDir: string, opts: { tmdbGenres?: 'as-published' | 'movielens' } = {}): Catalogue {
   const ml = loadMovieLensMovies(join(dataDir, 'movielens', 'ml-latest-small'));
   const tmdbDir = join(dataDir, 'tmdb');
   const tmdb = existsSync(join(tmdbDir, 'movies_metadata.csv'))
@@ -41,7 +54,7 @@ export function loadCatalogue(dataDir: string): Catalogue {
       movieId: m.movieId,
       title: m.title,
       year: m.year,
-      genres: m.genres.length > 0 ? m.genres : (t?.genres ?? []),
+      genres: m.genres.length > 0 ? m.genres : opts.tmdbGenres === 'movielens' ? movieLensGenres(t?.genres ?? []) : (t?.genres ?? []),
       imdbId: link?.imdbId ?? null,
       tmdbId: link?.tmdbId ?? null,
       overview: t?.overview ?? null,

@@ -55,10 +55,10 @@ function toCard(m: CardRow): MovieCard {
 
 let genreCache: { at: number; names: Promise<string[]> } | null = null;
 
-/** Genre names for the filters; they change only with a catalogue reload, so one read a minute is plenty. */
+/** Genre names with at least one movie, for the filters; they change only with a catalogue reload, so one read a minute is plenty. */
 export async function listGenres(): Promise<string[]> {
   if (!genreCache || Date.now() - genreCache.at > 60_000) {
-    const names = db.genre.findMany({ select: { name: true }, orderBy: { name: 'asc' } }).then((rows) => rows.map((r) => r.name));
+    const names = db.genre.findMany({ where: { movies: { some: {} } }, select: { name: true }, orderBy: { name: 'asc' } }).then((rows) => rows.map((r) => r.name));
     genreCache = { at: Date.now(), names };
     names.catch(() => (genreCache = null));
   }

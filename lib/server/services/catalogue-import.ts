@@ -29,7 +29,8 @@ export async function importCatalogue(
 ): Promise<ImportReport> {
   const t0 = performance.now();
   onProgress({ phase: 'reading files', done: 0, total: 1 });
-  const catalogue = loadCatalogue(dataDir);
+  // One name per genre in the app: TMDB's genres (for movies MovieLens lists none for) in MovieLens's vocabulary.
+  const catalogue = loadCatalogue(dataDir, { tmdbGenres: 'movielens' });
   const ratings = loadRatingsFile(join(dataDir, SMALL_DIR, 'ratings.csv'));
   onProgress({ phase: 'reading files', done: 1, total: 1 });
   const summary = await writeCatalogue(
