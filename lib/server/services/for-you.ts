@@ -165,7 +165,9 @@ export async function buildForYouFeed(userId: number, query: FeedQuery): Promise
       reason = genre
         ? `Popular in ${genre}, a genre you picked`
         : cold
-          ? 'Popular on Reel — rate a few movies to personalise'
+          ? n === 0
+            ? 'Popular on Reel — rate a few movies to personalise'
+            : 'Popular on Reel — rate a few more to personalise'
           : 'Popular with people like you';
     }
     return [{ movie, predicted: predictRating(model, ratingCtx, i), reason, source }];
