@@ -6,6 +6,7 @@ import { genreWorld } from './hybrid-test-data';
 import { itemKnnRecommender, scoreItemKnn, type ItemKnnModel } from './item-knn';
 import { easeRecommender, scoreEaseHistory, type EaseModel } from './ease';
 import { popularityRecommender } from './popularity';
+import { rp3betaRecommender, scoreRp3beta, type Rp3betaModel } from './rp3beta';
 import { buildRatingMatrix } from './sparse';
 import type { Recommender } from './types';
 
@@ -19,6 +20,7 @@ const fitted = fitHybrid(data, {
     { name: 'item-knn', recommender: R(itemKnnRecommender), config: { k: 10, metric: 'cosine', shrinkage: 0 } },
     { name: 'popularity', recommender: R(popularityRecommender), config: {}, group: 'popular' },
     { name: 'ease', recommender: R(easeRecommender), config: { lambda: 10 } },
+    { name: 'rp3beta', recommender: R(rp3betaRecommender), config: { alpha: 0.5, beta: 0.5, k: 20, threshold: 3.5 } },
   ],
   content: { docs: world.docs, minDf: 1 },
 });
@@ -101,6 +103,33 @@ describe('explainHybrid', () => {
     const best = drops.indexOf(Math.max(...drops));
     expect(why.movieIdx).toBe(items[best]);
     expect(why.weight).toBeCloseTo(drops[best], 4);
+  });
+
+  it('names the liked movie whose removal lowers the RP3beta score the most', () => {
+    const model = only('rp3beta');
+    const rp3 = model.rankingBases[3].model as Rp3betaModel;
+    const u = data.users.index(9)!;
+    const [pick] = recommendHybrid(model, data, u, 1);
+    const why = explainHybrid(model, data, u, pick.itemIdx);
+    expect(why.source).toBe('collaborative');
+    const a = data.byUser.indptr[u];
+    const b = data.byUser.indptr[u + 1];
+    const score = (skip: number) => {
+      const keep = Array.from({ length: b - a }, (_, t) => t).filter((t) => t !== skip);
+      const one = buildRatingMatrix(
+        { userIds: Int32Array.from(keep, () => 1), itemIds: Int32Array.from(keep, (t) => data.items.ids[data.byUser.indices[a + t]]), ratings: Float32Array.from(keep, (t) => data.byUser.values[a + t]) },
+        { items: data.items },
+      );
+      const out = new Float32Array(data.items.size);
+      scoreRp3beta(rp3, one, 0, out);
+      return out[pick.itemIdx];
+    };
+    const full = score(-1);
+    const drops = Array.from({ length: b - a }, (_, t) => full - score(t));
+    const best = drops.indexOf(Math.max(...drops));
+    expect(drops[best]).toBeGreaterThan(0);
+    expect(why.movieIdx).toBe(data.byUser.indices[a + best]);
+    expect(why.weight).toBeCloseTo(drops[best], 5);
   });
 
   it('decomposes the content score exactly and names its largest term', () => {

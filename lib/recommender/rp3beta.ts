@@ -25,7 +25,7 @@ export interface Rp3betaModel {
   kind: 'rp3beta';
   threshold: number;
   /**
-   * Row j (a source item): its `k` best targets i with the walk weight W(j → i), best first. nItems × nItems. The
+   * Row j (a source item): its `k` best targets i with the walk weight W(j → i), in item order. nItems × nItems. The
    * user's score of i is Σ W(j → i) over the user's interactions j.
    */
   reverseNeighbors: Csr;
@@ -86,7 +86,9 @@ export function fitRp3beta(data: RatingMatrix, config: Partial<Rp3betaConfig> = 
       if (i !== j) size = offerTop(heap, size, cfg.k, acc[i] * out * targetW[i], i);
       acc[i] = 0;
     }
-    for (const x of topOrder(heap, size)) {
+    // The kept entries in column order (the Csr invariant: sorted indices, so lookups can bisect).
+    const kept = topOrder(heap, size).sort((x, y) => heap.id[x] - heap.id[y]);
+    for (const x of kept) {
       cols.push(heap.id[x]);
       vals.push(heap.score[x]);
     }
