@@ -3,6 +3,7 @@
  * All matrices are row-major: element (i, j) of an n × m matrix is at `a[i * m + j]`.
  * Pure functions, no allocation inside hot loops unless stated.
  */
+import { invertSpdWasm } from './linalg-wasm';
 
 /**
  * In-place Cholesky factorisation A = L·Lᵀ of a symmetric positive-definite n × n matrix.
@@ -108,6 +109,19 @@ export function solveSpdInPlace(a: Float64Array, n: number, b: Float64Array): bo
  * @returns the full symmetric inverse, or null when A is not numerically positive definite.
  */
 export function invertSpd(a: Float64Array, n: number): Float64Array | null {
+  // Large matrices (EASE) in the WebAssembly SIMD kernels: the same loops, bit-identical results (linalg-wasm.ts).
+  if (n >= WASM_INVERSE_MIN_N) {
+    const viaWasm = invertSpdWasm(a, n);
+    if (viaWasm !== undefined) return viaWasm;
+  }
+  return invertSpdTs(a, n);
+}
+
+/** Smallest n {@link invertSpd} hands to the WebAssembly kernels (below, the call overhead is not worth it). */
+export const WASM_INVERSE_MIN_N = 128;
+
+/** {@link invertSpd} in TypeScript (the kernels' reference; also where WebAssembly SIMD is missing). */
+export function invertSpdTs(a: Float64Array, n: number): Float64Array | null {
   if (!choleskyInPlace(a, n)) return null;
   const row = new Float64Array(n);
   // M = L⁻¹: row i of M = (e_i − Σ_{p<i} L[i][p]·M[p]) / L[i][i]; M[p] is zero beyond column p.

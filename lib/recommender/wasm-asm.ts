@@ -85,6 +85,29 @@ export class Code {
   }
 }
 
+/** The shared emitter plus the SIMD (0xfd-prefixed) instructions. */
+export class SimdCode extends Code {
+  /** SIMD prefix op with an optional memarg (align 3 = 8-byte hint, offset). */
+  simd(opcode: number, memOffset?: number): this {
+    this.op(0xfd, ...uleb(opcode));
+    return memOffset === undefined ? this : this.op(3, ...uleb(memOffset));
+  }
+  /** v128 zero. */
+  zero(): this {
+    return this.op(0xfd, 0x0c, ...new Array<number>(16).fill(0));
+  }
+}
+
+// SIMD opcodes (after the 0xfd prefix).
+export const V_LOAD = 0x00;
+export const V_STORE = 0x0b;
+export const F64X2_SPLAT = 0x14;
+export const F64X2_EXTRACT = 0x21;
+export const F64X2_ADD = 0xf0;
+export const F64X2_MUL = 0xf2;
+export const F64X2_NEG = 0xed;
+export const F64X2_SUB = 0xf1;
+
 /** One function of a module: `params` i32 parameters, then `locals` (value types), returning `results`. */
 export interface WasmFunction {
   name: string;

@@ -18,30 +18,26 @@
  * cannot skip (n = 0 is handled: the outer loops test first).
  */
 
-import { assembleModule, Code, compileModule, ensureMemoryBytes, f64Bytes, F64, I32, uleb, V128, type WasmFunction } from '../wasm-asm';
-
-/** The shared emitter plus the SIMD (0xfd-prefixed) instructions. */
-class SimdCode extends Code {
-  /** SIMD prefix op with an optional memarg (align 3 = 8-byte hint, offset). */
-  simd(opcode: number, memOffset?: number): this {
-    this.op(0xfd, ...uleb(opcode));
-    return memOffset === undefined ? this : this.op(3, ...uleb(memOffset));
-  }
-  /** v128 zero. */
-  zero(): this {
-    return this.op(0xfd, 0x0c, ...new Array<number>(16).fill(0));
-  }
-}
-
-// SIMD opcodes (after the 0xfd prefix).
-const V_LOAD = 0x00;
-const V_STORE = 0x0b;
-const F64X2_SPLAT = 0x14;
-const F64X2_EXTRACT = 0x21;
-const F64X2_ADD = 0xf0;
-const F64X2_MUL = 0xf2;
-const F64X2_NEG = 0xed;
-const F64X2_SUB = 0xf1;
+import {
+  assembleModule,
+  compileModule,
+  ensureMemoryBytes,
+  f64Bytes,
+  F64,
+  F64X2_ADD,
+  F64X2_EXTRACT,
+  F64X2_MUL,
+  F64X2_NEG,
+  F64X2_SPLAT,
+  F64X2_SUB,
+  I32,
+  SimdCode,
+  uleb,
+  V128,
+  V_LOAD,
+  V_STORE,
+  type WasmFunction,
+} from '../wasm-asm';
 
 /**
  * Emits `acc = Σ p[·]·q[·]` over kp values (p, q byte-pointer locals advanced in place, `end` the
