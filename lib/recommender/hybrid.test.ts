@@ -150,25 +150,26 @@ describe('fitHybrid', () => {
   });
 });
 
-describe('cold start', () => {
-  // Users 1–3 keep only 3 ratings; items 49–51 are new catalogue entries nobody rated.
+/** The rows with users 1 … k cut to their first 3 ratings, as a rating matrix. */
+function withColdUsers(rows: { userIds: Int32Array; movieIds: Int32Array; ratings: Float32Array }, k: number, opts: Parameters<typeof buildRatingMatrix>[1] = {}) {
   const keep: number[] = [];
   const seen = new Map<number, number>();
-  for (let r = 0; r < train.userIds.length; r++) {
-    const u = train.userIds[r];
+  for (let r = 0; r < rows.userIds.length; r++) {
+    const u = rows.userIds[r];
     const c = seen.get(u) ?? 0;
     seen.set(u, c + 1);
-    if (u > 3 || c < 3) keep.push(r);
+    if (u > k || c < 3) keep.push(r);
   }
-  const itemVocab = createVocabulary(Int32Array.from({ length: 51 }, (_, k) => k + 1));
-  const data = buildRatingMatrix(
-    {
-      userIds: Int32Array.from(keep, (r) => train.userIds[r]),
-      itemIds: Int32Array.from(keep, (r) => train.movieIds[r]),
-      ratings: Float32Array.from(keep, (r) => train.ratings[r]),
-    },
-    { items: itemVocab },
+  return buildRatingMatrix(
+    { userIds: Int32Array.from(keep, (r) => rows.userIds[r]), itemIds: Int32Array.from(keep, (r) => rows.movieIds[r]), ratings: Float32Array.from(keep, (r) => rows.ratings[r]) },
+    opts,
   );
+}
+
+describe('cold start', () => {
+  // Users 1–3 keep only 3 ratings; items 49–51 are new catalogue entries nobody rated.
+  const itemVocab = createVocabulary(Int32Array.from({ length: 51 }, (_, k) => k + 1));
+  const data = withColdUsers(train, 3, { items: itemVocab });
   const docs = [...world.docs];
   for (const m of [49, 50, 51]) docs.push({ itemId: m, fields: { ...world.docs[m - 49].fields } }); // same content as items 1, 2, 3
   const model = fitHybrid(data, { ...config, content: { docs, minDf: 1 }, timeRows: undefined });
@@ -295,26 +296,11 @@ describe('feature selection switches', () => {
 describe('rating blend cold-user terms', () => {
   // ≈ 23 ratings per user (all warm), 200 items with a long tail (many cold items); users 1 … k keep their first 3.
   const big = genreWorld(120, 200, 5, 0.9);
-  function withColdUsers(k: number) {
-    const keep: number[] = [];
-    const seen = new Map<number, number>();
-    for (let r = 0; r < big.userIds.length; r++) {
-      const u = big.userIds[r];
-      const c = seen.get(u) ?? 0;
-      seen.set(u, c + 1);
-      if (u > k || c < 3) keep.push(r);
-    }
-    return buildRatingMatrix({
-      userIds: Int32Array.from(keep, (r) => big.userIds[r]),
-      itemIds: Int32Array.from(keep, (r) => big.movieIds[r]),
-      ratings: Float32Array.from(keep, (r) => big.ratings[r]),
-    });
-  }
   const cfg: HybridConfig = { seed: 3, rankingBases: [], ratingBases, content: { docs: big.docs, minDf: 1 }, tasks: ['rating'] };
   const columns = (m: HybridModel, prefix: string) => m.ratingFeatures.flatMap((name, f) => (name.startsWith(prefix) ? [f] : []));
 
   it('are off when fewer than minColdBlendUsers cold users are among the rows that learn them (the app’s demo accounts)', () => {
-    const data = withColdUsers(12);
+    const data = withColdUsers(big, 12);
     const thin = fitHybrid(data, { ...cfg, minColdBlendUsers: 30 });
     expect(columns(thin, 'coldUser×')).toHaveLength(2); // × the first base, × content
     for (const f of columns(thin, 'coldUser×')) expect(thin.ratingWeights![f]).toBe(0);
