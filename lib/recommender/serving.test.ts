@@ -12,6 +12,8 @@ import {
   sparsifyEase,
   topContribution,
   topN,
+  NEW_MEMBER_BLEND_FROM,
+  trainedOn,
   trainServingModel,
   trainServingModelSync,
   warmServing,
@@ -381,6 +383,17 @@ describe('explanations and predictions', () => {
     expect(predictRating({ ...model, coldUserThreshold: 1 }, two, 2)).toBeCloseTo(0.5 * biases + 0.5 * knn, 5);
     // No ratings at all: μ + b_i.
     expect(predictRating(model, { itemIdx: new Int32Array(0), values: new Float32Array(0) }, 2)).toBeCloseTo(3.4, 5);
+    // A member the model was not trained on keeps the biases base until NEW_MEMBER_BLEND_FROM ratings.
+    const warm = { ...model, coldUserThreshold: 1 };
+    expect(predictRating(warm, { ...two, newMember: true }, 2)).toBeCloseTo(biases, 5);
+    expect(predictRating(warm, { ...two, newMember: false }, 2)).toBeCloseTo(0.5 * biases + 0.5 * knn, 5);
+    expect(NEW_MEMBER_BLEND_FROM).toBeGreaterThan(2);
+  });
+
+  it('knows which members the model was trained on (sorted snapshot ids)', () => {
+    const model = { userIds: Int32Array.of(2, 5, 9, 40) };
+    expect([1, 2, 5, 6, 9, 40, 41].map((id) => trainedOn(model, id))).toEqual([false, true, true, false, true, true, false]);
+    expect(trainedOn({ userIds: new Int32Array(0) }, 1)).toBe(false);
   });
 });
 

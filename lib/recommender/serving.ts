@@ -167,6 +167,8 @@ export interface UserRatings {
   itemIdx: Int32Array;
   values: Float32Array;
   times?: Float64Array;
+  /** true: the model was not trained on this member (signed up or first rated after it); see {@link predictRating}. */
+  newMember?: boolean;
 }
 
 /**
@@ -1525,6 +1527,27 @@ export function ratingRow(model: ServingModel, ctx: RatingContext, itemIdx: numb
 }
 
 /**
+ * A member the model was not trained on gets the biases base until this many ratings: the blend learns on users the
+ * item side was fitted with, and for others it is worse than the biases below this (validation,
+ * scripts/eval-new-members.ts; docs/benchmarks/hybrid.md).
+ */
+export const NEW_MEMBER_BLEND_FROM = 40;
+
+/** Whether the model was trained on this member (the snapshot's ids are sorted ascending). O(log nUsers). */
+export function trainedOn(model: Pick<ServingModel, 'userIds'>, userId: number): boolean {
+  const ids = model.userIds;
+  let lo = 0;
+  let hi = ids.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (ids[mid] === userId) return true;
+    if (ids[mid] < userId) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+/**
  * Predicted rating of item i: the hybrid's ridge blend over its rating bases (biases, item-kNN, biased MF) and
  * content, with the cold user/item terms, every base computed from the current ratings (the blend was learned on
  * rows computed the same way). Clipped to the scale.
@@ -1538,7 +1561,8 @@ export function predictRating(model: ServingModel, user: UserRatings | RatingCon
   const ctx = 'rated' in user ? user : ratingContext(model, user);
   const w = model.ratingWeights;
   if (itemIdx < 0 || itemIdx >= model.itemIds.length) return clip(model, model.globalMean + ctx.buBase);
-  if (ctx.user.itemIdx.length <= model.coldUserThreshold && model.ratingBaseKinds.includes('biases')) {
+  const n = ctx.user.itemIdx.length;
+  if (model.ratingBaseKinds.includes('biases') && (n <= model.coldUserThreshold || (ctx.user.newMember === true && n < NEW_MEMBER_BLEND_FROM))) {
     return clip(model, model.globalMean + ctx.buBase + model.baseItemBias[itemIdx]);
   }
   if (!w.length) return clip(model, predictKnn(model, ctx, itemIdx));

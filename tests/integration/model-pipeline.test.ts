@@ -17,7 +17,7 @@ const { FeedQuery } = await import('../../lib/validation/feed');
 const { getSimilarMovies } = await import('../../lib/server/services/similar-movies');
 const { predictUserRating } = await import('../../lib/server/services/for-you');
 const { setFavouriteGenres } = await import('../../lib/server/data/preferences');
-const { DEFAULT_SERVING } = await import('../../lib/recommender/serving');
+const { DEFAULT_SERVING, predictRating, ratingContext, trainedOn } = await import('../../lib/recommender/serving');
 
 const N_MOVIES = 40;
 /** An Alpha movie nobody has rated (a new catalogue entry). */
@@ -101,6 +101,31 @@ describe('model pipeline', () => {
     expect(predicted).not.toBeNull();
     expect(predicted!).toBeGreaterThanOrEqual(0.5);
     expect(predicted!).toBeLessThanOrEqual(5);
+  }, 60_000);
+
+  it('predicts for a member the model was not trained on by the biases base, and for a trained-on member by the blend', async () => {
+    const loaded = (await getServingModel())!;
+    const { model, itemIndex } = loaded;
+    const [{ id: fresh }] = await sql<{ id: number }>(`INSERT INTO "User" (name, kind, "updatedAt") VALUES ('Newcomer', 'MEMBER', now()) RETURNING id`);
+    const mine = [...alpha.slice(0, 5), ...beta.slice(0, 3)];
+    for (const [x, movie] of mine.entries()) await upsertRating(fresh, movie, x < 5 ? 5 : 1.5);
+    expect(trainedOn(model, fresh)).toBe(false);
+    expect(mine.length).toBeGreaterThan(model.coldUserThreshold);
+    const target = alpha[10];
+    const user = { itemIdx: Int32Array.from(mine, (m) => itemIndex.get(m)!), values: Float32Array.from(mine, (_, x) => (x < 5 ? 5 : 1.5)) };
+    const ctx = ratingContext(model, user);
+    const biases = Math.min(5, Math.max(0.5, model.globalMean + ctx.buBase + model.baseItemBias[itemIndex.get(target)!]));
+    expect(await predictUserRating(fresh, target)).toBeCloseTo(biases, 5);
+    // A member of the training snapshot with a history is predicted by the blend.
+    const [{ userId: known }] = await sql<{ userId: number }>(
+      `SELECT "userId" FROM "Rating" GROUP BY "userId" HAVING count(*) > $1 ORDER BY "userId" LIMIT 1`,
+      [model.coldUserThreshold],
+    );
+    expect(trainedOn(model, known)).toBe(true);
+    const rows = await sql<{ movieId: number; value: number }>(`SELECT "movieId", value FROM "Rating" WHERE "userId" = $1`, [known]);
+    const theirs = { itemIdx: Int32Array.from(rows, (r) => itemIndex.get(r.movieId)!), values: Float32Array.from(rows, (r) => r.value) };
+    const unrated = [...alpha, ...beta].find((m) => !rows.some((r) => r.movieId === m))!;
+    expect(await predictUserRating(known, unrated)).toBeCloseTo(predictRating(model, theirs, itemIndex.get(unrated)!), 5);
   }, 60_000);
 
   it('moves the next For You response as soon as a user rates', async () => {

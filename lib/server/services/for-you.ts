@@ -1,7 +1,7 @@
 import 'server-only';
 import { buildRatingMatrix, type BuiltRatingMatrix } from '@/lib/recommender/sparse';
 import { fitPopularity, popularityRecommender, type PopularityModel } from '@/lib/recommender/popularity';
-import { contentCosine, createServingScratch, explainPage, predictRating, ratingContext, scoreUser, servedOrder, topN, type ServingModel, type UserRatings } from '@/lib/recommender/serving';
+import { contentCosine, createServingScratch, explainPage, predictRating, ratingContext, scoreUser, servedOrder, topN, trainedOn, type ServingModel, type UserRatings } from '@/lib/recommender/serving';
 import { mmrRerank } from '@/lib/recommender/mmr';
 import { SLOT_WINDOW } from '@/lib/recommender/coverage-floor';
 import type { FeedQuery } from '@/lib/validation/feed';
@@ -73,7 +73,12 @@ export async function buildForYouFeed(userId: number, query: FeedQuery): Promise
   const [loaded, rated, dismissed] = await Promise.all([getServingModel(), userRatings(userId), listDismissedIds(userId)]);
   if (!loaded) return popularityFeed(rated, dismissed, query);
   const { model, itemIndex, versionId } = loaded;
-  const user: UserRatings = { itemIdx: new Int32Array(rated.length), values: new Float32Array(rated.length), times: new Float64Array(rated.length) };
+  const user: UserRatings = {
+    itemIdx: new Int32Array(rated.length),
+    values: new Float32Array(rated.length),
+    times: new Float64Array(rated.length),
+    newMember: !trainedOn(model, userId),
+  };
   let n = 0;
   for (const r of rated) {
     const idx = itemIndex.get(r.movieId);
@@ -221,5 +226,6 @@ export async function predictUserRating(userId: number, movieId: number): Promis
     const i = loaded.itemIndex.get(r.movieId);
     return i === undefined ? [] : [[i, r.value] as const];
   });
-  return predictRating(loaded.model, { itemIdx: Int32Array.from(pairs, (p) => p[0]), values: Float32Array.from(pairs, (p) => p[1]) }, idx);
+  const user = { itemIdx: Int32Array.from(pairs, (p) => p[0]), values: Float32Array.from(pairs, (p) => p[1]), newMember: !trainedOn(loaded.model, userId) };
+  return predictRating(loaded.model, user, idx);
 }
