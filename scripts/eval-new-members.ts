@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadRatingsFile } from '../lib/recommender/io/ratings-file';
 import { createRng } from '../lib/recommender/rng';
-import { DEFAULT_SERVING, predictRating, ratingContext, trainServingModelSync, type ServingModel, type UserRatings } from '../lib/recommender/serving';
+import { biasesPrediction, DEFAULT_SERVING, predictRating, ratingContext, trainServingModelSync, type ServingModel, type UserRatings } from '../lib/recommender/serving';
 import { buildRatingMatrix } from '../lib/recommender/sparse';
 import { BENCH_DIR, catalogueDocs, finishResult, logger } from './hybrid-script-common';
 
@@ -78,7 +78,7 @@ function main(): void {
         se.served += (predictRating(model, ctx, i) - y) ** 2;
         se.newMember += (predictRating(model, ctxNew, i) - y) ** 2;
         se.unbounded += (predictRating(unbounded, ctxOld, i) - y) ** 2;
-        se.biases += (clip(model.globalMean + ctx.buBase + model.baseItemBias[i]) - y) ** 2;
+        se.biases += (clip(biasesPrediction(model, ctx, i)) - y) ** 2;
         se.itemMean += (itemMean[i] - y) ** 2;
         n++;
       }

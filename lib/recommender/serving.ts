@@ -28,7 +28,7 @@ import type { BiasesModel } from './biases';
 import { BiasedMfConfig, type BiasedMfModel } from './biased-mf';
 import { solveSpdInPlace } from './linalg';
 import { liveUserBias, liveUserKnnEstimate, liveUserSimilarities, type LiveUserKnnModel } from './user-knn-live';
-import { transpose } from './sparse';
+import { indexOfSorted, transpose } from './sparse';
 import { topKPositions } from './similarity';
 import { ModelFitError, ShapeError, type Csr, type RatingMatrix } from './types';
 import { runCg } from './workers/als-kernel';
@@ -1498,7 +1498,7 @@ export function ratingRow(model: ServingModel, ctx: RatingContext, itemIdx: numb
   for (const kind of model.ratingBaseKinds) {
     const raw =
       kind === 'biases'
-        ? model.globalMean + ctx.buBase + model.baseItemBias[itemIdx]
+        ? biasesPrediction(model, ctx, itemIdx)
         : kind === 'biased-mf'
           ? predictMf(model, ctx, itemIdx)
           : kind === 'user-knn-live'
@@ -1526,6 +1526,11 @@ export function ratingRow(model: ServingModel, ctx: RatingContext, itemIdx: numb
   if (k < out.length) writeSupportTerms(out, k, model.ratingBaseKinds.length + (hasContent ? 1 : 0), Math.max(n, model.ratingSupportMinUser ?? 0), model.itemCount[itemIdx]);
 }
 
+/** The 'biases' rating base for the current ratings, μ + b_u + b_i with b_u folded in (unclipped). */
+export function biasesPrediction(model: ServingModel, ctx: RatingContext, itemIdx: number): number {
+  return model.globalMean + ctx.buBase + model.baseItemBias[itemIdx];
+}
+
 /**
  * A member the model was not trained on gets the biases base until this many ratings: the blend learns on users the
  * item side was fitted with, and for others it is worse than the biases below this (validation,
@@ -1535,16 +1540,7 @@ export const NEW_MEMBER_BLEND_FROM = 40;
 
 /** Whether the model was trained on this member (the snapshot's ids are sorted ascending). O(log nUsers). */
 export function trainedOn(model: Pick<ServingModel, 'userIds'>, userId: number): boolean {
-  const ids = model.userIds;
-  let lo = 0;
-  let hi = ids.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (ids[mid] === userId) return true;
-    if (ids[mid] < userId) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
+  return indexOfSorted(model.userIds, userId) >= 0;
 }
 
 /**
@@ -1563,7 +1559,7 @@ export function predictRating(model: ServingModel, user: UserRatings | RatingCon
   if (itemIdx < 0 || itemIdx >= model.itemIds.length) return clip(model, model.globalMean + ctx.buBase);
   const n = ctx.user.itemIdx.length;
   if (model.ratingBaseKinds.includes('biases') && (n <= model.coldUserThreshold || (ctx.user.newMember === true && n < NEW_MEMBER_BLEND_FROM))) {
-    return clip(model, model.globalMean + ctx.buBase + model.baseItemBias[itemIdx]);
+    return clip(model, biasesPrediction(model, ctx, itemIdx));
   }
   if (!w.length) return clip(model, predictKnn(model, ctx, itemIdx));
   const row = new Float64Array(w.length);

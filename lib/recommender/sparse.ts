@@ -259,16 +259,22 @@ export function rowCounts(csr: Csr): Int32Array {
 
 /** Stored value at (row, col) by binary search, or undefined. O(log rowLength). */
 export function getValue(csr: Csr, row: number, col: number): number | undefined {
-  let lo = csr.indptr[row];
-  let hi = csr.indptr[row + 1] - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const c = csr.indices[mid];
-    if (c === col) return csr.values[mid];
-    if (c < col) lo = mid + 1;
-    else hi = mid - 1;
+  const p = indexOfSorted(csr.indices, col, csr.indptr[row], csr.indptr[row + 1]);
+  return p >= 0 ? csr.values[p] : undefined;
+}
+
+/** Position of `v` in the ascending `a[lo … hi)` (binary search), or −1. O(log(hi − lo)). */
+export function indexOfSorted(a: ArrayLike<number>, v: number, lo = 0, hi = a.length): number {
+  let l = lo;
+  let h = hi - 1;
+  while (l <= h) {
+    const mid = (l + h) >>> 1;
+    const c = a[mid];
+    if (c === v) return mid;
+    if (c < v) l = mid + 1;
+    else h = mid - 1;
   }
-  return undefined;
+  return -1;
 }
 
 /** Builds a CSR from dense row-major data (tests and tiny examples). Zeros are not stored. */

@@ -118,11 +118,12 @@ export async function buildForYouFeed(userId: number, query: FeedQuery): Promise
     relevance = (i) => 1 - position.get(i)! / pool.length;
   }
   // Discovery slots (when the model has them) re-order the first 20 of whatever order the slider gives.
+  const mmrPicks = model.discoverySlots ? Math.max(query.cursor + query.limit, SLOT_WINDOW) : query.cursor + query.limit;
   const ranked = servedOrder(
     model,
     n,
     query.diversity > 0
-      ? mmrRerank(pool.map((i) => ({ itemIdx: i, score: relevance(i) })), Math.max(query.cursor + query.limit, SLOT_WINDOW), 1 - query.diversity, cosine(model)).map((s) => s.itemIdx)
+      ? mmrRerank(pool.map((i) => ({ itemIdx: i, score: relevance(i) })), mmrPicks, 1 - query.diversity, cosine(model)).map((s) => s.itemIdx)
       : pool,
   );
   const page = ranked.slice(query.cursor, query.cursor + query.limit);
