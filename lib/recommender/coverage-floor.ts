@@ -267,3 +267,52 @@ export function bestOfLists(input: CoverageScores, m = COVERAGE_CANDIDATES): Cov
   }
   return packCandidates(input.nItems, lists);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Slots first, then the penalty for the rest (docs/benchmarks/hybrid.md, tenth round).
+
+/** Every calibration user's top `k` candidates, best first, ranked by s(0) − δ·p. O(entries · log k). */
+export function rankedListsAt(input: CoverageScores, penalty: Float32Array, delta: number, k = SLOT_WINDOW): number[][] {
+  if (penalty.length !== input.nItems) throw new ShapeError(`penalty ${penalty.length} ≠ ${input.nItems} items`);
+  const heap = createTopScratch(k);
+  const lists: number[][] = [];
+  for (let u = 0; u < input.nUsers; u++) {
+    const size = rankCandidates(input, u, penalty, delta, heap, k);
+    lists.push(topOrder(heap, size).map((x) => heap.id[x]));
+  }
+  return lists;
+}
+
+export interface CoveringDeltaSlots extends CoveringDelta {
+  /** Slots at that δ (the smallest that reaches the floor; the most when none does). */
+  slots: number;
+  /** Coverage of the lists at that δ before the slots. */
+  coverageBefore: number;
+  /** The items in none of the top-10 lists at that δ (the slots' long tail). */
+  longTail: Uint8Array;
+}
+
+/**
+ * The smallest δ of `grid` (from `fromIndex`) at which some number of slots 0 … `maxSlots` makes the lists reach
+ * `floor` ({@link smallestCoveringSlots} on the lists ranked at δ), with the smallest such number: slots are used as
+ * far as they go before the penalty grows. When no δ reaches it, the highest coverage found (reached = false).
+ * O(steps · entries · log 20).
+ */
+export function smallestCoveringDeltaWithSlots(
+  input: CoverageScores,
+  penalty: Float32Array,
+  floor: number,
+  maxSlots: number,
+  grid: readonly number[] = COVERAGE_DELTA_GRID,
+  fromIndex = 0,
+): CoveringDeltaSlots {
+  if (grid.length === 0) throw new ShapeError('empty δ grid');
+  let best: CoveringDeltaSlots | null = null;
+  for (let j = Math.min(Math.max(0, fromIndex), grid.length - 1); j < grid.length; j++) {
+    const pick = smallestCoveringSlots(rankedListsAt(input, penalty, grid[j]), input.nItems, floor, maxSlots);
+    const found: CoveringDeltaSlots = { index: j, delta: grid[j], ...pick };
+    if (pick.reached) return found;
+    if (!best || found.coverage > best.coverage) best = found;
+  }
+  return best!;
+}

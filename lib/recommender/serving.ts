@@ -43,6 +43,7 @@ import {
   SLOT_WINDOW,
   smallestCoveringDelta,
   smallestCoveringSlots,
+  smallestCoveringDeltaWithSlots,
   bestOfLists,
   COVERAGE_CANDIDATES,
   shiftScores,
@@ -1734,44 +1735,20 @@ export function applyCoverageFloor(
   model: ServingModel,
   data: RatingMatrix,
   times: Float64Array | null,
-  opts: {
-    floor: number;
-    feature: 'exposure' | 'pop';
-    maxUsers: number;
-    seed: number;
-    /** The calibration users' lists, shared between calls on the same model (the fallback steps): see {@link CalibrationLists}. */
-    candidates?: CalibrationLists;
-  },
+  opts: FloorOptions,
 ): CoverageFloorResult | null {
   const f = model.rankFeatures.indexOf(opts.feature);
   if (!(opts.floor > 0) || model.warm.length === 0 || f < 0) return null;
-  const n = model.itemIds.length;
-  if (n !== data.items.size) throw new ShapeError(`model has ${n} items, the ratings ${data.items.size}`);
-  const { indptr, indices } = data.byUser;
-  const users = calibrationUsers(model, data, opts.maxUsers, opts.seed);
-  if (users.length === 0) return null;
-  const scratch = createServingScratch(model);
-  const buf = new Float32Array(n);
-  const rated = (u: number) => indices.subarray(indptr[u], indptr[u + 1]);
-  const shared = opts.candidates ?? {};
-  const lists = calibrationLists(shared, model, users.length, () =>
-    users.map((u) => {
-      scoreUser(model, userRow(data, u, times), buf, scratch);
-      // Every unrated item while the lists fit the bound (the served check then needs no re-scoring but near-ties).
-      return topCandidates(buf, rated(u), users.length * n <= FULL_CALIBRATION_ENTRIES ? n : COVERAGE_CANDIDATES);
-    }),
-  );
-  const input = lists.search;
-  const checked = lists.full ?? input;
+  const cal = floorCalibration(model, data, times, opts);
+  if (!cal) return null;
+  const input = cal.lists.search;
+  const checked = cal.lists.full ?? input;
   const penalty = opts.feature === 'exposure' ? model.exposureZ : model.popZ;
   const w0 = model.warm[f];
   // The served lists' coverage: users whose linear top 10 is certain to be the served one are not scored again.
   let rescored = 0;
   const served = (delta: number) => {
-    const r = certifiedCoverage(checked, penalty, delta, (x) => {
-      scoreUser(model, userRow(data, users[x], times), buf, scratch);
-      return topKFromScores(buf, data, users[x], 10).map((pick) => pick.itemIdx);
-    });
+    const r = certifiedCoverage(checked, penalty, delta, (x) => cal.servedTop(x, 10));
     rescored += r.rescored;
     return r.coverage;
   };
@@ -1791,7 +1768,100 @@ export function applyCoverageFloor(
     pick = smallestCoveringDelta(input, penalty, opts.floor, COVERAGE_DELTA_GRID, pick.index + 1);
   }
   model.warm[f] = w0 - delta;
-  return { feature: opts.feature, floor: opts.floor, delta, users: users.length, rescored, coverageBefore, coverage, reached: coverage >= opts.floor };
+  return { feature: opts.feature, floor: opts.floor, delta, users: cal.users.length, rescored, coverageBefore, coverage, reached: coverage >= opts.floor };
+}
+
+/**
+ * Discovery slots first, then the penalty for the rest (docs/benchmarks/hybrid.md, tenth round): the smallest δ of
+ * the floor's grid at which the calibration users' top 20, ranked with the warm weight of `feature` lowered by δ and
+ * re-ordered by the smallest number of slots (0 … {@link DISCOVERY_MAX_SLOTS}) that suffices, cover `floor`
+ * ({@link smallestCoveringDeltaWithSlots}). The pick is checked on the served scores (every calibration user scored
+ * again; the next δ that reaches the floor while the check falls short, at most four checks). Reached: sets the warm
+ * weight, `discoverySlots` and `discoveryItems` (the long tail of the served lists at δ). Not reached: leaves the
+ * model as it was (the caller falls back to the penalty alone). Reads no held-out row or label.
+ */
+export function applySlotsThenPenalty(
+  model: ServingModel,
+  data: RatingMatrix,
+  times: Float64Array | null,
+  opts: FloorOptions,
+): CoverageFloorResult | null {
+  const f = model.rankFeatures.indexOf(opts.feature);
+  if (!(opts.floor > 0) || model.warm.length === 0 || f < 0) return null;
+  const cal = floorCalibration(model, data, times, opts);
+  if (!cal) return null;
+  const n = model.itemIds.length;
+  const input = cal.lists.search;
+  const penalty = opts.feature === 'exposure' ? model.exposureZ : model.popZ;
+  const w0 = model.warm[f];
+  const coverageBefore = coverageAt(input, penalty, 0);
+  const result = (delta: number, slots: number, coverage: number, rescored: number, reached: boolean): CoverageFloorResult => ({
+    feature: opts.feature,
+    floor: opts.floor,
+    delta,
+    slots,
+    users: cal.users.length,
+    rescored,
+    coverageBefore,
+    coverage,
+    reached,
+  });
+  let pick = smallestCoveringDeltaWithSlots(input, penalty, opts.floor, DISCOVERY_MAX_SLOTS);
+  // Reached as the lists are: nothing to change (the penalty rule does not check this case either).
+  if (pick.reached && pick.delta === 0 && pick.slots === 0) return result(0, 0, pick.coverage, 0, true);
+  let rescored = 0;
+  for (let attempt = 0; attempt < 4 && pick.reached; attempt++) {
+    model.warm[f] = w0 - pick.delta;
+    const lists = cal.users.map((_, x) => cal.servedTop(x, SLOT_WINDOW));
+    rescored += lists.length;
+    const served = smallestCoveringSlots(lists, n, opts.floor, DISCOVERY_MAX_SLOTS);
+    if (served.reached) {
+      if (served.slots > 0) {
+        model.discoverySlots = served.slots;
+        model.discoveryItems = served.longTail;
+      }
+      return result(pick.delta, served.slots, served.coverage, rescored, true);
+    }
+    if (pick.index === COVERAGE_DELTA_GRID.length - 1) break;
+    pick = smallestCoveringDeltaWithSlots(input, penalty, opts.floor, DISCOVERY_MAX_SLOTS, COVERAGE_DELTA_GRID, pick.index + 1);
+  }
+  model.warm[f] = w0;
+  return { ...result(0, 0, coverageBefore, rescored, false), slotsCoverage: pick.coverage };
+}
+
+interface FloorOptions {
+  floor: number;
+  feature: 'exposure' | 'pop';
+  maxUsers: number;
+  seed: number;
+  /** The calibration users' lists, shared between calls on the same model (the fallback steps): see {@link CalibrationLists}. */
+  candidates?: CalibrationLists;
+}
+
+/**
+ * The floor's calibration on a model: its users, their lists at the current warm weights (shared through
+ * `opts.candidates`), and each one's served top k (scored again through {@link scoreUser}). Null without users.
+ */
+function floorCalibration(model: ServingModel, data: RatingMatrix, times: Float64Array | null, opts: FloorOptions) {
+  const n = model.itemIds.length;
+  if (n !== data.items.size) throw new ShapeError(`model has ${n} items, the ratings ${data.items.size}`);
+  const { indptr, indices } = data.byUser;
+  const users = calibrationUsers(model, data, opts.maxUsers, opts.seed);
+  if (users.length === 0) return null;
+  const scratch = createServingScratch(model);
+  const buf = new Float32Array(n);
+  const lists = calibrationLists(opts.candidates ?? {}, model, users.length, () =>
+    users.map((u) => {
+      scoreUser(model, userRow(data, u, times), buf, scratch);
+      // Every unrated item while the lists fit the bound (the served check then needs no re-scoring but near-ties).
+      return topCandidates(buf, indices.subarray(indptr[u], indptr[u + 1]), users.length * n <= FULL_CALIBRATION_ENTRIES ? n : COVERAGE_CANDIDATES);
+    }),
+  );
+  const servedTop = (x: number, k: number): number[] => {
+    scoreUser(model, userRow(data, users[x], times), buf, scratch);
+    return topKFromScores(buf, data, users[x], k).map((pick) => pick.itemIdx);
+  };
+  return { users, lists, servedTop };
 }
 
 /** Re-indexes external factors onto the matrix's vocabularies and computes YᵀY for fold-in. */
@@ -1950,10 +2020,17 @@ function* trainingSteps(data: RatingMatrix, docs: readonly ContentDoc[] | null, 
     const p = cfg.params;
     const floorLog = (c: CoverageFloorResult) =>
       cfg.log?.(
-        `  coverage floor ${c.floor}: ${c.feature === 'slots' ? `${c.slots} discovery slots` : `${c.feature} weight −${c.delta.toFixed(3)}`}, coverage@10 of ${c.users} warm users' served lists ${c.coverageBefore.toFixed(4)} → ${c.coverage.toFixed(4)}${c.reached ? '' : ` (floor not reached${c.slotsCoverage !== undefined ? `; ${DISCOVERY_MAX_SLOTS} slots would give ${c.slotsCoverage.toFixed(4)}` : ''})`}`,
+        `  coverage floor ${c.floor}: ${c.feature === 'slots' ? `${c.slots} discovery slots` : `${c.feature} weight −${c.delta.toFixed(3)}${c.slots ? ` and ${c.slots} discovery slots` : ''}`}, coverage@10 of ${c.users} warm users' served lists ${c.coverageBefore.toFixed(4)} → ${c.coverage.toFixed(4)}${c.reached ? '' : ` (floor not reached${c.slotsCoverage !== undefined ? `; ${DISCOVERY_MAX_SLOTS} slots would give ${c.slotsCoverage.toFixed(4)}` : ''})`}`,
       );
-    // Discovery slots first when asked for; when they cannot reach the floor, the weight penalty as before.
-    const slots = p.coverageFloorMode === 'slots' ? applyDiscoverySlots(model, data, times, { floor: p.coverageFloor, maxUsers: p.coverageFloorUsers, seed: p.seed }) : null;
+    // Discovery slots first when asked for (alone, or with the penalty for the rest); when they cannot reach the
+    // floor, the weight penalty as before.
+    const slotOpts = { floor: p.coverageFloor, feature: p.coverageFloorFeature, maxUsers: p.coverageFloorUsers, seed: p.seed };
+    const slots =
+      p.coverageFloorMode === 'slots'
+        ? applyDiscoverySlots(model, data, times, slotOpts)
+        : p.coverageFloorMode === 'slots+penalty'
+          ? applySlotsThenPenalty(model, data, times, slotOpts)
+          : null;
     if (slots) {
       coverageFloorSteps.push(slots);
       floorLog(slots);
