@@ -6,8 +6,10 @@ import {
   discoveryOrder,
   longTailOf,
   packCandidates,
+  rankedListsAt,
   slotCoverage,
   smallestCoveringDelta,
+  smallestCoveringDeltaWithSlots,
   smallestCoveringSlots,
   topCandidates,
   type CoverageScores,
@@ -15,7 +17,7 @@ import {
 import { genreWorld } from './hybrid-test-data';
 import { HybridParamsSchema } from './hybrid-registry';
 import { alignTimestamps } from './hybrid';
-import { applyCoverageFloor, applyDiscoverySlots, createServingScratch, scoreUser, servedOrder, trainServingModelSync, userRow } from './serving';
+import { applyCoverageFloor, applyDiscoverySlots, applySlotsThenPenalty, createServingScratch, scoreUser, servedOrder, trainServingModelSync, userRow } from './serving';
 import { servedHybridRecommender } from './serving-registry';
 import { buildRatingMatrix } from './sparse';
 import { createRng } from './rng';
@@ -44,6 +46,32 @@ function twoUsersDense(): Float32Array {
 }
 const twoUsers = (rated: number[][] = [[], []]) => fromDense(20, twoUsersDense(), rated);
 const headPenalty = Float32Array.from({ length: 20 }, (_, i) => (i < 10 ? 1 : 0));
+
+/** Every user's top k by sorting the dense scores lowered by δ·penalty, ties to the lower index (the reference). */
+function bruteLists(nItems: number, scores: Float32Array, rated: number[][], penalty: Float32Array, delta: number, k: number): number[][] {
+  return rated.map((r, u) => {
+    const banned = new Set(r);
+    const s = (i: number) => scores[u * nItems + i] - delta * penalty[i];
+    return Array.from({ length: nItems }, (_, i) => i)
+      .filter((i) => !banned.has(i))
+      .sort((a, b) => s(b) - s(a) || a - b)
+      .slice(0, k);
+  });
+}
+
+/**
+ * Coverage@10 of the lists after s discovery slots, written out from the rule (not through the module): the long tail
+ * is the items in no top 10; each list keeps its first 10 − m and then the m ≤ s first long-tail items of ranks 11–20.
+ */
+function bruteSlotCoverage(lists: number[][], nItems: number, s: number): number {
+  const top10 = new Set(lists.flatMap((l) => l.slice(0, 10)));
+  const seen = new Set<number>();
+  for (const l of lists) {
+    const lifted = l.slice(10, 20).filter((i) => !top10.has(i)).slice(0, s);
+    for (const i of [...l.slice(0, 10 - lifted.length), ...lifted]) seen.add(i);
+  }
+  return seen.size / nItems;
+}
 
 /** Coverage@10 by sorting every list of the dense scores (the reference). */
 function bruteCoverage(nItems: number, scores: Float32Array, rated: number[][], penalty: Float32Array, delta: number): number {
@@ -195,6 +223,72 @@ describe('smallestCoveringDelta', () => {
   });
 });
 
+describe('slots at each δ (slots first, then the penalty)', () => {
+  const grid = [0, 1, 1.5, 3.5, 21];
+
+  it('ranks every user’s top 20 at δ as sorting does', () => {
+    const rng = createRng(8);
+    const nUsers = 20;
+    const nItems = 50;
+    const scores = Float32Array.from({ length: nUsers * nItems }, () => rng.normal());
+    const penalty = Float32Array.from({ length: nItems }, () => rng.normal());
+    const rated = Array.from({ length: nUsers }, () => [...new Set(Array.from({ length: rng.int(12) }, () => rng.int(nItems)))]);
+    for (const delta of [0, 0.3, 2]) {
+      expect(rankedListsAt(fromDense(nItems, scores, rated), penalty, delta)).toEqual(bruteLists(nItems, scores, rated, penalty, delta, 20));
+      expect(rankedListsAt(fromDense(nItems, scores, rated), penalty, delta, 7)).toEqual(bruteLists(nItems, scores, rated, penalty, delta, 7));
+    }
+    expect(() => rankedListsAt(fromDense(nItems, scores, rated), new Float32Array(3), 0)).toThrow(/penalty/);
+  });
+
+  it('uses slots before raising δ, and keeps the highest coverage when no δ reaches the floor (by hand)', () => {
+    // At δ 0 both users show the head 0..9; their ranks 11–20 are the whole tail (A from item 10 up, B from 19 down),
+    // so s slots give (10 + s) / 20: 4 slots reach 0.7 with no penalty at all.
+    const hit = smallestCoveringDeltaWithSlots(twoUsers(), headPenalty, 0.7, 5, grid);
+    expect(hit).toMatchObject({ index: 0, delta: 0, slots: 4, coverage: 0.7, coverageBefore: 0.5, reached: true });
+    expect(Array.from(hit.longTail)).toEqual(Array.from({ length: 20 }, (_, i) => (i < 10 ? 0 : 1)));
+    // 0.76: five slots give 0.75 at δ 0; at δ 1.5 (0.70) and 3.5 (0.65) the slots displace the users' own tail picks,
+    // at δ 21 the lists are the tail and five slots give 0.75 again (not higher): δ 0 is kept.
+    expect(smallestCoveringDeltaWithSlots(twoUsers(), headPenalty, 0.76, 5, grid)).toMatchObject({ index: 0, delta: 0, slots: 5, coverage: 0.75, reached: false });
+    // With at most 1 slot, 0.6: δ 0 and 1 give 0.55; at δ 1.5 the head's item 9 (rank 11 for both, shown by no one)
+    // takes both slots back (0.5); δ 3.5 reaches it with no slot.
+    expect(smallestCoveringDeltaWithSlots(twoUsers(), headPenalty, 0.6, 1, grid)).toMatchObject({ index: 3, delta: 3.5, slots: 0, coverage: 0.6, reached: true });
+    // Starting at index 3 skips the earlier δ.
+    expect(smallestCoveringDeltaWithSlots(twoUsers(), headPenalty, 0.5, 5, grid, 3)).toMatchObject({ index: 3, delta: 3.5, slots: 0, reached: true });
+    expect(() => smallestCoveringDeltaWithSlots(twoUsers(), headPenalty, 0.5, 5, [])).toThrow(/grid/);
+  });
+
+  it('equals trying every (δ, slots) pair in order on the sorted lists, for random scores', () => {
+    const rng = createRng(13);
+    for (let trial = 0; trial < 6; trial++) {
+      const nUsers = 6 + rng.int(10);
+      const nItems = 40 + rng.int(30);
+      const scores = Float32Array.from({ length: nUsers * nItems }, () => rng.normal());
+      const penalty = Float32Array.from({ length: nItems }, () => rng.normal());
+      const rated = Array.from({ length: nUsers }, () => [...new Set(Array.from({ length: rng.int(10) }, () => rng.int(nItems)))]);
+      const deltas = [0, 0.2, 0.5, 1, 2];
+      // Reference: the first δ (then the fewest slots) whose coverage reaches the floor; else the best (first on ties).
+      const table = deltas.map((d) => {
+        const lists = bruteLists(nItems, scores, rated, penalty, d, 20);
+        return Array.from({ length: 6 }, (_, sl) => bruteSlotCoverage(lists, nItems, sl));
+      });
+      const best = Math.max(...table.map((row) => row[5]));
+      for (const floor of [table[0][0], (table[0][0] + best) / 2, best, best + 0.01]) {
+        const got = smallestCoveringDeltaWithSlots(fromDense(nItems, scores, rated), penalty, floor, 5, deltas);
+        const j = table.findIndex((row) => row.some((c) => c >= floor));
+        if (j >= 0) {
+          const sl = table[j].findIndex((c) => c >= floor);
+          expect(got).toMatchObject({ index: j, slots: sl, reached: true });
+          expect(got.coverage).toBeCloseTo(table[j][sl], 12);
+        } else {
+          expect(got).toMatchObject({ index: table.findIndex((row) => row[5] === best), slots: 5, reached: false });
+          expect(got.coverage).toBeCloseTo(best, 12);
+        }
+        expect(got.coverageBefore).toBeCloseTo(table[got.index][0], 12);
+      }
+    }
+  });
+});
+
 /** 60 users, 240 movies (181 rated): the served lists cover ≈ 77% of the rated movies. Cheap ALS, floor off. */
 function servedWorld() {
   const w = genreWorld(60, 240, 11);
@@ -208,12 +302,13 @@ function servedWorld() {
 describe('applyCoverageFloor on a served model', () => {
   const { w, data, timeRows, times, params } = servedWorld();
 
-  /** Coverage@10 of the served lists of every warm user, computed independently of the calibration code. */
-  function servedCoverage(model: ReturnType<typeof trainServingModelSync>['model']): number {
+  type Model = ReturnType<typeof trainServingModelSync>['model'];
+  /** Every warm user's top 20 by sorting their served scores, and their number of ratings. */
+  function warmTop20(model: Model): { list: number[]; nRatings: number }[] {
     const n = model.itemIds.length;
-    const seen = new Set<number>();
     const scratch = createServingScratch(model);
     const scores = new Float32Array(n);
+    const out: { list: number[]; nRatings: number }[] = [];
     for (let u = 0; u < data.users.size; u++) {
       const row = userRow(data, u, times);
       if (row.itemIdx.length <= model.coldUserThreshold) continue;
@@ -222,9 +317,17 @@ describe('applyCoverageFloor on a served model', () => {
       const order = Array.from({ length: n }, (_, i) => i)
         .filter((i) => !rated.has(i))
         .sort((a, b) => scores[b] - scores[a] || a - b);
-      for (const i of order.slice(0, 10)) seen.add(i);
+      out.push({ list: order.slice(0, 20), nRatings: row.itemIdx.length });
     }
-    return seen.size / n;
+    return out;
+  }
+
+  /** Coverage@10 of the served lists of every warm user, computed independently of the calibration code. */
+  function servedCoverage(model: Model): number {
+    const seen = new Set<number>();
+    // The served order: the model's discovery slots, when it has them, re-order the top 20.
+    for (const { list, nRatings } of warmTop20(model)) for (const i of servedOrder(model, nRatings, list).slice(0, 10)) seen.add(i);
+    return seen.size / model.itemIds.length;
   }
 
   it('raises the warm users’ served coverage@10 to the floor by lowering one warm weight, leaving the other blends alone', () => {
@@ -269,7 +372,7 @@ describe('applyCoverageFloor on a served model', () => {
 
   it('moves on to the fallback column while the primary one cannot reach the floor', () => {
     // In this world lowering pop only narrows the lists; exposure can reach 0.8.
-    const res = trainServingModelSync(data, w.docs, { params: { ...params, coverageFloor: 0.8, coverageFloorFeature: 'pop', coverageFloorFallback: ['exposure'] }, timeRows, tasks: ['ranking'] });
+    const res = trainServingModelSync(data, w.docs, { params: { ...params, coverageFloor: 0.8, coverageFloorMode: 'penalty', coverageFloorFeature: 'pop', coverageFloorFallback: ['exposure'] }, timeRows, tasks: ['ranking'] });
     const steps = res.coverageFloorSteps!;
     expect(steps.map((c) => [c.feature, c.reached])).toEqual([
       ['pop', false],
@@ -287,14 +390,14 @@ describe('applyCoverageFloor on a served model', () => {
     expect(applyCoverageFloor(fresh, data, times, { ...opts, feature: 'exposure' })).toEqual(steps[1]);
     expect(Array.from(fresh.warm)).toEqual(Array.from(res.model.warm));
     // Without a fallback the floor stays out of reach and the blend is left as it was.
-    const alone = trainServingModelSync(data, w.docs, { params: { ...params, coverageFloor: 0.8, coverageFloorFeature: 'pop', coverageFloorFallback: [] }, timeRows, tasks: ['ranking'] });
+    const alone = trainServingModelSync(data, w.docs, { params: { ...params, coverageFloor: 0.8, coverageFloorMode: 'penalty', coverageFloorFeature: 'pop', coverageFloorFallback: [] }, timeRows, tasks: ['ranking'] });
     expect(alone.coverageFloorSteps!.map((c) => c.feature)).toEqual(['pop']);
     expect(alone.coverageFloor!.reached).toBe(false);
   });
 
   it('continues from the step before by shifting its users’ scores: the same floor as scoring them again', () => {
     // Exposure lifts coverage but cannot reach 0.99 (its best δ is kept), then pop continues from there.
-    const res = trainServingModelSync(data, w.docs, { params: { ...params, coverageFloor: 0.99, coverageFloorFeature: 'exposure', coverageFloorFallback: ['pop'] }, timeRows, tasks: ['ranking'] });
+    const res = trainServingModelSync(data, w.docs, { params: { ...params, coverageFloor: 0.99, coverageFloorMode: 'penalty', coverageFloorFeature: 'exposure', coverageFloorFallback: ['pop'] }, timeRows, tasks: ['ranking'] });
     const steps = res.coverageFloorSteps!;
     expect(steps.map((c) => c.feature)).toEqual(['exposure', 'pop']);
     expect(steps[0].delta).toBeGreaterThan(0);
@@ -308,6 +411,65 @@ describe('applyCoverageFloor on a served model', () => {
     expect(again!.coverageBefore).toBeCloseTo(steps[1].coverageBefore, 12);
     expect(Array.from(fresh.warm)).toEqual(Array.from(res.model.warm));
     expect(servedCoverage(res.model)).toBeCloseTo(steps[1].coverage, 12);
+  });
+
+  describe('slots first, then the penalty', () => {
+    const floor = 0.92;
+    const opts = { floor, feature: 'exposure' as const, maxUsers: 1000, seed: 42 };
+    const fresh = () => trainServingModelSync(data, w.docs, { params, timeRows, tasks: ['ranking'] }).model;
+
+    it('reaches a floor neither reaches alone, with the smallest δ and then the fewest slots', () => {
+      // Alone, five slots and the penalty's best δ both stop short of 0.92 in this world.
+      const slotsAlone = applyDiscoverySlots(fresh(), data, times, opts);
+      expect(slotsAlone).toMatchObject({ reached: false });
+      expect(slotsAlone!.slotsCoverage).toBeLessThan(floor);
+      expect(applyCoverageFloor(fresh(), data, times, opts)).toMatchObject({ reached: false });
+
+      const model = fresh();
+      const warm0 = model.warm.slice();
+      const cold0 = model.cold.slice();
+      const before = servedCoverage(model);
+      const r = applySlotsThenPenalty(model, data, times, opts)!;
+      expect(r).toMatchObject({ feature: 'exposure', reached: true });
+      expect(r.coverageBefore).toBeCloseTo(before, 12);
+      expect(r.delta).toBeGreaterThan(0);
+      expect(r.slots).toBeGreaterThan(0);
+      expect(model.discoverySlots).toBe(r.slots);
+      // The served lists (scored again and re-ordered here) reach the floor; only the exposure weight moved, by −δ.
+      expect(servedCoverage(model)).toBeCloseTo(r.coverage, 12);
+      expect(servedCoverage(model)).toBeGreaterThanOrEqual(floor);
+      const f = model.rankFeatures.indexOf('exposure');
+      expect(model.warm[f]).toBeCloseTo(warm0[f] - r.delta, 6);
+      model.warm.forEach((x, g) => g !== f && expect(x).toBe(warm0[g]));
+      expect(Array.from(model.cold)).toEqual(Array.from(cold0));
+      // One slot fewer at that δ falls short, and so do five slots one grid step (0.025) lower.
+      model.discoverySlots = r.slots! - 1;
+      expect(servedCoverage(model)).toBeLessThan(floor);
+      model.discoverySlots = undefined;
+      model.warm[f] = warm0[f] - (r.delta - 0.025);
+      expect(bruteSlotCoverage(warmTop20(model).map((x) => x.list), model.itemIds.length, 5)).toBeLessThan(floor);
+    });
+
+    it('is the default: training applies it, and falls back to the penalty alone, unchanged, when it cannot reach the floor', () => {
+      expect(HybridParamsSchema.parse({}).coverageFloorMode).toBe('slots+penalty');
+      const res = trainServingModelSync(data, w.docs, { params: { ...params, coverageFloor: floor }, timeRows, tasks: ['ranking'] });
+      expect(res.coverageFloorSteps).toHaveLength(1);
+      expect(res.coverageFloor).toEqual(applySlotsThenPenalty(fresh(), data, times, opts));
+      expect(servedCoverage(res.model)).toBeGreaterThanOrEqual(floor);
+
+      // 0.99 is out of reach: the step reports the best it found and leaves the model as it was; the penalty chain
+      // then runs as it would alone.
+      const out = trainServingModelSync(data, w.docs, { params: { ...params, coverageFloor: 0.99 }, timeRows, tasks: ['ranking'] });
+      const steps = out.coverageFloorSteps!;
+      expect(steps.map((c) => c.feature)).toEqual(['exposure', 'exposure', 'pop']);
+      expect(steps[0]).toMatchObject({ delta: 0, slots: 0, reached: false });
+      expect(steps[0].slotsCoverage).toBeGreaterThan(steps[0].coverageBefore);
+      expect(steps[0].slotsCoverage).toBeLessThan(0.99);
+      expect(out.model.discoverySlots).toBeUndefined();
+      const alone = trainServingModelSync(data, w.docs, { params: { ...params, coverageFloor: 0.99, coverageFloorMode: 'penalty' }, timeRows, tasks: ['ranking'] });
+      expect(steps.slice(1)).toEqual(alone.coverageFloorSteps);
+      expect(Array.from(out.model.warm)).toEqual(Array.from(alone.model.warm));
+    });
   });
 
   it('is part of training: the default params apply it and report it', () => {

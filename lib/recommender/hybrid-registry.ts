@@ -113,8 +113,8 @@ export const HybridParamsSchema = z.object({
     .describe('columns whose warm weight the floor lowers next, in order, while coverageFloorFeature alone cannot reach it (each step starts from the last)'),
   coverageFloorMode: z
     .enum(['penalty', 'slots', 'slots+penalty'])
-    .default('penalty')
-    .describe('how the coverage floor is met: lowering a warm weight (penalty) or discovery slots (the last ≤ 5 places of a warm user’s top 10 from their long-tail picks of ranks 11–20; the penalty when the slots cannot reach it), or slots+penalty (slots as far as they go at each δ of the penalty grid, the smallest δ at which the two reach it)'),
+    .default('slots+penalty')
+    .describe('how the coverage floor is met: lowering a warm weight (penalty) or discovery slots (the last ≤ 5 places of a warm user’s top 10 from their long-tail picks of ranks 11–20; the penalty when the slots cannot reach it), or slots+penalty (slots as far as they go at each δ of the penalty grid, the smallest δ at which the two reach it; chosen on validation, tenth round of docs/benchmarks/hybrid.md; the penalty chain when even that cannot)'),
   coverageFloorUsers: z.number().int().min(1).default(1000).describe('warm users (a seeded sample beyond this) whose lists calibrate the coverage floor'),
   ridgeLambda: z.number().min(0).optional().describe('ridge λ of the rating blend (default: chosen by 5-fold CV on the validation rows)'),
   ratingSupportTerms: z.boolean().default(true).describe('offer support-weighted terms (1/√(1+n) of user and item × each base) to the rating blend’s validation CV'),

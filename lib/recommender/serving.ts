@@ -2020,11 +2020,14 @@ function* trainingSteps(data: RatingMatrix, docs: readonly ContentDoc[] | null, 
     const p = cfg.params;
     const floorLog = (c: CoverageFloorResult) =>
       cfg.log?.(
-        `  coverage floor ${c.floor}: ${c.feature === 'slots' ? `${c.slots} discovery slots` : `${c.feature} weight −${c.delta.toFixed(3)}${c.slots ? ` and ${c.slots} discovery slots` : ''}`}, coverage@10 of ${c.users} warm users' served lists ${c.coverageBefore.toFixed(4)} → ${c.coverage.toFixed(4)}${c.reached ? '' : ` (floor not reached${c.slotsCoverage !== undefined ? `; ${DISCOVERY_MAX_SLOTS} slots would give ${c.slotsCoverage.toFixed(4)}` : ''})`}`,
+        `  coverage floor ${c.floor}: ${c.feature === 'slots' ? `${c.slots} discovery slots` : `${c.feature} weight −${c.delta.toFixed(3)}${c.slots ? ` and ${c.slots} discovery slots` : ''}`}, coverage@10 of ${c.users} warm users' served lists ${c.coverageBefore.toFixed(4)} → ${c.coverage.toFixed(4)}${c.reached ? '' : ` (floor not reached${c.slotsCoverage !== undefined ? `; ${c.feature === 'slots' ? `${DISCOVERY_MAX_SLOTS} slots` : `up to ${DISCOVERY_MAX_SLOTS} slots at any δ`} would give ${c.slotsCoverage.toFixed(4)}` : ''})`}`,
       );
     // Discovery slots first when asked for (alone, or with the penalty for the rest); when they cannot reach the
     // floor, the weight penalty as before.
-    const slotOpts = { floor: p.coverageFloor, feature: p.coverageFloorFeature, maxUsers: p.coverageFloorUsers, seed: p.seed };
+    // The users' lists are shared by every step (the slots+penalty step leaves the weights as it found them when it
+    // cannot reach the floor).
+    const candidates: CalibrationLists = {};
+    const slotOpts = { floor: p.coverageFloor, feature: p.coverageFloorFeature, maxUsers: p.coverageFloorUsers, seed: p.seed, candidates };
     const slots =
       p.coverageFloorMode === 'slots'
         ? applyDiscoverySlots(model, data, times, slotOpts)
@@ -2037,7 +2040,6 @@ function* trainingSteps(data: RatingMatrix, docs: readonly ContentDoc[] | null, 
     }
     // The primary column first; while the floor is out of its reach, each fallback column continues from there, with
     // the users' lists of the step before (shifted by its weight change, or scored again when they cannot be).
-    const candidates: CalibrationLists = {};
     for (const feature of slots?.reached ? [] : [p.coverageFloorFeature, ...p.coverageFloorFallback.filter((x) => x !== p.coverageFloorFeature)]) {
       const c = applyCoverageFloor(model, data, times, { floor: p.coverageFloor, feature, maxUsers: p.coverageFloorUsers, seed: p.seed, candidates });
       if (!c) break;
