@@ -7,6 +7,7 @@ import {
   longTailOf,
   packCandidates,
   rankedListsAt,
+  shiftScores,
   slotCoverage,
   smallestCoveringDelta,
   smallestCoveringDeltaWithSlots,
@@ -238,6 +239,27 @@ describe('slots at each δ (slots first, then the penalty)', () => {
       expect(rankedListsAt(fromDense(nItems, scores, rated), penalty, delta, 7)).toEqual(bruteLists(nItems, scores, rated, penalty, delta, 7));
     }
     expect(() => rankedListsAt(fromDense(nItems, scores, rated), new Float32Array(3), 0)).toThrow(/penalty/);
+  });
+
+  it('stops ranking a user at the first candidate that cannot enter: the same lists as offering every candidate', () => {
+    const rng = createRng(21);
+    const nUsers = 30;
+    const nItems = 80;
+    const scores = Float32Array.from({ length: nUsers * nItems }, () => Math.round(rng.normal() * 8) / 8);
+    // A skewed column (most items near its minimum), as exposure is.
+    const penalty = Float32Array.from({ length: nItems }, () => Math.exp(rng.normal()) - 1);
+    const rated = Array.from({ length: nUsers }, () => [...new Set(Array.from({ length: rng.int(12) }, () => rng.int(nItems)))]);
+    const pruned = fromDense(nItems, scores, rated, 35); // best first
+    expect(pruned.descending).toBe(true);
+    expect(fromDense(nItems, scores, rated).descending).toBe(false); // all items, index order
+    const offered = { ...pruned, descending: false };
+    for (const delta of [-1, 0, 0.3, 1, 2.5, 10]) {
+      expect(rankedListsAt(pruned, penalty, delta)).toEqual(rankedListsAt(offered, penalty, delta));
+      expect(coverageAt(pruned, penalty, delta)).toBe(coverageAt(offered, penalty, delta));
+    }
+    const shifted = fromDense(nItems, scores, rated, 35);
+    shiftScores(shifted, penalty, -0.5);
+    expect(shifted.descending).toBe(false);
   });
 
   it('uses slots before raising δ, and keeps the highest coverage when no δ reaches the floor (by hand)', () => {

@@ -28,14 +28,19 @@ export interface CoverageScores {
   scores: Float32Array;
   /** 1 where a user's candidates are all of their unrated items. */
   complete?: Uint8Array;
+  /**
+   * Every user's entries are in non-increasing score order (set by {@link packCandidates}): ranking them can stop at
+   * the first entry that cannot enter the top k whatever its penalty, because no later one can either.
+   */
+  descending?: boolean;
 }
 
 /** Candidates kept per calibration user. */
 export const COVERAGE_CANDIDATES = 500;
 
 /**
- * A user's `m` best unexcluded items by score (ties: lower index), in no particular order. `complete` when they are
- * all of the user's unexcluded items. O(nItems · log m).
+ * A user's `m` best unexcluded items by score (ties: lower index), best first — or, when all of them fit, every one in
+ * index order. `complete` when they are all of the user's unexcluded items. O(nItems · log m).
  */
 export function topCandidates(scores: Float32Array, excluded: ArrayLike<number>, m = COVERAGE_CANDIDATES): { items: Int32Array; scores: Float32Array; complete: boolean } {
   const banned = new Uint8Array(scores.length);
@@ -54,7 +59,13 @@ export function topCandidates(scores: Float32Array, excluded: ArrayLike<number>,
     offered++;
     size = offerTop(heap, size, m, scores[i], i);
   }
-  return { items: heap.id.slice(0, size), scores: Float32Array.from(heap.score.subarray(0, size)), complete: offered === size };
+  return { ...heapInOrder(heap, size), complete: offered === size };
+}
+
+/** The heap's entries best first, as candidate arrays. */
+function heapInOrder(heap: TopScratch, size: number): { items: Int32Array; scores: Float32Array } {
+  const order = topOrder(heap, size);
+  return { items: Int32Array.from(order, (x) => heap.id[x]), scores: Float32Array.from(order, (x) => heap.score[x]) };
 }
 
 /** Packs per-user candidate lists into {@link CoverageScores}. */
@@ -64,12 +75,14 @@ export function packCandidates(nItems: number, lists: readonly { items: Int32Arr
   const items = new Int32Array(indptr[lists.length]);
   const scores = new Float32Array(indptr[lists.length]);
   const complete = new Uint8Array(lists.length);
+  let descending = true;
   lists.forEach((l, x) => {
     items.set(l.items, indptr[x]);
     scores.set(l.scores, indptr[x]);
     complete[x] = l.complete ? 1 : 0;
+    for (let e = 1; e < l.scores.length && descending; e++) if (!(l.scores[e] <= l.scores[e - 1])) descending = false;
   });
-  return { nUsers: lists.length, nItems, indptr, items, scores, complete };
+  return { nUsers: lists.length, nItems, indptr, items, scores, complete, descending };
 }
 
 /**
@@ -88,8 +101,8 @@ export function certifiedCoverage(
 ): { coverage: number; rescored: number } {
   const { nUsers, nItems, indptr, scores, complete } = input;
   if (nItems === 0) return { coverage: 0, rescored: 0 };
-  let pMin = Infinity;
-  for (let i = 0; i < nItems; i++) pMin = Math.min(pMin, penalty[i]);
+  const pMin = penaltyBound(penalty, 1);
+  const pLow = penaltyBound(penalty, delta);
   const seen = new Uint8Array(nItems);
   let distinct = 0;
   const mark = (i: number) => {
@@ -101,7 +114,7 @@ export function certifiedCoverage(
   const heap = createTopScratch(11);
   let rescored = 0;
   for (let u = 0; u < nUsers; u++) {
-    const size = rankCandidates(input, u, penalty, delta, heap, 11);
+    const size = rankCandidates(input, u, penalty, delta, pLow, heap, 11);
     let lowest = Infinity;
     for (let e = indptr[u]; e < indptr[u + 1]; e++) lowest = Math.min(lowest, scores[e]);
     const order = topOrder(heap, size);
@@ -119,11 +132,33 @@ export function certifiedCoverage(
   return { coverage: distinct / nItems, rescored };
 }
 
-/** Offers user u's candidates, scored s(0) − δ·p, to the top-k heap; returns the heap's size. O(m · log k). */
-function rankCandidates(input: CoverageScores, u: number, penalty: Float32Array, delta: number, heap: TopScratch, k: number): number {
+/**
+ * The penalty value that bounds every entry's score from above at δ: s(0) − δ·p ≤ s(0) − δ·pLow for all items with
+ * pLow the column's minimum when δ ≥ 0 (its maximum when δ < 0); exact in floating point, since rounding is monotone.
+ */
+function penaltyBound(penalty: Float32Array, delta: number): number {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < penalty.length; i++) {
+    if (penalty[i] < lo) lo = penalty[i];
+    if (penalty[i] > hi) hi = penalty[i];
+  }
+  return delta >= 0 ? lo : hi;
+}
+
+/**
+ * Offers user u's candidates, scored s(0) − δ·p, to the top-k heap; returns the heap's size. O(m · log k). With the
+ * entries in descending s(0) order, stops once the heap is full and an entry's bound s(0) − δ·pLow
+ * ({@link penaltyBound}) is below the weakest kept score: that entry and every later one rank below it (same heap).
+ */
+function rankCandidates(input: CoverageScores, u: number, penalty: Float32Array, delta: number, pLow: number, heap: TopScratch, k: number): number {
   const { indptr, items, scores } = input;
+  const prune = input.descending === true;
   let size = 0;
-  for (let e = indptr[u]; e < indptr[u + 1]; e++) size = offerTop(heap, size, k, scores[e] - delta * penalty[items[e]], items[e]);
+  for (let e = indptr[u]; e < indptr[u + 1]; e++) {
+    if (prune && size === k && scores[e] - delta * pLow < heap.score[0]) break;
+    size = offerTop(heap, size, k, scores[e] - delta * penalty[items[e]], items[e]);
+  }
   return size;
 }
 
@@ -138,9 +173,10 @@ export function coverageAt(input: CoverageScores, penalty: Float32Array, delta: 
   if (nItems === 0) return 0;
   const seen = new Uint8Array(nItems);
   const heap = createTopScratch(k);
+  const pLow = penaltyBound(penalty, delta);
   let distinct = 0;
   for (let u = 0; u < nUsers; u++) {
-    const size = rankCandidates(input, u, penalty, delta, heap, k);
+    const size = rankCandidates(input, u, penalty, delta, pLow, heap, k);
     for (let x = 0; x < size; x++) {
       if (!seen[heap.id[x]]) {
         seen[heap.id[x]] = 1;
@@ -252,6 +288,8 @@ export function shiftScores(input: CoverageScores, column: Float32Array, by: num
   if (by === 0) return;
   const { items, scores } = input;
   for (let e = 0; e < items.length; e++) scores[e] += by * column[items[e]];
+  // The entries' order by score no longer holds.
+  input.descending = false;
 }
 
 /** Each user's `m` best entries of `input` (ties: lower index), as new candidate lists. O(entries · log m). */
@@ -263,7 +301,7 @@ export function bestOfLists(input: CoverageScores, m = COVERAGE_CANDIDATES): Cov
     const a = input.indptr[u];
     const b = input.indptr[u + 1];
     for (let e = a; e < b; e++) size = offerTop(heap, size, m, input.scores[e], input.items[e]);
-    lists.push({ items: heap.id.slice(0, size), scores: Float32Array.from(heap.score.subarray(0, size)), complete: input.complete?.[u] === 1 && size === b - a });
+    lists.push({ ...heapInOrder(heap, size), complete: input.complete?.[u] === 1 && size === b - a });
   }
   return packCandidates(input.nItems, lists);
 }
@@ -275,9 +313,10 @@ export function bestOfLists(input: CoverageScores, m = COVERAGE_CANDIDATES): Cov
 export function rankedListsAt(input: CoverageScores, penalty: Float32Array, delta: number, k = SLOT_WINDOW): number[][] {
   if (penalty.length !== input.nItems) throw new ShapeError(`penalty ${penalty.length} ≠ ${input.nItems} items`);
   const heap = createTopScratch(k);
+  const pLow = penaltyBound(penalty, delta);
   const lists: number[][] = [];
   for (let u = 0; u < input.nUsers; u++) {
-    const size = rankCandidates(input, u, penalty, delta, heap, k);
+    const size = rankCandidates(input, u, penalty, delta, pLow, heap, k);
     lists.push(topOrder(heap, size).map((x) => heap.id[x]));
   }
   return lists;
