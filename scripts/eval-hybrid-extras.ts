@@ -19,7 +19,7 @@ import { loadRatingsFile } from '../lib/recommender/io/ratings-file';
 import { RankingAccumulator } from '../lib/recommender/metrics';
 import { intraListDiversity, mmrRerank } from '../lib/recommender/mmr';
 import { createRng } from '../lib/recommender/rng';
-import { contentCosine, createServingScratch, scoreUser } from '../lib/recommender/serving';
+import { contentCosine, createServingScratch, scoreUser, servedOrder } from '../lib/recommender/serving';
 import { userRow } from '../lib/recommender/serving-registry';
 import { buildRatingMatrix, createVocabulary } from '../lib/recommender/sparse';
 import { BENCH_DIR, catalogueDocs, finishResult, fitServedRanking, logger, parseHybridParams } from './hybrid-script-common';
@@ -54,19 +54,21 @@ function main(): void {
     const scratch = createServingScratch(model);
     const scores = new Float32Array(data.items.size);
     // Top 50 per evaluated user once; every λ re-ranks the same pools.
-    const pools: { u: number; relevant: Set<number>; top: ReturnType<typeof recommendFromScores> }[] = [];
+    const pools: { u: number; nRatings: number; relevant: Set<number>; top: ReturnType<typeof recommendFromScores> }[] = [];
     for (const [userId, items] of relevantByUser(test)) {
       const u = data.users.index(userId) ?? -1;
       const relevant = new Set<number>();
       items.forEach((movieId, k) => relevant.add(data.items.index(movieId) ?? -1 - k));
       scoreUser(model, userRow(data, u, served.times), scores, scratch);
-      pools.push({ u, relevant, top: recommendFromScores(scores, data, u, 50) });
+      const nRatings = u >= 0 ? data.byUser.indptr[u + 1] - data.byUser.indptr[u] : 0;
+      pools.push({ u, nRatings, relevant, top: recommendFromScores(scores, data, u, 50) });
     }
     const rows = values.lambdas!.split(',').map(Number).map((lambda) => {
       const acc = new RankingAccumulator(data.items.size);
       let ild = 0;
       for (const p of pools) {
-        const list = mmrRerank(p.top, 20, lambda, sim).map((x) => x.itemIdx);
+        // As For You serves it: the model's discovery slots (if any) re-order the first 20 of the MMR order.
+        const list = servedOrder(model, p.nRatings, mmrRerank(p.top, 20, lambda, sim).map((x) => x.itemIdx));
         acc.add(list, p.relevant);
         ild += intraListDiversity(list.slice(0, 10), sim);
       }
