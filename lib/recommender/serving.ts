@@ -1737,14 +1737,10 @@ export function applyCoverageFloor(
   times: Float64Array | null,
   opts: FloorOptions,
 ): CoverageFloorResult | null {
-  const f = model.rankFeatures.indexOf(opts.feature);
-  if (!(opts.floor > 0) || model.warm.length === 0 || f < 0) return null;
-  const cal = floorCalibration(model, data, times, opts);
-  if (!cal) return null;
-  const input = cal.lists.search;
+  const setup = floorSetup(model, data, times, opts);
+  if (!setup) return null;
+  const { f, cal, input, penalty, w0 } = setup;
   const checked = cal.lists.full ?? input;
-  const penalty = opts.feature === 'exposure' ? model.exposureZ : model.popZ;
-  const w0 = model.warm[f];
   // The served lists' coverage: users whose linear top 10 is certain to be the served one are not scored again.
   let rescored = 0;
   const served = (delta: number) => {
@@ -1786,14 +1782,10 @@ export function applySlotsThenPenalty(
   times: Float64Array | null,
   opts: FloorOptions,
 ): CoverageFloorResult | null {
-  const f = model.rankFeatures.indexOf(opts.feature);
-  if (!(opts.floor > 0) || model.warm.length === 0 || f < 0) return null;
-  const cal = floorCalibration(model, data, times, opts);
-  if (!cal) return null;
+  const setup = floorSetup(model, data, times, opts);
+  if (!setup) return null;
+  const { f, cal, input, penalty, w0 } = setup;
   const n = model.itemIds.length;
-  const input = cal.lists.search;
-  const penalty = opts.feature === 'exposure' ? model.exposureZ : model.popZ;
-  const w0 = model.warm[f];
   const coverageBefore = coverageAt(input, penalty, 0);
   const result = (delta: number, slots: number, coverage: number, rescored: number, reached: boolean): CoverageFloorResult => ({
     feature: opts.feature,
@@ -1836,6 +1828,19 @@ interface FloorOptions {
   seed: number;
   /** The calibration users' lists, shared between calls on the same model (the fallback steps): see {@link CalibrationLists}. */
   candidates?: CalibrationLists;
+}
+
+/**
+ * What both floor rules start from: the warm weight's position and value, the per-item column it scales, and the
+ * calibration ({@link floorCalibration}). Null when the floor is off, the model has no warm blend or the column.
+ */
+function floorSetup(model: ServingModel, data: RatingMatrix, times: Float64Array | null, opts: FloorOptions) {
+  const f = model.rankFeatures.indexOf(opts.feature);
+  if (!(opts.floor > 0) || model.warm.length === 0 || f < 0) return null;
+  const cal = floorCalibration(model, data, times, opts);
+  if (!cal) return null;
+  const penalty = opts.feature === 'exposure' ? model.exposureZ : model.popZ;
+  return { f, cal, input: cal.lists.search, penalty, w0: model.warm[f] };
 }
 
 /**
