@@ -101,7 +101,7 @@ export function certifiedCoverage(
 ): { coverage: number; rescored: number } {
   const { nUsers, nItems, indptr, scores, complete } = input;
   if (nItems === 0) return { coverage: 0, rescored: 0 };
-  const pMin = penaltyBound(penalty, 1);
+  // One bound for the early stop and the certificate for items outside the candidates (the column's minimum for δ ≥ 0).
   const pLow = penaltyBound(penalty, delta);
   const seen = new Uint8Array(nItems);
   let distinct = 0;
@@ -120,7 +120,7 @@ export function certifiedCoverage(
     const order = topOrder(heap, size);
     const tenth = size >= 10 ? heap.score[order[9]] : -Infinity;
     const gapOk = size <= 10 || tenth - heap.score[order[10]] > 2 * eps;
-    const outsideOk = complete?.[u] === 1 || lowest - delta * pMin < tenth - 2 * eps;
+    const outsideOk = complete?.[u] === 1 || lowest - delta * pLow < tenth - 2 * eps;
     if (gapOk && outsideOk) {
       for (let x = 0; x < Math.min(10, size); x++) mark(heap.id[order[x]]);
     } else {

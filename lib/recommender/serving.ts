@@ -1786,7 +1786,9 @@ export function applySlotsThenPenalty(
   if (!setup) return null;
   const { f, cal, input, penalty, w0 } = setup;
   const n = model.itemIds.length;
-  const coverageBefore = coverageAt(input, penalty, 0);
+  let pick = smallestCoveringDeltaWithSlots(input, penalty, opts.floor, DISCOVERY_MAX_SLOTS);
+  // The lists at δ 0 before any slot; the search has them when it stopped there.
+  const coverageBefore = pick.index === 0 ? pick.coverageBefore : coverageAt(input, penalty, 0);
   const result = (delta: number, slots: number, coverage: number, rescored: number, reached: boolean): CoverageFloorResult => ({
     feature: opts.feature,
     floor: opts.floor,
@@ -1798,7 +1800,6 @@ export function applySlotsThenPenalty(
     coverage,
     reached,
   });
-  let pick = smallestCoveringDeltaWithSlots(input, penalty, opts.floor, DISCOVERY_MAX_SLOTS);
   // Reached as the lists are: nothing to change (the penalty rule does not check this case either).
   if (pick.reached && pick.delta === 0 && pick.slots === 0) return result(0, 0, pick.coverage, 0, true);
   let rescored = 0;
