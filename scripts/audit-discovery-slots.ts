@@ -2,9 +2,9 @@
  * What the discovery slots put in front of members (docs/benchmarks/hybrid.md, tenth round): fits the served hybrid
  * (ranking and rating) on the ml-latest-small ranking TRAIN split and, for every warm train user, compares the
  * predicted ratings of the items the slots lift into the top 10 with those they displace and those kept. Reads no
- * test row. Prints one JSON summary (logs on stderr).
+ * test row. Prints one JSON summary (logs on stderr), also saved under results/eval/.
  *
- *   npx tsx scripts/audit-discovery-slots.ts [--params JSON]
+ *   npx tsx scripts/audit-discovery-slots.ts [--params JSON] [--no-save]
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,10 +12,11 @@ import { trainMatrix } from '../lib/recommender/evaluate';
 import { loadRatingsFile } from '../lib/recommender/io/ratings-file';
 import { createServingScratch, predictRating, ratingContext, scoreUser, servedOrder, topN } from '../lib/recommender/serving';
 import { userRow } from '../lib/recommender/serving-registry';
-import { BENCH_DIR, catalogueDocs, fitServedRanking, logger, parseHybridParams } from './hybrid-script-common';
+import { BENCH_DIR, catalogueDocs, finishResult, fitServedRanking, logger, parseHybridParams } from './hybrid-script-common';
 
 const log = logger('audit');
-const { values } = parseArgs({ options: { params: { type: 'string' } } });
+const { values } = parseArgs({ options: { params: { type: 'string' }, 'no-save': { type: 'boolean', default: false } } });
+const started = new Date();
 const train = loadRatingsFile(join(BENCH_DIR, 'splits', 'ml-latest-small', 'ranking', 'train.csv'));
 const { catalogue, docs } = catalogueDocs();
 const title = new Map(catalogue.movies.map((m) => [m.movieId, m.title]));
@@ -72,4 +73,4 @@ const summary = {
   liftedMedianTrainRatings: [...liftedTrainCounts].sort((a, b) => a - b)[Math.floor(liftedTrainCounts.length / 2)] ?? 0,
   examples,
 };
-console.log(JSON.stringify(summary, null, 2));
+finishResult(summary, started, join('results', 'eval'), 'ml-latest-small-ranking-train-slot-audit-hybrid', !values['no-save'], log);
