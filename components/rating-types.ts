@@ -1,1 +1,1 @@
-export type RatingMutationResult = { ok: true } | { ok: false; error: string };
+export type { ActionResult as RatingMutationResult } from '@/lib/validation/action-result';

@@ -1,8 +1,6 @@
 import 'server-only';
 
-export type ActionResult<T = undefined> =
-  | (T extends undefined ? { ok: true } : { ok: true; data: T })
-  | { ok: false; error: string; fieldErrors?: Record<string, string[]> };
+export type { ActionResult } from '@/lib/validation/action-result';
 
 /** An expected failure with a message that is safe to show to the user. */
 export class AppError extends Error {

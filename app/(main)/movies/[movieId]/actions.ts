@@ -1,71 +1,42 @@
 'use server';
 
-import { revalidatePath } from 'next/cache';
+import { z } from 'zod';
 import { MovieRefInput, RateMovieInput } from '@/lib/validation/movies';
-import { requireUser } from '@/lib/server/auth';
+import { action } from '@/lib/server/action';
 import { deleteRating, upsertRating } from '@/lib/server/data/ratings';
 import { addToWatchlist, removeFromWatchlist } from '@/lib/server/data/watchlist';
 import { dismissMovie, undismissMovie } from '@/lib/server/data/dismissals';
-import { AppError, toActionError } from '@/lib/server/errors';
 
-type Result = { ok: true } | { ok: false; error: string };
+const ToggleInput = MovieRefInput.extend({ on: z.boolean() });
 
-function firstIssue(err: { issues: { message: string }[] }): Result {
-  return { ok: false, error: err.issues[0]?.message ?? 'That request was not valid.' };
-}
+export const rateMovieAction = action(
+  RateMovieInput,
+  async ({ movieId, value }, { user }) => {
+    await upsertRating(user.id, movieId, value);
+  },
+  { auth: 'user', revalidate: ['/for-you', '/ratings'] },
+);
 
-async function run(fn: () => Promise<void>, paths: string[]): Promise<Result> {
-  try {
-    await fn();
-  } catch (err) {
-    if (err instanceof AppError) return toActionError(err);
-    throw err;
-  }
-  for (const p of paths) revalidatePath(p);
-  return { ok: true };
-}
+export const clearRatingAction = action(
+  MovieRefInput,
+  async ({ movieId }, { user }) => {
+    await deleteRating(user.id, movieId);
+  },
+  { auth: 'user', revalidate: ['/for-you', '/ratings'] },
+);
 
-export async function rateMovieAction(raw: unknown): Promise<Result> {
-  const input = RateMovieInput.safeParse(raw);
-  if (!input.success) return firstIssue(input.error);
-  let userId: number;
-  try {
-    userId = (await requireUser()).id; // the page's check does not protect this endpoint
-  } catch (err) {
-    return toActionError(err);
-  }
-  return run(() => upsertRating(userId, input.data.movieId, input.data.value).then(() => undefined), ['/for-you', '/ratings']);
-}
+export const setWatchlistAction = action(
+  ToggleInput,
+  async ({ movieId, on }, { user }) => {
+    await (on ? addToWatchlist(user.id, movieId) : removeFromWatchlist(user.id, movieId));
+  },
+  { auth: 'user', revalidate: ['/watchlist'] },
+);
 
-export async function clearRatingAction(raw: unknown): Promise<Result> {
-  const input = MovieRefInput.safeParse(raw);
-  if (!input.success) return firstIssue(input.error);
-  try {
-    const user = await requireUser();
-    return run(() => deleteRating(user.id, input.data.movieId), ['/for-you', '/ratings']);
-  } catch (err) {
-    return toActionError(err);
-  }
-}
-
-export async function setWatchlistAction(raw: unknown, on: boolean): Promise<Result> {
-  const input = MovieRefInput.safeParse(raw);
-  if (!input.success) return firstIssue(input.error);
-  try {
-    const user = await requireUser();
-    return run(() => (on ? addToWatchlist(user.id, input.data.movieId) : removeFromWatchlist(user.id, input.data.movieId)), ['/watchlist']);
-  } catch (err) {
-    return toActionError(err);
-  }
-}
-
-export async function setDismissedAction(raw: unknown, on: boolean): Promise<Result> {
-  const input = MovieRefInput.safeParse(raw);
-  if (!input.success) return firstIssue(input.error);
-  try {
-    const user = await requireUser();
-    return run(() => (on ? dismissMovie(user.id, input.data.movieId) : undismissMovie(user.id, input.data.movieId)), ['/for-you']);
-  } catch (err) {
-    return toActionError(err);
-  }
-}
+export const setDismissedAction = action(
+  ToggleInput,
+  async ({ movieId, on }, { user }) => {
+    await (on ? dismissMovie(user.id, movieId) : undismissMovie(user.id, movieId));
+  },
+  { auth: 'user', revalidate: ['/for-you'] },
+);

@@ -26,7 +26,7 @@ export function MovieActions(props: {
           labelOn="✓ On your watchlist"
           labelOff="+ Watchlist"
           testId="watchlist-toggle"
-          save={(on) => setWatchlistAction({ movieId }, on)}
+          save={(on) => setWatchlistAction({ movieId, on })}
         />
         <ToggleButton
           queryKey={movieKeys.dismissed(movieId)}
@@ -34,7 +34,7 @@ export function MovieActions(props: {
           labelOn="Hidden from For You · undo"
           labelOff="Not interested"
           testId="dismiss-toggle"
-          save={(on) => setDismissedAction({ movieId }, on)}
+          save={(on) => setDismissedAction({ movieId, on })}
         />
       </div>
     </>
