@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unli
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { gzipSync } from 'node:zlib';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { asyncBufferFromFile, parquetMetadataAsync } from 'hyparquet';
 import { detectFormat, parseSparkFactors, readSparkAlsModel, readSparkFactors, sparkPartFiles, SparkFactorsError } from './spark-factors';
@@ -237,6 +237,16 @@ describe('readSparkFactors on compressed JSON parts', () => {
     writeFileSync(join(gz, '_SUCCESS'), '');
     writeFileSync(join(gz, 'part-00000-x-c000.json.gz'), gzipSync('{"id":1,"features":[1,2]}\n').subarray(0, 20));
     expect((await rejected(readSparkFactors(gz))).message).toMatch(/part-00000-x-c000\.json\.gz: cannot decompress \(gzip\)/);
+  });
+
+  it('reads .json.deflate parts (Hadoop DefaultCodec: a zlib stream)', async () => {
+    const dir = join(tmp, 'deflate');
+    mkdirSync(dir);
+    writeFileSync(join(dir, '_SUCCESS'), '');
+    writeFileSync(join(dir, 'part-00000-d-c000.json.deflate'), deflateSync('{"id":3,"features":[0.5,1]}\n{"id":4,"features":[2,-1]}\n'));
+    const t = await readSparkFactors(dir);
+    expect(Array.from(t.ids)).toEqual([3, 4]);
+    expect(Array.from(t.factors)).toEqual([0.5, 1, 2, -1]);
   });
 
   it('reports file and line inside a compressed part', async () => {
