@@ -178,6 +178,14 @@ describe('readSparkAlsModel on the ALSModel.save layout (Parquet written by Duck
     expect((await rejected(readSparkAlsModel(meta))).message).toMatch(/did not finish writing metadata\//);
   });
 
+  it('reads metadata from any part-* file name, as Spark\'s own reader (spark.read.text) does', async () => {
+    const dir = copyModel('text-writer-metadata');
+    const meta = readFileSync(join(dir, 'metadata', 'part-00000'));
+    unlinkSync(join(dir, 'metadata', 'part-00000'));
+    writeFileSync(join(dir, 'metadata', 'part-00000-5d6e7f80-1a2b-4c3d-8e9f-0a1b2c3d4e5f-c000.txt'), meta);
+    expect((await readSparkAlsModel(dir)).metadata.uid).toBe('als_4f1c2a9b7d3e');
+  });
+
   it('refuses a model whose metadata rank disagrees with the features', async () => {
     const dir = copyModel('rank-mismatch');
     const file = join(dir, 'metadata', 'part-00000');
