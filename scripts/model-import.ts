@@ -1,11 +1,12 @@
 /**
- * `npm run model:import`: the scale-out trainer contract (docs/SCALING.md). Reads ALS factor tables written by
- * Spark MLlib (`ALSModel.itemFactors` / `userFactors`, JSON lines or CSV, a file or a Spark output directory),
- * validates every row, then trains the rest of the serving model around them (kNN and content neighbours,
- * popularity, blend) and stores it as a new model version, activated when its validation metrics are within
- * tolerance of the active one.
+ * `npm run model:import`: the scale-out trainer contract (docs/SCALING.md). Reads an ALS model written by Spark
+ * MLlib — the directory `ALSModel.save(path)` writes (metadata + Parquet factors), or the two factor DataFrames
+ * `ALSModel.itemFactors` / `userFactors` written as Parquet, JSON lines or CSV — validates every row, then trains
+ * the rest of the serving model around them (kNN and content neighbours, popularity, blend) and stores it as a new
+ * model version, activated when its validation metrics are within tolerance of the active one.
  *
- *   npm run model:import -- --item-factors DIR_OR_FILE --user-factors DIR_OR_FILE [--format jsonl|csv]
+ *   npm run model:import -- --model DIR [--reg λ] [--alpha α]
+ *   npm run model:import -- --item-factors DIR_OR_FILE --user-factors DIR_OR_FILE [--format parquet|jsonl|csv]
  *                           [--reg λ] [--alpha α]
  *
  * Nothing is written when a file is malformed: the message names the file and line.
@@ -14,16 +15,21 @@ import { parseArgs } from 'node:util';
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'dotenv';
 import { LOCAL_ENV_FILE } from './local-env';
-import { readSparkFactors, SparkFactorsError, type SparkFactorFormat } from '../lib/recommender/io/spark-factors';
+import { readSparkAlsModel, readSparkFactors, SparkFactorsError, type FactorTable, type SparkFactorFormat } from '../lib/recommender/io/spark-factors';
 import { DEFAULT_IMPLICIT_ALS } from '../lib/recommender/implicit-als';
 import type { ExternalFactors } from '../lib/recommender/serving';
 
-const HELP = `npm run model:import -- --item-factors PATH --user-factors PATH [--format jsonl|csv] [--reg λ] [--alpha α]
-  PATH           a file, or a Spark output directory (all part-* files; _SUCCESS and .crc files are ignored)
-  --format       jsonl (df.write.json) or csv (id,features with features as "[a,b,…]", [a;b;…] or a;b;…);
-                 default: from the part files' extension
+const HELP = `npm run model:import -- --model DIR [--reg λ] [--alpha α]
+npm run model:import -- --item-factors PATH --user-factors PATH [--format parquet|jsonl|csv] [--reg λ] [--alpha α]
+  --model DIR    the directory ALSModel.save(DIR) wrote: metadata/, userFactors/, itemFactors/ (Parquet), each
+                 with its _SUCCESS; the metadata rank must equal the features' length
+  PATH           a file, or a Spark output directory (all part-* files, which needs its _SUCCESS; .crc files are
+                 ignored); .gz, .deflate and Hadoop .snappy text parts are decompressed
+  --format       parquet (df.write.parquet), jsonl (df.write.json) or csv (id,features with features as
+                 "[a,b,…]", [a;b;…] or a;b;…); default: from the part files' extensions
   --reg          λ the live fold-in uses with these item factors (default ${DEFAULT_IMPLICIT_ALS.reg})
   --alpha        confidence weight α of the fold-in (default ${DEFAULT_IMPLICIT_ALS.alpha})
+                 (ALSModel.save stores neither regParam nor alpha: they are estimator params; see docs/SCALING.md)
 Imports into the database in DATABASE_URL.`;
 
 function fail(message: string, code = 1): never {
@@ -33,6 +39,7 @@ function fail(message: string, code = 1): never {
 
 const { values } = parseArgs({
   options: {
+    model: { type: 'string' },
     'item-factors': { type: 'string' },
     'user-factors': { type: 'string' },
     format: { type: 'string' },
@@ -45,8 +52,11 @@ if (values.help) {
   process.stdout.write(HELP + '\n');
   process.exit(0);
 }
-if (!values['item-factors'] || !values['user-factors']) fail(`--item-factors and --user-factors are required\n${HELP}`, 2);
-if (values.format !== undefined && values.format !== 'jsonl' && values.format !== 'csv') fail(`--format must be jsonl or csv, not "${values.format}"`, 2);
+if (values.model !== undefined && (values['item-factors'] || values['user-factors'] || values.format)) {
+  fail(`--model reads the whole ALSModel.save directory: leave out --item-factors, --user-factors and --format\n${HELP}`, 2);
+}
+if (values.model === undefined && (!values['item-factors'] || !values['user-factors'])) fail(`pass --model, or both --item-factors and --user-factors\n${HELP}`, 2);
+if (values.format !== undefined && !['parquet', 'jsonl', 'csv'].includes(values.format)) fail(`--format must be parquet, jsonl or csv, not "${values.format}"`, 2);
 const positive = (s: string | undefined, name: string, fallback: number): number => {
   if (s === undefined) return fallback;
   const n = Number(s);
@@ -66,10 +76,20 @@ if (!process.env.DATABASE_URL) fail('Set DATABASE_URL to the database to import 
 let external: ExternalFactors;
 try {
   const t = performance.now();
-  const items = readSparkFactors(values['item-factors'], format);
-  const users = readSparkFactors(values['user-factors'], format);
-  if (items.k !== users.k) {
-    throw new SparkFactorsError(`item factors have k = ${items.k} but user factors have k = ${users.k}`, values['user-factors'], 0);
+  let items: FactorTable;
+  let users: FactorTable;
+  if (values.model !== undefined) {
+    const model = await readSparkAlsModel(values.model);
+    ({ items, users } = model);
+    const cols = model.metadata.paramMap;
+    console.log(`[model:import] ${model.metadata.class} ${model.metadata.uid} from Spark ${model.metadata.sparkVersion}, rank ${model.metadata.rank}` +
+      (cols.userCol || cols.itemCol ? ` (userCol ${String(cols.userCol ?? 'user')}, itemCol ${String(cols.itemCol ?? 'item')})` : ''));
+  } else {
+    items = await readSparkFactors(values['item-factors']!, format);
+    users = await readSparkFactors(values['user-factors']!, format);
+    if (items.k !== users.k) {
+      throw new SparkFactorsError(`item factors have k = ${items.k} but user factors have k = ${users.k}`, values['user-factors']!, 0);
+    }
   }
   external = { k: items.k, itemIds: items.ids, itemFactors: items.factors, userIds: users.ids, userFactors: users.factors, reg, alpha };
   console.log(
