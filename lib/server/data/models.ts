@@ -2,25 +2,9 @@ import 'server-only';
 import { db, Prisma } from '../db';
 import { NotFoundError } from '../errors';
 import type { Blob, Dtype } from '@/lib/recommender/serialize';
+import type { ModelVersionDto } from '@/lib/validation/admin';
 
-export type ModelStatus = 'QUEUED' | 'TRAINING' | 'ACTIVE' | 'READY' | 'REJECTED' | 'FAILED' | 'ARCHIVED';
-
-export interface ModelVersionDto {
-  id: number;
-  algorithm: string;
-  status: ModelStatus;
-  isActive: boolean;
-  trigger: string;
-  phase: string | null;
-  progress: number;
-  dataCounts: Record<string, number> | null;
-  metrics: Record<string, number> | null;
-  timings: Record<string, number> | null;
-  reason: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-  activatedAt: string | null;
-}
+export type { ModelStatus, ModelVersionDto } from '@/lib/validation/admin';
 
 const versionSelect = {
   id: true,

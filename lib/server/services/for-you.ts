@@ -4,29 +4,15 @@ import { fitPopularity, popularityRecommender, type PopularityModel } from '@/li
 import { contentCosine, createServingScratch, explainPage, predictRating, ratingContext, scoreUser, servedOrder, topN, trainedOn, type ServingModel, type UserRatings } from '@/lib/recommender/serving';
 import { mmrRerank } from '@/lib/recommender/mmr';
 import { SLOT_WINDOW } from '@/lib/recommender/coverage-floor';
-import type { FeedQuery } from '@/lib/validation/feed';
+import type { FeedItem, FeedPage, FeedQuery, FeedSource } from '@/lib/validation/feed';
 import { db } from '../db';
-import { getMovieCards, type MovieCard } from '../data/movies';
+import { getMovieCards } from '../data/movies';
 import { listDismissedIds } from '../data/dismissals';
 import { favouriteGenreOf, getCreditsFor, movieIdsMatching } from '../data/credits';
 import { getFavouriteGenres } from '../data/preferences';
 import { getServingModel } from './model-cache';
 
-export type FeedSource = 'collaborative' | 'content' | 'popular';
-
-export interface FeedItem {
-  movie: MovieCard;
-  /** Predicted rating on the 0.5–5 scale. */
-  predicted: number;
-  reason: string;
-  source: FeedSource;
-}
-
-export interface FeedPage {
-  items: FeedItem[];
-  nextCursor: number | null;
-  modelVersion: number | null;
-}
+export type { FeedItem, FeedPage, FeedSource } from '@/lib/validation/feed';
 
 const POOL = 300;
 /**
