@@ -69,6 +69,13 @@ export async function listMovies(query: {
   return { movies: rows.map(toCard), total, pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
 }
 
+/** How many of `ids` are movies in the catalogue (duplicates count once). */
+export async function countMoviesIn(ids: Iterable<number>): Promise<number> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return 0;
+  return db.movie.count({ where: { id: { in: unique } } });
+}
+
 /** Cards in the order of `ids` (missing ids are dropped). */
 export async function getMovieCards(ids: number[]): Promise<MovieCard[]> {
   if (ids.length === 0) return [];

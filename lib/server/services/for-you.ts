@@ -5,9 +5,10 @@ import { contentCosine, createServingScratch, explainPage, predictRating, rating
 import { mmrRerank } from '@/lib/recommender/mmr';
 import { SLOT_WINDOW } from '@/lib/recommender/coverage-floor';
 import type { FeedItem, FeedPage, FeedQuery, FeedSource } from '@/lib/validation/feed';
-import { db } from '../db';
 import { getMovieCards } from '../data/movies';
 import { listDismissedIds } from '../data/dismissals';
+import { listRatingsForScoring } from '../data/ratings';
+import { snapshotRatings } from '../data/models';
 import { favouriteGenreOf, getCreditsFor, movieIdsMatching } from '../data/credits';
 import { getFavouriteGenres } from '../data/preferences';
 import { getServingModel } from './model-cache';
@@ -32,10 +33,6 @@ export function liftRanked(pool: readonly number[], lifted: (i: number) => boole
     .map((x) => x.item);
 }
 
-async function userRatings(userId: number): Promise<{ movieId: number; value: number; updatedAt: Date }[]> {
-  return db.rating.findMany({ where: { userId }, select: { movieId: true, value: true, updatedAt: true } });
-}
-
 /** MMR similarity: cosine of the content vectors, or of the ALS item factors when the catalogue has no content. */
 function cosine(model: ServingModel): (a: number, b: number) => number {
   if (model.contentVectors.nCols > 0) return contentCosine(model);
@@ -56,7 +53,7 @@ function cosine(model: ServingModel): (a: number, b: number) => number {
  * for diversity (MMR), each with a predicted rating and the reason that contributed most.
  */
 export async function buildForYouFeed(userId: number, query: FeedQuery): Promise<FeedPage> {
-  const [loaded, rated, dismissed] = await Promise.all([getServingModel(), userRatings(userId), listDismissedIds(userId)]);
+  const [loaded, rated, dismissed] = await Promise.all([getServingModel(), listRatingsForScoring(userId), listDismissedIds(userId)]);
   if (!loaded) return popularityFeed(rated, dismissed, query);
   const { model, itemIndex, versionId } = loaded;
   const user: UserRatings = {
@@ -173,11 +170,8 @@ let popularityCache: { data: BuiltRatingMatrix; model: PopularityModel; at: numb
 
 async function popularityFeed(rated: { movieId: number }[], dismissed: number[], query: FeedQuery): Promise<FeedPage> {
   if (!popularityCache || Date.now() - popularityCache.at > 60_000) {
-    const rows = await db.rating.findMany({ select: { userId: true, movieId: true, value: true } });
-    const data = buildRatingMatrix(
-      { userIds: Int32Array.from(rows, (r) => r.userId), itemIds: Int32Array.from(rows, (r) => r.movieId), ratings: Float32Array.from(rows, (r) => r.value) },
-      { scale: [0.5, 5] },
-    );
+    const rows = await snapshotRatings();
+    const data = buildRatingMatrix({ userIds: rows.userIds, itemIds: rows.movieIds, ratings: rows.values }, { scale: [0.5, 5] });
     popularityCache = { data, model: fitPopularity(data, { mode: 'bayes', priorCount: 25 }), at: Date.now() };
   }
   const { data, model } = popularityCache;
@@ -208,7 +202,7 @@ export async function predictUserRating(userId: number, movieId: number): Promis
   const loaded = await getServingModel();
   const idx = loaded?.itemIndex.get(movieId);
   if (!loaded || idx === undefined) return null;
-  const rated = await userRatings(userId);
+  const rated = await listRatingsForScoring(userId);
   const pairs = rated.flatMap((r) => {
     const i = loaded.itemIndex.get(r.movieId);
     return i === undefined ? [] : [[i, r.value] as const];
