@@ -13,7 +13,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['lib/**/*.test.ts', 'scripts/**/*.test.ts'], environment: 'node', testTimeout: 60_000 },
+        test: { name: 'unit', include: ['lib/**/*.test.ts', 'scripts/**/*.test.ts', 'lint/**/*.test.ts'], environment: 'node', testTimeout: 60_000 },
       },
       {
         extends: true,
