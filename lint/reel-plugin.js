@@ -41,7 +41,8 @@ const noServerImportsInClient = {
     const check = (node) => {
       if (!active) return;
       const source = sourceOf(node);
-      if (source !== null && SERVER_MODULE.test(source)) context.report({ node: node.source, messageId: 'server', data: { source } });
+      if (source !== null && SERVER_MODULE.test(source))
+        context.report({ node: node.source, messageId: 'server', data: { source } });
     };
     return {
       Program(program) {
@@ -80,7 +81,10 @@ const noRestrictedDynamicImports = {
     messages: { restricted: "'{{source}}' import is restricted from being used by a pattern. {{message}}" },
   },
   create(context) {
-    const patterns = (context.options[0]?.patterns ?? []).map((p) => ({ re: new RegExp(p.regex), message: p.message ?? '' }));
+    const patterns = (context.options[0]?.patterns ?? []).map((p) => ({
+      re: new RegExp(p.regex),
+      message: p.message ?? '',
+    }));
     return {
       ImportExpression(node) {
         const source = sourceOf(node);

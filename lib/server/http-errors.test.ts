@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from './errors';
-import { HTTP_STATUS, INTERNAL_ERROR_MESSAGE, errorResponse, httpError, toHttpError, withHttpErrors } from './http-errors';
+import {
+  HTTP_STATUS,
+  INTERNAL_ERROR_MESSAGE,
+  errorResponse,
+  httpError,
+  toHttpError,
+  withHttpErrors,
+} from './http-errors';
 
 afterEach(() => {
   vi.restoreAllMocks();

@@ -6,7 +6,10 @@ import { z } from 'zod';
 export const NoInput = z.object({}).optional();
 
 export const ActivateVersionInput = z.object({
-  versionId: z.coerce.number({ error: 'Unknown model version.' }).int('Unknown model version.').positive('Unknown model version.'),
+  versionId: z.coerce
+    .number({ error: 'Unknown model version.' })
+    .int('Unknown model version.')
+    .positive('Unknown model version.'),
 });
 export type ActivateVersionInput = z.infer<typeof ActivateVersionInput>;
 

@@ -2,7 +2,13 @@
 // against the database itself (raw SQL through the helpers), including the cases where behaviour could change.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { disconnectDatabase } from '../../lib/server/data/connection';
-import { createModelVersion, getVersionStatus, markTraining, snapshotRatingTimes, snapshotRatings } from '../../lib/server/data/models';
+import {
+  createModelVersion,
+  getVersionStatus,
+  markTraining,
+  snapshotRatingTimes,
+  snapshotRatings,
+} from '../../lib/server/data/models';
 import { countMoviesIn } from '../../lib/server/data/movies';
 import { addMissingRatings, listRatingsForScoring, upsertRating } from '../../lib/server/data/ratings';
 import { getSessionUser, upsertDemoAccount, verifyCredentials } from '../../lib/server/data/users';
@@ -56,7 +62,12 @@ describe('addMissingRatings (demo ratings)', () => {
 
     await upsertRating(userId, movies[0], 1); // the member changes a seeded rating
     const v1 = await version();
-    expect(await addMissingRatings(userId, [[movies[0], 4.5], [movies[1], 2]])).toBe(0);
+    expect(
+      await addMissingRatings(userId, [
+        [movies[0], 4.5],
+        [movies[1], 2],
+      ]),
+    ).toBe(0);
     expect(await version()).toBe(v1); // nothing added, nothing to invalidate
     const rows = await sql<{ movieId: number; value: number }>(
       `SELECT "movieId", value FROM "Rating" WHERE "userId" = $1 ORDER BY "movieId"`,
@@ -83,7 +94,10 @@ describe('upsertDemoAccount', () => {
     expect(await verifyCredentials(email, 'first-password')).toBeNull();
     expect(await verifyCredentials(email, 'second-password')).toMatchObject({ id: first.id, role: 'ADMIN' });
     expect((await listRatingsForScoring(first.id)).map((r) => r.movieId)).toEqual([movies[3]]);
-    const [row] = await sql<{ passwordHash: string; kind: string }>(`SELECT "passwordHash", kind FROM "User" WHERE id = $1`, [first.id]);
+    const [row] = await sql<{ passwordHash: string; kind: string }>(
+      `SELECT "passwordHash", kind FROM "User" WHERE id = $1`,
+      [first.id],
+    );
     expect(row.kind).toBe('MEMBER');
     expect(row.passwordHash).toMatch(/^\$argon2id\$/);
   });
