@@ -1,6 +1,31 @@
 // ESLint 9 flat config: Next's core-web-vitals + TypeScript rules (eslint-config-next 16 ships flat configs).
 import nextCoreWebVitals from 'eslint-config-next/core-web-vitals';
 import nextTypescript from 'eslint-config-next/typescript';
+import reel from './lint/reel-plugin.js';
+
+// Only lib/server/data/* (and lib/server/db.ts, which builds the client) may reach Prisma or run SQL: everything
+// else calls a data function that returns DTOs. lib/db/* is the migration tooling (it runs DDL, not queries), and
+// tests may inspect the database directly. lib/recommender has its own, stricter
+// zone (no lib/server at all). TODO(#20): scripts/bench* closes the pool through the client; switch it to
+// lib/server/data/connection.ts disconnectDatabase() and drop its entry below.
+const PRISMA_MESSAGE = 'Only lib/server/data/* touches Prisma: call (or add) a data function that returns a DTO.';
+const PRISMA_PATTERNS = [
+  { regex: '(^|/)lib/server/db$', message: PRISMA_MESSAGE },
+  { regex: '^(\\./|(\\.\\./)+)db$', message: PRISMA_MESSAGE },
+  { regex: '(^|/)generated/prisma(/|$)', message: PRISMA_MESSAGE },
+  { regex: '^@prisma/(client|adapter-pg)(/|$)', message: PRISMA_MESSAGE },
+  { regex: '^pg$', message: PRISMA_MESSAGE },
+];
+const PRISMA_ALLOWED = [
+  'lib/server/data/**',
+  'lib/server/db.ts',
+  'lib/server/generated/**',
+  'lib/db/**',
+  'lib/recommender/**',
+  'tests/**',
+  'scripts/bench.ts',
+  'scripts/bench/**',
+];
 
 const config = [
   {
@@ -27,6 +52,19 @@ const config = [
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
     },
   },
+  { plugins: { reel } },
+  {
+    files: ['**/*.{js,mjs,cjs,ts,tsx}'],
+    ignores: PRISMA_ALLOWED,
+    rules: {
+      // Static imports (type-only ones included); the reel rule covers `await import(...)`.
+      'no-restricted-imports': ['error', { patterns: PRISMA_PATTERNS }],
+      'reel/no-restricted-dynamic-imports': ['error', { patterns: PRISMA_PATTERNS }],
+    },
+  },
+  // Client components never import lib/server, not even a type: DTO types live in lib/validation/* or *-types.ts.
+  { files: ['**/*.{js,mjs,ts,tsx}'], rules: { 'reel/no-server-imports-in-client': 'error' } },
+  { files: ['components/**/*.{ts,tsx}'], rules: { 'reel/no-server-imports-in-client': ['error', { allFiles: true }] } },
 ];
 
 export default config;

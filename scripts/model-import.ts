@@ -102,9 +102,10 @@ try {
 }
 
 const { recomputeModel, SERVING_ALGORITHM } = await import('../lib/server/services/model-training');
-const { db } = await import('../lib/server/db');
+const { countMoviesIn } = await import('../lib/server/data/movies');
+const { disconnectDatabase } = await import('../lib/server/data/connection');
 try {
-  const known = await db.movie.count({ where: { id: { in: Array.from(external.itemIds) } } });
+  const known = await countMoviesIn(external.itemIds);
   if (known === 0) fail('none of the item ids is a movie in the catalogue: were the factors trained on this database\'s ratings?');
   if (known < external.itemIds.length) console.log(`[model:import] ${external.itemIds.length - known} item ids are not in the catalogue and are ignored`);
   const t = performance.now();
@@ -117,5 +118,5 @@ try {
       `(${((performance.now() - t) / 1000).toFixed(1)} s; ${metrics})`,
   );
 } finally {
-  await db.$disconnect();
+  await disconnectDatabase();
 }

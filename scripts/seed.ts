@@ -16,5 +16,5 @@ await migrate(url, resolve('prisma', 'migrations'), { log: console.log });
 const { seed } = await import('../lib/server/services/seed');
 const result = await seed({ demo: env.REEL_DEMO_PASSWORD!, admin: env.REEL_ADMIN_PASSWORD! });
 console.log(`Catalogue holds ${result.movies} movies.`);
-const { db } = await import('../lib/server/db');
-await db.$disconnect();
+const { disconnectDatabase } = await import('../lib/server/data/connection');
+await disconnectDatabase();

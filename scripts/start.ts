@@ -67,8 +67,8 @@ async function buildIfStale(): Promise<void> {
   markBuilt(hash);
 }
 
-const { db } = await import('../lib/server/db');
-await db.$disconnect();
+const { disconnectDatabase } = await import('../lib/server/data/connection');
+await disconnectDatabase();
 
 const serverEnv: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', NEXT_TELEMETRY_DISABLED: '1', DATABASE_URL: databaseUrl };
 afterSeed.startWorker(serverEnv, log);

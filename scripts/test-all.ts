@@ -1,5 +1,5 @@
-// `npm test`: type-check, lint, then the unit, integration and browser e2e suites, each as a child process
-// with its output streamed. Prints a per-stage table and one closing line `N passed, M failed[, K skipped]`;
+// `npm test`: type-check, format check, lint, then the unit, integration and browser e2e suites, each as a child
+// process with its output streamed. Prints a per-stage table and one closing line `N passed, M failed[, K skipped]`;
 // exits non-zero when any stage failed. Every stage runs even after a failure, so one run shows everything.
 // Usage: npm test [-- --only unit,integration]
 import { spawn } from 'node:child_process';
@@ -40,6 +40,8 @@ function vitestStage(project: string): Stage {
 
 const ALL: Stage[] = [
   { name: 'typecheck', command: bin('tsc'), args: ['--noEmit', '-p', '.'] },
+  // Formatting is checked, never rewritten, here: `npm run format` fixes what this stage reports.
+  { name: 'format', command: bin('prettier'), args: ['--check', '.'] },
   { name: 'lint', command: bin('eslint'), args: ['.'] },
   vitestStage('unit'),
   vitestStage('integration'),
@@ -118,7 +120,7 @@ const rows = [
   ]),
 ];
 const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
-console.log('\n━━━ summary (typecheck and lint count as one check each)');
+console.log('\n━━━ summary (typecheck, format and lint count as one check each)');
 for (const row of rows) console.log(row.map((v, c) => v.padEnd(widths[c])).join('  ').trimEnd());
 const total = results.reduce((s, r) => s + r.seconds, 0);
 console.log(`total time ${(total / 60).toFixed(1)} min`);

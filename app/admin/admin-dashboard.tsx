@@ -3,7 +3,8 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import dynamic from 'next/dynamic';
-import type { AdminStatus } from '@/lib/server/services/admin-status';
+import type { ActionResult } from '@/lib/validation/action-result';
+import type { AdminNotice, AdminStatus } from '@/lib/validation/admin';
 import { activateVersionAction, reloadCatalogueAction, retrainAction } from './actions';
 
 // The chart measures its container, so it renders in the browser only (no server/client mismatch).
@@ -29,11 +30,13 @@ export function AdminDashboard({ initial }: { initial: AdminStatus }) {
         : 10_000,
   });
   const act = useMutation({
-    mutationFn: async (fn: () => Promise<{ ok: true; message: string } | { ok: false; error: string }>) => fn(),
+    mutationFn: async (fn: () => Promise<ActionResult<AdminNotice>>) => fn(),
     onSuccess: (res) => {
-      setMessage(res.ok ? { ok: true, text: res.message } : { ok: false, text: res.error });
+      setMessage(res.ok ? { ok: true, text: res.data.message } : { ok: false, text: res.error });
       void status.refetch();
     },
+    // A thrown action (server down, a bug) still says so instead of leaving the button silently re-enabled.
+    onError: () => setMessage({ ok: false, text: 'That did not go through. Check the server and try again.' }),
   });
   const { versions, imports } = status.data;
   const chart = [...versions]
@@ -51,7 +54,7 @@ export function AdminDashboard({ initial }: { initial: AdminStatus }) {
       <section className="detail-section">
         <div className="page-head">
           <h2>Models</h2>
-          <button className="btn btn-primary" disabled={act.isPending} onClick={() => act.mutate(retrainAction)} data-testid="retrain">
+          <button className="btn btn-primary" disabled={act.isPending} onClick={() => act.mutate(() => retrainAction({}))} data-testid="retrain">
             Retrain now
           </button>
         </div>
@@ -108,7 +111,7 @@ export function AdminDashboard({ initial }: { initial: AdminStatus }) {
       <section className="detail-section">
         <div className="page-head">
           <h2>Catalogue</h2>
-          <button className="btn" disabled={act.isPending} onClick={() => act.mutate(reloadCatalogueAction)} data-testid="reload-catalogue">
+          <button className="btn" disabled={act.isPending} onClick={() => act.mutate(() => reloadCatalogueAction({}))} data-testid="reload-catalogue">
             Reload catalogue
           </button>
         </div>

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { MovieCard } from './movies';
 
 export const FeedQuery = z.object({
   cursor: z.coerce.number().int().min(0).max(10_000).default(0),
@@ -13,3 +14,21 @@ export const FeedQuery = z.object({
   path: ['yearFrom'],
 });
 export type FeedQuery = z.infer<typeof FeedQuery>;
+
+// One page of the For You feed, as the page renders it and GET /api/for-you returns it.
+
+export type FeedSource = 'collaborative' | 'content' | 'popular';
+
+export interface FeedItem {
+  movie: MovieCard;
+  /** Predicted rating on the 0.5–5 scale. */
+  predicted: number;
+  reason: string;
+  source: FeedSource;
+}
+
+export interface FeedPage {
+  items: FeedItem[];
+  nextCursor: number | null;
+  modelVersion: number | null;
+}

@@ -22,3 +22,30 @@ export const BrowseQuery = z.object({
   sort: z.enum(['popular', 'top', 'newest', 'title']).catch('popular'),
 });
 export type BrowseQuery = z.infer<typeof BrowseQuery>;
+
+// What pages and client components show of a movie (plain JSON-safe data; built in lib/server/data/movies.ts).
+
+export interface MovieCard {
+  id: number;
+  title: string;
+  year: number | null;
+  posterPath: string | null;
+  genres: string[];
+  ratingMean: number | null;
+  ratingCount: number;
+}
+
+export interface MovieDetail extends MovieCard {
+  overview: string | null;
+  runtime: number | null;
+  releaseDate: string | null;
+  originalLanguage: string | null;
+  voteAverage: number | null;
+  voteCount: number | null;
+  tmdbId: number | null;
+  imdbId: string | null;
+  directors: { id: number; name: string }[];
+  cast: { id: number; name: string; character: string | null }[];
+  keywords: string[];
+  tags: string[];
+}

@@ -105,7 +105,7 @@ describe('getForYouFeed (per-user cache)', () => {
 describe('forYouApi (GET /api/for-you, shared by the route handler and the server fast path)', () => {
   const secret = process.env.NEXTAUTH_SECRET!;
   const cookiesFor = async (userId: number) => ({ cookies: { 'next-auth.session-token': await encode({ token: { sub: String(userId) }, secret }) } });
-  const json = (body: Uint8Array) => JSON.parse(new TextDecoder().decode(body)) as { items?: { movie: { id: number } }[]; error?: string };
+  const json = (body: Uint8Array) => JSON.parse(new TextDecoder().decode(body)) as { items?: { movie: { id: number } }[]; error?: string; code?: string };
 
   it('answers a signed-in member with their page, then the same bytes from the cache after a write-free repeat', async () => {
     const userId = await createUser();
@@ -131,7 +131,7 @@ describe('forYouApi (GET /api/for-you, shared by the route handler and the serve
   it('401 without a session, with a forged token, or for a deleted account; 400 with the field on bad input', async () => {
     const none = await forYouApi({ cookies: {} }, new URLSearchParams());
     expect(none.status).toBe(401);
-    expect(json(none.body).error).toBe('Please sign in first.');
+    expect(json(none.body)).toEqual({ error: 'Please sign in first.', code: 'UNAUTHORIZED' });
     const forged = await encode({ token: { sub: '1' }, secret: `${secret}-not-ours` });
     expect((await forYouApi({ cookies: { 'next-auth.session-token': forged } }, new URLSearchParams())).status).toBe(401);
 
@@ -140,6 +140,7 @@ describe('forYouApi (GET /api/for-you, shared by the route handler and the serve
     const bad = await forYouApi(req, new URLSearchParams('limit=0'));
     expect(bad.status).toBe(400);
     expect(json(bad.body).error).toMatch(/^limit: /);
+    expect(json(bad.body).code).toBe('INVALID');
     const range = await forYouApi(req, new URLSearchParams('yearFrom=2000&yearTo=1990'));
     expect(range.status).toBe(400);
     expect(json(range.body).error).toBe('yearFrom: must not be later than To year');

@@ -4,7 +4,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { MovieCard } from '@/components/movie-card';
 import { feedKeys } from '@/lib/queries/keys';
-import type { FeedPage } from '@/lib/server/services/for-you';
+import type { FeedPage } from '@/lib/validation/feed';
 
 export interface FeedFilters {
   genre?: string;

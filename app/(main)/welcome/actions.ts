@@ -1,21 +1,12 @@
 'use server';
 
-import { revalidatePath } from 'next/cache';
 import { FavouriteGenresInput } from '@/lib/validation/onboarding';
-import { requireUser } from '@/lib/server/auth';
+import { action } from '@/lib/server/action';
 import { setFavouriteGenres } from '@/lib/server/data/preferences';
-import { toActionError } from '@/lib/server/errors';
 
-export async function saveFavouriteGenresAction(raw: unknown): Promise<{ ok: true; genres: string[] } | { ok: false; error: string }> {
-  const input = FavouriteGenresInput.safeParse(raw);
-  if (!input.success) return { ok: false, error: input.error.issues[0]?.message ?? 'Those genres could not be saved.' };
-  try {
-    const user = await requireUser();
-    const genres = await setFavouriteGenres(user.id, input.data.genres);
-    revalidatePath('/welcome');
-    revalidatePath('/for-you');
-    return { ok: true, genres };
-  } catch (err) {
-    return toActionError(err);
-  }
-}
+/** Stores the member's favourite genres and returns them as saved (deduplicated). */
+export const saveFavouriteGenresAction = action(
+  FavouriteGenresInput,
+  async ({ genres }, { user }) => setFavouriteGenres(user.id, genres),
+  { auth: 'user', revalidate: ['/welcome', '/for-you'] },
+);

@@ -18,7 +18,7 @@ export function GenrePicker({ genres, initial }: { genres: string[]; initial: st
     mutationFn: async (next: string[]) => {
       const res = await saveFavouriteGenresAction({ genres: next });
       if (!res.ok) throw new Error(res.error);
-      return res.genres;
+      return res.data;
     },
     onSuccess: (g) => {
       setSaved(g);

@@ -1,17 +1,8 @@
 import 'server-only';
 import { db, Prisma } from '../db';
+import type { CatalogueImportDto } from '@/lib/validation/admin';
 
-export interface CatalogueImportDto {
-  id: number;
-  status: 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
-  dataDir: string | null;
-  phase: string | null;
-  progress: number;
-  report: Record<string, unknown> | null;
-  error: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-}
+export type { CatalogueImportDto } from '@/lib/validation/admin';
 
 export async function createImport(requestedBy: number | null, dataDir: string | null): Promise<number> {
   return (await db.catalogueImport.create({ data: { requestedBy, dataDir }, select: { id: true } })).id;

@@ -2,25 +2,9 @@ import 'server-only';
 import { db, Prisma } from '../db';
 import { NotFoundError } from '../errors';
 import type { Blob, Dtype } from '@/lib/recommender/serialize';
+import type { ModelStatus, ModelVersionDto } from '@/lib/validation/admin';
 
-export type ModelStatus = 'QUEUED' | 'TRAINING' | 'ACTIVE' | 'READY' | 'REJECTED' | 'FAILED' | 'ARCHIVED';
-
-export interface ModelVersionDto {
-  id: number;
-  algorithm: string;
-  status: ModelStatus;
-  isActive: boolean;
-  trigger: string;
-  phase: string | null;
-  progress: number;
-  dataCounts: Record<string, number> | null;
-  metrics: Record<string, number> | null;
-  timings: Record<string, number> | null;
-  reason: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-  activatedAt: string | null;
-}
+export type { ModelStatus, ModelVersionDto } from '@/lib/validation/admin';
 
 const versionSelect = {
   id: true,
@@ -141,6 +125,12 @@ export async function activateVersion(id: number): Promise<void> {
   });
 }
 
+/** A version's status, or null when no such version exists (pruned, or never created). */
+export async function getVersionStatus(id: number): Promise<ModelStatus | null> {
+  const v = await db.modelVersion.findUnique({ where: { id }, select: { status: true } });
+  return v?.status ?? null;
+}
+
 export async function rejectVersion(id: number, reason: string): Promise<void> {
   await db.modelVersion.update({ where: { id }, data: { status: 'REJECTED', reason } });
 }
@@ -214,6 +204,50 @@ export async function snapshotRatings(pageSize = SNAPSHOT_PAGE): Promise<{ userI
     if (count < pageSize) break;
   }
   return { userIds: userIds.subarray(0, len), movieIds: movieIds.subarray(0, len), values: values.subarray(0, len) };
+}
+
+/**
+ * (user, movie, last-change time in unix seconds) of every rating, ordered by (user, movie) and read in keyset pages
+ * like `snapshotRatings`, so memory stays bounded at ML-25M scale. Feeds the hybrid's temporal validation split and
+ * its time features; the rows carry their own keys, so a rating written between this read and `snapshotRatings`
+ * cannot shift them.
+ */
+export async function snapshotRatingTimes(
+  pageSize = SNAPSHOT_PAGE,
+): Promise<{ userIds: Int32Array; movieIds: Int32Array; timestamps: Float64Array }> {
+  const us: Int32Array[] = [];
+  const ms: Int32Array[] = [];
+  const ts: Float64Array[] = [];
+  let after: [number, number] = [-1, -1];
+  for (;;) {
+    const [page] = await db.$queryRaw<{ u: number[] | null; m: number[] | null; t: number[] | null }[]>`
+      SELECT array_agg(u ORDER BY u, m) AS u, array_agg(m ORDER BY u, m) AS m, array_agg(t ORDER BY u, m) AS t
+      FROM (SELECT "userId" AS u, "movieId" AS m, extract(epoch FROM "updatedAt")::float8 AS t FROM "Rating"
+            WHERE ("userId", "movieId") > (${after[0]}, ${after[1]})
+            ORDER BY "userId", "movieId" LIMIT ${pageSize}) AS page`;
+    const count = page?.u?.length ?? 0;
+    if (count === 0) break;
+    us.push(Int32Array.from(page.u!));
+    ms.push(Int32Array.from(page.m!));
+    ts.push(Float64Array.from(page.t!));
+    after = [page.u![count - 1], page.m![count - 1]];
+    if (count < pageSize) break;
+  }
+  return {
+    userIds: concat(us, (n) => new Int32Array(n)),
+    movieIds: concat(ms, (n) => new Int32Array(n)),
+    timestamps: concat(ts, (n) => new Float64Array(n)),
+  };
+}
+
+function concat<T extends Int32Array | Float64Array>(parts: T[], make: (n: number) => T): T {
+  const out = make(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
 }
 
 function grow<T extends Int32Array | Float32Array>(a: T, cap: number): T {

@@ -1,33 +1,11 @@
 import 'server-only';
 import { db, Prisma } from '../db';
 import { NotFoundError } from '../errors';
+import type { MovieCard, MovieDetail } from '@/lib/validation/movies';
 
 export const PAGE_SIZE = 24;
 
-export interface MovieCard {
-  id: number;
-  title: string;
-  year: number | null;
-  posterPath: string | null;
-  genres: string[];
-  ratingMean: number | null;
-  ratingCount: number;
-}
-
-export interface MovieDetail extends MovieCard {
-  overview: string | null;
-  runtime: number | null;
-  releaseDate: string | null;
-  originalLanguage: string | null;
-  voteAverage: number | null;
-  voteCount: number | null;
-  tmdbId: number | null;
-  imdbId: string | null;
-  directors: { id: number; name: string }[];
-  cast: { id: number; name: string; character: string | null }[];
-  keywords: string[];
-  tags: string[];
-}
+export type { MovieCard, MovieDetail } from '@/lib/validation/movies';
 
 const cardSelect = {
   id: true,
@@ -89,6 +67,13 @@ export async function listMovies(query: {
     db.movie.count({ where }),
   ]);
   return { movies: rows.map(toCard), total, pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
+}
+
+/** How many of `ids` are movies in the catalogue (duplicates count once). */
+export async function countMoviesIn(ids: Iterable<number>): Promise<number> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return 0;
+  return db.movie.count({ where: { id: { in: unique } } });
 }
 
 /** Cards in the order of `ids` (missing ids are dropped). */

@@ -53,3 +53,31 @@ export async function ratingsFor(userId: number, movieIds: number[]): Promise<Ma
   const rows = await db.rating.findMany({ where: { userId, movieId: { in: movieIds } }, select: { movieId: true, value: true } });
   return new Map(rows.map((r) => [r.movieId, r.value]));
 }
+
+/**
+ * Every rating of one user in movie-id order, for scoring (fold-in and prediction). A fixed order makes the same
+ * ratings fold in identically on every request, so a page and its next page come from one user vector.
+ */
+export async function listRatingsForScoring(userId: number): Promise<RatingDto[]> {
+  return db.rating.findMany({ where: { userId }, select: ratingSelect, orderBy: { movieId: 'asc' } });
+}
+
+/**
+ * Seeds ratings for one user: each (movieId, value) pair is inserted when the movie is in the catalogue and the user
+ * has not rated it yet (an existing rating is never overwritten, a missing movie is skipped). Returns how many
+ * ratings were added.
+ */
+export async function addMissingRatings(userId: number, pairs: readonly (readonly [movieId: number, value: number])[]): Promise<number> {
+  if (pairs.length === 0) return 0;
+  return db.$transaction(async (tx) => {
+    const present = new Set(
+      (await tx.movie.findMany({ where: { id: { in: pairs.map(([m]) => m) } }, select: { id: true } })).map((m) => m.id),
+    );
+    const rows = pairs.filter(([m]) => present.has(m)).map(([movieId, value]) => ({ userId, movieId, value }));
+    if (rows.length === 0) return 0;
+    const { count } = await tx.rating.createMany({ data: rows, skipDuplicates: true });
+    if (count > 0) await tx.user.update({ where: { id: userId }, data: { tasteVersion: { increment: 1 } }, select: { id: true } });
+    return count;
+  });
+}
+

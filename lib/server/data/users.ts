@@ -34,6 +34,25 @@ export async function createMember(input: {
   }
 }
 
+/**
+ * Creates or refreshes a built-in account (the demo member and the demo admin): a new password hash and role on
+ * every call, so a restart with new passwords takes effect; name and ratings are kept. Returns the user.
+ */
+export async function upsertDemoAccount(input: {
+  email: string;
+  name: string;
+  password: string;
+  role: 'USER' | 'ADMIN';
+}): Promise<SessionUser> {
+  const passwordHash = await hash(input.password);
+  return db.user.upsert({
+    where: { email: input.email },
+    create: { email: input.email, name: input.name, passwordHash, role: input.role, kind: 'MEMBER' },
+    update: { passwordHash, role: input.role },
+    select: sessionUserSelect,
+  });
+}
+
 /** Returns the user when the email and password match a member account, else null. */
 export async function verifyCredentials(email: string, password: string): Promise<SessionUser | null> {
   const user = await db.user.findUnique({

@@ -1,7 +1,7 @@
 import 'server-only';
 import type PgBoss from 'pg-boss';
 import { recomputeModel, SERVING_ALGORITHM } from '../services/model-training';
-import { createModelVersion } from '../data/models';
+import { createModelVersion, getVersionStatus } from '../data/models';
 import { DEFAULT_SERVING } from '@/lib/recommender/serving';
 import { getBoss, RECOMPUTE_QUEUE, type RecomputeJob } from './queue';
 
@@ -28,7 +28,5 @@ export async function handleRecompute(jobs: PgBoss.Job<RecomputeJob>[]): Promise
 }
 
 async function isRetry(versionId: number): Promise<boolean> {
-  const { db } = await import('../db');
-  const v = await db.modelVersion.findUnique({ where: { id: versionId }, select: { status: true } });
-  return !v || v.status !== 'QUEUED';
+  return (await getVersionStatus(versionId)) !== 'QUEUED';
 }

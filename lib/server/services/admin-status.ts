@@ -1,11 +1,9 @@
 import 'server-only';
-import { listVersions, type ModelVersionDto } from '../data/models';
-import { listImports, type CatalogueImportDto } from '../data/imports';
+import type { AdminStatus } from '@/lib/validation/admin';
+import { listVersions } from '../data/models';
+import { listImports } from '../data/imports';
 
-export interface AdminStatus {
-  versions: ModelVersionDto[];
-  imports: CatalogueImportDto[];
-}
+export type { AdminStatus } from '@/lib/validation/admin';
 
 export async function getAdminStatus(): Promise<AdminStatus> {
   const [versions, imports] = await Promise.all([listVersions(30), listImports(10)]);

@@ -4,29 +4,16 @@ import { fitPopularity, popularityRecommender, type PopularityModel } from '@/li
 import { contentCosine, createServingScratch, explainPage, predictRating, ratingContext, scoreUser, servedOrder, topN, trainedOn, type ServingModel, type UserRatings } from '@/lib/recommender/serving';
 import { mmrRerank } from '@/lib/recommender/mmr';
 import { SLOT_WINDOW } from '@/lib/recommender/coverage-floor';
-import type { FeedQuery } from '@/lib/validation/feed';
-import { db } from '../db';
-import { getMovieCards, type MovieCard } from '../data/movies';
+import type { FeedItem, FeedPage, FeedQuery, FeedSource } from '@/lib/validation/feed';
+import { getMovieCards } from '../data/movies';
 import { listDismissedIds } from '../data/dismissals';
+import { listRatingsForScoring } from '../data/ratings';
+import { snapshotRatings } from '../data/models';
 import { favouriteGenreOf, getCreditsFor, movieIdsMatching } from '../data/credits';
 import { getFavouriteGenres } from '../data/preferences';
 import { getServingModel } from './model-cache';
 
-export type FeedSource = 'collaborative' | 'content' | 'popular';
-
-export interface FeedItem {
-  movie: MovieCard;
-  /** Predicted rating on the 0.5–5 scale. */
-  predicted: number;
-  reason: string;
-  source: FeedSource;
-}
-
-export interface FeedPage {
-  items: FeedItem[];
-  nextCursor: number | null;
-  modelVersion: number | null;
-}
+export type { FeedItem, FeedPage, FeedSource } from '@/lib/validation/feed';
 
 const POOL = 300;
 /**
@@ -44,10 +31,6 @@ export function liftRanked(pool: readonly number[], lifted: (i: number) => boole
     })
     .sort((a, b) => a.key - b.key || Number(b.up) - Number(a.up) || a.rank - b.rank)
     .map((x) => x.item);
-}
-
-async function userRatings(userId: number): Promise<{ movieId: number; value: number; updatedAt: Date }[]> {
-  return db.rating.findMany({ where: { userId }, select: { movieId: true, value: true, updatedAt: true } });
 }
 
 /** MMR similarity: cosine of the content vectors, or of the ALS item factors when the catalogue has no content. */
@@ -70,7 +53,7 @@ function cosine(model: ServingModel): (a: number, b: number) => number {
  * for diversity (MMR), each with a predicted rating and the reason that contributed most.
  */
 export async function buildForYouFeed(userId: number, query: FeedQuery): Promise<FeedPage> {
-  const [loaded, rated, dismissed] = await Promise.all([getServingModel(), userRatings(userId), listDismissedIds(userId)]);
+  const [loaded, rated, dismissed] = await Promise.all([getServingModel(), listRatingsForScoring(userId), listDismissedIds(userId)]);
   if (!loaded) return popularityFeed(rated, dismissed, query);
   const { model, itemIndex, versionId } = loaded;
   const user: UserRatings = {
@@ -187,11 +170,8 @@ let popularityCache: { data: BuiltRatingMatrix; model: PopularityModel; at: numb
 
 async function popularityFeed(rated: { movieId: number }[], dismissed: number[], query: FeedQuery): Promise<FeedPage> {
   if (!popularityCache || Date.now() - popularityCache.at > 60_000) {
-    const rows = await db.rating.findMany({ select: { userId: true, movieId: true, value: true } });
-    const data = buildRatingMatrix(
-      { userIds: Int32Array.from(rows, (r) => r.userId), itemIds: Int32Array.from(rows, (r) => r.movieId), ratings: Float32Array.from(rows, (r) => r.value) },
-      { scale: [0.5, 5] },
-    );
+    const rows = await snapshotRatings();
+    const data = buildRatingMatrix({ userIds: rows.userIds, itemIds: rows.movieIds, ratings: rows.values }, { scale: [0.5, 5] });
     popularityCache = { data, model: fitPopularity(data, { mode: 'bayes', priorCount: 25 }), at: Date.now() };
   }
   const { data, model } = popularityCache;
@@ -222,7 +202,7 @@ export async function predictUserRating(userId: number, movieId: number): Promis
   const loaded = await getServingModel();
   const idx = loaded?.itemIndex.get(movieId);
   if (!loaded || idx === undefined) return null;
-  const rated = await userRatings(userId);
+  const rated = await listRatingsForScoring(userId);
   const pairs = rated.flatMap((r) => {
     const i = loaded.itemIndex.get(r.movieId);
     return i === undefined ? [] : [[i, r.value] as const];

@@ -1,6 +1,5 @@
 import 'server-only';
 import { buildRatingMatrix, createVocabulary } from '@/lib/recommender/sparse';
-import { db } from '../db';
 import { buildContentDocs } from '@/lib/recommender/hybrid-content-docs';
 import { trainServingModel, DEFAULT_SERVING, type ExternalFactors } from '@/lib/recommender/serving';
 import { serializeModel } from '@/lib/recommender/serialize';
@@ -16,6 +15,7 @@ import {
   saveTrainedVersion,
   setProgress,
   setVersionTimings,
+  snapshotRatingTimes,
   snapshotRatings,
 } from '../data/models';
 import { loadContentSources } from '../data/content';
@@ -106,39 +106,4 @@ export async function recomputeModel(opts: RecomputeOptions): Promise<RecomputeR
     await markFailed(versionId, err instanceof Error ? err.message : String(err));
     throw err;
   }
-}
-
-/**
- * (user, movie, last-change time in unix s) of every rating, read in keyset pages like `snapshotRatings` so memory
- * stays bounded at ML-25M scale. Feeds the hybrid's temporal validation split and its time features.
- */
-async function snapshotRatingTimes(pageSize = 1_000_000): Promise<{ userIds: Int32Array; movieIds: Int32Array; timestamps: Float64Array }> {
-  const us: Int32Array[] = [];
-  const ms: Int32Array[] = [];
-  const ts: Float64Array[] = [];
-  let after: [number, number] = [-1, -1];
-  for (;;) {
-    const [page] = await db.$queryRaw<{ u: number[] | null; m: number[] | null; t: number[] | null }[]>`
-      SELECT array_agg(u ORDER BY u, m) AS u, array_agg(m ORDER BY u, m) AS m, array_agg(t ORDER BY u, m) AS t
-      FROM (SELECT "userId" AS u, "movieId" AS m, extract(epoch FROM "updatedAt")::float8 AS t FROM "Rating"
-            WHERE ("userId", "movieId") > (${after[0]}, ${after[1]})
-            ORDER BY "userId", "movieId" LIMIT ${pageSize}) AS page`;
-    const count = page?.u?.length ?? 0;
-    if (count === 0) break;
-    us.push(Int32Array.from(page.u!));
-    ms.push(Int32Array.from(page.m!));
-    ts.push(Float64Array.from(page.t!));
-    after = [page.u![count - 1], page.m![count - 1]];
-    if (count < pageSize) break;
-  }
-  const concat = <T extends Int32Array | Float64Array>(parts: T[], make: (n: number) => T): T => {
-    const out = make(parts.reduce((n, p) => n + p.length, 0));
-    let o = 0;
-    for (const p of parts) {
-      out.set(p, o);
-      o += p.length;
-    }
-    return out;
-  };
-  return { userIds: concat(us, (n) => new Int32Array(n)), movieIds: concat(ms, (n) => new Int32Array(n)), timestamps: concat(ts, (n) => new Float64Array(n)) };
 }

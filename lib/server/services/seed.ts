@@ -1,7 +1,7 @@
 import 'server-only';
-import { hash } from '@node-rs/argon2';
-import { db } from '../db';
 import { countMovies } from '../data/catalogue';
+import { addMissingRatings } from '../data/ratings';
+import { upsertDemoAccount } from '../data/users';
 import { importCatalogue } from './catalogue-import';
 import { DOWNLOAD_DIR, resolveDataDir } from './data-source';
 import { downloadMovieLens } from './data-download';
@@ -62,23 +62,8 @@ export async function seed(
       log('movielens/ml-latest-small/*.csv (and optionally tmdb/*.csv), then restart or reload from the admin page.');
     }
   }
-  await upsertDemoAccount(DEMO_USER_EMAIL, 'Demo Viewer', passwords.demo, 'USER');
-  await upsertDemoAccount(DEMO_ADMIN_EMAIL, 'Reel Admin', passwords.admin, 'ADMIN');
-  const demo = await db.user.findUniqueOrThrow({ where: { email: DEMO_USER_EMAIL }, select: { id: true } });
-  const existing = await db.movie.findMany({ where: { id: { in: DEMO_RATINGS.map(([m]) => m) } }, select: { id: true } });
-  const present = new Set(existing.map((m) => m.id));
-  await db.rating.createMany({
-    data: DEMO_RATINGS.filter(([m]) => present.has(m)).map(([movieId, value]) => ({ userId: demo.id, movieId, value })),
-    skipDuplicates: true,
-  });
+  const demo = await upsertDemoAccount({ email: DEMO_USER_EMAIL, name: 'Demo Viewer', password: passwords.demo, role: 'USER' });
+  await upsertDemoAccount({ email: DEMO_ADMIN_EMAIL, name: 'Reel Admin', password: passwords.admin, role: 'ADMIN' });
+  await addMissingRatings(demo.id, DEMO_RATINGS);
   return { importedCatalogue, dataDir, movies: await countMovies() };
-}
-
-async function upsertDemoAccount(email: string, name: string, password: string, role: 'USER' | 'ADMIN') {
-  const passwordHash = await hash(password);
-  await db.user.upsert({
-    where: { email },
-    create: { email, name, passwordHash, role, kind: 'MEMBER' },
-    update: { passwordHash, role },
-  });
 }

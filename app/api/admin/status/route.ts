@@ -1,14 +1,9 @@
-import { NextResponse } from 'next/server';
 import { requireAdmin } from '@/lib/server/auth';
-import { AppError } from '@/lib/server/errors';
+import { withHttpErrors } from '@/lib/server/http-errors';
 import { getAdminStatus } from '@/lib/server/services/admin-status';
 
-export async function GET() {
-  try {
-    await requireAdmin();
-  } catch (err) {
-    if (err instanceof AppError) return NextResponse.json({ error: err.message }, { status: err.code === 'UNAUTHORIZED' ? 401 : 403 });
-    throw err;
-  }
-  return NextResponse.json(await getAdminStatus(), { headers: { 'cache-control': 'no-store' } });
-}
+/** GET /api/admin/status — the admin dashboard's polling source: 401 signed out, 403 for members. */
+export const GET = withHttpErrors(async () => {
+  await requireAdmin();
+  return Response.json(await getAdminStatus(), { headers: { 'cache-control': 'no-store' } });
+});

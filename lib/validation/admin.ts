@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+// Client-safe: the admin page's action inputs and the shapes GET /api/admin/status returns (no server imports).
+
+/** An action that takes no input (called as `retrainAction({})`). */
+export const NoInput = z.object({}).optional();
+
+export const ActivateVersionInput = z.object({
+  versionId: z.coerce
+    .number({ error: 'Unknown model version.' })
+    .int('Unknown model version.')
+    .positive('Unknown model version.'),
+});
+export type ActivateVersionInput = z.infer<typeof ActivateVersionInput>;
+
+/** What an admin action reports on success (shown as the page's notice). */
+export interface AdminNotice {
+  message: string;
+}
+
+export type ModelStatus = 'QUEUED' | 'TRAINING' | 'ACTIVE' | 'READY' | 'REJECTED' | 'FAILED' | 'ARCHIVED';
+
+export interface ModelVersionDto {
+  id: number;
+  algorithm: string;
+  status: ModelStatus;
+  isActive: boolean;
+  trigger: string;
+  phase: string | null;
+  progress: number;
+  dataCounts: Record<string, number> | null;
+  metrics: Record<string, number> | null;
+  timings: Record<string, number> | null;
+  reason: string | null;
+  /** ISO 8601. */
+  createdAt: string;
+  finishedAt: string | null;
+  activatedAt: string | null;
+}
+
+export interface CatalogueImportDto {
+  id: number;
+  status: 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  dataDir: string | null;
+  phase: string | null;
+  progress: number;
+  report: Record<string, unknown> | null;
+  error: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+/** The admin dashboard's data: newest model versions and catalogue reloads first. */
+export interface AdminStatus {
+  versions: ModelVersionDto[];
+  imports: CatalogueImportDto[];
+}
