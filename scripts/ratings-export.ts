@@ -56,7 +56,7 @@ if (existsSync(LOCAL_ENV_FILE)) {
 if (!process.env.DATABASE_URL) fail('Set DATABASE_URL to the database to export from.', 2);
 
 const { snapshotRatings } = await import('../lib/server/data/models');
-const { db } = await import('../lib/server/db');
+const { disconnectDatabase } = await import('../lib/server/data/connection');
 try {
   const t = performance.now();
   const { userIds, movieIds, values } = await snapshotRatings();
@@ -100,5 +100,5 @@ try {
       `alpha=${spark.alpha} nonnegative=false coldStartStrategy=drop, on rows with rating >= ${spark.threshold} as 1.0 (docs/SCALING.md)`,
   );
 } finally {
-  await db.$disconnect();
+  await disconnectDatabase();
 }
