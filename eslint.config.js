@@ -20,7 +20,7 @@ const config = [
   ...nextTypescript,
   {
     rules: {
-      // Heterogeneous registries (e.g. lib/recommender/registry.ts: Record<string, RegistryEntry<any, any>>) need `any`;
+      // Heterogeneous registries (e.g. lib/recommender/eval/registry.ts: Record<string, RegistryEntry<any, any>>) need `any`;
       // flag it for review instead of failing the build.
       '@typescript-eslint/no-explicit-any': 'warn',
       // `_`-prefixed names mark parameters kept for a signature (e.g. useActionState's previous state).

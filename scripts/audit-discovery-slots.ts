@@ -8,10 +8,10 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { trainMatrix } from '../lib/recommender/evaluate';
+import { trainMatrix } from '../lib/recommender/eval/evaluate';
 import { loadRatingsFile } from '../lib/recommender/io/ratings-file';
 import { createServingScratch, predictRating, ratingContext, scoreUser, servedOrder, topN } from '../lib/recommender/serving';
-import { userRow } from '../lib/recommender/serving-registry';
+import { userRow } from '../lib/recommender/serving/recommender';
 import { BENCH_DIR, catalogueDocs, finishResult, fitServedRanking, logger, parseHybridParams } from './hybrid-script-common';
 
 const log = logger('audit');

@@ -17,15 +17,15 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { loadRatingsFile } from '../lib/recommender/io/ratings-file';
-import { buildRatingMatrix } from '../lib/recommender/sparse';
-import { generateSynthetic, SYNTH_SHAPES } from '../lib/recommender/synth';
-import { BiasedMfConfig, fitBiasedMf } from '../lib/recommender/biased-mf';
-import { SvdppConfig, fitSvdpp } from '../lib/recommender/svdpp';
-import { ImplicitAlsConfig, fitImplicitAls, recalculateUser } from '../lib/recommender/implicit-als';
-import { EaseConfig, fitEase } from '../lib/recommender/ease';
-import { fitItemKnn } from '../lib/recommender/item-knn';
-import { waitForAlsWorkers } from '../lib/recommender/workers/als-pool';
-import type { RatingMatrix } from '../lib/recommender/types';
+import { buildRatingMatrix } from '../lib/recommender/core/sparse';
+import { generateSynthetic, SYNTH_SHAPES } from '../lib/recommender/eval/synth';
+import { BiasedMfConfig, fitBiasedMf } from '../lib/recommender/algorithms/biased-mf';
+import { SvdppConfig, fitSvdpp } from '../lib/recommender/algorithms/svdpp';
+import { ImplicitAlsConfig, fitImplicitAls, recalculateUser } from '../lib/recommender/algorithms/implicit-als';
+import { EaseConfig, fitEase } from '../lib/recommender/algorithms/ease';
+import { fitItemKnn } from '../lib/recommender/algorithms/item-knn';
+import { waitForAlsWorkers } from '../lib/recommender/kernels/als-pool';
+import type { RatingMatrix } from '../lib/recommender/core/types';
 
 const DATA_DIR = resolve(process.env.DATA_DIR ?? join('..', 'shared', 'data'));
 const BENCH_DIR = resolve(process.env.BENCH_DIR ?? join('..', 'shared', 'bench'));
@@ -72,7 +72,7 @@ function loadMatrix(path: string, scale: readonly [number, number]): RatingMatri
 }
 
 /**
- * Synthetic MovieLens-shaped ratings from helper A's generator (lib/recommender/synth.ts: Zipf item
+ * Synthetic MovieLens-shaped ratings from helper A's generator (lib/recommender/eval/synth.ts: Zipf item
  * popularity, log-normal user activity, planted tastes plus noise, half stars), collected straight
  * into typed arrays instead of a CSV file (loading is not what this bench times).
  */

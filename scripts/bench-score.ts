@@ -14,8 +14,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadRatingsFile } from '../lib/recommender/io/ratings-file';
 import { createServingScratch, explainPage, predictRating, ratingContext, scoreUser, topN } from '../lib/recommender/serving';
-import { userRow } from '../lib/recommender/serving-registry';
-import { buildRatingMatrix, createVocabulary } from '../lib/recommender/sparse';
+import { userRow } from '../lib/recommender/serving/recommender';
+import { buildRatingMatrix, createVocabulary } from '../lib/recommender/core/sparse';
 import { DATA_DIR, catalogueDocs, finishResult, fitServedRanking, logger, parseHybridParams, percentile } from './hybrid-script-common';
 
 const log = logger('bench:score');

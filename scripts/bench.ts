@@ -6,7 +6,7 @@
  *
  * 1. Creates `reel_bench_<random>` on the server in DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test),
  *    migrates it and imports the catalogue (DATA_DIR).
- * 2. Generates the engine's synthetic rating set at the chosen shape (lib/recommender/synth), maps its items onto
+ * 2. Generates the engine's synthetic rating set at the chosen shape (lib/recommender/eval/synth), maps its items onto
  *    the catalogue's movies (most-rated synthetic item → most-rated MovieLens movie; placeholder movies when the
  *    shape has more items than the catalogue), replaces the imported ratings with it, and times the bulk load.
  * 3. Creates the signed-in members (20 ratings each), times `recomputeModel` end to end (the nightly job), the
@@ -26,10 +26,10 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { generateSynthetic, SYNTH_SHAPES } from '../lib/recommender/synth';
-import { recalculateUser } from '../lib/recommender/implicit-als';
+import { generateSynthetic, SYNTH_SHAPES } from '../lib/recommender/eval/synth';
+import { recalculateUser } from '../lib/recommender/algorithms/implicit-als';
 import { alsView, type ServingModel } from '../lib/recommender/serving';
-import { createRng } from '../lib/recommender/rng';
+import { createRng } from '../lib/recommender/core/rng';
 import { ensureDatabase, dropDatabase } from '../lib/db/ensure-database';
 import { migrate } from '../lib/db/migrate';
 import { freePort } from './free-port';

@@ -13,15 +13,15 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fitContentTfidf, recommendFromScores, scoreContentUser, topKIndices } from '../lib/recommender/content-tfidf';
-import { relevantByUser, trainMatrix } from '../lib/recommender/evaluate';
+import { fitContentTfidf, recommendFromScores, scoreContentUser, topKIndices } from '../lib/recommender/algorithms/content-tfidf';
+import { relevantByUser, trainMatrix } from '../lib/recommender/eval/evaluate';
 import { loadRatingsFile } from '../lib/recommender/io/ratings-file';
-import { RankingAccumulator } from '../lib/recommender/metrics';
-import { intraListDiversity, mmrRerank } from '../lib/recommender/mmr';
-import { createRng } from '../lib/recommender/rng';
+import { RankingAccumulator } from '../lib/recommender/eval/metrics';
+import { intraListDiversity, mmrRerank } from '../lib/recommender/serving/mmr';
+import { createRng } from '../lib/recommender/core/rng';
 import { contentCosine, createServingScratch, scoreUser, servedOrder } from '../lib/recommender/serving';
-import { userRow } from '../lib/recommender/serving-registry';
-import { buildRatingMatrix, createVocabulary } from '../lib/recommender/sparse';
+import { userRow } from '../lib/recommender/serving/recommender';
+import { buildRatingMatrix, createVocabulary } from '../lib/recommender/core/sparse';
 import { BENCH_DIR, catalogueDocs, finishResult, fitServedRanking, logger, parseHybridParams } from './hybrid-script-common';
 
 const SPLIT = join(BENCH_DIR, 'splits', 'ml-latest-small', 'ranking');

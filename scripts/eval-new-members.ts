@@ -17,9 +17,9 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadRatingsFile } from '../lib/recommender/io/ratings-file';
-import { createRng } from '../lib/recommender/rng';
+import { createRng } from '../lib/recommender/core/rng';
 import { biasesPrediction, DEFAULT_SERVING, predictRating, ratingContext, trainServingModelSync, type ServingModel, type UserRatings } from '../lib/recommender/serving';
-import { buildRatingMatrix } from '../lib/recommender/sparse';
+import { buildRatingMatrix } from '../lib/recommender/core/sparse';
 import { BENCH_DIR, catalogueDocs, finishResult, logger } from './hybrid-script-common';
 
 const log = logger('new-members');

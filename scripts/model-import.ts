@@ -15,7 +15,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'dotenv';
 import { LOCAL_ENV_FILE } from './local-env';
 import { readSparkFactors, SparkFactorsError, type SparkFactorFormat } from '../lib/recommender/io/spark-factors';
-import { DEFAULT_IMPLICIT_ALS } from '../lib/recommender/implicit-als';
+import { DEFAULT_IMPLICIT_ALS } from '../lib/recommender/algorithms/implicit-als';
 import type { ExternalFactors } from '../lib/recommender/serving';
 
 const HELP = `npm run model:import -- --item-factors PATH --user-factors PATH [--format jsonl|csv] [--reg λ] [--alpha α]

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { scoreContentUser } from './content-tfidf';
+import { scoreContentUser } from './algorithms/content-tfidf';
 import { contentContributions, explainHybrid } from './explain';
-import { fitHybrid, recommendHybrid, type HybridModel } from './hybrid';
-import { genreWorld } from './hybrid-test-data';
-import { itemKnnRecommender, scoreItemKnn, type ItemKnnModel } from './item-knn';
-import { easeRecommender, scoreEaseHistory, type EaseModel } from './ease';
-import { popularityRecommender } from './popularity';
-import { rp3betaRecommender, scoreRp3beta, type Rp3betaModel } from './rp3beta';
-import { buildRatingMatrix } from './sparse';
-import type { Recommender } from './types';
+import { fitHybrid, recommendHybrid, type HybridModel } from './hybrid/fit';
+import { genreWorld } from './testing/hybrid-test-data';
+import { itemKnnRecommender, scoreItemKnn, type ItemKnnModel } from './algorithms/item-knn';
+import { easeRecommender, scoreEaseHistory, type EaseModel } from './algorithms/ease';
+import { popularityRecommender } from './algorithms/popularity';
+import { rp3betaRecommender, scoreRp3beta, type Rp3betaModel } from './algorithms/rp3beta';
+import { buildRatingMatrix } from './core/sparse';
+import type { Recommender } from './core/types';
 
 const R = (r: unknown) => r as Recommender<unknown, unknown>;
 const world = genreWorld(60, 36, 5, 0.7);

@@ -11,7 +11,7 @@
  * The named reason is the largest term of that decomposition (Herlocker, Konstan & Riedl 2000,
  * "Explaining collaborative filtering recommendations": neighbour-based explanations work best).
  */
-import { rowDot, trainUserProfile } from './content-tfidf';
+import { rowDot, trainUserProfile } from './algorithms/content-tfidf';
 import {
   createHybridScratch,
   hybridFeatureColumns,
@@ -20,11 +20,11 @@ import {
   type HybridModel,
   type HybridScratch,
   type Source,
-} from './hybrid';
-import type { EaseModel } from './ease';
-import type { Rp3betaModel } from './rp3beta';
-import { getValue } from './sparse';
-import type { Csr, RatingMatrix } from './types';
+} from './hybrid/fit';
+import type { EaseModel } from './algorithms/ease';
+import type { Rp3betaModel } from './algorithms/rp3beta';
+import { getValue } from './core/sparse';
+import type { Csr, RatingMatrix } from './core/types';
 
 export type ExplanationKind = 'liked-movie' | 'rated-movie' | 'shared-feature' | 'popular-with-similar' | 'popular';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fitBiases } from './biases';
+import { fitBiases } from './algorithms/biases';
 import { centreByUserMean, encodeCategorical, residualMatrix, toImplicit } from './preprocess';
-import { getValue, ratingMatrixFromDense } from './sparse';
+import { getValue, ratingMatrixFromDense } from './core/sparse';
 
 const R = ratingMatrixFromDense([
   [5, 3, 0],

@@ -2,9 +2,9 @@
  * Normalisation and encoding steps shared by the models: mean-centring, baseline residuals,
  * implicit-feedback conversion and categorical (one-/multi-hot) encoding of content features.
  */
-import { baselineResiduals, type BiasesModel } from './biases';
-import { rowMeans, transpose, withValues } from './sparse';
-import type { Csr, RatingMatrix } from './types';
+import { baselineResiduals, type BiasesModel } from './algorithms/biases';
+import { rowMeans, transpose, withValues } from './core/sparse';
+import type { Csr, RatingMatrix } from './core/types';
 
 /**
  * User mean-centring: r_ui − r̄_u. Returns the means (length nUsers) and the centred values

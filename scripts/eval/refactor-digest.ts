@@ -4,7 +4,7 @@
  *   a SHA-256 of the whole model, of each top-level field and of its serialised form (meta + blobs);
  * - for every one of the 610 ml-latest-small users: the full score vector's SHA-256, the top-20 served order
  *   (as movie ids), the predicted rating and the top contribution of each pick, and an MMR (λ = 0.8) re-rank;
- * - the served model trained on synthetic ML-1M-shaped data (lib/recommender/synth.ts, seed 1): the same digests;
+ * - the served model trained on synthetic ML-1M-shaped data (lib/recommender/eval/synth.ts, seed 1): the same digests;
  * - the eval CLI's metrics (`npm run eval`, no timings) for every registered algorithm on the ml-latest-small
  *   rating and ranking splits (an algorithm that refuses a task is recorded with its error line).
  *
@@ -21,8 +21,8 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadCatalogue } from '../../lib/recommender/io/catalogue';
 import { loadRatingsFile } from '../../lib/recommender/io/ratings-file';
-import { buildRatingMatrix, createVocabulary } from '../../lib/recommender/sparse';
-import { buildContentDocs } from '../../lib/recommender/hybrid-content-docs';
+import { buildRatingMatrix, createVocabulary } from '../../lib/recommender/core/sparse';
+import { buildContentDocs } from '../../lib/recommender/algorithms/content-docs';
 import {
   contentCosine,
   createServingScratch,
@@ -37,13 +37,13 @@ import {
   userRow,
   type ServingModel,
 } from '../../lib/recommender/serving';
-import { mmrRerank } from '../../lib/recommender/mmr';
-import { serializeModel } from '../../lib/recommender/serialize';
-import { generateSynthetic, SYNTH_SHAPES } from '../../lib/recommender/synth';
-import { alignTimestamps } from '../../lib/recommender/hybrid';
-import { REGISTRY } from '../../lib/recommender/registry';
-import { SLOT_WINDOW } from '../../lib/recommender/coverage-floor';
-import { modelDigest } from '../../lib/recommender/workers/model-digest.test-helpers';
+import { mmrRerank } from '../../lib/recommender/serving/mmr';
+import { serializeModel } from '../../lib/recommender/core/serialize';
+import { generateSynthetic, SYNTH_SHAPES } from '../../lib/recommender/eval/synth';
+import { alignTimestamps } from '../../lib/recommender/hybrid/fit';
+import { REGISTRY } from '../../lib/recommender/eval/registry';
+import { SLOT_WINDOW } from '../../lib/recommender/serving/coverage-floor';
+import { modelDigest } from '../../lib/recommender/testing/model-digest.test-helpers';
 
 const DATA_DIR = resolve(process.env.DATA_DIR ?? join('..', 'shared', 'data'));
 const EVAL_CLI = resolve(process.env.EVAL_CLI ?? 'scripts/eval.ts');

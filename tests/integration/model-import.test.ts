@@ -12,7 +12,7 @@ const scratch = await scratchDatabase();
 process.env.DATABASE_URL = scratch.url; // before any lib/server import: lib/env reads it once
 const { db } = await import('../../lib/server/db');
 const models = await import('../../lib/server/data/models');
-const { deserializeModel } = await import('../../lib/recommender/serialize');
+const { deserializeModel } = await import('../../lib/recommender/core/serialize');
 type ServingModel = import('../../lib/recommender/serving').ServingModel;
 
 const FIXTURES = resolve('tests', 'fixtures', 'spark-als');
