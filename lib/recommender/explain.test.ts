@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { scoreContentUser } from './algorithms/content-tfidf';
 import { contentContributions, explainHybrid } from './explain';
-import { fitHybrid, recommendHybrid, type HybridModel } from './hybrid/fit';
+import { fitHybrid } from './hybrid/fit';
+import { recommendHybrid } from './hybrid/score';
+import { type HybridModel } from './hybrid/types';
 import { genreWorld } from './testing/hybrid-test-data';
 import { itemKnnRecommender, scoreItemKnn, type ItemKnnModel } from './algorithms/item-knn';
 import { easeRecommender, scoreEaseHistory, type EaseModel } from './algorithms/ease';

@@ -12,15 +12,8 @@
  * "Explaining collaborative filtering recommendations": neighbour-based explanations work best).
  */
 import { rowDot, trainUserProfile } from './algorithms/content-tfidf';
-import {
-  createHybridScratch,
-  hybridFeatureColumns,
-  weightsFor,
-  type FittedBase,
-  type HybridModel,
-  type HybridScratch,
-  type Source,
-} from './hybrid/fit';
+import { createHybridScratch, hybridFeatureColumns, weightsFor, type HybridScratch } from './hybrid/score';
+import { type FittedBase, type HybridModel, type Source } from './hybrid/types';
 import type { EaseModel } from './algorithms/ease';
 import type { Rp3betaModel } from './algorithms/rp3beta';
 import { getValue } from './core/sparse';

@@ -40,7 +40,7 @@ import {
 import { mmrRerank } from '../../lib/recommender/serving/mmr';
 import { serializeModel } from '../../lib/recommender/core/serialize';
 import { generateSynthetic, SYNTH_SHAPES } from '../../lib/recommender/eval/synth';
-import { alignTimestamps } from '../../lib/recommender/hybrid/fit';
+import { alignTimestamps } from '../../lib/recommender/hybrid/features';
 import { REGISTRY } from '../../lib/recommender/eval/registry';
 import { SLOT_WINDOW } from '../../lib/recommender/serving/coverage-floor';
 import { modelDigest } from '../../lib/recommender/testing/model-digest.test-helpers';

@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { biasesRecommender } from '../algorithms/biases';
 import { evaluateRanking, evaluateRating, type RatingRows } from '../eval/evaluate';
-import {
-  carveValidation,
-  fitHybrid,
-  hybridRecommender,
-  isColdUser,
-  pairedDifference,
-  supportOf,
-  writeSupportTerms,
-  recommendForGenres,
-  recommendHybrid,
-  scoreHybridUser,
-  weightsFor,
-  type HybridBase,
-  type HybridConfig,
-  type HybridModel,
-} from './fit';
+import { carveValidation } from './holdout';
+import { fitHybrid, hybridRecommender } from './fit';
+import { isColdUser, recommendForGenres, recommendHybrid, scoreHybridUser, weightsFor } from './score';
+import { pairedDifference } from './rank-blend';
+import { supportOf, writeSupportTerms } from './rating-blend';
+import { type HybridBase, type HybridConfig, type HybridModel } from './types';
 import { HybridParamsSchema } from './params';
 import { genreWorld } from '../testing/hybrid-test-data';
 import { itemKnnRecommender } from '../algorithms/item-knn';

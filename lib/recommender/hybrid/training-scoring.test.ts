@@ -3,7 +3,7 @@ import { fitImplicitAls, ImplicitAlsConfig, implicitAlsRecommender } from '../al
 import { plantedRatings } from '../testing/mf-test-data';
 import { buildRatingMatrix, createVocabulary } from '../core/sparse';
 import { itemsWithFactors, trainingScoringBases } from './training-scoring';
-import type { FittedBase } from './fit';
+import type { FittedBase } from './types';
 
 describe('trainingScoringBases', () => {
   // The planted set's 30 items as movie ids 3, 6, …, 90 in a catalogue of ids 1..100: 70 items nobody rated,

@@ -3,7 +3,7 @@
  * movies nobody has rated yet. Every shortcut writes exactly the scores the base's own `scoreItems` writes, so the
  * learned blends do not change; the served model is untouched (the final bases keep their own adapters).
  */
-import type { FittedBase } from './fit';
+import type { FittedBase } from './types';
 import type { ImplicitAlsModel } from '../algorithms/implicit-als';
 import type { Recommender } from '../core/types';
 

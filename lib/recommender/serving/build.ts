@@ -14,7 +14,7 @@ import type { LiveUserKnnModel } from '../algorithms/user-knn-live';
 import { createTopScratch, selectTop } from '../core/select-top';
 import { transpose } from '../core/sparse';
 import { type Csr, ModelFitError, type RatingMatrix, ShapeError } from '../core/types';
-import type { HybridModel } from '../hybrid/fit';
+import type { HybridModel } from '../hybrid/types';
 import type { HybridParams } from '../hybrid/params';
 import type { ExternalFactors, NeighbourTable, ServingModel } from './model';
 

@@ -17,7 +17,7 @@ import {
 } from './coverage-floor';
 import { genreWorld } from '../testing/hybrid-test-data';
 import { HybridParamsSchema } from '../hybrid/params';
-import { alignTimestamps } from '../hybrid/fit';
+import { alignTimestamps } from '../hybrid/features';
 import { applyCoverageFloor, applyDiscoverySlots, applySlotsThenPenalty, createServingScratch, scoreUser, servedOrder, trainServingModelSync, userRow } from '.';
 import { servedHybridRecommender } from './recommender';
 import { buildRatingMatrix } from '../core/sparse';

@@ -1,7 +1,7 @@
 /**
  * Why each pick of a page is there, read off the score's own decomposition (no separate explanation model).
  */
-import type { Source } from '../hybrid/fit';
+import type { Source } from '../hybrid/types';
 import { easeRatingWeight, knnCounts, shrunkMean } from './base-scores';
 import { compactEaseOf, kernelsOf } from './kernels';
 import type { NeighbourTable, ServingModel, UserRatings } from './model';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { multiplyDense, topKIndices } from '../algorithms/content-tfidf';
 import { EASE_UNMODELLED_SCORE } from '../algorithms/ease';
-import { alignTimestamps, standardize, timeWindowColumns } from '../hybrid/fit';
+import { alignTimestamps, standardize, timeWindowColumns } from '../hybrid/features';
 import { HybridParamsSchema } from '../hybrid/params';
 import { genreWorld } from '../testing/hybrid-test-data';
 import { solveSpdInPlace } from '../core/linalg';

@@ -2,7 +2,7 @@
  * The served model's schema: plain data (typed arrays and numbers), stored as a model version and loaded by every
  * process. Shapes are in each field's TSDoc; index arrays are dense item/user indices (0 … n−1).
  */
-import type { Source } from '../hybrid/fit';
+import type { Source } from '../hybrid/types';
 import { type HybridParams, HybridParamsSchema } from '../hybrid/params';
 
 /** Neighbour lists: row i holds (index, weight) pairs, best first where the table is a "most similar" list. */

@@ -6,7 +6,7 @@ import { topKIndices } from '../algorithms/content-tfidf';
 import { KnnScratch, neighbourhoodTerm } from '../algorithms/knn-common';
 import { liveUserBias, liveUserKnnEstimate, liveUserSimilarities } from '../algorithms/user-knn-live';
 import { indexOfSorted } from '../core/sparse';
-import { writeSupportTerms } from '../hybrid/fit';
+import { writeSupportTerms } from '../hybrid/rating-blend';
 import { shrunkMean } from './base-scores';
 import { foldInMf } from './fold-in';
 import type { ServingModel, UserRatings } from './model';

@@ -3,7 +3,7 @@
  * turns it into the serving tables and scores every user through the same live fold-in functions the web app calls,
  * with the user's train ratings (and their timestamps) as the "current" ratings.
  */
-import { alignTimestamps } from '../hybrid/fit';
+import { alignTimestamps } from '../hybrid/features';
 import { HybridParamsSchema, type HybridParams, type RunContext } from '../hybrid/params';
 import { SLOT_WINDOW } from './coverage-floor';
 import { topKFromScores } from '../algorithms/mf-common';

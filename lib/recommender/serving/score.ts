@@ -4,7 +4,7 @@
  */
 import { topKIndices } from '../algorithms/content-tfidf';
 import { ModelFitError, ShapeError } from '../core/types';
-import { SENTINEL_SCORE, standardize, standardizeStats, timeWindowColumns } from '../hybrid/fit';
+import { SENTINEL_SCORE, standardize, standardizeStats, timeWindowColumns } from '../hybrid/features';
 import { contentScores, easeScores, knnScores, recentRatings } from './base-scores';
 import { foldInAls } from './fold-in';
 import type { ServingModel, UserRatings } from './model';

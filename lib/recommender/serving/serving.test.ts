@@ -21,12 +21,14 @@ import {
   type ServingModel,
 } from '.';
 import { recalculateUser } from '../algorithms/implicit-als';
-import { createHybridScratch, fitHybrid, hybridFeatureColumns, standardize } from '../hybrid/fit';
+import { createHybridScratch, hybridFeatureColumns } from '../hybrid/score';
+import { fitHybrid } from '../hybrid/fit';
+import { standardize } from '../hybrid/features';
 import { HybridParamsSchema, hybridConfigFrom } from '../hybrid/params';
 import { genreWorld } from '../testing/hybrid-test-data';
 import { servedHybridRecommender, userRow } from './recommender';
 import { runRecommenderContract } from '../testing/contract.test-helpers';
-import { alignTimestamps } from '../hybrid/fit';
+import { alignTimestamps } from '../hybrid/features';
 import type { EaseModel } from '../algorithms/ease';
 import type { ContentDoc } from '../algorithms/content-tfidf';
 
