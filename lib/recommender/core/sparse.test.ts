@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { buildRatingMatrix, createVocabulary, getValue, rowMeans, transpose, csrFromDense, nnzOf } from './sparse';
+import { buildRatingMatrix, createVocabulary, getValue, transpose, nnzOf } from './sparse';
 import type { Csr } from './types';
 
 const triples = fc.array(
@@ -101,16 +101,6 @@ describe('buildRatingMatrix', () => {
         expect(Array.from(a.byUser.values)).toEqual(Array.from(b.byUser.values));
       }),
     );
-  });
-});
-
-describe('helpers', () => {
-  it('rowMeans averages stored entries only', () => {
-    const csr = csrFromDense([
-      [1, 0, 3],
-      [0, 0, 0],
-    ]);
-    expect(Array.from(rowMeans(csr))).toEqual([2, 0]);
   });
 });
 

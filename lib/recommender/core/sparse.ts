@@ -236,20 +236,6 @@ export function nnzOf(csr: Csr): number {
   return csr.indptr[csr.nRows];
 }
 
-/** Mean of each row's stored values (0 for empty rows). Length nRows. O(nnz). */
-export function rowMeans(csr: Csr): Float64Array {
-  const out = new Float64Array(csr.nRows);
-  for (let r = 0; r < csr.nRows; r++) {
-    const a = csr.indptr[r];
-    const b = csr.indptr[r + 1];
-    if (b === a) continue;
-    let s = 0;
-    for (let p = a; p < b; p++) s += csr.values[p];
-    out[r] = s / (b - a);
-  }
-  return out;
-}
-
 /** Number of stored entries per row. Length nRows. */
 export function rowCounts(csr: Csr): Int32Array {
   const out = new Int32Array(csr.nRows);
@@ -322,11 +308,4 @@ export function ratingMatrixFromDense(rows: readonly (readonly number[])[], scal
     { userIds: Int32Array.from(u), itemIds: Int32Array.from(i), ratings: Float32Array.from(r) },
     { users, items, scale },
   );
-}
-
-/** Re-wraps a RatingMatrix with new ratings over the same vocabularies (e.g. residuals). */
-export function withValues(data: RatingMatrix, byUserValues: Float32Array): RatingMatrix {
-  if (byUserValues.length !== nnzOf(data.byUser)) throw new ShapeError('value array length differs from nnz');
-  const byUser: Csr = { ...data.byUser, values: byUserValues };
-  return { ...data, byUser, byItem: transpose(byUser) };
 }

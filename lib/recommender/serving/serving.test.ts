@@ -4,6 +4,7 @@ import {
   contentCosine,
   contentNeighbours,
   createServingScratch,
+  explainPage,
   foldInAls,
   foldInMf,
   predictRating,
@@ -320,6 +321,14 @@ describe('explanations and predictions', () => {
     // Binary: both are positives, 0.6 > 0.5. Graded: 3.5 stars weighs 0.4, so 0.4 · 0.6 = 0.24 < 1 · 0.5.
     expect(reason(binary)).toMatchObject({ source: 'collaborative', base: 'ease', fromItemIdx: 1 });
     expect(reason(graded)).toMatchObject({ source: 'collaborative', base: 'ease', fromItemIdx: 0 });
+  });
+
+  it('gives a member without ratings popularity as the reason for every pick, with no rated movie named', () => {
+    const model = tiny();
+    const user = { itemIdx: new Int32Array(0), values: new Float32Array(0) };
+    const scratch = createServingScratch(model);
+    scoreUser(model, user, new Float32Array(3), scratch);
+    expect(explainPage(model, user, scratch, [0, 1, 2])).toEqual([0, 1, 2].map(() => ({ source: 'popular', base: 'pop', fromItemIdx: -1 })));
   });
 
   it('folds a user into biased MF by the ridge solve of the MF objective', () => {
