@@ -46,7 +46,7 @@ import { SLOT_WINDOW } from '../../lib/recommender/serving/coverage-floor';
 import { modelDigest } from '../../lib/recommender/testing/model-digest.test-helpers';
 
 const DATA_DIR = resolve(process.env.DATA_DIR ?? join('..', 'shared', 'data'));
-const EVAL_CLI = resolve(process.env.EVAL_CLI ?? 'scripts/eval.ts');
+const EVAL_CLI = resolve(process.env.EVAL_CLI ?? 'scripts/eval/eval.ts');
 const POOL = 300;
 
 function log(msg: string): void {

@@ -215,7 +215,7 @@ export function biasesPrediction(model: ServingModel, ctx: RatingContext, itemId
 /**
  * A member the model was not trained on gets the biases base until this many ratings: the blend learns on users the
  * item side was fitted with, and for others it is worse than the biases below this (validation,
- * scripts/eval-new-members.ts; docs/benchmarks/hybrid.md).
+ * scripts/eval/new-members.ts; docs/benchmarks/hybrid.md).
  */
 export const NEW_MEMBER_BLEND_FROM = 40;
 

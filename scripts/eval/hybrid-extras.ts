@@ -7,22 +7,22 @@
  *                      ranks them for users whose relevant test movies include such movies,
  *                      next to a seeded random ranking.
  *
- *   npx tsx scripts/eval-hybrid-extras.ts --part mmr [--params JSON] [--no-save]
+ *   npx tsx scripts/eval/hybrid-extras.ts --part mmr [--params JSON] [--no-save]
  *
  * One JSON document on stdout (logs on stderr), also saved under results/eval/.
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fitContentTfidf, recommendFromScores, scoreContentUser, topKIndices } from '../lib/recommender/algorithms/content-tfidf';
-import { relevantByUser, trainMatrix } from '../lib/recommender/eval/evaluate';
-import { loadRatingsFile } from '../lib/recommender/io/ratings-file';
-import { RankingAccumulator } from '../lib/recommender/eval/metrics';
-import { intraListDiversity, mmrRerank } from '../lib/recommender/serving/mmr';
-import { createRng } from '../lib/recommender/core/rng';
-import { contentCosine, createServingScratch, scoreUser, servedOrder } from '../lib/recommender/serving';
-import { userRow } from '../lib/recommender/serving/recommender';
-import { buildRatingMatrix, createVocabulary } from '../lib/recommender/core/sparse';
-import { BENCH_DIR, catalogueDocs, finishResult, fitServedRanking, logger, parseHybridParams } from './hybrid-script-common';
+import { fitContentTfidf, recommendFromScores, scoreContentUser, topKIndices } from '../../lib/recommender/algorithms/content-tfidf';
+import { relevantByUser, trainMatrix } from '../../lib/recommender/eval/evaluate';
+import { loadRatingsFile } from '../../lib/recommender/io/ratings-file';
+import { RankingAccumulator } from '../../lib/recommender/eval/metrics';
+import { intraListDiversity, mmrRerank } from '../../lib/recommender/serving/mmr';
+import { createRng } from '../../lib/recommender/core/rng';
+import { contentCosine, createServingScratch, scoreUser, servedOrder } from '../../lib/recommender/serving';
+import { userRow } from '../../lib/recommender/serving/recommender';
+import { buildRatingMatrix, createVocabulary } from '../../lib/recommender/core/sparse';
+import { BENCH_DIR, catalogueDocs, finishResult, fitServedRanking, logger, parseHybridParams } from './common';
 
 const SPLIT = join(BENCH_DIR, 'splits', 'ml-latest-small', 'ranking');
 const log = logger('extras');

@@ -10,17 +10,17 @@
  *   biases     the biases base alone (μ + b_i + folded-in b_u);
  *   itemMean   the item's mean rating shrunk to the global mean (10 pseudo-ratings).
  *
- *   npx tsx scripts/eval-new-members.ts [--members 100] [--ks 1,3,5,8,10,20,30,40,50,70,100] [--no-save]
+ *   npx tsx scripts/eval/new-members.ts [--members 100] [--ks 1,3,5,8,10,20,30,40,50,70,100] [--no-save]
  *
  * One JSON document on stdout (logs on stderr), also saved under results/eval/.
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadRatingsFile } from '../lib/recommender/io/ratings-file';
-import { createRng } from '../lib/recommender/core/rng';
-import { biasesPrediction, DEFAULT_SERVING, predictRating, ratingContext, trainServingModelSync, type ServingModel, type UserRatings } from '../lib/recommender/serving';
-import { buildRatingMatrix } from '../lib/recommender/core/sparse';
-import { BENCH_DIR, catalogueDocs, finishResult, logger } from './hybrid-script-common';
+import { loadRatingsFile } from '../../lib/recommender/io/ratings-file';
+import { createRng } from '../../lib/recommender/core/rng';
+import { biasesPrediction, DEFAULT_SERVING, predictRating, ratingContext, trainServingModelSync, type ServingModel, type UserRatings } from '../../lib/recommender/serving';
+import { buildRatingMatrix } from '../../lib/recommender/core/sparse';
+import { BENCH_DIR, catalogueDocs, finishResult, logger } from './common';
 
 const log = logger('new-members');
 

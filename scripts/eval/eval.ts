@@ -20,15 +20,15 @@ import {
   summariseFolds,
   trainMatrix,
   type RatingRows,
-} from '../lib/recommender/eval/evaluate';
-import { createRng } from '../lib/recommender/core/rng';
-import { loadRatingsFile } from '../lib/recommender/io/ratings-file';
-import { loadCatalogue } from '../lib/recommender/io/catalogue';
-import { loadMl100kItems } from '../lib/recommender/io/movielens';
-import type { ContentDoc } from '../lib/recommender/algorithms/content-tfidf';
-import { buildContentDocs } from '../lib/recommender/algorithms/content-docs';
-import { CONTEXT_ALGOS, ml100kContentDocs } from '../lib/recommender/hybrid/params';
-import { DEFAULT_ALGO, describeParams, REGISTRY, resolveAlgorithm } from '../lib/recommender/eval/registry';
+} from '../../lib/recommender/eval/evaluate';
+import { createRng } from '../../lib/recommender/core/rng';
+import { loadRatingsFile } from '../../lib/recommender/io/ratings-file';
+import { loadCatalogue } from '../../lib/recommender/io/catalogue';
+import { loadMl100kItems } from '../../lib/recommender/io/movielens';
+import type { ContentDoc } from '../../lib/recommender/algorithms/content-tfidf';
+import { buildContentDocs } from '../../lib/recommender/algorithms/content-docs';
+import { CONTEXT_ALGOS, ml100kContentDocs } from '../../lib/recommender/hybrid/params';
+import { DEFAULT_ALGO, describeParams, REGISTRY, resolveAlgorithm } from '../../lib/recommender/eval/registry';
 
 const DATA_DIR = resolve(process.env.DATA_DIR ?? join('..', 'shared', 'data'));
 const BENCH_DIR = resolve(process.env.BENCH_DIR ?? join('..', 'shared', 'bench'));

@@ -12,11 +12,11 @@
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadRatingsFile } from '../lib/recommender/io/ratings-file';
-import { createServingScratch, explainPage, predictRating, ratingContext, scoreUser, topN } from '../lib/recommender/serving';
-import { userRow } from '../lib/recommender/serving/recommender';
-import { buildRatingMatrix, createVocabulary } from '../lib/recommender/core/sparse';
-import { DATA_DIR, catalogueDocs, finishResult, fitServedRanking, logger, parseHybridParams, percentile } from './hybrid-script-common';
+import { loadRatingsFile } from '../../lib/recommender/io/ratings-file';
+import { createServingScratch, explainPage, predictRating, ratingContext, scoreUser, topN } from '../../lib/recommender/serving';
+import { userRow } from '../../lib/recommender/serving/recommender';
+import { buildRatingMatrix, createVocabulary } from '../../lib/recommender/core/sparse';
+import { DATA_DIR, catalogueDocs, finishResult, fitServedRanking, logger, parseHybridParams, percentile } from '../eval/common';
 
 const log = logger('bench:score');
 

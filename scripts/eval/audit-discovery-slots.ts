@@ -4,15 +4,15 @@
  * predicted ratings of the items the slots lift into the top 10 with those they displace and those kept. Reads no
  * test row. Prints one JSON summary (logs on stderr), also saved under results/eval/.
  *
- *   npx tsx scripts/audit-discovery-slots.ts [--params JSON] [--no-save]
+ *   npx tsx scripts/eval/audit-discovery-slots.ts [--params JSON] [--no-save]
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { trainMatrix } from '../lib/recommender/eval/evaluate';
-import { loadRatingsFile } from '../lib/recommender/io/ratings-file';
-import { createServingScratch, predictRating, ratingContext, scoreUser, servedOrder, topN } from '../lib/recommender/serving';
-import { userRow } from '../lib/recommender/serving/recommender';
-import { BENCH_DIR, catalogueDocs, finishResult, fitServedRanking, logger, parseHybridParams } from './hybrid-script-common';
+import { trainMatrix } from '../../lib/recommender/eval/evaluate';
+import { loadRatingsFile } from '../../lib/recommender/io/ratings-file';
+import { createServingScratch, predictRating, ratingContext, scoreUser, servedOrder, topN } from '../../lib/recommender/serving';
+import { userRow } from '../../lib/recommender/serving/recommender';
+import { BENCH_DIR, catalogueDocs, finishResult, fitServedRanking, logger, parseHybridParams } from './common';
 
 const log = logger('audit');
 const { values } = parseArgs({ options: { params: { type: 'string' }, 'no-save': { type: 'boolean', default: false } } });

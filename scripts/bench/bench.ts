@@ -26,13 +26,13 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { generateSynthetic, SYNTH_SHAPES } from '../lib/recommender/eval/synth';
-import { recalculateUser } from '../lib/recommender/algorithms/implicit-als';
-import { alsView, type ServingModel } from '../lib/recommender/serving';
-import { createRng } from '../lib/recommender/core/rng';
-import { ensureDatabase, dropDatabase } from '../lib/db/ensure-database';
-import { migrate } from '../lib/db/migrate';
-import { freePort } from './free-port';
+import { generateSynthetic, SYNTH_SHAPES } from '../../lib/recommender/eval/synth';
+import { recalculateUser } from '../../lib/recommender/algorithms/implicit-als';
+import { alsView, type ServingModel } from '../../lib/recommender/serving';
+import { createRng } from '../../lib/recommender/core/rng';
+import { ensureDatabase, dropDatabase } from '../../lib/db/ensure-database';
+import { migrate } from '../../lib/db/migrate';
+import { freePort } from '../free-port';
 
 const { values: args } = parseArgs({
   options: {
@@ -103,7 +103,7 @@ async function cleanup(): Promise<void> {
     }
   }
   await pgc.end().catch(() => undefined);
-  const { db } = await import('../lib/server/db');
+  const { db } = await import('../../lib/server/db');
   await db.$disconnect();
   if (!args.keep && !reuse) {
     await dropDatabase(dbUrl);
@@ -115,9 +115,9 @@ try {
   await pgc.connect();
   const { emails, password, memberIds } = reuse ? await reuseMembers() : await setUp();
   // --- nightly recompute, model load, fold-in -------------------------------------------------------------------
-  const { recomputeModel } = await import('../lib/server/services/model-training');
+  const { recomputeModel } = await import('../../lib/server/services/model-training');
   const trained = reuse ? null : await timed('recompute', () => recomputeModel({ trigger: 'admin' }));
-  const { getActiveVersion } = await import('../lib/server/data/models');
+  const { getActiveVersion } = await import('../../lib/server/data/models');
   const version = await getActiveVersion();
   if (!version) throw new Error('no active model version');
   result.model = { versionId: version.id, activated: trained?.activated ?? true, metrics: version.metrics, phaseTimings: version.timings, dataCounts: version.dataCounts, reused: reuse };
@@ -126,7 +126,7 @@ try {
   );
   (result.model as Record<string, unknown>).artifactMegabytes = Number((artifactBytes / 1e6).toFixed(1));
   const rssBeforeLoad = process.memoryUsage().rss;
-  const { getServingModel } = await import('../lib/server/services/model-cache');
+  const { getServingModel } = await import('../../lib/server/services/model-cache');
   const loaded = await timed('modelLoad', () => getServingModel());
   if (!loaded) throw new Error('no active model after the recompute');
   result.modelLoad = { seconds: timings.modelLoad.seconds, innerSeconds: loaded.loadSeconds, rssDeltaMb: Math.round((process.memoryUsage().rss - rssBeforeLoad) / 1e6) };
@@ -149,8 +149,8 @@ try {
 /** Steps 1–3: schema, catalogue, the synthetic rating set and the members who will sign in. */
 async function setUp(): Promise<{ emails: string[]; password: string; memberIds: number[] }> {
   await timed('migrate', () => migrate(dbUrl, resolve('prisma', 'migrations'), { log: () => undefined }));
-  const { importCatalogue } = await import('../lib/server/services/catalogue-import');
-  const { resolveDataDir } = await import('../lib/server/services/data-source');
+  const { importCatalogue } = await import('../../lib/server/services/catalogue-import');
+  const { resolveDataDir } = await import('../../lib/server/services/data-source');
   const dataDir = resolveDataDir();
   if (!dataDir) throw new Error('no data folder with movielens/ml-latest-small: set DATA_DIR');
   const catalogue = await timed('importCatalogue', () => importCatalogue(dataDir));
@@ -296,9 +296,9 @@ async function measureFoldIn(model: ServingModel, itemIndex: Map<number, number>
     solve[`history${n}_p99_ms`] = round(quantile(samples, 0.99), 3);
   }
   // End to end in the app's code path: store one rating, then the next For You (which folds it in).
-  const { buildForYouFeed } = await import('../lib/server/services/for-you');
-  const { upsertRating } = await import('../lib/server/data/ratings');
-  const { FeedQuery } = await import('../lib/validation/feed');
+  const { buildForYouFeed } = await import('../../lib/server/services/for-you');
+  const { upsertRating } = await import('../../lib/server/data/ratings');
+  const { FeedQuery } = await import('../../lib/validation/feed');
   const query = FeedQuery.parse({});
   const ids = model.itemIds;
   for (let w = 0; w < 5; w++) await buildForYouFeed(memberId, query);

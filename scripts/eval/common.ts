@@ -1,5 +1,5 @@
 /**
- * Shared plumbing of the hybrid's measurement scripts (scripts/bench-score.ts, scripts/eval-hybrid-extras.ts):
+ * Shared plumbing of the hybrid's measurement scripts (scripts/bench/score.ts, scripts/eval/hybrid-extras.ts):
  * data locations, the served hybrid fitted on a rating file with the catalogue's content, the per-user "current
  * ratings" view, percentiles and the result file (commit, machine, date).
  */
@@ -7,13 +7,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { buildContentDocs } from '../lib/recommender/algorithms/content-docs';
-import type { ContentDoc } from '../lib/recommender/algorithms/content-tfidf';
-import { HybridParamsSchema, type HybridParams } from '../lib/recommender/hybrid/params';
-import { loadCatalogue } from '../lib/recommender/io/catalogue';
-import type { RatingsData } from '../lib/recommender/io/ratings-file';
-import { fitServedHybrid, type ServedHybrid } from '../lib/recommender/serving/recommender';
-import type { RatingMatrix } from '../lib/recommender/core/types';
+import { buildContentDocs } from '../../lib/recommender/algorithms/content-docs';
+import type { ContentDoc } from '../../lib/recommender/algorithms/content-tfidf';
+import { HybridParamsSchema, type HybridParams } from '../../lib/recommender/hybrid/params';
+import { loadCatalogue } from '../../lib/recommender/io/catalogue';
+import type { RatingsData } from '../../lib/recommender/io/ratings-file';
+import { fitServedHybrid, type ServedHybrid } from '../../lib/recommender/serving/recommender';
+import type { RatingMatrix } from '../../lib/recommender/core/types';
 
 export const DATA_DIR = resolve(process.env.DATA_DIR ?? join('..', 'shared', 'data'));
 export const BENCH_DIR = resolve(process.env.BENCH_DIR ?? join('..', 'shared', 'bench'));
