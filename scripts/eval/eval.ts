@@ -11,16 +11,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  carveValidation,
-  coldStartSlice,
-  evaluateRanking,
-  evaluateRating,
-  relevantByUser,
-  summariseFolds,
-  trainMatrix,
-  type RatingRows,
-} from '../../lib/recommender/eval/evaluate';
+import { carveTuningSplit, type RatingRows } from '../../lib/recommender/core/holdout';
+import { coldStartSlice, evaluateRanking, evaluateRating, relevantByUser, summariseFolds, trainMatrix } from '../../lib/recommender/eval/evaluate';
 import { createRng } from '../../lib/recommender/core/rng';
 import { loadRatingsFile } from '../../lib/recommender/io/ratings-file';
 import { loadCatalogue } from '../../lib/recommender/io/catalogue';
@@ -77,7 +69,7 @@ function load(path: string): RatingRows {
 /** Train/test rows of a split, or (with --validation) a carve of its train file. */
 function loadPair(s: Split, task: 'rating' | 'ranking', validation: boolean): { train: RatingRows; test: RatingRows } {
   if (!validation) return { train: load(s.train), test: load(s.test) };
-  return carveValidation(load(s.train), task);
+  return carveTuningSplit(load(s.train), task);
 }
 
 function gitCommit(): string | null {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { carveValidation, coldStartSlice, evaluateRanking, evaluateRating, randomSplit, relevantByUser, summariseFolds, temporalSplit, type RatingRows } from './evaluate';
+import { carveTuningSplit, randomSplit, temporalSplit, type RatingRows } from '../core/holdout';
+import { coldStartSlice, evaluateRanking, evaluateRating, relevantByUser, summariseFolds } from './evaluate';
 import { globalMeanRecommender } from '../algorithms/global-mean';
 import { popularityRecommender } from '../algorithms/popularity';
 
@@ -109,6 +110,6 @@ describe('validation carving', () => {
     expect(Array.from(a.test.movieIds)).toEqual(Array.from(b.test.movieIds));
     expect(a.train.ratings.length + a.test.ratings.length).toBe(200);
     expect(a.test.ratings.length).toBeGreaterThan(5);
-    expect(carveValidation(rows(t), 'rating').test.ratings.length).toBe(a.test.ratings.length);
+    expect(carveTuningSplit(rows(t), 'rating').test.ratings.length).toBe(a.test.ratings.length);
   });
 });

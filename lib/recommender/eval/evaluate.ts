@@ -4,17 +4,10 @@
  * tests and the app's model job.
  */
 import { mae, RankingAccumulator, rmse, type RankingMetrics } from './metrics';
-import { createRng } from '../core/rng';
+import { type RatingRows } from '../core/holdout';
 import { buildRatingMatrix, type BuiltRatingMatrix } from '../core/sparse';
 import type { RatingMatrix, Recommender } from '../core/types';
 
-/** Raw-id ratings (e.g. from loadRatingsFile). `timestamps` is needed for the cold-start slice only. */
-export interface RatingRows {
-  userIds: Int32Array;
-  movieIds: Int32Array;
-  ratings: Float32Array;
-  timestamps?: Float64Array;
-}
 
 export interface RatingEvaluation {
   metrics: { rmse: number; mae: number };
@@ -172,58 +165,4 @@ export function summariseFolds<T extends Record<string, number>>(folds: readonly
     std[key] = Math.sqrt(xs.reduce((s, x) => s + (x - m) * (x - m), 0) / xs.length);
   }
   return { mean: mean as T, std: std as T };
-}
-
-function subset(rows: RatingRows, keep: ArrayLike<number>): RatingRows {
-  const idx = Array.from(keep);
-  return {
-    userIds: Int32Array.from(idx, (r) => rows.userIds[r]),
-    movieIds: Int32Array.from(idx, (r) => rows.movieIds[r]),
-    ratings: Float32Array.from(idx, (r) => rows.ratings[r]),
-    ...(rows.timestamps ? { timestamps: Float64Array.from(idx, (r) => rows.timestamps![r]) } : {}),
-  };
-}
-
-/**
- * Per user, the latest round(n · share) ratings (by timestamp, ties by movieId) go to the second
- * part — the rule ../shared/bench/make-splits.mjs uses for the ranking split. Needs timestamps.
- */
-export function temporalSplit(rows: RatingRows, share: number): { train: RatingRows; test: RatingRows } {
-  if (!rows.timestamps) throw new Error('temporal split needs timestamps');
-  const ts = rows.timestamps;
-  const byUser = new Map<number, number[]>();
-  for (let r = 0; r < rows.ratings.length; r++) {
-    const list = byUser.get(rows.userIds[r]);
-    if (list) list.push(r);
-    else byUser.set(rows.userIds[r], [r]);
-  }
-  const train: number[] = [];
-  const test: number[] = [];
-  for (const list of byUser.values()) {
-    list.sort((a, b) => ts[a] - ts[b] || rows.movieIds[a] - rows.movieIds[b]);
-    const nTest = Math.round(list.length * share);
-    for (let k = 0; k < list.length; k++) (k < list.length - nTest ? train : test).push(list[k]);
-  }
-  const order = (a: number, b: number) => rows.userIds[a] - rows.userIds[b] || rows.movieIds[a] - rows.movieIds[b];
-  return { train: subset(rows, train.sort(order)), test: subset(rows, test.sort(order)) };
-}
-
-/** Each row goes to the second part with probability `share` (mulberry32 `seed`), like the rating split. */
-export function randomSplit(rows: RatingRows, share: number, seed: number): { train: RatingRows; test: RatingRows } {
-  const rng = createRng(seed);
-  const train: number[] = [];
-  const test: number[] = [];
-  for (let r = 0; r < rows.ratings.length; r++) (rng.next() < share ? test : train).push(r);
-  return { train: subset(rows, train), test: subset(rows, test) };
-}
-
-/** Seed of the validation carve, fixed so every model is tuned on the same rows. */
-export const VALIDATION_SEED = 7;
-
-/**
- * A validation split carved from train only, for choosing hyper-parameters: ranking → per-user
- * temporal 20% (as the ranking split), rating → random 10% (seed {@link VALIDATION_SEED}).
- */
-export function carveValidation(train: RatingRows, task: 'rating' | 'ranking'): { train: RatingRows; test: RatingRows } {
-  return task === 'ranking' ? temporalSplit(train, 0.2) : randomSplit(train, 0.1, VALIDATION_SEED);
 }

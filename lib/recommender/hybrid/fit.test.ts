@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { biasesRecommender } from '../algorithms/biases';
-import { evaluateRanking, evaluateRating, type RatingRows } from '../eval/evaluate';
-import { carveValidation } from './holdout';
+import { evaluateRanking, evaluateRating } from '../eval/evaluate';
+import { carveBlendValidation, temporalSplit, type RatingRows } from '../core/holdout';
 import { fitHybrid, hybridRecommender } from './fit';
 import { isColdUser, recommendForGenres, recommendHybrid, scoreHybridUser, weightsFor } from './score';
 import { pairedDifference } from './rank-blend';
@@ -17,32 +17,8 @@ import type { Recommender } from '../core/types';
 const R = (r: unknown) => r as Recommender<unknown, unknown>;
 const world = genreWorld(90, 48, 11, 0.7);
 
-/** Per-user temporal 80/20 split of the world (the ranking protocol in miniature). */
-function temporalSplit(): { train: RatingRows & { timestamps: Float64Array }; test: RatingRows } {
-  const byUser = new Map<number, number[]>();
-  for (let r = 0; r < world.userIds.length; r++) {
-    const l = byUser.get(world.userIds[r]);
-    if (l) l.push(r);
-    else byUser.set(world.userIds[r], [r]);
-  }
-  const trainRows: number[] = [];
-  const testRows: number[] = [];
-  for (const rows of byUser.values()) {
-    rows.sort((a, b) => world.timestamps[a] - world.timestamps[b]);
-    const nTest = Math.round(rows.length * 0.2);
-    trainRows.push(...rows.slice(0, rows.length - nTest));
-    testRows.push(...rows.slice(rows.length - nTest));
-  }
-  const pick = (rows: number[]) => ({
-    userIds: Int32Array.from(rows, (r) => world.userIds[r]),
-    movieIds: Int32Array.from(rows, (r) => world.movieIds[r]),
-    ratings: Float32Array.from(rows, (r) => world.ratings[r]),
-    timestamps: Float64Array.from(rows, (r) => world.timestamps[r]),
-  });
-  return { train: pick(trainRows), test: pick(testRows) };
-}
-
-const { train, test } = temporalSplit();
+// Per-user temporal 80/20 split of the world (the ranking protocol in miniature).
+const { train, test } = temporalSplit({ userIds: world.userIds, movieIds: world.movieIds, ratings: world.ratings, timestamps: world.timestamps }, 0.2);
 
 const rankingBases: HybridBase[] = [
   { name: 'item-knn', recommender: R(itemKnnRecommender), config: { k: 20, metric: 'cosine', shrinkage: 0 } },
@@ -64,12 +40,12 @@ function weightsOf(m: HybridModel): number[][] {
   return [Array.from(m.warm!.w), Array.from(m.cold?.w ?? []), Array.from(m.ratingWeights ?? [])];
 }
 
-describe('carveValidation', () => {
+describe('carveBlendValidation', () => {
   it('holds out the latest 20% of each user from train only and truncates every 5th user to 5 ratings', () => {
     const data = buildRatingMatrix({ userIds: train.userIds, itemIds: train.movieIds, ratings: train.ratings });
     const ts = new Map<string, number>();
-    for (let r = 0; r < train.userIds.length; r++) ts.set(`${train.userIds[r]}:${train.movieIds[r]}`, train.timestamps[r]);
-    const split = carveValidation(data, { share: 0.2, seed: 1, timestamps: alignedTimes(data, ts), coldEvery: 5, coldKeep: 5 });
+    for (let r = 0; r < train.userIds.length; r++) ts.set(`${train.userIds[r]}:${train.movieIds[r]}`, train.timestamps![r]);
+    const split = carveBlendValidation(data, { share: 0.2, seed: 1, timestamps: alignedTimes(data, ts), coldEvery: 5, coldKeep: 5 });
     const key = (u: number, i: number) => `${data.users.ids[u]}:${data.items.ids[i]}`;
     let coldUsers = 0;
     for (let u = 0; u < data.users.size; u++) {

@@ -16,7 +16,7 @@ import { buildContentIndex, fitContentTfidf, recommendFromScores, type ContentIn
 import { ModelFitError, type RatingMatrix, type Recommender } from '../core/types';
 import { alignTimestamps, buildTimeContext, counts, popularityZ, rankFeatureNames, timeContextOf } from './features';
 import { type BackgroundFits, type FitRequest, startBackgroundFits } from './fit-pool';
-import { carveValidation, sampleSorted, type ValidationSplit } from './holdout';
+import { carveBlendValidation, sampleSorted, type ValidationSplit } from '../core/holdout';
 import { buildRankTrainingSet, coordinateAscent, exposureCounts, exposureZOf, fmtWeights, pairedDifference, perUserAccuracy, setColumn } from './rank-blend';
 import { chooseRatingBlend, ratingFeatureNames, ratingFeatureRow, ridgeMasked, thinColdTerms } from './rating-blend';
 import { createHybridScratch, isColdUser, predictHybrid, recommendHybrid, scoreHybridUser } from './score';
@@ -177,7 +177,7 @@ function prepareFit(data: RatingMatrix, config: HybridConfig): FitRun {
   const timestamps =
     config.timestamps ??
     (config.timeRows?.timestamps ? alignTimestamps(data, config.timeRows.userIds, config.timeRows.movieIds, config.timeRows.timestamps) : undefined);
-  const split = carveValidation(data, {
+  const split = carveBlendValidation(data, {
     share: config.validationShare ?? 0.2,
     seed,
     timestamps: tasks.has('ranking') ? timestamps : undefined,
@@ -191,7 +191,7 @@ function prepareFit(data: RatingMatrix, config: HybridConfig): FitRun {
   // No cold-user simulation here: truncating users weakens the validation fits of every rating base,
   // and the cold terms still learn from the naturally thin users and items.
   const ratingSplit = tasks.has('rating')
-    ? carveValidation(data, { share: config.validationShare ?? 0.2, seed, coldEvery: 0, coldKeep: coldU })
+    ? carveBlendValidation(data, { share: config.validationShare ?? 0.2, seed, coldEvery: 0, coldKeep: coldU })
     : split;
   const ratingValContent =
     config.ratingContent === false ? null : ratingSplit === split ? valContent : contentConfig ? fitContentTfidf(ratingSplit.fit, contentConfig) : null;

@@ -5,7 +5,7 @@
  */
 import { type ContentTfidfModel, topKIndices } from '../algorithms/content-tfidf';
 import { counts, type FeatureColumns, type FeatureContext, popularityZ, type TimeContext, userFeatureColumns } from './features';
-import type { ValidationSplit } from './holdout';
+import type { ValidationSplit } from '../core/holdout';
 import type { FittedBase, RankWeights } from './types';
 
 // ---------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
  */
 import { topKFromScores } from '../algorithms/mf-common';
 import { type RatingMatrix, ShapeError } from '../core/types';
-import { sampleSorted } from '../hybrid/holdout';
+import { sampleSorted } from '../core/holdout';
 import { bestOfLists, certifiedCoverage, COVERAGE_CANDIDATES, COVERAGE_DELTA_GRID, coverageAt, type CoverageScores, discoveryOrder, packCandidates, shiftScores, SLOT_WINDOW, smallestCoveringDelta, smallestCoveringDeltaWithSlots, smallestCoveringSlots, topCandidates } from './coverage-floor';
 import { userRow } from './fold-in';
 import type { ServingModel } from './model';
