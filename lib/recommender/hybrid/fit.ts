@@ -21,7 +21,7 @@ import { buildRankTrainingSet, coordinateAscent, exposureCounts, exposureZOf, fm
 import { chooseRatingBlend, ratingFeatureNames, ratingFeatureRow, ridgeMasked, thinColdTerms } from './rating-blend';
 import { createHybridScratch, isColdUser, predictHybrid, recommendHybrid, scoreHybridUser } from './score';
 import { trainingScoringBases } from './training-scoring';
-import type { FittedBase, HybridBase, HybridConfig, HybridModel, HybridPhase, RankWeights, Source } from './types';
+import { DEFAULT_RECALL_WEIGHT, type FittedBase, type HybridBase, type HybridConfig, type HybridModel, type HybridPhase, type RankWeights, type Source } from './types';
 
 /**
  * Fits each base on `data`. With `shared`, a base with the same name and config as one fitted
@@ -281,7 +281,7 @@ function learnRankBlends(run: FitRun, data: RatingMatrix, valBases: FittedBase[]
   const coldSet = buildRankTrainingSet(scoringBases, run.valContent, split, coldUsers, relevant, pool, coldI, valTime);
   log(`  ranking features: ${warmUsers.length} warm + ${coldUsers.length} cold users, ${warmSet.item.length + coldSet.item.length} candidate rows in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   const gamma = config.coverageWeight ?? 0;
-  const beta = config.recallWeight ?? 0.5;
+  const beta = config.recallWeight ?? DEFAULT_RECALL_WEIGHT;
   // Stage 1 without the exposure feature; stage 2 adds it (computed from stage 1's lists).
   const fExp = rankNames.names.indexOf('exposure');
   const noExposure = allowed.map((a, f) => a && f !== fExp);

@@ -10,7 +10,7 @@ import { contentTfidfRecommender, type ContentDoc, type ContentTfidfConfig, type
 import { easeRecommender } from '../algorithms/ease';
 import { RANK_EXTRA_FEATURES } from './features';
 import { fitHybrid, hybridRecommender } from './fit';
-import { type HybridBase, type HybridConfig, type HybridModel } from './types';
+import { DEFAULT_RECALL_WEIGHT, type HybridBase, type HybridConfig, type HybridModel } from './types';
 import { DEFAULT_CONTENT_FIELD_WEIGHTS, buildContentDocs, type ContentSource } from '../algorithms/content-docs';
 import { implicitAlsRecommender } from '../algorithms/implicit-als';
 import { itemKnnRecommender } from '../algorithms/item-knn';
@@ -84,7 +84,7 @@ export const HybridParamsSchema = z.object({
   maxRatingUsers: z.number().int().min(1).default(2000).describe('held-out users sampled for the rating blend’s rows; bounds training time'),
   refitRatingBases: z.boolean().default(true).describe('refit rating-only bases on all ratings (false: keep their validation fit; users are folded in when served)'),
   poolPerBase: z.number().int().min(10).default(100).describe('top-N of each base in the validation candidate pool'),
-  recallWeight: z.number().min(0).default(1).describe('β in the ranker objective NDCG@10 + β·Recall@20 + γ·coverage@10'),
+  recallWeight: z.number().min(0).default(DEFAULT_RECALL_WEIGHT).describe('β in the ranker objective NDCG@10 + β·Recall@20 + γ·coverage@10'),
   coverageWeight: z.number().min(0).default(0.1).describe('γ in the ranker objective (start of the γ path; chosen on validation, docs/benchmarks/hybrid.md)'),
   coverageWeightPath: z
     .array(z.number().min(0))

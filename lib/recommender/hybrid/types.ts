@@ -73,7 +73,7 @@ export interface HybridConfig {
   ridgeLambda?: number;
   /** Offer the support terms (feature-weighted stacking on 1/√(1+n) of user and item) to the validation CV. Default true. */
   ratingSupportTerms?: boolean;
-  /** Weight β of Recall@20 in the ranking objective NDCG@10 + β·Recall@20 + γ·coverage@10 (validation). Default 0.5. */
+  /** Weight β of Recall@20 in the ranking objective NDCG@10 + β·Recall@20 + γ·coverage@10 (validation). Default {@link DEFAULT_RECALL_WEIGHT}. */
   recallWeight?: number;
   /** Weight γ of coverage@10 in the ranking objective. Default 0. */
   coverageWeight?: number;
@@ -186,3 +186,9 @@ export interface HybridPhase {
   phase: string;
   progress: number;
 }
+
+/**
+ * β of the ranking objective when none is given: the value the served model has always used (the params schema's
+ * default, hybrid/params.ts). A fit called without params used 0.5 until #20; one value now serves both.
+ */
+export const DEFAULT_RECALL_WEIGHT = 1;
