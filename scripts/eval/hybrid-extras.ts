@@ -13,7 +13,8 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fitContentTfidf, recommendFromScores, scoreContentUser, topKIndices } from '../../lib/recommender/algorithms/content-tfidf';
+import { fitContentTfidf, recommendFromScores, scoreContentUser } from '../../lib/recommender/algorithms/content-tfidf';
+import { topKIndices } from '../../lib/recommender/core/select-top';
 import { relevantByUser, trainMatrix } from '../../lib/recommender/eval/evaluate';
 import { loadRatingsFile } from '../../lib/recommender/io/ratings-file';
 import { RankingAccumulator } from '../../lib/recommender/eval/metrics';

@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  buildContentIndex,
-  contentTfidfRecommender,
-  featureIndex,
-  fitContentTfidf,
-  predictContent,
-  profileFromFeatures,
-  rowDot,
-  scoreContentUser,
-  scoreProfile,
-  similarItems,
-  topKIndices,
-  trainUserProfile,
-  type ContentDoc,
-} from './content-tfidf';
+import { buildContentIndex, contentTfidfRecommender, featureIndex, fitContentTfidf, predictContent, profileFromFeatures, rowDot, scoreContentUser, scoreProfile, similarItems, trainUserProfile, type ContentDoc } from './content-tfidf';
+import { topKIndices } from '../core/select-top';
 import { ratingMatrixFromDense } from '../core/sparse';
 
 const THREE: ContentDoc[] = [

@@ -10,7 +10,7 @@
 import { analyzeText } from './text';
 import type { Csr, RatingMatrix, Recommender, RecommendOptions, ScoredItem } from '../core/types';
 import { ShapeError } from '../core/types';
-import { createTopScratch, offerTop, topOrder } from '../core/select-top';
+import { topKIndices } from '../core/select-top';
 
 /**
  * Content of one item. A `string[]` field holds categorical values ("Drama", "Michael Mann"),
@@ -222,18 +222,6 @@ export function multiplyDense(vectors: Csr, dense: Float32Array | Float64Array, 
   }
 }
 
-/** Top-k (index, score) by descending score, ties by ascending index; skips NaN/-Infinity. O(n log k). */
-export function topKIndices(scores: ArrayLike<number>, k: number, skip?: (i: number) => boolean): ScoredItem[] {
-  if (k <= 0) return [];
-  const heap = createTopScratch(k);
-  let size = 0;
-  for (let i = 0; i < scores.length; i++) {
-    const s = scores[i];
-    if (!(s > -Infinity) || (skip !== undefined && skip(i))) continue;
-    size = offerTop(heap, size, k, s, i);
-  }
-  return topOrder(heap, size).map((x) => ({ itemIdx: heap.id[x], score: heap.score[x] }));
-}
 
 // ---------------------------------------------------------------------------------------------
 // The content model over a RatingMatrix.

@@ -10,7 +10,7 @@ import {
   regularizedGram,
   solveRows,
 } from './implicit-als';
-import { planWoodbury } from '../kernels/als-kernel';
+import { planWoodbury } from '../kernels/als-solve';
 import { alsPoolStats, shutdownAlsWorkers, waitForAlsWorkers } from '../kernels/als-pool';
 import { plantedRatings } from '../testing/mf-test-data';
 import { ratingMatrixFromDense } from '../core/sparse';

@@ -16,7 +16,7 @@ import { allFinite, gram } from '../core/linalg';
 import { topKFromScores } from './mf-common';
 import { transpose } from '../core/sparse';
 import { runAlsHalfSweepParallel, toShared } from '../kernels/als-pool';
-import { gramWasm, planWoodbury, solveRows } from '../kernels/als-kernel';
+import { gramWasm, planWoodbury, solveRows } from '../kernels/als-solve';
 
 export { solveRows };
 

@@ -7,7 +7,8 @@
  */
 import { baselineEstimate, baselineResiduals, fitBiases, type BiasesModel } from './biases';
 import { clipRating, topKFromScores } from './mf-common';
-import { centreByColumnMean, computeSimilarities, similarityOf, topKPositions, type SimilarityMetric } from './similarity';
+import { centreByColumnMean, computeSimilarities, similarityOf, type SimilarityMetric } from './similarity';
+import { topKPositions } from '../core/select-top';
 import { transpose } from '../core/sparse';
 import type { Csr, RatingMatrix, Recommender } from '../core/types';
 

@@ -1,5 +1,7 @@
 import type { Csr } from '../core/types';
 import { ShapeError } from '../core/types';
+import { topKPositions } from '../core/select-top';
+import { startSourceWorker, workerThreads } from '../kernels/threads';
 
 /**
  * Similarity measures of neighbourhood CF (names as in Surprise's sim_options):
@@ -190,16 +192,8 @@ const PARALLEL_MIN_UPDATES = 4_000_000;
  * (caller computes the range itself) when a worker cannot be used.
  */
 function startPairsWorker(args: Parameters<typeof similarityPairs>): { join(): PairList | null } | null {
-  let wt: typeof import('node:worker_threads');
-  try {
-    // A runtime require keeps bundlers from pulling node:worker_threads into client code.
-    wt = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.(
-      'node:worker_threads',
-    ) as typeof import('node:worker_threads');
-    if (!wt) return null;
-  } catch {
-    return null; // no worker support here (e.g. a browser bundle): single thread
-  }
+  const wt = workerThreads();
+  if (!wt) return null; // no worker support here (e.g. a browser bundle): single thread
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const channel = new wt.MessageChannel();
   const source = `
@@ -217,7 +211,7 @@ function startPairsWorker(args: Parameters<typeof similarityPairs>): { join(): P
   `;
   let worker: import('node:worker_threads').Worker;
   try {
-    worker = new wt.Worker(source, { eval: true, workerData: { port: channel.port2, flag, args }, transferList: [channel.port2] });
+    worker = startSourceWorker(source, { port: channel.port2, flag, args }, [channel.port2]);
   } catch {
     return null;
   }
@@ -355,52 +349,6 @@ export function truncateRows(m: Csr, k: number): Csr {
   return { nRows: m.nRows, nCols: m.nCols, indptr, indices, values };
 }
 
-/**
- * Positions p in [a, b) of the k largest `values[p]` (ties → lower `idx[p]` first), best first.
- * A size-k min-heap: O((b − a) · log k).
- */
-export function topKPositions(values: ArrayLike<number>, idx: ArrayLike<number>, a: number, b: number, k: number): Int32Array {
-  const len = b - a;
-  const size0 = Math.min(k, len);
-  const heap = new Int32Array(size0);
-  let size = 0;
-  // "p is worse than q": lower value, or equal value and higher index.
-  const worse = (p: number, q: number): boolean => values[p] < values[q] || (values[p] === values[q] && idx[p] > idx[q]);
-  const down = (pos: number): void => {
-    for (;;) {
-      const l = 2 * pos + 1;
-      const r = l + 1;
-      let m = pos;
-      if (l < size && worse(heap[l], heap[m])) m = l;
-      if (r < size && worse(heap[r], heap[m])) m = r;
-      if (m === pos) return;
-      const t = heap[pos];
-      heap[pos] = heap[m];
-      heap[m] = t;
-      pos = m;
-    }
-  };
-  for (let p = a; p < b; p++) {
-    if (size < size0) {
-      let pos = size++;
-      heap[pos] = p;
-      while (pos > 0) {
-        const parent = (pos - 1) >> 1;
-        if (!worse(heap[pos], heap[parent])) break;
-        const t = heap[pos];
-        heap[pos] = heap[parent];
-        heap[parent] = t;
-        pos = parent;
-      }
-    } else if (size0 > 0 && worse(heap[0], p)) {
-      heap[0] = p;
-      down(0);
-    }
-  }
-  const out = Array.from(heap.subarray(0, size));
-  out.sort((p, q) => (worse(p, q) ? 1 : worse(q, p) ? -1 : 0));
-  return Int32Array.from(out);
-}
 
 /**
  * Centres every stored value of `m` by its *column's* mean (for adjusted cosine on items × users,

@@ -1,6 +1,6 @@
 import { baselineEstimate } from './biases';
 import { fitKnnBase, KNN_BASELINE_DEFAULTS, knnEstimate, knnRecommender, writeKnnScores, type KnnConfig, type KnnModelBase } from './knn-common';
-import { topKPositions } from './similarity';
+import { topKPositions } from '../core/select-top';
 import type { Csr, RatingMatrix } from '../core/types';
 
 export type UserKnnConfig = KnnConfig;

@@ -1,9 +1,15 @@
 /**
- * Bounded top-k selection. One size-k min-heap (offerTop / topOrder), shared by topKIndices (content-tfidf.ts),
- * topKFromScores (mf-common.ts) and selectTop: over a list of ids with scores, what
- * `ids.filter(s > 0).sort(score desc, id asc).slice(0, k)` returns, without sorting every candidate (used where a
- * table keeps a few neighbours per row out of thousands of candidates: content neighbours of every movie).
+ * Top-k selection: the engine's one home for it. Every routine returns the k best by score, best first, ties to the
+ * lower index, without sorting every candidate:
+ * - offerTop / topOrder: one size-k min-heap over (score, id), used by {@link topKIndices} (a dense score array),
+ *   {@link topN} (the same, minus excluded and non-finite items: the feed's candidate pool), {@link selectTop} (a
+ *   list of ids, positive scores only: content neighbours of every movie), algorithms/mf-common.ts topKFromScores
+ *   (a Recommender's list: minus rated, excluded, or among candidates) and serving/coverage-floor.ts topCandidates;
+ * - {@link topKPositions}: positions in one CSR row, ties by the row's column index (neighbour tables);
+ * - {@link insertTopK}: insertion into a sorted array, for K ≈ 20 inside the ranker's coordinate ascent, where it is
+ *   the fastest (hybrid/rank-blend.ts).
  */
+import type { ScoredItem } from './types';
 
 /** a ranks below b: lower score, or the same score and a higher id. */
 function below(sa: number, ia: number, sb: number, ib: number): boolean {
@@ -80,6 +86,91 @@ export function selectTop(ids: ArrayLike<number>, n: number, scores: ArrayLike<n
   for (const x of topOrder(s, size)) {
     outIds.push(s.id[x]);
     outScores.push(s.score[x]);
+  }
+  return size;
+}
+
+/** Top-k (index, score) by descending score, ties by ascending index; skips NaN/-Infinity. O(n log k). */
+export function topKIndices(scores: ArrayLike<number>, k: number, skip?: (i: number) => boolean): ScoredItem[] {
+  if (k <= 0) return [];
+  const heap = createTopScratch(k);
+  let size = 0;
+  for (let i = 0; i < scores.length; i++) {
+    const s = scores[i];
+    if (!(s > -Infinity) || (skip !== undefined && skip(i))) continue;
+    size = offerTop(heap, size, k, s, i);
+  }
+  return topOrder(heap, size).map((x) => ({ itemIdx: heap.id[x], score: heap.score[x] }));
+}
+
+/** Indices of the n highest scores, skipping `exclude` and non-finite scores, best first. */
+export function topN(scores: Float32Array, exclude: ArrayLike<number>, n: number): number[] {
+  const banned = new Uint8Array(scores.length);
+  for (let t = 0; t < exclude.length; t++) if (exclude[t] >= 0 && exclude[t] < banned.length) banned[exclude[t]] = 1;
+  return topKIndices(scores, n, (i) => banned[i] === 1 || !Number.isFinite(scores[i])).map((s) => s.itemIdx);
+}
+
+/**
+ * Positions p in [a, b) of the k largest `values[p]` (ties → lower `idx[p]` first), best first.
+ * A size-k min-heap: O((b − a) · log k).
+ */
+export function topKPositions(values: ArrayLike<number>, idx: ArrayLike<number>, a: number, b: number, k: number): Int32Array {
+  const len = b - a;
+  const size0 = Math.min(k, len);
+  const heap = new Int32Array(size0);
+  let size = 0;
+  // "p is worse than q": lower value, or equal value and higher index.
+  const worse = (p: number, q: number): boolean => values[p] < values[q] || (values[p] === values[q] && idx[p] > idx[q]);
+  const down = (pos: number): void => {
+    for (;;) {
+      const l = 2 * pos + 1;
+      const r = l + 1;
+      let m = pos;
+      if (l < size && worse(heap[l], heap[m])) m = l;
+      if (r < size && worse(heap[r], heap[m])) m = r;
+      if (m === pos) return;
+      const t = heap[pos];
+      heap[pos] = heap[m];
+      heap[m] = t;
+      pos = m;
+    }
+  };
+  for (let p = a; p < b; p++) {
+    if (size < size0) {
+      let pos = size++;
+      heap[pos] = p;
+      while (pos > 0) {
+        const parent = (pos - 1) >> 1;
+        if (!worse(heap[pos], heap[parent])) break;
+        const t = heap[pos];
+        heap[pos] = heap[parent];
+        heap[parent] = t;
+        pos = parent;
+      }
+    } else if (size0 > 0 && worse(heap[0], p)) {
+      heap[0] = p;
+      down(0);
+    }
+  }
+  const out = Array.from(heap.subarray(0, size));
+  out.sort((p, q) => (worse(p, q) ? 1 : worse(q, p) ? -1 : 0));
+  return Int32Array.from(out);
+}
+
+/**
+ * Offers row r with score s to the sorted top-K `topS`/`topR` (descending; ties keep the earlier row) holding `size`
+ * entries; returns the new size. O(K) worst case, O(1) for the typical candidate that does not make the list.
+ */
+export function insertTopK(topS: Float64Array, topR: Int32Array, size: number, K: number, s: number, r: number): number {
+  if (size < K || s > topS[size - 1]) {
+    let k = size < K ? size++ : K - 1;
+    while (k > 0 && topS[k - 1] < s) {
+      topS[k] = topS[k - 1];
+      topR[k] = topR[k - 1];
+      k--;
+    }
+    topS[k] = s;
+    topR[k] = r;
   }
   return size;
 }

@@ -21,6 +21,7 @@ import { easeRecommender } from '../algorithms/ease';
 import { itemKnnRecommender } from '../algorithms/item-knn';
 import type { Csr, RatingMatrix, Recommender } from '../core/types';
 import { ModelFitError } from '../core/types';
+import { startTypeScriptWorker, workerThreads } from '../kernels/threads';
 
 /** Recommenders a background worker can fit, by the name the worker resolves (fit-worker.ts has the same table). */
 export const BACKGROUND_RECOMMENDERS: Readonly<Record<string, Recommender<unknown, unknown>>> = {
@@ -103,16 +104,6 @@ export function backgroundFitStats(): typeof stats {
 
 const JOB_WAIT_MS = 30 * 60_000;
 
-function workerThreads(): typeof import('node:worker_threads') | null {
-  try {
-    // A runtime lookup keeps bundlers from pulling node:worker_threads into client code (as similarity.ts does).
-    return ((globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:worker_threads') ??
-      null) as typeof import('node:worker_threads') | null;
-  } catch {
-    return null; // no worker support here: every fit runs on the calling thread
-  }
-}
-
 function nameOf(rec: Recommender<unknown, unknown>): string | null {
   for (const [name, r] of Object.entries(BACKGROUND_RECOMMENDERS)) if (r === rec) return name;
   return null;
@@ -155,10 +146,7 @@ export function startBackgroundFits(requests: readonly FitRequest[]): Background
   const channel = new wt.MessageChannel();
   let worker: Worker;
   try {
-    // The ALS pool's boot file registers tsx inside the worker (parent loader flags do not reach workers).
-    const boot = new URL('../kernels/worker-boot.mjs', import.meta.url);
-    const entry = new URL('./fit-worker.ts', import.meta.url).href;
-    worker = new wt.Worker(boot, { workerData: { entry, port: channel.port2, stop }, transferList: [channel.port2], execArgv: [] });
+    worker = startTypeScriptWorker(new URL('./fit-worker.ts', import.meta.url), { port: channel.port2, stop }, [channel.port2]);
   } catch {
     channel.port1.close();
     return null;

@@ -3,7 +3,8 @@
  * validation NDCG@10 + recall (Metzler & Croft 2007), with an exposure (coverage) penalty, and its own fast
  * evaluator over the validation users' candidate sets.
  */
-import { type ContentTfidfModel, topKIndices } from '../algorithms/content-tfidf';
+import { type ContentTfidfModel } from '../algorithms/content-tfidf';
+import { insertTopK, topKIndices } from '../core/select-top';
 import { counts, type FeatureColumns, type FeatureContext, popularityZ, type TimeContext, userFeatureColumns } from './features';
 import type { ValidationSplit } from '../core/holdout';
 import type { FittedBase, RankWeights } from './types';
@@ -48,20 +49,7 @@ function evaluateScores(
     const a = set.offsets[u];
     const b = set.offsets[u + 1];
     let size = 0;
-    for (let r = a; r < b; r++) {
-      const s = scores[r];
-      // Insertion into a sorted top-K (descending; ties keep the earlier row).
-      if (size < K || s > topS[size - 1]) {
-        let k = size < K ? size++ : K - 1;
-        while (k > 0 && topS[k - 1] < s) {
-          topS[k] = topS[k - 1];
-          topR[k] = topR[k - 1];
-          k--;
-        }
-        topS[k] = s;
-        topR[k] = r;
-      }
-    }
+    for (let r = a; r < b; r++) size = insertTopK(topS, topR, size, K, scores[r], r);
     let dcg = 0;
     let hits = 0;
     for (let k = 0; k < size; k++) {

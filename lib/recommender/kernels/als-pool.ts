@@ -11,10 +11,12 @@
  * moment) when the caller has solved every chunk has its job claimed by the caller instead, and the
  * stale message is ignored — so a slow worker start never delays a fit.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Csr } from '../core/types';
 import { ModelFitError } from '../core/types';
-import { cgCost, solveRowChunks, solveRows, woodburyCost } from './als-kernel';
+import { cgCost, woodburyCost } from './als-kernel';
+import { solveRowChunks, solveRows } from './als-solve';
+import { startTypeScriptWorker } from './threads';
 
 export interface AlsJob {
   seq: number;
@@ -67,9 +69,7 @@ export async function waitForAlsWorkers(n: number, timeoutMs = 20_000): Promise<
 
 function spawn(): PoolWorker {
   const ctrlBuf = new SharedArrayBuffer(16);
-  // A plain-JS entry that registers tsx in the worker: parent loader flags do not reach workers.
-  const url = new URL('./worker-boot.mjs', import.meta.url);
-  const worker = new Worker(url, { workerData: { ctrl: ctrlBuf }, execArgv: [] });
+  const worker = startTypeScriptWorker(new URL('./als-worker.ts', import.meta.url), { ctrl: ctrlBuf });
   worker.on('error', (err) => {
     console.error('als-worker crashed; implicit ALS falls back to one thread', err);
     isBroken = true;

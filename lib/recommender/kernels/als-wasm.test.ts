@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { alsWasm, ensureWasmBytes, paddedK } from './als-wasm';
-import { gramWasm, planWoodbury, solveRows, solveRowsJs } from './als-kernel';
+import { gramWasm, planWoodbury, solveRows } from './als-solve';
+import { solveRowsJs } from './als-kernel';
 import { implicitConfidence, regularizedGram } from '../algorithms/implicit-als';
 import { gram } from '../core/linalg';
 import { plantedRatings } from '../testing/mf-test-data';

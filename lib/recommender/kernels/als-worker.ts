@@ -4,7 +4,7 @@
  * the (synchronous) fit can block on Atomics.wait. Control layout: see als-pool.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { solveRowChunks } from './als-kernel';
+import { solveRowChunks } from './als-solve';
 import { alsWasm } from './als-wasm';
 import type { AlsJob } from './als-pool';
 

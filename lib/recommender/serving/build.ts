@@ -9,7 +9,7 @@ import { DEFAULT_IMPLICIT_ALS, type ImplicitAlsModel } from '../algorithms/impli
 import type { ItemKnnModel } from '../algorithms/item-knn';
 import type { PopularityModel } from '../algorithms/popularity';
 import type { Rp3betaModel } from '../algorithms/rp3beta';
-import { topKPositions } from '../algorithms/similarity';
+import { topKPositions } from '../core/select-top';
 import type { LiveUserKnnModel } from '../algorithms/user-knn-live';
 import { createTopScratch, selectTop } from '../core/select-top';
 import { transpose } from '../core/sparse';

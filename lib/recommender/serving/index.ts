@@ -29,7 +29,8 @@
 export { DEFAULT_SERVING, type ExternalFactors, type NeighbourTable, type ServingConfig, type ServingModel, type ServingTime, type UserRatings } from './model';
 export { alignExternal, contentNeighbours, servingFromHybrid, sparsifyEase } from './build';
 export { alsView, foldInAls, foldInMf, userRow } from './fold-in';
-export { createServingScratch, scoreUser, servingFeatureColumns, type ServingScratch, topN, weightsFor } from './score';
+export { createServingScratch, scoreUser, servingFeatureColumns, type ServingScratch, weightsFor } from './score';
+export { topN } from '../core/select-top';
 export { contentCosine } from './base-scores';
 export { setScoringKernels } from './kernels';
 export { warmServing } from './warm';

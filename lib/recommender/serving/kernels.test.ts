@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { multiplyDense, topKIndices } from '../algorithms/content-tfidf';
+import { multiplyDense } from '../algorithms/content-tfidf';
+import { topKIndices } from '../core/select-top';
 import { EASE_UNMODELLED_SCORE } from '../algorithms/ease';
 import { alignTimestamps, standardize, timeWindowColumns } from '../hybrid/features';
 import { HybridParamsSchema } from '../hybrid/params';

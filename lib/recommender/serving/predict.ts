@@ -2,7 +2,7 @@
  * Predicted stars: the learned ridge blend of the bases' rating predictions, each folded in from the member's
  * current ratings, clipped to the scale; new members blend towards the biases base (NEW_MEMBER_BLEND_FROM).
  */
-import { topKIndices } from '../algorithms/content-tfidf';
+import { topKIndices } from '../core/select-top';
 import { KnnScratch, neighbourhoodTerm } from '../algorithms/knn-common';
 import { liveUserBias, liveUserKnnEstimate, liveUserSimilarities } from '../algorithms/user-knn-live';
 import { indexOfSorted } from '../core/sparse';

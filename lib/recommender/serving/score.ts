@@ -2,7 +2,6 @@
  * Request-time scoring: the ranking blend Σ_f w_f·z_f over the standardised feature columns of one user, with the
  * weights of the user's activity bucket. O(nItems·F) per request plus the bases' own costs (base-scores.ts).
  */
-import { topKIndices } from '../algorithms/content-tfidf';
 import { ModelFitError, ShapeError } from '../core/types';
 import { SENTINEL_SCORE, standardize, standardizeStats, timeWindowColumns } from '../hybrid/features';
 import { contentScores, easeScores, knnScores, recentRatings } from './base-scores';
@@ -177,9 +176,3 @@ export function scoreUser(model: ServingModel, user: UserRatings, out: Float32Ar
   servingFeatureColumns(model, user, scratch, profileScores, w, out);
 }
 
-/** Indices of the n highest scores, skipping `exclude` and non-finite scores, best first. */
-export function topN(scores: Float32Array, exclude: ArrayLike<number>, n: number): number[] {
-  const banned = new Uint8Array(scores.length);
-  for (let t = 0; t < exclude.length; t++) if (exclude[t] >= 0 && exclude[t] < banned.length) banned[exclude[t]] = 1;
-  return topKIndices(scores, n, (i) => banned[i] === 1 || !Number.isFinite(scores[i])).map((s) => s.itemIdx);
-}

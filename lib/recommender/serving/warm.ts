@@ -5,7 +5,8 @@
 import { explainPage } from './explain';
 import type { ServingModel, UserRatings } from './model';
 import { predictRating, ratingContext } from './predict';
-import { createServingScratch, scoreUser, topN } from './score';
+import { createServingScratch, scoreUser } from './score';
+import { topN } from '../core/select-top';
 
 /**
  * Builds the per-model state that the request path otherwise creates on first use (the WebAssembly kernels' table
