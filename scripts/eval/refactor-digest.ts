@@ -174,7 +174,7 @@ function diff(a: unknown, b: unknown, path: string, out: string[]): void {
     const ka = Object.keys(a as object);
     const kb = Object.keys(b as object);
     for (const k of new Set([...ka, ...kb])) {
-      if (path === '' && (k === 'seconds' || k === 'commit' || k === 'date')) continue;
+      if (path === '' && (k === 'seconds' || k === 'commit' || k === 'date' || k === 'note')) continue;
       diff((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}/${k}`, out);
     }
     return;

@@ -198,3 +198,39 @@ export function allFinite(a: ArrayLike<number>): boolean {
   for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
   return true;
 }
+
+/**
+ * Solves a small SPD system A x = b (n ≲ 30: the blends' ridge normal equations) by Cholesky with plain sequential
+ * sums, A overwritten by its factor L (lower triangle). The rating blend's weights depend on this exact order of
+ * operations, so it stays as it is; {@link solveSpdInPlace} (unrolled sums, WebAssembly above a size) serves the
+ * large and the hot systems. ml-matrix's CholeskyDecomposition was measured on these systems and is slower
+ * (docs/benchmarks/engine-core-b.md). O(n³/6 + n²).
+ * @returns x, or the index of the first non-positive pivot.
+ */
+export function solveSmallSpd(a: Float64Array, n: number, b: ArrayLike<number>): Float64Array | number {
+  for (let j = 0; j < n; j++) {
+    let d = a[j * n + j];
+    for (let k = 0; k < j; k++) d -= a[j * n + k] * a[j * n + k];
+    if (!(d > 0)) return j;
+    const l = Math.sqrt(d);
+    a[j * n + j] = l;
+    for (let i = j + 1; i < n; i++) {
+      let s = a[i * n + j];
+      for (let k = 0; k < j; k++) s -= a[i * n + k] * a[j * n + k];
+      a[i * n + j] = s / l;
+    }
+  }
+  const z = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = b[i];
+    for (let k = 0; k < i; k++) s -= a[i * n + k] * z[k];
+    z[i] = s / a[i * n + i];
+  }
+  const x = new Float64Array(n);
+  for (let i = n - 1; i >= 0; i--) {
+    let s = z[i];
+    for (let k = i + 1; k < n; k++) s -= a[k * n + i] * x[k];
+    x[i] = s / a[i * n + i];
+  }
+  return x;
+}

@@ -5,6 +5,7 @@
  */
 import { type ContentTfidfModel, predictContent } from '../algorithms/content-tfidf';
 import { createRng } from '../core/rng';
+import { solveSmallSpd } from '../core/linalg';
 import { ModelFitError, type RatingMatrix } from '../core/types';
 import type { FittedBase } from './types';
 
@@ -114,34 +115,9 @@ function ridge(xtx: Float64Array, xty: Float64Array, F: number, lambda: number):
   const a = xtx.slice();
   for (let f = 1; f < F; f++) a[f * F + f] += lambda;
   a[0] += 1e-9;
-  // Cholesky a = L Lᵀ in place (lower triangle).
-  for (let j = 0; j < F; j++) {
-    let d = a[j * F + j];
-    for (let k = 0; k < j; k++) d -= a[j * F + k] * a[j * F + k];
-    if (!(d > 0)) throw new ModelFitError(`rating blend: normal equations not positive definite at ${j}`);
-    const l = Math.sqrt(d);
-    a[j * F + j] = l;
-    for (let i = j + 1; i < F; i++) {
-      let s = a[i * F + j];
-      for (let k = 0; k < j; k++) s -= a[i * F + k] * a[j * F + k];
-      a[i * F + j] = s / l;
-    }
-  }
-  const z = new Float64Array(F);
-  for (let i = 0; i < F; i++) {
-    let s = xty[i];
-    for (let k = 0; k < i; k++) s -= a[i * F + k] * z[k];
-    z[i] = s / a[i * F + i];
-  }
-  const w = new Float32Array(F);
-  const wd = new Float64Array(F);
-  for (let i = F - 1; i >= 0; i--) {
-    let s = z[i];
-    for (let k = i + 1; k < F; k++) s -= a[k * F + i] * wd[k];
-    wd[i] = s / a[i * F + i];
-    w[i] = wd[i];
-  }
-  return w;
+  const w = solveSmallSpd(a, F, xty);
+  if (typeof w === 'number') throw new ModelFitError(`rating blend: normal equations not positive definite at ${w}`);
+  return Float32Array.from(w);
 }
 
 /** Ridge on the columns with mask[f] = 1 (column 0, the intercept, always kept); the other weights are 0. */
