@@ -27,6 +27,66 @@ const PRISMA_ALLOWED = [
   'scripts/bench/**',
 ];
 
+
+/**
+ * Engine layering (docs/ARCHITECTURE.md): imports point down only,
+ *   core ← kernels ← algorithms ← hybrid ← serving ← eval,   io on core only,
+ * and the engine knows nothing of the app (lib/server, app, components, Next, React, Prisma, next-auth).
+ * Tests may also import testing/ (fixtures, the contract suite) and set themselves up from any wing; product code
+ * never imports testing/.
+ */
+const WINGS = ['core', 'kernels', 'algorithms', 'hybrid', 'serving', 'eval'];
+const engine = (wing) => `./lib/recommender/${wing}`;
+const layerZones = WINGS.flatMap((wing, level) => [
+  {
+    target: engine(wing),
+    from: [...WINGS.slice(level + 1).map(engine), engine('io'), engine('testing')],
+    message: `${level === 0 ? 'lib/recommender/core imports no other wing' : `lib/recommender/${wing} may import only ${WINGS.slice(0, level).join(', ')}`} (imports point down: core ← kernels ← algorithms ← hybrid ← serving ← eval; io is on core only).`,
+  },
+]);
+const engineLayers = {
+  files: ['lib/recommender/**/*.ts'],
+  ignores: ['lib/recommender/**/*.test.ts', 'lib/recommender/testing/**'],
+  rules: {
+    'import/no-restricted-paths': [
+      'error',
+      {
+        zones: [
+          ...layerZones,
+          {
+            target: engine('io'),
+            from: WINGS.filter((w) => w !== 'core').map(engine).concat(engine('testing')),
+            message: 'lib/recommender/io reads files into plain data and may import only core.',
+          },
+          {
+            target: './lib/recommender',
+            from: ['./lib/server', './app', './components', './lib/queries'],
+            message: 'The engine is pure TypeScript: nothing under lib/recommender imports the app.',
+          },
+        ],
+      },
+    ],
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            group: ['next', 'next/*', 'react', 'react/*', 'react-dom', 'react-dom/*', '@prisma/*', 'prisma', 'next-auth', 'next-auth/*', 'server-only', '@/lib/server/*', '@/app/*', '@/components/*'],
+            message: 'The engine is pure TypeScript: no Next, React, Prisma, next-auth or app code under lib/recommender.',
+          },
+        ],
+      },
+    ],
+  },
+};
+const productCode = {
+  files: ['app/**/*.{ts,tsx}', 'components/**/*.{ts,tsx}', 'lib/**/*.{ts,tsx}', 'proxy.ts'],
+  ignores: ['**/*.test.ts', 'lib/recommender/testing/**'],
+  rules: {
+    'import/no-restricted-paths': ['error', { zones: [{ target: './', from: './lib/recommender/testing', message: 'Only tests import lib/recommender/testing.' }] }],
+  },
+};
+
 const config = [
   {
     ignores: [
@@ -45,7 +105,7 @@ const config = [
   ...nextTypescript,
   {
     rules: {
-      // Heterogeneous registries (e.g. lib/recommender/registry.ts: Record<string, RegistryEntry<any, any>>) need `any`;
+      // Heterogeneous registries (e.g. lib/recommender/eval/registry.ts: Record<string, RegistryEntry<any, any>>) need `any`;
       // flag it for review instead of failing the build.
       '@typescript-eslint/no-explicit-any': 'warn',
       // `_`-prefixed names mark parameters kept for a signature (e.g. useActionState's previous state).
@@ -65,6 +125,8 @@ const config = [
   // Client components never import lib/server, not even a type: DTO types live in lib/validation/* or *-types.ts.
   { files: ['**/*.{js,mjs,ts,tsx}'], rules: { 'reel/no-server-imports-in-client': 'error' } },
   { files: ['components/**/*.{ts,tsx}'], rules: { 'reel/no-server-imports-in-client': ['error', { allFiles: true }] } },
+  productCode,
+  engineLayers,
 ];
 
 export default config;

@@ -16,7 +16,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'dotenv';
 import { LOCAL_ENV_FILE } from './local-env';
 import { readSparkAlsModel, readSparkFactors, SparkFactorsError, type FactorTable, type SparkFactorFormat } from '../lib/recommender/io/spark-factors';
-import { DEFAULT_IMPLICIT_ALS } from '../lib/recommender/implicit-als';
+import { DEFAULT_IMPLICIT_ALS } from '../lib/recommender/algorithms/implicit-als';
 import type { ExternalFactors } from '../lib/recommender/serving';
 
 const HELP = `npm run model:import -- --model DIR [--reg λ] [--alpha α]

@@ -18,7 +18,7 @@ import { createGzip } from 'node:zlib';
 import { parse } from 'dotenv';
 import { LOCAL_ENV_FILE } from './local-env';
 import { ratingsCsvChunks, RATINGS_CSV_HEADER, sparkAlsSettings } from '../lib/recommender/io/spark-export';
-import { DEFAULT_IMPLICIT_ALS } from '../lib/recommender/implicit-als';
+import { DEFAULT_IMPLICIT_ALS } from '../lib/recommender/algorithms/implicit-als';
 
 const DEFAULT_ROWS_PER_FILE = 5_000_000;
 const HELP = `npm run model:export-ratings -- --out DIR [--rows-per-file N] [--gzip]

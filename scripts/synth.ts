@@ -7,7 +7,7 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { generateSynthetic, SYNTH_SHAPES, type SynthConfig } from '../lib/recommender/synth';
+import { generateSynthetic, SYNTH_SHAPES, type SynthConfig } from '../lib/recommender/eval/synth';
 
 const HELP = `npm run synth -- (--shape ml-1m|ml-25m | --users N --items M --ratings R) [--seed S] --out FILE
   --factors K   planted taste dimensions (default 8)

@@ -1,6 +1,6 @@
 import 'server-only';
 import { db } from '../db';
-import type { ContentSource, ContentTag } from '@/lib/recommender/hybrid-content-docs';
+import type { ContentSource, ContentTag } from '@/lib/recommender/algorithms/content-docs';
 
 /** The catalogue's content fields for the content model (genres, cast, directors, keywords, overview, tags). */
 export async function loadContentSources(): Promise<{ movies: ContentSource[]; tags: ContentTag[] }> {

@@ -1,7 +1,7 @@
 import 'server-only';
 import { db, Prisma } from '../db';
 import { NotFoundError } from '../errors';
-import type { Blob, Dtype } from '@/lib/recommender/serialize';
+import type { Blob, Dtype } from '@/lib/recommender/core/serialize';
 import type { ModelStatus, ModelVersionDto } from '@/lib/validation/admin';
 
 export type { ModelStatus, ModelVersionDto } from '@/lib/validation/admin';

@@ -1,9 +1,9 @@
 import 'server-only';
-import { buildRatingMatrix, type BuiltRatingMatrix } from '@/lib/recommender/sparse';
-import { fitPopularity, popularityRecommender, type PopularityModel } from '@/lib/recommender/popularity';
+import { buildRatingMatrix, type BuiltRatingMatrix } from '@/lib/recommender/core/sparse';
+import { fitPopularity, popularityRecommender, type PopularityModel } from '@/lib/recommender/algorithms/popularity';
 import { contentCosine, createServingScratch, explainPage, predictRating, ratingContext, scoreUser, servedOrder, topN, trainedOn, type ServingModel, type UserRatings } from '@/lib/recommender/serving';
-import { mmrRerank } from '@/lib/recommender/mmr';
-import { SLOT_WINDOW } from '@/lib/recommender/coverage-floor';
+import { mmrRerank } from '@/lib/recommender/serving/mmr';
+import { SLOT_WINDOW } from '@/lib/recommender/serving/coverage-floor';
 import type { FeedItem, FeedPage, FeedQuery, FeedSource } from '@/lib/validation/feed';
 import { getMovieCards } from '../data/movies';
 import { listDismissedIds } from '../data/dismissals';

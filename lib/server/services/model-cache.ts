@@ -1,5 +1,5 @@
 import 'server-only';
-import { deserializeModel } from '@/lib/recommender/serialize';
+import { deserializeModel } from '@/lib/recommender/core/serialize';
 import { warmServing, type ServingModel } from '@/lib/recommender/serving';
 import { getActiveVersionId, loadArtifacts } from '../data/models';
 

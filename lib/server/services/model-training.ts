@@ -1,8 +1,8 @@
 import 'server-only';
-import { buildRatingMatrix, createVocabulary } from '@/lib/recommender/sparse';
-import { buildContentDocs } from '@/lib/recommender/hybrid-content-docs';
+import { buildRatingMatrix, createVocabulary } from '@/lib/recommender/core/sparse';
+import { buildContentDocs } from '@/lib/recommender/algorithms/content-docs';
 import { trainServingModel, DEFAULT_SERVING, type ExternalFactors } from '@/lib/recommender/serving';
-import { serializeModel } from '@/lib/recommender/serialize';
+import { serializeModel } from '@/lib/recommender/core/serialize';
 import { env } from '@/lib/env';
 import {
   activateVersion,
