@@ -7,6 +7,7 @@ import { getSessionUser, verifyCredentials, type SessionUser } from './data/user
 import { ForbiddenError, UnauthorizedError } from './errors';
 import { decodeSessionToken } from './session-token';
 import { env } from '@/lib/env';
+import { safeCallbackUrl } from '@/lib/validation/redirect';
 
 export const authOptions: NextAuthOptions = {
   secret: env.NEXTAUTH_SECRET,
@@ -26,6 +27,11 @@ export const authOptions: NextAuthOptions = {
     }),
   ],
   callbacks: {
+    // next-auth's own redirects (/api/auth/signin?callbackUrl=…, sign-out) follow the same rule as the sign-in page.
+    redirect({ url, baseUrl }) {
+      const path = url.startsWith(baseUrl) ? url.slice(baseUrl.length) || '/' : url;
+      return `${baseUrl}${safeCallbackUrl(path, baseUrl, '/')}`;
+    },
     jwt({ token, user }) {
       if (user) token.role = (user as { role?: 'USER' | 'ADMIN' }).role ?? 'USER';
       return token;

@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { signIn } from 'next-auth/react';
 import { useRouter } from 'next/navigation';
 import { SignInInput } from '@/lib/validation/auth';
+import { safeCallbackUrl } from '@/lib/validation/redirect';
 
 export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   const router = useRouter();
@@ -27,7 +28,8 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
     const res = await signIn('credentials', { ...input.data, redirect: false });
     setPending(false);
     if (res?.ok) {
-      router.push(callbackUrl);
+      // Checked again here: the prop came from the URL, and this is where the browser goes next.
+      router.push(safeCallbackUrl(callbackUrl, window.location.origin));
       router.refresh();
     } else {
       setError('That email and password do not match an account. Check them and try again.');
