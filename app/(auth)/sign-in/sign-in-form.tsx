@@ -31,6 +31,8 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       // Checked again here: the prop came from the URL, and this is where the browser goes next.
       router.push(safeCallbackUrl(callbackUrl, window.location.origin));
       router.refresh();
+    } else if (res?.error?.startsWith('Too many')) {
+      setError(res.error); // "Too many attempts — try again in N s."
     } else {
       setError('That email and password do not match an account. Check them and try again.');
     }
