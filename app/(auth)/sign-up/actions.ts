@@ -3,7 +3,8 @@
 import { headers } from 'next/headers';
 import { SignUpInput } from '@/lib/validation/auth';
 import { createMember } from '@/lib/server/data/users';
-import { ConflictError, toActionError } from '@/lib/server/errors';
+import { failureFrom } from '@/lib/server/action';
+import { ConflictError } from '@/lib/server/errors';
 import { passwordPolicyProblem } from '@/lib/server/passwords/policy';
 import { countSignUpAttempt } from '@/lib/server/services/sign-in';
 import { clientIp, ThrottledError } from '@/lib/server/throttle';
@@ -41,7 +42,8 @@ export async function signUpAction(_prev: SignUpState, form: FormData): Promise<
     if (err instanceof ThrottledError) return { ok: false, error: err.message, values };
     // Same answer as a new account: the form's sign-in succeeds only for the account's owner.
     if (err instanceof ConflictError) return { ok: true, values };
-    return { ...toActionError(err), values };
+    const failure = failureFrom(err, 'signUpAction');
+    return { ok: false, error: failure.error, values };
   }
   return { ok: true, values };
 }

@@ -1,6 +1,6 @@
 import 'server-only';
 import { getRequestUser, type RequestCredentials } from '@/lib/server/request-user';
-import { getForYouFeed } from '@/lib/server/services/feed-cache';
+import { FeedRateLimitedError, getForYouFeed } from '@/lib/server/services/feed-cache';
 import { FeedQuery } from '@/lib/validation/feed';
 
 export interface ApiResponse {
@@ -12,8 +12,8 @@ export interface ApiResponse {
 const encoder = new TextEncoder();
 const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'private, no-store' };
 
-function error(status: number, message: string): ApiResponse {
-  return { status, headers: JSON_HEADERS, body: encoder.encode(JSON.stringify({ error: message })) };
+function error(status: number, message: string, extra: Record<string, string> = {}): ApiResponse {
+  return { status, headers: { ...JSON_HEADERS, ...extra }, body: encoder.encode(JSON.stringify({ error: message })) };
 }
 
 /**
@@ -31,7 +31,13 @@ export async function forYouApi(req: RequestCredentials, search: URLSearchParams
     const issue = query.error.issues[0];
     return error(400, `${issue?.path.join('.') || 'query'}: ${issue?.message ?? 'invalid'}`);
   }
-  const feed = await getForYouFeed(user, query.data);
+  let feed;
+  try {
+    feed = await getForYouFeed(user, query.data);
+  } catch (err) {
+    if (err instanceof FeedRateLimitedError) return error(429, err.message, { 'retry-after': String(err.retryAfterSeconds) });
+    throw err; // busy → 503 and anything else → 500, by the caller (scripts/server.ts, app/api/for-you/route.ts)
+  }
   // The cached page's JSON bytes, serialised once per cached page (not on every hit).
   return { status: 200, headers: { ...JSON_HEADERS, 'x-feed-cache': feed.hit ? 'hit' : 'miss' }, body: feed.json() };
 }
