@@ -83,7 +83,7 @@ const server = devMode
 log(`Reel is starting on http://localhost:${port}`);
 // Passwords are shown only on the run that generated them; later runs point at the owner-only file instead.
 const shown = (key: 'REEL_DEMO_PASSWORD' | 'REEL_ADMIN_PASSWORD', value: string | undefined) =>
-  generatedNow.includes(key) ? `${value} (shown once; kept in .env.local)` : `password in .env.local (${key})`;
+  generatedNow.includes(key) ? `${value} (shown once; kept in .env.local)` : `password from ${key} (.env.local or the environment)`;
 log(`  Demo viewer: ${DEMO_USER_EMAIL} / ${shown('REEL_DEMO_PASSWORD', env.REEL_DEMO_PASSWORD)}`);
 log(`  Demo admin:  ${DEMO_ADMIN_EMAIL} / ${shown('REEL_ADMIN_PASSWORD', env.REEL_ADMIN_PASSWORD)}`);
 

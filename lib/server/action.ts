@@ -79,7 +79,7 @@ export function action<S extends z.ZodType, R, A extends ActionAuth>(
   options: ActionOptions<A>,
 ): (raw: unknown) => Promise<ActionResult<R extends void ? undefined : R>> {
   type Out = ActionResult<R extends void ? undefined : R>;
-  const label = options.name ?? fn.name ?? 'server action';
+  const label = options.name || fn.name || 'server action';
   return async (raw: unknown): Promise<Out> => {
     let user: SessionUser | null;
     try {

@@ -71,7 +71,7 @@ const BUSY_ADAPTER_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 
 // statement timeout, server shutting down / starting up, connection failures.
 const BUSY_SQLSTATES = /^(40001|40P01|55P03|53300|57014|57P0[1-3]|08\d{3})$/;
 const BUSY_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTCONN']);
-const BUSY_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection refused|server closed the connection|terminating connection due to administrator command|the database system is (starting up|shutting down)|Transaction already closed|Unable to start a transaction in the given time/i;
+const BUSY_MESSAGES = /Connection terminated|Server has closed the connection|Can't reach database server|timeout exceeded when trying to connect|Client has encountered a connection error|Connection refused|server closed the connection|terminating connection due to administrator command|the database system is (starting up|shutting down)|Transaction already closed|Unable to start a transaction in the given time/i;
 
 /**
  * True for failures that mean "the database is busy or briefly away" rather than a bug: transaction timeouts,
@@ -79,14 +79,18 @@ const BUSY_MESSAGES = /Connection terminated|timeout exceeded when trying to con
  * P2028 as a 500). Read structurally through the `cause` chain, so it needs no Prisma import.
  */
 export function isBusyError(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 6; depth++) {
+  // Walk the cause chain and Prisma's wrapped driver-adapter error (meta.driverAdapterError, whose cause has `kind`).
+  const queue: unknown[] = [err];
+  for (let seen = 0; queue.length > 0 && seen < 12; seen++) {
+    const e = queue.shift();
+    if (!e || typeof e !== 'object') continue;
     if (e instanceof BusyError) return true;
-    const o = e as { code?: unknown; kind?: unknown; message?: unknown; cause?: unknown; originalCode?: unknown };
+    const o = e as { code?: unknown; kind?: unknown; message?: unknown; cause?: unknown; originalCode?: unknown; meta?: { driverAdapterError?: unknown } };
     if (typeof o.code === 'string' && (BUSY_PRISMA_CODES.has(o.code) || BUSY_NODE_CODES.has(o.code) || BUSY_SQLSTATES.test(o.code))) return true;
     if (typeof o.originalCode === 'string' && BUSY_SQLSTATES.test(o.originalCode)) return true;
     if (typeof o.kind === 'string' && BUSY_ADAPTER_KINDS.has(o.kind)) return true;
     if (typeof o.message === 'string' && BUSY_MESSAGES.test(o.message)) return true;
-    e = o.cause;
+    queue.push(o.cause, o.meta?.driverAdapterError);
   }
   return false;
 }

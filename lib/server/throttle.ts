@@ -35,7 +35,11 @@ export function defaultLimits(): ThrottleLimits {
 
 /** Limiters on `pool` (a new process makes new ones; the counts stay in the table). */
 export function createAuthLimiters(pool: pg.Pool, limits: ThrottleLimits = defaultLimits()): AuthLimiters {
-  const common = { storeClient: pool, storeType: 'pool', tableName: THROTTLE_TABLE, tableCreated: true, clearExpiredByTimeout: false } as const;
+  // The library names its prepared statements. On the embedded database every connection shares one PGlite
+  // session, so a second connection preparing the same name fails (and can wedge the socket); unnamed statements
+  // cost one parse each, which is nothing next to an argon2 check.
+  const unnamed = { query: (q: pg.QueryConfig) => pool.query({ text: q.text, values: q.values }) };
+  const common = { storeClient: unnamed, storeType: 'pool', tableName: THROTTLE_TABLE, tableCreated: true, clearExpiredByTimeout: false } as const;
   return {
     // 10 attempts per account per 15 minutes; the 11th is refused until the window ends.
     signInAccount: new RateLimiterPostgres({ ...common, keyPrefix: 'signin_acct', points: limits.signInPerAccount, duration: 15 * 60 }),

@@ -151,9 +151,11 @@ for (const mode of modes.length ? modes : (['embedded'] as DatabaseMode[])) {
       for (let i = 1; i <= 10; i++) {
         await page.fill('#email', account.email);
         await page.fill('#password', `wrong-password-${i}`);
+        const answered = page.waitForResponse((r) => r.url().includes('/api/auth/callback/credentials'), { timeout: 60_000 });
         await page.click('button[type=submit]');
-        await expect.poll(() => page.textContent('.form-error'), POLL).toBe('That email and password do not match an account. Check them and try again.');
-        await page.evaluate(() => document.querySelector('.form-error')?.remove());
+        await answered;
+        await expect.poll(() => page.locator('button[type=submit]').isEnabled(), POLL).toBe(true);
+        expect(await page.textContent('.form-error')).toBe('That email and password do not match an account. Check them and try again.');
       }
       // The right password is refused too now: the account is locked for the window.
       await page.fill('#email', account.email);

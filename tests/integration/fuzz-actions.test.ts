@@ -126,8 +126,8 @@ describe('fuzzing the server actions', () => {
         if (kind === 'rate') ratings.set(id, Number(input.value));
         if (kind === 'clear') ratings.delete(id);
         const on = input.on === true || input.on === 'true';
-        if (kind === 'watch') (on ? watchlist.add(id) : watchlist.delete(id));
-        if (kind === 'dismiss') (on ? dismissed.add(id) : dismissed.delete(id));
+        if (kind === 'watch') { if (on) watchlist.add(id); else watchlist.delete(id); }
+        if (kind === 'dismiss') { if (on) dismissed.add(id); else dismissed.delete(id); }
       }),
       { numRuns: 400, seed: 19 },
     );
