@@ -43,7 +43,8 @@ export const authOptions: NextAuthOptions = {
     // next-auth's own redirects (/api/auth/signin?callbackUrl=…, sign-out) follow the same rule as the sign-in page.
     redirect({ url, baseUrl }) {
       const path = url.startsWith(baseUrl) ? url.slice(baseUrl.length) || '/' : url;
-      return `${baseUrl}${safeCallbackUrl(path, baseUrl, '/')}`;
+      // Sign-out may land on /sign-in; the sign-in page applies the stricter rule to its own callback.
+      return `${baseUrl}${safeCallbackUrl(path, baseUrl, '/', { allowAuthPages: true })}`;
     },
     jwt({ token, user }) {
       if (user) {

@@ -63,6 +63,11 @@ describe('safeCallbackUrl', () => {
     expect(safeCallbackUrl(['//evil', '/ratings'], ORIGIN)).toBe(DEFAULT_CALLBACK);
   });
 
+  it('lets sign-out land on the sign-in page, and still refuses other sites then', () => {
+    expect(safeCallbackUrl('/sign-in', ORIGIN, '/', { allowAuthPages: true })).toBe('/sign-in');
+    expect(safeCallbackUrl('/%5Cevil.example', ORIGIN, '/', { allowAuthPages: true })).toBe('/');
+  });
+
   it('uses the given fallback', () => {
     expect(safeCallbackUrl('//evil', ORIGIN, '/')).toBe('/');
   });

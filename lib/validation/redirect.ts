@@ -9,7 +9,8 @@
  */
 export const DEFAULT_CALLBACK = '/for-you';
 
-/** Paths a sign-in must never return to: the auth pages themselves (a loop) and the API (not a page). */
+/** Paths a sign-in must never return to: the auth pages themselves (a loop) and the API (not a page). Sign-out may
+ * go to the sign-in page (`allowAuthPages`). */
 const FORBIDDEN_PREFIXES = ['/sign-in', '/sign-up', '/api/'];
 
 // Control characters (C0, DEL) and backslashes: never part of a path we link to.
@@ -39,7 +40,12 @@ function isPlainPath(path: string): boolean {
  * `value` when it is a safe same-origin path (returned normalised: path + query + hash), else `fallback`.
  * `origin` is the app's origin, e.g. `http://localhost:3000`.
  */
-export function safeCallbackUrl(value: unknown, origin: string, fallback: string = DEFAULT_CALLBACK): string {
+export function safeCallbackUrl(
+  value: unknown,
+  origin: string,
+  fallback: string = DEFAULT_CALLBACK,
+  options: { allowAuthPages?: boolean } = {},
+): string {
   const raw = Array.isArray(value) ? value[0] : value;
   if (typeof raw !== 'string' || raw.length === 0 || raw.length > 2048) return fallback;
   if (!isPlainPath(raw)) return fallback;
@@ -57,7 +63,7 @@ export function safeCallbackUrl(value: unknown, origin: string, fallback: string
   const decodedPath = fullyDecoded(url.pathname);
   if (decodedPath === null || !isPlainPath(decodedPath)) return fallback;
   const lower = decodedPath.toLowerCase();
-  if (FORBIDDEN_PREFIXES.some((p) => lower === p || lower.startsWith(p.endsWith('/') ? p : `${p}/`))) {
+  if (!options.allowAuthPages && FORBIDDEN_PREFIXES.some((p) => lower === p || lower.startsWith(p.endsWith('/') ? p : `${p}/`))) {
     return fallback;
   }
   return `${url.pathname}${url.search}${url.hash}`;
