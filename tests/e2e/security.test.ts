@@ -153,14 +153,18 @@ for (const mode of modes.length ? modes : (['embedded'] as DatabaseMode[])) {
         await page.fill('#password', `wrong-password-${i}`);
         const answered = page.waitForResponse((r) => r.url().includes('/api/auth/callback/credentials'), { timeout: 60_000 });
         await page.click('button[type=submit]');
-        await answered;
+        const body = (await (await answered).json()) as { url: string };
+        expect(body.url, `attempt ${i}`).toContain('error=CredentialsSignin');
         await expect.poll(() => page.locator('button[type=submit]').isEnabled(), POLL).toBe(true);
         expect(await page.textContent('.form-error')).toBe('That email and password do not match an account. Check them and try again.');
       }
       // The right password is refused too now: the account is locked for the window.
       await page.fill('#email', account.email);
       await page.fill('#password', account.password);
+      const eleventh = page.waitForResponse((r) => r.url().includes('/api/auth/callback/credentials'), { timeout: 60_000 });
       await page.click('button[type=submit]');
+      const answer = (await (await eleventh).json()) as { url: string };
+      expect(decodeURIComponent(answer.url)).toMatch(/error=Too many attempts — try again in \d+ s\./);
       await expect.poll(() => page.textContent('.form-error'), POLL).toMatch(/^Too many attempts — try again in \d+ s\.$/);
       expect(new URL(page.url()).pathname).toBe('/sign-in');
     });
