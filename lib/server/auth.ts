@@ -10,7 +10,7 @@ import { ForbiddenError, UnauthorizedError } from './errors';
 import { decodeSessionToken } from './session-token';
 import { getRequestUser } from './request-user';
 import { signInWithPassword } from './services/sign-in';
-import { clientIp, ThrottledError } from './throttle';
+import { clientIp, isThrottledError } from './throttle';
 import { env } from '@/lib/env';
 import { safeCallbackUrl } from '@/lib/validation/redirect';
 
@@ -33,8 +33,9 @@ export const authOptions: NextAuthOptions = {
             : null;
         } catch (err) {
           // next-auth hands a thrown error's message to the form (signIn(...).error): "Too many attempts — try again in N s."
-          if (err instanceof ThrottledError) throw new Error(err.message);
-          throw err;
+          if (isThrottledError(err)) throw new Error(err.message);
+          console.error('[auth] sign-in failed:', err);
+          throw new Error('Signing in is not possible right now. Try again in a moment.');
         }
       },
     }),

@@ -61,6 +61,11 @@ export function authLimiters(): AuthLimiters {
   return globalForThrottle.reelThrottle.limiters;
 }
 
+/** True for a ThrottledError, also one from another copy of this module (see isLimiterRefusal). */
+export function isThrottledError(err: unknown): err is ThrottledError {
+  return err instanceof ThrottledError || (err instanceof Error && err.name === 'ThrottledError');
+}
+
 export class ThrottledError extends Error {
   constructor(readonly retryAfterSeconds: number) {
     super(throttleMessage(retryAfterSeconds));
@@ -72,6 +77,16 @@ export function throttleMessage(retryAfterSeconds: number): string {
   return `Too many attempts — try again in ${retryAfterSeconds} s.`;
 }
 
+/**
+ * A limiter's "no" (a RateLimiterRes), recognised by shape: when the package is bundled more than once (Next's
+ * server bundle and the module graph of scripts/server.ts), `instanceof` can see two different classes.
+ */
+function isLimiterRefusal(err: unknown): err is RateLimiterRes {
+  if (err instanceof RateLimiterRes) return true;
+  const o = err as Partial<RateLimiterRes> | null;
+  return typeof o === 'object' && o !== null && !(o instanceof Error) && typeof o.msBeforeNext === 'number' && typeof o.remainingPoints === 'number';
+}
+
 /** Consumes one point per key; throws ThrottledError (with the longest wait) when any limiter is exhausted. */
 export async function consumeAll(entries: [RateLimiterPostgres, string][]): Promise<void> {
   let waitMs = 0;
@@ -79,7 +94,7 @@ export async function consumeAll(entries: [RateLimiterPostgres, string][]): Prom
     try {
       await limiter.consume(key);
     } catch (err) {
-      if (err instanceof RateLimiterRes) waitMs = Math.max(waitMs, err.msBeforeNext);
+      if (isLimiterRefusal(err)) waitMs = Math.max(waitMs, err.msBeforeNext);
       else throw err;
     }
   }

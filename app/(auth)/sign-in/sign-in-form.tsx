@@ -31,7 +31,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       // Checked again here: the prop came from the URL, and this is where the browser goes next.
       router.push(safeCallbackUrl(callbackUrl, window.location.origin));
       router.refresh();
-    } else if (res?.error?.startsWith('Too many')) {
+    } else if (res?.error?.startsWith('Too many') || res?.error?.startsWith('Signing in is not possible')) {
       setError(res.error); // "Too many attempts — try again in N s."
     } else {
       setError('That email and password do not match an account. Check them and try again.');

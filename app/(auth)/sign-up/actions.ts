@@ -7,7 +7,7 @@ import { failureFrom } from '@/lib/server/action';
 import { ConflictError } from '@/lib/server/errors';
 import { passwordPolicyProblem } from '@/lib/server/passwords/policy';
 import { countSignUpAttempt } from '@/lib/server/services/sign-in';
-import { clientIp, ThrottledError } from '@/lib/server/throttle';
+import { clientIp, isThrottledError } from '@/lib/server/throttle';
 
 export interface SignUpState {
   ok: boolean;
@@ -39,7 +39,7 @@ export async function signUpAction(_prev: SignUpState, form: FormData): Promise<
     await countSignUpAttempt(clientIp(await headers()));
     await createMember(input.data);
   } catch (err) {
-    if (err instanceof ThrottledError) return { ok: false, error: err.message, values };
+    if (isThrottledError(err)) return { ok: false, error: err.message, values };
     // Same answer as a new account: the form's sign-in succeeds only for the account's owner.
     if (err instanceof ConflictError) return { ok: true, values };
     const failure = failureFrom(err, 'signUpAction');
