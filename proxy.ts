@@ -1,16 +1,53 @@
 import { getToken } from 'next-auth/jwt';
 import { NextResponse, type NextRequest } from 'next/server';
+import { env } from '@/lib/env';
+import {
+  API_CONTENT_SECURITY_POLICY,
+  baseSecurityHeaders,
+  createNonce,
+  isHttpsRequest,
+  pageContentSecurityPolicy,
+  posterOrigins,
+} from '@/lib/security-headers';
 import { decodeSessionToken } from '@/lib/server/session-token';
 
-// Coarse redirect only: signed-out visitors of member pages go to sign-in. Real checks live in lib/server.
-export async function proxy(req: NextRequest) {
-  const token = await getToken({ req, secret: process.env.NEXTAUTH_SECRET, decode: decodeSessionToken });
-  if (!token) {
-    const url = new URL('/sign-in', req.url);
-    url.searchParams.set('callbackUrl', req.nextUrl.pathname);
-    return NextResponse.redirect(url);
-  }
-  return NextResponse.next();
+const MEMBER_PATHS = ['/for-you', '/welcome', '/ratings', '/watchlist', '/admin'];
+const IMAGE_ORIGINS = posterOrigins(env.POSTER_BASE_URL);
+
+function isMemberPath(pathname: string): boolean {
+  return MEMBER_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`));
 }
 
-export const config = { matcher: ['/for-you/:path*', '/welcome/:path*', '/ratings/:path*', '/watchlist/:path*', '/admin/:path*'] };
+/**
+ * Every page and route: security headers, with a per-request CSP nonce for pages (Next reads it from the request's
+ * CSP header and puts it on its own scripts; the pages are rendered per request anyway, since the layout reads the
+ * session). Plus the coarse redirect: signed-out visitors of member pages go to sign-in. Real checks live in
+ * lib/server.
+ */
+export async function proxy(req: NextRequest) {
+  const https = isHttpsRequest(req.headers.get('x-forwarded-proto'), req.nextUrl.protocol);
+  const dev = process.env.NODE_ENV === 'development';
+  const isApi = req.nextUrl.pathname.startsWith('/api/');
+  const nonce = isApi ? null : createNonce();
+  const csp = nonce ? pageContentSecurityPolicy(nonce, { https, dev, imageOrigins: IMAGE_ORIGINS }) : API_CONTENT_SECURITY_POLICY;
+
+  let res: NextResponse;
+  if (isMemberPath(req.nextUrl.pathname) && !(await getToken({ req, secret: env.NEXTAUTH_SECRET, decode: decodeSessionToken }).catch(() => null))) {
+    const url = new URL('/sign-in', req.url);
+    url.searchParams.set('callbackUrl', req.nextUrl.pathname);
+    res = NextResponse.redirect(url);
+  } else if (nonce) {
+    const requestHeaders = new Headers(req.headers);
+    requestHeaders.set('x-nonce', nonce);
+    requestHeaders.set('content-security-policy', csp);
+    res = NextResponse.next({ request: { headers: requestHeaders } });
+  } else {
+    res = NextResponse.next();
+  }
+  res.headers.set('content-security-policy', csp);
+  for (const [k, v] of Object.entries(baseSecurityHeaders({ https }))) res.headers.set(k, v);
+  return res;
+}
+
+// Everything but Next's static files (scripts/server.ts gives those the base headers in production).
+export const config = { matcher: ['/((?!_next/static|_next/image|favicon.ico).*)'] };

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { movieKeys } from '@/lib/queries/keys';
+import { withRetryOnBusy } from '@/lib/validation/action-result';
 import type { RatingMutationResult } from './rating-types';
 
 function Star({ fill }: { fill: 0 | 0.5 | 1 }) {
@@ -52,7 +53,8 @@ export function RatingStars({
 
   const mutation = useMutation({
     mutationFn: async (next: number | null) => {
-      const res = next === null ? await clear({ movieId }) : await rate({ movieId, value: next });
+      // A busy database answers "retryable": one more try before the member sees it.
+      const res = await withRetryOnBusy(() => (next === null ? clear({ movieId }) : rate({ movieId, value: next })));
       if (!res.ok) throw new Error(res.error);
       return res;
     },

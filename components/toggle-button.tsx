@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { withRetryOnBusy } from '@/lib/validation/action-result';
 import type { RatingMutationResult } from './rating-types';
 
 /** An on/off button (watchlist, not interested) that saves instantly with an optimistic update. */
@@ -25,7 +26,7 @@ export function ToggleButton({
   const [error, setError] = useState<string | null>(null);
   const mutation = useMutation({
     mutationFn: async (next: boolean) => {
-      const res = await save(next);
+      const res = await withRetryOnBusy(() => save(next)); // one retry when the database was busy
       if (!res.ok) throw new Error(res.error);
     },
     onMutate: (next) => {

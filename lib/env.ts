@@ -26,13 +26,21 @@ const EnvSchema = z.object({
   /** Cron for the nightly model recompute (server local time). */
   MODEL_CRON: z.string().default('0 3 * * *'),
   /** Demo account passwords; `npm start` generates them into .env.local on first run. */
-  REEL_DEMO_PASSWORD: z.string().min(8).optional(),
-  REEL_ADMIN_PASSWORD: z.string().min(8).optional(),
+  REEL_DEMO_PASSWORD: z.string().min(10, 'must be at least 10 characters (the password policy)').optional(),
+  REEL_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters (the password policy)').optional(),
   /** A retrained model is activated only if its validation NDCG@10 is at least (1 − tolerance) × the active one's. */
   MODEL_TOLERANCE: z.coerce.number().min(0).max(1).default(0.05),
   /** Model versions whose tables are kept (older ones are archived). */
   MODEL_KEEP_VERSIONS: z.coerce.number().int().min(2).max(100).default(5),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** 1 when a reverse proxy in front of the server sets X-Forwarded-For / X-Forwarded-Proto (else they are replaced). */
+  TRUST_PROXY: z.enum(['0', '1']).default('0'),
+  /** Sign-in throttling: failed attempts per account per 15 min, per IP per 15 min; sign-ups per IP per hour. */
+  THROTTLE_SIGNIN_PER_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(10),
+  THROTTLE_SIGNIN_PER_IP: z.coerce.number().int().min(1).max(100_000).default(100),
+  THROTTLE_SIGNUP_PER_IP: z.coerce.number().int().min(1).max(100_000).default(10),
+  /** For You cache misses one member may cause per second (other requests wait for the cached pages). */
+  FEED_MISSES_PER_SECOND: z.coerce.number().int().min(1).max(1_000).default(4),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

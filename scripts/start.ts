@@ -9,7 +9,7 @@ import { isBuildFresh, markBuilt, sourceHash } from './build-cache';
 
 const log = (line: string) => console.log(`[reel] ${line}`);
 
-loadLocalEnv(log);
+const generatedNow = loadLocalEnv(log);
 const port = Number(process.env.PORT ?? 3000);
 
 let stopEmbedded: (() => Promise<void>) | null = null;
@@ -81,8 +81,11 @@ const server = devMode
       env: { ...serverEnv, NODE_ENV: 'production', PORT: String(port), NEXTAUTH_URL: nextAuthUrl },
     });
 log(`Reel is starting on http://localhost:${port}`);
-log(`  Demo viewer: ${DEMO_USER_EMAIL} / ${env.REEL_DEMO_PASSWORD}`);
-log(`  Demo admin:  ${DEMO_ADMIN_EMAIL} / ${env.REEL_ADMIN_PASSWORD}`);
+// Passwords are shown only on the run that generated them; later runs point at the owner-only file instead.
+const shown = (key: 'REEL_DEMO_PASSWORD' | 'REEL_ADMIN_PASSWORD', value: string | undefined) =>
+  generatedNow.includes(key) ? `${value} (shown once; kept in .env.local)` : `password from ${key} (.env.local or the environment)`;
+log(`  Demo viewer: ${DEMO_USER_EMAIL} / ${shown('REEL_DEMO_PASSWORD', env.REEL_DEMO_PASSWORD)}`);
+log(`  Demo admin:  ${DEMO_ADMIN_EMAIL} / ${shown('REEL_ADMIN_PASSWORD', env.REEL_ADMIN_PASSWORD)}`);
 
 let stopping = false;
 async function shutdown(code: number) {

@@ -10,5 +10,9 @@ declare module 'next-auth' {
 declare module 'next-auth/jwt' {
   interface JWT {
     role?: 'USER' | 'ADMIN';
+    /** The member's session version when this token was minted (lib/server/auth.ts). */
+    sv?: number;
+    /** This session's id, for sign-out. */
+    sid?: string;
   }
 }

@@ -1,6 +1,6 @@
 import 'server-only';
 import type { ActionFailure } from '@/lib/validation/action-result';
-import { AppError } from './errors';
+import { AppError, isBusyError } from './errors';
 
 /** The expected-failure codes (shared with ActionResult) plus INTERNAL for everything unexpected. */
 export type ErrorCode = NonNullable<ActionFailure['code']>;
@@ -18,6 +18,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   CONFLICT: 409,
   RATE_LIMITED: 429,
   BUSY: 503,
+  INTERNAL: 500,
 };
 
 /** What an unexpected failure tells the client: nothing about the cause (that goes to the server log). */
@@ -25,7 +26,7 @@ export const INTERNAL_ERROR_MESSAGE = 'Something went wrong on our side. Please 
 
 export interface HttpError {
   status: number;
-  body: { error: string; code: ErrorCode | 'INTERNAL' };
+  body: { error: string; code: ErrorCode };
 }
 
 /** An expected failure with a message for the client (e.g. a bad query parameter → 400). */
@@ -40,6 +41,8 @@ export function httpError(code: ErrorCode, message: string): HttpError {
  */
 export function toHttpError(err: unknown, context: string): HttpError {
   if (err instanceof AppError) return httpError(err.code, err.message);
+  // A transaction timeout or a dropped connection is "busy, try again", not a bug (issue 19).
+  if (isBusyError(err)) return httpError('BUSY', 'Reel is busy — try again in a moment.');
   console.error(`[http] ${context} failed:`, err);
   return { status: 500, body: { error: INTERNAL_ERROR_MESSAGE, code: 'INTERNAL' } };
 }

@@ -2,7 +2,7 @@ import 'server-only';
 import type { IncomingHttpHeaders } from 'node:http';
 import { getToken } from 'next-auth/jwt';
 import { env } from '@/lib/env';
-import { getSessionUser, type SessionUser } from './data/users';
+import { getSessionUserForToken, type SessionUser } from './data/users';
 import { decodeSessionToken } from './session-token';
 
 /**
@@ -15,13 +15,21 @@ export interface RequestCredentials {
 }
 
 /**
- * The signed-in user of an API request: decodes the session cookie only (no session roll-over and no Set-Cookie,
- * which getServerSession does on every call), then re-reads the user like getCurrentUser. For hot JSON endpoints
- * such as GET /api/for-you; page renders keep getCurrentUser.
+ * The signed-in user of a request: decodes the session cookie only (memoised; no session roll-over and no
+ * Set-Cookie, which getServerSession does on every call), then re-reads the user in one query that also refuses a
+ * revoked token (older session version, or a signed-out session id). getCurrentUser, the API routes and the
+ * production server's fast path all come through here.
  */
 export async function getRequestUser(req: RequestCredentials): Promise<SessionUser | null> {
-  const token = await getToken({ req: req as Parameters<typeof getToken>[0]['req'], secret: env.NEXTAUTH_SECRET, decode: decodeSessionToken });
-  const id = Number(token?.sub);
-  if (!Number.isInteger(id) || id <= 0) return null;
-  return getSessionUser(id);
+  let token;
+  try {
+    token = await getToken({ req: req as Parameters<typeof getToken>[0]['req'], secret: env.NEXTAUTH_SECRET, decode: decodeSessionToken });
+  } catch {
+    return null; // a forged or corrupt cookie is the same as none (getToken already returns null for most)
+  }
+  const userId = Number(token?.sub);
+  if (!Number.isInteger(userId) || userId <= 0 || userId > 2_147_483_647) return null;
+  // Tokens minted before revocable sessions carry no session id: they cannot be revoked, so they are not accepted.
+  if (typeof token?.sid !== 'string' || typeof token.sv !== 'number') return null;
+  return getSessionUserForToken({ userId, sessionVersion: token.sv, sessionId: token.sid });
 }

@@ -17,3 +17,29 @@ describe('FeedQuery', () => {
     expect(FeedQuery.safeParse({ yearFrom: '1990', yearTo: '1990' }).success).toBe(true);
   });
 });
+
+describe('FeedQuery snapping (cache keys)', () => {
+  it('snaps diversity to the slider steps, the page size to the served sizes and the cursor to a page boundary', () => {
+    expect(FeedQuery.parse({ diversity: '0.2345' }).diversity).toBe(0.2);
+    expect(FeedQuery.parse({ diversity: '0.25' }).diversity).toBe(0.3);
+    expect(FeedQuery.parse({ diversity: '0.96' }).diversity).toBe(1);
+    expect(FeedQuery.parse({ diversity: '0.7' }).diversity).toBe(0.7);
+    expect(FeedQuery.parse({ limit: '10' }).limit).toBe(12);
+    expect(FeedQuery.parse({ limit: '25' }).limit).toBe(48);
+    expect(FeedQuery.parse({ cursor: '30', limit: '24' }).cursor).toBe(24);
+    expect(FeedQuery.parse({ cursor: '48', limit: '24' }).cursor).toBe(48);
+  });
+
+  it('turns 10,000 random diversity values into at most 11 distinct keys', () => {
+    const seen = new Set<number>();
+    for (let i = 0; i < 10_000; i++) seen.add(FeedQuery.parse({ diversity: String(Math.random()) }).diversity);
+    expect(seen.size).toBeLessThanOrEqual(11);
+    for (const d of seen) expect(Math.round(d * 10)).toBeCloseTo(d * 10, 10);
+  });
+
+  it('refuses a genre with a NUL byte', () => {
+    const res = FeedQuery.safeParse({ genre: 'Dra\u0000ma' });
+    expect(res.success).toBe(false);
+    expect(res.error?.issues[0].path).toEqual(['genre']);
+  });
+});

@@ -1,18 +1,40 @@
 import { z } from 'zod';
 import type { MovieCard } from './movies';
+import { isCleanText } from './common';
 
-export const FeedQuery = z.object({
-  cursor: z.coerce.number().int().min(0).max(10_000).default(0),
-  limit: z.coerce.number().int().min(1).max(60).default(24),
-  genre: z.string().trim().min(1).max(40).optional(),
-  yearFrom: z.coerce.number().int().min(1870).max(2100).optional(),
-  yearTo: z.coerce.number().int().min(1870).max(2100).optional(),
-  /** 0 = most familiar (pure relevance) … 1 = most discovery (MMR λ = 1 − diversity). */
-  diversity: z.coerce.number().min(0).max(1).default(0.2),
-}).refine((q) => q.yearFrom === undefined || q.yearTo === undefined || q.yearFrom <= q.yearTo, {
-  message: 'must not be later than To year',
-  path: ['yearFrom'],
-});
+/** The For You "familiar ↔ discovery" slider's step (app/(main)/for-you/page.tsx: step="0.1"). */
+export const DIVERSITY_STEP = 0.1;
+/** Page sizes the feed serves; a request is rounded up to the next one. */
+export const FEED_LIMITS = [6, 12, 24, 48, 60] as const;
+
+/**
+ * The For You query. Numeric values are snapped to their valid sets (diversity to the slider's steps, the page size
+ * to FEED_LIMITS, the cursor to a page boundary) before anything uses them: each distinct value is a cache key, and
+ * issue 19 showed one member varying `diversity` forcing ~21 cache misses a second.
+ */
+export const FeedQuery = z
+  .object({
+    cursor: z.coerce.number().int().min(0).max(10_000).default(0),
+    limit: z.coerce.number().int().min(1).max(60).default(24),
+    genre: z.string().trim().min(1).max(40).refine(isCleanText, 'contains characters that are not allowed').optional(),
+    yearFrom: z.coerce.number().int().min(1870).max(2100).optional(),
+    yearTo: z.coerce.number().int().min(1870).max(2100).optional(),
+    /** 0 = most familiar (pure relevance) … 1 = most discovery (MMR λ = 1 − diversity). */
+    diversity: z.coerce.number().min(0).max(1).default(0.2),
+  })
+  .refine((q) => q.yearFrom === undefined || q.yearTo === undefined || q.yearFrom <= q.yearTo, {
+    message: 'must not be later than To year',
+    path: ['yearFrom'],
+  })
+  .transform((q) => {
+    const limit = FEED_LIMITS.find((l) => l >= q.limit) ?? 60;
+    return {
+      ...q,
+      limit,
+      cursor: Math.floor(q.cursor / limit) * limit,
+      diversity: Math.round(q.diversity / DIVERSITY_STEP) / Math.round(1 / DIVERSITY_STEP),
+    };
+  });
 export type FeedQuery = z.infer<typeof FeedQuery>;
 
 // One page of the For You feed, as the page renders it and GET /api/for-you returns it.

@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { idSchema, optionalQueryText } from './common';
 
-export const MovieId = z.coerce.number().int('Unknown movie.').positive('Unknown movie.');
+/** A movie id: a positive int32 (lib/validation/common.ts), from a form, JSON or a URL segment. */
+export const MovieId = idSchema('Unknown movie.');
 
 /** Half stars from 0.5 to 5. */
 export const RatingValue = z.coerce
@@ -17,8 +19,8 @@ export type MovieRefInput = z.infer<typeof MovieRefInput>;
 
 export const BrowseQuery = z.object({
   page: z.coerce.number().int().min(1).max(10_000).catch(1),
-  genre: z.string().trim().max(40).optional().catch(undefined),
-  q: z.string().trim().max(100).optional().catch(undefined),
+  genre: optionalQueryText(40),
+  q: optionalQueryText(100),
   sort: z.enum(['popular', 'top', 'newest', 'title']).catch('popular'),
 });
 export type BrowseQuery = z.infer<typeof BrowseQuery>;

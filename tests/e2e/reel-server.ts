@@ -93,6 +93,8 @@ async function launchReel(mode: DatabaseMode): Promise<ReelServer> {
     REEL_DEMO_PASSWORD: demoPassword,
     REEL_ADMIN_PASSWORD: adminPassword,
     NEXT_TELEMETRY_DISABLED: '1',
+    // Every e2e sign-up comes from 127.0.0.1: the per-IP sign-up throttle (10 an hour) would stop the suite.
+    THROTTLE_SIGNUP_PER_IP: '500',
   });
   if (mode === 'embedded') {
     const dir = mkdtempSync(join(tmpdir(), 'reel-e2e-pglite-'));

@@ -1,18 +1,15 @@
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { getCurrentUser } from '@/lib/server/auth';
+import { env } from '@/lib/env';
+import { safeCallbackUrl } from '@/lib/validation/redirect';
 import { SignInForm } from './sign-in-form';
 
 export const metadata = { title: 'Sign in' };
 
-function safeCallback(raw: string | string[] | undefined): string {
-  const value = Array.isArray(raw) ? raw[0] : raw;
-  // Only same-site paths: an absolute URL here would be an open redirect.
-  return value && value.startsWith('/') && !value.startsWith('//') ? value : '/for-you';
-}
-
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const callbackUrl = safeCallback((await searchParams).callbackUrl);
+  // Only same-site paths: anything else would be an open redirect (issue 19).
+  const callbackUrl = safeCallbackUrl((await searchParams).callbackUrl, env.NEXTAUTH_URL ?? 'http://localhost');
   if (await getCurrentUser()) redirect(callbackUrl);
   return (
     <div className="auth-card">

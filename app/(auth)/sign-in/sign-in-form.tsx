@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { signIn } from 'next-auth/react';
 import { useRouter } from 'next/navigation';
 import { SignInInput } from '@/lib/validation/auth';
+import { safeCallbackUrl } from '@/lib/validation/redirect';
 
 export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   const router = useRouter();
@@ -27,8 +28,11 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
     const res = await signIn('credentials', { ...input.data, redirect: false });
     setPending(false);
     if (res?.ok) {
-      router.push(callbackUrl);
+      // Checked again here: the prop came from the URL, and this is where the browser goes next.
+      router.push(safeCallbackUrl(callbackUrl, window.location.origin));
       router.refresh();
+    } else if (res?.error?.startsWith('Too many') || res?.error?.startsWith('Signing in is not possible')) {
+      setError(res.error); // "Too many attempts — try again in N s."
     } else {
       setError('That email and password do not match an account. Check them and try again.');
     }

@@ -3,6 +3,7 @@
 import { useActionState, useEffect, useRef, useState } from 'react';
 import { signIn } from 'next-auth/react';
 import { useRouter } from 'next/navigation';
+import { PASSWORD_MIN_LENGTH } from '@/lib/validation/auth';
 import { signUpAction, type SignUpState } from './actions';
 
 export function SignUpForm() {
@@ -21,14 +22,19 @@ export function SignUpForm() {
         if (res?.ok) {
           router.push('/welcome');
           router.refresh();
-        } else setSignInError('Your account was created, but signing in failed. Try signing in.');
+        } else if (res?.error?.startsWith('Too many')) setSignInError(res.error);
+        // Also what someone sees who tries an email that already has an account (sign-up does not say which).
+        else setSignInError('We could not sign you in with that email and password. If you already have an account, sign in instead.');
       },
     );
   }, [state, router]);
 
   const err = state.fieldErrors ?? {};
   return (
-    <form action={formAction} onSubmit={() => (submittedPassword.current = password.current?.value ?? '')} className="form" noValidate>
+    <form action={formAction} onSubmit={() => {
+        submittedPassword.current = password.current?.value ?? '';
+        setSignInError(null);
+      }} className="form" noValidate>
       {state.error && <p className="form-error" role="alert">{state.error}</p>}
       {signInError && <p className="form-error" role="alert">{signInError}</p>}
       <div className="field">
@@ -44,10 +50,14 @@ export function SignUpForm() {
       <div className="field">
         <label htmlFor="password">Password</label>
         <input id="password" name="password" type="password" autoComplete="new-password" ref={password} aria-invalid={!!err.password} aria-describedby="password-error" />
-        {err.password ? <p id="password-error" className="field-error">{err.password}</p> : <p className="muted small">At least 8 characters.</p>}
+        {err.password ? (
+          <p id="password-error" className="field-error">{err.password}</p>
+        ) : (
+          <p className="muted small">At least {PASSWORD_MIN_LENGTH} characters, and not a common password.</p>
+        )}
       </div>
-      <button className="btn btn-primary" type="submit" disabled={pending || state.ok}>
-        {pending || state.ok ? 'Creating your account…' : 'Create account'}
+      <button className="btn btn-primary" type="submit" disabled={pending || (state.ok && !signInError)}>
+        {pending || (state.ok && !signInError) ? 'Creating your account…' : 'Create account'}
       </button>
     </form>
   );

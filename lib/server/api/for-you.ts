@@ -1,6 +1,6 @@
 import 'server-only';
 import { getRequestUser, type RequestCredentials } from '@/lib/server/request-user';
-import { getForYouFeed } from '@/lib/server/services/feed-cache';
+import { FeedRateLimitedError, getForYouFeed } from '@/lib/server/services/feed-cache';
 import { FeedQuery } from '@/lib/validation/feed';
 import { httpError, toHttpError, type HttpError } from '@/lib/server/http-errors';
 
@@ -13,8 +13,8 @@ export interface ApiResponse {
 const encoder = new TextEncoder();
 const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'private, no-store' };
 
-function error(e: HttpError): ApiResponse {
-  return { status: e.status, headers: JSON_HEADERS, body: encoder.encode(JSON.stringify(e.body)) };
+function error(e: HttpError, extra: Record<string, string> = {}): ApiResponse {
+  return { status: e.status, headers: { ...JSON_HEADERS, ...extra }, body: encoder.encode(JSON.stringify(e.body)) };
 }
 
 /**
@@ -38,6 +38,10 @@ export async function forYouApi(req: RequestCredentials, search: URLSearchParams
     // The cached page's JSON bytes, serialised once per cached page (not on every hit).
     return { status: 200, headers: { ...JSON_HEADERS, 'x-feed-cache': feed.hit ? 'hit' : 'miss' }, body: feed.json() };
   } catch (err) {
-    return error(toHttpError(err, 'GET /api/for-you'));
+    if (err instanceof FeedRateLimitedError) {
+      return error(httpError('RATE_LIMITED', err.message), { 'retry-after': String(err.retryAfterSeconds) });
+    }
+    const mapped = toHttpError(err, 'GET /api/for-you');
+    return error(mapped, mapped.body.code === 'BUSY' ? { 'retry-after': '1' } : {});
   }
 }

@@ -29,7 +29,12 @@ export function getBoss(max = 2): Promise<PgBoss> {
     await boss.createQueue(IMPORT_QUEUE);
     return boss;
   })();
-  return globalForBoss.reelBoss;
+  // A failed start (database down, two processes creating the schema at once: deadlock) must not be cached forever.
+  const starting = globalForBoss.reelBoss;
+  starting.catch(() => {
+    if (globalForBoss.reelBoss === starting) globalForBoss.reelBoss = undefined;
+  });
+  return starting;
 }
 
 export async function stopBoss(): Promise<void> {

@@ -3,10 +3,22 @@ import type PgBoss from 'pg-boss';
 import { recomputeModel, SERVING_ALGORITHM } from '../services/model-training';
 import { createModelVersion, getVersionStatus } from '../data/models';
 import { DEFAULT_SERVING } from '@/lib/recommender/serving';
+import { getWorkerStatus } from '../data/worker-heartbeat';
+import { AppError } from '../errors';
 import { getBoss, RECOMPUTE_QUEUE, type RecomputeJob } from './queue';
 
-/** Queues a recompute; the QUEUED version row is visible to the admin at once. */
+/**
+ * Queues a recompute; the QUEUED version row is visible to the admin at once. An admin's request is refused while
+ * no worker is alive (it would sit in the queue with nothing to run it).
+ */
 export async function enqueueRecompute(trigger: RecomputeJob['trigger']): Promise<number> {
+  if (trigger === 'admin') {
+    const worker = await getWorkerStatus();
+    if (!worker.alive) {
+      const since = worker.lastSeenAt ? ` (last seen ${worker.lastSeenAt.replace('T', ' ').slice(0, 19)} UTC)` : '';
+      throw new AppError('CONFLICT', `The background worker is not running${since}, so nothing could train a model. npm start restarts it; try again in a minute.`);
+    }
+  }
   const versionId = await createModelVersion({ algorithm: SERVING_ALGORITHM, params: DEFAULT_SERVING, trigger });
   const boss = await getBoss();
   await boss.send(RECOMPUTE_QUEUE, { trigger, versionId } satisfies RecomputeJob, { retryLimit: 1, retryDelay: 30 });

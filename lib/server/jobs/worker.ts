@@ -1,22 +1,51 @@
 import 'server-only';
 import { env } from '@/lib/env';
+import { WORKER_HEARTBEAT_MS } from '@/lib/validation/worker-status';
 import { failStaleTraining } from '../data/models';
 import { failStaleImports } from '../data/imports';
+import { beatWorker, listActiveQueueJobIds, markWorkerStopped } from '../data/worker-heartbeat';
 import { getBoss, IMPORT_QUEUE, RECOMPUTE_QUEUE, stopBoss, type ImportJob, type RecomputeJob } from './queue';
 import { handleRecompute } from './recompute-model';
 import { handleImport } from './import-catalogue';
 
-/** The one worker entry point: registers every handler and the nightly schedule. */
+/**
+ * Jobs a dead worker left "active" in the queue: failed now, so pg-boss retries them (retryLimit) instead of waiting
+ * for their expiry (15 min by default). One worker process runs at a time (npm start supervises it), so at start-up
+ * every active job of our queues belonged to a worker that is gone.
+ */
+async function failOrphanedJobs(log: (line: string) => void): Promise<number> {
+  const boss = await getBoss(3);
+  let count = 0;
+  for (const queue of [RECOMPUTE_QUEUE, IMPORT_QUEUE]) {
+    const ids = await listActiveQueueJobIds(queue);
+    for (const id of ids) await boss.fail(queue, id, { reason: 'the worker running this job stopped' });
+    count += ids.length;
+  }
+  if (count) log(`[worker] ${count} job(s) left running by a stopped worker failed; the queue retries them`);
+  return count;
+}
+
+/** The one worker entry point: heartbeat, recovery of a dead worker's jobs, every handler and the nightly schedule. */
 export async function startWorker(log: (line: string) => void = console.log): Promise<() => Promise<void>> {
-  // Rows left running by a killed worker: fail them so the admin sees it; pg-boss retries the job itself.
+  const startedAt = new Date();
+  await beatWorker(startedAt);
+  const beat = setInterval(() => {
+    beatWorker(startedAt).catch((err: unknown) => console.error('[worker] heartbeat failed:', err instanceof Error ? err.message : err));
+  }, WORKER_HEARTBEAT_MS);
+  // Rows left running by a killed worker: fail them so the admin sees it; the queue retries the job itself.
   const stale = await failStaleTraining('the worker stopped while this version was training');
   await failStaleImports('the worker stopped while this import was running');
   if (stale) log(`[worker] marked ${stale} interrupted training run(s) as failed`);
+  await failOrphanedJobs(log);
   const boss = await getBoss(3);
   await boss.work<RecomputeJob>(RECOMPUTE_QUEUE, { batchSize: 1, pollingIntervalSeconds: 2 }, handleRecompute);
   await boss.work<ImportJob>(IMPORT_QUEUE, { batchSize: 1, pollingIntervalSeconds: 2 }, handleImport);
   const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
   await boss.schedule(RECOMPUTE_QUEUE, env.MODEL_CRON, { trigger: 'nightly' } satisfies RecomputeJob, { tz });
   log(`[worker] ready: nightly recompute at "${env.MODEL_CRON}" (${tz})`);
-  return stopBoss;
+  return async () => {
+    clearInterval(beat);
+    await stopBoss();
+    await markWorkerStopped().catch(() => {});
+  };
 }

@@ -1,7 +1,9 @@
 import 'server-only';
 import { LRUCache } from 'lru-cache';
+import { env } from '@/lib/env';
 import type { FeedQuery } from '@/lib/validation/feed';
 import type { SessionUser } from '../data/users';
+import { AppError } from '../errors';
 import { buildForYouFeed, type FeedPage } from './for-you';
 import { getServingModel } from './model-cache';
 
@@ -46,6 +48,38 @@ function keyFor(user: Pick<SessionUser, 'id' | 'tasteVersion'>, modelVersion: nu
   return [user.id, user.tasteVersion, modelVersion ?? 'none', q.cursor, q.limit, q.genre ?? '', q.yearFrom ?? '', q.yearTo ?? '', q.diversity].join('|');
 }
 
+/**
+ * Cache misses one member may cause: a token bucket per member (FEED_MISSES_PER_SECOND, burst of the same size).
+ * A miss beyond it waits for its turn, so one member cycling through filters slows only their own requests, not
+ * everyone's (issue 19: another member's cached p50 went from 5 to 126 ms); a wait longer than MAX_MISS_WAIT_MS is
+ * refused with RATE_LIMITED (429 on the API).
+ */
+const MAX_MISS_WAIT_MS = 3_000;
+const missBuckets = ((shared as { reelFeedMissBuckets?: LRUCache<number, { tokens: number; at: number }> }).reelFeedMissBuckets ??=
+  new LRUCache<number, { tokens: number; at: number }>({ max: 50_000, ttl: 60_000 }));
+
+export class FeedRateLimitedError extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('RATE_LIMITED', `Too many feed requests — try again in ${retryAfterSeconds} s.`);
+    this.name = 'FeedRateLimitedError';
+  }
+}
+
+/** Takes one miss token for `userId`, waiting for it when the bucket is empty. Exported for tests. */
+export async function takeMissToken(userId: number, perSecond = env.FEED_MISSES_PER_SECOND, now = Date.now()): Promise<void> {
+  const bucket = missBuckets.get(userId) ?? { tokens: perSecond, at: now };
+  bucket.tokens = Math.min(perSecond, bucket.tokens + ((now - bucket.at) / 1000) * perSecond);
+  bucket.at = now;
+  const waitMs = bucket.tokens >= 1 ? 0 : Math.ceil(((1 - bucket.tokens) / perSecond) * 1000);
+  if (waitMs > MAX_MISS_WAIT_MS) {
+    missBuckets.set(userId, bucket);
+    throw new FeedRateLimitedError(Math.ceil(waitMs / 1000));
+  }
+  bucket.tokens -= 1; // may go negative: queued misses reserve their future tokens
+  missBuckets.set(userId, bucket);
+  if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+}
+
 export async function getForYouFeed(user: Pick<SessionUser, 'id' | 'tasteVersion'>, query: FeedQuery): Promise<CachedFeed> {
   const loaded = await getServingModel();
   const key = keyFor(user, loaded?.versionId ?? null, query);
@@ -53,6 +87,12 @@ export async function getForYouFeed(user: Pick<SessionUser, 'id' | 'tasteVersion
   if (cached) return served(cached, true);
   // Concurrent requests for the same key (a double-clicked "Load more", a refresh storm) share one computation.
   let pending = inflight.get(key);
+  if (!pending) {
+    await takeMissToken(user.id);
+    const again = cache.get(key); // filled while this request waited for its turn
+    if (again) return served(again, true);
+    pending = inflight.get(key);
+  }
   if (!pending) {
     pending = buildForYouFeed(user.id, query).finally(() => inflight.delete(key));
     inflight.set(key, pending);
