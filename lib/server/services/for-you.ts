@@ -11,6 +11,9 @@ import { listDismissedIds } from '../data/dismissals';
 import { favouriteGenreOf, getCreditsFor, movieIdsMatching } from '../data/credits';
 import { getFavouriteGenres } from '../data/preferences';
 import { getServingModel } from './model-cache';
+import { listAllLikes } from '../data/likes';
+import { listAllWatches } from '../data/watches';
+import { mergeTasteSignals, type TasteSignal } from './implicit-signals';
 
 export type FeedSource = 'collaborative' | 'content' | 'popular';
 
@@ -50,6 +53,34 @@ async function userRatings(userId: number): Promise<{ movieId: number; value: nu
   return db.rating.findMany({ where: { userId }, select: { movieId: true, value: true, updatedAt: true } });
 }
 
+/** Ratings, likes and watches as one signal per movie (likes and bare watches as pseudo-ratings: implicit-signals.ts). */
+async function userSignals(userId: number): Promise<TasteSignal[]> {
+  const [ratings, likes, watches] = await Promise.all([userRatings(userId), listAllLikes(userId), listAllWatches(userId)]);
+  return mergeTasteSignals(ratings, likes, watches);
+}
+
+/** The signals as the engine's fold-in input (movies outside the model are skipped). */
+function toUserRatings(model: ServingModel, itemIndex: Map<number, number>, signals: readonly TasteSignal[], userId: number): UserRatings {
+  const user: UserRatings = {
+    itemIdx: new Int32Array(signals.length),
+    values: new Float32Array(signals.length),
+    times: new Float64Array(signals.length),
+    newMember: !trainedOn(model, userId),
+  };
+  let n = 0;
+  for (const s of signals) {
+    const idx = itemIndex.get(s.movieId);
+    if (idx === undefined) continue;
+    user.itemIdx[n] = idx;
+    user.values[n] = s.value;
+    user.times![n++] = s.time;
+  }
+  user.itemIdx = user.itemIdx.subarray(0, n);
+  user.values = user.values.subarray(0, n);
+  user.times = user.times!.subarray(0, n);
+  return user;
+}
+
 /** MMR similarity: cosine of the content vectors, or of the ALS item factors when the catalogue has no content. */
 function cosine(model: ServingModel): (a: number, b: number) => number {
   if (model.contentVectors.nCols > 0) return contentCosine(model);
@@ -65,31 +96,19 @@ function cosine(model: ServingModel): (a: number, b: number) => number {
 }
 
 /**
- * The For You feed: the active model's blended scores for the user's current ratings (folded in at request time,
- * so a rating made a second ago already counts), minus rated and dismissed movies, optionally filtered, re-ranked
+ * The For You feed: the active model's blended scores for the user's current ratings, likes and watches (folded in at
+ * request time, so a rating, like or watch made a second ago already counts), minus rated, liked, watched and
+ * dismissed movies, optionally filtered, re-ranked
  * for diversity (MMR), each with a predicted rating and the reason that contributed most.
  */
 export async function buildForYouFeed(userId: number, query: FeedQuery): Promise<FeedPage> {
-  const [loaded, rated, dismissed] = await Promise.all([getServingModel(), userRatings(userId), listDismissedIds(userId)]);
-  if (!loaded) return popularityFeed(rated, dismissed, query);
+  const [loaded, signals, dismissed] = await Promise.all([getServingModel(), userSignals(userId), listDismissedIds(userId)]);
+  if (!loaded) return popularityFeed(signals, dismissed, query);
   const { model, itemIndex, versionId } = loaded;
-  const user: UserRatings = {
-    itemIdx: new Int32Array(rated.length),
-    values: new Float32Array(rated.length),
-    times: new Float64Array(rated.length),
-    newMember: !trainedOn(model, userId),
-  };
-  let n = 0;
-  for (const r of rated) {
-    const idx = itemIndex.get(r.movieId);
-    if (idx === undefined) continue;
-    user.itemIdx[n] = idx;
-    user.values[n] = r.value;
-    user.times![n++] = r.updatedAt.getTime() / 1000;
-  }
-  user.itemIdx = user.itemIdx.subarray(0, n);
-  user.values = user.values.subarray(0, n);
-  user.times = user.times!.subarray(0, n);
+  // Ranking folds in ratings, likes and bare watches; predicted ratings use what the member actually rated.
+  const user = toUserRatings(model, itemIndex, signals, userId);
+  const rated = signals.some((s) => s.kind !== 'rating') ? toUserRatings(model, itemIndex, signals.filter((s) => s.kind === 'rating'), userId) : user;
+  const n = user.itemIdx.length;
   const scratch = createServingScratch(model);
   const scores = new Float32Array(model.itemIds.length);
   scoreUser(model, user, scores, scratch);
@@ -137,9 +156,12 @@ export async function buildForYouFeed(userId: number, query: FeedQuery): Promise
   ]);
   const cardById = new Map(cards.map((c) => [c.id, c]));
   const titleById = new Map(fromCards.map((c) => [c.id, c.title]));
-  const ratingByIdx = new Map<number, number>();
-  user.itemIdx.forEach((idx, t) => ratingByIdx.set(idx, user.values[t]));
-  const ratingCtx = ratingContext(model, user);
+  const signalByIdx = new Map<number, TasteSignal>();
+  for (const s of signals) {
+    const idx = itemIndex.get(s.movieId);
+    if (idx !== undefined) signalByIdx.set(idx, s);
+  }
+  const ratingCtx = ratingContext(model, rated);
   const items = page.flatMap((i, x): FeedItem[] => {
     const movie = cardById.get(model.itemIds[i]);
     if (!movie) return [];
@@ -147,7 +169,10 @@ export async function buildForYouFeed(userId: number, query: FeedQuery): Promise
     let reason: string;
     let source: FeedSource;
     const from = c.fromItemIdx >= 0 ? model.itemIds[c.fromItemIdx] : null;
-    const liked = from !== null && (ratingByIdx.get(c.fromItemIdx) ?? 0) >= 3.5;
+    const fromSignal = from !== null ? signalByIdx.get(c.fromItemIdx) : undefined;
+    // A like (hearted, or rated ≥ 3.5) reads "liked"; a watch without rating or like reads "watched".
+    const liked = fromSignal !== undefined && (fromSignal.liked || (fromSignal.kind === 'rating' && fromSignal.value >= 3.5) || fromSignal.kind === 'like');
+    const watched = fromSignal?.kind === 'watch';
     if (c.base === 'content' && from !== null) {
       source = 'content';
       const mine = credits.get(movie.id)!;
@@ -158,10 +183,10 @@ export async function buildForYouFeed(userId: number, query: FeedQuery): Promise
         ? `More from ${director}`
         : actor
           ? `With ${actor}, like ${titleById.get(from)}`
-          : `Because you liked ${titleById.get(from)}`;
-    } else if (c.source === 'collaborative' && liked) {
+          : `Because you ${watched ? 'watched' : 'liked'} ${titleById.get(from)}`;
+    } else if (c.source === 'collaborative' && (liked || watched)) {
       source = 'collaborative';
-      reason = `Because you liked ${titleById.get(from!)}`;
+      reason = `Because you ${liked ? 'liked' : 'watched'} ${titleById.get(from!)}`;
     } else if (c.source === 'collaborative' || c.source === 'content') {
       source = c.source;
       reason = 'Popular with people like you';
@@ -185,7 +210,7 @@ export async function buildForYouFeed(userId: number, query: FeedQuery): Promise
 // Before the first model exists (empty catalogue at first start), the feed is Bayesian-average popularity.
 let popularityCache: { data: BuiltRatingMatrix; model: PopularityModel; at: number } | null = null;
 
-async function popularityFeed(rated: { movieId: number }[], dismissed: number[], query: FeedQuery): Promise<FeedPage> {
+async function popularityFeed(rated: readonly { movieId: number }[], dismissed: number[], query: FeedQuery): Promise<FeedPage> {
   if (!popularityCache || Date.now() - popularityCache.at > 60_000) {
     const rows = await db.rating.findMany({ select: { userId: true, movieId: true, value: true } });
     const data = buildRatingMatrix(
@@ -222,6 +247,7 @@ export async function predictUserRating(userId: number, movieId: number): Promis
   const loaded = await getServingModel();
   const idx = loaded?.itemIndex.get(movieId);
   if (!loaded || idx === undefined) return null;
+  // Explicit ratings only: likes and bare watches steer the ranking, not the predicted rating (implicit-signals.ts).
   const rated = await userRatings(userId);
   const pairs = rated.flatMap((r) => {
     const i = loaded.itemIndex.get(r.movieId);
