@@ -14,6 +14,7 @@ import { isLiked, likeMovie, likedAmong, listLikes, unlikeMovie } from '../../li
 import { getRating, listRatingsPage, ratingHistogram, upsertRating } from '../../lib/server/data/ratings';
 import { addToWatchlist, isOnWatchlist } from '../../lib/server/data/watchlist';
 import { getSessionUser } from '../../lib/server/data/users';
+import { implicitCounts, snapshotImplicitFeedback } from '../../lib/server/data/models';
 import { deleteWatchAction, logWatchAction, setLikedAction, updateWatchAction } from '../../app/(main)/diary/actions';
 import { createMovies, createUser, sql, uniqueMovieId } from './helpers';
 
@@ -161,6 +162,42 @@ describe('My ratings page data', () => {
       { value: 3, count: 2 },
       { value: 4.5, count: 1 },
     ]);
+  });
+});
+
+describe('training snapshot of implicit feedback', () => {
+  it('gives one row per member and movie with watch count, like, watchlist and rated flags', async () => {
+    const userId = await createUser();
+    const [w, l, both, listed] = await createMovies(['Snap W', 'Snap L', 'Snap WL', 'Snap list']);
+    await logWatch(userId, { movieId: w, watchedOn: '2020-01-01' });
+    await logWatch(userId, { movieId: w, watchedOn: '2021-01-01' });
+    await likeMovie(userId, l);
+    await logWatch(userId, { movieId: both, watchedOn: '2022-01-01', rating: 4 });
+    await likeMovie(userId, both);
+    await addToWatchlist(userId, listed);
+    const snap = await snapshotImplicitFeedback();
+    const mine = [...snap.userIds.keys()].filter((i) => snap.userIds[i] === userId);
+    expect(mine.map((i) => [snap.movieIds[i], snap.watches[i], snap.liked[i], snap.watchlisted[i], snap.rated[i]])).toEqual([
+      [w, 2, 0, 0, 0],
+      [l, 0, 1, 0, 0],
+      [both, 1, 1, 0, 1],
+      [listed, 0, 0, 1, 0],
+    ]);
+    for (const i of mine) expect(snap.lastAt[i]).toBeGreaterThan(Date.now() / 1000 - 600);
+    // Ordered by (user, movie) like the ratings snapshot.
+    for (let i = 1; i < snap.userIds.length; i++) {
+      expect(snap.userIds[i] > snap.userIds[i - 1] || (snap.userIds[i] === snap.userIds[i - 1] && snap.movieIds[i] > snap.movieIds[i - 1])).toBe(true);
+    }
+    const counts = implicitCounts({
+      userIds: Int32Array.from(mine, (i) => snap.userIds[i]),
+      movieIds: Int32Array.from(mine, (i) => snap.movieIds[i]),
+      watches: Int32Array.from(mine, (i) => snap.watches[i]),
+      liked: Uint8Array.from(mine, (i) => snap.liked[i]),
+      watchlisted: Uint8Array.from(mine, (i) => snap.watchlisted[i]),
+      rated: Uint8Array.from(mine, (i) => snap.rated[i]),
+      lastAt: Float64Array.from(mine, (i) => snap.lastAt[i]),
+    });
+    expect(counts).toEqual({ watchedPairs: 2, likes: 2, watchlisted: 1, bareWatches: 1, bareLikes: 1 });
   });
 });
 
