@@ -2,6 +2,7 @@ import type { DiaryStats } from '@/lib/validation/history';
 
 function hours(minutes: number): string {
   const h = minutes / 60;
+  if (minutes === 0) return '0';
   return h >= 10 ? Math.round(h).toLocaleString('en') : h.toFixed(1);
 }
 

@@ -166,20 +166,29 @@ for (const mode of MODES) {
       await page.goto('/diary');
       expect(await page.locator('[data-testid=diary-entry]').count()).toBe(0);
 
-      // Log it again (with a rating and as a rewatch) so the screenshots show a diary with marks.
+      // Log the liked movie with the form's default date (today in the browser's time zone), a rating and as a
+      // rewatch; and the deleted viewing again, so the diary has two months with marks.
       await page.goto(`/movies/${liked}`);
       await page.click('[data-testid=log-watch]');
-      await page.fill('[data-testid=log-watch-form] input[type=date]', '2025-11-02');
+      const today = await page.evaluate(() => new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date()));
+      expect(await page.inputValue('[data-testid=log-watch-form] input[type=date]')).toBe(today);
       await page.selectOption('[data-testid=log-watch-form] select', '4.5');
       await page.check('[data-testid=log-watch-form] input[type=checkbox]');
       await page.click('[data-testid=log-watch-form] button[type=submit]');
-      await page.waitForSelector('[data-testid=watch-entry][data-watched-on="2025-11-02"]');
+      await page.waitForSelector(`[data-testid=watch-entry][data-watched-on="${today}"]`);
       await expect.poll(() => page.textContent('[data-testid=rating-status]'), POLL).toMatch(/^4\.5 \/ 5/);
+      await page.goto(`/movies/${watched}`);
+      await page.click('[data-testid=log-watch]');
+      await page.fill('[data-testid=log-watch-form] input[type=date]', '2024-05-31');
+      await page.click('[data-testid=log-watch-form] button[type=submit]');
+      await page.waitForSelector('[data-testid=watch-entry][data-watched-on="2024-05-31"]');
       await page.goto('/diary');
+      expect(await page.$$eval('[data-testid=diary-entry]', (rows) => rows.map((r) => Number(r.getAttribute('data-movie-id'))))).toEqual([liked, watched]);
       const marked = page.locator(`[data-testid=diary-entry][data-movie-id="${liked}"]`);
       expect(await marked.locator('[data-testid=mark-like]').count()).toBe(1);
       expect(await marked.locator('[data-testid=mark-rewatch]').count()).toBe(1);
       expect(await marked.textContent()).toContain('★ 4.5');
+      expect(await page.textContent('[data-testid=films-this-year]')).toBe(today.slice(0, 4) === String(new Date().getUTCFullYear()) ? '1' : '0');
       await shots('/diary', 'diary', page);
 
       // My ratings: 27 ratings (26 + the watch's 4.5) → 24 on page one, the rest on page two, newest first.
