@@ -13,7 +13,7 @@ import { getFavouriteGenres } from '../data/preferences';
 import { getServingModel } from './model-cache';
 import { listAllLikes } from '../data/likes';
 import { listAllWatches } from '../data/watches';
-import { mergeTasteSignals, type TasteSignal } from './implicit-signals';
+import { mergeTasteSignals, watchedDirectorCounts, watchedFilmsBy, type TasteSignal } from './implicit-signals';
 
 export type FeedSource = 'collaborative' | 'content' | 'popular';
 
@@ -53,11 +53,17 @@ async function userRatings(userId: number): Promise<{ movieId: number; value: nu
   return db.rating.findMany({ where: { userId }, select: { movieId: true, value: true, updatedAt: true } });
 }
 
-/** Ratings, likes and watches as one signal per movie (likes and bare watches as pseudo-ratings: implicit-signals.ts). */
-async function userSignals(userId: number): Promise<TasteSignal[]> {
+/**
+ * Ratings, likes and watches as one signal per movie (likes and bare watches as pseudo-ratings: implicit-signals.ts),
+ * and the ids of every movie the member logged a viewing of (for "Because you watched three films by …").
+ */
+async function userSignals(userId: number): Promise<{ signals: TasteSignal[]; watchedIds: number[] }> {
   const [ratings, likes, watches] = await Promise.all([userRatings(userId), listAllLikes(userId), listAllWatches(userId)]);
-  return mergeTasteSignals(ratings, likes, watches);
+  return { signals: mergeTasteSignals(ratings, likes, watches), watchedIds: [...new Set(watches.map((w) => w.movieId))] };
 }
+
+/** A director shared by a content pick and its source film names the member's viewings of that director from this many films. */
+const WATCHED_DIRECTOR_MIN = 2;
 
 /** The signals as the engine's fold-in input (movies outside the model are skipped). */
 function toUserRatings(model: ServingModel, itemIndex: Map<number, number>, signals: readonly TasteSignal[], userId: number): UserRatings {
@@ -102,7 +108,7 @@ function cosine(model: ServingModel): (a: number, b: number) => number {
  * for diversity (MMR), each with a predicted rating and the reason that contributed most.
  */
 export async function buildForYouFeed(userId: number, query: FeedQuery): Promise<FeedPage> {
-  const [loaded, signals, dismissed] = await Promise.all([getServingModel(), userSignals(userId), listDismissedIds(userId)]);
+  const [loaded, { signals, watchedIds }, dismissed] = await Promise.all([getServingModel(), userSignals(userId), listDismissedIds(userId)]);
   if (!loaded) return popularityFeed(signals, dismissed, query);
   const { model, itemIndex, versionId } = loaded;
   // Ranking folds in ratings, likes and bare watches; predicted ratings use what the member actually rated.
@@ -151,7 +157,7 @@ export async function buildForYouFeed(userId: number, query: FeedQuery): Promise
   const pageIds = page.map((i) => model.itemIds[i]);
   const [cards, credits, fromCards] = await Promise.all([
     getMovieCards(pageIds),
-    getCreditsFor([...pageIds, ...fromIds]),
+    getCreditsFor([...new Set([...pageIds, ...fromIds, ...watchedIds])]),
     getMovieCards([...new Set(fromIds)]),
   ]);
   const cardById = new Map(cards.map((c) => [c.id, c]));
@@ -162,6 +168,7 @@ export async function buildForYouFeed(userId: number, query: FeedQuery): Promise
     if (idx !== undefined) signalByIdx.set(idx, s);
   }
   const ratingCtx = ratingContext(model, rated);
+  const watchedByDirector = watchedDirectorCounts(watchedIds, (id) => credits.get(id)?.directors);
   const items = page.flatMap((i, x): FeedItem[] => {
     const movie = cardById.get(model.itemIds[i]);
     if (!movie) return [];
@@ -179,8 +186,11 @@ export async function buildForYouFeed(userId: number, query: FeedQuery): Promise
       const theirs = credits.get(from)!;
       const director = mine.directors.find((d) => theirs.directors.includes(d));
       const actor = mine.cast.find((a) => theirs.cast.includes(a));
+      const watchedFilms = director ? (watchedByDirector.get(director) ?? 0) : 0;
       reason = director
-        ? `More from ${director}`
+        ? watchedFilms >= WATCHED_DIRECTOR_MIN
+          ? watchedFilmsBy(watchedFilms, director)
+          : `More from ${director}`
         : actor
           ? `With ${actor}, like ${titleById.get(from)}`
           : `Because you ${watched ? 'watched' : 'liked'} ${titleById.get(from)}`;

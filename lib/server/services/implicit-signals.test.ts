@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LIKE_VALUE, WATCH_VALUE, mergeTasteSignals } from './implicit-signals';
+import { LIKE_VALUE, WATCH_VALUE, mergeTasteSignals, watchedDirectorCounts, watchedFilmsBy } from './implicit-signals';
 
 const at = (s: string) => new Date(`${s}T12:00:00Z`);
 const secs = (s: string) => at(s).getTime() / 1000;
@@ -49,5 +49,29 @@ describe('mergeTasteSignals', () => {
 
   it('returns nothing for a member with no history', () => {
     expect(mergeTasteSignals([], [], [])).toEqual([]);
+  });
+});
+
+describe('watched films by a director', () => {
+  it('counts distinct watched films per director, rewatches and co-directors once per film', () => {
+    const directors = new Map<number, string[]>([
+      [1, ['Denis Villeneuve']],
+      [2, ['Denis Villeneuve']],
+      [3, ['Denis Villeneuve', 'Denis Villeneuve']],
+      [4, ['Joel Coen', 'Ethan Coen']],
+    ]);
+    const counts = watchedDirectorCounts([1, 2, 2, 3, 4, 5], (id) => directors.get(id));
+    expect(counts).toEqual(
+      new Map([
+        ['Denis Villeneuve', 3],
+        ['Joel Coen', 1],
+        ['Ethan Coen', 1],
+      ]),
+    );
+  });
+
+  it('says the number in words below ten', () => {
+    expect(watchedFilmsBy(3, 'Denis Villeneuve')).toBe('Because you watched three films by Denis Villeneuve');
+    expect(watchedFilmsBy(12, 'Agnès Varda')).toBe('Because you watched 12 films by Agnès Varda');
   });
 });

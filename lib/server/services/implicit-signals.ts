@@ -61,3 +61,17 @@ export function mergeTasteSignals(
   }
   return out;
 }
+
+/** How many distinct watched films each director made (directors of `watchedIds` per `directorsOf`). */
+export function watchedDirectorCounts(watchedIds: Iterable<number>, directorsOf: (movieId: number) => readonly string[] | undefined): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const id of new Set(watchedIds)) for (const d of new Set(directorsOf(id) ?? [])) counts.set(d, (counts.get(d) ?? 0) + 1);
+  return counts;
+}
+
+const SMALL = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+
+/** "Because you watched three films by Denis Villeneuve" (numbers below ten in words). */
+export function watchedFilmsBy(count: number, director: string): string {
+  return `Because you watched ${count < SMALL.length ? SMALL[count] : count} films by ${director}`;
+}
