@@ -156,6 +156,7 @@ for (const mode of MODES) {
       const after = await feedIds(page);
       expect(after).not.toContain(watched);
       expect(after).not.toContain(liked);
+      expect(await page.textContent('main')).toContain(`Based on your ${N_RATED} ratings, 1 like and 1 film watched.`);
       const rest = (ids: number[]) => ids.filter((id) => id !== watched && id !== liked).slice(0, 12);
       expect(rest(after)).not.toEqual(rest(before));
 

@@ -53,3 +53,7 @@ export async function listLikes(userId: number, opts: { page: number; pageSize: 
 export async function listAllLikes(userId: number): Promise<{ movieId: number; createdAt: Date }[]> {
   return db.like.findMany({ where: { userId }, select: { movieId: true, createdAt: true } });
 }
+
+export async function countLikes(userId: number): Promise<number> {
+  return db.like.count({ where: { userId } });
+}

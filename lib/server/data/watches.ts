@@ -152,6 +152,12 @@ export async function countWatches(userId: number): Promise<number> {
   return db.watch.count({ where: { userId } });
 }
 
+/** Distinct movies the member logged a viewing of. */
+export async function countWatchedMovies(userId: number): Promise<number> {
+  const rows = await db.watch.groupBy({ by: ['movieId'], where: { userId } });
+  return rows.length;
+}
+
 /** The diary's numbers: films and hours in `year`, hours all time, most-watched genres and directors (by watches). */
 export async function getDiaryStats(userId: number, year: number, top = 5): Promise<DiaryStats> {
   const start = `${year}-01-01`;
