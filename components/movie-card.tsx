@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { Poster } from './poster';
+import { LikeButton } from './like-button';
 
 export interface MovieCardProps {
   id: number;
@@ -13,6 +14,8 @@ export interface MovieCardProps {
   predicted?: number | null;
   reason?: string | null;
   userRating?: number | null;
+  /** Whether the signed-in member likes it: shows the heart (left out for visitors). */
+  liked?: boolean;
   /** Extra content under the card's facts (e.g. a rating widget on the onboarding page). */
   children?: ReactNode;
 }
@@ -37,6 +40,7 @@ export function MovieCard(m: MovieCardProps) {
           ★ {m.ratingMean.toFixed(1)} · {m.ratingCount?.toLocaleString('en')} ratings
         </div>
       )}
+      {m.liked !== undefined && <LikeButton movieId={m.id} title={m.title} initial={m.liked} compact />}
       {m.children}
     </article>
   );

@@ -22,6 +22,7 @@ export function NavBar({ user }: { user: NavUser | null }) {
           <Link href="/movies">Browse</Link>
           {user && <Link href="/watchlist">Watchlist</Link>}
           {user && <Link href="/ratings">My ratings</Link>}
+          {user && <Link href="/diary">Diary</Link>}
           {user?.isAdmin && <Link href="/admin">Admin</Link>}
         </nav>
         <div className="nav-user">

@@ -4,6 +4,7 @@ export const movieKeys = {
   rating: (movieId: number) => ['movies', movieId, 'rating'] as const,
   watchlist: (movieId: number) => ['movies', movieId, 'watchlist'] as const,
   dismissed: (movieId: number) => ['movies', movieId, 'dismissed'] as const,
+  liked: (movieId: number) => ['movies', movieId, 'liked'] as const,
 };
 
 export const feedKeys = {

@@ -51,7 +51,7 @@ export function FeedList({ userId, filters, initial }: { userId: number; filters
       <div className="grid" data-testid="for-you">
         {items.map((item) => (
           <div key={item.movie.id} data-source={item.source}>
-            <MovieCard {...item.movie} predicted={item.predicted} reason={item.reason} />
+            <MovieCard {...item.movie} predicted={item.predicted} reason={item.reason} liked={false} />
           </div>
         ))}
       </div>

@@ -4,6 +4,8 @@ import { redirect } from 'next/navigation';
 import { getCurrentUser } from '@/lib/server/auth';
 import { getForYouFeed } from '@/lib/server/services/feed-cache';
 import { countRatings } from '@/lib/server/data/ratings';
+import { countLikes } from '@/lib/server/data/likes';
+import { countWatchedMovies } from '@/lib/server/data/watches';
 import { listGenres } from '@/lib/server/data/movies';
 import { FeedQuery } from '@/lib/validation/feed';
 import { FeedList } from './feed-list';
@@ -24,16 +26,28 @@ export default async function ForYouPage({ searchParams }: { searchParams: SP })
   const filterError = parsed.success
     ? null
     : parsed.error.issues.map((i) => `${FILTER_LABELS[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`).join('; ');
-  const [{ page: feed }, nRatings, genres] = await Promise.all([getForYouFeed(user, query), countRatings(user.id), listGenres()]);
+  const [{ page: feed }, nRatings, nLikes, nWatched, genres] = await Promise.all([
+    getForYouFeed(user, query),
+    countRatings(user.id),
+    countLikes(user.id),
+    countWatchedMovies(user.id),
+    listGenres(),
+  ]);
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const basis = [
+    nRatings > 0 && plural(nRatings, 'rating', 'ratings'),
+    nLikes > 0 && plural(nLikes, 'like', 'likes'),
+    nWatched > 0 && plural(nWatched, 'film watched', 'films watched'),
+  ].filter((s): s is string => Boolean(s));
   return (
     <>
       <div className="page-head">
         <div>
           <h1>For You</h1>
           <p className="muted">
-            {nRatings === 0
+            {basis.length === 0
               ? 'Rate a few movies you have seen and these picks become yours.'
-              : `Based on your ${nRatings} rating${nRatings === 1 ? '' : 's'}.`}
+              : `Based on your ${basis.length === 1 ? basis[0] : `${basis.slice(0, -1).join(', ')} and ${basis.at(-1)}`}.`}
             {feed.modelVersion !== null && <span data-testid="model-version"> · model v{feed.modelVersion}</span>}
           </p>
         </div>

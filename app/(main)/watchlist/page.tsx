@@ -4,13 +4,15 @@ import { getCurrentUser } from '@/lib/server/auth';
 import { listWatchlist } from '@/lib/server/data/watchlist';
 import { getMovieCards } from '@/lib/server/data/movies';
 import { MovieCard } from '@/components/movie-card';
+import { likedAmong } from '@/lib/server/data/likes';
 
 export const metadata = { title: 'Watchlist' };
 
 export default async function WatchlistPage() {
   const user = await getCurrentUser();
   if (!user) redirect('/sign-in?callbackUrl=/watchlist');
-  const cards = await getMovieCards(await listWatchlist(user.id));
+  const ids = await listWatchlist(user.id);
+  const [cards, liked] = await Promise.all([getMovieCards(ids), likedAmong(user.id, ids)]);
   return (
     <>
       <div className="page-head">
@@ -26,7 +28,7 @@ export default async function WatchlistPage() {
       ) : (
         <div className="grid" data-testid="watchlist">
           {cards.map((m) => (
-            <MovieCard key={m.id} {...m} />
+            <MovieCard key={m.id} {...m} liked={liked.has(m.id)} />
           ))}
         </div>
       )}

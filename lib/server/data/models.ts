@@ -255,3 +255,67 @@ function grow<T extends Int32Array | Float32Array>(a: T, cap: number): T {
   out.set(a);
   return out;
 }
+
+/**
+ * Implicit feedback for the nightly training (issue #23), one row per (member, movie) that has a watch, a like or a
+ * watchlist entry, ordered by (user, movie) like `snapshotRatings`, as parallel typed arrays:
+ * - `watches`: number of logged viewings (0 = none); `liked`, `watchlisted`: 0/1;
+ * - `rated`: 1 when the pair also has an explicit rating in the ratings snapshot (so a trainer can tell a bare watch
+ *   or like from one that already carries a value);
+ * - `lastAt`: unix seconds of the latest of those events (watch logged, like, watchlist add).
+ * Dismissals are not in it: they stay hard exclusions. The engine does not read it yet (TODO(#23): confidence
+ * weights per signal in ALS/EASE/RP3beta and ranker features); recomputeModel records its counts in dataCounts.
+ */
+export interface ImplicitFeedbackSnapshot {
+  userIds: Int32Array;
+  movieIds: Int32Array;
+  watches: Int32Array;
+  liked: Uint8Array;
+  watchlisted: Uint8Array;
+  rated: Uint8Array;
+  lastAt: Float64Array;
+}
+
+export async function snapshotImplicitFeedback(): Promise<ImplicitFeedbackSnapshot> {
+  // Member-made rows only (MovieLens imports have none), so one round trip of array_agg is enough at any catalogue size.
+  const [row] = await db.$queryRaw<
+    { u: number[] | null; m: number[] | null; w: number[] | null; l: boolean[] | null; wl: boolean[] | null; r: boolean[] | null; t: number[] | null }[]
+  >`
+    WITH w AS (SELECT "userId" AS u, "movieId" AS m, count(*)::int AS n, max("createdAt") AS t FROM "Watch" GROUP BY 1, 2),
+         l AS (SELECT "userId" AS u, "movieId" AS m, "createdAt" AS t FROM "Like"),
+         wl AS (SELECT "userId" AS u, "movieId" AS m, "createdAt" AS t FROM "WatchlistItem"),
+         pairs AS (
+           SELECT coalesce(w.u, l.u, wl.u) AS u, coalesce(w.m, l.m, wl.m) AS m, coalesce(w.n, 0) AS n,
+                  l.u IS NOT NULL AS liked, wl.u IS NOT NULL AS listed,
+                  greatest(w.t, l.t, wl.t) AS t
+           FROM w FULL JOIN l ON l.u = w.u AND l.m = w.m
+                  FULL JOIN wl ON wl.u = coalesce(w.u, l.u) AND wl.m = coalesce(w.m, l.m))
+    SELECT array_agg(p.u ORDER BY p.u, p.m) AS u, array_agg(p.m ORDER BY p.u, p.m) AS m, array_agg(p.n ORDER BY p.u, p.m) AS w,
+           array_agg(p.liked ORDER BY p.u, p.m) AS l, array_agg(p.listed ORDER BY p.u, p.m) AS wl,
+           array_agg(r."userId" IS NOT NULL ORDER BY p.u, p.m) AS r,
+           array_agg(extract(epoch FROM p.t)::float8 ORDER BY p.u, p.m) AS t
+    FROM pairs p LEFT JOIN "Rating" r ON r."userId" = p.u AND r."movieId" = p.m`;
+  const flags = (a: boolean[] | null) => Uint8Array.from(a ?? [], (b) => (b ? 1 : 0));
+  return {
+    userIds: Int32Array.from(row?.u ?? []),
+    movieIds: Int32Array.from(row?.m ?? []),
+    watches: Int32Array.from(row?.w ?? []),
+    liked: flags(row?.l ?? null),
+    watchlisted: flags(row?.wl ?? null),
+    rated: flags(row?.r ?? null),
+    lastAt: Float64Array.from(row?.t ?? []),
+  };
+}
+
+/** Counts of an implicit snapshot for a model version's dataCounts. */
+export function implicitCounts(s: ImplicitFeedbackSnapshot): { watchedPairs: number; likes: number; watchlisted: number; bareWatches: number; bareLikes: number } {
+  let watchedPairs = 0, likes = 0, watchlisted = 0, bareWatches = 0, bareLikes = 0;
+  for (let i = 0; i < s.userIds.length; i++) {
+    if (s.watches[i] > 0) watchedPairs++;
+    if (s.liked[i]) likes++;
+    if (s.watchlisted[i]) watchlisted++;
+    if (s.watches[i] > 0 && !s.rated[i] && !s.liked[i]) bareWatches++;
+    if (s.liked[i] && !s.rated[i]) bareLikes++;
+  }
+  return { watchedPairs, likes, watchlisted, bareWatches, bareLikes };
+}

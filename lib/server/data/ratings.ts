@@ -81,3 +81,47 @@ export async function addMissingRatings(userId: number, pairs: readonly (readonl
   });
 }
 
+/** A rating with its movie's card fields, for the paged My ratings list. */
+export interface RatedMovieDto extends RatingDto {
+  title: string;
+  year: number | null;
+}
+
+/**
+ * One page of the member's ratings: sorted by date rated (newest first), rating (highest first), title (A–Z) or year
+ * (newest first), optionally only one half-star value. Ties fall back to the newest change, then the movie id, so pages
+ * never overlap.
+ */
+export async function listRatingsPage(
+  userId: number,
+  opts: { page: number; pageSize: number; sort: 'rated' | 'rating' | 'title' | 'year'; value?: number },
+): Promise<{ ratings: RatedMovieDto[]; total: number }> {
+  const where = { userId, ...(opts.value !== undefined ? { value: opts.value } : {}) };
+  const tie = [{ updatedAt: 'desc' as const }, { movieId: 'desc' as const }];
+  const orderBy =
+    opts.sort === 'rating'
+      ? [{ value: 'desc' as const }, ...tie]
+      : opts.sort === 'title'
+        ? [{ movie: { title: 'asc' as const } }, { movieId: 'asc' as const }]
+        : opts.sort === 'year'
+          ? [{ movie: { year: { sort: 'desc' as const, nulls: 'last' as const } } }, ...tie]
+          : tie;
+  const [rows, total] = await Promise.all([
+    db.rating.findMany({
+      where,
+      orderBy,
+      skip: (opts.page - 1) * opts.pageSize,
+      take: opts.pageSize,
+      select: { ...ratingSelect, movie: { select: { title: true, year: true } } },
+    }),
+    db.rating.count({ where }),
+  ]);
+  return { ratings: rows.map(({ movie, ...r }) => ({ ...r, title: movie.title, year: movie.year })), total };
+}
+
+/** How many of the member's ratings have each half-star value (every value 0.5 … 5 present, zeros included). */
+export async function ratingHistogram(userId: number): Promise<{ value: number; count: number }[]> {
+  const rows = await db.rating.groupBy({ by: ['value'], where: { userId }, _count: { _all: true } });
+  const byValue = new Map(rows.map((r) => [r.value, r._count._all]));
+  return Array.from({ length: 10 }, (_, i) => ({ value: (i + 1) / 2, count: byValue.get((i + 1) / 2) ?? 0 }));
+}

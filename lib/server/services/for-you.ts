@@ -12,6 +12,9 @@ import { snapshotRatings } from '../data/models';
 import { favouriteGenreOf, getCreditsFor, movieIdsMatching } from '../data/credits';
 import { getFavouriteGenres } from '../data/preferences';
 import { getServingModel } from './model-cache';
+import { listAllLikes } from '../data/likes';
+import { listAllWatches } from '../data/watches';
+import { mergeTasteSignals, watchedDirectorCounts, watchedFilmsBy, type TasteSignal } from './implicit-signals';
 
 export type { FeedItem, FeedPage, FeedSource } from '@/lib/validation/feed';
 
@@ -33,6 +36,40 @@ export function liftRanked(pool: readonly number[], lifted: (i: number) => boole
     .map((x) => x.item);
 }
 
+/**
+ * Ratings, likes and watches as one signal per movie (likes and bare watches as pseudo-ratings: implicit-signals.ts),
+ * and the ids of every movie the member logged a viewing of (for "Because you watched three films by …").
+ */
+async function userSignals(userId: number): Promise<{ signals: TasteSignal[]; watchedIds: number[] }> {
+  const [ratings, likes, watches] = await Promise.all([listRatingsForScoring(userId), listAllLikes(userId), listAllWatches(userId)]);
+  return { signals: mergeTasteSignals(ratings, likes, watches), watchedIds: [...new Set(watches.map((w) => w.movieId))] };
+}
+
+/** A director shared by a content pick and its source film names the member's viewings of that director from this many films. */
+const WATCHED_DIRECTOR_MIN = 2;
+
+/** The signals as the engine's fold-in input (movies outside the model are skipped). */
+function toUserRatings(model: ServingModel, itemIndex: Map<number, number>, signals: readonly TasteSignal[], userId: number): UserRatings {
+  const user: UserRatings = {
+    itemIdx: new Int32Array(signals.length),
+    values: new Float32Array(signals.length),
+    times: new Float64Array(signals.length),
+    newMember: !trainedOn(model, userId),
+  };
+  let n = 0;
+  for (const s of signals) {
+    const idx = itemIndex.get(s.movieId);
+    if (idx === undefined) continue;
+    user.itemIdx[n] = idx;
+    user.values[n] = s.value;
+    user.times![n++] = s.time;
+  }
+  user.itemIdx = user.itemIdx.subarray(0, n);
+  user.values = user.values.subarray(0, n);
+  user.times = user.times!.subarray(0, n);
+  return user;
+}
+
 /** MMR similarity: cosine of the content vectors, or of the ALS item factors when the catalogue has no content. */
 function cosine(model: ServingModel): (a: number, b: number) => number {
   if (model.contentVectors.nCols > 0) return contentCosine(model);
@@ -48,31 +85,19 @@ function cosine(model: ServingModel): (a: number, b: number) => number {
 }
 
 /**
- * The For You feed: the active model's blended scores for the user's current ratings (folded in at request time,
- * so a rating made a second ago already counts), minus rated and dismissed movies, optionally filtered, re-ranked
+ * The For You feed: the active model's blended scores for the user's current ratings, likes and watches (folded in at
+ * request time, so a rating, like or watch made a second ago already counts), minus rated, liked, watched and
+ * dismissed movies, optionally filtered, re-ranked
  * for diversity (MMR), each with a predicted rating and the reason that contributed most.
  */
 export async function buildForYouFeed(userId: number, query: FeedQuery): Promise<FeedPage> {
-  const [loaded, rated, dismissed] = await Promise.all([getServingModel(), listRatingsForScoring(userId), listDismissedIds(userId)]);
-  if (!loaded) return popularityFeed(rated, dismissed, query);
+  const [loaded, { signals, watchedIds }, dismissed] = await Promise.all([getServingModel(), userSignals(userId), listDismissedIds(userId)]);
+  if (!loaded) return popularityFeed(signals, dismissed, query);
   const { model, itemIndex, versionId } = loaded;
-  const user: UserRatings = {
-    itemIdx: new Int32Array(rated.length),
-    values: new Float32Array(rated.length),
-    times: new Float64Array(rated.length),
-    newMember: !trainedOn(model, userId),
-  };
-  let n = 0;
-  for (const r of rated) {
-    const idx = itemIndex.get(r.movieId);
-    if (idx === undefined) continue;
-    user.itemIdx[n] = idx;
-    user.values[n] = r.value;
-    user.times![n++] = r.updatedAt.getTime() / 1000;
-  }
-  user.itemIdx = user.itemIdx.subarray(0, n);
-  user.values = user.values.subarray(0, n);
-  user.times = user.times!.subarray(0, n);
+  // Ranking folds in ratings, likes and bare watches; predicted ratings use what the member actually rated.
+  const user = toUserRatings(model, itemIndex, signals, userId);
+  const rated = signals.some((s) => s.kind !== 'rating') ? toUserRatings(model, itemIndex, signals.filter((s) => s.kind === 'rating'), userId) : user;
+  const n = user.itemIdx.length;
   const scratch = createServingScratch(model);
   const scores = new Float32Array(model.itemIds.length);
   scoreUser(model, user, scores, scratch);
@@ -115,14 +140,18 @@ export async function buildForYouFeed(userId: number, query: FeedQuery): Promise
   const pageIds = page.map((i) => model.itemIds[i]);
   const [cards, credits, fromCards] = await Promise.all([
     getMovieCards(pageIds),
-    getCreditsFor([...pageIds, ...fromIds]),
+    getCreditsFor([...new Set([...pageIds, ...fromIds, ...watchedIds])]),
     getMovieCards([...new Set(fromIds)]),
   ]);
   const cardById = new Map(cards.map((c) => [c.id, c]));
   const titleById = new Map(fromCards.map((c) => [c.id, c.title]));
-  const ratingByIdx = new Map<number, number>();
-  user.itemIdx.forEach((idx, t) => ratingByIdx.set(idx, user.values[t]));
-  const ratingCtx = ratingContext(model, user);
+  const signalByIdx = new Map<number, TasteSignal>();
+  for (const s of signals) {
+    const idx = itemIndex.get(s.movieId);
+    if (idx !== undefined) signalByIdx.set(idx, s);
+  }
+  const ratingCtx = ratingContext(model, rated);
+  const watchedByDirector = watchedDirectorCounts(watchedIds, (id) => credits.get(id)?.directors);
   const items = page.flatMap((i, x): FeedItem[] => {
     const movie = cardById.get(model.itemIds[i]);
     if (!movie) return [];
@@ -130,21 +159,27 @@ export async function buildForYouFeed(userId: number, query: FeedQuery): Promise
     let reason: string;
     let source: FeedSource;
     const from = c.fromItemIdx >= 0 ? model.itemIds[c.fromItemIdx] : null;
-    const liked = from !== null && (ratingByIdx.get(c.fromItemIdx) ?? 0) >= 3.5;
+    const fromSignal = from !== null ? signalByIdx.get(c.fromItemIdx) : undefined;
+    // A like (hearted, or rated ≥ 3.5) reads "liked"; a watch without rating or like reads "watched".
+    const liked = fromSignal !== undefined && (fromSignal.liked || (fromSignal.kind === 'rating' && fromSignal.value >= 3.5) || fromSignal.kind === 'like');
+    const watched = fromSignal?.kind === 'watch';
     if (c.base === 'content' && from !== null) {
       source = 'content';
       const mine = credits.get(movie.id)!;
       const theirs = credits.get(from)!;
       const director = mine.directors.find((d) => theirs.directors.includes(d));
       const actor = mine.cast.find((a) => theirs.cast.includes(a));
+      const watchedFilms = director ? (watchedByDirector.get(director) ?? 0) : 0;
       reason = director
-        ? `More from ${director}`
+        ? watchedFilms >= WATCHED_DIRECTOR_MIN
+          ? watchedFilmsBy(watchedFilms, director)
+          : `More from ${director}`
         : actor
           ? `With ${actor}, like ${titleById.get(from)}`
-          : `Because you liked ${titleById.get(from)}`;
-    } else if (c.source === 'collaborative' && liked) {
+          : `Because you ${watched ? 'watched' : 'liked'} ${titleById.get(from)}`;
+    } else if (c.source === 'collaborative' && (liked || watched)) {
       source = 'collaborative';
-      reason = `Because you liked ${titleById.get(from!)}`;
+      reason = `Because you ${liked ? 'liked' : 'watched'} ${titleById.get(from!)}`;
     } else if (c.source === 'collaborative' || c.source === 'content') {
       source = c.source;
       reason = 'Popular with people like you';
@@ -168,7 +203,7 @@ export async function buildForYouFeed(userId: number, query: FeedQuery): Promise
 // Before the first model exists (empty catalogue at first start), the feed is Bayesian-average popularity.
 let popularityCache: { data: BuiltRatingMatrix; model: PopularityModel; at: number } | null = null;
 
-async function popularityFeed(rated: { movieId: number }[], dismissed: number[], query: FeedQuery): Promise<FeedPage> {
+async function popularityFeed(rated: readonly { movieId: number }[], dismissed: number[], query: FeedQuery): Promise<FeedPage> {
   if (!popularityCache || Date.now() - popularityCache.at > 60_000) {
     const rows = await snapshotRatings();
     const data = buildRatingMatrix({ userIds: rows.userIds, itemIds: rows.movieIds, ratings: rows.values }, { scale: [0.5, 5] });
@@ -202,6 +237,7 @@ export async function predictUserRating(userId: number, movieId: number): Promis
   const loaded = await getServingModel();
   const idx = loaded?.itemIndex.get(movieId);
   if (!loaded || idx === undefined) return null;
+  // Explicit ratings only: likes and bare watches steer the ranking, not the predicted rating (implicit-signals.ts).
   const rated = await listRatingsForScoring(userId);
   const pairs = rated.flatMap((r) => {
     const i = loaded.itemIndex.get(r.movieId);

@@ -17,6 +17,8 @@ import {
   setVersionTimings,
   snapshotRatingTimes,
   snapshotRatings,
+  snapshotImplicitFeedback,
+  implicitCounts,
 } from '../data/models';
 import { loadContentSources } from '../data/content';
 import { refreshStats } from '../data/stats';
@@ -60,7 +62,9 @@ export async function recomputeModel(opts: RecomputeOptions): Promise<RecomputeR
     await phase('snapshot', 0.01);
     const t0 = performance.now();
     // The catalogue read overlaps the two rating reads (≈ 0.7 s of the snapshot at ML-1M shape).
-    const [ratings, times, { movies, tags }] = await Promise.all([snapshotRatings(), snapshotRatingTimes(), loadContentSources()]);
+    // Watches, likes and watchlist adds are snapshotted with the ratings (issue #23) for the engine to learn from; until it
+    // does (TODO(#23)), the served model gets them at request time as pseudo-ratings (services/implicit-signals.ts).
+    const [ratings, times, { movies, tags }, implicit] = await Promise.all([snapshotRatings(), snapshotRatingTimes(), loadContentSources(), snapshotImplicitFeedback()]);
     if (ratings.values.length < 20) throw new Error(`only ${ratings.values.length} ratings: import a catalogue first`);
     // Every catalogue movie is an item, rated or not: a movie nobody has rated yet (a new catalogue entry) still
     // gets content vectors and neighbours, so it can be recommended by content and has "More like this".
@@ -86,7 +90,7 @@ export async function recomputeModel(opts: RecomputeOptions): Promise<RecomputeR
       blobs,
       metrics,
       timings,
-      dataCounts: { users: data.users.size, items: data.items.size, ratings: ratings.values.length, catalogue: movies.length },
+      dataCounts: { users: data.users.size, items: data.items.size, ratings: ratings.values.length, catalogue: movies.length, ...implicitCounts(implicit) },
     });
     // The artifact write (seconds at ML-1M shape) is part of saving: record it once it is done.
     await setVersionTimings(versionId, { ...timings, save: (performance.now() - t1) / 1000 });

@@ -13,6 +13,10 @@ import { MovieActions } from './movie-actions';
 import { MovieCard } from '@/components/movie-card';
 import { getSimilarMovies } from '@/lib/server/services/similar-movies';
 import { predictUserRating } from '@/lib/server/services/for-you';
+import { listWatchesOfMovie } from '@/lib/server/data/watches';
+import { isLiked } from '@/lib/server/data/likes';
+import { LikeButton } from '@/components/like-button';
+import { LogWatchDialog } from '@/components/log-watch-dialog';
 
 type Props = { params: Promise<{ movieId: string }> };
 
@@ -35,12 +39,14 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function MoviePage({ params }: Props) {
   const movie = await load((await params).movieId);
   const user = await getCurrentUser();
-  const [rating, onWatchlist, dismissed, similar, predicted] = await Promise.all([
+  const [rating, onWatchlist, dismissed, similar, predicted, watches, liked] = await Promise.all([
     user ? getRating(user.id, movie.id) : null,
     user ? isOnWatchlist(user.id, movie.id) : false,
     user ? isDismissed(user.id, movie.id) : false,
     getSimilarMovies(movie.id, 12),
     user ? predictUserRating(user.id, movie.id) : null,
+    user ? listWatchesOfMovie(user.id, movie.id) : [],
+    user ? isLiked(user.id, movie.id) : false,
   ]);
   return (
     <>
@@ -75,7 +81,13 @@ export default async function MoviePage({ params }: Props) {
             </p>
           )}
           {user ? (
-            <MovieActions movieId={movie.id} title={movie.title} rating={rating} onWatchlist={onWatchlist} dismissed={dismissed} />
+            <>
+              <MovieActions movieId={movie.id} title={movie.title} rating={rating} onWatchlist={onWatchlist} dismissed={dismissed} />
+              <div className="actions-row">
+                <LikeButton movieId={movie.id} title={movie.title} initial={liked} />
+              </div>
+              <LogWatchDialog movieId={movie.id} title={movie.title} initialWatches={watches} />
+            </>
           ) : (
             <p className="notice" style={{ marginTop: 18 }}>
               <Link href={`/sign-in?callbackUrl=/movies/${movie.id}`}>Sign in</Link> to rate this movie and get picks like it.
