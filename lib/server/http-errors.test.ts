@@ -23,6 +23,7 @@ describe('HTTP error mapping', () => {
       CONFLICT: 409,
       RATE_LIMITED: 429,
       BUSY: 503,
+      INTERNAL: 500,
     });
   });
 
@@ -44,6 +45,19 @@ describe('HTTP error mapping', () => {
     expect(JSON.stringify(e.body)).not.toMatch(/secret|TypeError|at .*\.ts/);
     // The cause is not lost: it goes to the server log, with where it happened.
     expect(log).toHaveBeenCalledWith('[http] GET /api/admin/status failed:', bug);
+  });
+
+  it('answers a transaction timeout or a dropped connection as a retryable 503, not a 500', () => {
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const timeout = Object.assign(new Error('Transaction already closed: timeout'), { code: 'P2028' });
+    const dropped = new Error('query failed', { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) });
+    for (const err of [timeout, dropped]) {
+      const e = toHttpError(err, 'GET /api/for-you');
+      expect(e.status).toBe(503);
+      expect(e.body.code).toBe('BUSY');
+      expect(e.body.error).not.toMatch(/P2028|ECONNRESET/);
+    }
+    expect(log).not.toHaveBeenCalled();
   });
 
   it('builds an uncached JSON response', async () => {
