@@ -4,13 +4,11 @@ import { isCleanText } from './common';
 
 /** The For You "familiar ↔ discovery" slider's step (app/(main)/for-you/page.tsx: step="0.1"). */
 export const DIVERSITY_STEP = 0.1;
-/** Page sizes the feed serves; a request is rounded up to the next one. */
-export const FEED_LIMITS = [6, 12, 24, 48, 60] as const;
-
 /**
- * The For You query. Numeric values are snapped to their valid sets (diversity to the slider's steps, the page size
- * to FEED_LIMITS, the cursor to a page boundary) before anything uses them: each distinct value is a cache key, and
- * issue 19 showed one member varying `diversity` forcing ~21 cache misses a second.
+ * The For You query. Every numeric value is an integer in its range, and `diversity` (the only real-valued one) is
+ * snapped to the slider's steps before anything uses it: each distinct value is a cache key, and issue 19 showed one
+ * member varying `diversity` forcing ~21 cache misses a second. (What is left — cursor, page size and years, all
+ * integers — is bounded by the per-member miss budget in lib/server/services/feed-cache.ts.)
  */
 export const FeedQuery = z
   .object({
@@ -26,15 +24,7 @@ export const FeedQuery = z
     message: 'must not be later than To year',
     path: ['yearFrom'],
   })
-  .transform((q) => {
-    const limit = FEED_LIMITS.find((l) => l >= q.limit) ?? 60;
-    return {
-      ...q,
-      limit,
-      cursor: Math.floor(q.cursor / limit) * limit,
-      diversity: Math.round(q.diversity / DIVERSITY_STEP) / Math.round(1 / DIVERSITY_STEP),
-    };
-  });
+  .transform((q) => ({ ...q, diversity: Math.round(q.diversity / DIVERSITY_STEP) / Math.round(1 / DIVERSITY_STEP) }));
 export type FeedQuery = z.infer<typeof FeedQuery>;
 
 // One page of the For You feed, as the page renders it and GET /api/for-you returns it.

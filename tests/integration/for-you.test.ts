@@ -104,7 +104,10 @@ describe('getForYouFeed (per-user cache)', () => {
 
 describe('forYouApi (GET /api/for-you, shared by the route handler and the server fast path)', () => {
   const secret = process.env.NEXTAUTH_SECRET!;
-  const cookiesFor = async (userId: number) => ({ cookies: { 'next-auth.session-token': await encode({ token: { sub: String(userId) }, secret }) } });
+  // A session token as sign-in mints it: the member, their session version (0 for a new member) and a session id.
+  const cookiesFor = async (userId: number) => ({
+    cookies: { 'next-auth.session-token': await encode({ token: { sub: String(userId), sv: 0, sid: `it-${userId}` }, secret }) },
+  });
   const json = (body: Uint8Array) => JSON.parse(new TextDecoder().decode(body)) as { items?: { movie: { id: number } }[]; error?: string; code?: string };
 
   it('answers a signed-in member with their page, then the same bytes from the cache after a write-free repeat', async () => {
