@@ -62,3 +62,9 @@ export async function getForYouFeed(user: Pick<SessionUser, 'id' | 'tasteVersion
   if (entry.page.modelVersion === (loaded?.versionId ?? null)) cache.set(key, entry);
   return served(entry, false);
 }
+
+/** Forgets every cached page of one user (their account was deleted): nothing of theirs stays in memory. */
+export function dropCachedFeeds(userId: number): void {
+  const prefix = `${userId}|`;
+  for (const key of cache.keys()) if (key.startsWith(prefix)) cache.delete(key);
+}
