@@ -13,4 +13,4 @@ export async function proxy(req: NextRequest) {
   return NextResponse.next();
 }
 
-export const config = { matcher: ['/for-you/:path*', '/welcome/:path*', '/ratings/:path*', '/watchlist/:path*', '/admin/:path*'] };
+export const config = { matcher: ['/for-you/:path*', '/welcome/:path*', '/ratings/:path*', '/watchlist/:path*', '/admin/:path*', '/settings/:path*', '/lists'] };
