@@ -43,7 +43,7 @@ function served(entry: Entry, hit: boolean): CachedFeed {
 }
 
 function keyFor(user: Pick<SessionUser, 'id' | 'tasteVersion'>, modelVersion: number | null, q: FeedQuery): string {
-  return [user.id, user.tasteVersion, modelVersion ?? 'none', q.cursor, q.limit, q.genre ?? '', q.yearFrom ?? '', q.yearTo ?? '', q.diversity].join('|');
+  return [user.id, user.tasteVersion, modelVersion ?? 'none', q.cursor, q.limit, q.genre ?? '', q.yearFrom ?? '', q.yearTo ?? '', q.diversity, q.list ?? ''].join('|');
 }
 
 export async function getForYouFeed(user: Pick<SessionUser, 'id' | 'tasteVersion'>, query: FeedQuery): Promise<CachedFeed> {

@@ -10,6 +10,7 @@ import { getMovieCards, type MovieCard } from '../data/movies';
 import { listDismissedIds } from '../data/dismissals';
 import { favouriteGenreOf, getCreditsFor, movieIdsMatching } from '../data/credits';
 import { getFavouriteGenres } from '../data/preferences';
+import { listSeedMovieIds } from '../data/lists';
 import { getServingModel } from './model-cache';
 
 export type FeedSource = 'collaborative' | 'content' | 'popular';
@@ -29,6 +30,8 @@ export interface FeedPage {
 }
 
 const POOL = 300;
+/** A "Recommend from this list" seed counts as this rating in the user vector (liked, not loved). */
+const SEED_RATING = 4.5;
 /**
  * Onboarding genres steer a cold member's list: within the candidate pool, a movie in a favourite genre moves up
  * this many places (so such titles lead the list without hiding everything else).
@@ -70,7 +73,16 @@ function cosine(model: ServingModel): (a: number, b: number) => number {
  * for diversity (MMR), each with a predicted rating and the reason that contributed most.
  */
 export async function buildForYouFeed(userId: number, query: FeedQuery): Promise<FeedPage> {
-  const [loaded, rated, dismissed] = await Promise.all([getServingModel(), userRatings(userId), listDismissedIds(userId)]);
+  const [loaded, ratings, dismissed, seeds] = await Promise.all([
+    getServingModel(),
+    userRatings(userId),
+    listDismissedIds(userId),
+    query.list ? listSeedMovieIds(userId, query.list) : [],
+  ]);
+  // List seeds join the member's ratings as positive feedback for this feed only (never written as ratings).
+  const ratedIds = new Set(ratings.map((r) => r.movieId));
+  const now = new Date();
+  const rated = [...ratings, ...seeds.filter((id) => !ratedIds.has(id)).map((movieId) => ({ movieId, value: SEED_RATING, updatedAt: now }))];
   if (!loaded) return popularityFeed(rated, dismissed, query);
   const { model, itemIndex, versionId } = loaded;
   const user: UserRatings = {
