@@ -90,11 +90,17 @@ for (const mode of modes) {
       expect(await page.textContent('[data-testid=unmatched-rows]')).toContain('A Film Nobody Ever Made');
       expect(await page.textContent('[data-testid=import-warnings]')).toContain('profile.csv');
 
-      // The preview on a phone: everything fits the width (tables scroll inside their own box).
+      // The preview on a phone: the page fits the width (wide tables scroll inside their own box).
       const phone = await newPage(375);
       await phone.context().addCookies(await page.context().cookies());
       await phone.goto(new URL(page.url()).pathname);
       await phone.waitForSelector('[data-testid=import-preview]');
+      const fit = await phone.$eval('[data-testid=import-preview]', (el) => {
+        const wide = [...el.querySelectorAll<HTMLElement>('*')].filter((c) => !c.closest('.table-scroll') && c.getBoundingClientRect().right > window.innerWidth + 1);
+        return { right: el.getBoundingClientRect().right, overflowing: wide.map((c) => c.tagName + '.' + c.className) };
+      });
+      expect(fit.right).toBeLessThanOrEqual(375);
+      expect(fit.overflowing).toEqual([]);
       expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
       await expect.poll(() => phone.isVisible('[data-testid=confirm-import]'), POLL).toBe(true);
       if (mode === 'embedded' && process.env.UPDATE_SCREENSHOTS === '1') {

@@ -136,7 +136,7 @@ export function ListView({ list, signedIn }: { list: ListDetail; signedIn: boole
               ) : (
                 <span className="muted">{k + 1}</span>
               )}
-              <Link href={`/movies/${e.movieId}`} tabIndex={-1} aria-hidden>
+              <Link href={`/movies/${e.movieId}`} tabIndex={-1} aria-hidden className="list-row-poster">
                 <Poster movieId={e.movieId} title={e.title} />
               </Link>
               <div>

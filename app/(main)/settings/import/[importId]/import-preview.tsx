@@ -216,6 +216,16 @@ export function ImportPreview({ view }: { view: PreviewView }) {
         </section>
       )}
 
+      {!applied && (
+        <div className="confirm-bar">
+          <button className="btn btn-primary" type="button" onClick={confirm} disabled={pending} data-testid="confirm-import">
+            {pending ? 'Importing…' : 'Confirm import'}
+          </button>
+          <span className="muted small">Everything is written at once; if anything fails, nothing changes. The rows below are imported or left out as shown.</span>
+          {error && <p className="form-error" role="alert">{error}</p>}
+        </div>
+      )}
+
       {view.malformed.total > 0 && (
         <section className="preview-section" data-testid="malformed-rows">
           <h2>Rows that could not be read <span className="muted small">Fix them in the file and import it again; the rest imports now.</span></h2>
@@ -281,15 +291,6 @@ export function ImportPreview({ view }: { view: PreviewView }) {
         </section>
       )}
 
-      {!applied && (
-        <div className="sticky-confirm">
-          <button className="btn btn-primary" type="button" onClick={confirm} disabled={pending} data-testid="confirm-import">
-            {pending ? 'Importing…' : 'Confirm import'}
-          </button>
-          <span className="muted small">Everything is written at once; if anything fails, nothing changes.</span>
-          {error && <p className="form-error" role="alert">{error}</p>}
-        </div>
-      )}
     </div>
   );
 }
