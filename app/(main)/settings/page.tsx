@@ -1,4 +1,5 @@
-import { requireUser } from '@/lib/server/auth';
+import { redirect } from 'next/navigation';
+import { getCurrentUser } from '@/lib/server/auth';
 import { getAccountProfile } from '@/lib/server/data/account';
 import { NEW_PASSWORD_MIN } from '@/lib/validation/account';
 import { DeleteAccountForm, PasswordForm, ProfileForm } from './account-forms';
@@ -6,7 +7,9 @@ import { DeleteAccountForm, PasswordForm, ProfileForm } from './account-forms';
 export const metadata = { title: 'Settings' };
 
 export default async function SettingsPage() {
-  const user = await requireUser();
+  // A deleted or signed-out member goes to sign-in (the layout and the page render at the same time).
+  const user = await getCurrentUser();
+  if (!user) redirect('/sign-in?callbackUrl=/settings');
   const profile = await getAccountProfile(user.id);
   return (
     <>

@@ -1,10 +1,13 @@
-import { requireUser } from '@/lib/server/auth';
+import { redirect } from 'next/navigation';
+import { getCurrentUser } from '@/lib/server/auth';
 import { listMyLists } from '@/lib/server/data/lists';
 
 export const metadata = { title: 'Export your data' };
 
 export default async function ExportPage() {
-  const user = await requireUser();
+  // A deleted or signed-out member goes to sign-in (the layout and the page render at the same time).
+  const user = await getCurrentUser();
+  if (!user) redirect('/sign-in?callbackUrl=/settings/export');
   const lists = await listMyLists(user.id);
   // Plain links (not next/link): these are file downloads from route handlers.
   return (

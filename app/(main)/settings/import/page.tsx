@@ -1,5 +1,6 @@
 import Link from 'next/link';
-import { requireUser } from '@/lib/server/auth';
+import { redirect } from 'next/navigation';
+import { getCurrentUser } from '@/lib/server/auth';
 import { listRecentImports } from '@/lib/server/data/member-imports';
 import { MAX_UPLOAD_BYTES } from '@/lib/import/types';
 import { UploadForm } from './upload-form';
@@ -7,7 +8,9 @@ import { UploadForm } from './upload-form';
 export const metadata = { title: 'Import your history' };
 
 export default async function ImportPage() {
-  const user = await requireUser();
+  // A deleted or signed-out member goes to sign-in (the layout and the page render at the same time).
+  const user = await getCurrentUser();
+  if (!user) redirect('/sign-in?callbackUrl=/settings/import');
   const recent = await listRecentImports(user.id);
   return (
     <>

@@ -1,6 +1,6 @@
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
-import { requireUser } from '@/lib/server/auth';
+import { notFound, redirect } from 'next/navigation';
+import { getCurrentUser } from '@/lib/server/auth';
 import { getMemberImport } from '@/lib/server/data/member-imports';
 import { NotFoundError } from '@/lib/server/errors';
 import type { PreviewRow } from '@/lib/import/preview-types';
@@ -12,7 +12,9 @@ export const metadata = { title: 'Import preview' };
 const SHOW = { matched: 100, ambiguous: 500, conflict: 2000, unmatched: 500, malformed: 500 };
 
 export default async function ImportPreviewPage({ params }: { params: Promise<{ importId: string }> }) {
-  const user = await requireUser();
+  // A deleted or signed-out member goes to sign-in (the layout and the page render at the same time).
+  const user = await getCurrentUser();
+  if (!user) redirect('/sign-in?callbackUrl=/settings/import');
   const id = Number((await params).importId);
   if (!Number.isInteger(id) || id <= 0) notFound();
   let preview;
@@ -38,7 +40,7 @@ export default async function ImportPreviewPage({ params }: { params: Promise<{ 
     summary: preview.summary,
     lists: payload.lists,
     warnings: payload.warnings,
-    movies: payload.movies,
+    movies: {},
     counts: {
       rows: rows.length,
       matched: matched.length,
@@ -61,6 +63,10 @@ export default async function ImportPreviewPage({ params }: { params: Promise<{ 
     unmatched: cut(unmatched, SHOW.unmatched),
     malformed: { rows: payload.malformed.slice(0, SHOW.malformed), total: payload.malformed.length },
   };
+  // Only the films the page shows travel to the browser (a 10,000-row preview references thousands).
+  for (const slice of [view.matched, view.ambiguous, view.conflicts]) {
+    for (const r of slice.rows) for (const id of [r.movieId, ...(r.candidates ?? [])]) if (id !== undefined && payload.movies[id]) view.movies[id] = payload.movies[id];
+  }
   return (
     <>
       <p className="small">
