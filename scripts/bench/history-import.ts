@@ -1,5 +1,5 @@
 /**
- * `npx tsx --conditions=react-server scripts/bench-history-import.ts --mode server|embedded [--rows 10000]`
+ * `npx tsx --conditions=react-server scripts/bench/history-import.ts --mode server|embedded [--rows 10000]`
  * Times the history import of issue #21 on a fresh database of its own: a generated Letterboxd export of `rows` rows
  * (ratings.csv 80 %, diary.csv 10 %, watchlist.csv 10 %; titles from the demo catalogue written the way Letterboxd
  * writes them, 3 % a year off, 2 % unknown films, 0.5 % malformed) is previewed (parse + match + stored preview)
@@ -15,8 +15,8 @@ import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { strToU8, zipSync } from 'fflate';
-import { csvLine } from '../lib/import/csv';
-import { letterboxdTitle } from '../lib/import/match';
+import { csvLine } from '../../lib/import/csv';
+import { letterboxdTitle } from '../../lib/import/match';
 import { parse } from 'csv-parse/sync';
 
 const { values: args } = parseArgs({
@@ -87,7 +87,7 @@ const mode = args.mode === 'embedded' ? 'embedded' : 'server';
 let url: string;
 let cleanup: () => Promise<void>;
 if (mode === 'embedded') {
-  const { startEmbeddedPostgres } = await import('../lib/db/embedded');
+  const { startEmbeddedPostgres } = await import('../../lib/db/embedded');
   const pg = await startEmbeddedPostgres(null);
   url = pg.url;
   cleanup = () => pg.stop();
@@ -95,7 +95,7 @@ if (mode === 'embedded') {
   const base = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test');
   base.pathname = `/reel_benchimp_${randomBytes(4).toString('hex')}`;
   url = base.toString();
-  const { ensureDatabase, dropDatabase } = await import('../lib/db/ensure-database');
+  const { ensureDatabase, dropDatabase } = await import('../../lib/db/ensure-database');
   await ensureDatabase(url);
   cleanup = () => dropDatabase(url);
 }
@@ -104,15 +104,15 @@ process.env.DATA_DIR = DATA_DIR;
 process.env.NEXTAUTH_SECRET ??= 'bench-secret-0123456789abcdef0123456789';
 process.env.DB_POOL_MAX = mode === 'embedded' ? '4' : '8';
 try {
-  const { migrate } = await import('../lib/db/migrate');
+  const { migrate } = await import('../../lib/db/migrate');
   await migrate(url, resolve('prisma', 'migrations'));
-  const { importCatalogue } = await import('../lib/server/services/catalogue-import');
+  const { importCatalogue } = await import('../../lib/server/services/catalogue-import');
   const t0 = performance.now();
   const report = await importCatalogue(DATA_DIR);
   log(`catalogue: ${report.movies} movies in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  const { createMember } = await import('../lib/server/data/users');
-  const { previewHistoryImport, confirmHistoryImport } = await import('../lib/server/services/history-import');
-  const { getMemberImport } = await import('../lib/server/data/member-imports');
+  const { createMember } = await import('../../lib/server/data/users');
+  const { previewHistoryImport, confirmHistoryImport } = await import('../../lib/server/services/history-import');
+  const { getMemberImport } = await import('../../lib/server/data/member-imports');
   const member = await createMember({ name: 'Bench', email: `bench-${randomBytes(3).toString('hex')}@bench.reel.local`, password: 'bench-password-1' });
   const timings: Record<string, number> = {};
   const time = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
@@ -144,7 +144,7 @@ try {
   const path = resolve('results', 'bench', `history-import-${mode}-${new Date().toISOString().slice(0, 10)}.json`);
   writeFileSync(path, JSON.stringify(out, null, 2) + '\n');
   log(`wrote ${path}`);
-  const { db } = await import('../lib/server/db');
+  const { db } = await import('../../lib/server/db');
   await db.$disconnect();
 } finally {
   await cleanup();
