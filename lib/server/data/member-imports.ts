@@ -28,11 +28,17 @@ export async function getMemberHoldings(userId: number): Promise<{ ratings: Map<
   };
 }
 
+/** Previews never confirmed are kept this long (the member may come back to them), then dropped. */
+const PREVIEW_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
+
 export async function createMemberImport(userId: number, input: { source: string; fileName: string; payload: PreviewPayload }): Promise<number> {
-  const row = await db.memberImport.create({
-    data: { userId, source: input.source, fileName: input.fileName, payload: input.payload as unknown as Prisma.InputJsonValue },
-    select: { id: true },
-  });
+  const [, row] = await db.$transaction([
+    db.memberImport.deleteMany({ where: { userId, status: 'PREVIEW', createdAt: { lt: new Date(Date.now() - PREVIEW_KEEP_MS) } } }),
+    db.memberImport.create({
+      data: { userId, source: input.source, fileName: input.fileName, payload: input.payload as unknown as Prisma.InputJsonValue },
+      select: { id: true },
+    }),
+  ]);
   return row.id;
 }
 
