@@ -28,6 +28,14 @@ async function catalogueIndex(): Promise<CatalogueIndex> {
 }
 
 /**
+ * Builds the matcher's index in the background (the import page calls it on render), so the member's first preview
+ * does not wait for it. A failure is logged; the preview then builds the index itself and reports any error.
+ */
+export function warmCatalogueIndex(): void {
+  catalogueIndex().catch((err: unknown) => console.error('Warming the import matcher failed', err));
+}
+
+/**
  * Reads an uploaded export, matches every film and records the preview (nothing of the member's changes yet).
  * Returns the preview's id. A file that cannot be imported is an AppError with what to do about it.
  */

@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { getCurrentUser } from '@/lib/server/auth';
 import { listRecentImports } from '@/lib/server/data/member-imports';
+import { warmCatalogueIndex } from '@/lib/server/services/history-import';
 import { MAX_UPLOAD_BYTES } from '@/lib/import/types';
 import { UploadForm } from './upload-form';
 
@@ -11,6 +12,8 @@ export default async function ImportPage() {
   // A deleted or signed-out member goes to sign-in (the layout and the page render at the same time).
   const user = await getCurrentUser();
   if (!user) redirect('/sign-in?callbackUrl=/settings/import');
+  // The member is about to upload: build the matcher's catalogue index now rather than during their preview.
+  warmCatalogueIndex();
   const recent = await listRecentImports(user.id);
   return (
     <>
