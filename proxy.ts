@@ -11,11 +11,13 @@ import {
 } from '@/lib/security-headers';
 import { decodeSessionToken } from '@/lib/server/session-token';
 
-const MEMBER_PATHS = ['/for-you', '/welcome', '/ratings', '/watchlist', '/admin'];
+const MEMBER_PATHS = ['/for-you', '/welcome', '/ratings', '/watchlist', '/admin', '/settings', '/diary', '/likes', '/rate'];
+/** Member-only pages whose sub-paths are not (a public list at /lists/[id] is readable by anyone with the link). */
+const MEMBER_EXACT = ['/lists'];
 const IMAGE_ORIGINS = posterOrigins(env.POSTER_BASE_URL);
 
 function isMemberPath(pathname: string): boolean {
-  return MEMBER_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`));
+  return MEMBER_EXACT.includes(pathname) || MEMBER_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`));
 }
 
 /**

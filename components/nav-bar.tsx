@@ -21,6 +21,7 @@ export function NavBar({ user }: { user: NavUser | null }) {
           {user && <Link href="/for-you">For You</Link>}
           <Link href="/movies">Browse</Link>
           {user && <Link href="/watchlist">Watchlist</Link>}
+          {user && <Link href="/lists">Lists</Link>}
           {user && <Link href="/ratings">My ratings</Link>}
           {user && <Link href="/diary">Diary</Link>}
           {user?.isAdmin && <Link href="/admin">Admin</Link>}
@@ -29,6 +30,7 @@ export function NavBar({ user }: { user: NavUser | null }) {
           {user ? (
             <>
               <span data-testid="nav-user">{user.name ?? user.email}</span>
+              <Link href="/settings">Settings</Link>
               <SignOutButton />
             </>
           ) : (

@@ -10,3 +10,7 @@ export const movieKeys = {
 export const feedKeys = {
   forYou: (userId: number) => ['feed', 'for-you', userId] as const,
 };
+
+export const listKeys = {
+  memberships: (movieId: number) => ['lists', 'memberships', movieId] as const,
+};

@@ -19,6 +19,8 @@ export const FeedQuery = z
     yearTo: z.coerce.number().int().min(1870).max(2100).optional(),
     /** 0 = most familiar (pure relevance) … 1 = most discovery (MMR λ = 1 − diversity). */
     diversity: z.coerce.number().min(0).max(1).default(0.2),
+    /** "Recommend from this list": the list's movies count as liked for this feed (nothing is written). */
+    list: z.coerce.number().int().positive().max(2_147_483_647).optional(),
   })
   .refine((q) => q.yearFrom === undefined || q.yearTo === undefined || q.yearFrom <= q.yearTo, {
     message: 'must not be later than To year',

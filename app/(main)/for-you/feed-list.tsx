@@ -11,6 +11,8 @@ export interface FeedFilters {
   yearFrom?: number;
   yearTo?: number;
   diversity: number;
+  /** Seeded from a list ("Recommend from this list"). */
+  list?: number;
 }
 
 /** Infinite For You list: the first page comes from the server render, later pages from GET /api/for-you. */
@@ -23,6 +25,7 @@ export function FeedList({ userId, filters, initial }: { userId: number; filters
       if (filters.genre) params.set('genre', filters.genre);
       if (filters.yearFrom !== undefined) params.set('yearFrom', String(filters.yearFrom));
       if (filters.yearTo !== undefined) params.set('yearTo', String(filters.yearTo));
+      if (filters.list !== undefined) params.set('list', String(filters.list));
       const res = await fetch(`/api/for-you?${params}`, { headers: { accept: 'application/json' } });
       const body = (await res.json().catch(() => null)) as (FeedPage & { error?: string }) | null;
       if (!res.ok || !body) throw new Error(body?.error ?? `Could not load more picks (HTTP ${res.status}).`);

@@ -8,6 +8,8 @@ import { countLikes } from '@/lib/server/data/likes';
 import { countWatchedMovies } from '@/lib/server/data/watches';
 import { listGenres } from '@/lib/server/data/movies';
 import { FeedQuery } from '@/lib/validation/feed';
+import { getViewableList } from '@/lib/server/data/lists';
+import { NotFoundError } from '@/lib/server/errors';
 import { FeedList } from './feed-list';
 
 export const metadata = { title: 'For You' };
@@ -21,8 +23,20 @@ export default async function ForYouPage({ searchParams }: { searchParams: SP })
   if (!user) redirect('/sign-in?callbackUrl=/for-you');
   const sp = await searchParams;
   const one = (v: string | string[] | undefined) => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
-  const parsed = FeedQuery.safeParse({ genre: one(sp.genre), diversity: one(sp.diversity), yearFrom: one(sp.yearFrom), yearTo: one(sp.yearTo) });
+  const parsed = FeedQuery.safeParse({ genre: one(sp.genre), diversity: one(sp.diversity), yearFrom: one(sp.yearFrom), yearTo: one(sp.yearTo), list: one(sp.list) });
   const query = parsed.success ? parsed.data : FeedQuery.parse({});
+  let seedList: { id: number; name: string } | null = null;
+  let seedError: string | null = null;
+  if (query.list) {
+    try {
+      const list = await getViewableList(user.id, query.list);
+      seedList = { id: list.id, name: list.name };
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+      seedError = err.message;
+      query.list = undefined;
+    }
+  }
   const filterError = parsed.success
     ? null
     : parsed.error.issues.map((i) => `${FILTER_LABELS[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`).join('; ');
@@ -56,6 +70,7 @@ export default async function ForYouPage({ searchParams }: { searchParams: SP })
         </Link>
       </div>
       <form className="toolbar" action="/for-you">
+        {query.list && <input type="hidden" name="list" value={query.list} />}
         <GenreSelect genres={genres} value={query.genre} />
         <input className="input year" name="yearFrom" type="number" min="1870" max="2100" placeholder="From year" aria-label="From year" defaultValue={query.yearFrom} />
         <input className="input year" name="yearTo" type="number" min="1870" max="2100" placeholder="To year" aria-label="To year" defaultValue={query.yearTo} />
@@ -70,12 +85,23 @@ export default async function ForYouPage({ searchParams }: { searchParams: SP })
           Apply
         </button>
       </form>
+      {seedList && (
+        <p className="notice" data-testid="seed-list">
+          Seeded from your list <Link href={`/lists/${seedList.id}`}>{seedList.name}</Link>: its movies count as ones you like, for this
+          view only (no ratings are saved). <Link href="/for-you">Back to your usual For You</Link>
+        </p>
+      )}
+      {seedError && (
+        <p className="field-error" role="alert">
+          {seedError}
+        </p>
+      )}
       {filterError && (
         <p className="field-error" role="alert" data-testid="filter-error">
           Those filters were not applied ({filterError}).
         </p>
       )}
-      <FeedList userId={user.id} filters={{ genre: query.genre, yearFrom: query.yearFrom, yearTo: query.yearTo, diversity: query.diversity }} initial={feed} />
+      <FeedList userId={user.id} filters={{ genre: query.genre, yearFrom: query.yearFrom, yearTo: query.yearTo, diversity: query.diversity, list: query.list }} initial={feed} />
     </>
   );
 }

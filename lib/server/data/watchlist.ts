@@ -27,3 +27,13 @@ export async function listWatchlist(userId: number): Promise<number[]> {
 export async function isOnWatchlist(userId: number, movieId: number): Promise<boolean> {
   return (await db.watchlistItem.count({ where: { userId, movieId } })) > 0;
 }
+
+/** The whole watchlist (no cap) with what it can be sorted by: date added, runtime and year. */
+export async function listWatchlistEntries(userId: number): Promise<{ movieId: number; addedAt: Date; runtime: number | null; year: number | null }[]> {
+  const rows = await db.watchlistItem.findMany({
+    where: { userId },
+    select: { movieId: true, createdAt: true, movie: { select: { runtime: true, year: true } } },
+    orderBy: [{ createdAt: 'desc' }, { movieId: 'asc' }],
+  });
+  return rows.map((r) => ({ movieId: r.movieId, addedAt: r.createdAt, runtime: r.movie.runtime, year: r.movie.year }));
+}

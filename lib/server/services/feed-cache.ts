@@ -45,7 +45,7 @@ function served(entry: Entry, hit: boolean): CachedFeed {
 }
 
 function keyFor(user: Pick<SessionUser, 'id' | 'tasteVersion'>, modelVersion: number | null, q: FeedQuery): string {
-  return [user.id, user.tasteVersion, modelVersion ?? 'none', q.cursor, q.limit, q.genre ?? '', q.yearFrom ?? '', q.yearTo ?? '', q.diversity].join('|');
+  return [user.id, user.tasteVersion, modelVersion ?? 'none', q.cursor, q.limit, q.genre ?? '', q.yearFrom ?? '', q.yearTo ?? '', q.diversity, q.list ?? ''].join('|');
 }
 
 /**
@@ -101,4 +101,10 @@ export async function getForYouFeed(user: Pick<SessionUser, 'id' | 'tasteVersion
   // Only cache a page built against the model that is still active (a swap may have happened meanwhile).
   if (entry.page.modelVersion === (loaded?.versionId ?? null)) cache.set(key, entry);
   return served(entry, false);
+}
+
+/** Forgets every cached page of one user (their account was deleted): nothing of theirs stays in memory. */
+export function dropCachedFeeds(userId: number): void {
+  const prefix = `${userId}|`;
+  for (const key of cache.keys()) if (key.startsWith(prefix)) cache.delete(key);
 }

@@ -11,6 +11,7 @@ import { listRatingsForScoring } from '../data/ratings';
 import { snapshotRatings } from '../data/models';
 import { favouriteGenreOf, getCreditsFor, movieIdsMatching } from '../data/credits';
 import { getFavouriteGenres } from '../data/preferences';
+import { listSeedMovieIds } from '../data/lists';
 import { getServingModel } from './model-cache';
 import { listAllLikes } from '../data/likes';
 import { listAllWatches } from '../data/watches';
@@ -40,9 +41,17 @@ export function liftRanked(pool: readonly number[], lifted: (i: number) => boole
  * Ratings, likes and watches as one signal per movie (likes and bare watches as pseudo-ratings: implicit-signals.ts),
  * and the ids of every movie the member logged a viewing of (for "Because you watched three films by …").
  */
-async function userSignals(userId: number): Promise<{ signals: TasteSignal[]; watchedIds: number[] }> {
-  const [ratings, likes, watches] = await Promise.all([listRatingsForScoring(userId), listAllLikes(userId), listAllWatches(userId)]);
-  return { signals: mergeTasteSignals(ratings, likes, watches), watchedIds: [...new Set(watches.map((w) => w.movieId))] };
+async function userSignals(userId: number, listId?: number): Promise<{ signals: TasteSignal[]; watchedIds: number[] }> {
+  const [ratings, likes, watches, seeds] = await Promise.all([
+    listRatingsForScoring(userId),
+    listAllLikes(userId),
+    listAllWatches(userId),
+    listId ? listSeedMovieIds(userId, listId) : [],
+  ]);
+  // "Recommend from this list": the list's movies count as liked for this feed only (never written).
+  const now = new Date();
+  const seeded = [...likes, ...seeds.map((movieId) => ({ movieId, createdAt: now }))];
+  return { signals: mergeTasteSignals(ratings, seeded, watches), watchedIds: [...new Set(watches.map((w) => w.movieId))] };
 }
 
 /** A director shared by a content pick and its source film names the member's viewings of that director from this many films. */
@@ -91,7 +100,11 @@ function cosine(model: ServingModel): (a: number, b: number) => number {
  * for diversity (MMR), each with a predicted rating and the reason that contributed most.
  */
 export async function buildForYouFeed(userId: number, query: FeedQuery): Promise<FeedPage> {
-  const [loaded, { signals, watchedIds }, dismissed] = await Promise.all([getServingModel(), userSignals(userId), listDismissedIds(userId)]);
+  const [loaded, { signals, watchedIds }, dismissed] = await Promise.all([
+    getServingModel(),
+    userSignals(userId, query.list),
+    listDismissedIds(userId),
+  ]);
   if (!loaded) return popularityFeed(signals, dismissed, query);
   const { model, itemIndex, versionId } = loaded;
   // Ranking folds in ratings, likes and bare watches; predicted ratings use what the member actually rated.

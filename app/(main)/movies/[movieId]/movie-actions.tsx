@@ -1,5 +1,6 @@
 'use client';
 
+import { AddToList } from '@/components/add-to-list';
 import { RatingStars } from '@/components/rating-stars';
 import { ToggleButton } from '@/components/toggle-button';
 import { movieKeys } from '@/lib/queries/keys';
@@ -36,6 +37,7 @@ export function MovieActions(props: {
           testId="dismiss-toggle"
           save={(on) => setDismissedAction({ movieId, on })}
         />
+        <AddToList movieId={movieId} title={props.title} />
       </div>
     </>
   );

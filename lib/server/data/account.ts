@@ -1,0 +1,69 @@
+import 'server-only';
+import { hash, verify } from '@node-rs/argon2';
+import { db } from '../db';
+import { AppError, ConflictError, NotFoundError, prismaCode } from '../errors';
+import { dropCachedFeeds } from '../services/feed-cache';
+import type { AccountProfile } from '@/lib/validation/account';
+
+export async function getAccountProfile(userId: number): Promise<AccountProfile> {
+  const user = await db.user.findUnique({ where: { id: userId }, select: { name: true, email: true } });
+  if (!user) throw new NotFoundError('That account no longer exists.');
+  return user;
+}
+
+export async function updateProfile(userId: number, input: { name: string; email: string }): Promise<AccountProfile> {
+  try {
+    return await db.user.update({ where: { id: userId }, data: { name: input.name, email: input.email }, select: { name: true, email: true } });
+  } catch (err) {
+    if (prismaCode(err) === 'P2002') throw new ConflictError('Another account already uses that email.', { cause: err });
+    if (prismaCode(err) === 'P2025') throw new NotFoundError('That account no longer exists.', { cause: err });
+    throw err;
+  }
+}
+
+/**
+ * Replaces the password after checking the current one. The sign-in hardening work adds a session version to
+ * User; once merged, this is the place that bumps it (other signed-in devices then sign out).
+ */
+export async function changePassword(userId: number, current: string, next: string): Promise<void> {
+  const user = await db.user.findUnique({ where: { id: userId }, select: { passwordHash: true, kind: true } });
+  if (!user || user.kind !== 'MEMBER') throw new NotFoundError('That account no longer exists.');
+  if (!user.passwordHash || !(await verify(user.passwordHash, current))) {
+    throw new AppError('INVALID', 'Your current password is not right.');
+  }
+  await db.user.update({ where: { id: userId }, data: { passwordHash: await hash(next) }, select: { id: true } });
+}
+
+/** Checks the typed confirmation before deleting: the member's own email, case and spaces aside. */
+export async function deleteOwnAccount(userId: number, confirmEmail: string): Promise<void> {
+  const user = await db.user.findUnique({ where: { id: userId }, select: { email: true } });
+  if (!user) throw new NotFoundError('That account no longer exists.');
+  if ((user.email ?? '').trim().toLowerCase() !== confirmEmail.trim().toLowerCase()) {
+    throw new AppError('INVALID', 'Type the email address of this account exactly to confirm.');
+  }
+  await deleteMemberAccount(userId);
+}
+
+/**
+ * Removes a member and every personal row (ratings, watchlist, "not interested", tags, lists, pending imports,
+ * import previews, auth accounts and sessions) in one transaction, then drops their cached For You pages.
+ * Sessions stop at once: every request re-reads the user (getCurrentUser / getRequestUser), which is now gone.
+ * The next model recompute reads the Rating table, so it no longer contains them. Used by account settings and by
+ * the admin users page.
+ */
+export async function deleteMemberAccount(userId: number): Promise<void> {
+  const [, , , , , , , , deleted] = await db.$transaction([
+    db.rating.deleteMany({ where: { userId } }),
+    db.watchlistItem.deleteMany({ where: { userId } }),
+    db.dismissal.deleteMany({ where: { userId } }),
+    db.tag.deleteMany({ where: { userId } }),
+    db.movieList.deleteMany({ where: { userId } }),
+    db.pendingImportItem.deleteMany({ where: { userId } }),
+    db.memberImport.deleteMany({ where: { userId } }),
+    db.session.deleteMany({ where: { userId } }),
+    // Accounts and anything added later with onDelete: Cascade go with the user row, in this same transaction.
+    db.user.deleteMany({ where: { id: userId } }),
+  ]);
+  if (deleted.count === 0) throw new NotFoundError('That account no longer exists.');
+  dropCachedFeeds(userId);
+}

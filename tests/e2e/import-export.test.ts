@@ -1,0 +1,249 @@
+// The history journey in a real browser, on both databases: import a Letterboxd export (one malformed line, one
+// unknown title, one ambiguous title picked in the preview), find the items and the list in order, reorder the list by
+// keyboard, export and re-import with no change, keep a private list from another member (URL, seeded For You,
+// export and the server action itself), then delete the account and fail to sign in. Checks the preview at 375 px.
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startReel, type DatabaseMode, type ReelServer } from './reel-server';
+import { zipFolder } from '../../lib/import/test-helpers';
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const FIXTURE = resolve('tests', 'fixtures', 'imports', 'e2e-letterboxd');
+const SCREENSHOT_DIR = resolve('docs', 'screenshots');
+const STEP = 30_000;
+const SLOW = 150_000;
+const POLL = { timeout: STEP, interval: 250 };
+// Demo catalogue (MovieLens ml-latest-small) ids of the films in the fixture.
+const MATRIX = 2571;
+const HEAT = 6;
+const FARGO = 608;
+const AMELIE = 4973;
+const PASSENGER = 26350;
+const WAR_OF_THE_WORLDS_B = 64997; // the second "War of the Worlds (2005)"
+const TOY_STORY = 1;
+
+const modes = (process.env.E2E_MODES ?? 'embedded,server').split(',').filter((m): m is DatabaseMode => m === 'embedded' || m === 'server');
+
+for (const mode of modes) {
+  describe(`import, lists, export and account deletion (${mode} database)`, () => {
+    let server: ReelServer;
+    let browser: Browser;
+    const contexts: BrowserContext[] = [];
+    const account = { name: 'E2E importer', email: `importer-${randomBytes(4).toString('hex')}@e2e.reel.local`, password: `pw-${randomBytes(8).toString('hex')}` };
+    let page: Page;
+    let listId = 0;
+    let reorderRequest: { url: string; headers: Record<string, string>; body: string } | null = null;
+
+    beforeAll(async () => {
+      server = await startReel(mode);
+      browser = await chromium.launch({ executablePath: CHROMIUM });
+      page = await newPage();
+    });
+
+    afterAll(async () => {
+      for (const c of contexts) await c.close().catch(() => undefined);
+      await browser?.close();
+      await server?.stop();
+    });
+
+    async function newPage(width = 1280): Promise<Page> {
+      const context = await browser.newContext({ baseURL: server.baseUrl, viewport: { width, height: 900 } });
+      context.setDefaultTimeout(STEP);
+      contexts.push(context);
+      return context.newPage();
+    }
+
+    async function signUp(p: Page, who: { name: string; email: string; password: string }) {
+      await p.goto('/sign-up');
+      await p.fill('#name', who.name);
+      await p.fill('#email', who.email);
+      await p.fill('#password', who.password);
+      await p.click('button[type=submit]');
+      await p.waitForURL('**/welcome', { timeout: SLOW });
+    }
+
+    async function upload(p: Page, name: string, buffer: Buffer) {
+      await p.goto('/settings/import');
+      await p.setInputFiles('#import-file', { name, mimeType: name.endsWith('.zip') ? 'application/zip' : 'text/csv', buffer });
+      await p.click('[data-testid=import-upload] button[type=submit]');
+      await p.waitForURL(/\/settings\/import\/\d+$/, { timeout: SLOW });
+      await p.waitForSelector('[data-testid=import-preview]');
+    }
+
+    const count = async (p: Page, id: string) => Number((await p.textContent(`[data-testid=count-${id}] strong`))?.trim());
+
+    it('imports a Letterboxd export: preview with a malformed line, an unknown title and an ambiguous pick, then confirm', async () => {
+      await signUp(page, account);
+      await upload(page, 'letterboxd-e2e.zip', Buffer.from(zipFolder(FIXTURE)));
+
+      expect(await count(page, 'malformed')).toBe(1);
+      expect(await count(page, 'unmatched')).toBe(1);
+      expect(await count(page, 'ambiguous')).toBe(1);
+      expect(await count(page, 'conflicts')).toBe(0);
+      const malformed = await page.textContent('[data-testid=malformed-rows] tbody');
+      expect(malformed).toContain('ratings.csv');
+      expect(malformed).toContain('4'); // Fargo's line
+      expect(malformed).toContain('rating "7" is not between 0.5 and 5 in half stars');
+      expect(await page.textContent('[data-testid=unmatched-rows]')).toContain('A Film Nobody Ever Made');
+      expect(await page.textContent('[data-testid=import-warnings]')).toContain('profile.csv');
+
+      // The preview on a phone: the page fits the width (wide tables scroll inside their own box).
+      const phone = await newPage(375);
+      await phone.context().addCookies(await page.context().cookies());
+      await phone.goto(new URL(page.url()).pathname);
+      await phone.waitForSelector('[data-testid=import-preview]');
+      const fit = await phone.$eval('[data-testid=import-preview]', (el) => {
+        const wide = [...el.querySelectorAll<HTMLElement>('*')].filter((c) => !c.closest('.table-scroll') && c.getBoundingClientRect().right > window.innerWidth + 1);
+        return { right: el.getBoundingClientRect().right, overflowing: wide.map((c) => c.tagName + '.' + c.className) };
+      });
+      expect(fit.right).toBeLessThanOrEqual(375);
+      expect(fit.overflowing).toEqual([]);
+      expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+      await expect.poll(() => phone.isVisible('[data-testid=confirm-import]'), POLL).toBe(true);
+      if (mode === 'embedded' && process.env.UPDATE_SCREENSHOTS === '1') {
+        mkdirSync(SCREENSHOT_DIR, { recursive: true });
+        await phone.screenshot({ path: resolve(SCREENSHOT_DIR, 'import-preview-375.png'), fullPage: true });
+        await page.screenshot({ path: resolve(SCREENSHOT_DIR, 'import-preview.png'), fullPage: true });
+      }
+
+      // Pick the second "War of the Worlds (2005)".
+      await page.selectOption('[data-testid=ambiguous-rows] select', String(WAR_OF_THE_WORLDS_B));
+      await page.click('[data-testid=confirm-import]');
+      await page.waitForSelector('[data-testid=import-summary]', { timeout: SLOW });
+      const summary = await page.textContent('[data-testid=import-summary]');
+      expect(summary).toMatch(/5\s*ratings added/);
+      expect(summary).toMatch(/1\s*added to watchlist/);
+      expect(summary).toMatch(/1\s*lists created/);
+      expect(await page.textContent('[data-testid=kept-for-later]')).toContain('Kept for later, 1 watches, 1 likes');
+    });
+
+    it('shows the imported ratings, watchlist and list in order, and the list predicts ratings for the viewer', async () => {
+      await page.goto('/ratings');
+      const rated = await page.$$eval('[data-testid=movie-card]', (cards) => cards.map((c) => Number(c.getAttribute('data-movie-id'))));
+      expect(new Set(rated)).toEqual(new Set([MATRIX, HEAT, AMELIE, PASSENGER, WAR_OF_THE_WORLDS_B]));
+
+      await page.goto('/watchlist');
+      expect(await page.$$eval('[data-testid=watchlist] [data-testid=movie-card]', (cards) => cards.map((c) => Number(c.getAttribute('data-movie-id'))))).toEqual([TOY_STORY]);
+
+      await page.goto('/lists');
+      await page.click('[data-testid=list-card]:has-text("E2E heist night")');
+      await page.waitForURL(/\/lists\/\d+$/);
+      listId = Number(new URL(page.url()).pathname.split('/').pop());
+      const entries = () => page.$$eval('[data-testid=list-entry]', (rows) => rows.map((r) => Number(r.getAttribute('data-movie-id'))));
+      expect(await entries()).toEqual([FARGO, MATRIX, HEAT]);
+      expect(await page.textContent('[data-testid=list-description]')).toBe('Crime, in order');
+      // Fargo is not rated: the page shows what the model predicts for this member.
+      expect(await page.textContent(`[data-testid=list-entry][data-movie-id="${FARGO}"] [data-testid=list-entry-prediction]`)).toMatch(/Predicted for you: ★ \d\.\d/);
+
+      // Keyboard reorder: focus Heat's handle, ArrowUp twice → first. The request is kept to replay as another member.
+      page.on('request', (req) => {
+        if (req.method() === 'POST' && req.headers()['next-action'] && !reorderRequest) {
+          reorderRequest = { url: req.url(), headers: req.headers(), body: req.postData() ?? '' };
+        }
+      });
+      await page.focus(`[data-testid=list-entry][data-movie-id="${HEAT}"] .drag-handle`);
+      await page.keyboard.press('ArrowUp');
+      await page.keyboard.press('ArrowUp');
+      await expect.poll(entries, POLL).toEqual([HEAT, FARGO, MATRIX]);
+      await expect.poll(async () => {
+        await page.reload();
+        return entries();
+      }, POLL).toEqual([HEAT, FARGO, MATRIX]);
+      expect(reorderRequest).not.toBeNull();
+    });
+
+    it('exports in Letterboxd format and re-imports with no change', async () => {
+      const res = await page.request.get('/api/export/letterboxd.zip');
+      expect(res.status()).toBe(200);
+      const zip = await res.body();
+      const json = await (await page.request.get('/api/export/reel.json')).json();
+      expect(json.ratings).toHaveLength(5);
+      expect(json.lists[0].items.map((i: { movieId: number }) => i.movieId)).toEqual([HEAT, FARGO, MATRIX]);
+
+      await upload(page, 'reel-export.zip', zip);
+      expect(await count(page, 'malformed')).toBe(0);
+      expect(await count(page, 'unmatched')).toBe(0);
+      expect(await count(page, 'ambiguous')).toBe(0);
+      expect(await count(page, 'conflicts')).toBe(0);
+      await page.click('[data-testid=confirm-import]');
+      await page.waitForSelector('[data-testid=import-summary]', { timeout: SLOW });
+      const summary = await page.textContent('[data-testid=import-summary]');
+      expect(summary).toMatch(/0\s*ratings added/);
+      expect(summary).toMatch(/0\s*ratings replaced/);
+      expect(summary).toMatch(/0\s*added to watchlist/);
+      expect(summary).toMatch(/0\s*lists created/);
+      expect(summary).toMatch(/0\s*list entries added/);
+      expect(await page.textContent('[data-testid=kept-for-later]')).toContain('Kept for later, 0 watches, 0 likes');
+      await page.goto(`/lists/${listId}`);
+      expect(await page.$$eval('[data-testid=list-entry]', (rows) => rows.map((r) => Number(r.getAttribute('data-movie-id'))))).toEqual([HEAT, FARGO, MATRIX]);
+    });
+
+    it('keeps a private list from another member: page, seeded For You, export and server action', async () => {
+      const other = await newPage();
+      await signUp(other, { name: 'E2E other', email: `other-${randomBytes(4).toString('hex')}@e2e.reel.local`, password: `pw-${randomBytes(8).toString('hex')}` });
+      const res = await other.goto(`/lists/${listId}`);
+      expect(res?.status()).toBe(404);
+      expect(await other.textContent('body')).not.toContain('E2E heist night');
+      await other.goto(`/for-you?list=${listId}`, { timeout: SLOW });
+      expect(await other.textContent('[role=alert]')).toContain('That list does not exist or is private.');
+      expect((await other.request.get(`/api/export/list-${listId}.csv`)).status()).toBe(404);
+
+      // The owner's own reorder request, replayed with the other member's session: refused, nothing moves.
+      const { url, headers, body } = reorderRequest!;
+      const replay = await other.request.post(url, {
+        headers: { 'next-action': headers['next-action'], 'content-type': headers['content-type'] ?? 'text/plain;charset=UTF-8', accept: 'text/x-component', ...(headers['next-router-state-tree'] ? { 'next-router-state-tree': headers['next-router-state-tree'] } : {}) },
+        data: body.replace(/\[[\d,]+\]/, `[${[MATRIX, FARGO, HEAT].join(',')}]`),
+      });
+      expect(await replay.text()).toContain('That list does not exist or is private.');
+      await page.goto(`/lists/${listId}`);
+      expect(await page.$$eval('[data-testid=list-entry]', (rows) => rows.map((r) => Number(r.getAttribute('data-movie-id'))))).toEqual([HEAT, FARGO, MATRIX]);
+
+      // Once public, anyone with the link reads it (read-only), and it can seed their For You.
+      await page.click('[data-testid=list-settings] summary');
+      await page.check('[data-testid=list-public]');
+      await page.click('[data-testid=list-settings] button[type=submit]');
+      await expect.poll(() => page.textContent('[data-testid=list-settings] [role=status]'), POLL).toBe('Saved.');
+      const open = await other.goto(`/lists/${listId}`);
+      expect(open?.status()).toBe(200);
+      expect(await other.$$eval('[data-testid=list-entry]', (rows) => rows.map((r) => Number(r.getAttribute('data-movie-id'))))).toEqual([HEAT, FARGO, MATRIX]);
+      expect(await other.$('.drag-handle')).toBeNull();
+      await other.click('[data-testid=recommend-from-list]');
+      await other.waitForSelector('[data-testid=seed-list]', { timeout: SLOW });
+      const seeded = await other.$$eval('[data-testid=for-you] [data-testid=movie-card]', (cards) => cards.map((c) => Number(c.getAttribute('data-movie-id'))));
+      expect(seeded.length).toBeGreaterThan(0);
+      expect(seeded).not.toContain(HEAT); // the seeds themselves are not recommended back
+      await other.goto('/ratings');
+      expect(await other.$$('[data-testid=movie-card]')).toHaveLength(0); // seeding wrote no ratings
+    });
+
+    it('deletes the account: every session stops at once and signing in fails', async () => {
+      // A second signed-in browser of the same member.
+      const second = await newPage();
+      await second.context().addCookies(await page.context().cookies());
+      await second.goto('/settings');
+      expect(await second.inputValue('#profile-email')).toBe(account.email);
+
+      await page.goto('/settings');
+      await page.fill('#confirm-email', 'not-my-email@e2e.reel.local');
+      await page.click('[data-testid=delete-account]');
+      await expect.poll(() => page.textContent('[data-testid=delete-account-form] [role=alert]'), POLL).toContain('Type the email address of this account');
+      await page.fill('#confirm-email', account.email.toUpperCase());
+      await page.click('[data-testid=delete-account]');
+      await page.waitForURL((u) => u.pathname === '/', { timeout: SLOW });
+
+      await second.goto('/settings');
+      await second.waitForURL('**/sign-in**');
+      expect((await second.request.get('/api/export/reel.json')).status()).toBe(401);
+
+      await page.goto('/sign-in');
+      await page.fill('#email', account.email);
+      await page.fill('#password', account.password);
+      await page.click('button[type=submit]');
+      await expect.poll(() => page.textContent('form [role=alert]'), POLL).toBeTruthy();
+      expect(new URL(page.url()).pathname).toBe('/sign-in');
+    });
+  });
+}
