@@ -11,7 +11,7 @@ export interface GlobalMeanModel {
   mean: number;
 }
 
-/** The mean training rating μ (the weakest baseline; RMSE ≈ 1.12 on ml-100k). O(1) given the matrix. */
+/** The mean training rating μ (the weakest baseline, the sanity floor of every rating metric). O(1) given the matrix. */
 export function fitGlobalMean(data: RatingMatrix, _config: GlobalMeanConfig = {}): GlobalMeanModel {
   return { kind: 'global-mean', mean: data.globalMean };
 }

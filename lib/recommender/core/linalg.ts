@@ -37,7 +37,7 @@ function dotRows(a: Float64Array, x: number, y: number, len: number): number {
 
 /**
  * Σ_{p<len} a[ao + p]·b[bo + p] with four accumulators (V8 does not vectorise, and one accumulator
- * is bound by the add latency: this is ≈ 1.4× faster).
+ * is bound by the add latency; measured faster, docs/benchmarks/hybrid.md).
  */
 export function dot4(a: Float64Array, ao: number, b: Float64Array, bo: number, len: number): number {
   let s0 = 0;

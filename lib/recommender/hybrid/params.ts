@@ -130,7 +130,7 @@ export type HybridParams = z.infer<typeof HybridParamsSchema>;
 /**
  * Base settings of the hybrid that differ from the single models' defaults (`baseParams` overrides them): EASE's
  * dense solve bounded to the 2,000 items with most positives, so the nightly job fits at ML-1M shape within its
- * 60 s budget (the n³ solve of 3,000 items alone takes ≈ 20 s per fit there; docs/benchmarks/hybrid.md), and
+ * 60 s budget (the n³ solve grows fast past that: docs/benchmarks/hybrid.md), and
  * implicit ALS on two worker threads (same factors for any thread count).
  */
 export const HYBRID_BASE_DEFAULTS: Readonly<Record<string, Record<string, unknown>>> = { ease: { maxItems: 2000 }, 'implicit-als': { threads: 2 } };

@@ -5,7 +5,8 @@ import { choleskyInPlace, choleskySolveInPlace } from '../core/linalg';
 import { type Csr, ModelFitError } from '../core/types';
 
 // Four independent accumulators: V8 does not vectorise, and one accumulator is bound by the add
-// latency (measured ≈ 1.4× faster on this code path). Monomorphic by design (one array type each).
+// latency (measured faster: docs/benchmarks/hybrid.md, figures from source comments). Monomorphic by design (one
+// array type each).
 
 /** Σ_f y[yo + f]·v[f] for f < k. */
 function dotYV(y: Float32Array, yo: number, v: Float64Array, k: number): number {

@@ -159,7 +159,8 @@ export function easeRatingWeight(model: ServingModel, r: number): number {
 /**
  * EASE scores of a history (sparsified B) into `out`: Σ w(r_j)·B_j over the rated movies; unmodelled items get the
  * EASE sentinel. The kernels sum unweighted rows, so graded models take the TypeScript loop. The hot loops read only
- * locals (row ends hoisted): V8 otherwise reloads each bound per entry, ≈ 4× slower for long histories.
+ * locals (row ends hoisted): V8 otherwise reloads each bound per entry (measured several times slower for long
+ * histories, docs/benchmarks/hybrid.md).
  */
 export function easeScores(model: ServingModel, itemIdx: Int32Array, values: Float32Array, out: Float32Array): void {
   const c = compactEaseOf(model);

@@ -231,8 +231,8 @@ export function trainedOn(model: Pick<ServingModel, 'userIds'>, userId: number):
  *
  * A member with at most `coldUserThreshold` ratings gets the 'biases' base alone (μ + b_i + their folded-in b_u):
  * the blend learns on members with a history (13+ ratings on ml-latest-small) and is worse than that baseline for
- * new members (validation: members left out of the fit, folded in from their first 1 / 3 / 5 ratings — RMSE 0.948 /
- * 0.939 / 0.939 for the blend against 0.927 / 0.914 / 0.911 for the biases; docs/benchmarks/hybrid.md).
+ * new members (validation: members left out of the fit, folded in from their first 1 / 3 / 5 ratings;
+ * scripts/eval/new-members.ts, figures in docs/benchmarks/hybrid.md).
  */
 export function predictRating(model: ServingModel, user: UserRatings | RatingContext, itemIdx: number): number {
   const ctx = 'rated' in user ? user : ratingContext(model, user);

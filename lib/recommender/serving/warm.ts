@@ -11,8 +11,8 @@ import { topN } from '../core/select-top';
 /**
  * Builds the per-model state that the request path otherwise creates on first use (the WebAssembly kernels' table
  * copies, the compact EASE, content by feature, the cold-item column) by serving one made-up member the way a For
- * You request does, so the first real request after a model load does not pay for it (≈ 0.2–0.3 s at ML-1M
- * shape). Scores of later requests are unaffected.
+ * You request does, so the first real request after a model load does not pay for it (cost at ML-1M shape in
+ * docs/benchmarks/hybrid.md). Scores of later requests are unaffected.
  */
 export function warmServing(model: ServingModel): void {
   const n = model.itemIds.length;
