@@ -1,16 +1,12 @@
 import { z } from 'zod';
+import { idSchema } from './common';
 
 // Client-safe: the admin page's action inputs and the shapes GET /api/admin/status returns (no server imports).
 
 /** An action that takes no input (called as `retrainAction({})`). */
 export const NoInput = z.object({}).optional();
 
-export const ActivateVersionInput = z.object({
-  versionId: z.coerce
-    .number({ error: 'Unknown model version.' })
-    .int('Unknown model version.')
-    .positive('Unknown model version.'),
-});
+export const ActivateVersionInput = z.object({ versionId: idSchema('Unknown model version.') });
 export type ActivateVersionInput = z.infer<typeof ActivateVersionInput>;
 
 /** What an admin action reports on success (shown as the page's notice). */
