@@ -39,7 +39,7 @@ export interface ImplicitWeights {
 
 /**
  * Weights chosen on the validation carve of the ml-latest-small ranking train file (eval --validation, the issue #23
- * simulation; grid watch ∈ {3, 3.5, 4} × like ∈ {4, 4.5, 5}, docs/benchmarks/implicit-feedback.md): a bare watch is
+ * simulation; grid watch ∈ {3, 3.5, 4} × like ∈ {4.5, 5} plus (3.5, 4), docs/benchmarks/implicit-feedback.md): a bare watch is
  * a positive at the threshold, a like a 4.5 — best on both validation NDCG@10 and Recall@20 of the grid.
  */
 export const DEFAULT_IMPLICIT_WEIGHTS: Readonly<ImplicitWeights> = Object.freeze({ watch: 3.5, like: 4.5 });
