@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { carveTuningSplit, type RatingRows } from '../../lib/recommender/core/holdout';
 import { coldStartSlice, evaluateRanking, evaluateRating, relevantByUser, summariseFolds, trainMatrix } from '../../lib/recommender/eval/evaluate';
 import { createRng } from '../../lib/recommender/core/rng';
+import { DEFAULT_IMPLICIT_WEIGHTS, type ImplicitSimulation, type ImplicitWeights, mergeImplicit, simulateImplicit } from '../../lib/recommender/core/interactions';
 import { loadRatingsFile } from '../../lib/recommender/io/ratings-file';
 import { loadCatalogue } from '../../lib/recommender/io/catalogue';
 import { loadMl100kItems } from '../../lib/recommender/io/movielens';
@@ -40,6 +41,12 @@ Options:
   --cold-start            ranking only: the protocol's cold-start slice, reported next to popularity
   --validation            tune, don't test: evaluate on a split carved from train only (ranking: latest 20%
                           per user; rating: random 10%, seed 7); the test file is not read
+  --implicit-sim MODE     issue #23 simulation on the train rows (after any --validation carve): a seeded half
+                          (round(n/2)) of each user's train ratings loses its value. none (default): all ratings;
+                          drop: that half is removed; watches: that half becomes bare watches, those rated ≥ 4.5
+                          also likes, entering the fit with --implicit-weights
+  --implicit-weights JSON value a watch / a like enters the implicit view with, default ${JSON.stringify(DEFAULT_IMPLICIT_WEIGHTS)}
+  --implicit-seed N       seed of the simulation's half (default 23)
   --scale LO,HI           rating scale for clipping (default: ml-100k 1,5; otherwise 0.5,5)
   --dataset NAME          name recorded in the output for --train/--test runs (default "custom")
   --out DIR               where the JSON document is saved (default results/eval)
@@ -66,10 +73,21 @@ function load(path: string): RatingRows {
   return r;
 }
 
-/** Train/test rows of a split, or (with --validation) a carve of its train file. */
-function loadPair(s: Split, task: 'rating' | 'ranking', validation: boolean): { train: RatingRows; test: RatingRows } {
-  if (!validation) return { train: load(s.train), test: load(s.test) };
-  return carveTuningSplit(load(s.train), task);
+/** The issue #23 simulation applied to train rows (the identity for 'none'). */
+interface ImplicitRun {
+  mode: ImplicitSimulation;
+  weights: ImplicitWeights;
+  seed: number;
+}
+
+/** Train/test rows of a split, or (with --validation) a carve of its train file; then the implicit simulation on train. */
+function loadPair(s: Split, task: 'rating' | 'ranking', validation: boolean, sim?: ImplicitRun): { train: RatingRows; test: RatingRows } {
+  const pair = validation ? carveTuningSplit(load(s.train), task) : { train: load(s.train), test: load(s.test) };
+  if (!sim || sim.mode === 'none') return pair;
+  const { kept, implicit, converted } = simulateImplicit(pair.train, sim.mode, { seed: sim.seed });
+  const train = mergeImplicit(kept, implicit, sim.weights);
+  log(`implicit-sim ${sim.mode}: ${converted} of ${pair.train.ratings.length} train ratings lose their value; ${implicit?.userIds.length ?? 0} implicit rows (watches + likes) → ${train.ratings.length} fit rows`);
+  return { train, test: pair.test };
 }
 
 function gitCommit(): string | null {
@@ -105,6 +123,9 @@ function main(): void {
       data: { type: 'string' },
       'cold-start': { type: 'boolean', default: false },
       validation: { type: 'boolean', default: false },
+      'implicit-sim': { type: 'string', default: 'none' },
+      'implicit-weights': { type: 'string' },
+      'implicit-seed': { type: 'string', default: '23' },
       scale: { type: 'string' },
       dataset: { type: 'string' },
       out: { type: 'string' },
@@ -161,6 +182,24 @@ function main(): void {
   if (task !== 'rating' && task !== 'ranking') throw new UsageError(`--task must be rating or ranking, not ${task}`);
   if (values['cold-start'] && task !== 'ranking') throw new UsageError('--cold-start needs --task ranking');
 
+  const simMode = values['implicit-sim'];
+  if (simMode !== 'none' && simMode !== 'drop' && simMode !== 'watches') throw new UsageError(`--implicit-sim must be none, drop or watches, not ${simMode}`);
+  let weights: ImplicitWeights = { ...DEFAULT_IMPLICIT_WEIGHTS };
+  if (values['implicit-weights']) {
+    let w: Partial<ImplicitWeights>;
+    try {
+      w = JSON.parse(values['implicit-weights']) as Partial<ImplicitWeights>;
+    } catch (err) {
+      throw new UsageError(`--implicit-weights is not valid JSON: ${(err as Error).message}`);
+    }
+    weights = { ...weights, ...w };
+    if (!Number.isFinite(weights.watch) || !Number.isFinite(weights.like)) throw new UsageError('--implicit-weights needs numbers for watch and like');
+  }
+  const simSeed = Number(values['implicit-seed']);
+  if (!Number.isInteger(simSeed)) throw new UsageError(`--implicit-seed must be an integer, not ${values['implicit-seed']}`);
+  const sim: ImplicitRun = { mode: simMode, weights, seed: simSeed };
+  if (simMode !== 'none' && values['cold-start']) throw new UsageError('--implicit-sim does not combine with --cold-start');
+
   const algo = values.algo ?? DEFAULT_ALGO;
   let rawParams: unknown = {};
   if (values.params) {
@@ -203,10 +242,11 @@ function main(): void {
     algo,
     params: config,
   };
+  if (simMode !== 'none') doc.implicitSimulation = { mode: simMode, seed: simSeed, share: 0.5, likeAt: 4.5, ...(simMode === 'watches' ? { weights } : {}) };
 
   if (task === 'rating') {
     const folds = splits.map((s) => {
-      const { train, test } = loadPair(s, 'rating', values.validation);
+      const { train, test } = loadPair(s, 'rating', values.validation, sim);
       const r = evaluateRating(entry.recommender, runConfig(train), train, test, scale);
       log(`${s.name}: rmse=${r.metrics.rmse.toFixed(4)} mae=${r.metrics.mae.toFixed(4)} fit=${r.fitSeconds.toFixed(2)}s predict=${r.predictSeconds.toFixed(2)}s (${r.unknownRows} fallback rows)`);
       return { fold: s.name, ...r };
@@ -222,7 +262,7 @@ function main(): void {
     doc.scale = scale;
   } else if (!values['cold-start']) {
     const folds = splits.map((s) => {
-      const { train, test } = loadPair(s, 'ranking', values.validation);
+      const { train, test } = loadPair(s, 'ranking', values.validation, sim);
       const data = trainMatrix(train);
       const cfg = runConfig(train);
       const t0 = performance.now();
@@ -287,7 +327,7 @@ function main(): void {
     const dir = resolve(values.out ?? join('results', 'eval'));
     mkdirSync(dir, { recursive: true });
     const stamp = started.toISOString().replace(/[:.]/g, '-');
-    const file = join(dir, `${stamp}-${dataset}-${task}${values['cold-start'] ? '-cold' : ''}${values.validation ? '-validation' : ''}-${basename(algo)}.json`);
+    const file = join(dir, `${stamp}-${dataset}-${task}${values['cold-start'] ? '-cold' : ''}${values.validation ? '-validation' : ''}${simMode !== 'none' ? `-implicit-${simMode}` : ''}-${basename(algo)}.json`);
     writeFileSync(file, json + '\n');
     log(`saved ${relative(process.cwd(), file)}`);
   }

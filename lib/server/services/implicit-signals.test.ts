@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LIKE_VALUE, WATCH_VALUE, mergeTasteSignals, watchedDirectorCounts, watchedFilmsBy } from './implicit-signals';
+import { LIKE, WATCH } from '@/lib/recommender/core/interactions';
+import { LIKE_VALUE, WATCH_VALUE, implicitRowsOf, mergeTasteSignals, watchedDirectorCounts, watchedFilmsBy } from './implicit-signals';
 
 const at = (s: string) => new Date(`${s}T12:00:00Z`);
 const secs = (s: string) => at(s).getTime() / 1000;
@@ -73,5 +74,22 @@ describe('watched films by a director', () => {
   it('says the number in words below ten', () => {
     expect(watchedFilmsBy(3, 'Denis Villeneuve')).toBe('Because you watched three films by Denis Villeneuve');
     expect(watchedFilmsBy(12, 'Agnès Varda')).toBe('Because you watched 12 films by Agnès Varda');
+  });
+});
+
+describe('implicitRowsOf (the nightly fit input)', () => {
+  it('turns bare watches and likes into implicit rows, skips rated pairs and watchlist-only pairs', () => {
+    const snap = {
+      userIds: Int32Array.from([1, 1, 1, 1, 2]),
+      movieIds: Int32Array.from([10, 11, 12, 13, 10]),
+      watches: Int32Array.from([2, 0, 1, 0, 1]),
+      liked: Uint8Array.from([0, 1, 1, 0, 1]),
+      watchlisted: Uint8Array.from([0, 0, 0, 1, 0]),
+      rated: Uint8Array.from([0, 0, 0, 0, 1]),
+      lastAt: Float64Array.from([100, 200, 300, 400, 500]),
+    };
+    const r = implicitRowsOf(snap);
+    const got = Array.from(r.userIds, (u, x) => `${u}:${r.movieIds[x]}:${r.kinds[x] === LIKE ? 'like' : r.kinds[x] === WATCH ? 'watch' : '?'}:${r.timestamps![x]}`);
+    expect(got).toEqual(['1:10:watch:100', '1:11:like:200', '1:12:watch:300', '1:12:like:300']);
   });
 });

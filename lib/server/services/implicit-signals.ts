@@ -1,20 +1,51 @@
-// How a member's likes and bare watches enter the engine at request time (issue #23), until the engine learns its own
-// confidence weights for them. Pure: no database, so the rules are unit-tested (implicit-signals.test.ts).
+// How a member's likes and bare watches enter the engine (issue #23). Pure: no database, so the rules are unit-tested
+// (implicit-signals.test.ts).
 //
-// The served model folds a member in from (movie, value) pairs on the 0.5–5 scale (lib/recommender/serving.ts):
-// the implicit bases (EASE, RP3beta, implicit ALS) count a pair as a positive when value ≥ 3.5 (their threshold),
-// EASE weighting positives from `minWeight` at 3.5 up to 1 at 5; item-kNN and content use value − the member's mean.
-// So an implicit signal is given a pseudo-rating:
+// The engine reads a watch or a like as an implicit row with its own weight on the rating scale
+// (lib/recommender/core/interactions.ts): the implicit bases (EASE, RP3beta, implicit ALS) count a row as a positive
+// when its value ≥ 3.5 (their threshold), item-kNN and content use value − the member's mean. The weights are the
+// engine's DEFAULT_IMPLICIT_WEIGHTS, chosen on the validation carve of the ranking split
+// (docs/benchmarks/implicit-feedback.md); the same weights are used in the nightly fit (implicitRowsOf →
+// model-training.ts) and at request-time fold-in (mergeTasteSignals), so a new watch or like moves the next For You
+// the way the model learnt them:
 //   - an explicit rating always wins (the member said how much; a like never overrides it);
-//   - a like without a rating → LIKE_VALUE 4.5: a strong positive (the issue's simulation also turns ratings ≥ 4.5
-//     into likes, so 4.5 is the value a like stands for);
-//   - a watch without a rating (and no like) → WATCH_VALUE 3.5: a positive at the threshold, the lowest EASE weight.
-// Predicted ratings shown to the member keep using explicit ratings only (see for-you.ts): a pseudo-rating is a
+//   - a like without a rating → LIKE_VALUE: a strong positive;
+//   - a watch without a rating (and no like) → WATCH_VALUE.
+// Predicted ratings shown to the member keep using explicit ratings only (see for-you.ts): an implicit value is a
 // ranking signal, not something the member said.
-// TODO(#23): replace the two constants with confidence weights learned on validation inside lib/recommender.
+import { DEFAULT_IMPLICIT_WEIGHTS, type ImplicitRows, LIKE, WATCH } from '@/lib/recommender/core/interactions';
+import type { ImplicitFeedbackSnapshot } from '../data/models';
 
-export const LIKE_VALUE = 4.5;
-export const WATCH_VALUE = 3.5;
+export const LIKE_VALUE = DEFAULT_IMPLICIT_WEIGHTS.like;
+export const WATCH_VALUE = DEFAULT_IMPLICIT_WEIGHTS.watch;
+
+/**
+ * The nightly snapshot's bare watches and likes as the engine's implicit rows: a watched pair without a rating → a
+ * watch, a liked pair without a rating → a like (both when watched and liked). Rated pairs give no row (the rating
+ * wins); watchlist-only pairs give none (not measured yet). Timestamps are the pair's latest event.
+ */
+export function implicitRowsOf(s: ImplicitFeedbackSnapshot): ImplicitRows {
+  const u: number[] = [];
+  const m: number[] = [];
+  const k: number[] = [];
+  const t: number[] = [];
+  for (let x = 0; x < s.userIds.length; x++) {
+    if (s.rated[x]) continue;
+    if (s.watches[x] > 0) {
+      u.push(s.userIds[x]);
+      m.push(s.movieIds[x]);
+      k.push(WATCH);
+      t.push(s.lastAt[x]);
+    }
+    if (s.liked[x]) {
+      u.push(s.userIds[x]);
+      m.push(s.movieIds[x]);
+      k.push(LIKE);
+      t.push(s.lastAt[x]);
+    }
+  }
+  return { userIds: Int32Array.from(u), movieIds: Int32Array.from(m), kinds: Uint8Array.from(k), timestamps: Float64Array.from(t) };
+}
 
 export type SignalKind = 'rating' | 'like' | 'watch';
 

@@ -3,6 +3,8 @@ import { buildRatingMatrix, createVocabulary } from '@/lib/recommender/core/spar
 import { buildContentDocs } from '@/lib/recommender/algorithms/content-docs';
 import { trainServingModel, DEFAULT_SERVING, type ExternalFactors } from '@/lib/recommender/serving';
 import { serializeModel } from '@/lib/recommender/core/serialize';
+import { mergeImplicit } from '@/lib/recommender/core/interactions';
+import { implicitRowsOf } from './implicit-signals';
 import { env } from '@/lib/env';
 import {
   activateVersion,
@@ -62,8 +64,9 @@ export async function recomputeModel(opts: RecomputeOptions): Promise<RecomputeR
     await phase('snapshot', 0.01);
     const t0 = performance.now();
     // The catalogue read overlaps the two rating reads (≈ 0.7 s of the snapshot at ML-1M shape).
-    // Watches, likes and watchlist adds are snapshotted with the ratings (issue #23) for the engine to learn from; until it
-    // does (TODO(#23)), the served model gets them at request time as pseudo-ratings (services/implicit-signals.ts).
+    // Watches, likes and watchlist adds are snapshotted with the ratings (issue #23): bare watches and likes enter the fit
+    // as implicit rows with the engine's learned weights (services/implicit-signals.ts implicitRowsOf; watchlist adds
+    // are not used yet). With none (e.g. MovieLens imports only) the fit is exactly the ratings-only fit.
     const [ratings, times, { movies, tags }, implicit] = await Promise.all([snapshotRatings(), snapshotRatingTimes(), loadContentSources(), snapshotImplicitFeedback()]);
     if (ratings.values.length < 20) throw new Error(`only ${ratings.values.length} ratings: import a catalogue first`);
     // Every catalogue movie is an item, rated or not: a movie nobody has rated yet (a new catalogue entry) still
@@ -72,12 +75,15 @@ export async function recomputeModel(opts: RecomputeOptions): Promise<RecomputeR
     movieIds.set(ratings.movieIds);
     movies.forEach((m, x) => (movieIds[ratings.movieIds.length + x] = m.movieId));
     const items = createVocabulary(movieIds);
-    const data = buildRatingMatrix({ userIds: ratings.userIds, itemIds: ratings.movieIds, ratings: ratings.values }, { scale: [0.5, 5], items });
+    const ratingRows = { userIds: ratings.userIds, movieIds: ratings.movieIds, ratings: ratings.values };
+    const fitRows = mergeImplicit(ratingRows, implicitRowsOf(implicit));
+    const implicitFitRows = fitRows.ratings.length - ratingRows.ratings.length;
+    const data = buildRatingMatrix({ userIds: fitRows.userIds, itemIds: fitRows.movieIds, ratings: fitRows.ratings }, { scale: [0.5, 5], items });
     const docs = buildContentDocs(movies, tags);
     const snapshotSeconds = (performance.now() - t0) / 1000;
     // The times carry their own (user, movie) keys: the hybrid aligns them to the matrix by id, so a rating written
     // between the two reads cannot shift them.
-    const config = { ...DEFAULT_SERVING, externalFactors: opts.externalFactors, timeRows: times };
+    const config = { ...DEFAULT_SERVING, externalFactors: opts.externalFactors, timeRows: implicitFitRows > 0 ? withImplicitTimes(times, fitRows, ratingRows.ratings.length, implicit) : times };
     const result = await trainServingModel(data, docs, config, (name, p) => phase(name, 0.05 + 0.85 * p));
     await phase('saving', 0.92);
     const t1 = performance.now();
@@ -90,7 +96,7 @@ export async function recomputeModel(opts: RecomputeOptions): Promise<RecomputeR
       blobs,
       metrics,
       timings,
-      dataCounts: { users: data.users.size, items: data.items.size, ratings: ratings.values.length, catalogue: movies.length, ...implicitCounts(implicit) },
+      dataCounts: { users: data.users.size, items: data.items.size, ratings: ratings.values.length, catalogue: movies.length, ...implicitCounts(implicit), implicitFitRows },
     });
     // The artifact write (seconds at ML-1M shape) is part of saving: record it once it is done.
     await setVersionTimings(versionId, { ...timings, save: (performance.now() - t1) / 1000 });
@@ -110,4 +116,28 @@ export async function recomputeModel(opts: RecomputeOptions): Promise<RecomputeR
     await markFailed(versionId, err instanceof Error ? err.message : String(err));
     throw err;
   }
+}
+
+/** The rating times plus the implicit rows appended by mergeImplicit (rows ≥ `n`), timed by the pair's latest event. */
+function withImplicitTimes(
+  times: { userIds: Int32Array; movieIds: Int32Array; timestamps: Float64Array },
+  fitRows: { userIds: Int32Array; movieIds: Int32Array },
+  n: number,
+  implicit: { userIds: Int32Array; movieIds: Int32Array; lastAt: Float64Array },
+): { userIds: Int32Array; movieIds: Int32Array; timestamps: Float64Array } {
+  const last = new Map<string, number>();
+  for (let x = 0; x < implicit.userIds.length; x++) last.set(`${implicit.userIds[x]}:${implicit.movieIds[x]}`, implicit.lastAt[x]);
+  const m = fitRows.userIds.length - n;
+  const out = { userIds: new Int32Array(times.userIds.length + m), movieIds: new Int32Array(times.userIds.length + m), timestamps: new Float64Array(times.userIds.length + m) };
+  out.userIds.set(times.userIds);
+  out.movieIds.set(times.movieIds);
+  out.timestamps.set(times.timestamps);
+  for (let j = 0; j < m; j++) {
+    const u = fitRows.userIds[n + j];
+    const i = fitRows.movieIds[n + j];
+    out.userIds[times.userIds.length + j] = u;
+    out.movieIds[times.userIds.length + j] = i;
+    out.timestamps[times.userIds.length + j] = last.get(`${u}:${i}`) ?? 0;
+  }
+  return out;
 }
