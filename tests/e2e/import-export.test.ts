@@ -117,7 +117,12 @@ for (const mode of modes) {
       expect(summary).toMatch(/5\s*ratings added/);
       expect(summary).toMatch(/1\s*added to watchlist/);
       expect(summary).toMatch(/1\s*lists created/);
-      expect(await page.textContent('[data-testid=kept-for-later]')).toContain('Kept for later, 1 watches, 1 likes');
+      expect(await page.textContent('[data-testid=history-imported]')).toContain('1 watches, 1 likes imported');
+      // The diary entry keeps its watched date; the like is on the likes page.
+      await page.goto('/diary');
+      expect(await page.$$eval('[data-testid=diary-entry]', (rows) => rows.map((r) => [Number(r.getAttribute('data-movie-id')), r.getAttribute('data-watched-on')]))).toContainEqual([HEAT, '2020-06-01']);
+      await page.goto('/likes');
+      expect(await page.$$eval('[data-testid=likes] [data-testid=movie-card]', (cards) => cards.map((c) => Number(c.getAttribute('data-movie-id'))))).toContain(MATRIX);
     });
 
     it('shows the imported ratings, watchlist and list in order, and the list predicts ratings for the viewer', async () => {
@@ -176,7 +181,7 @@ for (const mode of modes) {
       expect(summary).toMatch(/0\s*added to watchlist/);
       expect(summary).toMatch(/0\s*lists created/);
       expect(summary).toMatch(/0\s*list entries added/);
-      expect(await page.textContent('[data-testid=kept-for-later]')).toContain('Kept for later, 0 watches, 0 likes');
+      expect(await page.textContent('[data-testid=history-imported]')).toContain('0 watches, 0 likes imported');
       await page.goto(`/lists/${listId}`);
       expect(await page.$$eval('[data-testid=list-entry]', (rows) => rows.map((r) => Number(r.getAttribute('data-movie-id'))))).toEqual([HEAT, FARGO, MATRIX]);
     });

@@ -56,20 +56,19 @@ export async function deleteOwnAccount(userId: number, confirmEmail: string): Pr
 }
 
 /**
- * Removes a member and every personal row (ratings, watchlist, "not interested", tags, lists, pending imports,
- * import previews, auth accounts and sessions) in one transaction, then drops their cached For You pages.
+ * Removes a member and every personal row (ratings, watchlist, "not interested", tags, lists, import previews,
+ * auth accounts and sessions; diary entries and likes cascade with the user row) in one transaction, then drops their cached For You pages.
  * Sessions stop at once: every request re-reads the user (getCurrentUser / getRequestUser), which is now gone.
  * The next model recompute reads the Rating table, so it no longer contains them. Used by account settings and by
  * the admin users page.
  */
 export async function deleteMemberAccount(userId: number): Promise<void> {
-  const [, , , , , , , , deleted] = await db.$transaction([
+  const [, , , , , , , deleted] = await db.$transaction([
     db.rating.deleteMany({ where: { userId } }),
     db.watchlistItem.deleteMany({ where: { userId } }),
     db.dismissal.deleteMany({ where: { userId } }),
     db.tag.deleteMany({ where: { userId } }),
     db.movieList.deleteMany({ where: { userId } }),
-    db.pendingImportItem.deleteMany({ where: { userId } }),
     db.memberImport.deleteMany({ where: { userId } }),
     db.session.deleteMany({ where: { userId } }),
     // Accounts and anything added later with onDelete: Cascade go with the user row, in this same transaction.
