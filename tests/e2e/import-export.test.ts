@@ -224,6 +224,35 @@ for (const mode of modes) {
       expect(await other.$$('[data-testid=movie-card]')).toHaveLength(0); // seeding wrote no ratings
     });
 
+    it('changes the password under the policy: this browser stays signed in, another signed-in browser is signed out', async () => {
+      const other = await newPage(375);
+      await other.context().addCookies(await page.context().cookies());
+      await other.goto('/settings');
+      expect(await other.inputValue('#profile-email')).toBe(account.email);
+      expect(await other.getAttribute('[data-testid=sign-out-everywhere-link]', 'href')).toBe('/sign-out');
+      expect(await other.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+
+      await page.goto('/settings');
+      const submit = async (current: string, next: string) => {
+        await page.fill('#current-password', current);
+        await page.fill('#new-password', next);
+        await page.fill('#confirm-password', next);
+        await page.click('[data-testid=password-form] button[type=submit]');
+      };
+      await submit(account.password, 'password123'); // long enough, but on the common-passwords list
+      await expect.poll(() => page.textContent('[data-testid=password-form] [role=alert]'), POLL).toContain('common passwords');
+      const next = `nw-${randomBytes(8).toString('hex')}`;
+      await submit(account.password, next);
+      await expect.poll(() => page.textContent('[data-testid=password-form] [role=status]'), POLL).toContain('Your other devices are signed out');
+      account.password = next;
+
+      await page.goto('/settings');
+      expect(new URL(page.url()).pathname).toBe('/settings');
+      expect(await page.inputValue('#profile-email')).toBe(account.email);
+      await other.goto('/settings');
+      await other.waitForURL('**/sign-in**');
+    });
+
     it('deletes the account: every session stops at once and signing in fails', async () => {
       // A second signed-in browser of the same member.
       const second = await newPage();
