@@ -181,6 +181,9 @@ describe('history import', () => {
     ]);
     expect(await likesOf(userId)).toEqual([[ids.harbor, '2020-03-03']]);
     expect(await tasteVersion(userId)).toBeGreaterThan(before);
+    // Logged on the day watched (For You dates a watch by when it was logged), not at import time.
+    const logged = await sql<{ day: string }>(`SELECT to_char("createdAt", 'YYYY-MM-DD') AS day FROM "Watch" WHERE "userId" = $1 ORDER BY "watchedOn"`, [userId]);
+    expect(logged.map((r) => r.day)).toEqual(['2020-01-01', '2020-02-01']);
     const [w] = await sql<{ createdAt: Date }>(`SELECT "createdAt" FROM "WatchlistItem" WHERE "userId" = $1`, [userId]);
     expect(w.createdAt.toISOString().slice(0, 10)).toBe('2020-04-04');
     const items = await sql<{ name: string; description: string; movieId: number; position: number; note: string | null }>(

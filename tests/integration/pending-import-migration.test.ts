@@ -47,10 +47,10 @@ describe('moving kept import items into the diary and likes', () => {
 
     await migrate(db.url, MIGRATIONS_DIR);
 
-    const watches = await q(`SELECT "userId", "movieId", to_char("watchedOn", 'YYYY-MM-DD') AS day, rewatch, rating FROM "Watch" ORDER BY "userId", "watchedOn", rewatch`);
+    const watches = await q(`SELECT "userId", "movieId", to_char("watchedOn", 'YYYY-MM-DD') AS day, rewatch, rating, to_char("createdAt", 'YYYY-MM-DD') = to_char("watchedOn", 'YYYY-MM-DD') AS "loggedThatDay" FROM "Watch" ORDER BY "userId", "watchedOn", rewatch`);
     expect(watches).toEqual([
-      { userId: u1, movieId: m1, day: '2020-01-01', rewatch: false, rating: 3 }, // the member's own entry, untouched
-      { userId: u1, movieId: m1, day: '2020-02-01', rewatch: true, rating: 4 },
+      { userId: u1, movieId: m1, day: '2020-01-01', rewatch: false, rating: 3, loggedThatDay: false }, // the member's own entry, untouched
+      { userId: u1, movieId: m1, day: '2020-02-01', rewatch: true, rating: 4, loggedThatDay: true },
       // 1850 cannot be stored (the diary starts in 1870): left out.
     ]);
     const likes = await q(`SELECT "userId", "movieId", to_char("createdAt", 'YYYY-MM-DD') AS day FROM "Like" ORDER BY "userId"`);

@@ -134,10 +134,12 @@ export async function applyMemberImport(userId: number, importId: number, plan: 
       }
       let watchesAdded = 0;
       if (plan.watches.length) {
-        // Same movie, day and rewatch flag as a watch the member has (or one earlier in this file): already there.
+        // Same movie, day and rewatch flag as a watch the member has: already there. Logged (createdAt) on the day
+        // watched, as the ratings keep their file dates: For You dates a watch signal by when it was logged, and a
+        // 2015 diary entry is not today's taste.
         watchesAdded = await tx.$executeRaw`
-          INSERT INTO "Watch" ("userId", "movieId", "watchedOn", rewatch, rating, "updatedAt")
-          SELECT ${userId}, x.m, x.d, x.rw, x.r, now()
+          INSERT INTO "Watch" ("userId", "movieId", "watchedOn", rewatch, rating, "createdAt", "updatedAt")
+          SELECT ${userId}, x.m, x.d, x.rw, x.r, x.d::timestamp, now()
           FROM unnest(${plan.watches.map((w) => w.movieId)}::int[], ${plan.watches.map((w) => w.date)}::date[],
                       ${plan.watches.map((w) => w.rewatch)}::boolean[], ${plan.watches.map((w) => w.rating)}::real[]) AS x(m, d, rw, r)
           WHERE NOT EXISTS (SELECT 1 FROM "Watch" w WHERE w."userId" = ${userId} AND w."movieId" = x.m AND w."watchedOn" = x.d AND w.rewatch = x.rw)`;

@@ -4,9 +4,9 @@
 -- ("Like"), with the same rules as an import's confirm: a watch already there (same member, movie, day and rewatch
 -- flag) is not added again; a like is one per member and movie (the earliest date wins); diary dates outside the
 -- Watch table's CHECK (before 1870, after tomorrow) cannot be stored and are left out. Members who gained anything
--- get a new taste version, so For You folds them in. Old import summaries are renamed to the new counters.
+-- get a new taste version; a moved watch counts as logged on the day watched (as an import now writes it), so For You folds them in. Old import summaries are renamed to the new counters.
 INSERT INTO "Watch" ("userId", "movieId", "watchedOn", rewatch, rating, "createdAt", "updatedAt")
-SELECT p."userId", p."movieId", p.date, p.rewatch, p.rating, p."createdAt", now()
+SELECT p."userId", p."movieId", p.date, p.rewatch, p.rating, p.date::timestamp, now()
 FROM "PendingImportItem" p
 WHERE p.kind = 'WATCH'
   AND p.date >= DATE '1870-01-01' AND p.date <= CURRENT_DATE + 1
