@@ -49,9 +49,11 @@ export interface ImportSummary {
   watchlistAdded: number;
   listsCreated: number;
   listItemsAdded: number;
-  /** Watches and likes kept for later (until Reel stores watch history and likes). */
-  pendingWatches: number;
-  pendingLikes: number;
+  /** Diary entries (Watch) and likes (Like) added; ones already there are not counted. */
+  watchesAdded: number;
+  likesAdded: number;
+  /** Diary entries left out because their date is before 1870 or in the future. */
+  watchesOutOfRange?: number;
   skipped: number;
   unmatched: number;
   malformed: number;

@@ -117,7 +117,12 @@ for (const mode of modes) {
       expect(summary).toMatch(/5\s*ratings added/);
       expect(summary).toMatch(/1\s*added to watchlist/);
       expect(summary).toMatch(/1\s*lists created/);
-      expect(await page.textContent('[data-testid=kept-for-later]')).toContain('Kept for later, 1 watches, 1 likes');
+      expect(await page.textContent('[data-testid=history-imported]')).toContain('1 watches, 1 likes imported');
+      // The diary entry keeps its watched date; the like is on the likes page.
+      await page.goto('/diary');
+      expect(await page.$$eval('[data-testid=diary-entry]', (rows) => rows.map((r) => [Number(r.getAttribute('data-movie-id')), r.getAttribute('data-watched-on')]))).toContainEqual([HEAT, '2020-06-01']);
+      await page.goto('/likes');
+      expect(await page.$$eval('[data-testid=likes] [data-testid=movie-card]', (cards) => cards.map((c) => Number(c.getAttribute('data-movie-id'))))).toContain(MATRIX);
     });
 
     it('shows the imported ratings, watchlist and list in order, and the list predicts ratings for the viewer', async () => {
@@ -176,7 +181,7 @@ for (const mode of modes) {
       expect(summary).toMatch(/0\s*added to watchlist/);
       expect(summary).toMatch(/0\s*lists created/);
       expect(summary).toMatch(/0\s*list entries added/);
-      expect(await page.textContent('[data-testid=kept-for-later]')).toContain('Kept for later, 0 watches, 0 likes');
+      expect(await page.textContent('[data-testid=history-imported]')).toContain('0 watches, 0 likes imported');
       await page.goto(`/lists/${listId}`);
       expect(await page.$$eval('[data-testid=list-entry]', (rows) => rows.map((r) => Number(r.getAttribute('data-movie-id'))))).toEqual([HEAT, FARGO, MATRIX]);
     });
@@ -217,6 +222,35 @@ for (const mode of modes) {
       expect(seeded).not.toContain(HEAT); // the seeds themselves are not recommended back
       await other.goto('/ratings');
       expect(await other.$$('[data-testid=movie-card]')).toHaveLength(0); // seeding wrote no ratings
+    });
+
+    it('changes the password under the policy: this browser stays signed in, another signed-in browser is signed out', async () => {
+      const other = await newPage(375);
+      await other.context().addCookies(await page.context().cookies());
+      await other.goto('/settings');
+      expect(await other.inputValue('#profile-email')).toBe(account.email);
+      expect(await other.getAttribute('[data-testid=sign-out-everywhere-link]', 'href')).toBe('/sign-out');
+      expect(await other.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+
+      await page.goto('/settings');
+      const submit = async (current: string, next: string) => {
+        await page.fill('#current-password', current);
+        await page.fill('#new-password', next);
+        await page.fill('#confirm-password', next);
+        await page.click('[data-testid=password-form] button[type=submit]');
+      };
+      await submit(account.password, 'password123'); // long enough, but on the common-passwords list
+      await expect.poll(() => page.textContent('[data-testid=password-form] [role=alert]'), POLL).toContain('common passwords');
+      const next = `nw-${randomBytes(8).toString('hex')}`;
+      await submit(account.password, next);
+      await expect.poll(() => page.textContent('[data-testid=password-form] [role=status]'), POLL).toContain('Your other devices are signed out');
+      account.password = next;
+
+      await page.goto('/settings');
+      expect(new URL(page.url()).pathname).toBe('/settings');
+      expect(await page.inputValue('#profile-email')).toBe(account.email);
+      await other.goto('/settings');
+      await other.waitForURL('**/sign-in**');
     });
 
     it('deletes the account: every session stops at once and signing in fails', async () => {

@@ -41,7 +41,12 @@ async function richMember(): Promise<number> {
     [userId, movies[0], movies[1], movies[3]],
   );
   await sql(`INSERT INTO "WatchlistItem" ("userId", "movieId", "createdAt") VALUES ($1, $2, '2021-05-05')`, [userId, movies[2]]);
-  await sql(`INSERT INTO "PendingImportItem" ("userId", kind, "movieId", date, rewatch, rating, source) VALUES ($1, 'WATCH', $2, '2019-03-03', true, 4.5, 'letterboxd'), ($1, 'LIKE', $3, '2019-04-04', false, null, 'letterboxd')`, [userId, movies[0], movies[1]]);
+  // The diary: a first viewing and a rewatch of one film on the same day (the rewatch rated), another film unrated.
+  await sql(
+    `INSERT INTO "Watch" ("userId", "movieId", "watchedOn", rewatch, rating, "createdAt", "updatedAt") VALUES ($1, $2, '2019-03-03', false, null, '2019-03-04', now()), ($1, $2, '2019-03-03', true, 4.5, '2019-03-04', now()), ($1, $3, '2018-07-07', false, null, now(), now())`,
+    [userId, movies[0], movies[2]],
+  );
+  await sql(`INSERT INTO "Like" ("userId", "movieId", "createdAt") VALUES ($1, $2, '2019-04-04 15:00')`, [userId, movies[1]]);
   const list = await createList(userId, { name: `Faves, ${tag}`, description: '-- the best --' });
   for (const id of [movies[3], movies[0], movies[1]]) await addToList(userId, list, id);
   return userId;
@@ -52,7 +57,8 @@ async function state(userId: number) {
   return {
     ratings: d.ratings.map((r) => [r.movie.id, r.value, r.createdAt.toISOString(), r.updatedAt.toISOString()]),
     watchlist: d.watchlist.map((w) => [w.movie.id, w.createdAt.toISOString()]),
-    pending: d.pendingImports.map((p) => [p.kind, p.movie.id, p.date.toISOString(), p.rewatch, p.rating]),
+    watches: d.watches.map((w) => [w.movie.id, w.watchedOn.toISOString(), w.rewatch, w.rating, w.createdAt.toISOString()]),
+    likes: d.likes.map((l) => [l.movie.id, l.createdAt.toISOString()]),
     lists: d.lists.map((l) => [l.name, l.description, l.items.map((it) => it.movie.id)]),
     tasteVersion: (await getSessionUser(userId))!.tasteVersion,
   };
@@ -69,6 +75,10 @@ describe('export', () => {
     expect(list[0]).toBe(`lists/faves-${tag}.csv`);
     expect(list[1]).toContain(`"Faves, ${tag}"`);
     expect(list[1]).toContain(`'-- the best --`);
+    expect(files['diary.csv'].split('\n')[0]).toBe('Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date');
+    expect(files['diary.csv']).toContain(`2019-03-04,The Matrix ${tag},1999,${ORIGIN}/movies/${movies[0]},4.5,Yes,,2019-03-03`);
+    expect(files['diary.csv']).toContain(`2019-03-04,The Matrix ${tag},1999,${ORIGIN}/movies/${movies[0]},,,,2019-03-03`);
+    expect(files['likes/films.csv']).toContain(`2019-04-04,'=HYPERLINK ${tag},2001,${ORIGIN}/movies/${movies[1]}`);
     expect(list[1].split('\n').slice(4, 6)).toEqual(['Position,Name,Year,URL,Description', `1,Twin ${tag},2005,${ORIGIN}/movies/${movies[3]},`]);
   });
 
@@ -82,7 +92,9 @@ describe('export', () => {
     expect(payload.rows.filter((r) => r.match !== 'matched')).toEqual([]);
     expect(payload.rows.filter((r) => r.kind === 'rating').map((r) => r.state)).toEqual(['same', 'same', 'same']);
     const summary = await confirmHistoryImport(userId, { importId: id, conflicts: 'replace', perRow: {}, picks: {} });
-    expect(summary).toMatchObject({ ratingsAdded: 0, ratingsReplaced: 0, watchlistAdded: 0, listsCreated: 0, listItemsAdded: 0, pendingWatches: 0, pendingLikes: 0 });
+    expect(summary).toMatchObject({ ratingsAdded: 0, ratingsReplaced: 0, watchlistAdded: 0, listsCreated: 0, listItemsAdded: 0, watchesAdded: 0, likesAdded: 0 });
+    expect(before.watches).toHaveLength(3);
+    expect(before.likes).toHaveLength(1);
     expect(await state(userId)).toEqual(before);
   });
 
@@ -101,7 +113,12 @@ describe('export', () => {
     const json = JSON.parse(await exportMemberJson(userId));
     expect(json.ratings).toHaveLength(3);
     expect(json.lists[0].items.map((i: { movieId: number }) => i.movieId)).toEqual([movies[3], movies[0], movies[1]]);
-    expect(json.watchesKeptForLater).toEqual([expect.objectContaining({ movieId: movies[0], watchedOn: '2019-03-03', rewatch: true, rating: 4.5 })]);
+    expect(json.diary).toEqual([
+      expect.objectContaining({ movieId: movies[2], watchedOn: '2018-07-07', rewatch: false, rating: null }),
+      expect.objectContaining({ movieId: movies[0], watchedOn: '2019-03-03', rewatch: false, rating: null }),
+      expect.objectContaining({ movieId: movies[0], watchedOn: '2019-03-03', rewatch: true, rating: 4.5 }),
+    ]);
+    expect(json.likes).toEqual([expect.objectContaining({ movieId: movies[1], likedAt: expect.stringMatching(/^2019-04-04T15:00/) })]);
     expect(JSON.stringify(json)).not.toMatch(/passwordHash/);
   });
 });
@@ -138,7 +155,7 @@ describe('account deletion', () => {
 
     expect(await getSessionUser(userId)).toBeNull(); // every request re-reads the user: all sessions end now
     expect((await snapshotRatings()).userIds.includes(userId)).toBe(false); // the next recompute does not see them
-    for (const table of ['Rating', 'WatchlistItem', 'Dismissal', 'MovieList', 'PendingImportItem', 'MemberImport', 'Session', 'Account']) {
+    for (const table of ['Rating', 'WatchlistItem', 'Dismissal', 'MovieList', 'Watch', 'Like', 'MemberImport', 'Session', 'Account']) {
       expect(await sql(`SELECT 1 FROM "${table}" WHERE "userId" = $1`, [userId]), table).toEqual([]);
     }
     expect(await sql(`SELECT 1 FROM "MovieListItem" WHERE "listId" = $1`, [listId])).toEqual([]);

@@ -4,6 +4,8 @@ import { db } from '../../lib/server/db';
 import { getMemberImport } from '../../lib/server/data/member-imports';
 import { confirmHistoryImport, previewHistoryImport } from '../../lib/server/services/history-import';
 import { getSessionUser } from '../../lib/server/data/users';
+import { likeMovie } from '../../lib/server/data/likes';
+import { logWatch } from '../../lib/server/data/watches';
 import { createUser, sql, uniqueMovieId } from './helpers';
 
 // Titles unique to this run, so the matcher sees exactly these films whatever else the database holds.
@@ -53,6 +55,20 @@ async function ratingsOf(userId: number) {
     `SELECT "movieId", value, "createdAt", "updatedAt" FROM "Rating" WHERE "userId" = $1 ORDER BY "movieId"`,
     [userId],
   );
+}
+async function watchesOf(userId: number) {
+  const rows = await sql<{ movieId: number; day: string; rewatch: boolean; rating: number | null }>(
+    `SELECT "movieId", to_char("watchedOn", 'YYYY-MM-DD') AS day, rewatch, rating FROM "Watch" WHERE "userId" = $1 ORDER BY "watchedOn", rewatch, id`,
+    [userId],
+  );
+  return rows.map((r) => [r.movieId, r.day, r.rewatch, r.rating]);
+}
+async function likesOf(userId: number) {
+  const rows = await sql<{ movieId: number; day: string }>(
+    `SELECT "movieId", to_char("createdAt", 'YYYY-MM-DD') AS day FROM "Like" WHERE "userId" = $1 ORDER BY "createdAt", "movieId"`,
+    [userId],
+  );
+  return rows.map((r) => [r.movieId, r.day]);
 }
 const tasteVersion = async (userId: number) => (await getSessionUser(userId))!.tasteVersion;
 
@@ -146,7 +162,7 @@ describe('history import', () => {
     await expect(confirmHistoryImport(other, { importId: id, conflicts: 'keep', perRow: {}, picks: {} })).rejects.toThrow(/not there/);
   });
 
-  it('keeps watches and likes for later, imports the watchlist with its date and lists in order', async () => {
+  it('imports diary entries into the diary and likes into likes, the watchlist with its date and lists in order', async () => {
     const userId = await createUser();
     const { zipSync } = await import('fflate');
     const zip = zipSync({
@@ -156,17 +172,18 @@ describe('history import', () => {
       'letterboxd-x/lists/best.csv': bytes(`Letterboxd list export v7\nDate,Name,Tags,URL,Description\n2020-01-01,Best ${tag},,,"Mine, all mine"\n\nPosition,Name,Year,URL,Description\n1,Orbit ${tag},2011,,\n2,Harbor ${tag},1987,,\n3,The Lantern Keeper ${tag},1994,,"a note"\n`),
     });
     const id = await previewHistoryImport(userId, 'letterboxd.zip', zip);
+    const before = await tasteVersion(userId);
     const summary = await confirmHistoryImport(userId, { importId: id, conflicts: 'keep', perRow: {}, picks: {} });
-    expect(summary).toMatchObject({ pendingWatches: 2, pendingLikes: 1, watchlistAdded: 1, listsCreated: 1, listItemsAdded: 3, ratingsAdded: 1 });
-    const pending = await sql<{ kind: string; movieId: number; date: Date; rewatch: boolean }>(
-      `SELECT kind::text, "movieId", date, rewatch FROM "PendingImportItem" WHERE "userId" = $1 ORDER BY date`,
-      [userId],
-    );
-    expect(pending.map((p) => [p.kind, p.movieId, p.rewatch])).toEqual([
-      ['WATCH', ids.orbit, false],
-      ['WATCH', ids.orbit, true],
-      ['LIKE', ids.harbor, false],
+    expect(summary).toMatchObject({ watchesAdded: 2, likesAdded: 1, watchlistAdded: 1, listsCreated: 1, listItemsAdded: 3, ratingsAdded: 1 });
+    expect(await watchesOf(userId)).toEqual([
+      [ids.orbit, '2020-01-01', false, 4],
+      [ids.orbit, '2020-02-01', true, 4],
     ]);
+    expect(await likesOf(userId)).toEqual([[ids.harbor, '2020-03-03']]);
+    expect(await tasteVersion(userId)).toBeGreaterThan(before);
+    // Logged on the day watched (For You dates a watch by when it was logged), not at import time.
+    const logged = await sql<{ day: string }>(`SELECT to_char("createdAt", 'YYYY-MM-DD') AS day FROM "Watch" WHERE "userId" = $1 ORDER BY "watchedOn"`, [userId]);
+    expect(logged.map((r) => r.day)).toEqual(['2020-01-01', '2020-02-01']);
     const [w] = await sql<{ createdAt: Date }>(`SELECT "createdAt" FROM "WatchlistItem" WHERE "userId" = $1`, [userId]);
     expect(w.createdAt.toISOString().slice(0, 10)).toBe('2020-04-04');
     const items = await sql<{ name: string; description: string; movieId: number; position: number; note: string | null }>(
@@ -180,9 +197,60 @@ describe('history import', () => {
     ]);
     // Again: nothing new anywhere.
     const again = await previewHistoryImport(userId, 'letterboxd.zip', zip);
+    const settled = await tasteVersion(userId);
     expect(await confirmHistoryImport(userId, { importId: again, conflicts: 'keep', perRow: {}, picks: {} })).toMatchObject({
-      pendingWatches: 0, pendingLikes: 0, watchlistAdded: 0, listsCreated: 0, listItemsAdded: 0, ratingsAdded: 0,
+      watchesAdded: 0, likesAdded: 0, watchlistAdded: 0, listsCreated: 0, listItemsAdded: 0, ratingsAdded: 0,
     });
+    expect(await watchesOf(userId)).toHaveLength(2);
+    expect(await likesOf(userId)).toHaveLength(1);
+    expect(await tasteVersion(userId)).toBe(settled);
+  });
+
+  it('dedupes a diary entry by movie, day and rewatch flag against what the member logged, and leaves out impossible dates', async () => {
+    const userId = await createUser();
+    // Logged in Reel: Orbit on 2021-05-05 (first viewing, rated 3 then), and a like of Harbor.
+    await logWatch(userId, { movieId: ids.orbit, watchedOn: '2021-05-05', rewatch: false, rating: 3 });
+    await likeMovie(userId, ids.harbor);
+    const diary = bytes(
+      [
+        'Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date',
+        `2021-05-06,Orbit ${tag},2011,,4.5,,,2021-05-05`, // same movie, day and flag: already there (its rating aside)
+        `2021-05-06,Orbit ${tag},2011,,,Yes,,2021-05-05`, // a rewatch the same day: a second entry
+        `2021-05-06,Orbit ${tag},2011,,,Yes,,2021-05-05`, // the same row twice in the file: once
+        `2021-05-06,Harbor ${tag},1987,,,,,1869-12-31`, // before cinema
+        `2021-05-06,Harbor ${tag},1987,,,,,2999-01-01`, // in the future
+      ].join('\n'),
+    );
+    const likes = bytes(`Date,Name,Year,Letterboxd URI\n2021-06-06,Harbor ${tag},1987,\n2021-06-07,Orbit ${tag},2011,\n`);
+    const { zipSync } = await import('fflate');
+    const id = await previewHistoryImport(userId, 'letterboxd.zip', zipSync({ 'x/diary.csv': diary, 'x/likes/films.csv': likes }));
+    const summary = await confirmHistoryImport(userId, { importId: id, conflicts: 'keep', perRow: {}, picks: {} });
+    expect(summary).toMatchObject({ watchesAdded: 1, likesAdded: 1, watchesOutOfRange: 2 });
+    expect(await watchesOf(userId)).toEqual([
+      [ids.orbit, '2021-05-05', false, 3],
+      [ids.orbit, '2021-05-05', true, null],
+    ]);
+    expect((await likesOf(userId)).map(([m]) => m).sort()).toEqual([ids.orbit, ids.harbor].sort());
+    // The page shows what the summary stored.
+    expect((await getMemberImport(userId, id)).summary).toMatchObject({ watchesAdded: 1, likesAdded: 1 });
+  });
+
+  it('writes no watch or like when the confirm fails part-way (one transaction)', async () => {
+    const userId = await createUser();
+    const doomed = await insertMovie(`Doomed Two ${tag}`, 1998);
+    const { zipSync } = await import('fflate');
+    const zip = zipSync({
+      'x/diary.csv': bytes(`Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date\n2020-01-02,Orbit ${tag},2011,,4,,,2020-01-01\n`),
+      'x/likes/films.csv': bytes(`Date,Name,Year,Letterboxd URI\n2020-03-03,Harbor ${tag},1987,\n`),
+      'x/lists/l.csv': bytes(`Letterboxd list export v7\nDate,Name,Tags,URL,Description\n2020-01-01,Fails ${tag},,,\n\nPosition,Name,Year,URL,Description\n1,Doomed Two ${tag},1998,,\n`),
+    });
+    const id = await previewHistoryImport(userId, 'letterboxd.zip', zip);
+    await sql(`DELETE FROM "Movie" WHERE id = $1`, [doomed]);
+    const before = await tasteVersion(userId);
+    await expect(confirmHistoryImport(userId, { importId: id, conflicts: 'keep', perRow: {}, picks: {} })).rejects.toThrow();
+    expect(await watchesOf(userId)).toEqual([]);
+    expect(await likesOf(userId)).toEqual([]);
+    expect(await tasteVersion(userId)).toBe(before);
   });
 
   it('refuses an unknown file with a message and an oversized one with the limit', async () => {

@@ -1,6 +1,6 @@
 'use client';
 
-import { signOut } from 'next-auth/react';
+import { signIn, signOut } from 'next-auth/react';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import type { AccountProfile } from '@/lib/validation/account';
@@ -75,10 +75,12 @@ export function ProfileForm({ initial }: { initial: AccountProfile }) {
 }
 
 export function PasswordForm({ minLength }: { minLength: number }) {
+  const router = useRouter();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [confirm, setConfirm] = useState('');
-  const { result, pending, run, fieldError } = useSubmit<undefined>();
+  const [renewing, setRenewing] = useState(false);
+  const { result, pending, run, fieldError } = useSubmit<{ email: string }>();
   return (
     <form
       className="form"
@@ -86,21 +88,28 @@ export function PasswordForm({ minLength }: { minLength: number }) {
       data-testid="password-form"
       onSubmit={(e) => {
         e.preventDefault();
+        const password = next;
         run(() => changePasswordAction({ current, next, confirm }), (r) => {
-          if (r.ok) {
-            setCurrent('');
-            setNext('');
-            setConfirm('');
-          }
+          if (!r.ok) return;
+          setCurrent('');
+          setNext('');
+          setConfirm('');
+          // The change ended every session, this one included: sign this browser in again with the new password.
+          setRenewing(true);
+          void signIn('credentials', { email: r.data.email, password, redirect: false }).then((res) => {
+            setRenewing(false);
+            if (res?.ok) router.refresh();
+            else router.push('/sign-in?callbackUrl=/settings');
+          });
         });
       }}
     >
       <Field id="current-password" label="Current password" type="password" value={current} onChange={setCurrent} error={fieldError('current')} autoComplete="current-password" />
       <Field id="new-password" label="New password" type="password" value={next} onChange={setNext} error={fieldError('next')} autoComplete="new-password" hint={`At least ${minLength} characters.`} />
       <Field id="confirm-password" label="New password again" type="password" value={confirm} onChange={setConfirm} error={fieldError('confirm')} autoComplete="new-password" />
-      <Outcome result={result} ok="Password changed." />
+      <Outcome result={result} ok={renewing ? 'Password changed. Signing you in again…' : 'Password changed. Your other devices are signed out.'} />
       <div>
-        <button className="btn btn-primary" type="submit" disabled={pending}>{pending ? 'Changing…' : 'Change password'}</button>
+        <button className="btn btn-primary" type="submit" disabled={pending || renewing}>{pending ? 'Changing…' : 'Change password'}</button>
       </div>
     </form>
   );

@@ -11,8 +11,11 @@ export const updateProfileAction = action(UpdateProfileInput, async (input, { us
 
 export const changePasswordAction = action(
   ChangePasswordInput,
-  async ({ current, next }, { user }) => {
+  // Every session ends (the session version is bumped); the form signs this browser in again with the new
+  // password, so it needs the account's email.
+  async ({ current, next }, { user }): Promise<{ email: string }> => {
     await changePassword(user.id, current, next);
+    return { email: user.email ?? '' };
   },
   { auth: 'user' },
 );

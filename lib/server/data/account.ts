@@ -2,6 +2,7 @@ import 'server-only';
 import { hash, verify } from '@node-rs/argon2';
 import { db } from '../db';
 import { AppError, ConflictError, NotFoundError, prismaCode } from '../errors';
+import { passwordPolicyProblem } from '../passwords/policy';
 import { dropCachedFeeds } from '../services/feed-cache';
 import type { AccountProfile } from '@/lib/validation/account';
 
@@ -22,16 +23,26 @@ export async function updateProfile(userId: number, input: { name: string; email
 }
 
 /**
- * Replaces the password after checking the current one. The sign-in hardening work adds a session version to
- * User; once merged, this is the place that bumps it (other signed-in devices then sign out).
+ * Replaces the password after checking the current one, under the sign-up password policy (length is checked by the
+ * zod schema; common passwords and the member's own email here). The same update bumps the session version, so
+ * every session minted before (other devices, a stolen cookie, this one too) ends at once; the settings form signs
+ * this browser in again with the new password. Returns the new session version.
  */
-export async function changePassword(userId: number, current: string, next: string): Promise<void> {
-  const user = await db.user.findUnique({ where: { id: userId }, select: { passwordHash: true, kind: true } });
+export async function changePassword(userId: number, current: string, next: string): Promise<number> {
+  const user = await db.user.findUnique({ where: { id: userId }, select: { passwordHash: true, kind: true, email: true } });
   if (!user || user.kind !== 'MEMBER') throw new NotFoundError('That account no longer exists.');
   if (!user.passwordHash || !(await verify(user.passwordHash, current))) {
     throw new AppError('INVALID', 'Your current password is not right.');
   }
-  await db.user.update({ where: { id: userId }, data: { passwordHash: await hash(next) }, select: { id: true } });
+  const problem = passwordPolicyProblem(next, user.email ?? undefined);
+  if (problem) throw new AppError('INVALID', problem);
+  if (next === current) throw new AppError('INVALID', 'Pick a new password that differs from your current one.');
+  const row = await db.user.update({
+    where: { id: userId },
+    data: { passwordHash: await hash(next), sessionVersion: { increment: 1 } },
+    select: { sessionVersion: true },
+  });
+  return row.sessionVersion;
 }
 
 /** Checks the typed confirmation before deleting: the member's own email, case and spaces aside. */
@@ -45,20 +56,19 @@ export async function deleteOwnAccount(userId: number, confirmEmail: string): Pr
 }
 
 /**
- * Removes a member and every personal row (ratings, watchlist, "not interested", tags, lists, pending imports,
- * import previews, auth accounts and sessions) in one transaction, then drops their cached For You pages.
+ * Removes a member and every personal row (ratings, watchlist, "not interested", tags, lists, import previews,
+ * auth accounts and sessions; diary entries and likes cascade with the user row) in one transaction, then drops their cached For You pages.
  * Sessions stop at once: every request re-reads the user (getCurrentUser / getRequestUser), which is now gone.
  * The next model recompute reads the Rating table, so it no longer contains them. Used by account settings and by
  * the admin users page.
  */
 export async function deleteMemberAccount(userId: number): Promise<void> {
-  const [, , , , , , , , deleted] = await db.$transaction([
+  const [, , , , , , , deleted] = await db.$transaction([
     db.rating.deleteMany({ where: { userId } }),
     db.watchlistItem.deleteMany({ where: { userId } }),
     db.dismissal.deleteMany({ where: { userId } }),
     db.tag.deleteMany({ where: { userId } }),
     db.movieList.deleteMany({ where: { userId } }),
-    db.pendingImportItem.deleteMany({ where: { userId } }),
     db.memberImport.deleteMany({ where: { userId } }),
     db.session.deleteMany({ where: { userId } }),
     // Accounts and anything added later with onDelete: Cascade go with the user row, in this same transaction.

@@ -20,7 +20,8 @@ export async function getMemberData(userId: number) {
         },
         orderBy: { id: 'asc' },
       },
-      pendingImports: { select: { kind: true, date: true, rewatch: true, rating: true, source: true, createdAt: true, movie }, orderBy: [{ date: 'asc' }, { id: 'asc' }] },
+      watches: { select: { watchedOn: true, rewatch: true, rating: true, createdAt: true, movie }, orderBy: [{ watchedOn: 'asc' }, { id: 'asc' }] },
+      likes: { select: { createdAt: true, movie }, orderBy: [{ createdAt: 'asc' }, { movieId: 'asc' }] },
       memberImports: { select: { fileName: true, source: true, status: true, createdAt: true, appliedAt: true, summary: true }, orderBy: { createdAt: 'asc' } },
     },
   });

@@ -75,20 +75,28 @@ export interface ImportPlan {
   /** Movies whose existing (different) rating the member chose to replace. */
   replace: Set<number>;
   watchlist: { movieId: number; at: Date }[];
-  pending: { kind: 'WATCH' | 'LIKE'; movieId: number; date: string; rewatch: boolean; rating: number | null }[];
+  /** Diary entries: one per (movie, day, rewatch); `date` is YYYY-MM-DD, already inside the Watch table's bounds. */
+  watches: { movieId: number; date: string; rewatch: boolean; rating: number | null }[];
+  /** Likes: one per movie, `date` (YYYY-MM-DD) the day it was liked. */
+  likes: { movieId: number; date: string }[];
   lists: { name: string; description: string; items: { movieId: number; note: string | null }[] }[];
   source: string;
   /** Counts the writes cannot know (skipped, unmatched, malformed rows). */
-  counts: Pick<ImportSummary, 'skipped' | 'unmatched' | 'malformed'>;
+  counts: Pick<ImportSummary, 'skipped' | 'unmatched' | 'malformed' | 'watchesOutOfRange'>;
 }
 
 const ts = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
 
 /**
  * Writes a confirmed import in ONE transaction: new ratings with their original dates, replaced conflicts, watchlist
- * entries, watches and likes kept for later, and lists (an existing list of the same name gets only the films it
- * lacks, at its end). Writing again what is already there changes nothing, so a re-import is a no-op. The taste
- * version is bumped only when a rating changed, so For You folds the import in at once. A preview is applied once.
+ * entries, diary entries (Watch, with their watched dates, rewatch flags and the rating given that day), likes (Like,
+ * dated the day they were liked) and lists (an existing list of the same name gets only the films it lacks, at its
+ * end). Writing again what is already there changes nothing, so a re-import is a no-op: a watch is the same when
+ * the member already has one of that movie on that day with the same rewatch flag (its rating aside: the member may
+ * have edited it since); a like is one per movie. Imported watches do not change the current rating (ratings come
+ * from the file's ratings, under the member's keep/replace choices) nor the watchlist. The taste version is bumped
+ * when anything For You reads changed (ratings, watches, likes), so it folds the import in at once. A preview is
+ * applied once.
  */
 export async function applyMemberImport(userId: number, importId: number, plan: ImportPlan): Promise<ImportSummary> {
   return db.$transaction(
@@ -124,20 +132,24 @@ export async function applyMemberImport(userId: number, importId: number, plan: 
           SELECT ${userId}, x.m, x.t FROM unnest(${plan.watchlist.map((w) => w.movieId)}::int[], ${plan.watchlist.map((w) => ts(w.at))}::timestamp[]) AS x(m, t)
           ON CONFLICT ("userId", "movieId") DO NOTHING`;
       }
-      let pendingWatches = 0;
-      let pendingLikes = 0;
-      if (plan.pending.length) {
-        const added = await tx.$queryRaw<{ kind: 'WATCH' | 'LIKE'; n: number }[]>`
-          WITH ins AS (
-            INSERT INTO "PendingImportItem" ("userId", kind, "movieId", date, rewatch, rating, source)
-            SELECT ${userId}, x.k::"PendingImportKind", x.m, x.d, x.rw, x.r, ${plan.source}
-            FROM unnest(${plan.pending.map((p) => p.kind)}::text[], ${plan.pending.map((p) => p.movieId)}::int[], ${plan.pending.map((p) => p.date)}::date[],
-                        ${plan.pending.map((p) => p.rewatch)}::boolean[], ${plan.pending.map((p) => p.rating)}::real[]) AS x(k, m, d, rw, r)
-            ON CONFLICT ("userId", kind, "movieId", date) DO NOTHING
-            RETURNING kind)
-          SELECT kind::text AS kind, count(*)::int AS n FROM ins GROUP BY kind`;
-        pendingWatches = added.find((a) => a.kind === 'WATCH')?.n ?? 0;
-        pendingLikes = added.find((a) => a.kind === 'LIKE')?.n ?? 0;
+      let watchesAdded = 0;
+      if (plan.watches.length) {
+        // Same movie, day and rewatch flag as a watch the member has: already there. Logged (createdAt) on the day
+        // watched, as the ratings keep their file dates: For You dates a watch signal by when it was logged, and a
+        // 2015 diary entry is not today's taste.
+        watchesAdded = await tx.$executeRaw`
+          INSERT INTO "Watch" ("userId", "movieId", "watchedOn", rewatch, rating, "createdAt", "updatedAt")
+          SELECT ${userId}, x.m, x.d, x.rw, x.r, x.d::timestamp, now()
+          FROM unnest(${plan.watches.map((w) => w.movieId)}::int[], ${plan.watches.map((w) => w.date)}::date[],
+                      ${plan.watches.map((w) => w.rewatch)}::boolean[], ${plan.watches.map((w) => w.rating)}::real[]) AS x(m, d, rw, r)
+          WHERE NOT EXISTS (SELECT 1 FROM "Watch" w WHERE w."userId" = ${userId} AND w."movieId" = x.m AND w."watchedOn" = x.d AND w.rewatch = x.rw)`;
+      }
+      let likesAdded = 0;
+      if (plan.likes.length) {
+        likesAdded = await tx.$executeRaw`
+          INSERT INTO "Like" ("userId", "movieId", "createdAt")
+          SELECT ${userId}, x.m, x.d::timestamp FROM unnest(${plan.likes.map((l) => l.movieId)}::int[], ${plan.likes.map((l) => l.date)}::date[]) AS x(m, d)
+          ON CONFLICT ("userId", "movieId") DO NOTHING`;
       }
       let listsCreated = 0;
       let listItemsAdded = 0;
@@ -161,7 +173,7 @@ export async function applyMemberImport(userId: number, importId: number, plan: 
         await tx.movieList.update({ where: { id: found.id }, data: { updatedAt: new Date() }, select: { id: true } });
         listItemsAdded += missing.length;
       }
-      if (ratingsAdded + ratingsReplaced > 0) {
+      if (ratingsAdded + ratingsReplaced + watchesAdded + likesAdded > 0) {
         await tx.user.update({ where: { id: userId }, data: { tasteVersion: { increment: 1 } }, select: { id: true } });
       }
       const summary: ImportSummary = {
@@ -172,8 +184,8 @@ export async function applyMemberImport(userId: number, importId: number, plan: 
         watchlistAdded,
         listsCreated,
         listItemsAdded,
-        pendingWatches,
-        pendingLikes,
+        watchesAdded,
+        likesAdded,
         ...plan.counts,
       };
       await tx.memberImport.update({ where: { id: importId }, data: { summary: summary as unknown as Prisma.InputJsonValue }, select: { id: true } });

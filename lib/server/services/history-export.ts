@@ -32,15 +32,12 @@ export function letterboxdFiles(data: MemberData, origin: string): Record<string
     data.ratings.map((r) => [day(r.updatedAt), ...film(origin, r.movie), r.value]),
   );
   files['watchlist.csv'] = csv(['Date', 'Name', 'Year', 'Letterboxd URI'], data.watchlist.map((w) => [day(w.createdAt), ...film(origin, w.movie)]));
-  const watches = data.pendingImports.filter((p) => p.kind === 'WATCH');
+  // Date is when the entry was logged, Watched Date the day watched (the one Reel keeps and an import reads back).
   files['diary.csv'] = csv(
     ['Date', 'Name', 'Year', 'Letterboxd URI', 'Rating', 'Rewatch', 'Tags', 'Watched Date'],
-    watches.map((w) => [day(w.date), ...film(origin, w.movie), w.rating, w.rewatch ? 'Yes' : '', '', day(w.date)]),
+    data.watches.map((w) => [day(w.createdAt), ...film(origin, w.movie), w.rating, w.rewatch ? 'Yes' : '', '', day(w.watchedOn)]),
   );
-  files['likes/films.csv'] = csv(
-    ['Date', 'Name', 'Year', 'Letterboxd URI'],
-    data.pendingImports.filter((p) => p.kind === 'LIKE').map((l) => [day(l.date), ...film(origin, l.movie)]),
-  );
+  files['likes/films.csv'] = csv(['Date', 'Name', 'Year', 'Letterboxd URI'], data.likes.map((l) => [day(l.createdAt), ...film(origin, l.movie)]));
   const used = new Set<string>();
   for (const list of data.lists) {
     let name = slugify(list.name);
@@ -96,8 +93,8 @@ export async function exportMemberJson(userId: number): Promise<string> {
         name: l.name, description: l.description, isPublic: l.isPublic, createdAt: l.createdAt, updatedAt: l.updatedAt,
         items: l.items.map((it, k) => ({ position: k + 1, ...m(it.movie), note: it.note, addedAt: it.createdAt })),
       })),
-      watchesKeptForLater: data.pendingImports.filter((p) => p.kind === 'WATCH').map((p) => ({ ...m(p.movie), watchedOn: day(p.date), rewatch: p.rewatch, rating: p.rating, source: p.source })),
-      likesKeptForLater: data.pendingImports.filter((p) => p.kind === 'LIKE').map((p) => ({ ...m(p.movie), likedOn: day(p.date), source: p.source })),
+      diary: data.watches.map((w) => ({ ...m(w.movie), watchedOn: day(w.watchedOn), rewatch: w.rewatch, rating: w.rating, loggedAt: w.createdAt })),
+      likes: data.likes.map((l) => ({ ...m(l.movie), likedAt: l.createdAt })),
       imports: data.memberImports,
     },
     null,

@@ -3,6 +3,7 @@ import { buildCatalogueIndex, matchRow, type CatalogueIndex } from '@/lib/import
 import { ImportFileError, parseHistoryFile } from '@/lib/import/parsers';
 import type { ConfirmImportInput, ImportSummary, PreviewPayload, PreviewRow } from '@/lib/import/preview-types';
 import { MAX_UPLOAD_BYTES } from '@/lib/import/types';
+import { checkWatchDate } from '@/lib/validation/history';
 import {
   applyMemberImport,
   catalogueStamp,
@@ -99,6 +100,10 @@ export async function previewHistoryImport(userId: number, fileName: string, byt
   return createMemberImport(userId, { source: parsed.source, fileName: fileName.slice(0, 200), payload });
 }
 
+const today = (now: Date) => now.toISOString().slice(0, 10);
+/** UTC+14, the earliest "today" on Earth: a diary date up to then is nobody's future (the Watch CHECK allows UTC + 1 day). */
+const LATEST_ZONE = 'Etc/GMT-14';
+
 const at = (date: string | undefined, now: Date) => (date ? new Date(`${date}T00:00:00Z`) : now);
 
 /** The writes the member's choices make from a preview: picks settle ambiguous rows, conflicts follow keep/replace. */
@@ -115,7 +120,9 @@ export function planImport(payload: PreviewPayload, choices: Omit<ConfirmImportI
   const ratings = new Map<number, { movieId: number; value: number; at: Date; date: string }>();
   const replace = new Set<number>();
   const watchlist = new Map<number, { movieId: number; at: Date }>();
-  const pending = new Map<string, ImportPlan['pending'][number]>();
+  const watches = new Map<string, ImportPlan['watches'][number]>();
+  const likes = new Map<number, ImportPlan['likes'][number]>();
+  let watchesOutOfRange = 0;
   const listItems = payload.lists.map(() => [] as { movieId: number; note: string | null; position: number }[]);
   for (const row of payload.rows) {
     const movieId = chosen(row);
@@ -136,11 +143,24 @@ export function planImport(payload: PreviewPayload, choices: Omit<ConfirmImportI
       case 'watchlist':
         if (!watchlist.has(movieId)) watchlist.set(movieId, { movieId, at: at(row.date, now) });
         break;
-      case 'watch':
+      case 'watch': {
+        // watched.csv rows without a diary entry are dated by when they were logged (the parser's choice).
+        const date = row.date ?? today(now);
+        // The diary's rules: a real day from 1870 on, not in the future (anywhere on Earth: the file has no zone).
+        if (checkWatchDate(date, LATEST_ZONE, now)) {
+          watchesOutOfRange++;
+          break;
+        }
+        const rewatch = row.rewatch ?? false;
+        // One diary entry per movie, day and rewatch flag (the dedupe key the database write uses too).
+        watches.set(`${movieId}|${date}|${rewatch}`, { movieId, date, rewatch, rating: row.rating ?? null });
+        break;
+      }
       case 'like': {
-        const kind = row.kind === 'watch' ? 'WATCH' : 'LIKE';
-        const date = row.date ?? now.toISOString().slice(0, 10);
-        pending.set(`${kind}|${movieId}|${date}`, { kind, movieId, date, rewatch: row.rewatch ?? false, rating: row.rating ?? null });
+        const date = row.date ?? today(now);
+        const prev = likes.get(movieId);
+        // A film liked twice in the file: the first like counts.
+        if (!prev || date < prev.date) likes.set(movieId, { movieId, date });
         break;
       }
       case 'list':
@@ -154,14 +174,15 @@ export function planImport(payload: PreviewPayload, choices: Omit<ConfirmImportI
     ratings: [...ratings.values()].map(({ movieId, value, at: t }) => ({ movieId, value, at: t })),
     replace,
     watchlist: [...watchlist.values()],
-    pending: [...pending.values()],
+    watches: [...watches.values()],
+    likes: [...likes.values()],
     lists: payload.lists.map((l, k) => ({
       name: l.name,
       description: l.description,
       items: listItems[k].sort((a, b) => a.position - b.position).map(({ movieId, note }) => ({ movieId, note })),
     })),
     source: payload.source,
-    counts: { skipped, unmatched: payload.rows.filter((r) => r.match === 'unmatched').length, malformed: payload.malformed.length },
+    counts: { skipped, unmatched: payload.rows.filter((r) => r.match === 'unmatched').length, malformed: payload.malformed.length, watchesOutOfRange },
   };
 }
 

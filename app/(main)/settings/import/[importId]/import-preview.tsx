@@ -108,15 +108,16 @@ export function ImportPreview({ view }: { view: PreviewView }) {
             <li><strong>{summary.listsCreated}</strong> lists created</li>
             <li><strong>{summary.listItemsAdded}</strong> list entries added</li>
           </ul>
-          <p data-testid="kept-for-later">
-            Kept for later, {summary.pendingWatches} watches, {summary.pendingLikes} likes: Reel stores them now and shows them once
-            watch history and likes arrive.
+          <p data-testid="history-imported">
+            <strong>{summary.watchesAdded}</strong> watches, <strong>{summary.likesAdded}</strong> likes imported
+            into <Link href="/diary">your diary</Link> and <Link href="/likes">likes</Link>.
           </p>
           <p className="muted small">
-            Skipped: {summary.skipped} ambiguous without a pick, {summary.unmatched} not in the catalogue, {summary.malformed} unreadable rows.
+            Skipped: {summary.skipped} ambiguous without a pick, {summary.unmatched} not in the catalogue, {summary.malformed} unreadable rows
+            {summary.watchesOutOfRange ? `, ${summary.watchesOutOfRange} diary entries dated before 1870 or in the future` : ''}.
           </p>
           <p>
-            <Link href="/for-you">See your For You</Link> · <Link href="/ratings">My ratings</Link> · <Link href="/lists">Lists</Link>
+            <Link href="/for-you">See your For You</Link> · <Link href="/ratings">My ratings</Link> · <Link href="/diary">Diary</Link> · <Link href="/lists">Lists</Link>
           </p>
         </section>
       ) : (
@@ -281,7 +282,7 @@ export function ImportPreview({ view }: { view: PreviewView }) {
                     <td>{row.title}{row.year ? ` (${row.year})` : ''}</td>
                     <td><Link href={`/movies/${row.movieId}`}>{movieLabel(view.movies[row.movieId!])}</Link></td>
                     <td>{what(row, view.lists)}{row.date ? ` · ${row.date}` : ''}</td>
-                    <td className="muted small">{row.state === 'same' ? 'already in Reel' : row.kind === 'watch' || row.kind === 'like' ? 'kept for later' : 'new'}</td>
+                    <td className="muted small">{row.state === 'same' ? 'already in Reel' : row.kind === 'watch' ? 'diary entry' : row.kind === 'like' ? 'like' : 'new'}</td>
                   </tr>
                 ))}
               </tbody>
