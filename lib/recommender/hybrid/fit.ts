@@ -1,4 +1,17 @@
 /**
+ * # hybrid/ — the learned blend
+ *
+ * Holds: the model and config types with the fit's zod defaults (types.ts), feature columns (features.ts), the
+ * ranking blend (rank-blend.ts), the rating blend (rating-blend.ts), the fit orchestration (this file) and its
+ * background fit worker (fit-pool.ts, fit-worker.ts), scoring (score.ts, training-scoring.ts) and the registry's
+ * params (params.ts).
+ * May import: core, kernels, algorithms.
+ * Invariants: the blends learn on validation splits carved from the TRAIN matrix only (never a test row); every
+ * default lives in a zod schema — `fitHybrid` takes the parsed `HybridConfig` (hand-built configs go through
+ * `HybridConfigSchema.parse`, registry params through `hybridConfigFrom`) and never writes `?? value`; the same
+ * seed gives the same model, with or without the background worker.
+ */
+/**
  * The learned hybrid: stacking of collaborative models, the content model and popularity.
  *
  * - Ranking: a linear ranker over per-user standardised base scores plus popularity and cold-item

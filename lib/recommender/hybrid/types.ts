@@ -111,7 +111,10 @@ export const HybridConfigSchema = z
      * (per-user NDCG@10 + β·Recall@20) is within one standard error of the paired difference from the `coverageWeight`
      * blend's is kept (one-standard-error rule, chosen on validation). Default none.
      */
-    coverageWeightPath: z.array(z.number().min(0)).readonly().default(() => []),
+    coverageWeightPath: z
+      .array(z.number().min(0))
+      .readonly()
+      .default(() => []),
     /**
      * Minimum coverage@10 of the warm blend on the validation users (a hinge penalty in the
      * objective; the product asks for ≥ 0.10). Default 0 (off).
@@ -121,21 +124,25 @@ export const HybridConfigSchema = z
      * Feature rows of the rating blend as the caller serves them (e.g. with live fold-in), built from the validation
      * fits; absent: the bases' own predictions. Rows must follow {@link HybridModel.ratingFeatures}.
      */
-    servedRatingRow: custom<
-      (ctx: {
-        bases: readonly FittedBase[];
-        content: ContentTfidfModel | null;
-        fit: RatingMatrix;
-        names: readonly string[];
-        coldUserThreshold: number;
-        coldItemThreshold: number;
-      }) => (userIdx: number, itemIdx: number, out: Float64Array) => void
-    >().optional(),
+    servedRatingRow:
+      custom<
+        (ctx: {
+          bases: readonly FittedBase[];
+          content: ContentTfidfModel | null;
+          fit: RatingMatrix;
+          names: readonly string[];
+          coldUserThreshold: number;
+          coldItemThreshold: number;
+        }) => (userIdx: number, itemIdx: number, out: Float64Array) => void
+      >().optional(),
     /**
      * Ranking features the blends may not use (names of {@link HybridModel.rankFeatures}; their weights stay 0, the
      * candidate pool is unchanged). Default none.
      */
-    rankFeaturesOff: z.array(z.string()).readonly().default(() => []),
+    rankFeaturesOff: z
+      .array(z.string())
+      .readonly()
+      .default(() => []),
     /**
      * Ranking features the cold blend (users with 1 … `coldUserThreshold` ratings) may not use, chosen on its own
      * (cold validation). Default: `rankFeaturesOff`. The warm and anonymous blends keep `rankFeaturesOff`.
@@ -144,7 +151,10 @@ export const HybridConfigSchema = z
     /** false: the rating blend leaves the content prediction out (the ranking blend keeps it). */
     ratingContent: z.boolean().default(true),
     /** Which blends to learn. Default both. */
-    tasks: z.array(z.enum(['rating', 'ranking'])).readonly().default(() => ['rating', 'ranking'] as const),
+    tasks: z
+      .array(z.enum(['rating', 'ranking']))
+      .readonly()
+      .default(() => ['rating', 'ranking'] as const),
     /** Progress lines (to stderr in the CLI). */
     log: custom<(msg: string) => void>().default(() => noop),
   })
