@@ -46,7 +46,12 @@ export function RatingStars({
 }) {
   const qc = useQueryClient();
   const key = movieKeys.rating(movieId);
-  const { data: value = null } = useQuery({ queryKey: key, queryFn: () => initial, initialData: initial, staleTime: Infinity });
+  const { data: value = null } = useQuery({
+    queryKey: key,
+    queryFn: () => initial,
+    initialData: initial,
+    staleTime: Infinity,
+  });
   const [hover, setHover] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
@@ -123,7 +128,12 @@ export function RatingStars({
               onMouseEnter={() => setHover(n - 0.5)}
               onClick={(e) => onHalf(e, n - 0.5)}
             />
-            <span className="star-half right" data-value={n} onMouseEnter={() => setHover(n)} onClick={(e) => onHalf(e, n)} />
+            <span
+              className="star-half right"
+              data-value={n}
+              onMouseEnter={() => setHover(n)}
+              onClick={(e) => onHalf(e, n)}
+            />
           </span>
         ))}
       </div>

@@ -89,14 +89,23 @@ describe('importCatalogue (hand-made fixture)', () => {
     expect(lantern.tags).toEqual(['lighthouse']);
 
     const quarry = await getMovie(5); // no tmdbId, no genres
-    expect(quarry).toMatchObject({ title: 'Untitled Quarry Project', year: null, genres: [], tmdbId: null, overview: null, cast: [] });
+    expect(quarry).toMatchObject({
+      title: 'Untitled Quarry Project',
+      year: null,
+      genres: [],
+      tmdbId: null,
+      overview: null,
+      cast: [],
+    });
   });
 
   it('creates non-login imported users with their ratings and refreshes the rating stats', async () => {
     const users = await sql<{ movielensId: number; kind: string; email: string | null; passwordHash: string | null }>(
       `SELECT "movielensId", kind, email, "passwordHash" FROM "User" WHERE "movielensId" IN (1, 2, 3) ORDER BY "movielensId"`,
     );
-    expect(users).toEqual([1, 2, 3].map((movielensId) => ({ movielensId, kind: 'IMPORTED', email: null, passwordHash: null })));
+    expect(users).toEqual(
+      [1, 2, 3].map((movielensId) => ({ movielensId, kind: 'IMPORTED', email: null, passwordHash: null })),
+    );
     const ratings = await sql<{ ml: number; movieId: number; value: number }>(
       `SELECT u."movielensId" AS ml, r."movieId", r.value FROM "Rating" r JOIN "User" u ON u.id = r."userId"
        WHERE u."movielensId" IN (1, 2, 3) ORDER BY 1, 2`,
@@ -125,7 +134,15 @@ describe('importCatalogue (hand-made fixture)', () => {
 
   it('is idempotent: a second import leaves the same rows', async () => {
     const before = await counts();
-    expect(before).toEqual({ movies: 5, movieGenres: 8, credits: 10, movieKeywords: 4, importedUsers: 3, ratings: 7, tags: 2 });
+    expect(before).toEqual({
+      movies: 5,
+      movieGenres: 8,
+      credits: 10,
+      movieKeywords: 4,
+      importedUsers: 3,
+      ratings: 7,
+      tags: 2,
+    });
     const again = await importCatalogue(FIXTURE_DATA_DIR);
     expect(again).toMatchObject({ movies: 5, credits: 10, importedUsers: 3, ratings: 7, tags: 2 });
     expect(await counts()).toEqual(before);
@@ -135,9 +152,21 @@ describe('importCatalogue (hand-made fixture)', () => {
     const before = await counts();
     const lantern = await getMovie(1);
     const base: Omit<MovieRecord, 'movieId' | 'title'> = {
-      year: 2020, genres: ['Western'], imdbId: null, tmdbId: null, overview: 'changed', runtime: 90, releaseDate: null,
-      originalLanguage: 'en', popularity: null, voteAverage: null, voteCount: null, posterPath: null,
-      cast: [{ name: 'Someone New', order: 0 }], directors: ['New Director'], keywords: ['new keyword'],
+      year: 2020,
+      genres: ['Western'],
+      imdbId: null,
+      tmdbId: null,
+      overview: 'changed',
+      runtime: 90,
+      releaseDate: null,
+      originalLanguage: 'en',
+      popularity: null,
+      voteAverage: null,
+      voteCount: null,
+      posterPath: null,
+      cast: [{ name: 'Someone New', order: 0 }],
+      directors: ['New Director'],
+      keywords: ['new keyword'],
     };
     const movies: MovieRecord[] = [
       { ...base, movieId: 1, title: 'The Lantern Keeper (re-cut)' },

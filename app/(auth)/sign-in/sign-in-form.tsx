@@ -40,7 +40,11 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
 
   return (
     <form onSubmit={onSubmit} className="form" noValidate>
-      {error && <p className="form-error" role="alert">{error}</p>}
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
       <div className="field">
         <label htmlFor="email">Email</label>
         <input id="email" name="email" type="email" autoComplete="email" aria-invalid={!!fieldErrors.email} />
@@ -48,7 +52,13 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       </div>
       <div className="field">
         <label htmlFor="password">Password</label>
-        <input id="password" name="password" type="password" autoComplete="current-password" aria-invalid={!!fieldErrors.password} />
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          aria-invalid={!!fieldErrors.password}
+        />
         {fieldErrors.password && <p className="field-error">{fieldErrors.password}</p>}
       </div>
       <button className="btn btn-primary" type="submit" disabled={pending}>

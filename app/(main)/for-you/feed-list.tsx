@@ -21,7 +21,11 @@ export function FeedList({ userId, filters, initial }: { userId: number; filters
   const query = useInfiniteQuery({
     queryKey: [...feedKeys.forYou(userId), filters],
     queryFn: async ({ pageParam }) => {
-      const params = new URLSearchParams({ cursor: String(pageParam), limit: '24', diversity: String(filters.diversity) });
+      const params = new URLSearchParams({
+        cursor: String(pageParam),
+        limit: '24',
+        diversity: String(filters.diversity),
+      });
       if (filters.genre) params.set('genre', filters.genre);
       if (filters.yearFrom !== undefined) params.set('yearFrom', String(filters.yearFrom));
       if (filters.yearTo !== undefined) params.set('yearTo', String(filters.yearTo));

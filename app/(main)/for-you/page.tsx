@@ -14,7 +14,12 @@ import { FeedList } from './feed-list';
 
 export const metadata = { title: 'For You' };
 
-const FILTER_LABELS: Record<string, string> = { yearFrom: 'From year', yearTo: 'To year', diversity: 'Discovery', genre: 'Genre' };
+const FILTER_LABELS: Record<string, string> = {
+  yearFrom: 'From year',
+  yearTo: 'To year',
+  diversity: 'Discovery',
+  genre: 'Genre',
+};
 
 type SP = Promise<Record<string, string | string[] | undefined>>;
 
@@ -23,7 +28,13 @@ export default async function ForYouPage({ searchParams }: { searchParams: SP })
   if (!user) redirect('/sign-in?callbackUrl=/for-you');
   const sp = await searchParams;
   const one = (v: string | string[] | undefined) => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
-  const parsed = FeedQuery.safeParse({ genre: one(sp.genre), diversity: one(sp.diversity), yearFrom: one(sp.yearFrom), yearTo: one(sp.yearTo), list: one(sp.list) });
+  const parsed = FeedQuery.safeParse({
+    genre: one(sp.genre),
+    diversity: one(sp.diversity),
+    yearFrom: one(sp.yearFrom),
+    yearTo: one(sp.yearTo),
+    list: one(sp.list),
+  });
   const query = parsed.success ? parsed.data : FeedQuery.parse({});
   let seedList: { id: number; name: string } | null = null;
   let seedError: string | null = null;
@@ -39,7 +50,9 @@ export default async function ForYouPage({ searchParams }: { searchParams: SP })
   }
   const filterError = parsed.success
     ? null
-    : parsed.error.issues.map((i) => `${FILTER_LABELS[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`).join('; ');
+    : parsed.error.issues
+        .map((i) => `${FILTER_LABELS[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`)
+        .join('; ');
   const [{ page: feed }, nRatings, nLikes, nWatched, genres] = await Promise.all([
     getForYouFeed(user, query),
     countRatings(user.id),
@@ -72,12 +85,39 @@ export default async function ForYouPage({ searchParams }: { searchParams: SP })
       <form className="toolbar" action="/for-you">
         {query.list && <input type="hidden" name="list" value={query.list} />}
         <GenreSelect genres={genres} value={query.genre} />
-        <input className="input year" name="yearFrom" type="number" min="1870" max="2100" placeholder="From year" aria-label="From year" defaultValue={query.yearFrom} />
-        <input className="input year" name="yearTo" type="number" min="1870" max="2100" placeholder="To year" aria-label="To year" defaultValue={query.yearTo} />
+        <input
+          className="input year"
+          name="yearFrom"
+          type="number"
+          min="1870"
+          max="2100"
+          placeholder="From year"
+          aria-label="From year"
+          defaultValue={query.yearFrom}
+        />
+        <input
+          className="input year"
+          name="yearTo"
+          type="number"
+          min="1870"
+          max="2100"
+          placeholder="To year"
+          aria-label="To year"
+          defaultValue={query.yearTo}
+        />
         <label className="muted small" htmlFor="diversity">
           Familiar
         </label>
-        <input id="diversity" name="diversity" type="range" min="0" max="1" step="0.1" defaultValue={query.diversity} aria-label="Familiar to discovery" />
+        <input
+          id="diversity"
+          name="diversity"
+          type="range"
+          min="0"
+          max="1"
+          step="0.1"
+          defaultValue={query.diversity}
+          aria-label="Familiar to discovery"
+        />
         <label className="muted small" htmlFor="diversity">
           Discovery
         </label>
@@ -87,8 +127,8 @@ export default async function ForYouPage({ searchParams }: { searchParams: SP })
       </form>
       {seedList && (
         <p className="notice" data-testid="seed-list">
-          Seeded from your list <Link href={`/lists/${seedList.id}`}>{seedList.name}</Link>: its movies count as ones you like, for this
-          view only (no ratings are saved). <Link href="/for-you">Back to your usual For You</Link>
+          Seeded from your list <Link href={`/lists/${seedList.id}`}>{seedList.name}</Link>: its movies count as ones
+          you like, for this view only (no ratings are saved). <Link href="/for-you">Back to your usual For You</Link>
         </p>
       )}
       {seedError && (
@@ -101,7 +141,17 @@ export default async function ForYouPage({ searchParams }: { searchParams: SP })
           Those filters were not applied ({filterError}).
         </p>
       )}
-      <FeedList userId={user.id} filters={{ genre: query.genre, yearFrom: query.yearFrom, yearTo: query.yearTo, diversity: query.diversity, list: query.list }} initial={feed} />
+      <FeedList
+        userId={user.id}
+        filters={{
+          genre: query.genre,
+          yearFrom: query.yearFrom,
+          yearTo: query.yearTo,
+          diversity: query.diversity,
+          list: query.list,
+        }}
+        initial={feed}
+      />
     </>
   );
 }

@@ -27,11 +27,20 @@ export default async function BrowsePage({ searchParams }: { searchParams: SP })
       <div className="page-head">
         <div>
           <h1>Browse movies</h1>
-          <p className="muted">{result.total.toLocaleString('en')} movies{query.genre ? ` in ${query.genre}` : ''}{query.q ? ` matching “${query.q}”` : ''}</p>
+          <p className="muted">
+            {result.total.toLocaleString('en')} movies{query.genre ? ` in ${query.genre}` : ''}
+            {query.q ? ` matching “${query.q}”` : ''}
+          </p>
         </div>
       </div>
       <form className="toolbar" action="/movies" role="search">
-        <input className="input" name="q" placeholder="Search titles…" defaultValue={query.q} aria-label="Search titles" />
+        <input
+          className="input"
+          name="q"
+          placeholder="Search titles…"
+          defaultValue={query.q}
+          aria-label="Search titles"
+        />
         <GenreSelect genres={genres} value={query.genre} />
         <select className="input" name="sort" defaultValue={query.sort} aria-label="Sort by">
           <option value="popular">Most rated</option>

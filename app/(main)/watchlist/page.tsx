@@ -27,11 +27,21 @@ export default async function WatchlistPage({ searchParams }: { searchParams: SP
   const asc = sp.dir === 'asc';
   const entries = await listWatchlistEntries(user.id);
   const ids = entries.map((e) => e.movieId);
-  const [cards, predicted, liked] = await Promise.all([getMovieCards(ids), predictRatingsFor(user.id, ids), likedAmong(user.id, ids)]);
+  const [cards, predicted, liked] = await Promise.all([
+    getMovieCards(ids),
+    predictRatingsFor(user.id, ids),
+    likedAmong(user.id, ids),
+  ]);
   const byId = new Map(cards.map((c) => [c.id, c]));
   // Missing values (no runtime, no prediction) always go last, whichever the direction.
   const key = (e: (typeof entries)[number]): number | null =>
-    sort === 'added' ? e.addedAt.getTime() : sort === 'predicted' ? (predicted.get(e.movieId) ?? null) : sort === 'runtime' ? e.runtime : e.year;
+    sort === 'added'
+      ? e.addedAt.getTime()
+      : sort === 'predicted'
+        ? (predicted.get(e.movieId) ?? null)
+        : sort === 'runtime'
+          ? e.runtime
+          : e.year;
   const sorted = entries
     .map((e, k) => ({ e, k, v: key(e) }))
     .sort((a, b) => {
@@ -46,7 +56,9 @@ export default async function WatchlistPage({ searchParams }: { searchParams: SP
         <div>
           <h1>Watchlist</h1>
           <p className="muted">
-            {entries.length === 0 ? 'Movies you saved for later.' : `${entries.length} movie${entries.length === 1 ? '' : 's'} saved for later.`}
+            {entries.length === 0
+              ? 'Movies you saved for later.'
+              : `${entries.length} movie${entries.length === 1 ? '' : 's'} saved for later.`}
           </p>
         </div>
         {entries.length > 1 && (
@@ -79,7 +91,9 @@ export default async function WatchlistPage({ searchParams }: { searchParams: SP
         <div className="grid" data-testid="watchlist">
           {sorted.map((e) => {
             const m = byId.get(e.movieId);
-            return m ? <MovieCard key={m.id} {...m} predicted={predicted.get(m.id) ?? null} liked={liked.has(m.id)} /> : null;
+            return m ? (
+              <MovieCard key={m.id} {...m} predicted={predicted.get(m.id) ?? null} liked={liked.has(m.id)} />
+            ) : null;
           })}
         </div>
       )}

@@ -17,7 +17,10 @@ export default async function WelcomePage() {
   if (!user) redirect('/sign-in?callbackUrl=/welcome');
   const [genres, favourites] = await Promise.all([listGenres(), getFavouriteGenres(user.id)]);
   const movies = await listOnboardingMovies(12, favourites);
-  const mine = await ratingsFor(user.id, movies.map((m) => m.id));
+  const mine = await ratingsFor(
+    user.id,
+    movies.map((m) => m.id),
+  );
   return (
     <>
       <div className="page-head">
@@ -39,7 +42,13 @@ export default async function WelcomePage() {
         <div className="grid" data-testid="onboarding-movies">
           {movies.map((m) => (
             <MovieCard key={m.id} {...m} ratingMean={null}>
-              <RatingStars movieId={m.id} title={m.title} initial={mine.get(m.id) ?? null} rate={rateMovieAction} clear={clearRatingAction} />
+              <RatingStars
+                movieId={m.id}
+                title={m.title}
+                initial={mine.get(m.id) ?? null}
+                rate={rateMovieAction}
+                clear={clearRatingAction}
+              />
             </MovieCard>
           ))}
         </div>

@@ -21,7 +21,8 @@ export async function handleImport(jobs: PgBoss.Job<ImportJob>[]): Promise<void>
     if (!dataDir) {
       await updateImport(importId, {
         status: 'FAILED',
-        error: 'No data folder found: set DATA_DIR to a folder holding movielens/ml-latest-small/*.csv (and tmdb/*.csv).',
+        error:
+          'No data folder found: set DATA_DIR to a folder holding movielens/ml-latest-small/*.csv (and tmdb/*.csv).',
         finished: true,
       });
       continue;
@@ -40,7 +41,11 @@ export async function handleImport(jobs: PgBoss.Job<ImportJob>[]): Promise<void>
       await updateImport(importId, { status: 'SUCCEEDED', phase: 'done', progress: 1, report, finished: true });
       await enqueueRecompute('admin');
     } catch (err) {
-      await updateImport(importId, { status: 'FAILED', error: err instanceof Error ? err.message : String(err), finished: true });
+      await updateImport(importId, {
+        status: 'FAILED',
+        error: err instanceof Error ? err.message : String(err),
+        finished: true,
+      });
       throw err;
     }
   }

@@ -30,7 +30,9 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
   const startedAt = new Date();
   await beatWorker(startedAt);
   const beat = setInterval(() => {
-    beatWorker(startedAt).catch((err: unknown) => console.error('[worker] heartbeat failed:', err instanceof Error ? err.message : err));
+    beatWorker(startedAt).catch((err: unknown) =>
+      console.error('[worker] heartbeat failed:', err instanceof Error ? err.message : err),
+    );
   }, WORKER_HEARTBEAT_MS);
   // Rows left running by a killed worker: fail them so the admin sees it; the queue retries the job itself.
   const stale = await failStaleTraining('the worker stopped while this version was training');

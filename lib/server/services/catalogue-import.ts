@@ -35,7 +35,12 @@ export async function importCatalogue(
   onProgress({ phase: 'reading files', done: 1, total: 1 });
   const summary = await writeCatalogue(
     catalogue.movies,
-    { movielensUserIds: ratings.userIds, movieIds: ratings.movieIds, ratings: ratings.ratings, timestamps: ratings.timestamps },
+    {
+      movielensUserIds: ratings.userIds,
+      movieIds: ratings.movieIds,
+      ratings: ratings.ratings,
+      timestamps: ratings.timestamps,
+    },
     catalogue.tags,
     (phase, done, total) => onProgress({ phase, done, total }),
   );

@@ -82,7 +82,13 @@ export default async function MoviePage({ params }: Props) {
           )}
           {user ? (
             <>
-              <MovieActions movieId={movie.id} title={movie.title} rating={rating} onWatchlist={onWatchlist} dismissed={dismissed} />
+              <MovieActions
+                movieId={movie.id}
+                title={movie.title}
+                rating={rating}
+                onWatchlist={onWatchlist}
+                dismissed={dismissed}
+              />
               <div className="actions-row">
                 <LikeButton movieId={movie.id} title={movie.title} initial={liked} />
               </div>
@@ -90,7 +96,8 @@ export default async function MoviePage({ params }: Props) {
             </>
           ) : (
             <p className="notice" style={{ marginTop: 18 }}>
-              <Link href={`/sign-in?callbackUrl=/movies/${movie.id}`}>Sign in</Link> to rate this movie and get picks like it.
+              <Link href={`/sign-in?callbackUrl=/movies/${movie.id}`}>Sign in</Link> to rate this movie and get picks
+              like it.
             </p>
           )}
           <div className="detail-section">
@@ -99,12 +106,18 @@ export default async function MoviePage({ params }: Props) {
           </div>
           <div className="detail-section">
             <h2>Director</h2>
-            <p data-testid="directors">{movie.directors.map((d) => d.name).join(', ') || <span className="muted">Unknown</span>}</p>
+            <p data-testid="directors">
+              {movie.directors.map((d) => d.name).join(', ') || <span className="muted">Unknown</span>}
+            </p>
           </div>
           <div className="detail-section">
             <h2>Cast</h2>
             <p data-testid="cast">
-              {movie.cast.length ? movie.cast.map((c) => (c.character ? `${c.name} (${c.character})` : c.name)).join(', ') : <span className="muted">Unknown</span>}
+              {movie.cast.length ? (
+                movie.cast.map((c) => (c.character ? `${c.name} (${c.character})` : c.name)).join(', ')
+              ) : (
+                <span className="muted">Unknown</span>
+              )}
             </p>
           </div>
           {movie.keywords.length > 0 && (
