@@ -1,47 +1,111 @@
 import 'server-only';
 import type PgBoss from 'pg-boss';
-import { createImport, updateImport } from '../data/imports';
-import { importCatalogue } from '../services/catalogue-import';
+import type { CatalogueSource } from '@/lib/validation/admin-catalogue';
+import { createImport, getImport, isCancelRequested, updateImport } from '../data/imports';
+import { ReloadStoppedError } from '../data/catalogue';
+import { AppError } from '../errors';
+import { applyCatalogue, previewCatalogue, type ImportProgress } from '../services/catalogue-import';
+import { downloadCatalogue } from '../services/catalogue-sources';
 import { resolveDataDir } from '../services/data-source';
 import { getBoss, IMPORT_QUEUE, type ImportJob } from './queue';
-import { enqueueRecompute } from './recompute-model';
 
-export async function enqueueImport(requestedBy: number): Promise<number> {
-  const importId = await createImport(requestedBy, resolveDataDir());
+/** Queues a job for an existing import row. */
+async function send(importId: number): Promise<void> {
   const boss = await getBoss();
   await boss.send(IMPORT_QUEUE, { importId } satisfies ImportJob, { retryLimit: 0 });
+}
+
+/** Queues a dry run of `source` (a folder already prepared, or a URL the worker downloads). */
+export async function enqueuePreview(requestedBy: number, source: CatalogueSource, dataDir: string | null): Promise<number> {
+  const importId = await createImport({ requestedBy, dataDir, kind: 'PREVIEW', source });
+  await send(importId);
   return importId;
 }
 
-/** Reloads the catalogue in one transaction, records progress and the report, then queues a model recompute. */
-export async function handleImport(jobs: PgBoss.Job<ImportJob>[]): Promise<void> {
-  for (const job of jobs) {
-    const { importId } = job.data;
-    const dataDir = resolveDataDir();
-    if (!dataDir) {
-      await updateImport(importId, {
-        status: 'FAILED',
-        error: 'No data folder found: set DATA_DIR to a folder holding movielens/ml-latest-small/*.csv (and tmdb/*.csv).',
-        finished: true,
-      });
-      continue;
-    }
-    await updateImport(importId, { status: 'RUNNING', phase: 'reading files', progress: 0 });
-    try {
-      let last = 0;
-      const report = await importCatalogue(dataDir, (p) => {
-        const now = Date.now();
-        if (now - last < 500 && p.done !== p.total) return;
-        last = now;
-        void updateImport(importId, { phase: p.phase, progress: p.total ? p.done / p.total : 0 }).catch((err) =>
-          console.error(`[worker] progress update of import ${importId} failed`, err),
-        );
-      });
-      await updateImport(importId, { status: 'SUCCEEDED', phase: 'done', progress: 1, report, finished: true });
-      await enqueueRecompute('admin');
-    } catch (err) {
-      await updateImport(importId, { status: 'FAILED', error: err instanceof Error ? err.message : String(err), finished: true });
-      throw err;
-    }
+/** Queues the reload of a finished dry run's files. */
+export async function enqueueApply(requestedBy: number, previewId: number, maxRejectShare: number): Promise<number> {
+  const preview = await getImport(previewId);
+  if (preview.kind !== 'PREVIEW' || preview.status !== 'SUCCEEDED' || !preview.dataDir) {
+    throw new AppError('INVALID', 'Run a dry run of these files first, and wait for it to finish.');
   }
+  const importId = await createImport({
+    requestedBy, dataDir: preview.dataDir, kind: 'APPLY', source: preview.source ?? undefined, previewId, maxRejectShare,
+  });
+  await send(importId);
+  return importId;
+}
+
+/** Today's one-click reload of the server's data folder (no dry run shown; the threshold still applies). */
+export async function enqueueImport(requestedBy: number): Promise<number> {
+  const dataDir = resolveDataDir();
+  const importId = await createImport({ requestedBy, dataDir, kind: 'APPLY', source: { type: 'server', label: dataDir ?? 'DATA_DIR' } });
+  await send(importId);
+  return importId;
+}
+
+/** Writes progress at most twice a second, and polls the cancel flag at the same pace. */
+function progressWriter(importId: number) {
+  let last = 0;
+  let phase = '';
+  let cancelled = false;
+  const onProgress = (p: ImportProgress) => {
+    const now = Date.now();
+    const newPhase = p.phase !== phase;
+    if (!newPhase && now - last < 500 && p.done !== p.total) return;
+    last = now;
+    phase = p.phase;
+    void updateImport(importId, {
+      phase: p.phase, rowsDone: p.done, rowsTotal: p.total, progress: p.total ? p.done / p.total : 0, phaseStarted: newPhase,
+    }).catch((err) => console.error(`[worker] progress update of import ${importId} failed`, err));
+    void isCancelRequested(importId)
+      .then((c) => {
+        cancelled ||= c;
+      })
+      .catch((err) => console.error(`[worker] cancel check of import ${importId} failed`, err));
+  };
+  return { onProgress, shouldStop: () => cancelled };
+}
+
+async function runOne(importId: number): Promise<void> {
+  const job = await getImport(importId);
+  if (job.status !== 'QUEUED') return;
+  if (job.cancelRequested) {
+    await updateImport(importId, { status: 'CANCELLED', phase: 'cancelled', error: 'Cancelled before it started.', finished: true });
+    return;
+  }
+  await updateImport(importId, { status: 'RUNNING', started: true, phase: 'starting', phaseStarted: true });
+  const { onProgress, shouldStop } = progressWriter(importId);
+  try {
+    let dataDir = job.dataDir;
+    if (!dataDir && job.source?.type === 'url' && job.source.url) {
+      onProgress({ phase: 'downloading', done: 0, total: 0 });
+      const got = await downloadCatalogue(job.source.url, `import-${importId}`, {
+        sha256: job.source.sha256, onProgress: (done, total) => onProgress({ phase: 'downloading', done, total }),
+      });
+      dataDir = got.dir;
+      await updateImport(importId, { dataDir });
+    }
+    if (!dataDir) {
+      throw new AppError('INVALID', 'No data folder found: set DATA_DIR to a folder holding movielens/ml-latest-small/*.csv (and tmdb/*.csv).');
+    }
+    if (job.kind === 'PREVIEW') {
+      const report = await previewCatalogue(dataDir, onProgress);
+      await updateImport(importId, { status: 'SUCCEEDED', phase: 'done', progress: 1, report, finished: true });
+      return;
+    }
+    const report = await applyCatalogue(dataDir, onProgress, { key: `i${importId}`, maxRejectShare: job.maxRejectShare, shouldStop });
+    await updateImport(importId, { status: 'SUCCEEDED', phase: 'done', progress: 1, report, finished: true });
+  } catch (err) {
+    if (err instanceof ReloadStoppedError) {
+      await updateImport(importId, { status: 'CANCELLED', phase: 'cancelled', error: 'Cancelled: the previous catalogue was kept.', finished: true });
+      return;
+    }
+    await updateImport(importId, { status: 'FAILED', error: err instanceof Error ? err.message : String(err), finished: true });
+    if (!(err instanceof AppError)) throw err;
+  }
+}
+
+/** The import queue's handler: dry runs and reloads, one at a time. */
+export async function handleImport(jobs: PgBoss.Job<ImportJob>[]): Promise<void> {
+  for (const job of jobs) await runOne(job.data.importId);
 }
