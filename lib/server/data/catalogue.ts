@@ -280,7 +280,9 @@ export async function switchStagedCatalogue(key: string, onProgress: Progress = 
     };
     await client.query(`UPDATE ${s}.state SET switch_started = true`);
 
-    // Names first (genres, keywords, people): new ones are remembered so a rollback can remove them.
+    // Names first (genres, keywords, people): new ones are remembered so a rollback can remove them. The batches
+    // below get ids from these maps, so they write with plain array parameters and join nothing.
+    const nameIds: Record<'Genre' | 'Keyword' | 'Person', Map<string, number>> = { Genre: new Map(), Keyword: new Map(), Person: new Map() };
     const names = [
       ['Genre', `SELECT DISTINCT unnest(genres) FROM ${s}.movie WHERE action <> 'same'`],
       ['Keyword', `SELECT DISTINCT unnest(keywords) FROM ${s}.movie WHERE action <> 'same'`],
@@ -291,34 +293,56 @@ export async function switchStagedCatalogue(key: string, onProgress: Progress = 
       const all = rows.map((r) => r.n);
       onProgress(`new ${table.toLowerCase()} names`, 0, all.length);
       for (let a = 0; a < all.length; a += 5_000) {
+        const part = all.slice(a, a + 5_000);
         await timed(async () => {
           await client.query(
             `WITH ins AS (INSERT INTO "${table}" (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING RETURNING id)
              INSERT INTO ${s}.u_new_name SELECT $2, id FROM ins`,
-            [all.slice(a, a + 5_000), table],
+            [part, table],
           );
         });
+        const { rows: ids } = await client.query<{ id: number; name: string }>(`SELECT id, name FROM "${table}" WHERE name = ANY($1::text[])`, [part]);
+        for (const r of ids) nameIds[table].set(r.name, r.id);
         onProgress(`new ${table.toLowerCase()} names`, Math.min(all.length, a + 5_000), all.length);
       }
     }
 
     // Imported MovieLens users (never members).
-    const { rows: [{ n: nUsers }] } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${s}.ml_user`);
-    summary.importedUsers = nUsers;
-    await timed(async () => {
-      await client.query(
-        `WITH ins AS (INSERT INTO "User" (kind, "movielensId", name, "updatedAt")
-           SELECT 'IMPORTED', ml_id, 'MovieLens user ' || ml_id, now() FROM ${s}.ml_user
-           ON CONFLICT ("movielensId") DO NOTHING RETURNING id)
-         INSERT INTO ${s}.u_new_user SELECT id FROM ins`,
+    const { rows: mlUsers } = await client.query<{ ml_id: number }>(`SELECT ml_id FROM ${s}.ml_user`);
+    summary.importedUsers = mlUsers.length;
+    const userIds = new Map<number, number>();
+    for (let a = 0; a < mlUsers.length; a += 10_000) {
+      const part = mlUsers.slice(a, a + 10_000).map((u) => u.ml_id);
+      await timed(async () => {
+        await client.query(
+          `WITH ins AS (INSERT INTO "User" (kind, "movielensId", name, "updatedAt")
+             SELECT 'IMPORTED', ml, 'MovieLens user ' || ml, now() FROM unnest($1::int[]) AS ml
+             ON CONFLICT ("movielensId") DO NOTHING RETURNING id)
+           INSERT INTO ${s}.u_new_user SELECT id FROM ins`,
+          [part],
+        );
+      });
+      const { rows } = await client.query<{ id: number; ml: number }>(
+        `SELECT id, "movielensId" AS ml FROM "User" WHERE kind = 'IMPORTED' AND "movielensId" = ANY($1::int[])`,
+        [part],
       );
-    });
+      for (const r of rows) userIds.set(r.ml, r.id);
+    }
+    const targetOf = new Map<number, number>();
+    {
+      const { rows } = await client.query<{ ml_id: number; target_id: number }>(`SELECT ml_id, target_id FROM ${s}.movie`);
+      for (const r of rows) targetOf.set(r.ml_id, r.target_id);
+    }
 
     // Movies that are new or changed, in batches.
     const { rows: [{ n: nChanged }] } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${s}.movie WHERE seq IS NOT NULL`);
     const movieBatch = new AdaptiveBatch(opts.movieBatchSize ?? 400, opts.movieBatchSize ?? 25, opts.movieBatchSize ?? 5_000, targetMs);
     onProgress('switching movies', 0, nChanged);
     let done = 0;
+    type StagedRow = {
+      ml_id: number; target_id: number; action: string; genres: string[]; keywords: string[]; directors: string[];
+      cast_names: string[]; cast_orders: (number | null)[]; cast_chars: (string | null)[];
+    };
     while (done < nChanged) {
       stop();
       if (opts.failAfterBatches !== undefined && summary.batches >= opts.failAfterBatches) {
@@ -326,18 +350,51 @@ export async function switchStagedCatalogue(key: string, onProgress: Progress = 
       }
       const a = done;
       const b = Math.min(nChanged, done + movieBatch.size);
+      const { rows: batch } = await client.query<StagedRow>(
+        `SELECT ml_id, target_id, action, genres, keywords, directors, cast_names, cast_orders, cast_chars
+         FROM ${s}.movie WHERE seq >= $1 AND seq < $2 ORDER BY seq`,
+        [a, b],
+      );
+      const upd = batch.filter((m) => m.action === 'update').map((m) => m.target_id);
+      const g: [number[], number[]] = [[], []];
+      const k: [number[], number[]] = [[], []];
+      const c = { m: [] as number[], p: [] as number[], kind: [] as string[], job: [] as (string | null)[], o: [] as (number | null)[], ch: [] as (string | null)[] };
+      for (const m of batch) {
+        for (const n of m.genres) {
+          g[0].push(m.target_id);
+          g[1].push(nameIds.Genre.get(n)!);
+        }
+        for (const n of m.keywords) {
+          k[0].push(m.target_id);
+          k[1].push(nameIds.Keyword.get(n)!);
+        }
+        m.cast_names.forEach((n, i) => {
+          c.m.push(m.target_id); c.p.push(nameIds.Person.get(n)!); c.kind.push('CAST'); c.job.push(null); c.o.push(m.cast_orders[i]); c.ch.push(m.cast_chars[i]);
+        });
+        for (const n of m.directors) {
+          c.m.push(m.target_id); c.p.push(nameIds.Person.get(n)!); c.kind.push('CREW'); c.job.push('Director'); c.o.push(null); c.ch.push(null);
+        }
+      }
+      const { rows: tagRows } = await client.query<{ ml_user: number; ml_movie: number; tag: string; ts: number }>(
+        `SELECT ml_user, ml_movie, tag, ts FROM ${s}.tag WHERE ml_movie = ANY($1::int[])`,
+        [batch.map((m) => m.ml_id)],
+      );
+      const tg = { u: [] as number[], m: [] as number[], t: [] as string[], ts: [] as number[] };
+      for (const t of tagRows) {
+        const uid = userIds.get(t.ml_user);
+        if (uid === undefined) continue;
+        tg.u.push(uid); tg.m.push(targetOf.get(t.ml_movie)!); tg.t.push(t.tag); tg.ts.push(t.ts);
+      }
       const ms = await timed(async () => {
-        const inBatch = `SELECT target_id FROM ${s}.movie WHERE seq >= $1 AND seq < $2`;
-        const upd = `SELECT target_id FROM ${s}.movie WHERE seq >= $1 AND seq < $2 AND action = 'update'`;
-        await client.query(`INSERT INTO ${s}.u_movie SELECT m.* FROM "Movie" m WHERE m.id IN (${upd})`, [a, b]);
-        await client.query(`INSERT INTO ${s}.u_genre SELECT x.* FROM "MovieGenre" x WHERE x."movieId" IN (${upd})`, [a, b]);
-        await client.query(`INSERT INTO ${s}.u_keyword SELECT x.* FROM "MovieKeyword" x WHERE x."movieId" IN (${upd})`, [a, b]);
-        await client.query(`INSERT INTO ${s}.u_credit SELECT x.* FROM "Credit" x WHERE x."movieId" IN (${upd})`, [a, b]);
+        await client.query(`INSERT INTO ${s}.u_movie SELECT m.* FROM "Movie" m WHERE m.id = ANY($1::int[])`, [upd]);
+        await client.query(`INSERT INTO ${s}.u_genre SELECT x.* FROM "MovieGenre" x WHERE x."movieId" = ANY($1::int[])`, [upd]);
+        await client.query(`INSERT INTO ${s}.u_keyword SELECT x.* FROM "MovieKeyword" x WHERE x."movieId" = ANY($1::int[])`, [upd]);
+        await client.query(`INSERT INTO ${s}.u_credit SELECT x.* FROM "Credit" x WHERE x."movieId" = ANY($1::int[])`, [upd]);
         await client.query(
-          `INSERT INTO ${s}.u_tag SELECT x.* FROM "Tag" x JOIN "User" u ON u.id = x."userId" AND u.kind = 'IMPORTED' WHERE x."movieId" IN (${upd})`,
-          [a, b],
+          `INSERT INTO ${s}.u_tag SELECT x.* FROM "Tag" x JOIN "User" u ON u.id = x."userId" AND u.kind = 'IMPORTED' WHERE x."movieId" = ANY($1::int[])`,
+          [upd],
         );
-        await client.query(`INSERT INTO ${s}.u_fingerprint SELECT x.* FROM "CatalogueFingerprint" x WHERE x."movieId" IN (${upd})`, [a, b]);
+        await client.query(`INSERT INTO ${s}.u_fingerprint SELECT x.* FROM "CatalogueFingerprint" x WHERE x."movieId" = ANY($1::int[])`, [upd]);
 
         await client.query(
           `INSERT INTO "Movie" (id, "tmdbId", "imdbId", title, year, overview, runtime, "releaseDate", "originalLanguage",
@@ -353,45 +410,22 @@ export async function switchStagedCatalogue(key: string, onProgress: Progress = 
           [a, b],
         );
         for (const t of ['MovieGenre', 'MovieKeyword', 'Credit']) {
-          await client.query(`DELETE FROM "${t}" WHERE "movieId" IN (${inBatch})`, [a, b]);
+          await client.query(`DELETE FROM "${t}" WHERE "movieId" = ANY($1::int[])`, [upd]);
         }
-        await client.query(
-          `INSERT INTO "MovieGenre" ("movieId", "genreId")
-           SELECT s.target_id, g.id FROM ${s}.movie s CROSS JOIN LATERAL unnest(s.genres) AS n(name) JOIN "Genre" g ON g.name = n.name
-           WHERE s.seq >= $1 AND s.seq < $2 ON CONFLICT DO NOTHING`,
-          [a, b],
-        );
-        await client.query(
-          `INSERT INTO "MovieKeyword" ("movieId", "keywordId")
-           SELECT s.target_id, k.id FROM ${s}.movie s CROSS JOIN LATERAL unnest(s.keywords) AS n(name) JOIN "Keyword" k ON k.name = n.name
-           WHERE s.seq >= $1 AND s.seq < $2 ON CONFLICT DO NOTHING`,
-          [a, b],
-        );
+        await client.query(`INSERT INTO "MovieGenre" ("movieId", "genreId") SELECT * FROM unnest($1::int[], $2::int[]) ON CONFLICT DO NOTHING`, g);
+        await client.query(`INSERT INTO "MovieKeyword" ("movieId", "keywordId") SELECT * FROM unnest($1::int[], $2::int[]) ON CONFLICT DO NOTHING`, k);
         await client.query(
           `INSERT INTO "Credit" ("movieId", "personId", kind, job, "order", character)
-           SELECT s.target_id, p.id, 'CAST'::"CreditKind", NULL, c.o, c.ch
-           FROM ${s}.movie s CROSS JOIN LATERAL unnest(s.cast_names, s.cast_orders, s.cast_chars) WITH ORDINALITY AS c(n, o, ch, i)
-           JOIN "Person" p ON p.name = c.n
-           WHERE s.seq >= $1 AND s.seq < $2 ORDER BY s.target_id, c.i`,
-          [a, b],
+           SELECT m, p, k::"CreditKind", j, o, ch FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::int[], $6::text[]) AS x(m, p, k, j, o, ch)`,
+          [c.m, c.p, c.kind, c.job, c.o, c.ch],
         );
         await client.query(
-          `INSERT INTO "Credit" ("movieId", "personId", kind, job, "order", character)
-           SELECT s.target_id, p.id, 'CREW'::"CreditKind", 'Director', NULL, NULL
-           FROM ${s}.movie s CROSS JOIN LATERAL unnest(s.directors) AS d(n) JOIN "Person" p ON p.name = d.n
-           WHERE s.seq >= $1 AND s.seq < $2`,
-          [a, b],
-        );
-        await client.query(
-          `DELETE FROM "Tag" t USING "User" u WHERE u.id = t."userId" AND u.kind = 'IMPORTED' AND t."movieId" IN (${inBatch})`,
-          [a, b],
+          `DELETE FROM "Tag" t USING "User" u WHERE t."movieId" = ANY($1::int[]) AND u.id = t."userId" AND u.kind = 'IMPORTED'`,
+          [upd],
         );
         const tagRes = await client.query(
-          `INSERT INTO "Tag" ("userId", "movieId", tag, "createdAt")
-           SELECT u.id, s.target_id, t.tag, to_timestamp(t.ts)
-           FROM ${s}.movie s JOIN ${s}.tag t ON t.ml_movie = s.ml_id JOIN "User" u ON u."movielensId" = t.ml_user AND u.kind = 'IMPORTED'
-           WHERE s.seq >= $1 AND s.seq < $2`,
-          [a, b],
+          `INSERT INTO "Tag" ("userId", "movieId", tag, "createdAt") SELECT u, m, t, to_timestamp(ts) FROM unnest($1::int[], $2::int[], $3::text[], $4::float8[]) AS x(u, m, t, ts)`,
+          [tg.u, tg.m, tg.t, tg.ts],
         );
         summary.tagsWritten += tagRes.rowCount ?? 0;
         await client.query(
@@ -415,13 +449,24 @@ export async function switchStagedCatalogue(key: string, onProgress: Progress = 
     for (let a = 0; a < nRatings; ) {
       stop();
       const b = Math.min(nRatings, a + ratingBatch.size);
+      const { rows } = await client.query<{ ml_user: number; ml_movie: number; value: number; ts: number }>(
+        `SELECT ml_user, ml_movie, value, ts FROM ${s}.rating WHERE seq >= $1 AND seq < $2`,
+        [a, b],
+      );
+      const r = { u: [] as number[], m: [] as number[], v: [] as number[], ts: [] as number[] };
+      for (const x of rows) {
+        const uid = userIds.get(x.ml_user);
+        const mid = targetOf.get(x.ml_movie);
+        if (uid === undefined || mid === undefined) continue;
+        r.u.push(uid); r.m.push(mid); r.v.push(x.value); r.ts.push(x.ts);
+      }
+      matched += r.u.length;
       const ms = await timed(async () => {
-        const res = await client.query<{ matched: number; written: number }>(
-          `WITH src AS (
-             SELECT u.id AS uid, s.target_id AS mid, x.value, to_timestamp(x.ts)::timestamp(3) AS at
-             FROM ${s}.rating x JOIN "User" u ON u."movielensId" = x.ml_user AND u.kind = 'IMPORTED'
-             JOIN ${s}.movie s ON s.ml_id = x.ml_movie
-             WHERE x.seq >= $1 AND x.seq < $2),
+        // One index lookup per row: the batch is small next to Rating.
+        await client.query('SET LOCAL enable_hashjoin = off');
+        await client.query('SET LOCAL enable_mergejoin = off');
+        const res = await client.query<{ written: number }>(
+          `WITH src AS (SELECT uid, mid, value, to_timestamp(ts)::timestamp(3) AS at FROM unnest($1::int[], $2::int[], $3::real[], $4::float8[]) AS x(uid, mid, value, ts)),
            chg AS (
              SELECT src.*, r."userId" IS NOT NULL AS existed, r.value AS old_value, r."createdAt" AS old_created, r."updatedAt" AS old_updated
              FROM src LEFT JOIN "Rating" r ON r."userId" = src.uid AND r."movieId" = src.mid
@@ -431,10 +476,9 @@ export async function switchStagedCatalogue(key: string, onProgress: Progress = 
              SELECT uid, mid, value, at, at FROM chg
              ON CONFLICT ("userId", "movieId") DO UPDATE SET value = excluded.value, "updatedAt" = excluded."updatedAt"
              RETURNING 1)
-           SELECT (SELECT count(*)::int FROM src) AS matched, (SELECT count(*)::int FROM ins) AS written`,
-          [a, b],
+           SELECT count(*)::int AS written FROM ins`,
+          [r.u, r.m, r.v, r.ts],
         );
-        matched += res.rows[0].matched;
         summary.ratingsWritten += res.rows[0].written;
       });
       ratingBatch.update(ms, b - a);

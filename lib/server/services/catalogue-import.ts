@@ -1,9 +1,5 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
-import { join } from 'node:path';
-import { loadCatalogue } from '@/lib/recommender/io/catalogue';
-import { loadRatingsFile } from '@/lib/recommender/io/ratings-file';
 import type { ImportIssue } from '@/lib/recommender/io/issues';
 import {
   dropStage,
@@ -18,7 +14,8 @@ import {
 } from '../data/catalogue';
 import { AppError } from '../errors';
 import { planCatalogue, type CataloguePlan, type PlanCounts } from './catalogue-plan';
-import { SMALL_DIR } from './data-source';
+import type { CatalogueFiles } from './catalogue-read';
+import { readCatalogueFilesInThread } from './catalogue-read-thread';
 
 export interface ImportProgress {
   phase: string;
@@ -80,69 +77,30 @@ export class RejectThresholdError extends AppError {
   }
 }
 
-/** Data records of a CSV file (RFC 4180: newlines inside quotes do not count), header excluded; 0 when missing. */
-export function countCsvRecords(path: string): number {
-  if (!existsSync(path)) return 0;
-  const fd = openSync(path, 'r');
-  const buf = new Uint8Array(1 << 22);
-  let records = 0;
-  let inQuotes = false;
-  let lineHasData = false;
-  try {
-    for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n <= 0) break;
-      for (let i = 0; i < n; i++) {
-        const c = buf[i];
-        if (c === 34) inQuotes = !inQuotes;
-        else if (c === 10 && !inQuotes) {
-          if (lineHasData) records++;
-          lineHasData = false;
-          continue;
-        } else if (c === 13) continue;
-        lineHasData = true;
-      }
-    }
-  } finally {
-    closeSync(fd);
-  }
-  if (lineHasData) records++;
-  return Math.max(0, records - 1);
-}
-
 /**
  * Reads a catalogue folder in the shipped layout (`movielens/ml-latest-small/{movies,links,tags,ratings}.csv`, ratings
- * and tags optional; `tmdb/{movies_metadata,credits,keywords}.csv` optional) and plans it against the live catalogue.
+ * and tags optional; `tmdb/{movies_metadata,credits,keywords}.csv` optional), in a worker thread, and plans it
+ * against the live catalogue.
  */
 export async function readCatalogue(dataDir: string): Promise<ParsedCatalogue> {
-  const ml = join(dataDir, SMALL_DIR);
-  if (!existsSync(join(ml, 'movies.csv'))) {
-    throw new AppError('INVALID', 'These files have no MovieLens movies.csv: it is the one file a catalogue needs.');
+  let files: CatalogueFiles;
+  try {
+    files = await readCatalogueFilesInThread(dataDir);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'NO_MOVIES') throw new AppError('INVALID', (err as Error).message, { cause: err });
+    throw err;
   }
-  const files = [
-    ...['movies.csv', 'links.csv', 'tags.csv', 'ratings.csv'].filter((f) => existsSync(join(ml, f))),
-    ...['movies_metadata.csv', 'credits.csv', 'keywords.csv'].filter((f) => existsSync(join(dataDir, 'tmdb', f))),
-  ];
-  // One name per genre in the app: TMDB's genres (for movies MovieLens lists none for) in MovieLens's vocabulary.
-  const catalogue = loadCatalogue(dataDir, { tmdbGenres: 'movielens' });
-  const ratingsPath = join(ml, 'ratings.csv');
-  const ratingsFile = existsSync(ratingsPath) ? loadRatingsFile(ratingsPath, { maxIssues: 200 }) : null;
   const live = await listLiveMovieKeys();
-  const plan = planCatalogue(catalogue.movies, live, catalogue.tags);
-  let rowsRead = ratingsFile?.linesRead ?? 0;
-  for (const f of ['movies.csv', 'links.csv', 'tags.csv']) rowsRead += countCsvRecords(join(ml, f));
-  for (const f of ['movies_metadata.csv', 'credits.csv', 'keywords.csv']) rowsRead += countCsvRecords(join(dataDir, 'tmdb', f));
-  const issues = [...catalogue.issues, ...(ratingsFile?.issues ?? []), ...plan.issues];
+  const plan = planCatalogue(files.movies, live, files.tags, files.hashes);
+  const issues = [...files.issues, ...plan.issues];
   return {
     plan,
-    ratings: ratingsFile
-      ? { movielensUserIds: ratingsFile.userIds, movieIds: ratingsFile.movieIds, ratings: ratingsFile.ratings, timestamps: ratingsFile.timestamps }
-      : null,
-    tags: catalogue.tags,
-    rowsRead,
+    ratings: files.ratings,
+    tags: files.tags,
+    rowsRead: files.rowsRead,
     issues: issues.slice(0, MAX_LISTED_ISSUES),
-    issueCount: catalogue.issueCount + (ratingsFile?.issueCount ?? 0) + plan.issues.length,
-    files,
+    issueCount: files.issueCount + plan.issues.length,
+    files: files.files,
   };
 }
 

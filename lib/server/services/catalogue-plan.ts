@@ -60,10 +60,20 @@ export function movieFingerprint(m: CatalogueMovie, tags: readonly TagLike[] = [
  * live movie claimed at most once; unmatched movies are added under their own id. A matched movie whose fingerprint
  * equals the live one is left alone. O(n + live).
  */
-export function planCatalogue(incoming: readonly CatalogueMovie[], live: readonly LiveMovieKey[], tags: readonly TagLike[] = []): CataloguePlan {
+export function planCatalogue(
+  incoming: readonly CatalogueMovie[],
+  live: readonly LiveMovieKey[],
+  tags: readonly TagLike[] = [],
+  /** Precomputed fingerprints of `incoming` (same order), e.g. from the reader thread. */
+  hashes?: readonly string[],
+): CataloguePlan {
   const issues: ImportIssue[] = [];
   const seen = new Set<number>();
   const movies: CatalogueMovie[] = [];
+  const hashOf = new Map<CatalogueMovie, string>();
+  incoming.forEach((m, i) => {
+    if (hashes) hashOf.set(m, hashes[i]);
+  });
   for (const m of incoming) {
     if (seen.has(m.movieId)) {
       issues.push({ file: 'movies.csv', line: 0, message: `movieId ${m.movieId} is listed twice; the first row was kept` });
@@ -109,7 +119,7 @@ export function planCatalogue(incoming: readonly CatalogueMovie[], live: readonl
   }
   const counts: PlanCounts = { added: 0, updated: 0, unchanged: 0, notInFiles: 0, matchedByLink };
   const planned: PlannedMovie[] = movies.map((m) => {
-    const hash = movieFingerprint(m, tagsByMovie.get(m.movieId));
+    const hash = hashOf.get(m) ?? movieFingerprint(m, tagsByMovie.get(m.movieId));
     const l = target.get(m.movieId);
     const action: PlanAction = !l ? 'add' : l.hash === hash ? 'same' : 'update';
     counts[action === 'add' ? 'added' : action === 'update' ? 'updated' : 'unchanged']++;
