@@ -102,13 +102,24 @@ try {
   );
   const movieIds = (await db.movie.findMany({ select: { id: true }, take: 2000, orderBy: { id: 'asc' } })).map((m) => m.id);
   const latencies: number[] = [];
+  const worstByPhase: Record<string, number> = {};
+  let failures = 0;
+  let currentPhase = 'before';
   let running = true;
   const loops = members.map(async (m, w) => {
     let i = w;
     while (running) {
       const s = performance.now();
-      await upsertRating(m.id, movieIds[(i * 37) % movieIds.length], ((i % 10) + 1) / 2);
-      latencies.push(performance.now() - s);
+      const phaseAtStart = currentPhase;
+      try {
+        await upsertRating(m.id, movieIds[(i * 37) % movieIds.length], ((i % 10) + 1) / 2);
+      } catch (err) {
+        failures++;
+        log(`member write failed after ${(performance.now() - s).toFixed(0)} ms during "${phaseAtStart}": ${(err as Error).message.split('\n').pop()}`);
+      }
+      const ms = performance.now() - s;
+      latencies.push(ms);
+      worstByPhase[phaseAtStart] = Math.max(worstByPhase[phaseAtStart] ?? 0, Number(ms.toFixed(1)));
       i++;
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -116,7 +127,11 @@ try {
   await new Promise((r) => setTimeout(r, 1000)); // baseline writes before the reload
   const timer = phaseTimer();
   t = performance.now();
-  const report = await applyCatalogue(dir, timer.onProgress);
+  const report = await applyCatalogue(dir, (p) => {
+    currentPhase = p.phase;
+    timer.onProgress(p);
+  });
+  currentPhase = 'after';
   const phases = timer.end();
   const applySeconds = (performance.now() - t) / 1000;
   running = false;
@@ -148,6 +163,8 @@ try {
     longestTransactionMs: report.longestTransactionMs,
     memberWrites: latencies.length,
     memberWriteMs: { p50: q(0.5), p99: q(0.99), max: q(1) },
+    memberWriteWorstMsByPhase: worstByPhase,
+    memberWriteFailures: failures,
     secondRunSeconds: Number(againSeconds.toFixed(1)),
     secondRunWrites: { added: again.added, updated: again.updated, ratings: again.ratingsWritten },
   };

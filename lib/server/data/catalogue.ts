@@ -54,7 +54,8 @@ export class ReloadStoppedError extends Error {
 }
 
 const STAGE_PREFIX = 'reel_stage_';
-const STAGE_ROWS = 2_000;
+// Rows per staging statement: on the embedded database one statement holds every connection while it runs.
+const STAGE_ROWS = 500;
 const READ_CHUNK = 20_000;
 
 function stageSchema(key: string): string {
@@ -140,30 +141,28 @@ export async function stageCatalogue(
   await withClient(async (client) => {
     await client.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
     await client.query(`CREATE SCHEMA ${s}`);
-    await client.query(`
-      CREATE TABLE ${s}.movie (
-        ml_id int PRIMARY KEY, target_id int NOT NULL, action text NOT NULL, seq int, applied boolean NOT NULL DEFAULT false,
-        tmdb_id int, imdb_id text, title text NOT NULL, year int, overview text, runtime int, release_date date,
-        original_language text, popularity float8, vote_average float8, vote_count int, poster_path text,
-        genres text[] NOT NULL, keywords text[] NOT NULL, directors text[] NOT NULL,
-        cast_names text[] NOT NULL, cast_orders int[] NOT NULL, cast_chars text[] NOT NULL, hash text NOT NULL);
-      CREATE INDEX ON ${s}.movie (seq);
-      CREATE TABLE ${s}.rating (seq int PRIMARY KEY, ml_user int NOT NULL, ml_movie int NOT NULL, value real NOT NULL, ts float8 NOT NULL);
-      CREATE TABLE ${s}.tag (ml_user int NOT NULL, ml_movie int NOT NULL, tag text NOT NULL, ts float8 NOT NULL);
-      CREATE INDEX ON ${s}.tag (ml_movie);
-      CREATE TABLE ${s}.ml_user (ml_id int PRIMARY KEY);
-      CREATE TABLE ${s}.u_movie (LIKE "Movie");
-      CREATE TABLE ${s}.u_genre (LIKE "MovieGenre");
-      CREATE TABLE ${s}.u_keyword (LIKE "MovieKeyword");
-      CREATE TABLE ${s}.u_credit (LIKE "Credit");
-      CREATE TABLE ${s}.u_tag (LIKE "Tag");
-      CREATE TABLE ${s}.u_fingerprint (LIKE "CatalogueFingerprint");
-      CREATE TABLE ${s}.u_rating (user_id int NOT NULL, movie_id int NOT NULL, existed boolean NOT NULL,
-        value real, created_at timestamp(3), updated_at timestamp(3));
-      CREATE TABLE ${s}.u_new_user (id int PRIMARY KEY);
-      CREATE TABLE ${s}.u_new_name (tbl text NOT NULL, id int NOT NULL);
-      CREATE TABLE ${s}.state (switch_started boolean NOT NULL);
-      INSERT INTO ${s}.state VALUES (false);`);
+    // One statement at a time: on the embedded database a multi-statement query is one transaction holding everyone.
+    for (const ddl of [
+      `CREATE TABLE ${s}.movie ( ml_id int PRIMARY KEY, target_id int NOT NULL, action text NOT NULL, seq int, applied boolean NOT NULL DEFAULT false, tmdb_id int, imdb_id text, title text NOT NULL, year int, overview text, runtime int, release_date date, original_language text, popularity float8, vote_average float8, vote_count int, poster_path text, genres text[] NOT NULL, keywords text[] NOT NULL, directors text[] NOT NULL, cast_names text[] NOT NULL, cast_orders int[] NOT NULL, cast_chars text[] NOT NULL, hash text NOT NULL)`,
+      `CREATE INDEX ON ${s}.movie (seq)`,
+      `CREATE TABLE ${s}.rating (seq int PRIMARY KEY, ml_user int NOT NULL, ml_movie int NOT NULL, value real NOT NULL, ts float8 NOT NULL)`,
+      `CREATE TABLE ${s}.tag (ml_user int NOT NULL, ml_movie int NOT NULL, tag text NOT NULL, ts float8 NOT NULL)`,
+      `CREATE INDEX ON ${s}.tag (ml_movie)`,
+      `CREATE TABLE ${s}.ml_user (ml_id int PRIMARY KEY)`,
+      `CREATE TABLE ${s}.u_movie (LIKE "Movie")`,
+      `CREATE TABLE ${s}.u_genre (LIKE "MovieGenre")`,
+      `CREATE TABLE ${s}.u_keyword (LIKE "MovieKeyword")`,
+      `CREATE TABLE ${s}.u_credit (LIKE "Credit")`,
+      `CREATE TABLE ${s}.u_tag (LIKE "Tag")`,
+      `CREATE TABLE ${s}.u_fingerprint (LIKE "CatalogueFingerprint")`,
+      `CREATE TABLE ${s}.u_rating (user_id int NOT NULL, movie_id int NOT NULL, existed boolean NOT NULL, value real, created_at timestamp(3), updated_at timestamp(3))`,
+      `CREATE TABLE ${s}.u_new_user (id int PRIMARY KEY)`,
+      `CREATE TABLE ${s}.u_new_name (tbl text NOT NULL, id int NOT NULL)`,
+      `CREATE TABLE ${s}.state (switch_started boolean NOT NULL)`,
+      `INSERT INTO ${s}.state VALUES (false)`,
+    ]) {
+      await client.query(ddl);
+    }
 
     const total = movies.length + (ratings?.movieIds.length ?? 0) + tags.length;
     let done = 0;
@@ -215,7 +214,7 @@ export async function stageCatalogue(
     }
     if (ratings) {
       const n = ratings.movieIds.length;
-      const step = STAGE_ROWS * 10;
+      const step = STAGE_ROWS * 8;
       for (let a = 0; a < n; a += step) {
         if (shouldStop()) throw new ReloadStoppedError();
         const b = Math.min(n, a + step);
@@ -250,8 +249,6 @@ export async function stageCatalogue(
       done += part.length;
       onProgress('staging', done, total);
     }
-    await client.query(`ANALYZE ${s}.movie`);
-    await client.query(`ANALYZE ${s}.rating`);
   });
 }
 

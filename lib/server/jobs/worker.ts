@@ -4,7 +4,7 @@ import { failStaleTraining } from '../data/models';
 import { failStaleImports } from '../data/imports';
 import { getBoss, IMPORT_QUEUE, RECOMPUTE_QUEUE, stopBoss, type ImportJob, type RecomputeJob } from './queue';
 import { handleRecompute } from './recompute-model';
-import { handleImport } from './import-catalogue';
+import { handleImport } from './import-catalogue-handler';
 import { recoverInterruptedReloads } from '../services/catalogue-import';
 
 /** The one worker entry point: registers every handler and the nightly schedule. */
