@@ -38,9 +38,9 @@ export async function createMember(input: {
 export async function verifyCredentials(email: string, password: string): Promise<SessionUser | null> {
   const user = await db.user.findUnique({
     where: { email },
-    select: { ...sessionUserSelect, passwordHash: true, kind: true },
+    select: { ...sessionUserSelect, passwordHash: true, kind: true, disabledAt: true },
   });
-  if (!user || user.kind !== 'MEMBER' || !user.passwordHash) return null;
+  if (!user || user.kind !== 'MEMBER' || !user.passwordHash || user.disabledAt) return null;
   if (!(await verify(user.passwordHash, password))) return null;
   return { id: user.id, name: user.name, email: user.email, role: user.role, tasteVersion: user.tasteVersion };
 }
@@ -51,7 +51,7 @@ export async function verifyCredentials(email: string, password: string): Promis
  */
 export async function getSessionUser(id: number): Promise<SessionUser | null> {
   const rows = await db.$queryRaw<SessionUser[]>`
-    SELECT id, name, email, role::text AS role, "tasteVersion" FROM "User" WHERE id = ${id}`;
+    SELECT id, name, email, role::text AS role, "tasteVersion" FROM "User" WHERE id = ${id} AND "disabledAt" IS NULL`;
   return rows[0] ?? null;
 }
 
