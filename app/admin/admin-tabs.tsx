@@ -7,6 +7,7 @@ const TABS = [
   { href: '/admin', label: 'Models' },
   { href: '/admin/catalogue', label: 'Catalogue' },
   { href: '/admin/users', label: 'Users' },
+  { href: '/admin/activity', label: 'Activity' },
 ];
 
 export function AdminTabs() {
