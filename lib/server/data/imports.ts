@@ -123,7 +123,13 @@ export async function listImports(limit = 10): Promise<CatalogueImportDto[]> {
 
 /** Asks the running job to stop (it rolls back what it switched); false when nothing was running. */
 export async function requestCancel(id: number): Promise<boolean> {
-  const res = await db.catalogueImport.updateMany({ where: { id, status: { in: ['QUEUED', 'RUNNING'] } }, data: { cancelRequested: true } });
+  // Not started yet: cancelled at once (the worker skips it); running: the job stops at its next batch.
+  const queued = await db.catalogueImport.updateMany({
+    where: { id, status: 'QUEUED' },
+    data: { cancelRequested: true, status: 'CANCELLED', phase: 'cancelled', error: 'Cancelled before it started.', finishedAt: new Date() },
+  });
+  if (queued.count > 0) return true;
+  const res = await db.catalogueImport.updateMany({ where: { id, status: 'RUNNING' }, data: { cancelRequested: true } });
   return res.count > 0;
 }
 

@@ -1,15 +1,21 @@
 import 'server-only';
 import type { CatalogueSource } from '@/lib/validation/admin-catalogue';
 // Queueing only: light enough for server actions (the handler, with the importer, is import-catalogue-handler.ts).
-import { createImport, getImport } from '../data/imports';
+import { createImport, getImport, updateImport } from '../data/imports';
 import { AppError } from '../errors';
 import { resolveDataDir } from '../services/data-source';
 import { getBoss, IMPORT_QUEUE, type ImportJob } from './queue';
 
 /** Queues a job for an existing import row. */
 async function send(importId: number): Promise<void> {
-  const boss = await getBoss();
-  await boss.send(IMPORT_QUEUE, { importId } satisfies ImportJob, { retryLimit: 0 });
+  try {
+    const boss = await getBoss();
+    await boss.send(IMPORT_QUEUE, { importId } satisfies ImportJob, { retryLimit: 0 });
+  } catch (err) {
+    // A row left QUEUED without a job would block every later reload (one active job at a time).
+    await updateImport(importId, { status: 'FAILED', error: 'The job queue did not accept this job.', finished: true });
+    throw err;
+  }
 }
 
 /** Queues a dry run of `source` (a folder already prepared, or a URL the worker downloads). */
