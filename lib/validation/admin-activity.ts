@@ -22,3 +22,23 @@ export interface ActivityReport {
   mostRated: MovieTrend[];
   rising: MovieTrend[];
 }
+
+export interface VersionSummary {
+  id: number;
+  status: string;
+  createdAt: string;
+  trigger: string;
+  metrics: Record<string, number>;
+}
+
+export interface VersionComparison {
+  a: VersionSummary;
+  b: VersionSummary;
+  /** Raters whose lists were compared, and whether they are members or (before anyone signed up) MovieLens raters. */
+  raters: number;
+  raterKind: 'MEMBER' | 'IMPORTED';
+  /** Mean share of a rater's top 10 that both versions show (0–1). */
+  meanOverlap: number;
+  /** histogram[k] = raters with k of 10 movies in common. */
+  histogram: number[];
+}

@@ -40,3 +40,23 @@ export async function getActivityReport(days = 30): Promise<ActivityReport> {
       .slice(0, 10),
   };
 }
+
+/**
+ * Up to `limit` raters with their ratings, for comparing model versions: members who rated most recently first;
+ * MovieLens raters only when no member has rated yet.
+ */
+export async function listRatersForComparison(limit = 200): Promise<{ userId: number; kind: 'MEMBER' | 'IMPORTED'; ratings: { movieId: number; value: number }[] }[]> {
+  let users = await db.$queryRaw<{ id: number }[]>`
+    SELECT r."userId" AS id FROM "Rating" r JOIN "User" u ON u.id = r."userId" AND u.kind = 'MEMBER'
+    GROUP BY r."userId" ORDER BY max(r."updatedAt") DESC LIMIT ${limit}`;
+  let kind: 'MEMBER' | 'IMPORTED' = 'MEMBER';
+  if (users.length === 0) {
+    kind = 'IMPORTED';
+    users = await db.$queryRaw<{ id: number }[]>`SELECT id FROM "User" WHERE kind = 'IMPORTED' ORDER BY id LIMIT ${limit}`;
+  }
+  const ids = users.map((u) => u.id);
+  const rows = await db.rating.findMany({ where: { userId: { in: ids } }, select: { userId: true, movieId: true, value: true } });
+  const byUser = new Map<number, { movieId: number; value: number }[]>(ids.map((id) => [id, []]));
+  for (const r of rows) byUser.get(r.userId)!.push({ movieId: r.movieId, value: r.value });
+  return ids.map((userId) => ({ userId, kind, ratings: byUser.get(userId)! }));
+}
