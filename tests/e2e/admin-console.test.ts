@@ -175,6 +175,10 @@ for (const mode of ['embedded', 'server'] as DatabaseMode[]) {
       await admin.goto('/admin/users');
       await expect.poll(() => admin.locator('[data-testid=users] tbody tr').count(), POLL).toBeGreaterThan(1);
       await shot(admin, 'users');
+      await admin.goto('/admin/activity');
+      await expect.poll(() => admin.locator('[data-testid=chart-daily] svg').count(), POLL).toBeGreaterThan(0);
+      expect(await admin.textContent('[data-testid=most-rated]')).toBeTruthy(); // the member's ratings this week
+      await shot(admin, 'activity');
     }, JOB_TIMEOUT * 2);
 
     it.runIf(mode === 'embedded')("keeps a member's rating saves within 2 s of normal while a reload runs", async () => {

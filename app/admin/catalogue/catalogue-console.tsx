@@ -398,7 +398,7 @@ function LastReload({ job, busy, onRetrain }: { job: CatalogueImportDto; busy: b
       {job.status === 'SUCCEEDED' ? (
         <>
           <p style={{ margin: 0 }}>
-            Done in {duration(job)}: {n(r.added)} movies added, {n(r.updated)} updated, {n(r.unchanged)} unchanged, {n(r.rejected)} rows rejected. The
+            Done in {duration(job)}: {n(r.added)} movies added, {n(r.updated)} updated, {n(r.unchanged)} unchanged, {n(r.rejected)} {r.rejected === 1 ? 'row' : 'rows'} rejected. The
             model still serves the old catalogue&apos;s movies until it is retrained.
           </p>
           <div>
@@ -424,7 +424,7 @@ function AuditLog({ imports }: { imports: CatalogueImportDto[] }) {
         <p className="muted">No dry runs or reloads yet. The catalogue was loaded at first start.</p>
       ) : (
         <div className="admin-scroll">
-          <table className="table small" data-testid="imports">
+          <table className="table small admin-stack" data-testid="imports">
             <thead>
               <tr>
                 <th>#</th>
@@ -441,24 +441,28 @@ function AuditLog({ imports }: { imports: CatalogueImportDto[] }) {
                 const r = (j.report ?? {}) as Record<string, unknown>;
                 return (
                   <tr key={j.id} data-status={j.status} data-kind={j.kind}>
-                    <td>{j.id}</td>
-                    <td>{j.kind === 'PREVIEW' ? 'Dry run' : 'Reload'}</td>
-                    <td>{j.requestedBy ?? 'system'}</td>
-                    <td>{when(j.createdAt)}</td>
-                    <td style={{ maxWidth: 220, overflowWrap: 'anywhere' }}>{j.source ? `${j.source.type}: ${j.source.label}` : (j.dataDir ?? '—')}</td>
-                    <td>
+                    <td data-label="#">{j.id}</td>
+                    <td data-label="What">{j.kind === 'PREVIEW' ? 'Dry run' : 'Reload'}</td>
+                    <td data-label="Who" style={{ overflowWrap: 'anywhere' }}>
+                      {j.requestedBy ?? 'system'}
+                    </td>
+                    <td data-label="When">{when(j.createdAt)}</td>
+                    <td data-label="Files" className="admin-files admin-full">
+                      {j.source ? `${j.source.type}: ${j.source.label}` : (j.dataDir ?? '—')}
+                    </td>
+                    <td data-label="Result" className="admin-full">
                       <span className={j.status === 'FAILED' ? 'chip admin-bad' : 'chip'}>{j.status}</span>{' '}
                       {j.error ? (
                         <span className="field-error">{j.error}</span>
                       ) : j.report ? (
-                        `+${n(r.added)} · ~${n(r.updated)} · =${n(r.unchanged)} · ✕${n(r.rejected ?? r.issueCount)}`
+                        `${n(r.added)} new · ${n(r.updated)} updated · ${n(r.unchanged)} unchanged · ${n(r.rejected ?? r.issueCount)} rejected`
                       ) : isActive(j) ? (
                         (j.phase ?? 'waiting')
                       ) : (
                         '—'
                       )}
                     </td>
-                    <td>{duration(j)}</td>
+                    <td data-label="Took">{duration(j)}</td>
                   </tr>
                 );
               })}

@@ -28,7 +28,7 @@ export function UsersTable({ users, selfId }: { users: AdminUserRow[]; selfId: n
         </p>
       )}
       <div className="admin-scroll">
-        <table className="table small" data-testid="users">
+        <table className="table small admin-stack" data-testid="users">
           <thead>
             <tr>
               <th>Member</th>
@@ -44,20 +44,20 @@ export function UsersTable({ users, selfId }: { users: AdminUserRow[]; selfId: n
           <tbody>
             {users.map((u) => (
               <tr key={u.id} data-user={u.email ?? u.id}>
-                <td>
+                <td className="admin-full">
                   <b>{u.name ?? '—'}</b>
                   <div className="muted" style={{ overflowWrap: 'anywhere' }}>
                     {u.email}
                   </div>
                   {u.disabledAt && <span className="chip admin-bad">sign-in disabled</span>}
                 </td>
-                <td>
+                <td data-label="Role">
                   <span className={u.role === 'ADMIN' ? 'chip chip-accent' : 'chip'}>{u.role === 'ADMIN' ? 'admin' : 'member'}</span>
                 </td>
-                <td>{day(u.createdAt)}</td>
-                <td>{u.ratings.toLocaleString('en')}</td>
-                <td>{day(u.lastActive)}</td>
-                <td>
+                <td data-label="Signed up">{day(u.createdAt)}</td>
+                <td data-label="Ratings">{u.ratings.toLocaleString('en')}</td>
+                <td data-label="Last active">{day(u.lastActive)}</td>
+                <td className="admin-full">
                   <div className="admin-actions">
                     <button
                       className="btn"
