@@ -102,7 +102,7 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
     <>
       <h1>Activity</h1>
       <p className="muted">
-        Members only (imported MovieLens raters left out): {total.toLocaleString('en')} ratings in 30 days, {report.activeMembers7d} members rated this week.
+        Members only (imported MovieLens raters left out): {total.toLocaleString('en')} ratings in 30 days, {report.activeMembers7d} {report.activeMembers7d === 1 ? 'member' : 'members'} rated this week.
       </p>
       <ActivityChartsLazy report={report} />
       <section className="detail-section">
