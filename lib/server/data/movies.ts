@@ -1,11 +1,13 @@
 import 'server-only';
 import { db, Prisma } from '../db';
 import { NotFoundError } from '../errors';
+import { displayTitle, parseCatalogueTitle } from '@/lib/titles/display-title';
 
 export const PAGE_SIZE = 24;
 
 export interface MovieCard {
   id: number;
+  /** As people write it ("The Matrix"); the catalogue form ("Matrix, The") stays in the database for search. */
   title: string;
   year: number | null;
   posterPath: string | null;
@@ -15,6 +17,8 @@ export interface MovieCard {
 }
 
 export interface MovieDetail extends MovieCard {
+  /** Other titles the catalogue gives (often the original-language one), formatted: "La Cité des enfants perdus". */
+  alsoKnownAs: string[];
   overview: string | null;
   runtime: number | null;
   releaseDate: string | null;
@@ -44,7 +48,7 @@ type CardRow = Prisma.MovieGetPayload<{ select: typeof cardSelect }>;
 function toCard(m: CardRow): MovieCard {
   return {
     id: m.id,
-    title: m.title,
+    title: displayTitle(m.title),
     year: m.year,
     posterPath: m.posterPath,
     ratingMean: m.ratingMean,
@@ -125,6 +129,7 @@ export async function getMovie(id: number): Promise<MovieDetail> {
   for (const t of m.tags) tagCounts.set(t.tag.toLowerCase(), (tagCounts.get(t.tag.toLowerCase()) ?? 0) + 1);
   return {
     ...toCard(m),
+    alsoKnownAs: parseCatalogueTitle(m.title).alternates,
     overview: m.overview,
     runtime: m.runtime,
     releaseDate: m.releaseDate ? m.releaseDate.toISOString().slice(0, 10) : null,
