@@ -7,6 +7,7 @@ import { countRatings } from '@/lib/server/data/ratings';
 import { listGenres } from '@/lib/server/data/movies';
 import { FeedQuery } from '@/lib/validation/feed';
 import { FeedList } from './feed-list';
+import { getCardStates } from '@/lib/server/data/card-states';
 
 export const metadata = { title: 'For You' };
 
@@ -34,10 +35,11 @@ export default async function ForYouPage({ searchParams }: { searchParams: SP })
             {nRatings === 0
               ? 'Rate a few movies you have seen and these picks become yours.'
               : `Based on your ${nRatings} rating${nRatings === 1 ? '' : 's'}.`}
-            {feed.modelVersion !== null && <span data-testid="model-version"> · model v{feed.modelVersion}</span>}
+            {/* Model versions are admin vocabulary; members never see them. */}
+            {user.role === 'ADMIN' && feed.modelVersion !== null && <span data-testid="model-version"> · model v{feed.modelVersion}</span>}
           </p>
         </div>
-        <Link className="btn" href="/movies">
+        <Link className="btn" href="/rate">
           Rate more movies
         </Link>
       </div>
@@ -61,7 +63,11 @@ export default async function ForYouPage({ searchParams }: { searchParams: SP })
           Those filters were not applied ({filterError}).
         </p>
       )}
-      <FeedList userId={user.id} filters={{ genre: query.genre, yearFrom: query.yearFrom, yearTo: query.yearTo, diversity: query.diversity }} initial={feed} />
+      <p className="muted small" data-testid="feed-explainer">
+        Picks are ordered by how well they match you, with some variety; the stars on each card are Reel&apos;s guess of the
+        rating you would give.
+      </p>
+      <FeedList userId={user.id} version={user.tasteVersion} initialStates={await getCardStates(user.id, feed.items.map((i) => i.movie.id))} filters={{ genre: query.genre, yearFrom: query.yearFrom, yearTo: query.yearTo, diversity: query.diversity }} initial={feed} />
     </>
   );
 }

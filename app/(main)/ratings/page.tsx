@@ -4,6 +4,7 @@ import { getCurrentUser } from '@/lib/server/auth';
 import { listRatings } from '@/lib/server/data/ratings';
 import { getMovieCards } from '@/lib/server/data/movies';
 import { MovieCard } from '@/components/movie-card';
+import { plural } from '@/lib/ui/plural';
 
 export const metadata = { title: 'My ratings' };
 
@@ -18,12 +19,12 @@ export default async function RatingsPage() {
       <div className="page-head">
         <div>
           <h1>My ratings</h1>
-          <p className="muted">{ratings.length} movie{ratings.length === 1 ? '' : 's'} rated, newest first.</p>
+          <p className="muted">{plural(ratings.length, 'movie')} rated, newest first.</p>
         </div>
       </div>
       {cards.length === 0 ? (
         <div className="empty">
-          You have not rated anything yet. <Link href="/movies">Browse movies</Link> and rate the ones you have seen.
+          You have not rated anything yet. <Link href="/rate">Rate a few you have seen</Link>: it takes a minute.
         </div>
       ) : (
         <div className="grid" data-testid="my-ratings">
