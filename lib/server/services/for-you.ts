@@ -11,6 +11,7 @@ import { listDismissedIds } from '../data/dismissals';
 import { favouriteGenreOf, getCreditsFor, movieIdsMatching } from '../data/credits';
 import { getFavouriteGenres } from '../data/preferences';
 import { getServingModel } from './model-cache';
+import { refineReasons } from './reasons';
 
 export type FeedSource = 'collaborative' | 'content' | 'popular';
 
@@ -20,6 +21,8 @@ export interface FeedItem {
   predicted: number;
   reason: string;
   source: FeedSource;
+  /** The movie the reason names ("Because you liked …"), when it names one with evidence behind it. */
+  because?: number | null;
 }
 
 export interface FeedPage {
@@ -69,7 +72,7 @@ function cosine(model: ServingModel): (a: number, b: number) => number {
  * so a rating made a second ago already counts), minus rated and dismissed movies, optionally filtered, re-ranked
  * for diversity (MMR), each with a predicted rating and the reason that contributed most.
  */
-export async function buildForYouFeed(userId: number, query: FeedQuery): Promise<FeedPage> {
+export async function buildForYouFeed(userId: number, query: FeedQuery, opts: { refineReasons?: boolean } = {}): Promise<FeedPage> {
   const [loaded, rated, dismissed] = await Promise.all([getServingModel(), userRatings(userId), listDismissedIds(userId)]);
   if (!loaded) return popularityFeed(rated, dismissed, query);
   const { model, itemIndex, versionId } = loaded;
@@ -176,10 +179,13 @@ export async function buildForYouFeed(userId: number, query: FeedQuery): Promise
             : 'Popular on Reel — rate a few more to personalise'
           : 'Popular with people like you';
     }
-    return [{ movie, predicted: predictRating(model, ratingCtx, i), reason, source }];
+    const named = from !== null && titleById.has(from) && reason.endsWith(titleById.get(from)!) ? from : null;
+    return [{ movie, predicted: predictRating(model, ratingCtx, i), reason, source, because: named }];
   });
   const nextCursor = query.cursor + query.limit < pool.length ? query.cursor + query.limit : null;
-  return { items, nextCursor, modelVersion: versionId };
+  // Reasons that name a movie must have evidence behind them (shared people, genres or strong co-rating).
+  const reasoned = opts.refineReasons === false ? items : await refineReasons(userId, items);
+  return { items: reasoned, nextCursor, modelVersion: versionId };
 }
 
 // Before the first model exists (empty catalogue at first start), the feed is Bayesian-average popularity.
