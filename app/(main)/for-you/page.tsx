@@ -45,8 +45,8 @@ export default async function ForYouPage({ searchParams }: { searchParams: SP })
       </div>
       <form className="toolbar" action="/for-you">
         <GenreSelect genres={genres} value={query.genre} />
-        <input className="input year" name="yearFrom" type="number" min="1870" max="2100" placeholder="From year" aria-label="From year" defaultValue={query.yearFrom} />
-        <input className="input year" name="yearTo" type="number" min="1870" max="2100" placeholder="To year" aria-label="To year" defaultValue={query.yearTo} />
+        <input className="input year" name="yearFrom" type="number" min="1870" max="2100" placeholder="From year" aria-label="From year" defaultValue={query.yearFrom} aria-invalid={!!filterError} aria-describedby={filterError ? 'filter-error' : undefined} />
+        <input className="input year" name="yearTo" type="number" min="1870" max="2100" placeholder="To year" aria-label="To year" defaultValue={query.yearTo} aria-invalid={!!filterError} aria-describedby={filterError ? 'filter-error' : undefined} />
         <label className="muted small" htmlFor="diversity">
           Familiar
         </label>
@@ -59,7 +59,7 @@ export default async function ForYouPage({ searchParams }: { searchParams: SP })
         </button>
       </form>
       {filterError && (
-        <p className="field-error" role="alert" data-testid="filter-error">
+        <p id="filter-error" className="field-error" role="alert" data-testid="filter-error">
           Those filters were not applied ({filterError}).
         </p>
       )}
