@@ -4,13 +4,7 @@ import { db } from '../db';
 /** A rating at or above this is a "like" for co-rating evidence (half a star above the catalogue mean). */
 export const LIKE_AT = 4;
 
-export interface CoLikes {
-  /** Members who liked both. */
-  both: number;
-  /** Members who liked the pick / the named movie. */
-  pick: number;
-  named: number;
-}
+import type { CoLikes } from '@/lib/feed/evidence-rules';
 
 /** For each [pick, named] pair: how many raters liked both, and each (ratings ≥ LIKE_AT), in one query. */
 export async function coLikeCounts(pairs: [pick: number, named: number][]): Promise<Map<string, CoLikes>> {

@@ -1,36 +1,11 @@
 import 'server-only';
-import { coLikeCounts, countLikers, keyPeopleOf, memberAveragesByPerson, type CoLikes } from '../data/evidence';
+import { coLikeCounts, countLikers, keyPeopleOf, memberAveragesByPerson } from '../data/evidence';
+import { MIN_GENRE_JACCARD, PERSON_MIN_AVG, PERSON_MIN_FILMS, genreJaccard, strongCoRating } from '@/lib/feed/evidence-rules';
 import { getCreditsFor } from '../data/credits';
 import type { MovieCard } from '../data/movies';
 import { getMovieCards } from '../data/movies';
 
 export type Evidence = 'people' | 'genres' | 'co-rating';
-
-/** Co-rating counts as evidence when at least this many raters liked both… */
-const MIN_CO_LIKES = 5;
-/** …at least this share of the named movie's fans also liked the pick… */
-const MIN_CONFIDENCE = 0.2;
-/** …and that is clearly more than chance (lift over the base rate of liking the pick). */
-const MIN_LIFT = 1.5;
-/** Genre overlap that counts as evidence: Jaccard of the two genre sets. */
-const MIN_GENRE_JACCARD = 0.5;
-/** A person reason needs this many of their other films rated by the member, at this average or above. */
-const PERSON_MIN_FILMS = 2;
-const PERSON_MIN_AVG = 4;
-
-export function genreJaccard(a: string[], b: string[]): number {
-  if (a.length === 0 || b.length === 0) return 0;
-  const sa = new Set(a);
-  const inter = b.filter((g) => sa.has(g)).length;
-  return inter / (sa.size + new Set(b).size - inter);
-}
-
-export function strongCoRating(c: CoLikes | undefined, likers: number): boolean {
-  if (!c || c.both < MIN_CO_LIKES || c.named === 0 || c.pick === 0 || likers === 0) return false;
-  const confidence = c.both / c.named;
-  const lift = confidence / (c.pick / likers);
-  return confidence >= MIN_CONFIDENCE && lift >= MIN_LIFT;
-}
 
 /**
  * What backs "because you liked <named>" for <pick>: a shared director or top-billed actor, overlapping genres, or
