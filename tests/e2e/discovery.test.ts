@@ -110,7 +110,9 @@ for (const mode of MODES) {
       await page.fill('[data-testid=nav-search]', 'the matrix');
       await page.press('[data-testid=nav-search]', 'Enter');
       await page.waitForURL(/\/search\?q=the\+matrix/);
+      await page.waitForSelector('[data-testid=search-movies] [data-testid=movie-card]');
       expect((await cardTitles(page, 'search-movies'))[0]).toBe('The Matrix');
+      expect(await page.locator('[data-testid=search-people]').count()).toBe(0); // no weak name matches
       await page.goto('/search?q=godfater');
       expect((await cardTitles(page, 'search-movies'))[0]).toBe('The Godfather');
       await page.goto('/search?q=shawshank');
@@ -128,6 +130,7 @@ for (const mode of MODES) {
       const name = (await director.textContent())!.trim();
       await director.click();
       await page.waitForURL(/\/people\/\d+$/);
+      await page.waitForSelector('[data-testid=filmography]');
       expect(await page.textContent('[data-testid=person-name]')).toBe(name);
       const row = page.locator(`[data-testid=filmography] tr[data-movie-id="${MATRIX}"]`);
       expect(await row.textContent()).toContain('★ 4.5 yours');
@@ -142,6 +145,8 @@ for (const mode of MODES) {
       await page.selectOption('[data-testid=browse-filters] select[name=decade]', '1990');
       await page.click('[data-testid=browse-filters] button[type=submit]');
       await page.waitForURL(/decade=1990/);
+      // The URL changes at once; the cards stream in after the loading skeleton.
+      await page.waitForSelector('[data-testid=browse] [data-testid=movie-card]');
       const years = await page.$$eval('[data-testid=browse] [data-testid=movie-card]', (cards) => cards.map((c) => Number(c.getAttribute('data-year'))));
       expect(years.length).toBeGreaterThan(10);
       expect(years.every((y) => y >= 1990 && y <= 1999)).toBe(true);
@@ -151,9 +156,11 @@ for (const mode of MODES) {
       await page.goto(`/movies/${MATRIX}`);
       await page.locator('[data-testid=cast] a').first().click();
       await page.waitForURL(/\/people\/\d+$/);
+      await page.waitForSelector('[data-testid=filmography]');
       const filmography = await page.$$eval('[data-testid=filmography] tr[data-movie-id]', (rows) => rows.map((r) => Number(r.getAttribute('data-movie-id'))));
       await page.click('a:has-text("Browse and filter their films")');
       await page.waitForURL(/person=\d+/);
+      await page.waitForSelector('[data-testid=person-filter]');
       const shown = await page.$$eval('[data-testid=browse] [data-testid=movie-card]', (cards) => cards.map((c) => Number(c.getAttribute('data-movie-id'))));
       expect(shown.length).toBe(Math.min(24, filmography.length));
       expect(shown.every((id) => filmography.includes(id))).toBe(true);

@@ -11,6 +11,8 @@ export interface SearchResult {
 
 /** Candidates per kind read from the database before ranking; ranking needs more than it shows. */
 const CANDIDATES = 60;
+/** Below this trigram similarity a person is not listed (movies are always listed: a title search wants options). */
+const MIN_PERSON_SIMILARITY = 0.45;
 
 /**
  * Movies and people whose title/name is close to `q`: trigram similarity on accent-folded text (GIN indexes from the
@@ -54,7 +56,8 @@ export async function searchCatalogue(q: string, limits: { movies: number; peopl
   const rankedMovies = rankCandidates(query, movieCandidates, (c) => titleForms(c.title)).slice(0, limits.movies);
   // A person's popularity is how often their films are rated, damped so one blockbuster does not drown a better match.
   const personCandidates = personRows.map((r) => ({ id: r.id, text: r.name, name: r.name, films: r.films, similarity: Number(r.similarity), popularity: Math.sqrt(Number(r.popularity)) }));
-  const people = rankCandidates(query, personCandidates, (c) => [foldForMatch(c.name)])
+  // A name is shown only when it is a real match: "the matrix" should not list Thom Mathews (similarity 0.3).
+  const people = rankCandidates(query, personCandidates.filter((c) => c.similarity >= MIN_PERSON_SIMILARITY), (c) => [foldForMatch(c.name)])
     .slice(0, limits.people)
     .map((p) => ({ id: p.id, name: p.name, films: p.films }));
   return { movies: await getMovieCards(rankedMovies.map((m) => m.id)), people };
