@@ -83,15 +83,16 @@ export function QuickActions({ movieId, title, state }: { movieId: number; title
   return (
     <div className="quick-actions" data-testid="quick-actions">
       <div className="quick-row">
-        <button type="button" className="btn" onClick={openRating} aria-haspopup="dialog" data-testid="quick-rate" aria-label={rating === null ? `Rate ${title}` : `Your rating for ${title}: ${rating} stars. Change it`}>
+        {/* Visible text first, context for screen readers after it (the accessible name contains the visible label). */}
+        <button type="button" className="btn" onClick={openRating} aria-haspopup="dialog" data-testid="quick-rate">
           {rating === null ? '☆ Rate' : `★ ${rating.toFixed(1)}`}
+          <span className="sr-only">{rating === null ? ` ${title}` : ` stars, your rating for ${title}: change it`}</span>
         </button>
         <button
           type="button"
           className="btn"
           aria-pressed={watch.on}
           data-testid="quick-watchlist"
-          aria-label={watch.on ? `Remove ${title} from your watchlist` : `Add ${title} to your watchlist`}
           onClick={() => {
             const next = !watch.on;
             watch.set(next);
@@ -99,13 +100,13 @@ export function QuickActions({ movieId, title, state }: { movieId: number; title
           }}
         >
           {watch.on ? '✓ Listed' : '+ List'}
+          <span className="sr-only">{watch.on ? `: ${title} is on your watchlist` : `: add ${title} to your watchlist`}</span>
         </button>
         <button
           type="button"
           className="btn"
           aria-pressed={hide.on}
           data-testid="quick-hide"
-          aria-label={hide.on ? `Show ${title} in For You again` : `Not interested in ${title}`}
           onClick={() => {
             const next = !hide.on;
             hide.set(next);
@@ -113,6 +114,7 @@ export function QuickActions({ movieId, title, state }: { movieId: number; title
           }}
         >
           {hide.on ? 'Hidden' : 'Hide'}
+          <span className="sr-only">{hide.on ? `: ${title} is hidden from For You` : ` ${title}: not interested`}</span>
         </button>
       </div>
       <div className="quick-undo" aria-live="polite" data-testid="quick-undo">

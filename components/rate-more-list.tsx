@@ -61,8 +61,8 @@ export function RateMoreList({ initial, decades, testId, skipKey = 'reel-rate-sk
           {movies.map((m) => (
             <MovieCard key={m.id} {...m} ratingMean={null}>
               <RatingStars movieId={m.id} title={m.title} initial={null} rate={rateMovieAction} clear={clearRatingAction} />
-              <button type="button" className="btn btn-ghost skip" data-testid="skip" onClick={() => skip(m.id)} aria-label={`Haven't seen ${m.title}`}>
-                Haven&apos;t seen it
+              <button type="button" className="btn btn-ghost skip" data-testid="skip" onClick={() => skip(m.id)}>
+                Haven&apos;t seen it<span className="sr-only">: {m.title}</span>
               </button>
             </MovieCard>
           ))}

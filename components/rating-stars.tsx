@@ -26,8 +26,12 @@ function Star({ fill }: { fill: 0 | 0.5 | 1 }) {
   );
 }
 
-/** A change is saved once the member stops changing it for this long (arrow keys: one save, not one per press). */
-export const SAVE_PAUSE_MS = 250;
+/**
+ * A change is saved once the member stops changing it for this long: arrow keys give one save per pause, not one per
+ * press; a click or tap is a decision, so it waits only long enough to fold a double tap into one save.
+ */
+export const KEY_PAUSE_MS = 400;
+export const POINTER_PAUSE_MS = 60;
 
 /**
  * Half-star rating widget. Click a star half, or focus it and use ←/→ (half steps), Home/End, Delete to clear.
@@ -80,7 +84,7 @@ export function RatingStars({
   }, []);
 
   const shown = hover ?? value;
-  const set = (next: number | null) => {
+  const set = (next: number | null, pause = POINTER_PAUSE_MS) => {
     if (next === value) return;
     qc.setQueryData(key, next);
     setError(null);
@@ -92,7 +96,7 @@ export function RatingStars({
       setWaiting(false);
       if (next !== committed.current) mutation.mutate(next);
       else setSaved(true);
-    }, SAVE_PAUSE_MS);
+    }, pause);
   };
 
   function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
@@ -106,7 +110,7 @@ export function RatingStars({
     else if (/^[1-5]$/.test(e.key)) next = Number(e.key);
     if (next !== undefined) {
       e.preventDefault();
-      set(next);
+      set(next, KEY_PAUSE_MS);
     }
   }
 
