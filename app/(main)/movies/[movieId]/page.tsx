@@ -17,6 +17,17 @@ import { predictUserRating } from '@/lib/server/services/for-you';
 
 type Props = { params: Promise<{ movieId: string }> };
 
+const languageNames = new Intl.DisplayNames(['en'], { type: 'language' });
+function languageName(code: string): string {
+  try {
+    return languageNames.of(code) ?? code.toUpperCase();
+  } catch (err) {
+    // An invalid code in the catalogue (RangeError) shows as it is rather than breaking the page.
+    if (err instanceof RangeError) return code.toUpperCase();
+    throw err;
+  }
+}
+
 async function load(raw: string) {
   const id = MovieId.safeParse(raw);
   if (!id.success) notFound();
@@ -68,7 +79,7 @@ export default async function MoviePage({ params }: Props) {
           <div className="detail-facts">
             {movie.runtime ? <span>{movie.runtime} min</span> : null}
             {movie.releaseDate && <span>Released {movie.releaseDate}</span>}
-            {movie.originalLanguage && <span>Language: {movie.originalLanguage.toUpperCase()}</span>}
+            {movie.originalLanguage && <span>Language: {languageName(movie.originalLanguage)}</span>}
             {movie.ratingMean != null && (
               <span>
                 ★ {movie.ratingMean.toFixed(2)} from {movie.ratingCount.toLocaleString('en')} ratings
@@ -99,7 +110,7 @@ export default async function MoviePage({ params }: Props) {
             <p>{movie.overview ?? <span className="muted">No plot summary yet.</span>}</p>
           </div>
           <div className="detail-section">
-            <h2>Director</h2>
+            <h2>{movie.directors.length > 1 ? 'Directors' : 'Director'}</h2>
             <p data-testid="directors">
               {movie.directors.length ? (
                 movie.directors.map((d, i) => (
