@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState } from 'react';
 import { movieKeys } from '@/lib/queries/keys';
 import type { CardState } from '@/lib/validation/card-state';
-import { clearRatingAction, rateMovieAction, setDismissedAction, setWatchlistAction } from '@/app/(main)/movies/[movieId]/actions';
+import { clearFromCardAction as clearRatingAction, dismissFromCardAction, rateFromCardAction as rateMovieAction, watchlistFromCardAction } from '@/app/(main)/card-actions';
 import { RatingStars } from './rating-stars';
 
 const UNDO_MS = 8000;
@@ -46,8 +46,8 @@ export function QuickActions({ movieId, title, state }: { movieId: number; title
   const qc = useQueryClient();
   const ratingKey = movieKeys.rating(movieId);
   const { data: rating = null } = useQuery({ queryKey: ratingKey, queryFn: () => state.rating, initialData: state.rating, staleTime: Infinity });
-  const watch = useFlag(movieKeys.watchlist(movieId), state.onWatchlist, (on) => setWatchlistAction({ movieId, on }));
-  const hide = useFlag(movieKeys.dismissed(movieId), state.dismissed, (on) => setDismissedAction({ movieId, on }));
+  const watch = useFlag(movieKeys.watchlist(movieId), state.onWatchlist, (on) => watchlistFromCardAction({ movieId, on }));
+  const hide = useFlag(movieKeys.dismissed(movieId), state.dismissed, (on) => dismissFromCardAction({ movieId, on }));
   const [undo, setUndo] = useState<Undo | null>(null);
   const dialog = useRef<HTMLDialogElement>(null);
   const ratingAtOpen = useRef<number | null>(null);

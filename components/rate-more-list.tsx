@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { MovieCard, type MovieCardProps } from './movie-card';
 import { RatingStars } from './rating-stars';
-import { clearRatingAction, rateMovieAction } from '@/app/(main)/movies/[movieId]/actions';
+import { clearFromCardAction as clearRatingAction, rateFromCardAction as rateMovieAction } from '@/app/(main)/card-actions';
 
 type Card = MovieCardProps & { id: number; title: string };
 
