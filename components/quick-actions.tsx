@@ -49,6 +49,8 @@ export function QuickActions({ movieId, title, state }: { movieId: number; title
   const watch = useFlag(movieKeys.watchlist(movieId), state.onWatchlist, (on) => watchlistFromCardAction({ movieId, on }));
   const hide = useFlag(movieKeys.dismissed(movieId), state.dismissed, (on) => dismissFromCardAction({ movieId, on }));
   const [undo, setUndo] = useState<Undo | null>(null);
+  // The stars are mounted only while the dialog is open: a page of cards keeps one rating widget (the movie page's).
+  const [isOpen, setIsOpen] = useState(false);
   const dialog = useRef<HTMLDialogElement>(null);
   const ratingAtOpen = useRef<number | null>(null);
   const titleId = useId();
@@ -61,10 +63,12 @@ export function QuickActions({ movieId, title, state }: { movieId: number; title
 
   function openRating() {
     ratingAtOpen.current = qc.getQueryData<number | null>(ratingKey) ?? null;
+    setIsOpen(true);
     dialog.current?.showModal();
   }
 
   function onDialogClose() {
+    setIsOpen(false);
     const before = ratingAtOpen.current;
     const after = qc.getQueryData<number | null>(ratingKey) ?? null;
     if (before === after) return;
@@ -141,7 +145,7 @@ export function QuickActions({ movieId, title, state }: { movieId: number; title
       </div>
       <dialog ref={dialog} className="rate-dialog" aria-labelledby={titleId} onClose={onDialogClose} data-testid="rate-dialog">
         <h2 id={titleId}>Rate {title}</h2>
-        <RatingStars movieId={movieId} title={title} initial={rating} rate={rateMovieAction} clear={clearRatingAction} />
+        {isOpen && <RatingStars movieId={movieId} title={title} initial={rating} rate={rateMovieAction} clear={clearRatingAction} />}
         <form method="dialog" className="actions-row">
           <button className="btn btn-primary" data-testid="rate-done">
             Done
