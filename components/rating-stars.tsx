@@ -79,9 +79,17 @@ export function RatingStars({
     },
   });
 
-  useEffect(() => () => {
-    if (timer.current) clearTimeout(timer.current);
-  }, []);
+  const pending = useRef<number | null>(null);
+  // Closing a dialog inside the pause must not lose the change: save it on the way out.
+  useEffect(
+    () => () => {
+      if (!timer.current) return;
+      clearTimeout(timer.current);
+      const next = pending.current;
+      if (next !== committed.current) void (next === null ? clear({ movieId }) : rate({ movieId, value: next }));
+    },
+    [rate, clear, movieId],
+  );
 
   const shown = hover ?? value;
   const set = (next: number | null, pause = POINTER_PAUSE_MS) => {
@@ -90,6 +98,7 @@ export function RatingStars({
     setError(null);
     setSaved(false);
     if (timer.current) clearTimeout(timer.current);
+    pending.current = next;
     setWaiting(true);
     timer.current = setTimeout(() => {
       timer.current = null;
