@@ -118,6 +118,15 @@ for (const mode of MODES) {
       expect((await cardTitles(page, 'search-movies'))[0]).toBe('The Godfather');
       await page.goto('/search?q=shawshank');
       expect((await cardTitles(page, 'search-movies'))[0]).toBe('The Shawshank Redemption');
+      // Whole search page times (render included), logged for the report, not asserted (shared machine).
+      const times: string[] = [];
+      for (const q of ['godfater', 'the matrix', 'amelie', 'tom hanks']) {
+        const t0 = performance.now();
+        const res = await page.request.get(`/search?q=${encodeURIComponent(q)}`);
+        expect(res.status()).toBe(200);
+        times.push(`${q}: ${Math.round(performance.now() - t0)} ms`);
+      }
+      console.log(`[e2e ${mode}] search page ${times.join(', ')}`);
       await page.goto('/search?q=keanu reeves');
       expect(await page.textContent('[data-testid=search-people] li:first-child')).toContain('Keanu Reeves');
 
