@@ -28,7 +28,6 @@ const log = (line: string) => console.log(`[reasons ${new Date().toISOString().s
 
 const { ensureDatabase, dropDatabase } = await import('../lib/db/ensure-database');
 const { migrate } = await import('../lib/db/migrate');
-const { db } = await import('../lib/server/db');
 try {
   if (ownDb) {
     await ensureDatabase(url);
@@ -43,7 +42,8 @@ try {
   const { buildForYouFeed } = await import('../lib/server/services/for-you');
   const { reasonEvidence, refineReasons } = await import('../lib/server/services/reasons');
   const { FeedQuery } = await import('../lib/validation/feed');
-  const users = await db.user.findMany({ where: { ratings: { some: {} } }, select: { id: true, kind: true }, orderBy: { id: 'asc' } });
+  const { listUserIdsWithRatings } = await import('../lib/server/data/evidence');
+  const users = await listUserIdsWithRatings();
   const chosen = args.limit ? users.slice(0, Number(args.limit)) : users;
   const query = FeedQuery.parse({});
   const tally = {
@@ -54,8 +54,8 @@ try {
   };
   const examples: { user: number; pick: string; rawReason: string; servedReason: string }[] = [];
   const t0 = Date.now();
-  for (const u of chosen) {
-    const page = await buildForYouFeed(u.id, query, { refineReasons: false });
+  for (const userId of chosen) {
+    const page = await buildForYouFeed(userId, query, { refineReasons: false });
     tally.users++;
     tally.picks += page.items.length;
     const naming = page.items.filter((i) => i.because != null);
@@ -67,7 +67,7 @@ try {
         tally.raw.byEvidence[e]++;
       }
     });
-    const served = await refineReasons(u.id, page.items);
+    const served = await refineReasons(userId, page.items);
     const servedNaming = served.filter((i) => i.because != null);
     const servedEvidence = await reasonEvidence(servedNaming.map((i) => ({ pick: i.movie, named: i.because! })));
     tally.served.naming += servedNaming.length;
@@ -76,7 +76,7 @@ try {
     served.forEach((item, x) => {
       if (item.reason !== page.items[x].reason) {
         tally.served.replaced++;
-        if (examples.length < 15 && page.items[x].because != null) examples.push({ user: u.id, pick: item.movie.title, rawReason: page.items[x].reason, servedReason: item.reason });
+        if (examples.length < 15 && page.items[x].because != null) examples.push({ user: userId, pick: item.movie.title, rawReason: page.items[x].reason, servedReason: item.reason });
       }
     });
     if (tally.users % 100 === 0) log(`${tally.users}/${chosen.length} users`);
@@ -98,6 +98,7 @@ try {
   log(`raw: ${tally.raw.supported}/${tally.raw.naming} movie-naming reasons supported (${((result.raw.supportedShare ?? 0) * 100).toFixed(1)} %)`);
   log(`served: ${tally.served.supported}/${tally.served.naming} supported; ${tally.served.personReasons} person reasons; written to ${out}`);
 } finally {
-  await db.$disconnect();
-  if (ownDb) await dropDatabase(url);
+  // The app's pool stays open (scripts do not reach the client itself); drop the database over its own connection.
+  if (ownDb) await dropDatabase(url).catch((err) => log(`could not drop ${url}: ${(err as Error).message}`));
 }
+process.exit(0);

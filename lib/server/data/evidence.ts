@@ -68,3 +68,9 @@ export async function memberAveragesByPerson(userId: number, personIds: number[]
   for (const r of rows) out.set(r.personId, { avg: Number(r.avg), n: r.n, movieIds: r.movies });
   return out;
 }
+
+/** Every user with at least one rating (imported raters and members), by id: the population reasons are measured on. */
+export async function listUserIdsWithRatings(): Promise<number[]> {
+  const rows = await db.user.findMany({ where: { ratings: { some: {} } }, select: { id: true }, orderBy: { id: 'asc' } });
+  return rows.map((r) => r.id);
+}

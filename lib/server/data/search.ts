@@ -62,3 +62,11 @@ export async function searchCatalogue(q: string, limits: { movies: number; peopl
     .map((p) => ({ id: p.id, name: p.name, films: p.films }));
   return { movies: await getMovieCards(rankedMovies.map((m) => m.id)), people };
 }
+
+/** EXPLAIN ANALYZE of the movie candidate query (for scripts/measure-search.ts: does it use the trigram index?). */
+export async function explainMovieSearch(q: string): Promise<string[]> {
+  const rows = await db.$queryRaw<{ 'QUERY PLAN': string }[]>`
+    EXPLAIN ANALYZE SELECT m.id FROM "Movie" m, (SELECT reel_fold(${q}) AS q) q
+    WHERE reel_fold(m.title) % q.q OR q.q <% reel_fold(m.title) OR reel_fold(m.title) LIKE '%' || q.q || '%'`;
+  return rows.map((r) => r['QUERY PLAN']);
+}
