@@ -104,6 +104,17 @@ describe('search ranking', () => {
     const typo = await searchCatalogue('villneuve searchtest', { movies: 0, people: 10 });
     expect(typo.people[0]?.id).toBe(personIds.villeneuve);
   });
+
+  it('lists no person whose name only looks a little like the query', async () => {
+    const [weak] = await sql<{ id: number }>(`INSERT INTO "Person" (name) VALUES ('Robbie Amell') RETURNING id`);
+    try {
+      const { people } = await searchCatalogue('amelie', { movies: 5, people: 10 });
+      expect(people.map((p) => p.id)).not.toContain(weak.id);
+      expect((await searchCatalogue('robbie amel', { movies: 0, people: 10 })).people.map((p) => p.id)).toContain(weak.id);
+    } finally {
+      await sql(`DELETE FROM "Person" WHERE id = $1`, [weak.id]);
+    }
+  });
 });
 
 describe('display titles from the data layer', () => {
