@@ -39,22 +39,18 @@ export function SignUpForm() {
       {signInError && <p className="form-error" role="alert">{signInError}</p>}
       <div className="field">
         <label htmlFor="name">Name</label>
-        <input id="name" name="name" autoComplete="name" defaultValue={state.values?.name} aria-invalid={!!err.name} aria-describedby="name-error" />
+        <input id="name" name="name" autoComplete="name" defaultValue={state.values?.name} aria-invalid={!!err.name} aria-describedby={err.name ? 'name-error' : undefined} />
         {err.name && <p id="name-error" className="field-error">{err.name}</p>}
       </div>
       <div className="field">
         <label htmlFor="email">Email</label>
-        <input id="email" name="email" type="email" autoComplete="email" defaultValue={state.values?.email} aria-invalid={!!err.email} aria-describedby="email-error" />
+        <input id="email" name="email" type="email" autoComplete="email" defaultValue={state.values?.email} aria-invalid={!!err.email} aria-describedby={err.email ? 'email-error' : undefined} />
         {err.email && <p id="email-error" className="field-error">{err.email}</p>}
       </div>
       <div className="field">
         <label htmlFor="password">Password</label>
-        <input id="password" name="password" type="password" autoComplete="new-password" ref={password} aria-invalid={!!err.password} aria-describedby="password-error" />
-        {err.password ? (
-          <p id="password-error" className="field-error">{err.password}</p>
-        ) : (
-          <p className="muted small">At least {PASSWORD_MIN_LENGTH} characters, and not a common password.</p>
-        )}
+        <input id="password" name="password" type="password" autoComplete="new-password" ref={password} aria-invalid={!!err.password} aria-describedby={err.password ? 'password-error' : 'password-hint'} />
+        {err.password ? <p id="password-error" className="field-error">{err.password}</p> : <p id="password-hint" className="muted small">At least {PASSWORD_MIN_LENGTH} characters, and not a common password.</p>}
       </div>
       <button className="btn btn-primary" type="submit" disabled={pending || (state.ok && !signInError)}>
         {pending || (state.ok && !signInError) ? 'Creating your account…' : 'Create account'}
