@@ -13,7 +13,7 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fitContentTfidf, recommendFromScores, scoreContentUser } from '../../lib/recommender/algorithms/content-tfidf';
+import { ContentTfidfConfigSchema, fitContentTfidf, recommendFromScores, scoreContentUser } from '../../lib/recommender/algorithms/content-tfidf';
 import { topKIndices } from '../../lib/recommender/core/select-top';
 import { relevantByUser, trainMatrix } from '../../lib/recommender/eval/evaluate';
 import { loadRatingsFile } from '../../lib/recommender/io/ratings-file';
@@ -97,7 +97,7 @@ function main(): void {
       if (relevant.size > 0) evalUsers.push({ u, relevant });
     }
     log(`${coldItems.length} catalogue movies without train ratings; ${evalUsers.length} users have relevant test movies among them`);
-    const content = fitContentTfidf(data, { docs, fieldWeights: params.fieldWeights });
+    const content = fitContentTfidf(data, ContentTfidfConfigSchema.parse({ docs, fieldWeights: params.fieldWeights }));
     const { model: served, fitSeconds } = fitServedRanking(data, train, docs, params, log);
     doc.fitSeconds = fitSeconds;
     const scores = new Float32Array(data.items.size);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildContentIndex, contentTfidfRecommender, featureIndex, fitContentTfidf, predictContent, profileFromFeatures, rowDot, scoreContentUser, scoreProfile, similarItems, trainUserProfile, type ContentDoc } from './content-tfidf';
+import { buildContentIndex, ContentIndexConfigSchema, ContentTfidfConfigSchema, contentTfidfRecommender, featureIndex, fitContentTfidf, predictContent, profileFromFeatures, rowDot, scoreContentUser, scoreProfile, similarItems, trainUserProfile, type ContentDoc } from './content-tfidf';
 import { topKIndices } from '../core/select-top';
 import { ratingMatrixFromDense } from '../core/sparse';
 
@@ -21,7 +21,7 @@ describe('buildContentIndex (TF-IDF by hand on 3 movies)', () => {
   // Movie 10: genre block (ln1.5, ln3)/‖·‖ = (0.346241, 0.938148); director block (1);
   // concatenated and divided by √2 → drama 0.244829, crime 0.663369, michael mann 0.707107.
   it('weights raw TF by ln(N/df), normalises each field block, then the whole vector', () => {
-    const index = buildContentIndex(THREE, { minDf: 1, tf: 'raw' });
+    const index = buildContentIndex(THREE, ContentIndexConfigSchema.parse({ minDf: 1, tf: 'raw' }));
     expect(index.features).toEqual(['g:drama', 'g:crime', 'd:michael mann', 'g:comedy', 'd:other']);
     expect(Array.from(index.idf)).toEqual([Math.log(1.5), Math.log(3), Math.log(1.5), Math.log(3), Math.log(3)].map(Math.fround));
     const a = rowOf(index, 0);
@@ -37,7 +37,7 @@ describe('buildContentIndex (TF-IDF by hand on 3 movies)', () => {
   });
 
   it('applies field weights to the unit blocks before the final normalisation', () => {
-    const index = buildContentIndex(THREE, { minDf: 1, tf: 'raw', fieldWeights: { g: 2 } });
+    const index = buildContentIndex(THREE, ContentIndexConfigSchema.parse({ minDf: 1, tf: 'raw', fieldWeights: { g: 2 } }));
     // (2·0.346241, 2·0.938148, 1) / √5
     const a = rowOf(index, 0);
     expect(a['g:drama']).toBeCloseTo(0.309688, 5);
@@ -51,7 +51,7 @@ describe('buildContentIndex (TF-IDF by hand on 3 movies)', () => {
       { itemId: 2, fields: { o: 'A detective hunts the ghosts' } },
       { itemId: 3, fields: { o: 'Ghost stories' } },
     ];
-    const index = buildContentIndex(docs, { minDf: 2 });
+    const index = buildContentIndex(docs, ContentIndexConfigSchema.parse({ minDf: 2 }));
     expect([...index.features].sort()).toEqual(['o:detect', 'o:ghost', 'o:hunt']);
     // Every kept feature has df 2 (same idf) and tf 1: doc 1 = {detect, hunt}, doc 2 = {detect, hunt, ghost}
     // → cosine 2 / (√2·√3).
@@ -75,7 +75,7 @@ describe('content model profiles', () => {
     [0, 0, 4, 4, 3, 0],
     [0, 5, 0, 0, 0, 0], // one rating
   ]);
-  const model = fitContentTfidf(data, { docs: GENRE_DOCS, minDf: 1 });
+  const model = fitContentTfidf(data, ContentTfidfConfigSchema.parse({ docs: GENRE_DOCS, minDf: 1 }));
 
   it('moves the profile towards the 5-star movie and away from the 1-star one', () => {
     const p = trainUserProfile(model, data, 0);

@@ -7,6 +7,7 @@
  * of the Art and Trends" (user profile = rating-weighted sum of item vectors, Rocchio-style, with
  * disliked items pushing the profile away).
  */
+import { z } from 'zod';
 import { analyzeText } from './text';
 import type { Csr, RatingMatrix, Recommender, RecommendOptions, ScoredItem } from '../core/types';
 import { ShapeError } from '../core/types';
@@ -22,19 +23,22 @@ export interface ContentDoc {
   fields: Readonly<Record<string, readonly string[] | string>>;
 }
 
-export interface ContentIndexConfig {
+/** The vectoriser's knobs with their defaults; {@link buildContentIndex} takes the parsed (output) type. */
+export const ContentIndexConfigSchema = z.object({
   /**
    * Multiplier α_f of each field's (unit-length) block before the final L2 normalisation.
    * The share of field f in a cosine is ∝ α_f². Unlisted fields get `defaultFieldWeight`.
    */
-  fieldWeights?: Readonly<Record<string, number>>;
-  /** Weight of fields missing from `fieldWeights` (default 1). */
-  defaultFieldWeight?: number;
-  /** Features present in fewer documents are dropped: they cannot make two items similar (default 2). */
-  minDf?: number;
-  /** TF transform: 'raw' = count, 'log' = 1 + ln(count) (default 'log'). */
-  tf?: 'raw' | 'log';
-}
+  fieldWeights: z.record(z.string(), z.number().min(0)).readonly().optional(),
+  /** Weight of fields missing from `fieldWeights`. */
+  defaultFieldWeight: z.number().min(0).default(1),
+  /** Features present in fewer documents are dropped: they cannot make two items similar. */
+  minDf: z.number().int().min(1).default(2),
+  /** TF transform: 'raw' = count, 'log' = 1 + ln(count). */
+  tf: z.enum(['raw', 'log']).default('log'),
+});
+export type ContentIndexConfig = z.output<typeof ContentIndexConfigSchema>;
+export type ContentIndexConfigInput = z.input<typeof ContentIndexConfigSchema>;
 
 /** The vectorised catalogue: one L2-normalised TF-IDF row per document. Plain data. */
 export interface ContentIndex {
@@ -71,10 +75,8 @@ export function featureName(field: string, value: string): string {
  * Time O(total tokens + nnz log nnz_row); memory O(nnz). Deterministic: features are numbered in
  * first-seen order over the documents in input order.
  */
-export function buildContentIndex(docs: readonly ContentDoc[], config: ContentIndexConfig = {}): ContentIndex {
-  const minDf = config.minDf ?? 2;
-  const tfMode = config.tf ?? 'log';
-  const defaultWeight = config.defaultFieldWeight ?? 1;
+export function buildContentIndex(docs: readonly ContentDoc[], config: ContentIndexConfig): ContentIndex {
+  const { minDf, tf: tfMode, defaultFieldWeight: defaultWeight } = config;
 
   const fieldIdx = new Map<string, number>();
   const fields: string[] = [];
@@ -226,20 +228,23 @@ export function multiplyDense(vectors: Csr, dense: Float32Array | Float64Array, 
 // ---------------------------------------------------------------------------------------------
 // The content model over a RatingMatrix.
 
-export interface ContentTfidfConfig extends ContentIndexConfig {
-  /** Item content. Either raw documents (vectorised at fit) or a prebuilt index. */
-  docs?: readonly ContentDoc[];
-  index?: ContentIndex;
+/** The content model's config with its defaults; {@link fitContentTfidf} takes the parsed (output) type. */
+export const ContentTfidfConfigSchema = ContentIndexConfigSchema.extend({
+  /** Item content. Either raw documents (vectorised at fit) or a prebuilt index (used as is). */
+  docs: z.custom<readonly ContentDoc[]>(() => true).default(() => []),
+  index: z.custom<ContentIndex>(() => true).optional(),
   /**
    * β of the shrunk user mean μ'_u = (Σ r + β·μ) / (n + β) the ratings are centred on. With β > 0 a
-   * single 5-star rating still gives a positive profile (a plain user mean would cancel it). Default 2.
+   * single 5-star rating still gives a positive profile (a plain user mean would cancel it).
    */
-  meanShrinkage?: number;
-  /** λ of the rating predictor's denominator Σ|sim| + λ (damps predictions from weak similarities). Default 1. */
-  predictShrinkage?: number;
-  /** Only the k most similar rated items enter a rating prediction. Default 40. */
-  predictNeighbours?: number;
-}
+  meanShrinkage: z.number().min(0).default(2),
+  /** λ of the rating predictor's denominator Σ|sim| + λ (damps predictions from weak similarities). */
+  predictShrinkage: z.number().min(0).default(1),
+  /** Only the k most similar rated items enter a rating prediction. */
+  predictNeighbours: z.number().int().min(1).default(40),
+});
+export type ContentTfidfConfig = z.output<typeof ContentTfidfConfigSchema>;
+export type ContentTfidfConfigInput = z.input<typeof ContentTfidfConfigSchema>;
 
 export interface ContentTfidfModel {
   readonly index: ContentIndex;
@@ -260,7 +265,7 @@ export interface ContentTfidfModel {
  * O(catalogue tokens + nnz(ratings)).
  */
 export function fitContentTfidf(data: RatingMatrix, config: ContentTfidfConfig): ContentTfidfModel {
-  const index = config.index ?? buildContentIndex(config.docs ?? [], config);
+  const index = config.index ?? buildContentIndex(config.docs, config);
   const rowById = new Map<number, number>();
   for (let r = 0; r < index.itemIds.length; r++) rowById.set(index.itemIds[r], r);
   const nItems = data.items.size;
@@ -285,7 +290,7 @@ export function fitContentTfidf(data: RatingMatrix, config: ContentTfidfConfig):
     indices.set(index.vectors.indices.subarray(a, a + len), indptr[i]);
     values.set(index.vectors.values.subarray(a, a + len), indptr[i]);
   }
-  const beta = config.meanShrinkage ?? 2;
+  const beta = config.meanShrinkage;
   const { byUser } = data;
   const userMean = new Float32Array(byUser.nRows);
   for (let u = 0; u < byUser.nRows; u++) {
@@ -300,8 +305,8 @@ export function fitContentTfidf(data: RatingMatrix, config: ContentTfidfConfig):
     itemRow,
     userMean,
     globalMean: data.globalMean,
-    predictShrinkage: config.predictShrinkage ?? 1,
-    predictNeighbours: config.predictNeighbours ?? 40,
+    predictShrinkage: config.predictShrinkage,
+    predictNeighbours: config.predictNeighbours,
   };
 }
 
@@ -438,9 +443,9 @@ export function recommendFromScores(
 }
 
 /** {@link Recommender} adapter for the content model. */
-export const contentTfidfRecommender: Recommender<ContentTfidfConfig, ContentTfidfModel> = {
+export const contentTfidfRecommender: Recommender<ContentTfidfConfigInput, ContentTfidfModel> = {
   name: 'content',
-  fit: fitContentTfidf,
+  fit: (data, config) => fitContentTfidf(data, ContentTfidfConfigSchema.parse(config)),
   predict: predictContent,
   scoreItems: scoreContentUser,
   recommend(model, data, userIdx, k, opts) {

@@ -183,13 +183,13 @@ function binaryRows(m: Csr, threshold: number): Csr {
 
 /** Similarity lists for the given side (entities × entities CSR of positive similarities). */
 export function knnSimilarities(data: RatingMatrix, biases: BiasesModel, cfg: KnnConfig, side: 'item' | 'user'): Csr {
-  const { rows, kernel } = similarityInput(data, biases, cfg.metric, side, cfg.binarize ?? 0);
+  const { rows, kernel } = similarityInput(data, biases, cfg.metric, side, cfg.binarize);
   return computeSimilarities(rows, transpose(rows), {
     kernel,
     shrinkage: cfg.shrinkage,
     minSupport: cfg.minSupport,
     maxNeighbors: cfg.maxNeighbors,
-    overlap: cfg.overlap ?? 'common',
+    overlap: cfg.overlap,
   });
 }
 

@@ -1,4 +1,16 @@
 /**
+ * # core/ — the engine's floor
+ *
+ * Holds: the shared contracts (this file: `RatingMatrix`, CSR, `Vocabulary`, `Recommender`, the error types), sparse
+ * matrices and vocabularies (sparse.ts), the seeded rng (rng.ts), the one top-k module (select-top.ts), the dense
+ * solves (linalg.ts, linalg-wasm.ts), every holdout split under its own name (holdout.ts), model (de)serialisation
+ * (serialize.ts) and the WebAssembly assembler (wasm-asm.ts).
+ * May import: no other wing (npm packages only); eslint.config.js enforces it.
+ * Invariants: pure data and pure functions, no I/O and no threads; raw ids and dense indices never mix (below);
+ * everything random takes a seed, so the same inputs give the same bits; one home per primitive — a second top-k,
+ * solver or split belongs here, not next to its first caller.
+ */
+/**
  * Shared contracts of the Reel engine. Pure data: no I/O, no framework imports.
  *
  * Naming: `userId`/`movieId` are raw (database / MovieLens) ids; `userIdx`/`itemIdx` are dense

@@ -1,20 +1,36 @@
 /**
+ * # eval/ — the offline protocol
+ *
+ * Holds: evaluation as ../shared/bench/PROTOCOL.md describes it (evaluate.ts), the metrics (metrics.ts), synthetic
+ * data (synth.ts) and the algorithm registry (this file), used by the eval CLI (scripts/eval/), the model job and the
+ * contract suite.
+ * May import: every other wing except io and testing (the CLI reads files through io itself).
+ * Invariants: no I/O (callers pass arrays in); each registered algorithm's defaults are its zod schema's
+ * (`configSchema.parse({})`); a fit never sees the test rows; same seed, same metrics.
+ */
+/**
  * Every algorithm the eval CLI, the model job and the contract suite can run, by name.
  * Adding a model is one import plus one `entry(...)` line in {@link REGISTRY}.
  */
 import { z } from 'zod';
-import { BiasedMfConfig, biasedMfRecommender } from '../algorithms/biased-mf';
-import { biasesRecommender } from '../algorithms/biases';
-import { EaseConfig, easeRecommender } from '../algorithms/ease';
-import { ImplicitAlsConfig, implicitAlsRecommender } from '../algorithms/implicit-als';
-import { SvdppConfig, svdppRecommender } from '../algorithms/svdpp';
-import { globalMeanRecommender } from '../algorithms/global-mean';
+import {
+  BiasedMfConfig,
+  biasedMfRecommender,
+  biasesRecommender,
+  EaseConfig,
+  easeRecommender,
+  globalMeanRecommender,
+  ImplicitAlsConfig,
+  implicitAlsRecommender,
+  itemKnnRecommender,
+  popularityRecommender,
+  rp3betaRecommender,
+  SvdppConfig,
+  svdppRecommender,
+  userKnnRecommender,
+} from '../algorithms';
 import { ContentParamsSchema, contentEntryRecommender, HybridParamsSchema, hybridEntryRecommender } from '../hybrid/params';
-import { itemKnnRecommender } from '../algorithms/item-knn';
-import { popularityRecommender } from '../algorithms/popularity';
-import { rp3betaRecommender } from '../algorithms/rp3beta';
 import type { Recommender } from '../core/types';
-import { userKnnRecommender } from '../algorithms/user-knn';
 import { servedHybridRecommender } from '../serving/recommender';
 
 /** One registered algorithm. `configSchema.parse({})` must give the defaults. */

@@ -6,7 +6,7 @@ import { fitHybrid, hybridRecommender } from './fit';
 import { isColdUser, recommendForGenres, recommendHybrid, scoreHybridUser, weightsFor } from './score';
 import { pairedDifference } from './rank-blend';
 import { supportOf, writeSupportTerms } from './rating-blend';
-import { type HybridBase, type HybridConfig, type HybridModel } from './types';
+import { HybridConfigSchema, type HybridBase, type HybridConfigInput, type HybridModel } from './types';
 import { HybridParamsSchema } from './params';
 import { genreWorld } from '../testing/hybrid-test-data';
 import { itemKnnRecommender } from '../algorithms/item-knn';
@@ -28,13 +28,16 @@ const ratingBases: HybridBase[] = [
   { name: 'biases', recommender: R(biasesRecommender), config: {} },
   { name: 'item-knn', recommender: R(itemKnnRecommender), config: { k: 20 } },
 ];
-const config: HybridConfig = {
+const config: HybridConfigInput = {
   seed: 3,
   rankingBases,
   ratingBases,
   content: { docs: world.docs, minDf: 1 },
   timeRows: train,
 };
+
+/** A fit of a hand-written config, parsed as every caller must (the defaults live in the schema). */
+const fit = (data: Parameters<typeof fitHybrid>[0], c: HybridConfigInput) => fitHybrid(data, HybridConfigSchema.parse(c));
 
 function weightsOf(m: HybridModel): number[][] {
   return [Array.from(m.warm!.w), Array.from(m.cold?.w ?? []), Array.from(m.ratingWeights ?? [])];
@@ -77,10 +80,10 @@ function alignedTimes(data: ReturnType<typeof buildRatingMatrix>, ts: Map<string
 describe('fitHybrid', () => {
   it('never sees test rows: a poisoned test split leaves the learned blends unchanged', () => {
     const fitted: HybridModel[] = [];
-    const spy: Recommender<HybridConfig, HybridModel> = {
+    const spy: Recommender<HybridConfigInput, HybridModel> = {
       ...hybridRecommender,
       fit: (d, c) => {
-        const m = hybridRecommender.fit(d, c);
+        const m = fit(d, c);
         fitted.push(m);
         return m;
       },
@@ -99,7 +102,7 @@ describe('fitHybrid', () => {
     expect(dirtyRating.metrics.rmse).not.toBe(cleanRating.metrics.rmse);
     for (const m of fitted.slice(1)) expect(weightsOf(m)).toEqual(weightsOf(fitted[0])); // …but not to training
     // Sensitivity check: had the poisoned rows leaked into the fit, the blend would differ.
-    const leaked = fitHybrid(
+    const leaked = fit(
       buildRatingMatrix({
         userIds: Int32Array.from([...train.userIds, ...poisoned.userIds]),
         itemIds: Int32Array.from([...train.movieIds, ...poisoned.movieIds]),
@@ -112,7 +115,7 @@ describe('fitHybrid', () => {
 
   it('is deterministic for a seed', () => {
     const data = buildRatingMatrix({ userIds: train.userIds, itemIds: train.movieIds, ratings: train.ratings });
-    expect(weightsOf(fitHybrid(data, config))).toEqual(weightsOf(fitHybrid(data, config)));
+    expect(weightsOf(fit(data, config))).toEqual(weightsOf(fit(data, config)));
   });
 });
 
@@ -138,7 +141,7 @@ describe('cold start', () => {
   const data = withColdUsers(train, 3, { items: itemVocab });
   const docs = [...world.docs];
   for (const m of [49, 50, 51]) docs.push({ itemId: m, fields: { ...world.docs[m - 49].fields } }); // same content as items 1, 2, 3
-  const model = fitHybrid(data, { ...config, content: { docs, minDf: 1 }, timeRows: undefined });
+  const model = fit(data, { ...config, content: { docs, minDf: 1 }, timeRows: undefined });
 
   it('serves users with ≤ 5 ratings and unknown users from the cold blend', () => {
     const cold = data.users.index(2)!;
@@ -209,7 +212,7 @@ describe('feature selection switches', () => {
 
   it('keeps the weights of switched-off ranking features at 0 in every blend', () => {
     const off = ['content', 'coldItem×content', 'popBefore', 'popAfter'];
-    const m = fitHybrid(data, { ...config, rankFeaturesOff: off, coverageWeightPath: [0.5, 1] });
+    const m = fit(data, { ...config, rankFeaturesOff: off, coverageWeightPath: [0.5, 1] });
     for (const r of [m.warm, m.cold, m.anon]) {
       if (!r) continue;
       m.rankFeatures.forEach((name, f) => {
@@ -223,14 +226,14 @@ describe('feature selection switches', () => {
     expect(() => HybridParamsSchema.parse({ rankFeaturesOff: ['no-such-feature'] })).toThrow();
     expect(HybridParamsSchema.parse({ rankFeaturesOff: ['recent', 'ease'] }).rankFeaturesOff).toEqual(['recent', 'ease']);
     // implicit-als is not a base of this config: switching it off changes nothing.
-    expect(weightsOf(fitHybrid(data, { ...config, rankFeaturesOff: ['implicit-als'] }))).toEqual(weightsOf(fitHybrid(data, config)));
+    expect(weightsOf(fit(data, { ...config, rankFeaturesOff: ['implicit-als'] }))).toEqual(weightsOf(fit(data, config)));
   });
 
   it('gives the cold blend its own switched-off features (default: the warm ones); the warm blend is unchanged', () => {
     const warmOff = ['content', 'coldItem×content'];
     const coldOff = ['item-knn', 'popBefore', 'popAfter'];
-    const base = fitHybrid(data, { ...config, tasks: ['ranking'], rankFeaturesOff: warmOff });
-    const own = fitHybrid(data, { ...config, tasks: ['ranking'], rankFeaturesOff: warmOff, coldRankFeaturesOff: coldOff });
+    const base = fit(data, { ...config, tasks: ['ranking'], rankFeaturesOff: warmOff });
+    const own = fit(data, { ...config, tasks: ['ranking'], rankFeaturesOff: warmOff, coldRankFeaturesOff: coldOff });
     expect(base.cold && own.cold).toBeTruthy();
     expect(Array.from(own.warm!.w)).toEqual(Array.from(base.warm!.w));
     expect(Array.from(own.anon?.w ?? [])).toEqual(Array.from(base.anon?.w ?? []));
@@ -242,19 +245,19 @@ describe('feature selection switches', () => {
     const fContent = own.rankFeatures.indexOf('content');
     expect(own.cold!.w[fContent]).not.toBe(0);
     // An explicit cold set equal to the warm set is the default.
-    const same = fitHybrid(data, { ...config, tasks: ['ranking'], rankFeaturesOff: warmOff, coldRankFeaturesOff: warmOff });
+    const same = fit(data, { ...config, tasks: ['ranking'], rankFeaturesOff: warmOff, coldRankFeaturesOff: warmOff });
     expect(weightsOf(same)).toEqual(weightsOf(base));
     expect(() => HybridParamsSchema.parse({ coldRankFeaturesOff: ['no-such-feature'] })).toThrow();
     expect(HybridParamsSchema.parse({ coldRankFeaturesOff: [] }).coldRankFeaturesOff).toEqual([]);
   });
 
   it('leaves content out of the rating blend with ratingContent false', () => {
-    const m = fitHybrid(data, { ...config, tasks: ['rating'], ratingContent: false });
+    const m = fit(data, { ...config, tasks: ['rating'], ratingContent: false });
     expect(m.ratingFeatures.some((n) => n.includes('content'))).toBe(false);
     expect(m.ratingWeights).toHaveLength(m.ratingFeatures.length);
     const p = hybridRecommender.predict(m, data, 0, 0);
     expect(Number.isFinite(p)).toBe(true);
-    const withContent = fitHybrid(data, { ...config, tasks: ['rating'] });
+    const withContent = fit(data, { ...config, tasks: ['rating'] });
     expect(withContent.ratingFeatures).toContain('content');
   });
 });
@@ -262,18 +265,18 @@ describe('feature selection switches', () => {
 describe('rating blend cold-user terms', () => {
   // ≈ 23 ratings per user (all warm), 200 items with a long tail (many cold items); users 1 … k keep their first 3.
   const big = genreWorld(120, 200, 5, 0.9);
-  const cfg: HybridConfig = { seed: 3, rankingBases: [], ratingBases, content: { docs: big.docs, minDf: 1 }, tasks: ['rating'] };
+  const cfg: HybridConfigInput = { seed: 3, rankingBases: [], ratingBases, content: { docs: big.docs, minDf: 1 }, tasks: ['rating'] };
   const columns = (m: HybridModel, prefix: string) => m.ratingFeatures.flatMap((name, f) => (name.startsWith(prefix) ? [f] : []));
 
   it('are off when fewer than minColdBlendUsers cold users are among the rows that learn them (the app’s demo accounts)', () => {
     const data = withColdUsers(big, 12);
-    const thin = fitHybrid(data, { ...cfg, minColdBlendUsers: 30 });
+    const thin = fit(data, { ...cfg, minColdBlendUsers: 30 });
     expect(columns(thin, 'coldUser×')).toHaveLength(2); // × the first base, × content
     for (const f of columns(thin, 'coldUser×')) expect(thin.ratingWeights![f]).toBe(0);
     // The item terms are not thin here and stay learned.
     expect(columns(thin, 'coldItem×').some((f) => thin.ratingWeights![f] !== 0)).toBe(true);
     // Without the bound the same rows give the user terms weights.
-    const learned = fitHybrid(data, { ...cfg, minColdBlendUsers: 0 });
+    const learned = fit(data, { ...cfg, minColdBlendUsers: 0 });
     expect(columns(learned, 'coldUser×').some((f) => learned.ratingWeights![f] !== 0)).toBe(true);
   });
 });

@@ -1,4 +1,17 @@
 /**
+ * # hybrid/ — the learned blend
+ *
+ * Holds: the model and config types with the fit's zod defaults (types.ts), feature columns (features.ts), the
+ * ranking blend (rank-blend.ts), the rating blend (rating-blend.ts), the fit orchestration (this file) and its
+ * background fit worker (fit-pool.ts, fit-worker.ts), scoring (score.ts, training-scoring.ts) and the registry's
+ * params (params.ts).
+ * May import: core, kernels, algorithms.
+ * Invariants: the blends learn on validation splits carved from the TRAIN matrix only (never a test row); every
+ * default lives in a zod schema — `fitHybrid` takes the parsed `HybridConfig` (hand-built configs go through
+ * `HybridConfigSchema.parse`, registry params through `hybridConfigFrom`) and never writes `?? value`; the same
+ * seed gives the same model, with or without the background worker.
+ */
+/**
  * The learned hybrid: stacking of collaborative models, the content model and popularity.
  *
  * - Ranking: a linear ranker over per-user standardised base scores plus popularity and cold-item
@@ -12,7 +25,7 @@
  *   temporal holdout when timestamps are given, else seeded random), then every base model is
  *   refit on the full train.
  */
-import { buildContentIndex, fitContentTfidf, recommendFromScores, type ContentIndex, type ContentTfidfModel } from '../algorithms/content-tfidf';
+import { buildContentIndex, ContentTfidfConfigSchema, fitContentTfidf, recommendFromScores, type ContentTfidfConfig, type ContentTfidfModel } from '../algorithms/content-tfidf';
 import { ModelFitError, type RatingMatrix, type Recommender } from '../core/types';
 import { alignTimestamps, buildTimeContext, counts, popularityZ, rankFeatureNames, timeContextOf } from './features';
 import { type BackgroundFits, type FitRequest, startBackgroundFits } from './fit-pool';
@@ -21,7 +34,7 @@ import { buildRankTrainingSet, coordinateAscent, exposureCounts, exposureZOf, fm
 import { chooseRatingBlend, ratingFeatureNames, ratingFeatureRow, ridgeMasked, thinColdTerms } from './rating-blend';
 import { createHybridScratch, isColdUser, predictHybrid, recommendHybrid, scoreHybridUser } from './score';
 import { trainingScoringBases } from './training-scoring';
-import { DEFAULT_RECALL_WEIGHT, type FittedBase, type HybridBase, type HybridConfig, type HybridModel, type HybridPhase, type RankWeights, type Source } from './types';
+import { type FittedBase, type HybridBase, type HybridConfig, type HybridModel, type HybridPhase, type RankWeights, type Source } from './types';
 
 /**
  * Fits each base on `data`. With `shared`, a base with the same name and config as one fitted
@@ -69,7 +82,7 @@ function fitBaseModels(
  *
  * Cost ≈ 2 × (Σ base fits) + nValUsers × (Σ base scoring) + coordinate ascent (≈ 1 s).
  */
-export function fitHybrid(data: RatingMatrix, config: HybridConfig = {}): HybridModel {
+export function fitHybrid(data: RatingMatrix, config: HybridConfig): HybridModel {
   const steps = fitHybridSteps(data, config);
   for (;;) {
     const step = steps.next();
@@ -81,7 +94,7 @@ export function fitHybrid(data: RatingMatrix, config: HybridConfig = {}): Hybrid
  * {@link fitHybrid} as a generator that yields before each phase, so an async caller (the model job) can record
  * progress, or abort, between phases.
  */
-export function* fitHybridSteps(data: RatingMatrix, config: HybridConfig = {}): Generator<HybridPhase, HybridModel> {
+export function* fitHybridSteps(data: RatingMatrix, config: HybridConfig): Generator<HybridPhase, HybridModel> {
   const run = prepareFit(data, config);
   const { log, tasks } = run;
   // Ranking blend.
@@ -149,7 +162,7 @@ interface FitRun {
   relevantRating: number;
   rankingBaseSpecs: readonly HybridBase[];
   ratingBaseSpecs: readonly HybridBase[];
-  contentConfig: { index: ContentIndex; meanShrinkage: number | undefined } | null;
+  contentConfig: ContentTfidfConfig | null;
   timestamps: Float64Array | undefined;
   split: ValidationSplit;
   valContent: ContentTfidfModel | null;
@@ -161,27 +174,26 @@ interface FitRun {
 
 /** Resolves the knobs, carves the validation splits, fits their content models and queues the background fits. */
 function prepareFit(data: RatingMatrix, config: HybridConfig): FitRun {
-  const log = config.log ?? (() => {});
-  const seed = config.seed ?? 42;
-  const tasks = new Set(config.tasks ?? ['rating', 'ranking']);
-  const coldU = config.coldUserThreshold ?? 5;
-  const coldI = config.coldItemThreshold ?? 5;
-  const relevantRating = config.relevantRating ?? 4;
-  const rankingBaseSpecs = tasks.has('ranking') ? (config.rankingBases ?? []) : [];
-  const ratingBaseSpecs = tasks.has('rating') ? (config.ratingBases ?? []) : [];
+  const { log, seed, relevantRating } = config;
+  const tasks = new Set(config.tasks);
+  const coldU = config.coldUserThreshold;
+  const coldI = config.coldItemThreshold;
+  const rankingBaseSpecs = tasks.has('ranking') ? config.rankingBases : [];
+  const ratingBaseSpecs = tasks.has('rating') ? config.ratingBases : [];
   const contentIndex = config.content
-    ? (config.content.index ?? buildContentIndex(config.content.docs ?? [], config.content))
+    ? (config.content.index ?? buildContentIndex(config.content.docs, config.content))
     : null;
-  const contentConfig = contentIndex ? { index: contentIndex, meanShrinkage: config.content?.meanShrinkage } : null;
+  // The fits see the index and the mean shrinkage only (the predictor keeps its schema defaults), as always.
+  const contentConfig = contentIndex ? ContentTfidfConfigSchema.parse({ index: contentIndex, meanShrinkage: config.content?.meanShrinkage }) : null;
 
   const timestamps =
     config.timestamps ??
     (config.timeRows?.timestamps ? alignTimestamps(data, config.timeRows.userIds, config.timeRows.movieIds, config.timeRows.timestamps) : undefined);
   const split = carveBlendValidation(data, {
-    share: config.validationShare ?? 0.2,
+    share: config.validationShare,
     seed,
     timestamps: tasks.has('ranking') ? timestamps : undefined,
-    coldEvery: config.coldSimulationEvery ?? 5,
+    coldEvery: config.coldSimulationEvery,
     coldKeep: coldU,
   });
   log(`hybrid: validation split ${split.fit.byUser.values.length} fitting rows, ${split.heldUsers.length} held out`);
@@ -191,7 +203,7 @@ function prepareFit(data: RatingMatrix, config: HybridConfig): FitRun {
   // No cold-user simulation here: truncating users weakens the validation fits of every rating base,
   // and the cold terms still learn from the naturally thin users and items.
   const ratingSplit = tasks.has('rating')
-    ? carveBlendValidation(data, { share: config.validationShare ?? 0.2, seed, coldEvery: 0, coldKeep: coldU })
+    ? carveBlendValidation(data, { share: config.validationShare, seed, coldEvery: 0, coldKeep: coldU })
     : split;
   const ratingValContent =
     config.ratingContent === false ? null : ratingSplit === split ? valContent : contentConfig ? fitContentTfidf(ratingSplit.fit, contentConfig) : null;
@@ -244,9 +256,9 @@ interface RankBlends {
 function learnRankBlends(run: FitRun, data: RatingMatrix, valBases: FittedBase[], rankNames: { names: string[]; groups: Source[] }): RankBlends {
   const { config, log, seed, split, coldU, coldI } = run;
   // A switched-off feature this model does not have (e.g. a base not in rankingBases) is simply absent.
-  const off = new Set(config.rankFeaturesOff ?? []);
+  const off = new Set(config.rankFeaturesOff);
   const allowed = rankNames.names.map((n) => !off.has(n));
-  const coldOff = new Set(config.coldRankFeaturesOff ?? config.rankFeaturesOff ?? []);
+  const coldOff = new Set(config.coldRankFeaturesOff);
   const coldAllowed = rankNames.names.map((n) => !coldOff.has(n));
   const relevant = new Map<number, number[]>();
   for (let t = 0; t < split.heldUsers.length; t++) {
@@ -263,14 +275,14 @@ function learnRankBlends(run: FitRun, data: RatingMatrix, valBases: FittedBase[]
     (n <= coldU ? coldUsers : warmUsers).push(u);
   }
   // Training cost is linear in the validation users: large data sets learn from a seeded sample.
-  const cap = config.maxValidationUsers ?? Infinity;
+  const cap = config.maxValidationUsers;
   for (const list of [warmUsers, coldUsers]) {
     if (list.length <= cap) continue;
     const kept = sampleSorted(list, cap, seed);
     list.length = 0;
     list.push(...kept);
   }
-  const pool = config.poolPerBase ?? 100;
+  const pool = config.poolPerBase;
   const nItems = data.items.size;
   const t0 = Date.now();
   const valTime = split.fitTimes
@@ -280,12 +292,12 @@ function learnRankBlends(run: FitRun, data: RatingMatrix, valBases: FittedBase[]
   const warmSet = buildRankTrainingSet(scoringBases, run.valContent, split, warmUsers, relevant, pool, coldI, valTime);
   const coldSet = buildRankTrainingSet(scoringBases, run.valContent, split, coldUsers, relevant, pool, coldI, valTime);
   log(`  ranking features: ${warmUsers.length} warm + ${coldUsers.length} cold users, ${warmSet.item.length + coldSet.item.length} candidate rows in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  const gamma = config.coverageWeight ?? 0;
-  const beta = config.recallWeight ?? DEFAULT_RECALL_WEIGHT;
+  const gamma = config.coverageWeight;
+  const beta = config.recallWeight;
   // Stage 1 without the exposure feature; stage 2 adds it (computed from stage 1's lists).
   const fExp = rankNames.names.indexOf('exposure');
   const noExposure = allowed.map((a, f) => a && f !== fExp);
-  const target = config.coverageTarget ?? 0;
+  const target = config.coverageTarget;
   const stage1 = coordinateAscent(warmSet, nItems, beta, gamma, rankNames.names, noExposure, undefined, target);
   const valExposure = exposureZOf(exposureCounts(warmSet, stage1.w, nItems));
   setColumn(warmSet, fExp, valExposure);
@@ -293,7 +305,7 @@ function learnRankBlends(run: FitRun, data: RatingMatrix, valBases: FittedBase[]
   let warm = coordinateAscent(warmSet, nItems, beta, gamma, rankNames.names, allowed, stage1.w, target);
   // One-standard-error rule along a γ path: the most coverage-seeking blend whose validation accuracy is not
   // worse than the γ blend's by more than one standard error of the paired per-user difference.
-  const path = (config.coverageWeightPath ?? []).filter((g) => g > gamma).sort((x, y) => x - y);
+  const path = config.coverageWeightPath.filter((g) => g > gamma).sort((x, y) => x - y);
   if (path.length > 0) {
     const ref = perUserAccuracy(warmSet, warm.w, nItems, beta);
     let prev = warm;
@@ -308,7 +320,7 @@ function learnRankBlends(run: FitRun, data: RatingMatrix, valBases: FittedBase[]
     }
   }
   log(`  stage-1 warm weights ${fmtWeights(rankNames.names, stage1.w)} (val NDCG@10 ${stage1.validationNdcg.toFixed(4)})`);
-  const learnCold = coldUsers.length > 0 && coldUsers.length >= (config.minColdBlendUsers ?? 0);
+  const learnCold = coldUsers.length > 0 && coldUsers.length >= config.minColdBlendUsers;
   if (!learnCold) log(`  ${coldUsers.length} cold validation users: too few to learn a cold blend, cold users get the warm blend`);
   const cold = learnCold ? coordinateAscent(coldSet, nItems, beta, 0, rankNames.names, coldAllowed) : null;
   log(
@@ -334,7 +346,7 @@ interface RatingBlend {
 function learnRatingBlend(run: FitRun, data: RatingMatrix, valBases: FittedBase[]): RatingBlend {
   const { config, log, seed, ratingSplit, coldU, coldI } = run;
   const ratingValContent = run.ratingValContent;
-  const ratingNames = ratingFeatureNames(valBases, ratingValContent !== null, config.ratingSupportTerms ?? true);
+  const ratingNames = ratingFeatureNames(valBases, ratingValContent !== null, config.ratingSupportTerms);
   const F = ratingNames.length;
   const xtx = new Float64Array(F * F);
   const xty = new Float64Array(F);
@@ -347,18 +359,18 @@ function learnRatingBlend(run: FitRun, data: RatingMatrix, valBases: FittedBase[
   // Per-user work (fold-ins, neighbour searches) dominates served rows: sample users first, then rows.
   let allHeld = Array.from({ length: ratingSplit.heldUsers.length }, (_, t) => t);
   const heldUserList = [...new Set(ratingSplit.heldUsers)];
-  const maxUsers = config.maxRatingUsers ?? Infinity;
+  const maxUsers = config.maxRatingUsers;
   if (heldUserList.length > maxUsers) {
     const keep = new Set(sampleSorted(heldUserList, maxUsers, seed + 3));
     allHeld = allHeld.filter((t) => keep.has(ratingSplit.heldUsers[t]));
   }
-  const maxRows = config.maxRatingRows ?? Infinity;
+  const maxRows = config.maxRatingRows;
   const heldRows = allHeld.length > maxRows ? sampleSorted(allHeld, maxRows, seed + 2) : allHeld;
   const nHeld = heldRows.length;
   const heldY = Float32Array.from(heldRows, (t) => ratingSplit.heldRatings[t]);
   const rows = new Float32Array(nHeld * F);
-  const thin = thinColdTerms(ratingNames, heldRows, ratingSplit, c, coldU, coldI, config.minColdBlendUsers ?? 0);
-  if (thin.length > 0) log(`  rating blend: ${thin.map((f) => ratingNames[f]).join(', ')} off (fewer than ${config.minColdBlendUsers ?? 0} cold users or items among the rows)`);
+  const thin = thinColdTerms(ratingNames, heldRows, ratingSplit, c, coldU, coldI, config.minColdBlendUsers);
+  if (thin.length > 0) log(`  rating blend: ${thin.map((f) => ratingNames[f]).join(', ')} off (fewer than ${config.minColdBlendUsers} cold users or items among the rows)`);
   for (let x = 0; x < nHeld; x++) {
     const t = heldRows[x];
     if (servedRow) servedRow(ratingSplit.heldUsers[t], ratingSplit.heldItems[t], row);
@@ -416,7 +428,7 @@ function trainExposure(run: FitRun, data: RatingMatrix, draft: HybridModel, firs
   const scores = new Float32Array(data.items.size);
   const warmAll: number[] = [];
   for (let u = 0; u < data.users.size; u++) if (!isColdUser(stage1Model, u)) warmAll.push(u);
-  const cap = run.config.maxValidationUsers ?? Infinity;
+  const cap = run.config.maxValidationUsers;
   // Counts from a sample are scaled by the z-scoring (log counts, standardised), so a sample suffices.
   for (const u of warmAll.length > cap ? sampleSorted(warmAll, cap, run.seed + 1) : warmAll) {
     scoreHybridUser(stage1Model, data, u, scores, scratch);

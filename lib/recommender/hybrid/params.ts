@@ -6,11 +6,11 @@
 import { z } from 'zod';
 import { biasedMfRecommender } from '../algorithms/biased-mf';
 import { biasesRecommender } from '../algorithms/biases';
-import { contentTfidfRecommender, type ContentDoc, type ContentTfidfConfig, type ContentTfidfModel } from '../algorithms/content-tfidf';
+import { contentTfidfRecommender, ContentTfidfConfigSchema, fitContentTfidf, type ContentDoc, type ContentTfidfModel } from '../algorithms/content-tfidf';
 import { easeRecommender } from '../algorithms/ease';
 import { RANK_EXTRA_FEATURES } from './features';
 import { fitHybrid, hybridRecommender } from './fit';
-import { DEFAULT_RECALL_WEIGHT, type HybridBase, type HybridConfig, type HybridModel } from './types';
+import { DEFAULT_RECALL_WEIGHT, HybridConfigSchema, type HybridBase, type HybridConfig, type HybridModel } from './types';
 import { DEFAULT_CONTENT_FIELD_WEIGHTS, buildContentDocs, type ContentSource } from '../algorithms/content-docs';
 import { implicitAlsRecommender } from '../algorithms/implicit-als';
 import { itemKnnRecommender } from '../algorithms/item-knn';
@@ -135,14 +135,14 @@ export type HybridParams = z.infer<typeof HybridParamsSchema>;
  */
 export const HYBRID_BASE_DEFAULTS: Readonly<Record<string, Record<string, unknown>>> = { ease: { maxItems: 2000 }, 'implicit-als': { threads: 2 } };
 
-/** Engine config of the hybrid from params and run context. */
+/** Engine config of the hybrid from params and run context (every shared knob set from the params). */
 export function hybridConfigFrom(params: HybridParams, ctx: RunContext = {}): HybridConfig {
   const base = (name: string): HybridBase => {
     const b = BASES[name];
     if (!b) throw new Error(`unknown hybrid base "${name}"`);
     return { name, recommender: b.recommender, config: { seed: params.seed, ...(HYBRID_BASE_DEFAULTS[name] ?? {}), ...(params.baseParams[name] ?? {}) }, group: b.group };
   };
-  return {
+  return HybridConfigSchema.parse({
     seed: params.seed,
     rankingBases: params.rankingBases.map(base),
     ratingBases: params.ratingBases.map(base),
@@ -168,7 +168,7 @@ export function hybridConfigFrom(params: HybridParams, ctx: RunContext = {}): Hy
     ratingSupportTerms: params.ratingSupportTerms,
     tasks: ctx.tasks,
     log: ctx.log,
-  };
+  });
 }
 
 /** The hybrid as a registry entry: params (+ attached {@link RunContext}) → fitted hybrid. */
@@ -182,8 +182,8 @@ export const contentEntryRecommender: Recommender<ContentParams & RunContext, Co
   ...contentTfidfRecommender,
   fit(data, config) {
     const p = ContentParamsSchema.parse(stripContext(config));
-    const cfg: ContentTfidfConfig = { docs: config.contentDocs ?? [], fieldWeights: p.fieldWeights, minDf: p.minDf, meanShrinkage: p.meanShrinkage };
-    return contentTfidfRecommender.fit(data, cfg);
+    const cfg = ContentTfidfConfigSchema.parse({ docs: config.contentDocs, fieldWeights: p.fieldWeights, minDf: p.minDf, meanShrinkage: p.meanShrinkage });
+    return fitContentTfidf(data, cfg);
   },
 };
 

@@ -2,9 +2,10 @@
  * The learned hybrid's plain-data types: its configuration, the fitted bases and the learned blends. Shapes are
  * in each field's TSDoc (weights in feature order of `rankFeatures` / `ratingFeatures`).
  */
-import type { ContentDoc, ContentIndex, ContentIndexConfig, ContentTfidfModel } from '../algorithms/content-tfidf';
+import { ContentTfidfConfigSchema, type ContentTfidfModel } from '../algorithms/content-tfidf';
 import type { RatingMatrix, Recommender } from '../core/types';
 import type { TimeContext } from './features';
+import { z } from 'zod';
 
 /** Where a recommendation's score mainly comes from (STYLE.md: cold start is flagged, not an error). */
 export type Source = 'collaborative' | 'content' | 'popular';
@@ -20,103 +21,144 @@ export interface HybridBase {
   group?: Source;
 }
 
-export interface HybridConfig {
-  seed?: number;
-  /** Base models of the ranking blend (scored with `scoreItems`). */
-  rankingBases?: readonly HybridBase[];
-  /** Base models of the rating blend (queried with `predict`). */
-  ratingBases?: readonly HybridBase[];
-  /** Item content; when present the content model joins both blends. */
-  content?: { docs?: readonly ContentDoc[]; index?: ContentIndex } & ContentIndexConfig & { meanShrinkage?: number };
-  /**
-   * Unix timestamps aligned with `data.byUser.values` (same order). Enables the per-user temporal
-   * validation holdout (the ranking protocol's shape); without them the holdout is random.
-   */
-  timestamps?: Float64Array;
-  /**
-   * Alternative to `timestamps`: the raw train rows with their times (e.g. the eval CLI's train
-   * file), aligned to the matrix at fit. Only rows present in `data` are used.
-   */
-  timeRows?: { userIds: Int32Array; movieIds: Int32Array; timestamps?: Float64Array };
-  /** Share of each user's train ratings held out for validation. Default 0.2. */
-  validationShare?: number;
-  /** Users with at most this many ratings use the cold blend. Default 5. */
-  coldUserThreshold?: number;
-  /** Items with at most this many ratings are "cold" (feature). Default 5. */
-  coldItemThreshold?: number;
-  /**
-   * The cold and anonymous blends are learned only from at least this many (simulated) cold validation users;
-   * with fewer, too little data to learn a blend, cold users get the warm blend. Default 0 (always learn).
-   */
-  minColdBlendUsers?: number;
-  /** At most this many warm (and cold) validation users train the ranking blend, and score the exposure pass. Default all. */
-  maxValidationUsers?: number;
-  /** At most this many held-out rows (seeded sample) train the rating blend. Default all. */
-  maxRatingRows?: number;
-  /**
-   * false: rating bases not shared with the ranking blend keep their fit on the rating validation split instead of
-   * a refit on all ratings (training time; serving folds users in anyway). Default true.
-   */
-  refitRatingBases?: boolean;
-  /** The rating blend's rows come from at most this many held-out users (seeded sample). Default all. */
-  maxRatingUsers?: number;
-  /** Every n-th validation user is truncated to its first `coldUserThreshold` ratings to train the cold blend. Default 5. */
-  coldSimulationEvery?: number;
-  /** Top-N of each base feeding the validation candidate pool. Default 100. */
-  poolPerBase?: number;
-  /** Relevance threshold of validation items (PROTOCOL.md: ≥ 4). */
-  relevantRating?: number;
-  /**
-   * Ridge λ of the rating blend. Default: chosen with the feature set (with or without the support terms) by
-   * 5-fold cross-validation, grouped by user, on the held-out validation rows, from {@link RIDGE_LAMBDA_GRID}.
-   */
-  ridgeLambda?: number;
-  /** Offer the support terms (feature-weighted stacking on 1/√(1+n) of user and item) to the validation CV. Default true. */
-  ratingSupportTerms?: boolean;
-  /** Weight β of Recall@20 in the ranking objective NDCG@10 + β·Recall@20 + γ·coverage@10 (validation). Default {@link DEFAULT_RECALL_WEIGHT}. */
-  recallWeight?: number;
-  /** Weight γ of coverage@10 in the ranking objective. Default 0. */
-  coverageWeight?: number;
-  /**
-   * Larger γ values tried after `coverageWeight` (warm blend, warm-started): the largest whose validation accuracy
-   * (per-user NDCG@10 + β·Recall@20) is within one standard error of the paired difference from the `coverageWeight`
-   * blend's is kept (one-standard-error rule, chosen on validation). Default none.
-   */
-  coverageWeightPath?: readonly number[];
-  /**
-   * Minimum coverage@10 of the warm blend on the validation users (a hinge penalty in the
-   * objective; the product asks for ≥ 0.10). Default 0 (off).
-   */
-  coverageTarget?: number;
-  /**
-   * Feature rows of the rating blend as the caller serves them (e.g. with live fold-in), built from the validation
-   * fits; default: the bases' own predictions. Rows must follow {@link HybridModel.ratingFeatures}.
-   */
-  servedRatingRow?: (ctx: {
-    bases: readonly FittedBase[];
-    content: ContentTfidfModel | null;
-    fit: RatingMatrix;
-    names: readonly string[];
-    coldUserThreshold: number;
-    coldItemThreshold: number;
-  }) => (userIdx: number, itemIdx: number, out: Float64Array) => void;
-  /**
-   * Ranking features the blends may not use (names of {@link HybridModel.rankFeatures}; their weights stay 0, the
-   * candidate pool is unchanged). Default none.
-   */
-  rankFeaturesOff?: readonly string[];
-  /**
-   * Ranking features the cold blend (users with 1 … `coldUserThreshold` ratings) may not use, chosen on its own
-   * (cold validation). Default: `rankFeaturesOff`. The warm and anonymous blends keep `rankFeaturesOff`.
-   */
-  coldRankFeaturesOff?: readonly string[];
-  /** false: the rating blend leaves the content prediction out (the ranking blend keeps it). Default true. */
-  ratingContent?: boolean;
-  /** Which blends to learn. Default both. */
-  tasks?: readonly ('rating' | 'ranking')[];
-  /** Progress lines (to stderr in the CLI). */
-  log?: (msg: string) => void;
-}
+/**
+ * The hybrid fit's config with every default (zod: {@link HybridConfigSchema}); {@link fitHybrid} receives the parsed
+ * (output) type, so no knob is defaulted twice. Build one by hand with `HybridConfigSchema.parse({...})` (tests) or
+ * from the registry params with `hybridConfigFrom` (hybrid/params.ts: the eval CLI and the served model, whose own
+ * defaults set every shared knob explicitly — see {@link HybridConfigSchema} for where the two differ).
+ */
+export type HybridConfig = z.output<typeof HybridConfigSchema>;
+/** What a caller writes before parsing: every field with a default may be left out. */
+export type HybridConfigInput = z.input<typeof HybridConfigSchema>;
+
+/**
+ * β of the ranking objective when none is given: the value the served model has always used (the params schema's
+ * default, hybrid/params.ts). A fit called without params used 0.5 until #20; one value now serves both.
+ */
+export const DEFAULT_RECALL_WEIGHT = 1;
+
+const custom = <T>() => z.custom<T>(() => true);
+const noop = (): void => {};
+
+/**
+ * The engine config of a hybrid fit. The defaults are what a fit called without them has always used. The registry's
+ * {@link HybridParamsSchema} (hybrid/params.ts) sets each shared knob explicitly through `hybridConfigFrom`, with its
+ * own, served defaults where they differ: coverageWeight 0.1 (here 0), minColdBlendUsers 30 (here 0),
+ * maxValidationUsers 600 / maxRatingRows 20,000 / maxRatingUsers 2,000 (here all), rankFeaturesOff and
+ * coldRankFeaturesOff chosen by backward elimination (here none). The served model and the eval CLI get the
+ * registry's values; these apply to direct fits (tests, experiments).
+ */
+export const HybridConfigSchema = z
+  .object({
+    seed: z.number().int().default(42),
+    /** Base models of the ranking blend (scored with `scoreItems`). */
+    rankingBases: custom<readonly HybridBase[]>().default(() => []),
+    /** Base models of the rating blend (queried with `predict`). */
+    ratingBases: custom<readonly HybridBase[]>().default(() => []),
+    /** Item content; when present the content model joins both blends (its own defaults: content-tfidf.ts). */
+    content: ContentTfidfConfigSchema.optional(),
+    /**
+     * Unix timestamps aligned with `data.byUser.values` (same order). Enables the per-user temporal
+     * validation holdout (the ranking protocol's shape); without them the holdout is random.
+     */
+    timestamps: custom<Float64Array>().optional(),
+    /**
+     * Alternative to `timestamps`: the raw train rows with their times (e.g. the eval CLI's train
+     * file), aligned to the matrix at fit. Only rows present in `data` are used.
+     */
+    timeRows: custom<{ userIds: Int32Array; movieIds: Int32Array; timestamps?: Float64Array }>().optional(),
+    /** Share of each user's train ratings held out for validation. */
+    validationShare: z.number().gt(0).lt(1).default(0.2),
+    /** Users with at most this many ratings use the cold blend. */
+    coldUserThreshold: z.number().int().min(0).default(5),
+    /** Items with at most this many ratings are "cold" (feature). */
+    coldItemThreshold: z.number().int().min(0).default(5),
+    /**
+     * The cold and anonymous blends are learned only from at least this many (simulated) cold validation users;
+     * with fewer, too little data to learn a blend, cold users get the warm blend. Default 0 (always learn).
+     */
+    minColdBlendUsers: z.number().int().min(0).default(0),
+    /** At most this many warm (and cold) validation users train the ranking blend, and score the exposure pass. Default all. */
+    maxValidationUsers: z.number().min(1).default(Infinity),
+    /** At most this many held-out rows (seeded sample) train the rating blend. Default all. */
+    maxRatingRows: z.number().min(1).default(Infinity),
+    /**
+     * false: rating bases not shared with the ranking blend keep their fit on the rating validation split instead of
+     * a refit on all ratings (training time; serving folds users in anyway).
+     */
+    refitRatingBases: z.boolean().default(true),
+    /** The rating blend's rows come from at most this many held-out users (seeded sample). Default all. */
+    maxRatingUsers: z.number().min(1).default(Infinity),
+    /** Every n-th validation user is truncated to its first `coldUserThreshold` ratings to train the cold blend. */
+    coldSimulationEvery: z.number().int().min(0).default(5),
+    /** Top-N of each base feeding the validation candidate pool. */
+    poolPerBase: z.number().int().min(1).default(100),
+    /** Relevance threshold of validation items (PROTOCOL.md: ≥ 4). */
+    relevantRating: z.number().default(4),
+    /**
+     * Ridge λ of the rating blend. Absent: chosen with the feature set (with or without the support terms) by
+     * 5-fold cross-validation, grouped by user, on the held-out validation rows, from {@link RIDGE_LAMBDA_GRID}.
+     */
+    ridgeLambda: z.number().min(0).optional(),
+    /** Offer the support terms (feature-weighted stacking on 1/√(1+n) of user and item) to the validation CV. */
+    ratingSupportTerms: z.boolean().default(true),
+    /** Weight β of Recall@20 in the ranking objective NDCG@10 + β·Recall@20 + γ·coverage@10 (validation). */
+    recallWeight: z.number().min(0).default(DEFAULT_RECALL_WEIGHT),
+    /** Weight γ of coverage@10 in the ranking objective. */
+    coverageWeight: z.number().min(0).default(0),
+    /**
+     * Larger γ values tried after `coverageWeight` (warm blend, warm-started): the largest whose validation accuracy
+     * (per-user NDCG@10 + β·Recall@20) is within one standard error of the paired difference from the `coverageWeight`
+     * blend's is kept (one-standard-error rule, chosen on validation). Default none.
+     */
+    coverageWeightPath: z
+      .array(z.number().min(0))
+      .readonly()
+      .default(() => []),
+    /**
+     * Minimum coverage@10 of the warm blend on the validation users (a hinge penalty in the
+     * objective; the product asks for ≥ 0.10). Default 0 (off).
+     */
+    coverageTarget: z.number().min(0).max(1).default(0),
+    /**
+     * Feature rows of the rating blend as the caller serves them (e.g. with live fold-in), built from the validation
+     * fits; absent: the bases' own predictions. Rows must follow {@link HybridModel.ratingFeatures}.
+     */
+    servedRatingRow:
+      custom<
+        (ctx: {
+          bases: readonly FittedBase[];
+          content: ContentTfidfModel | null;
+          fit: RatingMatrix;
+          names: readonly string[];
+          coldUserThreshold: number;
+          coldItemThreshold: number;
+        }) => (userIdx: number, itemIdx: number, out: Float64Array) => void
+      >().optional(),
+    /**
+     * Ranking features the blends may not use (names of {@link HybridModel.rankFeatures}; their weights stay 0, the
+     * candidate pool is unchanged). Default none.
+     */
+    rankFeaturesOff: z
+      .array(z.string())
+      .readonly()
+      .default(() => []),
+    /**
+     * Ranking features the cold blend (users with 1 … `coldUserThreshold` ratings) may not use, chosen on its own
+     * (cold validation). Default: `rankFeaturesOff`. The warm and anonymous blends keep `rankFeaturesOff`.
+     */
+    coldRankFeaturesOff: z.array(z.string()).readonly().optional(),
+    /** false: the rating blend leaves the content prediction out (the ranking blend keeps it). */
+    ratingContent: z.boolean().default(true),
+    /** Which blends to learn. Default both. */
+    tasks: z
+      .array(z.enum(['rating', 'ranking']))
+      .readonly()
+      .default(() => ['rating', 'ranking'] as const),
+    /** Progress lines (to stderr in the CLI). */
+    log: custom<(msg: string) => void>().default(() => noop),
+  })
+  .transform((c) => ({ ...c, coldRankFeaturesOff: c.coldRankFeaturesOff ?? c.rankFeaturesOff }));
 
 /** A fitted base. */
 export interface FittedBase {
@@ -186,9 +228,3 @@ export interface HybridPhase {
   phase: string;
   progress: number;
 }
-
-/**
- * β of the ranking objective when none is given: the value the served model has always used (the params schema's
- * default, hybrid/params.ts). A fit called without params used 0.5 until #20; one value now serves both.
- */
-export const DEFAULT_RECALL_WEIGHT = 1;

@@ -1,4 +1,15 @@
 /**
+ * # kernels/ — hot loops and threads
+ *
+ * Holds: the hand-written WebAssembly kernels (ALS row solves: als-wasm.ts, als-solve.ts, with their TypeScript
+ * twins in als-kernel.ts; the served model's sparse sums: serving-wasm.ts), the ALS worker pool (als-pool.ts,
+ * als-worker.ts) and the one place engine threads start (this file, worker-boot.mjs).
+ * May import: core only.
+ * Invariants: every kernel gives the same bits as its TypeScript twin (als-wasm.test.ts, serving/kernels.test.ts),
+ * and a fit gives the same model for any thread count, with or without WebAssembly or worker threads (each caller
+ * falls back to its own thread); workers are unref'd, so an idle pool never keeps a process alive.
+ */
+/**
  * The one place the engine starts worker threads, one function per kind of entry:
  * - {@link startTypeScriptWorker}: a TypeScript module (the ALS pool's als-worker.ts, the background fit worker
  *   hybrid/fit-worker.ts), started through worker-boot.mjs, which registers tsx inside the thread (the parent's

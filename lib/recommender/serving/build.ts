@@ -16,6 +16,7 @@ import { transpose } from '../core/sparse';
 import { type Csr, ModelFitError, type RatingMatrix, ShapeError } from '../core/types';
 import type { HybridModel } from '../hybrid/types';
 import type { HybridParams } from '../hybrid/params';
+import { z } from 'zod';
 import type { ExternalFactors, NeighbourTable, ServingModel } from './model';
 
 function csrToTable(m: Csr): NeighbourTable {
@@ -126,13 +127,30 @@ function kindOf(model: unknown): string {
 }
 
 /**
+ * The serving tables' knobs beyond the hybrid params, with their defaults: the biased-MF penalties the fold-in
+ * solves with (callers pass the rating base's parsed BiasedMfConfig; its `regBias` defaults to `reg`, as in the
+ * fit) and β of the content profile's shrunk user mean (the content model's own default; the hybrid never sets
+ * another). {@link servingFromHybrid} takes the parsed type.
+ */
+export const ServingTablesConfigSchema = z
+  .object({
+    contentMeanShrinkage: z.number().min(0).default(2),
+    mfReg: z.number().min(0).default(0.1),
+    mfRegBias: z.number().min(0).optional(),
+    /** true: leave the content neighbour table empty (the rating blend's training rows never use it). */
+    skipContentNeighbours: z.boolean().default(false),
+  })
+  .transform((c) => ({ ...c, mfRegBias: c.mfRegBias ?? c.mfReg }));
+export type ServingTablesConfig = z.output<typeof ServingTablesConfigSchema>;
+
+/**
  * Turns a fitted hybrid into the served tables. Throws when a base has no live fold-in here (user-kNN, biased MF,
  * SVD++ need the whole rating matrix or a per-user solve not wired up).
  */
 export function servingFromHybrid(
   h: HybridModel,
   data: RatingMatrix,
-  cfg: Pick<HybridParams, 'easeNeighbours' | 'knnNeighbours' | 'contentNeighbours'> & { contentMeanShrinkage?: number; mfReg?: number; mfRegBias?: number; skipContentNeighbours?: boolean },
+  cfg: Pick<HybridParams, 'easeNeighbours' | 'knnNeighbours' | 'contentNeighbours'> & ServingTablesConfig,
 ): ServingModel {
   const nItems = data.items.size;
   let als: ImplicitAlsModel | null = null;
@@ -193,7 +211,7 @@ export function servingFromHybrid(
     mfItemFactors: mf ? mf.itemFactors : new Float32Array(0),
     mfItemBias: mf ? mf.itemBias : new Float32Array(nItems),
     mfMean: mf?.globalMean ?? data.globalMean,
-    mfReg: Float32Array.of(cfg.mfReg ?? 0.1, cfg.mfRegBias ?? cfg.mfReg ?? 0.1),
+    mfReg: Float32Array.of(cfg.mfReg, cfg.mfRegBias),
     ukIndptr: uk ? uk.table.indptr : new Int32Array(nItems + 1),
     ukUsers: uk ? uk.table.users : new Int32Array(0),
     ukResiduals: uk ? uk.table.residuals : new Float32Array(0),
@@ -202,7 +220,7 @@ export function servingFromHybrid(
     ukParams: uk ? Float32Array.of(uk.k, uk.minK, uk.shrinkage, uk.regUser) : Float32Array.of(40, 1, 100, 15),
     contentVectors: X ? { nCols: X.nCols, indptr: X.indptr, indices: X.indices, values: X.values } : { nCols: 0, indptr: new Int32Array(nItems + 1), indices: new Int32Array(0), values: new Float32Array(0) },
     content: X && !cfg.skipContentNeighbours ? contentNeighbours(X, cfg.contentNeighbours) : EMPTY_TABLE(nItems),
-    contentMeanShrinkage: cfg.contentMeanShrinkage ?? 2,
+    contentMeanShrinkage: cfg.contentMeanShrinkage,
     contentPredictShrinkage: h.content?.predictShrinkage ?? 1,
     contentPredictNeighbours: h.content?.predictNeighbours ?? 40,
     popScore: pop ? Float32Array.from(pop.score) : new Float32Array(nItems),

@@ -1,4 +1,14 @@
 /**
+ * # serving/ — what the app serves (this file is the wing's face)
+ *
+ * May import: core, kernels, algorithms, hybrid; the app imports the wing through this file
+ * (`@/lib/recommender/serving`).
+ * Invariants: a served model is plain typed-array tables (model.ts), stored and loaded as is; every user-side
+ * quantity is computed from the user's CURRENT ratings at request time (fold-in), so a rating counts before any
+ * retraining; the eval registry's `hybrid` scores through these same functions (recommender.ts), so the measured
+ * model is the served one; the WebAssembly kernels are bit-identical to the TypeScript loops.
+ */
+/**
  * The served hybrid: the learned hybrid of hybrid/ turned into plain typed-array tables that the nightly job
  * stores and the web app scores from, with every user-side quantity computed live from the user's CURRENT ratings
  * (a rating made a second ago changes the next For You):

@@ -11,7 +11,7 @@ import { alignTimestamps, counts } from '../hybrid/features';
 import { fitHybridSteps } from '../hybrid/fit';
 import { type HybridBase, type HybridModel, type HybridPhase } from '../hybrid/types';
 import { hybridConfigFrom } from '../hybrid/params';
-import { alignExternal, servingFromHybrid } from './build';
+import { alignExternal, servingFromHybrid, ServingTablesConfigSchema } from './build';
 import { userRow } from './fold-in';
 import { DEFAULT_SERVING, type ServingConfig, type ServingModel } from './model';
 import { ratingContext, type RatingContext, ratingRow } from './predict';
@@ -32,7 +32,7 @@ export interface ServingTrainResult {
 function hybridConfigForServing(data: RatingMatrix, docs: readonly ContentDoc[] | null, cfg: ServingConfig) {
   const hc = hybridConfigFrom(cfg.params, { contentDocs: docs ?? undefined, timeRows: cfg.timeRows, tasks: cfg.tasks, log: cfg.log });
   const mfCfg = BiasedMfConfig.parse({ ...(cfg.params.baseParams['biased-mf'] ?? {}) });
-  const tableCfg = { ...cfg.params, mfReg: mfCfg.reg, mfRegBias: mfCfg.regBias };
+  const tableCfg = { ...cfg.params, ...ServingTablesConfigSchema.parse({ mfReg: mfCfg.reg, mfRegBias: mfCfg.regBias }) };
   // The rating blend learns on rows computed exactly as served: folded-in biases, MF user vectors, truncated kNN.
   hc.servedRatingRow = ({ bases, content, fit, names, coldUserThreshold, coldItemThreshold }) => {
     const { itemCount, userCount } = counts(fit);
@@ -134,7 +134,7 @@ function* trainingSteps(data: RatingMatrix, docs: readonly ContentDoc[] | null, 
   current = 'serving tables';
   yield { phase: current, progress: 0.92 };
   const mfCfg = BiasedMfConfig.parse({ ...(cfg.params.baseParams['biased-mf'] ?? {}) });
-  const model = servingFromHybrid(h, data, { ...cfg.params, mfReg: mfCfg.reg, mfRegBias: mfCfg.regBias });
+  const model = servingFromHybrid(h, data, { ...cfg.params, ...ServingTablesConfigSchema.parse({ mfReg: mfCfg.reg, mfRegBias: mfCfg.regBias }) });
   timings[current] = (performance.now() - tPhase) / 1000;
   const coverageFloorSteps: CoverageFloorResult[] = [];
   if (cfg.params.coverageFloor > 0 && model.warm.length > 0) {

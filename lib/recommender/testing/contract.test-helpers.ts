@@ -1,4 +1,14 @@
 /**
+ * # testing/ — for tests only
+ *
+ * Holds: the contract suite every algorithm passes (this file), fixtures and data generators (hybrid-test-data.ts,
+ * mf-test-data.ts), shared test helpers (mf-common.test-helpers.ts) and the model digest (model-digest.test-helpers.ts,
+ * also used by scripts/eval/refactor-digest.ts).
+ * May import: any wing. Imported by: tests and lab scripts only — eslint.config.js stops product code from importing
+ * it.
+ * Invariants: fixtures are invented or generated (never a real person's data) and deterministic for a seed.
+ */
+/**
  * The contract every algorithm passes (after implicit's RecommenderBaseTestMixin): right lengths,
  * no train / excluded items, candidates respected, finite scores, unknown users and items handled,
  * and the same output for the same seed. Call it from each model's test file:
