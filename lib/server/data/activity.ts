@@ -3,7 +3,8 @@ import type { ActivityReport, MovieTrend } from '@/lib/validation/admin-activity
 import { db } from '../db';
 
 /** Members' activity (imported MovieLens raters left out): the last `days` days, and this week against the last. */
-export async function getActivityReport(days = 30): Promise<ActivityReport> {
+/** `top`: how many movies the most-rated and rising lists keep (the page shows 10). */
+export async function getActivityReport(days = 30, top = 10): Promise<ActivityReport> {
   const [daily, distribution, active, trends] = await Promise.all([
     db.$queryRaw<{ day: Date; ratings: number; signUps: number; activeMembers: number }[]>`
       WITH d AS (SELECT generate_series(current_date - ${days - 1}::int, current_date, '1 day')::date AS day)
@@ -33,11 +34,11 @@ export async function getActivityReport(days = 30): Promise<ActivityReport> {
     days: daily.map((d) => ({ ...d, day: d.day.toISOString().slice(0, 10) })),
     distribution: [0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5].map((value) => ({ value, count: distribution.find((x) => x.value === value)?.count ?? 0 })),
     activeMembers7d: active[0]?.n ?? 0,
-    mostRated: trends.filter((t) => t.thisWeek > 0).sort(byThisWeek).slice(0, 10),
+    mostRated: trends.filter((t) => t.thisWeek > 0).sort(byThisWeek).slice(0, top),
     rising: trends
       .filter((t) => t.thisWeek > t.lastWeek)
       .sort((a, b) => b.thisWeek - b.lastWeek - (a.thisWeek - a.lastWeek) || byThisWeek(a, b))
-      .slice(0, 10),
+      .slice(0, top),
   };
 }
 
