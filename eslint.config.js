@@ -31,7 +31,6 @@ const PRISMA_ALLOWED = [
   'scripts/reliability/**',
 ];
 
-
 /**
  * Engine layering (docs/ARCHITECTURE.md): imports point down only,
  *   core ← kernels ← algorithms ← hybrid ← serving ← eval,   io on core only,
@@ -59,7 +58,9 @@ const engineLayers = {
           ...layerZones,
           {
             target: engine('io'),
-            from: WINGS.filter((w) => w !== 'core').map(engine).concat(engine('testing')),
+            from: WINGS.filter((w) => w !== 'core')
+              .map(engine)
+              .concat(engine('testing')),
             message: 'lib/recommender/io reads files into plain data and may import only core.',
           },
           {
@@ -75,8 +76,24 @@ const engineLayers = {
       {
         patterns: [
           {
-            group: ['next', 'next/*', 'react', 'react/*', 'react-dom', 'react-dom/*', '@prisma/*', 'prisma', 'next-auth', 'next-auth/*', 'server-only', '@/lib/server/*', '@/app/*', '@/components/*'],
-            message: 'The engine is pure TypeScript: no Next, React, Prisma, next-auth or app code under lib/recommender.',
+            group: [
+              'next',
+              'next/*',
+              'react',
+              'react/*',
+              'react-dom',
+              'react-dom/*',
+              '@prisma/*',
+              'prisma',
+              'next-auth',
+              'next-auth/*',
+              'server-only',
+              '@/lib/server/*',
+              '@/app/*',
+              '@/components/*',
+            ],
+            message:
+              'The engine is pure TypeScript: no Next, React, Prisma, next-auth or app code under lib/recommender.',
           },
         ],
       },
@@ -87,7 +104,14 @@ const productCode = {
   files: ['app/**/*.{ts,tsx}', 'components/**/*.{ts,tsx}', 'lib/**/*.{ts,tsx}', 'proxy.ts'],
   ignores: ['**/*.test.ts', 'lib/recommender/testing/**'],
   rules: {
-    'import/no-restricted-paths': ['error', { zones: [{ target: './', from: './lib/recommender/testing', message: 'Only tests import lib/recommender/testing.' }] }],
+    'import/no-restricted-paths': [
+      'error',
+      {
+        zones: [
+          { target: './', from: './lib/recommender/testing', message: 'Only tests import lib/recommender/testing.' },
+        ],
+      },
+    ],
   },
 };
 
@@ -113,7 +137,10 @@ const config = [
       // flag it for review instead of failing the build.
       '@typescript-eslint/no-explicit-any': 'warn',
       // `_`-prefixed names mark parameters kept for a signature (e.g. useActionState's previous state).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
+      ],
     },
   },
   { plugins: { reel } },

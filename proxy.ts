@@ -11,7 +11,17 @@ import {
 } from '@/lib/security-headers';
 import { decodeSessionToken } from '@/lib/server/session-token';
 
-const MEMBER_PATHS = ['/for-you', '/welcome', '/ratings', '/watchlist', '/admin', '/settings', '/diary', '/likes', '/rate'];
+const MEMBER_PATHS = [
+  '/for-you',
+  '/welcome',
+  '/ratings',
+  '/watchlist',
+  '/admin',
+  '/settings',
+  '/diary',
+  '/likes',
+  '/rate',
+];
 /** Member-only pages whose sub-paths are not (a public list at /lists/[id] is readable by anyone with the link). */
 const MEMBER_EXACT = ['/lists'];
 const IMAGE_ORIGINS = posterOrigins(env.POSTER_BASE_URL);
@@ -31,10 +41,15 @@ export async function proxy(req: NextRequest) {
   const dev = process.env.NODE_ENV === 'development';
   const isApi = req.nextUrl.pathname.startsWith('/api/');
   const nonce = isApi ? null : createNonce();
-  const csp = nonce ? pageContentSecurityPolicy(nonce, { https, dev, imageOrigins: IMAGE_ORIGINS }) : API_CONTENT_SECURITY_POLICY;
+  const csp = nonce
+    ? pageContentSecurityPolicy(nonce, { https, dev, imageOrigins: IMAGE_ORIGINS })
+    : API_CONTENT_SECURITY_POLICY;
 
   let res: NextResponse;
-  if (isMemberPath(req.nextUrl.pathname) && !(await getToken({ req, secret: env.NEXTAUTH_SECRET, decode: decodeSessionToken }).catch(() => null))) {
+  if (
+    isMemberPath(req.nextUrl.pathname) &&
+    !(await getToken({ req, secret: env.NEXTAUTH_SECRET, decode: decodeSessionToken }).catch(() => null))
+  ) {
     const url = new URL('/sign-in', req.url);
     url.searchParams.set('callbackUrl', req.nextUrl.pathname);
     res = NextResponse.redirect(url);

@@ -14,14 +14,23 @@ export default defineConfig({
       {
         extends: true,
         // Unit tests of lib/server modules (no database) need the same `server-only` alias as the integration project.
-        resolve: { alias: { 'server-only': fileURLToPath(new URL('node_modules/server-only/empty.js', import.meta.url)) } },
-        test: { name: 'unit', include: ['lib/**/*.test.ts', 'scripts/**/*.test.ts', 'lint/**/*.test.ts'], environment: 'node', testTimeout: 60_000 },
+        resolve: {
+          alias: { 'server-only': fileURLToPath(new URL('node_modules/server-only/empty.js', import.meta.url)) },
+        },
+        test: {
+          name: 'unit',
+          include: ['lib/**/*.test.ts', 'scripts/**/*.test.ts', 'lint/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+        },
       },
       {
         extends: true,
         // The react-server condition above does not reach modules run in the node (SSR) environment, so
         // `server-only` is pointed at its empty react-server export directly.
-        resolve: { alias: { 'server-only': fileURLToPath(new URL('node_modules/server-only/empty.js', import.meta.url)) } },
+        resolve: {
+          alias: { 'server-only': fileURLToPath(new URL('node_modules/server-only/empty.js', import.meta.url)) },
+        },
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],

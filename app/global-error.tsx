@@ -15,7 +15,16 @@ export default function GlobalError({ error, reset }: { error: Error & { digest?
           <p style={{ display: 'flex', gap: 12 }}>
             <button
               onClick={reset}
-              style={{ font: 'inherit', padding: '8px 16px', borderRadius: 999, border: 0, background: '#f5b83d', color: '#14110a', fontWeight: 600, cursor: 'pointer' }}
+              style={{
+                font: 'inherit',
+                padding: '8px 16px',
+                borderRadius: 999,
+                border: 0,
+                background: '#f5b83d',
+                color: '#14110a',
+                fontWeight: 600,
+                cursor: 'pointer',
+              }}
             >
               Try again
             </button>

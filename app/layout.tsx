@@ -15,7 +15,13 @@ export const metadata: Metadata = {
   description: 'Rate movies, keep a watchlist and get a personal For You feed.',
   applicationName: 'Reel',
   manifest: '/manifest.webmanifest',
-  icons: { icon: [{ url: '/favicon.ico', sizes: '32x32' }, { url: '/icon.svg', type: 'image/svg+xml' }], apple: '/apple-touch-icon.png' },
+  icons: {
+    icon: [
+      { url: '/favicon.ico', sizes: '32x32' },
+      { url: '/icon.svg', type: 'image/svg+xml' },
+    ],
+    apple: '/apple-touch-icon.png',
+  },
 };
 
 export const viewport: Viewport = {

@@ -17,9 +17,9 @@ export default async function HomePage() {
       <section className="hero">
         <h1>Movies picked for you, with a reason for each.</h1>
         <p>
-          Reel is a free movie recommender. Rate the films you have seen in half stars, and your For You list learns your
-          taste: every pick says why it is there, and what Reel thinks you would rate it. Keep a watchlist, hide what you
-          don&apos;t want, and look up any actor or director.
+          Reel is a free movie recommender. Rate the films you have seen in half stars, and your For You list learns
+          your taste: every pick says why it is there, and what Reel thinks you would rate it. Keep a watchlist, hide
+          what you don&apos;t want, and look up any actor or director.
         </p>
         <div className="actions-row">
           <Link className="btn btn-primary" href="/sign-up">

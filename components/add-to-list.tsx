@@ -72,17 +72,34 @@ export function AddToList({ movieId, title }: { movieId: number; title: string }
 
   return (
     <div className="add-to-list" ref={root}>
-      <button type="button" className="btn" aria-expanded={open} aria-controls={menuId} onClick={() => setOpen((o) => !o)} data-testid="add-to-list">
+      <button
+        type="button"
+        className="btn"
+        aria-expanded={open}
+        aria-controls={menuId}
+        onClick={() => setOpen((o) => !o)}
+        data-testid="add-to-list"
+      >
         + List
       </button>
       {open && (
-        <div className="add-to-list-menu" id={menuId} role="group" aria-label={`Lists for ${title}`} data-testid="add-to-list-menu">
+        <div
+          className="add-to-list-menu"
+          id={menuId}
+          role="group"
+          aria-label={`Lists for ${title}`}
+          data-testid="add-to-list-menu"
+        >
           {lists.isPending && <span className="muted small">Loading your lists…</span>}
           {lists.isError && <span className="field-error">{lists.error.message}</span>}
           {lists.data?.length === 0 && <span className="muted small">No lists yet.</span>}
           {lists.data?.map((l) => (
             <label key={l.id}>
-              <input type="checkbox" checked={l.has} onChange={(e) => toggle.mutate({ listId: l.id, on: e.target.checked })} />
+              <input
+                type="checkbox"
+                checked={l.has}
+                onChange={(e) => toggle.mutate({ listId: l.id, on: e.target.checked })}
+              />
               {l.name}
             </label>
           ))}
@@ -93,7 +110,15 @@ export function AddToList({ movieId, title }: { movieId: number; title: string }
             }}
             style={{ display: 'flex', gap: 6 }}
           >
-            <input className="input" placeholder="New list" aria-label="New list name" value={newName} onChange={(e) => setNewName(e.target.value)} maxLength={120} style={{ flex: 1, minWidth: 0 }} />
+            <input
+              className="input"
+              placeholder="New list"
+              aria-label="New list name"
+              value={newName}
+              onChange={(e) => setNewName(e.target.value)}
+              maxLength={120}
+              style={{ flex: 1, minWidth: 0 }}
+            />
             <button className="btn" type="submit" disabled={create.isPending || !newName.trim()}>
               Add
             </button>

@@ -33,7 +33,8 @@ export function DiaryStatsPanel({ stats }: { stats: DiaryStats }) {
       </div>
       {stats.watchesWithoutRuntime > 0 && (
         <p className="muted small">
-          {stats.watchesWithoutRuntime} viewing{stats.watchesWithoutRuntime === 1 ? ' has' : 's have'} no known runtime and add no hours.
+          {stats.watchesWithoutRuntime} viewing{stats.watchesWithoutRuntime === 1 ? ' has' : 's have'} no known runtime
+          and add no hours.
         </p>
       )}
       <h3>Most-watched genres</h3>

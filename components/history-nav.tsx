@@ -20,7 +20,15 @@ export function HistoryNav({ current }: { current: '/diary' | '/likes' | '/ratin
 }
 
 /** Previous / next links with "Page x of y" (hidden when everything fits on one page). */
-export function PagerLinks({ page, pageCount, href }: { page: number; pageCount: number; href: (page: number) => string }) {
+export function PagerLinks({
+  page,
+  pageCount,
+  href,
+}: {
+  page: number;
+  pageCount: number;
+  href: (page: number) => string;
+}) {
   if (pageCount <= 1) return null;
   return (
     <nav className="pager" aria-label="Pages" data-testid="pager">

@@ -26,10 +26,25 @@ function Heart({ on }: { on: boolean }) {
  * The heart: saves at once with an optimistic update (rolled back with a message if the save fails), then offers
  * "Undo" for a few seconds. Shares its state with every other heart of the same movie on the page (react-query key).
  */
-export function LikeButton({ movieId, title, initial, compact = false }: { movieId: number; title: string; initial: boolean; compact?: boolean }) {
+export function LikeButton({
+  movieId,
+  title,
+  initial,
+  compact = false,
+}: {
+  movieId: number;
+  title: string;
+  initial: boolean;
+  compact?: boolean;
+}) {
   const qc = useQueryClient();
   const key = movieKeys.liked(movieId);
-  const { data: liked = initial } = useQuery({ queryKey: key, queryFn: () => initial, initialData: initial, staleTime: Infinity });
+  const { data: liked = initial } = useQuery({
+    queryKey: key,
+    queryFn: () => initial,
+    initialData: initial,
+    staleTime: Infinity,
+  });
   const [error, setError] = useState<string | null>(null);
   const [undoable, setUndoable] = useState(false);
   const mutation = useMutation({
@@ -76,7 +91,9 @@ export function LikeButton({ movieId, title, initial, compact = false }: { movie
       </button>
       {undoable && !error && (
         <span className="like-undo" role="status">
-          {compact ? null : <span className="muted small">{liked ? 'Added to your likes.' : 'Removed from your likes.'} </span>}
+          {compact ? null : (
+            <span className="muted small">{liked ? 'Added to your likes.' : 'Removed from your likes.'} </span>
+          )}
           <button type="button" className="link-btn small" data-testid="like-undo" onClick={() => toggle(true)}>
             Undo
           </button>

@@ -11,7 +11,12 @@ import './history.css';
 const RATING_OPTIONS = [5, 4.5, 4, 3.5, 3, 2.5, 2, 1.5, 1, 0.5];
 
 export function formatDay(iso: string): string {
-  return new Date(`${iso}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+  return new Date(`${iso}T00:00:00Z`).toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
 }
 
 export function starsText(v: number): string {
@@ -79,7 +84,12 @@ function WatchForm({
       </div>
       <div className="field">
         <label htmlFor={id('rating')}>Rating</label>
-        <select id={id('rating')} name="rating" value={values.rating} onChange={(e) => setValues({ ...values, rating: e.target.value })}>
+        <select
+          id={id('rating')}
+          name="rating"
+          value={values.rating}
+          onChange={(e) => setValues({ ...values, rating: e.target.value })}
+        >
           <option value="">No rating</option>
           {RATING_OPTIONS.map((v) => (
             <option key={v} value={String(v)}>
@@ -94,7 +104,12 @@ function WatchForm({
         )}
       </div>
       <label className="check">
-        <input type="checkbox" name="rewatch" checked={values.rewatch} onChange={(e) => setValues({ ...values, rewatch: e.target.checked })} />
+        <input
+          type="checkbox"
+          name="rewatch"
+          checked={values.rewatch}
+          onChange={(e) => setValues({ ...values, rewatch: e.target.checked })}
+        />
         I had seen it before (rewatch)
       </label>
       <div className="watch-form-actions">
@@ -118,10 +133,20 @@ function WatchForm({
  * "Watched": log a viewing of this movie (date, optional rating, rewatch) and see, edit or delete your viewings of it.
  * A logged watch also takes the movie off the watchlist and can set your rating, so those widgets are updated too.
  */
-export function LogWatchDialog({ movieId, title, initialWatches }: { movieId: number; title: string; initialWatches: WatchDto[] }) {
+export function LogWatchDialog({
+  movieId,
+  title,
+  initialWatches,
+}: {
+  movieId: number;
+  title: string;
+  initialWatches: WatchDto[];
+}) {
   const qc = useQueryClient();
   const [watches, setWatches] = useState(initialWatches);
-  const [mode, setMode] = useState<{ kind: 'closed' } | { kind: 'new' } | { kind: 'edit'; id: number }>({ kind: 'closed' });
+  const [mode, setMode] = useState<{ kind: 'closed' } | { kind: 'new' } | { kind: 'edit'; id: number }>({
+    kind: 'closed',
+  });
   const [confirming, setConfirming] = useState<number | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const [deleteError, setDeleteError] = useState<string | null>(null);
@@ -132,7 +157,12 @@ export function LogWatchDialog({ movieId, title, initialWatches }: { movieId: nu
     qc.setQueryData(movieKeys.rating(movieId), saved.currentRating);
     qc.setQueryData(movieKeys.watchlist(movieId), false);
   };
-  const input = (v: FormValues) => ({ watchedOn: v.watchedOn, rating: v.rating === '' ? null : Number(v.rating), rewatch: v.rewatch, timeZone: browserTimeZone() });
+  const input = (v: FormValues) => ({
+    watchedOn: v.watchedOn,
+    rating: v.rating === '' ? null : Number(v.rating),
+    rewatch: v.rewatch,
+    timeZone: browserTimeZone(),
+  });
 
   return (
     <div className="detail-section watch-history" data-testid="watch-history">
@@ -160,7 +190,13 @@ export function LogWatchDialog({ movieId, title, initialWatches }: { movieId: nu
           }}
         />
       ) : (
-        <button type="button" className="btn" data-testid="log-watch" onClick={() => (setMode({ kind: 'new' }), setStatus(null))} aria-label={`Log a viewing of ${title}`}>
+        <button
+          type="button"
+          className="btn"
+          data-testid="log-watch"
+          onClick={() => (setMode({ kind: 'new' }), setStatus(null))}
+          aria-label={`Log a viewing of ${title}`}
+        >
           ✓ Watched…
         </button>
       )}
@@ -174,7 +210,11 @@ export function LogWatchDialog({ movieId, title, initialWatches }: { movieId: nu
                 <WatchForm
                   testId="edit-watch-form"
                   submitLabel="Save changes"
-                  initial={{ watchedOn: w.watchedOn, rating: w.rating === null ? '' : String(w.rating), rewatch: w.rewatch }}
+                  initial={{
+                    watchedOn: w.watchedOn,
+                    rating: w.rating === null ? '' : String(w.rating),
+                    rewatch: w.rewatch,
+                  }}
                   onCancel={() => setMode({ kind: 'closed' })}
                   onSubmit={async (v) => {
                     const res = await updateWatchAction({ watchId: w.id, ...input(v) });
@@ -228,10 +268,20 @@ export function LogWatchDialog({ movieId, title, initialWatches }: { movieId: nu
                     </>
                   ) : (
                     <>
-                      <button type="button" className="btn btn-ghost small" data-testid="edit-watch" onClick={() => (setMode({ kind: 'edit', id: w.id }), setStatus(null))}>
+                      <button
+                        type="button"
+                        className="btn btn-ghost small"
+                        data-testid="edit-watch"
+                        onClick={() => (setMode({ kind: 'edit', id: w.id }), setStatus(null))}
+                      >
                         Edit
                       </button>
-                      <button type="button" className="btn btn-ghost small" data-testid="delete-watch" onClick={() => (setConfirming(w.id), setDeleteError(null))}>
+                      <button
+                        type="button"
+                        className="btn btn-ghost small"
+                        data-testid="delete-watch"
+                        onClick={() => (setConfirming(w.id), setDeleteError(null))}
+                      >
                         Delete
                       </button>
                     </>

@@ -23,7 +23,13 @@ export interface MovieCardProps {
 
 export function MovieCard(m: MovieCardProps) {
   return (
-    <article className="card" data-testid="movie-card" data-movie-id={m.id} data-year={m.year ?? undefined} data-genres={m.genres.join('|')}>
+    <article
+      className="card"
+      data-testid="movie-card"
+      data-movie-id={m.id}
+      data-year={m.year ?? undefined}
+      data-genres={m.genres.join('|')}
+    >
       <Link href={`/movies/${m.id}`} className="card-poster">
         <Poster movieId={m.id} title={m.title} />
       </Link>

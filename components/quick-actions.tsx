@@ -4,7 +4,12 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState } from 'react';
 import { movieKeys } from '@/lib/queries/keys';
 import type { CardState } from '@/lib/validation/card-state';
-import { clearFromCardAction as clearRatingAction, dismissFromCardAction, rateFromCardAction as rateMovieAction, watchlistFromCardAction } from '@/app/(main)/card-actions';
+import {
+  clearFromCardAction as clearRatingAction,
+  dismissFromCardAction,
+  rateFromCardAction as rateMovieAction,
+  watchlistFromCardAction,
+} from '@/app/(main)/card-actions';
 import { RatingStars } from './rating-stars';
 
 const UNDO_MS = 8000;
@@ -15,9 +20,18 @@ interface Undo {
 }
 
 /** A boolean the member can flip from a card (watchlist, not interested), shared with the movie page by query key. */
-function useFlag(key: readonly unknown[], initial: boolean, save: (on: boolean) => Promise<{ ok: boolean; error?: string }>) {
+function useFlag(
+  key: readonly unknown[],
+  initial: boolean,
+  save: (on: boolean) => Promise<{ ok: boolean; error?: string }>,
+) {
   const qc = useQueryClient();
-  const { data = initial } = useQuery({ queryKey: key, queryFn: () => initial, initialData: initial, staleTime: Infinity });
+  const { data = initial } = useQuery({
+    queryKey: key,
+    queryFn: () => initial,
+    initialData: initial,
+    staleTime: Infinity,
+  });
   const [error, setError] = useState<string | null>(null);
   const mutation = useMutation({
     mutationFn: async (next: boolean) => {
@@ -45,8 +59,15 @@ function useFlag(key: readonly unknown[], initial: boolean, save: (on: boolean) 
 export function QuickActions({ movieId, title, state }: { movieId: number; title: string; state: CardState }) {
   const qc = useQueryClient();
   const ratingKey = movieKeys.rating(movieId);
-  const { data: rating = null } = useQuery({ queryKey: ratingKey, queryFn: () => state.rating, initialData: state.rating, staleTime: Infinity });
-  const watch = useFlag(movieKeys.watchlist(movieId), state.onWatchlist, (on) => watchlistFromCardAction({ movieId, on }));
+  const { data: rating = null } = useQuery({
+    queryKey: ratingKey,
+    queryFn: () => state.rating,
+    initialData: state.rating,
+    staleTime: Infinity,
+  });
+  const watch = useFlag(movieKeys.watchlist(movieId), state.onWatchlist, (on) =>
+    watchlistFromCardAction({ movieId, on }),
+  );
   const hide = useFlag(movieKeys.dismissed(movieId), state.dismissed, (on) => dismissFromCardAction({ movieId, on }));
   const [undo, setUndo] = useState<Undo | null>(null);
   // The stars are mounted only while the dialog is open: a page of cards keeps one rating widget (the movie page's).
@@ -76,9 +97,11 @@ export function QuickActions({ movieId, title, state }: { movieId: number; title
       label: after === null ? 'Rating cleared' : `Rated ★ ${after.toFixed(1)}`,
       run: () => {
         qc.setQueryData(ratingKey, before);
-        void (before === null ? clearRatingAction({ movieId }) : rateMovieAction({ movieId, value: before })).then((res) => {
-          if (!res.ok) qc.setQueryData(ratingKey, after);
-        });
+        void (before === null ? clearRatingAction({ movieId }) : rateMovieAction({ movieId, value: before })).then(
+          (res) => {
+            if (!res.ok) qc.setQueryData(ratingKey, after);
+          },
+        );
       },
     });
   }
@@ -90,7 +113,9 @@ export function QuickActions({ movieId, title, state }: { movieId: number; title
         {/* Visible text first, context for screen readers after it (the accessible name contains the visible label). */}
         <button type="button" className="btn" onClick={openRating} aria-haspopup="dialog" data-testid="quick-rate">
           {rating === null ? '☆ Rate' : `★ ${rating.toFixed(1)}`}
-          <span className="sr-only">{rating === null ? ` ${title}` : ` stars, your rating for ${title}: change it`}</span>
+          <span className="sr-only">
+            {rating === null ? ` ${title}` : ` stars, your rating for ${title}: change it`}
+          </span>
         </button>
         <button
           type="button"
@@ -104,7 +129,9 @@ export function QuickActions({ movieId, title, state }: { movieId: number; title
           }}
         >
           {watch.on ? '✓ Listed' : '+ List'}
-          <span className="sr-only">{watch.on ? `: ${title} is on your watchlist` : `: add ${title} to your watchlist`}</span>
+          <span className="sr-only">
+            {watch.on ? `: ${title} is on your watchlist` : `: add ${title} to your watchlist`}
+          </span>
         </button>
         <button
           type="button"
@@ -143,9 +170,23 @@ export function QuickActions({ movieId, title, state }: { movieId: number; title
           </span>
         )}
       </div>
-      <dialog ref={dialog} className="rate-dialog" aria-labelledby={titleId} onClose={onDialogClose} data-testid="rate-dialog">
+      <dialog
+        ref={dialog}
+        className="rate-dialog"
+        aria-labelledby={titleId}
+        onClose={onDialogClose}
+        data-testid="rate-dialog"
+      >
         <h2 id={titleId}>Rate {title}</h2>
-        {isOpen && <RatingStars movieId={movieId} title={title} initial={rating} rate={rateMovieAction} clear={clearRatingAction} />}
+        {isOpen && (
+          <RatingStars
+            movieId={movieId}
+            title={title}
+            initial={rating}
+            rate={rateMovieAction}
+            clear={clearRatingAction}
+          />
+        )}
         <form method="dialog" className="actions-row">
           <button className="btn btn-primary" data-testid="rate-done">
             Done

@@ -3,7 +3,10 @@
 import { useState } from 'react';
 import { MovieCard, type MovieCardProps } from './movie-card';
 import { RatingStars } from './rating-stars';
-import { clearFromCardAction as clearRatingAction, rateFromCardAction as rateMovieAction } from '@/app/(main)/card-actions';
+import {
+  clearFromCardAction as clearRatingAction,
+  rateFromCardAction as rateMovieAction,
+} from '@/app/(main)/card-actions';
 
 type Card = MovieCardProps & { id: number; title: string };
 
@@ -11,7 +14,17 @@ type Card = MovieCardProps & { id: number; title: string };
  * Cards to rate one after another: stars on each card, "Haven't seen it" removes it, "Show me more" draws a new
  * batch (never one already shown or skipped). Skips are remembered on this device so they stay skipped.
  */
-export function RateMoreList({ initial, decades, testId, skipKey = 'reel-rate-skipped' }: { initial: Card[]; decades: number[]; testId: string; skipKey?: string }) {
+export function RateMoreList({
+  initial,
+  decades,
+  testId,
+  skipKey = 'reel-rate-skipped',
+}: {
+  initial: Card[];
+  decades: number[];
+  testId: string;
+  skipKey?: string;
+}) {
   const [movies, setMovies] = useState(initial);
   const [shown, setShown] = useState<number[]>(() => initial.map((m) => m.id));
   const [loading, setLoading] = useState(false);
@@ -55,12 +68,20 @@ export function RateMoreList({ initial, decades, testId, skipKey = 'reel-rate-sk
   return (
     <>
       {movies.length === 0 ? (
-        <div className="empty">You have rated or skipped everything offered. Show more below, or try other decades.</div>
+        <div className="empty">
+          You have rated or skipped everything offered. Show more below, or try other decades.
+        </div>
       ) : (
         <div className="grid rate-grid" data-testid={testId}>
           {movies.map((m) => (
             <MovieCard key={m.id} {...m} ratingMean={null}>
-              <RatingStars movieId={m.id} title={m.title} initial={null} rate={rateMovieAction} clear={clearRatingAction} />
+              <RatingStars
+                movieId={m.id}
+                title={m.title}
+                initial={null}
+                rate={rateMovieAction}
+                clear={clearRatingAction}
+              />
               <button type="button" className="btn btn-ghost skip" data-testid="skip" onClick={() => skip(m.id)}>
                 Haven&apos;t seen it<span className="sr-only">: {m.title}</span>
               </button>
@@ -69,7 +90,13 @@ export function RateMoreList({ initial, decades, testId, skipKey = 'reel-rate-sk
         </div>
       )}
       <div className="pager">
-        <button type="button" className="btn" onClick={() => void more()} disabled={loading} data-testid="rate-more-next">
+        <button
+          type="button"
+          className="btn"
+          onClick={() => void more()}
+          disabled={loading}
+          data-testid="rate-more-next"
+        >
           {loading ? 'Finding films…' : 'Show me more'}
         </button>
         {error && (

@@ -9,9 +9,21 @@ import type { RatingHistogram } from '@/lib/validation/history';
  * (`hrefFor(value)`), and the selected value is highlighted. The links under the page's heading do the same without
  * a pointer.
  */
-export function RatingHistogramChart({ data, selected, hrefFor }: { data: RatingHistogram; selected?: number; hrefFor: Record<string, string> }) {
+export function RatingHistogramChart({
+  data,
+  selected,
+  hrefFor,
+}: {
+  data: RatingHistogram;
+  selected?: number;
+  hrefFor: Record<string, string>;
+}) {
   const router = useRouter();
-  const rows = data.map((d) => ({ label: d.value % 1 === 0 ? String(d.value) : `${Math.floor(d.value) || ''}½`, value: d.value, count: d.count }));
+  const rows = data.map((d) => ({
+    label: d.value % 1 === 0 ? String(d.value) : `${Math.floor(d.value) || ''}½`,
+    value: d.value,
+    count: d.count,
+  }));
   return (
     <div className="histogram-chart" data-testid="rating-histogram">
       <ResponsiveContainer>

@@ -54,7 +54,12 @@ export function RatingStars({
 }) {
   const qc = useQueryClient();
   const key = movieKeys.rating(movieId);
-  const { data: value = null } = useQuery({ queryKey: key, queryFn: () => initial, initialData: initial, staleTime: Infinity });
+  const { data: value = null } = useQuery({
+    queryKey: key,
+    queryFn: () => initial,
+    initialData: initial,
+    staleTime: Infinity,
+  });
   const [hover, setHover] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
@@ -154,12 +159,23 @@ export function RatingStars({
               onMouseEnter={() => setHover(n - 0.5)}
               onClick={(e) => onHalf(e, n - 0.5)}
             />
-            <span className="star-half right" data-value={n} onMouseEnter={() => setHover(n)} onClick={(e) => onHalf(e, n)} />
+            <span
+              className="star-half right"
+              data-value={n}
+              onMouseEnter={() => setHover(n)}
+              onClick={(e) => onHalf(e, n)}
+            />
           </span>
         ))}
       </div>
       <span className="stars-value" aria-live="polite" data-testid="rating-status">
-        {mutation.isPending || waiting ? 'Saving…' : value ? `${value.toFixed(1)} / 5${saved ? ' · saved' : ''}` : saved ? 'Cleared' : 'Not rated'}
+        {mutation.isPending || waiting
+          ? 'Saving…'
+          : value
+            ? `${value.toFixed(1)} / 5${saved ? ' · saved' : ''}`
+            : saved
+              ? 'Cleared'
+              : 'Not rated'}
       </span>
       {value !== null && (
         <button type="button" className="btn btn-ghost small" onClick={() => set(null)}>

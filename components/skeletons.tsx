@@ -30,7 +30,11 @@ export function DetailSkeleton() {
         <div aria-hidden>
           <div className="skeleton skeleton-title" />
           {Array.from({ length: 6 }, (_, i) => (
-            <div key={i} className={`skeleton skeleton-line${i % 3 === 2 ? ' short' : ''}`} style={{ marginBottom: 12 }} />
+            <div
+              key={i}
+              className={`skeleton skeleton-line${i % 3 === 2 ? ' short' : ''}`}
+              style={{ marginBottom: 12 }}
+            />
           ))}
         </div>
       </div>

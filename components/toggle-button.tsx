@@ -22,7 +22,12 @@ export function ToggleButton({
   save: (on: boolean) => Promise<RatingMutationResult>;
 }) {
   const qc = useQueryClient();
-  const { data: on = initial } = useQuery({ queryKey, queryFn: () => initial, initialData: initial, staleTime: Infinity });
+  const { data: on = initial } = useQuery({
+    queryKey,
+    queryFn: () => initial,
+    initialData: initial,
+    staleTime: Infinity,
+  });
   const [error, setError] = useState<string | null>(null);
   const mutation = useMutation({
     mutationFn: async (next: boolean) => {
@@ -42,7 +47,14 @@ export function ToggleButton({
   });
   return (
     <span>
-      <button type="button" className="btn" aria-pressed={on} data-testid={testId} onClick={() => mutation.mutate(!on)} disabled={mutation.isPending}>
+      <button
+        type="button"
+        className="btn"
+        aria-pressed={on}
+        data-testid={testId}
+        onClick={() => mutation.mutate(!on)}
+        disabled={mutation.isPending}
+      >
         {on ? labelOn : labelOff}
       </button>
       {error && (

@@ -12,7 +12,10 @@ const EnvSchema = z.object({
   PGLITE_DATA_DIR: z.string().min(1).optional(),
   /** Max connections of the app's Prisma pool. */
   DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(5),
-  NEXTAUTH_SECRET: z.string().min(32, 'must be at least 32 characters (npm start generates one into .env.local)').optional(),
+  NEXTAUTH_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters (npm start generates one into .env.local)')
+    .optional(),
   NEXTAUTH_URL: z.url().optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Folder with movielens/ and tmdb/ (see README); defaults to ../shared/data when present. */
@@ -20,7 +23,10 @@ const EnvSchema = z.object({
   /** Where the official ml-latest-small.zip is fetched from when no data folder exists. */
   MOVIELENS_URL: z.url().default('https://files.grouplens.org/datasets/movielens/ml-latest-small.zip'),
   /** When set, the downloaded archive must have this sha256 (hex). */
-  MOVIELENS_SHA256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be a hex sha256').optional(),
+  MOVIELENS_SHA256: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be a hex sha256')
+    .optional(),
   /** Base URL for real posters (e.g. https://image.tmdb.org/t/p/w342); unset → generated placeholders. */
   POSTER_BASE_URL: z.url().optional(),
   /** Cron for the nightly model recompute (server local time). */
@@ -60,6 +66,7 @@ export const env: Env = parseEnv(process.env);
 
 /** The app server always runs with a database URL (npm start provides the embedded one). */
 export function requireDatabaseUrl(): string {
-  if (!env.DATABASE_URL) throw new Error('DATABASE_URL is not set: start the app with `npm start`, which provides one.');
+  if (!env.DATABASE_URL)
+    throw new Error('DATABASE_URL is not set: start the app with `npm start`, which provides one.');
   return env.DATABASE_URL;
 }

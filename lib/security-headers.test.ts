@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { API_CONTENT_SECURITY_POLICY, baseSecurityHeaders, createNonce, isHttpsRequest, pageContentSecurityPolicy, posterOrigins } from './security-headers';
+import {
+  API_CONTENT_SECURITY_POLICY,
+  baseSecurityHeaders,
+  createNonce,
+  isHttpsRequest,
+  pageContentSecurityPolicy,
+  posterOrigins,
+} from './security-headers';
 
 describe('security headers', () => {
   it('sends nosniff, a referrer policy, a permissions policy and no framing on every response', () => {
@@ -17,12 +24,15 @@ describe('security headers', () => {
     const b = createNonce();
     expect(a).not.toBe(b);
     expect(atob(a)).toHaveLength(16);
-    const csp = pageContentSecurityPolicy(a, { https: false, imageOrigins: posterOrigins('https://image.tmdb.org/t/p/w342') });
+    const csp = pageContentSecurityPolicy(a, {
+      https: false,
+      imageOrigins: posterOrigins('https://image.tmdb.org/t/p/w342'),
+    });
     const script = csp.split('; ').find((d) => d.startsWith('script-src'))!;
     expect(script).toBe(`script-src 'self' 'nonce-${a}' 'strict-dynamic'`);
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).toContain("object-src 'none'");
-    expect(csp).toContain('img-src \'self\' data: blob: https://image.tmdb.org');
+    expect(csp).toContain("img-src 'self' data: blob: https://image.tmdb.org");
     expect(csp).not.toContain('upgrade-insecure-requests');
     expect(pageContentSecurityPolicy(a, { https: true })).toContain('upgrade-insecure-requests');
     expect(pageContentSecurityPolicy(a, { https: false, dev: true })).toContain("'unsafe-eval'");

@@ -3,7 +3,17 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const INPUTS = ['app', 'components', 'lib', 'public', 'types', 'next.config.js', 'package-lock.json', 'tsconfig.json', 'proxy.ts'];
+const INPUTS = [
+  'app',
+  'components',
+  'lib',
+  'public',
+  'types',
+  'next.config.js',
+  'package-lock.json',
+  'tsconfig.json',
+  'proxy.ts',
+];
 const STAMP = join('.next', 'reel-source-hash');
 
 function walk(path: string, hash: ReturnType<typeof createHash>): void {

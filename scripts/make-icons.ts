@@ -8,8 +8,12 @@ const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PAT
 async function render(size: number, maskable = false): Promise<Buffer> {
   const page = await browser.newPage({ viewport: { width: size, height: size } });
   // A maskable icon keeps its mark inside the central 80 % safe zone, on a full-bleed background.
-  const inner = maskable ? `<div style="width:100%;height:100%;background:#f5b83d;display:grid;place-items:center"><div style="width:70%;height:70%">${svg}</div></div>` : svg;
-  await page.setContent(`<html><body style="margin:0;background:transparent">${inner}<style>svg{width:100%;height:100%;display:block}</style></body></html>`);
+  const inner = maskable
+    ? `<div style="width:100%;height:100%;background:#f5b83d;display:grid;place-items:center"><div style="width:70%;height:70%">${svg}</div></div>`
+    : svg;
+  await page.setContent(
+    `<html><body style="margin:0;background:transparent">${inner}<style>svg{width:100%;height:100%;display:block}</style></body></html>`,
+  );
   const png = await page.screenshot({ omitBackground: true, type: 'png' });
   await page.close();
   return png;

@@ -72,11 +72,19 @@ try {
     const servedEvidence = await reasonEvidence(servedNaming.map((i) => ({ pick: i.movie, named: i.because! })));
     tally.served.naming += servedNaming.length;
     tally.served.supported += servedEvidence.filter(Boolean).length;
-    tally.served.personReasons += served.filter((i) => /^(Directed by|With) .*, whose films you rate/.test(i.reason)).length;
+    tally.served.personReasons += served.filter((i) =>
+      /^(Directed by|With) .*, whose films you rate/.test(i.reason),
+    ).length;
     served.forEach((item, x) => {
       if (item.reason !== page.items[x].reason) {
         tally.served.replaced++;
-        if (examples.length < 15 && page.items[x].because != null) examples.push({ user: userId, pick: item.movie.title, rawReason: page.items[x].reason, servedReason: item.reason });
+        if (examples.length < 15 && page.items[x].because != null)
+          examples.push({
+            user: userId,
+            pick: item.movie.title,
+            rawReason: page.items[x].reason,
+            servedReason: item.reason,
+          });
       }
     });
     if (tally.users % 100 === 0) log(`${tally.users}/${chosen.length} users`);
@@ -88,15 +96,27 @@ try {
     users: tally.users,
     picksPerUser: query.limit,
     seconds: Math.round((Date.now() - t0) / 1000),
-    raw: { ...tally.raw, supportedShare: share(tally.raw.supported, tally.raw.naming), namingShareOfPicks: share(tally.raw.naming, tally.picks) },
-    served: { ...tally.served, supportedShare: share(tally.served.supported, tally.served.naming), namingShareOfPicks: share(tally.served.naming, tally.picks) },
+    raw: {
+      ...tally.raw,
+      supportedShare: share(tally.raw.supported, tally.raw.naming),
+      namingShareOfPicks: share(tally.raw.naming, tally.picks),
+    },
+    served: {
+      ...tally.served,
+      supportedShare: share(tally.served.supported, tally.served.naming),
+      namingShareOfPicks: share(tally.served.naming, tally.picks),
+    },
     examples,
   };
   mkdirSync(resolve('results', 'reasons'), { recursive: true });
   const out = resolve('results', 'reasons', `${result.date.replace(/[:.]/g, '-')}.json`);
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-  log(`raw: ${tally.raw.supported}/${tally.raw.naming} movie-naming reasons supported (${((result.raw.supportedShare ?? 0) * 100).toFixed(1)} %)`);
-  log(`served: ${tally.served.supported}/${tally.served.naming} supported; ${tally.served.personReasons} person reasons; written to ${out}`);
+  log(
+    `raw: ${tally.raw.supported}/${tally.raw.naming} movie-naming reasons supported (${((result.raw.supportedShare ?? 0) * 100).toFixed(1)} %)`,
+  );
+  log(
+    `served: ${tally.served.supported}/${tally.served.naming} supported; ${tally.served.personReasons} person reasons; written to ${out}`,
+  );
 } finally {
   // The app's pool stays open (scripts do not reach the client itself); drop the database over its own connection.
   if (ownDb) await dropDatabase(url).catch((err) => log(`could not drop ${url}: ${(err as Error).message}`));

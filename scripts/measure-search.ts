@@ -14,9 +14,22 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const { values: args } = parseArgs({ options: { mode: { type: 'string', default: 'server' }, repeats: { type: 'string', default: '7' } } });
+const { values: args } = parseArgs({
+  options: { mode: { type: 'string', default: 'server' }, repeats: { type: 'string', default: '7' } },
+});
 const mode = args.mode === 'embedded' ? 'embedded' : 'server';
-const QUERIES = ['the matrix', 'godfater', 'shawshank', 'amelie', 'star wars', 'the lord of the rings', 'tom hanks', 'villeneuve', 'spirited away', 'x-men'];
+const QUERIES = [
+  'the matrix',
+  'godfater',
+  'shawshank',
+  'amelie',
+  'star wars',
+  'the lord of the rings',
+  'tom hanks',
+  'villeneuve',
+  'spirited away',
+  'x-men',
+];
 const log = (line: string) => console.log(`[search ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
 let url: string;
@@ -44,7 +57,14 @@ try {
   const report = await importCatalogue(process.env.DATA_DIR);
   log(`${mode}: imported ${report.movies} movies in ${report.seconds.toFixed(0)} s`);
   const { searchCatalogue } = await import('../lib/server/data/search');
-  const rows: { query: string; topMovie: string | null; topPerson: string | null; medianMs: number; minMs: number; maxMs: number }[] = [];
+  const rows: {
+    query: string;
+    topMovie: string | null;
+    topPerson: string | null;
+    medianMs: number;
+    minMs: number;
+    maxMs: number;
+  }[] = [];
   for (const q of QUERIES) {
     const times: number[] = [];
     let first: Awaited<ReturnType<typeof searchCatalogue>> | null = null;
@@ -82,7 +102,8 @@ try {
   log(`written to ${out}`);
 } finally {
   // The app's pool stays open (scripts do not reach the client itself); drop the database over its own connection.
-  if (mode === 'server') await dropDatabase(url).catch((err) => log(`could not drop ${url}: ${(err as Error).message}`));
+  if (mode === 'server')
+    await dropDatabase(url).catch((err) => log(`could not drop ${url}: ${(err as Error).message}`));
   if (stopEmbedded) await stopEmbedded().catch(() => undefined);
 }
 process.exit(0);

@@ -15,7 +15,13 @@ import { parseArgs } from 'node:util';
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'dotenv';
 import { LOCAL_ENV_FILE } from './local-env';
-import { readSparkAlsModel, readSparkFactors, SparkFactorsError, type FactorTable, type SparkFactorFormat } from '../lib/recommender/io/spark-factors';
+import {
+  readSparkAlsModel,
+  readSparkFactors,
+  SparkFactorsError,
+  type FactorTable,
+  type SparkFactorFormat,
+} from '../lib/recommender/io/spark-factors';
 import { DEFAULT_IMPLICIT_ALS } from '../lib/recommender/algorithms/implicit-als';
 import type { ExternalFactors } from '../lib/recommender/serving';
 
@@ -53,10 +59,15 @@ if (values.help) {
   process.exit(0);
 }
 if (values.model !== undefined && (values['item-factors'] || values['user-factors'] || values.format)) {
-  fail(`--model reads the whole ALSModel.save directory: leave out --item-factors, --user-factors and --format\n${HELP}`, 2);
+  fail(
+    `--model reads the whole ALSModel.save directory: leave out --item-factors, --user-factors and --format\n${HELP}`,
+    2,
+  );
 }
-if (values.model === undefined && (!values['item-factors'] || !values['user-factors'])) fail(`pass --model, or both --item-factors and --user-factors\n${HELP}`, 2);
-if (values.format !== undefined && !['parquet', 'jsonl', 'csv'].includes(values.format)) fail(`--format must be parquet, jsonl or csv, not "${values.format}"`, 2);
+if (values.model === undefined && (!values['item-factors'] || !values['user-factors']))
+  fail(`pass --model, or both --item-factors and --user-factors\n${HELP}`, 2);
+if (values.format !== undefined && !['parquet', 'jsonl', 'csv'].includes(values.format))
+  fail(`--format must be parquet, jsonl or csv, not "${values.format}"`, 2);
 const positive = (s: string | undefined, name: string, fallback: number): number => {
   if (s === undefined) return fallback;
   const n = Number(s);
@@ -82,16 +93,32 @@ try {
     const model = await readSparkAlsModel(values.model);
     ({ items, users } = model);
     const cols = model.metadata.paramMap;
-    console.log(`[model:import] ${model.metadata.class} ${model.metadata.uid} from Spark ${model.metadata.sparkVersion}, rank ${model.metadata.rank}` +
-      (cols.userCol || cols.itemCol ? ` (userCol ${String(cols.userCol ?? 'user')}, itemCol ${String(cols.itemCol ?? 'item')})` : ''));
+    console.log(
+      `[model:import] ${model.metadata.class} ${model.metadata.uid} from Spark ${model.metadata.sparkVersion}, rank ${model.metadata.rank}` +
+        (cols.userCol || cols.itemCol
+          ? ` (userCol ${String(cols.userCol ?? 'user')}, itemCol ${String(cols.itemCol ?? 'item')})`
+          : ''),
+    );
   } else {
     items = await readSparkFactors(values['item-factors']!, format);
     users = await readSparkFactors(values['user-factors']!, format);
     if (items.k !== users.k) {
-      throw new SparkFactorsError(`item factors have k = ${items.k} but user factors have k = ${users.k}`, values['user-factors']!, 0);
+      throw new SparkFactorsError(
+        `item factors have k = ${items.k} but user factors have k = ${users.k}`,
+        values['user-factors']!,
+        0,
+      );
     }
   }
-  external = { k: items.k, itemIds: items.ids, itemFactors: items.factors, userIds: users.ids, userFactors: users.factors, reg, alpha };
+  external = {
+    k: items.k,
+    itemIds: items.ids,
+    itemFactors: items.factors,
+    userIds: users.ids,
+    userFactors: users.factors,
+    reg,
+    alpha,
+  };
   console.log(
     `[model:import] read ${items.ids.length} item and ${users.ids.length} user factor rows (k = ${items.k}) from ` +
       `${items.files.length + users.files.length} files in ${((performance.now() - t) / 1000).toFixed(2)} s`,
@@ -106,10 +133,16 @@ const { countMoviesIn } = await import('../lib/server/data/movies');
 const { disconnectDatabase } = await import('../lib/server/data/connection');
 try {
   const known = await countMoviesIn(external.itemIds);
-  if (known === 0) fail('none of the item ids is a movie in the catalogue: were the factors trained on this database\'s ratings?');
-  if (known < external.itemIds.length) console.log(`[model:import] ${external.itemIds.length - known} item ids are not in the catalogue and are ignored`);
+  if (known === 0)
+    fail("none of the item ids is a movie in the catalogue: were the factors trained on this database's ratings?");
+  if (known < external.itemIds.length)
+    console.log(`[model:import] ${external.itemIds.length - known} item ids are not in the catalogue and are ignored`);
   const t = performance.now();
-  const result = await recomputeModel({ trigger: 'import', algorithm: `${SERVING_ALGORITHM}+spark-als`, externalFactors: external });
+  const result = await recomputeModel({
+    trigger: 'import',
+    algorithm: `${SERVING_ALGORITHM}+spark-als`,
+    externalFactors: external,
+  });
   const metrics = Object.entries(result.metrics)
     .map(([k, v]) => `${k} ${v.toFixed(4)}`)
     .join(', ');

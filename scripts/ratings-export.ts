@@ -46,9 +46,11 @@ if (args.help) {
 }
 if (!args.out) fail(`--out is required\n${HELP}`, 2);
 const rowsPerFile = args['rows-per-file'] === undefined ? DEFAULT_ROWS_PER_FILE : Number(args['rows-per-file']);
-if (!Number.isInteger(rowsPerFile) || rowsPerFile < 1) fail(`--rows-per-file must be a positive integer, not "${args['rows-per-file']}"`, 2);
+if (!Number.isInteger(rowsPerFile) || rowsPerFile < 1)
+  fail(`--rows-per-file must be a positive integer, not "${args['rows-per-file']}"`, 2);
 const out = args.out;
-if (existsSync(out) && readdirSync(out).length > 0) fail(`${out} is not empty: pick a new directory so old part files cannot mix with this export`, 2);
+if (existsSync(out) && readdirSync(out).length > 0)
+  fail(`${out} is not empty: pick a new directory so old part files cannot mix with this export`, 2);
 
 if (existsSync(LOCAL_ENV_FILE)) {
   for (const [k, v] of Object.entries(parse(readFileSync(LOCAL_ENV_FILE)))) process.env[k] ??= v;

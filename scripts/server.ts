@@ -29,7 +29,11 @@ const FEED_PATH = '/api/for-you';
 /** The fast path's requests: exactly GET (or HEAD) /api/for-you with any query string. */
 function isFeedRequest(req: IncomingMessage): boolean {
   const url = req.url ?? '';
-  return (req.method === 'GET' || req.method === 'HEAD') && url.startsWith(FEED_PATH) && (url.length === FEED_PATH.length || url[FEED_PATH.length] === '?');
+  return (
+    (req.method === 'GET' || req.method === 'HEAD') &&
+    url.startsWith(FEED_PATH) &&
+    (url.length === FEED_PATH.length || url[FEED_PATH.length] === '?')
+  );
 }
 
 /**
@@ -53,7 +57,11 @@ async function serveFeed(req: IncomingMessage, res: ServerResponse): Promise<voi
   const search = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
   const cookies = parseCookies(req.headers.cookie ?? '') as Record<string, string>;
   const out = await forYouApi({ cookies, headers: req.headers }, search);
-  res.writeHead(out.status, { ...out.headers, 'content-security-policy': API_CONTENT_SECURITY_POLICY, 'content-length': out.body.byteLength });
+  res.writeHead(out.status, {
+    ...out.headers,
+    'content-security-policy': API_CONTENT_SECURITY_POLICY,
+    'content-length': out.body.byteLength,
+  });
   res.end(req.method === 'HEAD' ? undefined : out.body);
 }
 
@@ -66,7 +74,10 @@ const server = createServer((req, res) => {
   serveFeed(req, res).catch((err: unknown) => {
     // A busy or unreachable database is a 503 the client may retry; anything else is logged and a 500 with no details.
     const busy = isBusyError(err);
-    console.error(`[reel] GET /api/for-you failed${busy ? ' (database busy or unreachable)' : ''}:`, busy ? String(err) : err);
+    console.error(
+      `[reel] GET /api/for-you failed${busy ? ' (database busy or unreachable)' : ''}:`,
+      busy ? String(err) : err,
+    );
     if (!res.headersSent) {
       res.writeHead(busy ? 503 : 500, {
         'content-type': 'application/json',
@@ -78,7 +89,9 @@ const server = createServer((req, res) => {
     res.end(JSON.stringify({ error: busy ? 'Reel is busy — try again.' : 'Something went wrong; please try again.' }));
   });
 });
-server.listen(port, hostname, () => console.log(`[reel] server listening on http://${hostname ?? 'localhost'}:${port}`));
+server.listen(port, hostname, () =>
+  console.log(`[reel] server listening on http://${hostname ?? 'localhost'}:${port}`),
+);
 
 const stop = () => server.close(() => process.exit(0));
 process.on('SIGTERM', stop);

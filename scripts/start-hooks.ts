@@ -36,10 +36,14 @@ export function startWorker(env: NodeJS.ProcessEnv, log: (line: string) => void)
     const startedAt = Date.now();
     // Node itself with tsx as a loader (not the tsx CLI, which runs the script in a second process): the pid we
     // supervise is the worker, so a kill of that pid is seen here at once and leaves no orphan behind.
-    const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', resolve('scripts', 'worker.ts')], {
-      stdio: ['ignore', 'inherit', 'inherit'],
-      env: { ...env, DB_POOL_MAX: '3' },
-    });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=react-server', '--import', 'tsx', resolve('scripts', 'worker.ts')],
+      {
+        stdio: ['ignore', 'inherit', 'inherit'],
+        env: { ...env, DB_POOL_MAX: '3' },
+      },
+    );
     worker = child;
     log(`worker started (pid ${child.pid})`);
     child.on('exit', (code, signal) => {

@@ -70,12 +70,20 @@ async function buildIfStale(): Promise<void> {
 const { disconnectDatabase } = await import('../lib/server/data/connection');
 await disconnectDatabase();
 
-const serverEnv: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', NEXT_TELEMETRY_DISABLED: '1', DATABASE_URL: databaseUrl };
+const serverEnv: NodeJS.ProcessEnv = {
+  ...process.env,
+  NODE_OPTIONS: '',
+  NEXT_TELEMETRY_DISABLED: '1',
+  DATABASE_URL: databaseUrl,
+};
 afterSeed.startWorker(serverEnv, log);
 const nextAuthUrl = env.NEXTAUTH_URL ?? `http://localhost:${port}`;
 // scripts/server.ts: Next's production request handler plus the For You API's fast path (see that file).
 const server = devMode
-  ? spawn(resolve('node_modules', '.bin', 'next'), ['dev', '-p', String(port)], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...serverEnv, NEXTAUTH_URL: nextAuthUrl } })
+  ? spawn(resolve('node_modules', '.bin', 'next'), ['dev', '-p', String(port)], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...serverEnv, NEXTAUTH_URL: nextAuthUrl },
+    })
   : spawn(resolve('node_modules', '.bin', 'tsx'), ['--conditions=react-server', resolve('scripts', 'server.ts')], {
       stdio: ['ignore', 'inherit', 'inherit'],
       env: { ...serverEnv, NODE_ENV: 'production', PORT: String(port), NEXTAUTH_URL: nextAuthUrl },
@@ -83,7 +91,9 @@ const server = devMode
 log(`Reel is starting on http://localhost:${port}`);
 // Passwords are shown only on the run that generated them; later runs point at the owner-only file instead.
 const shown = (key: 'REEL_DEMO_PASSWORD' | 'REEL_ADMIN_PASSWORD', value: string | undefined) =>
-  generatedNow.includes(key) ? `${value} (shown once; kept in .env.local)` : `password from ${key} (.env.local or the environment)`;
+  generatedNow.includes(key)
+    ? `${value} (shown once; kept in .env.local)`
+    : `password from ${key} (.env.local or the environment)`;
 log(`  Demo viewer: ${DEMO_USER_EMAIL} / ${shown('REEL_DEMO_PASSWORD', env.REEL_DEMO_PASSWORD)}`);
 log(`  Demo admin:  ${DEMO_ADMIN_EMAIL} / ${shown('REEL_ADMIN_PASSWORD', env.REEL_ADMIN_PASSWORD)}`);
 

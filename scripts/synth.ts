@@ -33,7 +33,8 @@ function main(): void {
     return;
   }
   const shape = values.shape ? SYNTH_SHAPES[values.shape as keyof typeof SYNTH_SHAPES] : undefined;
-  if (values.shape && !shape) throw new Error(`unknown --shape ${values.shape}; use ${Object.keys(SYNTH_SHAPES).join(' or ')}`);
+  if (values.shape && !shape)
+    throw new Error(`unknown --shape ${values.shape}; use ${Object.keys(SYNTH_SHAPES).join(' or ')}`);
   const num = (s: string | undefined, name: string, fallback?: number): number => {
     if (s === undefined) {
       if (fallback === undefined) throw new Error(`--${name} is required (or use --shape)`);
@@ -72,7 +73,9 @@ function main(): void {
   } finally {
     closeSync(fd);
   }
-  process.stderr.write(`[synth] ${rows} ratings (${cfg.users} users × ${cfg.items} items, seed ${cfg.seed}) → ${values.out} in ${((performance.now() - started) / 1000).toFixed(1)}s\n`);
+  process.stderr.write(
+    `[synth] ${rows} ratings (${cfg.users} users × ${cfg.items} items, seed ${cfg.seed}) → ${values.out} in ${((performance.now() - started) / 1000).toFixed(1)}s\n`,
+  );
 }
 
 try {

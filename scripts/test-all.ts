@@ -78,7 +78,15 @@ for (const stage of stages) {
   const t0 = performance.now();
   const code = await run(stage);
   const seconds = (performance.now() - t0) / 1000;
-  const r: StageResult = { name: stage.name, ok: code === 0, seconds, passed: null, failed: null, skipped: null, note: '' };
+  const r: StageResult = {
+    name: stage.name,
+    ok: code === 0,
+    seconds,
+    passed: null,
+    failed: null,
+    skipped: null,
+    note: '',
+  };
   if (stage.report) {
     if (existsSync(stage.report)) {
       const j = JSON.parse(readFileSync(stage.report, 'utf8')) as VitestJson;
@@ -121,7 +129,13 @@ const rows = [
 ];
 const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
 console.log('\n━━━ summary (typecheck, format and lint count as one check each)');
-for (const row of rows) console.log(row.map((v, c) => v.padEnd(widths[c])).join('  ').trimEnd());
+for (const row of rows)
+  console.log(
+    row
+      .map((v, c) => v.padEnd(widths[c]))
+      .join('  ')
+      .trimEnd(),
+  );
 const total = results.reduce((s, r) => s + r.seconds, 0);
 console.log(`total time ${(total / 60).toFixed(1)} min`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);

@@ -11,7 +11,8 @@ import { activateVersionAction, reloadCatalogueAction, retrainAction } from './a
 const MetricsChart = dynamic(() => import('./metrics-chart').then((m) => m.MetricsChart), { ssr: false });
 
 const fmt = (v: unknown, d = 4) => (typeof v === 'number' ? v.toFixed(d) : '—');
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString('en-GB', { dateStyle: 'short', timeStyle: 'short' }) : '—');
+const when = (iso: string | null) =>
+  iso ? new Date(iso).toLocaleString('en-GB', { dateStyle: 'short', timeStyle: 'short' }) : '—';
 
 export function AdminDashboard({ initial }: { initial: AdminStatus }) {
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
@@ -42,7 +43,12 @@ export function AdminDashboard({ initial }: { initial: AdminStatus }) {
   const chart = [...versions]
     .filter((v) => v.metrics)
     .reverse()
-    .map((v) => ({ version: `v${v.id}`, 'NDCG@10': v.metrics?.['ndcg@10'], 'Recall@20': v.metrics?.['recall@20'], RMSE: v.metrics?.rmse }));
+    .map((v) => ({
+      version: `v${v.id}`,
+      'NDCG@10': v.metrics?.['ndcg@10'],
+      'Recall@20': v.metrics?.['recall@20'],
+      RMSE: v.metrics?.rmse,
+    }));
 
   return (
     <>
@@ -54,7 +60,12 @@ export function AdminDashboard({ initial }: { initial: AdminStatus }) {
       <section className="detail-section">
         <div className="page-head">
           <h2>Models</h2>
-          <button className="btn btn-primary" disabled={act.isPending} onClick={() => act.mutate(() => retrainAction({}))} data-testid="retrain">
+          <button
+            className="btn btn-primary"
+            disabled={act.isPending}
+            onClick={() => act.mutate(() => retrainAction({}))}
+            data-testid="retrain"
+          >
             Retrain now
           </button>
         </div>
@@ -69,7 +80,9 @@ export function AdminDashboard({ initial }: { initial: AdminStatus }) {
               <th>NDCG@10</th>
               <th>Recall@20</th>
               <th title="Validation coverage@10 of the learned blend">Coverage@10</th>
-              <th title="Share of the catalogue in the served top-10 lists of the members the model was trained on (the coverage floor)">Catalogue shown</th>
+              <th title="Share of the catalogue in the served top-10 lists of the members the model was trained on (the coverage floor)">
+                Catalogue shown
+              </th>
               <th>RMSE</th>
               <th>Train s</th>
               <th />
@@ -86,7 +99,11 @@ export function AdminDashboard({ initial }: { initial: AdminStatus }) {
                       {v.phase ?? 'waiting'} · {Math.round(v.progress * 100)}%
                     </div>
                   )}
-                  {v.reason && <div className="small muted" style={{ maxWidth: 320 }}>{v.reason}</div>}
+                  {v.reason && (
+                    <div className="small muted" style={{ maxWidth: 320 }}>
+                      {v.reason}
+                    </div>
+                  )}
                 </td>
                 <td>{v.trigger}</td>
                 <td>{when(v.createdAt)}</td>
@@ -98,7 +115,11 @@ export function AdminDashboard({ initial }: { initial: AdminStatus }) {
                 <td>{fmt(v.timings?.total, 1)}</td>
                 <td>
                   {!v.isActive && ['READY', 'REJECTED'].includes(v.status) && (
-                    <button className="btn" disabled={act.isPending} onClick={() => act.mutate(() => activateVersionAction({ versionId: v.id }))}>
+                    <button
+                      className="btn"
+                      disabled={act.isPending}
+                      onClick={() => act.mutate(() => activateVersionAction({ versionId: v.id }))}
+                    >
                       {versions.find((x) => x.isActive && x.id > v.id) ? 'Roll back to this' : 'Activate'}
                     </button>
                   )}
@@ -111,7 +132,12 @@ export function AdminDashboard({ initial }: { initial: AdminStatus }) {
       <section className="detail-section">
         <div className="page-head">
           <h2>Catalogue</h2>
-          <button className="btn" disabled={act.isPending} onClick={() => act.mutate(() => reloadCatalogueAction({}))} data-testid="reload-catalogue">
+          <button
+            className="btn"
+            disabled={act.isPending}
+            onClick={() => act.mutate(() => reloadCatalogueAction({}))}
+            data-testid="reload-catalogue"
+          >
             Reload catalogue
           </button>
         </div>
@@ -144,18 +170,21 @@ export function AdminDashboard({ initial }: { initial: AdminStatus }) {
                     ) : (
                       '—'
                     )}
-                    {Array.isArray(i.report?.issues) && (i.report.issues as { file: string; line: number; message: string }[]).length > 0 && (
-                      <details>
-                        <summary>Row errors</summary>
-                        <ul>
-                          {(i.report.issues as { file: string; line: number; message: string }[]).slice(0, 20).map((e, x) => (
-                            <li key={x}>
-                              {e.file}:{e.line} — {e.message}
-                            </li>
-                          ))}
-                        </ul>
-                      </details>
-                    )}
+                    {Array.isArray(i.report?.issues) &&
+                      (i.report.issues as { file: string; line: number; message: string }[]).length > 0 && (
+                        <details>
+                          <summary>Row errors</summary>
+                          <ul>
+                            {(i.report.issues as { file: string; line: number; message: string }[])
+                              .slice(0, 20)
+                              .map((e, x) => (
+                                <li key={x}>
+                                  {e.file}:{e.line} — {e.message}
+                                </li>
+                              ))}
+                          </ul>
+                        </details>
+                      )}
                   </td>
                   <td>{when(i.createdAt)}</td>
                 </tr>

@@ -14,7 +14,9 @@ export default async function AdminPage() {
   return (
     <>
       <h1>Admin</h1>
-      <p className="muted">Model versions with their validation metrics, retraining and rollback, and catalogue reloads.</p>
+      <p className="muted">
+        Model versions with their validation metrics, retraining and rollback, and catalogue reloads.
+      </p>
       <WorkerStatus initial={await getWorkerStatus()} />
       <AdminDashboard initial={await getAdminStatus()} />
     </>

@@ -36,12 +36,19 @@ export function WorkerStatus({ initial }: { initial: WorkerStatusDto }) {
   const age = last ? new Date(data.now).getTime() - last.getTime() + sincePoll : 0;
 
   let text: string;
-  if (!last) text = 'Worker has never run against this database — model training and catalogue reloads will wait for it.';
+  if (!last)
+    text = 'Worker has never run against this database — model training and catalogue reloads will wait for it.';
   else if (data.alive) text = `Worker last seen ${ago(age)}`;
-  else text = `Worker down since ${last.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'UTC' })} UTC (${ago(age)}) — retraining is unavailable until it is back.`;
+  else
+    text = `Worker down since ${last.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'UTC' })} UTC (${ago(age)}) — retraining is unavailable until it is back.`;
 
   return (
-    <p className={data.alive ? 'muted small' : 'form-error'} role="status" data-testid="worker-status" data-alive={data.alive}>
+    <p
+      className={data.alive ? 'muted small' : 'form-error'}
+      role="status"
+      data-testid="worker-status"
+      data-alive={data.alive}
+    >
       <span aria-hidden>{data.alive ? '● ' : '○ '}</span>
       {text}
     </p>

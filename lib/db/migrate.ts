@@ -75,7 +75,9 @@ export async function migrate(
         continue;
       }
       if (done && !done.finished_at) {
-        throw new MigrationError(`Migration ${m.name} started earlier but never finished; inspect the database before retrying.`);
+        throw new MigrationError(
+          `Migration ${m.name} started earlier but never finished; inspect the database before retrying.`,
+        );
       }
       log(`applying ${m.name}`);
       await client.query('BEGIN');
@@ -86,11 +88,16 @@ export async function migrate(
           [id, m.checksum, m.name],
         );
         await client.query(m.sql);
-        await client.query(`UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`, [id]);
+        await client.query(
+          `UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`,
+          [id],
+        );
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK');
-        throw new MigrationError(`Migration ${m.name} failed and was rolled back: ${(err as Error).message}`, { cause: err });
+        throw new MigrationError(`Migration ${m.name} failed and was rolled back: ${(err as Error).message}`, {
+          cause: err,
+        });
       }
       result.applied.push(m.name);
     }

@@ -32,4 +32,3 @@ export function strongCoRating(c: CoLikes | undefined, likers: number): boolean 
   const lift = confidence / (c.pick / likers);
   return confidence >= MIN_CONFIDENCE && lift >= MIN_LIFT;
 }
-

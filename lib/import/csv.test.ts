@@ -16,11 +16,17 @@ describe('readCsv', () => {
   it('reports a never-closed quote on its own line and keeps reading the lines after it', () => {
     const { records, problems } = readCsv('a,b\n1,ok\n2,"broken\n3,fine\n');
     expect(problems).toEqual([{ line: 3, reason: 'a quote opened on this line is never closed' }]);
-    expect(records.map((r) => [r.line, r.cells[0]])).toEqual([[1, 'a'], [2, '1'], [4, '3']]);
+    expect(records.map((r) => [r.line, r.cells[0]])).toEqual([
+      [1, 'a'],
+      [2, '1'],
+      [4, '3'],
+    ]);
   });
 
   it('reads Windows line endings and drops a BOM', () => {
-    const { text } = decodeText(new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('Date,Name\r\n1,x\r\n')]));
+    const { text } = decodeText(
+      new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('Date,Name\r\n1,x\r\n')]),
+    );
     const { records } = readCsv(text);
     expect(records[0].cells).toEqual(['Date', 'Name']);
     expect(records[1]).toEqual({ line: 2, cells: ['1', 'x'] });

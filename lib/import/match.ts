@@ -25,9 +25,15 @@ const FOLD: Record<string, string> = { æ: 'ae', œ: 'oe', ø: 'o', ß: 'ss', ł
  */
 export function normalizeTitle(raw: string): string {
   let s = raw.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
-  s = s.replace(/[æœøßłđðþı]/g, (c) => FOLD[c]).replace(/[’‘`´]/g, "'").trim();
+  s = s
+    .replace(/[æœøßłđðþı]/g, (c) => FOLD[c])
+    .replace(/[’‘`´]/g, "'")
+    .trim();
   s = s.replace(TRAILING, '').replace(LEADING, '');
-  s = s.replace(/&/g, ' and ').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  s = s
+    .replace(/&/g, ' and ')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
   return s;
 }
 
@@ -80,12 +86,16 @@ function pick(ids: number[], by: 'title' | 'title±1'): MatchResult {
  * New Year and festivals), then — only when the file gives no year — the title alone. More than one candidate at
  * the first step that finds any is ambiguous: the member picks.
  */
-export function matchRow(row: Pick<ImportRow, 'title' | 'year' | 'imdbId' | 'tmdbId' | 'movieId'>, index: CatalogueIndex): MatchResult {
+export function matchRow(
+  row: Pick<ImportRow, 'title' | 'year' | 'imdbId' | 'tmdbId' | 'movieId'>,
+  index: CatalogueIndex,
+): MatchResult {
   const key = normalizeTitle(row.title);
   if (row.movieId !== undefined) {
     const m = index.byId.get(row.movieId);
     // A MovieLens.org movie_id is a catalogue id; a URL id must also agree with the title (another site's ids).
-    if (m && (!key || titleAliases(m.title).some((t) => normalizeTitle(t) === key))) return { status: 'matched', movieId: m.id, by: 'id' };
+    if (m && (!key || titleAliases(m.title).some((t) => normalizeTitle(t) === key)))
+      return { status: 'matched', movieId: m.id, by: 'id' };
   }
   if (row.imdbId !== undefined) {
     const id = index.byImdb.get(row.imdbId);

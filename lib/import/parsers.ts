@@ -30,12 +30,65 @@ const KNOWN_COLUMNS: Record<string, string[]> = {
   'letterboxd:diary': [...LB_BASE, 'rating', 'rewatch', 'tags', 'watched date'],
   'letterboxd:watched': LB_BASE,
   'letterboxd:list': ['position', 'name', 'year', 'url', 'description'],
-  'imdb:ratings': ['const', 'your rating', 'date rated', 'title', 'original title', 'url', 'title type', 'imdb rating', 'runtime (mins)', 'year', 'genres', 'num votes', 'release date', 'directors', 'description', 'position', 'created', 'modified'],
-  'imdb:watchlist': ['position', 'const', 'created', 'modified', 'description', 'title', 'original title', 'url', 'title type', 'imdb rating', 'runtime (mins)', 'year', 'genres', 'num votes', 'release date', 'directors', 'your rating', 'date rated'],
-  'movielens:ratings': ['movie_id', 'imdb_id', 'tmdb_id', 'rating', 'average_rating', 'title', 'year', 'date', 'timestamp', 'genres'],
+  'imdb:ratings': [
+    'const',
+    'your rating',
+    'date rated',
+    'title',
+    'original title',
+    'url',
+    'title type',
+    'imdb rating',
+    'runtime (mins)',
+    'year',
+    'genres',
+    'num votes',
+    'release date',
+    'directors',
+    'description',
+    'position',
+    'created',
+    'modified',
+  ],
+  'imdb:watchlist': [
+    'position',
+    'const',
+    'created',
+    'modified',
+    'description',
+    'title',
+    'original title',
+    'url',
+    'title type',
+    'imdb rating',
+    'runtime (mins)',
+    'year',
+    'genres',
+    'num votes',
+    'release date',
+    'directors',
+    'your rating',
+    'date rated',
+  ],
+  'movielens:ratings': [
+    'movie_id',
+    'imdb_id',
+    'tmdb_id',
+    'rating',
+    'average_rating',
+    'title',
+    'year',
+    'date',
+    'timestamp',
+    'genres',
+  ],
 };
 
-const norm = (h: string) => h.replace(/^\uFEFF/, '').trim().toLowerCase();
+const norm = (h: string) =>
+  h
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .toLowerCase();
 
 /** Which export a CSV is, from its header and (for Letterboxd's look-alike files) its path in the zip. */
 function detectFormat(path: string, header: string[]): Format | null {
@@ -49,7 +102,8 @@ function detectFormat(path: string, header: string[]): Format | null {
   if (has('date', 'name', 'year')) {
     if (has('watched date')) return { source: 'letterboxd', kind: 'diary' };
     if (has('rating')) return { source: 'letterboxd', kind: 'ratings' };
-    if (/(^|\/)likes\//i.test(path) || base === 'likes.csv' || base === 'films.csv') return { source: 'letterboxd', kind: 'likes' };
+    if (/(^|\/)likes\//i.test(path) || base === 'likes.csv' || base === 'films.csv')
+      return { source: 'letterboxd', kind: 'likes' };
     if (base.startsWith('watchlist')) return { source: 'letterboxd', kind: 'watchlist' };
     return { source: 'letterboxd', kind: 'watched' };
   }
@@ -108,7 +162,10 @@ function columns(file: string, header: CsvRecord, known: string[], out: FileOut)
     if (k && !idx.has(k)) idx.set(k, i);
   });
   const unknown = header.cells.map(norm).filter((c) => c && !known.includes(c));
-  if (unknown.length) out.warnings.push(`${file}: unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')} ignored`);
+  if (unknown.length)
+    out.warnings.push(
+      `${file}: unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')} ignored`,
+    );
   return (cells: string[], name: string) => {
     const i = idx.get(name);
     return i === undefined ? '' : unguard((cells[i] ?? '').trim());
@@ -117,7 +174,11 @@ function columns(file: string, header: CsvRecord, known: string[], out: FileOut)
 
 function checkWidth(file: string, r: CsvRecord, width: number, out: FileOut): boolean {
   if (r.cells.length > width) {
-    out.malformed.push({ file, line: r.line, reason: `${r.cells.length} fields where the header has ${width} (an unquoted comma?)` });
+    out.malformed.push({
+      file,
+      line: r.line,
+      reason: `${r.cells.length} fields where the header has ${width} (an unquoted comma?)`,
+    });
     return false;
   }
   return true;
@@ -132,8 +193,15 @@ function parseLetterboxdList(file: string, records: CsvRecord[], listIndex: numb
     const i = metaHeader?.cells.map(norm).indexOf(n) ?? -1;
     return i >= 0 ? unguard((metaRow?.cells[i] ?? '').trim()) : '';
   };
-  const fallbackName = (file.split('/').pop() ?? file).replace(/\.csv$/i, '').replace(/[-_]+/g, ' ').trim();
-  out.lists.push({ name: (metaCol('name') || fallbackName).slice(0, 120), description: metaCol('description').slice(0, 2000), file });
+  const fallbackName = (file.split('/').pop() ?? file)
+    .replace(/\.csv$/i, '')
+    .replace(/[-_]+/g, ' ')
+    .trim();
+  out.lists.push({
+    name: (metaCol('name') || fallbackName).slice(0, 120),
+    description: metaCol('description').slice(0, 2000),
+    file,
+  });
   const header = records[at];
   const col = columns(file, header, KNOWN_COLUMNS['letterboxd:list'], out);
   let pos = 0;
@@ -142,19 +210,39 @@ function parseLetterboxdList(file: string, records: CsvRecord[], listIndex: numb
     if (!checkWidth(file, r, header.cells.length, out)) continue;
     const title = col(r.cells, 'name');
     const year = parseYear(col(r.cells, 'year'));
-    if (!title) { out.malformed.push({ file, line: r.line, reason: 'no film name' }); continue; }
-    if (year === 'bad') { out.malformed.push({ file, line: r.line, reason: `year "${col(r.cells, 'year')}" is not a year` }); continue; }
+    if (!title) {
+      out.malformed.push({ file, line: r.line, reason: 'no film name' });
+      continue;
+    }
+    if (year === 'bad') {
+      out.malformed.push({ file, line: r.line, reason: `year "${col(r.cells, 'year')}" is not a year` });
+      continue;
+    }
     const p = Number(col(r.cells, 'position'));
     pos = Number.isInteger(p) && p > 0 ? p : pos + 1;
     const uri = REEL_URI.exec(col(r.cells, 'url'));
-    out.rows.push({ file, line: r.line, kind: 'list', title, year, list: listIndex, position: pos, note: col(r.cells, 'description') || undefined, ...(uri ? { movieId: Number(uri[1]) } : {}) });
+    out.rows.push({
+      file,
+      line: r.line,
+      kind: 'list',
+      title,
+      year,
+      list: listIndex,
+      position: pos,
+      note: col(r.cells, 'description') || undefined,
+      ...(uri ? { movieId: Number(uri[1]) } : {}),
+    });
   }
 }
 
 function parseRecords(file: string, records: CsvRecord[], format: Format, out: FileOut, listIndex: number): void {
-  if (format.source === 'letterboxd' && format.kind === 'list') return parseLetterboxdList(file, records, listIndex, out);
+  if (format.source === 'letterboxd' && format.kind === 'list')
+    return parseLetterboxdList(file, records, listIndex, out);
   const header = records[0];
-  const known = KNOWN_COLUMNS[`${format.source}:${format.kind === 'likes' || format.kind === 'watchlist' && format.source === 'letterboxd' ? 'watched' : format.kind}`];
+  const known =
+    KNOWN_COLUMNS[
+      `${format.source}:${format.kind === 'likes' || (format.kind === 'watchlist' && format.source === 'letterboxd') ? 'watched' : format.kind}`
+    ];
   const col = columns(file, header, known, out);
   for (const r of records.slice(1)) {
     if (isBlank(r)) continue;
@@ -165,24 +253,51 @@ function parseRecords(file: string, records: CsvRecord[], format: Format, out: F
       const title = c('name');
       const year = parseYear(c('year'));
       const date = parseDate(c('date'));
-      if (!title) { bad('no film name'); continue; }
-      if (year === 'bad') { bad(`year "${c('year')}" is not a year`); continue; }
-      if (date === 'bad') { bad(`date "${c('date')}" is not a date (YYYY-MM-DD)`); continue; }
+      if (!title) {
+        bad('no film name');
+        continue;
+      }
+      if (year === 'bad') {
+        bad(`year "${c('year')}" is not a year`);
+        continue;
+      }
+      if (date === 'bad') {
+        bad(`date "${c('date')}" is not a date (YYYY-MM-DD)`);
+        continue;
+      }
       const uri = REEL_URI.exec(c('letterboxd uri'));
       const film = { file, line: r.line, title, year, ...(uri ? { movieId: Number(uri[1]) } : {}) };
       if (format.kind === 'ratings') {
         const raw = c('rating');
-        if (!raw) { bad('no rating'); continue; }
+        if (!raw) {
+          bad('no rating');
+          continue;
+        }
         const v = parseHalfStars(raw, 'stars');
-        if (v === 'bad') { bad(`rating "${raw}" is not between 0.5 and 5 in half stars`); continue; }
+        if (v === 'bad') {
+          bad(`rating "${raw}" is not between 0.5 and 5 in half stars`);
+          continue;
+        }
         out.rows.push({ ...film, kind: 'rating', rating: v, date: date ?? undefined });
       } else if (format.kind === 'diary') {
         const watched = parseDate(c('watched date'));
-        if (watched === 'bad') { bad(`watched date "${c('watched date')}" is not a date (YYYY-MM-DD)`); continue; }
+        if (watched === 'bad') {
+          bad(`watched date "${c('watched date')}" is not a date (YYYY-MM-DD)`);
+          continue;
+        }
         const raw = c('rating');
         const v = raw ? parseHalfStars(raw, 'stars') : undefined;
-        if (v === 'bad') { bad(`rating "${raw}" is not between 0.5 and 5 in half stars`); continue; }
-        out.rows.push({ ...film, kind: 'watch', date: watched ?? date ?? undefined, rating: v, rewatch: /^yes$/i.test(c('rewatch')) });
+        if (v === 'bad') {
+          bad(`rating "${raw}" is not between 0.5 and 5 in half stars`);
+          continue;
+        }
+        out.rows.push({
+          ...film,
+          kind: 'watch',
+          date: watched ?? date ?? undefined,
+          rating: v,
+          rewatch: /^yes$/i.test(c('rewatch')),
+        });
       } else {
         const kind: ImportKind = format.kind === 'likes' ? 'like' : format.kind === 'watchlist' ? 'watchlist' : 'watch';
         out.rows.push({ ...film, kind, date: date ?? undefined });
@@ -190,17 +305,29 @@ function parseRecords(file: string, records: CsvRecord[], format: Format, out: F
     } else if (format.source === 'imdb') {
       const constId = c('const');
       const m = /^tt(\d+)$/.exec(constId);
-      if (!m) { bad(`"${constId}" is not an IMDb id (tt…)`); continue; }
+      if (!m) {
+        bad(`"${constId}" is not an IMDb id (tt…)`);
+        continue;
+      }
       const title = c('title') || c('original title');
       const year = parseYear(c('year'));
       const base = { file, line: r.line, title, year: year === 'bad' ? null : year, imdbId: Number(m[1]) };
       if (format.kind === 'ratings') {
         const raw = c('your rating');
-        if (!raw) { bad('no rating'); continue; }
+        if (!raw) {
+          bad('no rating');
+          continue;
+        }
         const v = parseHalfStars(raw, 'imdb');
-        if (v === 'bad') { bad(`rating "${raw}" is not a whole number from 1 to 10`); continue; }
+        if (v === 'bad') {
+          bad(`rating "${raw}" is not a whole number from 1 to 10`);
+          continue;
+        }
         const date = parseDate(c('date rated'));
-        if (date === 'bad') { bad(`date "${c('date rated')}" is not a date (YYYY-MM-DD)`); continue; }
+        if (date === 'bad') {
+          bad(`date "${c('date rated')}" is not a date (YYYY-MM-DD)`);
+          continue;
+        }
         out.rows.push({ ...base, kind: 'rating', rating: v, date: date ?? undefined });
       } else {
         const date = parseDate(c('created'));
@@ -209,17 +336,30 @@ function parseRecords(file: string, records: CsvRecord[], format: Format, out: F
     } else {
       const id = Number(c('movie_id'));
       const raw = c('rating');
-      if (!Number.isInteger(id) || id <= 0) { bad(`movie_id "${c('movie_id')}" is not a MovieLens id`); continue; }
-      if (!raw) { bad('no rating'); continue; }
+      if (!Number.isInteger(id) || id <= 0) {
+        bad(`movie_id "${c('movie_id')}" is not a MovieLens id`);
+        continue;
+      }
+      if (!raw) {
+        bad('no rating');
+        continue;
+      }
       const v = parseHalfStars(raw, 'stars');
-      if (v === 'bad') { bad(`rating "${raw}" is not between 0.5 and 5 in half stars`); continue; }
+      if (v === 'bad') {
+        bad(`rating "${raw}" is not between 0.5 and 5 in half stars`);
+        continue;
+      }
       const imdb = Number(c('imdb_id').replace(/^tt/, ''));
       const tmdb = Number(c('tmdb_id'));
       const date = parseDate(c('date') || c('timestamp'));
       const titleYear = /^(.*?)\s*\((\d{4})\)\s*$/.exec(c('title'));
       const year = parseYear(c('year'));
       out.rows.push({
-        file, line: r.line, kind: 'rating', rating: v, movieId: id,
+        file,
+        line: r.line,
+        kind: 'rating',
+        rating: v,
+        movieId: id,
         title: titleYear ? titleYear[1] : c('title'),
         year: titleYear ? Number(titleYear[2]) : year === 'bad' ? null : year,
         ...(imdb > 0 ? { imdbId: imdb } : {}),
@@ -232,9 +372,15 @@ function parseRecords(file: string, records: CsvRecord[], format: Format, out: F
 
 const IGNORED_LETTERBOXD = /(^|\/)(profile|comments|reviews|watched-films?|deleted|orphaned)|\.(txt|json|html?)$/i;
 
-function parseCsvFile(path: string, bytes: Uint8Array, out: FileOut & { sources: Set<ImportSource> }, inZip: boolean): void {
+function parseCsvFile(
+  path: string,
+  bytes: Uint8Array,
+  out: FileOut & { sources: Set<ImportSource> },
+  inZip: boolean,
+): void {
   const { text, encoding } = decodeText(bytes);
-  if (encoding === 'windows-1252') out.warnings.push(`${path}: not UTF-8; read as Windows-1252 (check accented titles in the preview)`);
+  if (encoding === 'windows-1252')
+    out.warnings.push(`${path}: not UTF-8; read as Windows-1252 (check accented titles in the preview)`);
   if (text.includes('\uFFFD')) out.warnings.push(`${path}: contains characters that could not be decoded`);
   const { records, problems } = readCsv(text);
   for (const p of problems) out.malformed.push({ file: path, line: p.line, reason: p.reason });
@@ -250,7 +396,10 @@ function parseCsvFile(path: string, bytes: Uint8Array, out: FileOut & { sources:
   }
   const format = detectFormat(path, first.cells);
   if (!format) {
-    const msg = `${path}: columns ${first.cells.slice(0, 6).map((c) => `"${c}"`).join(', ')} are not a Letterboxd, IMDb or MovieLens export`;
+    const msg = `${path}: columns ${first.cells
+      .slice(0, 6)
+      .map((c) => `"${c}"`)
+      .join(', ')} are not a Letterboxd, IMDb or MovieLens export`;
     if (!inZip) throw new ImportFileError(`${msg}. Upload the export file as the site gave it.`);
     out.warnings.push(`${msg}; file skipped`);
     return;
@@ -296,7 +445,13 @@ function reconcileLetterboxd(rows: ImportRow[]): ImportRow[] {
  * and never stop the rest; a file that is not an export at all throws ImportFileError with what to do.
  */
 export function parseHistoryFile(fileName: string, bytes: Uint8Array): ParsedImport {
-  const out: FileOut & { sources: Set<ImportSource> } = { rows: [], lists: [], malformed: [], warnings: [], sources: new Set() };
+  const out: FileOut & { sources: Set<ImportSource> } = {
+    rows: [],
+    lists: [],
+    malformed: [],
+    warnings: [],
+    sources: new Set(),
+  };
   const isZip = bytes[0] === 0x50 && bytes[1] === 0x4b;
   if (isZip) {
     let total = 0;
@@ -305,13 +460,18 @@ export function parseHistoryFile(fileName: string, bytes: Uint8Array): ParsedImp
       files = unzipSync(bytes, {
         filter: (f) => {
           total += f.originalSize;
-          if (total > MAX_UNZIPPED_BYTES) throw new ImportFileError(`The zip unpacks to more than ${MAX_UNZIPPED_BYTES / 1024 / 1024} MB; upload the CSV files you need one by one.`);
+          if (total > MAX_UNZIPPED_BYTES)
+            throw new ImportFileError(
+              `The zip unpacks to more than ${MAX_UNZIPPED_BYTES / 1024 / 1024} MB; upload the CSV files you need one by one.`,
+            );
           return f.name.toLowerCase().endsWith('.csv') && !f.name.startsWith('__MACOSX/');
         },
       });
     } catch (err) {
       if (err instanceof ImportFileError) throw err;
-      throw new ImportFileError('That zip file could not be opened. Download the export again and upload it unchanged.');
+      throw new ImportFileError(
+        'That zip file could not be opened. Download the export again and upload it unchanged.',
+      );
     }
     const names = Object.keys(files).sort((a, b) => a.localeCompare(b));
     for (const name of names) {
@@ -324,13 +484,17 @@ export function parseHistoryFile(fileName: string, bytes: Uint8Array): ParsedImp
     }
     if (out.sources.size === 0) throw new ImportFileError('The zip holds no Letterboxd, IMDb or MovieLens CSV file.');
   } else {
-    if (/\.(xlsx?|numbers|json|txt)$/i.test(fileName)) throw new ImportFileError('Upload the export as a .csv or .zip file.');
+    if (/\.(xlsx?|numbers|json|txt)$/i.test(fileName))
+      throw new ImportFileError('Upload the export as a .csv or .zip file.');
     parseCsvFile(fileName, bytes, out, false);
   }
   if (out.sources.size > 1) throw new ImportFileError('Upload one site’s export at a time (this zip mixes several).');
   const source = [...out.sources][0] ?? 'letterboxd';
   const rows = source === 'letterboxd' ? reconcileLetterboxd(out.rows) : out.rows;
-  if (rows.length > MAX_IMPORT_ROWS) throw new ImportFileError(`The file has ${rows.length.toLocaleString('en')} rows; Reel imports at most ${MAX_IMPORT_ROWS.toLocaleString('en')} at a time. Split it and upload the parts.`);
+  if (rows.length > MAX_IMPORT_ROWS)
+    throw new ImportFileError(
+      `The file has ${rows.length.toLocaleString('en')} rows; Reel imports at most ${MAX_IMPORT_ROWS.toLocaleString('en')} at a time. Split it and upload the parts.`,
+    );
   out.malformed.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   return { source, rows, lists: out.lists, malformed: out.malformed, warnings: out.warnings };
 }

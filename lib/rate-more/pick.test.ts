@@ -36,12 +36,18 @@ describe('pickRateCandidates', () => {
   });
 
   it('puts the member’s genres and decades first and gives them most of the batch', () => {
-    const picks = pickRateCandidates(pool, { ...base, genres: ['Animation'], decades: [1990], seed: 9 }).map((id) => pool[id - 1]);
+    const picks = pickRateCandidates(pool, { ...base, genres: ['Animation'], decades: [1990], seed: 9 }).map(
+      (id) => pool[id - 1],
+    );
     const fits = (p: RateCandidate) => p.genres.includes('Animation') && p.year! >= 1990 && p.year! < 2000;
     expect(fits(picks[0])).toBe(true);
     expect(picks.filter(fits).length).toBeGreaterThanOrEqual(3);
-    const genreOnly = pickRateCandidates(pool, { ...base, genres: ['Horror', 'Comedy'], seed: 9 }).map((id) => pool[id - 1]);
-    expect(genreOnly.filter((p) => p.genres[0] === 'Horror' || p.genres[0] === 'Comedy').length).toBeGreaterThanOrEqual(8);
+    const genreOnly = pickRateCandidates(pool, { ...base, genres: ['Horror', 'Comedy'], seed: 9 }).map(
+      (id) => pool[id - 1],
+    );
+    expect(genreOnly.filter((p) => p.genres[0] === 'Horror' || p.genres[0] === 'Comedy').length).toBeGreaterThanOrEqual(
+      8,
+    );
   });
 
   it('never offers an excluded (rated, hidden or skipped) film', () => {

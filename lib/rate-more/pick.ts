@@ -64,7 +64,8 @@ export function pickRateCandidates(candidates: RateCandidate[], opts: PickOption
   const liked = new Set(opts.genres);
   const decades = new Set(opts.decades);
   const matches = (c: RateCandidate) =>
-    (liked.size === 0 || c.genres.some((g) => liked.has(g))) && (decades.size === 0 || decades.has(decadeOf(c.year) ?? -1));
+    (liked.size === 0 || c.genres.some((g) => liked.has(g))) &&
+    (decades.size === 0 || decades.has(decadeOf(c.year) ?? -1));
   const keyed = candidates
     .filter((c) => !opts.exclude.has(c.id))
     .map((c) => ({ c, key: Math.pow(random(), 1 / Math.pow(informativeness(c), SHARPNESS)), fits: matches(c) }))

@@ -46,7 +46,11 @@ function popularityScore(n: number): number {
  * article's position) first, then similarity blended with popularity (plus a small nudge for a title that starts with
  * the query); ties by popularity, then id for a stable order.
  */
-export function rankCandidates<T extends SearchCandidate>(query: string, candidates: T[], forms: (c: T) => string[]): T[] {
+export function rankCandidates<T extends SearchCandidate>(
+  query: string,
+  candidates: T[],
+  forms: (c: T) => string[],
+): T[] {
   const q = foldForMatch(query);
   const keyed = candidates.map((c) => {
     const fs = forms(c);

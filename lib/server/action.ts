@@ -3,7 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { revalidatePath } from 'next/cache';
 import { unstable_rethrow } from 'next/navigation';
 import type { z } from 'zod';
-import { BUSY_MESSAGE, INTERNAL_ERROR_MESSAGE, type ActionFailure, type ActionResult } from '@/lib/validation/action-result';
+import {
+  BUSY_MESSAGE,
+  INTERNAL_ERROR_MESSAGE,
+  type ActionFailure,
+  type ActionResult,
+} from '@/lib/validation/action-result';
 import { getCurrentUser } from './auth';
 import type { SessionUser } from './data/users';
 import { AppError, isBusyError } from './errors';
@@ -59,7 +64,10 @@ export function failureFrom(err: unknown, label = 'server action'): ActionFailur
 
 function describe(err: unknown): string {
   const o = err as { code?: unknown; message?: unknown };
-  return [typeof o?.code === 'string' ? o.code : null, typeof o?.message === 'string' ? o.message.split('\n')[0].slice(0, 160) : null]
+  return [
+    typeof o?.code === 'string' ? o.code : null,
+    typeof o?.message === 'string' ? o.message.split('\n')[0].slice(0, 160) : null,
+  ]
     .filter(Boolean)
     .join(': ');
 }

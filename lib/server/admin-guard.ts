@@ -16,7 +16,10 @@ export async function requireAdminPage(path: string): Promise<SessionUser> {
 export async function adminOrForbidden(): Promise<SessionUser | NextResponse> {
   const user = await getCurrentUser();
   if (!user || user.role !== 'ADMIN') {
-    return NextResponse.json({ error: 'Only admins can do that.' }, { status: 403, headers: { 'cache-control': 'no-store' } });
+    return NextResponse.json(
+      { error: 'Only admins can do that.' },
+      { status: 403, headers: { 'cache-control': 'no-store' } },
+    );
   }
   return user;
 }

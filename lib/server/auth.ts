@@ -29,7 +29,13 @@ export const authOptions: NextAuthOptions = {
         try {
           const user = await signInWithPassword(input.data.email, input.data.password, clientIp(req?.headers));
           return user
-            ? { id: String(user.id), name: user.name, email: user.email, role: user.role, sessionVersion: user.sessionVersion }
+            ? {
+                id: String(user.id),
+                name: user.name,
+                email: user.email,
+                role: user.role,
+                sessionVersion: user.sessionVersion,
+              }
             : null;
         } catch (err) {
           // next-auth hands a thrown error's message to the form (signIn(...).error): "Too many attempts — try again in N s."
@@ -71,7 +77,8 @@ export const authOptions: NextAuthOptions = {
     async signOut({ token }) {
       const userId = Number(token?.sub);
       if (typeof token?.sid === 'string' && Number.isInteger(userId) && userId > 0) {
-        const exp = typeof token.exp === 'number' ? new Date(token.exp * 1000) : new Date(Date.now() + 30 * 24 * 3600 * 1000);
+        const exp =
+          typeof token.exp === 'number' ? new Date(token.exp * 1000) : new Date(Date.now() + 30 * 24 * 3600 * 1000);
         await revokeSession(token.sid, userId, exp);
       }
     },

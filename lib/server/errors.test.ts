@@ -8,8 +8,18 @@ describe('isBusyError', () => {
     ['a transaction timeout (P2028)', { code: 'P2028', message: 'Transaction API error: Transaction already closed' }],
     ['a write conflict (P2034)', { code: 'P2034' }],
     ['a closed connection (P1017)', { code: 'P1017' }],
-    ['a raw query on a closed connection (P2010 + adapter ConnectionClosed)', { code: 'P2010', message: 'Raw query failed. Code: `N/A`. Message: `Server has closed the connection.`', meta: { driverAdapterError: { cause: { kind: 'ConnectionClosed' } } } }],
-    ['an unreachable server (adapter DatabaseNotReachable)', { code: 'P2010', message: 'x', meta: { driverAdapterError: { cause: { kind: 'DatabaseNotReachable' } } } }],
+    [
+      'a raw query on a closed connection (P2010 + adapter ConnectionClosed)',
+      {
+        code: 'P2010',
+        message: 'Raw query failed. Code: `N/A`. Message: `Server has closed the connection.`',
+        meta: { driverAdapterError: { cause: { kind: 'ConnectionClosed' } } },
+      },
+    ],
+    [
+      'an unreachable server (adapter DatabaseNotReachable)',
+      { code: 'P2010', message: 'x', meta: { driverAdapterError: { cause: { kind: 'DatabaseNotReachable' } } } },
+    ],
     ['a serialization failure (40001) as the cause', new Error('wrapped', { cause: { code: '40001' } })],
     ['an administrator shutdown (57P01)', { code: '57P01' }],
     ['a refused connection', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],

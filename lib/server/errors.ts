@@ -66,12 +66,20 @@ export class BusyError extends AppError {
 // deadlock, P2024 connection-pool timeout, P1001 / P1002 / P1008 / P1017 server unreachable, timed out or closed.
 const BUSY_PRISMA_CODES = new Set(['P2028', 'P2034', 'P2024', 'P1001', 'P1002', 'P1008', 'P1017']);
 // Driver-adapter error kinds for the same situations.
-const BUSY_ADAPTER_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'TransactionWriteConflict', 'TooManyConnections', 'SocketTimeout', 'TransactionAlreadyClosed']);
+const BUSY_ADAPTER_KINDS = new Set([
+  'DatabaseNotReachable',
+  'ConnectionClosed',
+  'TransactionWriteConflict',
+  'TooManyConnections',
+  'SocketTimeout',
+  'TransactionAlreadyClosed',
+]);
 // PostgreSQL SQLSTATEs: serialization failure, deadlock, lock not available, too many connections, cancelled by
 // statement timeout, server shutting down / starting up, connection failures.
 const BUSY_SQLSTATES = /^(40001|40P01|55P03|53300|57014|57P0[1-3]|08\d{3})$/;
 const BUSY_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTCONN']);
-const BUSY_MESSAGES = /Connection terminated|Server has closed the connection|Can't reach database server|timeout exceeded when trying to connect|Client has encountered a connection error|Connection refused|server closed the connection|terminating connection due to administrator command|the database system is (starting up|shutting down)|Transaction already closed|Unable to start a transaction in the given time/i;
+const BUSY_MESSAGES =
+  /Connection terminated|Server has closed the connection|Can't reach database server|timeout exceeded when trying to connect|Client has encountered a connection error|Connection refused|server closed the connection|terminating connection due to administrator command|the database system is (starting up|shutting down)|Transaction already closed|Unable to start a transaction in the given time/i;
 
 /**
  * True for failures that mean "the database is busy or briefly away" rather than a bug: transaction timeouts,
@@ -85,8 +93,19 @@ export function isBusyError(err: unknown): boolean {
     const e = queue.shift();
     if (!e || typeof e !== 'object') continue;
     if (e instanceof BusyError) return true;
-    const o = e as { code?: unknown; kind?: unknown; message?: unknown; cause?: unknown; originalCode?: unknown; meta?: { driverAdapterError?: unknown } };
-    if (typeof o.code === 'string' && (BUSY_PRISMA_CODES.has(o.code) || BUSY_NODE_CODES.has(o.code) || BUSY_SQLSTATES.test(o.code))) return true;
+    const o = e as {
+      code?: unknown;
+      kind?: unknown;
+      message?: unknown;
+      cause?: unknown;
+      originalCode?: unknown;
+      meta?: { driverAdapterError?: unknown };
+    };
+    if (
+      typeof o.code === 'string' &&
+      (BUSY_PRISMA_CODES.has(o.code) || BUSY_NODE_CODES.has(o.code) || BUSY_SQLSTATES.test(o.code))
+    )
+      return true;
     if (typeof o.originalCode === 'string' && BUSY_SQLSTATES.test(o.originalCode)) return true;
     if (typeof o.kind === 'string' && BUSY_ADAPTER_KINDS.has(o.kind)) return true;
     if (typeof o.message === 'string' && BUSY_MESSAGES.test(o.message)) return true;

@@ -50,7 +50,9 @@ describe('HTTP error mapping', () => {
   it('answers a transaction timeout or a dropped connection as a retryable 503, not a 500', () => {
     const log = vi.spyOn(console, 'error').mockImplementation(() => {});
     const timeout = Object.assign(new Error('Transaction already closed: timeout'), { code: 'P2028' });
-    const dropped = new Error('query failed', { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) });
+    const dropped = new Error('query failed', {
+      cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
+    });
     for (const err of [timeout, dropped]) {
       const e = toHttpError(err, 'GET /api/for-you');
       expect(e.status).toBe(503);

@@ -23,7 +23,11 @@ export interface RequestCredentials {
 export async function getRequestUser(req: RequestCredentials): Promise<SessionUser | null> {
   let token;
   try {
-    token = await getToken({ req: req as Parameters<typeof getToken>[0]['req'], secret: env.NEXTAUTH_SECRET, decode: decodeSessionToken });
+    token = await getToken({
+      req: req as Parameters<typeof getToken>[0]['req'],
+      secret: env.NEXTAUTH_SECRET,
+      decode: decodeSessionToken,
+    });
   } catch {
     return null; // a forged or corrupt cookie is the same as none (getToken already returns null for most)
   }

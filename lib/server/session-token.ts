@@ -10,7 +10,9 @@ import { decode, type JWT, type JWTDecodeParams } from 'next-auth/jwt';
  *
  * No `server-only` import: proxy.ts uses it too.
  */
-const memo = new LRUCache<string, { secret: JWTDecodeParams['secret']; salt: string | undefined; payload: JWT }>({ max: 20_000 });
+const memo = new LRUCache<string, { secret: JWTDecodeParams['secret']; salt: string | undefined; payload: JWT }>({
+  max: 20_000,
+});
 
 /** Same contract as next-auth's `decode`: the payload, or null for a missing token; throws on a forged one. */
 export async function decodeSessionToken(params: JWTDecodeParams): Promise<JWT | null> {
@@ -19,10 +21,15 @@ export async function decodeSessionToken(params: JWTDecodeParams): Promise<JWT |
   const now = Date.now() / 1000;
   const known = memo.get(token);
   // Only a hit decoded with the same secret and salt counts (tests and key rotation may use several).
-  if (known && known.secret === params.secret && known.salt === params.salt && (known.payload.exp as number) > now) return known.payload;
+  if (known && known.secret === params.secret && known.salt === params.salt && (known.payload.exp as number) > now)
+    return known.payload;
   const payload = await decode(params);
   if (payload && typeof payload.exp === 'number' && payload.exp > now) {
-    memo.set(token, { secret: params.secret, salt: params.salt, payload }, { ttl: Math.max(1, Math.floor((payload.exp - now) * 1000)) });
+    memo.set(
+      token,
+      { secret: params.secret, salt: params.salt, payload },
+      { ttl: Math.max(1, Math.floor((payload.exp - now) * 1000)) },
+    );
   }
   return payload;
 }

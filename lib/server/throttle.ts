@@ -39,12 +39,33 @@ export function createAuthLimiters(pool: pg.Pool, limits: ThrottleLimits = defau
   // session, so a second connection preparing the same name fails (and can wedge the socket); unnamed statements
   // cost one parse each, which is nothing next to an argon2 check.
   const unnamed = { query: (q: pg.QueryConfig) => pool.query({ text: q.text, values: q.values }) };
-  const common = { storeClient: unnamed, storeType: 'pool', tableName: THROTTLE_TABLE, tableCreated: true, clearExpiredByTimeout: false } as const;
+  const common = {
+    storeClient: unnamed,
+    storeType: 'pool',
+    tableName: THROTTLE_TABLE,
+    tableCreated: true,
+    clearExpiredByTimeout: false,
+  } as const;
   return {
     // 10 attempts per account per 15 minutes; the 11th is refused until the window ends.
-    signInAccount: new RateLimiterPostgres({ ...common, keyPrefix: 'signin_acct', points: limits.signInPerAccount, duration: 15 * 60 }),
-    signInIp: new RateLimiterPostgres({ ...common, keyPrefix: 'signin_ip', points: limits.signInPerIp, duration: 15 * 60 }),
-    signUpIp: new RateLimiterPostgres({ ...common, keyPrefix: 'signup_ip', points: limits.signUpPerIp, duration: 60 * 60 }),
+    signInAccount: new RateLimiterPostgres({
+      ...common,
+      keyPrefix: 'signin_acct',
+      points: limits.signInPerAccount,
+      duration: 15 * 60,
+    }),
+    signInIp: new RateLimiterPostgres({
+      ...common,
+      keyPrefix: 'signin_ip',
+      points: limits.signInPerIp,
+      duration: 15 * 60,
+    }),
+    signUpIp: new RateLimiterPostgres({
+      ...common,
+      keyPrefix: 'signup_ip',
+      points: limits.signUpPerIp,
+      duration: 60 * 60,
+    }),
   };
 }
 
@@ -84,7 +105,13 @@ export function throttleMessage(retryAfterSeconds: number): string {
 function isLimiterRefusal(err: unknown): err is RateLimiterRes {
   if (err instanceof RateLimiterRes) return true;
   const o = err as Partial<RateLimiterRes> | null;
-  return typeof o === 'object' && o !== null && !(o instanceof Error) && typeof o.msBeforeNext === 'number' && typeof o.remainingPoints === 'number';
+  return (
+    typeof o === 'object' &&
+    o !== null &&
+    !(o instanceof Error) &&
+    typeof o.msBeforeNext === 'number' &&
+    typeof o.remainingPoints === 'number'
+  );
 }
 
 /** Consumes one point per key; throws ThrottledError (with the longest wait) when any limiter is exhausted. */

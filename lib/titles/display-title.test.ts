@@ -8,7 +8,11 @@ const TABLE: [catalogue: string, display: string, alternates: string[]][] = [
   ['Godfather, The', 'The Godfather', []],
   ['Walk in the Clouds, A', 'A Walk in the Clouds', []],
   ['Awfully Big Adventure, An', 'An Awfully Big Adventure', []],
-  ['City of Lost Children, The (Cité des enfants perdus, La)', 'The City of Lost Children', ['La Cité des enfants perdus']],
+  [
+    'City of Lost Children, The (Cité des enfants perdus, La)',
+    'The City of Lost Children',
+    ['La Cité des enfants perdus'],
+  ],
   ['Cité des enfants perdus, La', 'La Cité des enfants perdus', []],
   ['Misérables, Les', 'Les Misérables', []],
   ['Colonel Chabert, Le', 'Le Colonel Chabert', []],

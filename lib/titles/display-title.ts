@@ -7,14 +7,40 @@
  * Portuguese, German, Dutch, Scandinavian). "L'" is written without a following space.
  */
 const ARTICLES = [
-  'The', 'A', 'An',
-  'La', 'Le', 'Les', "L'", 'Un', 'Une',
-  'Il', 'Lo', 'I', 'Gli', 'Uno', 'Una',
-  'El', 'Los', 'Las',
-  'O', 'Os', 'As',
-  'Der', 'Die', 'Das', 'Ein', 'Eine',
-  'De', 'Het', 'Een',
-  'Det', 'Den', 'En', 'Ett', 'Et',
+  'The',
+  'A',
+  'An',
+  'La',
+  'Le',
+  'Les',
+  "L'",
+  'Un',
+  'Une',
+  'Il',
+  'Lo',
+  'I',
+  'Gli',
+  'Uno',
+  'Una',
+  'El',
+  'Los',
+  'Las',
+  'O',
+  'Os',
+  'As',
+  'Der',
+  'Die',
+  'Das',
+  'Ein',
+  'Eine',
+  'De',
+  'Het',
+  'Een',
+  'Det',
+  'Den',
+  'En',
+  'Ett',
+  'Et',
   'Da',
 ];
 const ARTICLE_SET = new Set(ARTICLES.map((a) => a.toLowerCase()));
@@ -57,7 +83,10 @@ export function parseCatalogueTitle(catalogueTitle: string): ParsedTitle {
     if (start <= 0) break; // unbalanced, or the whole title is in parentheses ("(500) Days…" never gets here)
     const head = rest.slice(0, start).trimEnd();
     if (head === '') break;
-    const inner = rest.slice(start + 1, -1).trim().replace(/^a\.k\.a\.?\s*/i, '');
+    const inner = rest
+      .slice(start + 1, -1)
+      .trim()
+      .replace(/^a\.k\.a\.?\s*/i, '');
     if (inner !== '') alternates.unshift(moveArticleToFront(inner));
     rest = head;
   }

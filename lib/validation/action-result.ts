@@ -3,8 +3,7 @@
  * member can act on; `retryable` marks a busy database ("try again") that the client may retry once.
  */
 export type ActionResult<T = undefined> =
-  | (T extends undefined ? { ok: true; data?: undefined } : { ok: true; data: T })
-  | ActionFailure;
+  (T extends undefined ? { ok: true; data?: undefined } : { ok: true; data: T }) | ActionFailure;
 
 export interface ActionFailure {
   ok: false;
@@ -23,7 +22,10 @@ export const BUSY_MESSAGE = 'Reel is busy — try again.';
  * Runs a server action and, when it answers "busy" (retryable), runs it once more after a short pause. For the
  * client's mutation helpers: a busy database is usually a moment's wait (issue 19).
  */
-export async function withRetryOnBusy<R extends { ok: boolean; retryable?: boolean }>(call: () => Promise<R>, delayMs = 400): Promise<R> {
+export async function withRetryOnBusy<R extends { ok: boolean; retryable?: boolean }>(
+  call: () => Promise<R>,
+  delayMs = 400,
+): Promise<R> {
   const first = await call();
   if (first.ok || !first.retryable) return first;
   await new Promise((resolve) => setTimeout(resolve, delayMs));

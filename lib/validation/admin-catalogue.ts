@@ -54,7 +54,10 @@ export const PreviewCatalogueInput = z.discriminatedUnion('source', [
   z.object({ source: z.literal('upload'), uploadId: z.string().regex(/^[a-f0-9]{24}$/, 'Upload the files first.') }),
   z.object({
     source: z.literal('url'),
-    url: z.string().trim().url('Enter the release URL, e.g. https://files.grouplens.org/datasets/movielens/ml-latest-small.zip'),
+    url: z
+      .string()
+      .trim()
+      .url('Enter the release URL, e.g. https://files.grouplens.org/datasets/movielens/ml-latest-small.zip'),
     sha256: sha256.optional(),
   }),
 ]);

@@ -27,7 +27,12 @@ export const SignUpInput = z.object({
 export type SignUpInput = z.infer<typeof SignUpInput>;
 
 export const SignInInput = z.object({
-  email: z.string().trim().toLowerCase().max(254, 'Enter a valid email address.').pipe(z.email('Enter a valid email address.')),
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(254, 'Enter a valid email address.')
+    .pipe(z.email('Enter a valid email address.')),
   password: z.string().min(1, 'Enter your password.').max(PASSWORD_MAX_LENGTH, 'That password is too long.'),
 });
 export type SignInInput = z.infer<typeof SignInInput>;

@@ -3,7 +3,12 @@ import { FeedQuery } from './feed';
 
 describe('FeedQuery', () => {
   it('coerces query-string values and fills the defaults', () => {
-    expect(FeedQuery.parse({ cursor: '24', yearFrom: '1990', diversity: '0.5' })).toEqual({ cursor: 24, limit: 24, yearFrom: 1990, diversity: 0.5 });
+    expect(FeedQuery.parse({ cursor: '24', yearFrom: '1990', diversity: '0.5' })).toEqual({
+      cursor: 24,
+      limit: 24,
+      yearFrom: 1990,
+      diversity: 0.5,
+    });
     expect(FeedQuery.parse({})).toEqual({ cursor: 0, limit: 24, diversity: 0.2 });
   });
 

@@ -17,10 +17,14 @@ describe('watch dates', () => {
     expect(todayIn('Pacific/Auckland', now)).toBe('2026-06-16');
     expect(todayIn('America/New_York', now)).toBe('2026-06-15');
     expect(checkWatchDate('2026-06-16', 'Pacific/Auckland', now)).toBeNull();
-    expect(checkWatchDate('2026-06-16', 'America/New_York', now)).toBe('That date is in the future. Pick today or an earlier day.');
+    expect(checkWatchDate('2026-06-16', 'America/New_York', now)).toBe(
+      'That date is in the future. Pick today or an earlier day.',
+    );
     expect(checkWatchDate('2026-06-15', 'America/New_York', now)).toBeNull();
     // An unknown zone counts as UTC (the 15th here).
-    expect(checkWatchDate('2026-06-16', 'Mars/Olympus', now)).toBe('That date is in the future. Pick today or an earlier day.');
+    expect(checkWatchDate('2026-06-16', 'Mars/Olympus', now)).toBe(
+      'That date is in the future. Pick today or an earlier day.',
+    );
   });
 
   it('refuses dates before 1870 and malformed dates with a message that says what to do', () => {
@@ -39,7 +43,10 @@ describe('LogWatchInput', () => {
       rewatch: true,
       rating: null,
     });
-    expect(LogWatchInput.parse({ movieId: 3, watchedOn: '2020-01-02', rating: 4.5 })).toMatchObject({ rewatch: false, rating: 4.5 });
+    expect(LogWatchInput.parse({ movieId: 3, watchedOn: '2020-01-02', rating: 4.5 })).toMatchObject({
+      rewatch: false,
+      rating: 4.5,
+    });
   });
 
   it('names the field of each problem and drops a client-sent member id', () => {
@@ -48,10 +55,15 @@ describe('LogWatchInput', () => {
     const byField = Object.fromEntries(bad.error!.issues.map((i) => [String(i.path[0]), i.message]));
     expect(byField.rating).toBe('Ratings go in half stars (0.5, 1, 1.5 … 5).');
     const future = LogWatchInput.safeParse({ movieId: 1, watchedOn: '3000-01-01' });
-    expect(future.error?.issues[0]).toMatchObject({ path: ['watchedOn'], message: 'That date is in the future. Pick today or an earlier day.' });
+    expect(future.error?.issues[0]).toMatchObject({
+      path: ['watchedOn'],
+      message: 'That date is in the future. Pick today or an earlier day.',
+    });
     const withUser = LogWatchInput.parse({ movieId: 1, watchedOn: '2000-01-01', userId: 999 });
     expect(withUser).not.toHaveProperty('userId');
-    expect(UpdateWatchInput.safeParse({ watchId: 'x', watchedOn: '2000-01-01' }).error?.issues[0]?.message).toBe('Unknown diary entry.');
+    expect(UpdateWatchInput.safeParse({ watchId: 'x', watchedOn: '2000-01-01' }).error?.issues[0]?.message).toBe(
+      'Unknown diary entry.',
+    );
   });
 });
 
@@ -59,6 +71,10 @@ describe('RatingsQuery', () => {
   it('falls back to safe defaults for bad query strings', () => {
     expect(RatingsQuery.parse({})).toEqual({ page: 1, sort: 'rated' });
     expect(RatingsQuery.parse({ page: '-3', sort: 'nope', rating: '7' })).toEqual({ page: 1, sort: 'rated' });
-    expect(RatingsQuery.parse({ page: '2', sort: 'title', rating: '4.5' })).toEqual({ page: 2, sort: 'title', rating: 4.5 });
+    expect(RatingsQuery.parse({ page: '2', sort: 'title', rating: '4.5' })).toEqual({
+      page: 2,
+      sort: 'title',
+      rating: 4.5,
+    });
   });
 });

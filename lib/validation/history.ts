@@ -72,7 +72,10 @@ function refineDate(v: { watchedOn: string; timeZone?: string }, ctx: z.Refineme
 export const LogWatchInput = WatchFields.extend({ movieId: MovieId }).superRefine(refineDate);
 export type LogWatchInput = z.input<typeof LogWatchInput>;
 
-export const WatchId = z.coerce.number({ error: 'Unknown diary entry.' }).int('Unknown diary entry.').positive('Unknown diary entry.');
+export const WatchId = z.coerce
+  .number({ error: 'Unknown diary entry.' })
+  .int('Unknown diary entry.')
+  .positive('Unknown diary entry.');
 
 export const UpdateWatchInput = WatchFields.extend({ watchId: WatchId }).superRefine(refineDate);
 export type UpdateWatchInput = z.input<typeof UpdateWatchInput>;

@@ -7,7 +7,12 @@ const id = z.coerce.number().int().positive();
 export const CreateListInput = z.object({ name, description: description.default('') });
 export type CreateListInput = z.infer<typeof CreateListInput>;
 
-export const UpdateListInput = z.object({ listId: id, name: name.optional(), description: description.optional(), isPublic: z.boolean().optional() });
+export const UpdateListInput = z.object({
+  listId: id,
+  name: name.optional(),
+  description: description.optional(),
+  isPublic: z.boolean().optional(),
+});
 export type UpdateListInput = z.infer<typeof UpdateListInput>;
 
 export const ListRefInput = z.object({ listId: id });

@@ -19,7 +19,9 @@ export type MovieRefInput = z.infer<typeof MovieRefInput>;
 
 /** An optional whole number from a query string: empty or invalid → undefined (filters never fail a page). */
 const optionalInt = (min: number, max: number) =>
-  z.preprocess((v) => (v === '' || v === null ? undefined : v), z.coerce.number().int().min(min).max(max).optional()).catch(undefined);
+  z
+    .preprocess((v) => (v === '' || v === null ? undefined : v), z.coerce.number().int().min(min).max(max).optional())
+    .catch(undefined);
 
 export const BROWSE_SORTS = ['popular', 'top', 'newest', 'oldest', 'title', 'foryou'] as const;
 export type BrowseSort = (typeof BROWSE_SORTS)[number];
@@ -35,7 +37,13 @@ export const BrowseQuery = z.object({
   runtimeMin: optionalInt(1, 1000),
   runtimeMax: optionalInt(1, 1000),
   /** ISO 639-1 code of the original language. */
-  language: z.string().trim().toLowerCase().regex(/^[a-z]{2,3}$/).optional().catch(undefined),
+  language: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z]{2,3}$/)
+    .optional()
+    .catch(undefined),
   minRatings: optionalInt(0, 1_000_000),
   /** A person id (cast or director). */
   person: optionalInt(1, 2_147_483_647),

@@ -63,7 +63,10 @@ export function safeCallbackUrl(
   const decodedPath = fullyDecoded(url.pathname);
   if (decodedPath === null || !isPlainPath(decodedPath)) return fallback;
   const lower = decodedPath.toLowerCase();
-  if (!options.allowAuthPages && FORBIDDEN_PREFIXES.some((p) => lower === p || lower.startsWith(p.endsWith('/') ? p : `${p}/`))) {
+  if (
+    !options.allowAuthPages &&
+    FORBIDDEN_PREFIXES.some((p) => lower === p || lower.startsWith(p.endsWith('/') ? p : `${p}/`))
+  ) {
     return fallback;
   }
   return `${url.pathname}${url.search}${url.hash}`;

@@ -50,7 +50,6 @@ if (!shape) throw new Error(`unknown --shape ${args.shape}; use ${Object.keys(SY
 const withHttp = shapeName === 'ml-1m' && !args['skip-http'];
 const N_MEMBERS = Number(args.members);
 
-
 let peakRss = 0;
 const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
 rssTimer.unref();
@@ -106,16 +105,33 @@ try {
   const { getActiveVersion } = await import('../../lib/server/data/models');
   const version = await getActiveVersion();
   if (!version) throw new Error('no active model version');
-  result.model = { versionId: version.id, activated: trained?.activated ?? true, metrics: version.metrics, phaseTimings: version.timings, dataCounts: version.dataCounts, reused: reuse };
+  result.model = {
+    versionId: version.id,
+    activated: trained?.activated ?? true,
+    metrics: version.metrics,
+    phaseTimings: version.timings,
+    dataCounts: version.dataCounts,
+    reused: reuse,
+  };
   const artifactBytes = Number(
-    (await pgc.query<{ b: string }>(`SELECT sum(octet_length(data)) AS b FROM "ModelArtifact" WHERE "modelVersionId" = $1`, [version.id]).catch(() => ({ rows: [{ b: '0' }] }))).rows[0].b ?? 0,
+    (
+      await pgc
+        .query<{ b: string }>(`SELECT sum(octet_length(data)) AS b FROM "ModelArtifact" WHERE "modelVersionId" = $1`, [
+          version.id,
+        ])
+        .catch(() => ({ rows: [{ b: '0' }] }))
+    ).rows[0].b ?? 0,
   );
   (result.model as Record<string, unknown>).artifactMegabytes = Number((artifactBytes / 1e6).toFixed(1));
   const rssBeforeLoad = process.memoryUsage().rss;
   const { getServingModel } = await import('../../lib/server/services/model-cache');
   const loaded = await timed('modelLoad', () => getServingModel());
   if (!loaded) throw new Error('no active model after the recompute');
-  result.modelLoad = { seconds: timings.modelLoad.seconds, innerSeconds: loaded.loadSeconds, rssDeltaMb: Math.round((process.memoryUsage().rss - rssBeforeLoad) / 1e6) };
+  result.modelLoad = {
+    seconds: timings.modelLoad.seconds,
+    innerSeconds: loaded.loadSeconds,
+    rssDeltaMb: Math.round((process.memoryUsage().rss - rssBeforeLoad) / 1e6),
+  };
 
   result.foldIn = await measureFoldIn(loaded.model, loaded.itemIndex, memberIds[0]);
 
@@ -131,15 +147,6 @@ try {
   await writeResult();
   process.exit(); // pools and timers of the imported server modules would keep the process alive
 }
-
-
-
-
-
-
-
-
-
 
 async function writeResult(): Promise<void> {
   const now = new Date();
@@ -173,7 +180,12 @@ async function writeResult(): Promise<void> {
   };
   const dir = resolve('results', 'bench');
   mkdirSync(dir, { recursive: true });
-  const file = args.out ?? join(dir, `${now.toISOString().slice(0, 19).replace(/:/g, '-')}${shapeName === 'ml-1m' ? '' : `-${shapeName}`}.json`);
+  const file =
+    args.out ??
+    join(
+      dir,
+      `${now.toISOString().slice(0, 19).replace(/:/g, '-')}${shapeName === 'ml-1m' ? '' : `-${shapeName}`}.json`,
+    );
   writeFileSync(file, JSON.stringify(record, null, 1) + '\n');
   log(`wrote ${file}`);
 }

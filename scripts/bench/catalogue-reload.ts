@@ -83,7 +83,9 @@ try {
   const first = await applyCatalogue(baseDir, baseTimer.onProgress, { maxRejectShare: 1 });
   const baseSeconds = (performance.now() - t) / 1000;
   const basePhases = baseTimer.end();
-  log(`shipped catalogue loaded: ${first.movies} movies, ${first.ratings} ratings in ${baseSeconds.toFixed(1)} s ${JSON.stringify(basePhases)}`);
+  log(
+    `shipped catalogue loaded: ${first.movies} movies, ${first.ratings} ratings in ${baseSeconds.toFixed(1)} s ${JSON.stringify(basePhases)}`,
+  );
 
   const synthetic = Math.max(0, total - first.movies);
   t = performance.now();
@@ -93,14 +95,20 @@ try {
   t = performance.now();
   const preview = await previewCatalogue(dir);
   const previewSeconds = (performance.now() - t) / 1000;
-  log(`dry run: ${JSON.stringify({ movies: preview.movies, added: preview.added, updated: preview.updated, unchanged: preview.unchanged, rejected: preview.rejected })} in ${previewSeconds.toFixed(1)} s`);
+  log(
+    `dry run: ${JSON.stringify({ movies: preview.movies, added: preview.added, updated: preview.updated, unchanged: preview.unchanged, rejected: preview.rejected })} in ${previewSeconds.toFixed(1)} s`,
+  );
 
   // Members rating in a loop during the reload.
   const writers = Number(args.writers);
   const members = await Promise.all(
-    Array.from({ length: writers }, (_, i) => createMember({ name: `Bench ${i}`, email: `bench-${i}-${Date.now()}@reel.local`, password: 'bench-password-1' })),
+    Array.from({ length: writers }, (_, i) =>
+      createMember({ name: `Bench ${i}`, email: `bench-${i}-${Date.now()}@reel.local`, password: 'bench-password-1' }),
+    ),
   );
-  const movieIds = (await db.movie.findMany({ select: { id: true }, take: 2000, orderBy: { id: 'asc' } })).map((m) => m.id);
+  const movieIds = (await db.movie.findMany({ select: { id: true }, take: 2000, orderBy: { id: 'asc' } })).map(
+    (m) => m.id,
+  );
   const latencies: number[] = [];
   const worstByPhase: Record<string, number> = {};
   let failures = 0;
@@ -115,7 +123,9 @@ try {
         await upsertRating(m.id, movieIds[(i * 37) % movieIds.length], ((i % 10) + 1) / 2);
       } catch (err) {
         failures++;
-        log(`member write failed after ${(performance.now() - s).toFixed(0)} ms during "${phaseAtStart}": ${(err as Error).message.split('\n').pop()}`);
+        log(
+          `member write failed after ${(performance.now() - s).toFixed(0)} ms during "${phaseAtStart}": ${(err as Error).message.split('\n').pop()}`,
+        );
       }
       const ms = performance.now() - s;
       latencies.push(ms);
@@ -137,13 +147,18 @@ try {
   running = false;
   await Promise.all(loops);
   latencies.sort((a, b) => a - b);
-  const q = (p: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))].toFixed(1));
-  log(`reload: ${applySeconds.toFixed(1)} s; ${latencies.length} member writes, p50 ${q(0.5)} ms, p99 ${q(0.99)} ms, max ${q(1)} ms`);
+  const q = (p: number) =>
+    Number(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))].toFixed(1));
+  log(
+    `reload: ${applySeconds.toFixed(1)} s; ${latencies.length} member writes, p50 ${q(0.5)} ms, p99 ${q(0.99)} ms, max ${q(1)} ms`,
+  );
 
   t = performance.now();
   const again = await applyCatalogue(dir);
   const againSeconds = (performance.now() - t) / 1000;
-  log(`same files again: ${againSeconds.toFixed(1)} s, ${again.updated} updated, ${again.added} added, ${again.ratingsWritten} ratings written`);
+  log(
+    `same files again: ${againSeconds.toFixed(1)} s, ${again.updated} updated, ${again.added} added, ${again.ratingsWritten} ratings written`,
+  );
 
   const summary = {
     db: args.db,
@@ -170,7 +185,10 @@ try {
   };
   console.log(JSON.stringify(summary, null, 2));
   mkdirSync(join('results', 'bench'), { recursive: true });
-  writeFileSync(join('results', 'bench', `catalogue-reload-${args.db}-${summary.date.slice(0, 10)}.json`), JSON.stringify(summary, null, 2) + '\n');
+  writeFileSync(
+    join('results', 'bench', `catalogue-reload-${args.db}-${summary.date.slice(0, 10)}.json`),
+    JSON.stringify(summary, null, 2) + '\n',
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
   await db.$disconnect();

@@ -35,8 +35,14 @@ export async function timed<T>(name: string, fn: () => Promise<T> | T): Promise<
   const cpu = process.cpuUsage();
   const out = await fn();
   const used = process.cpuUsage(cpu);
-  timings[name] = { seconds: Number(((performance.now() - t) / 1000).toFixed(3)), cpuSeconds: Number(((used.user + used.system) / 1e6).toFixed(3)), load1: load1() };
-  log(`${name}: ${timings[name].seconds.toFixed(2)} s wall, ${timings[name].cpuSeconds} s CPU (load ${timings[name].load1})`);
+  timings[name] = {
+    seconds: Number(((performance.now() - t) / 1000).toFixed(3)),
+    cpuSeconds: Number(((used.user + used.system) / 1e6).toFixed(3)),
+    load1: load1(),
+  };
+  log(
+    `${name}: ${timings[name].seconds.toFixed(2)} s wall, ${timings[name].cpuSeconds} s CPU (load ${timings[name].load1})`,
+  );
   return out;
 }
 

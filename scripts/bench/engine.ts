@@ -88,7 +88,10 @@ function synthetic(shape: keyof typeof SYNTH_SHAPES, seed: number): RatingMatrix
     ratings[w] = r;
     w++;
   });
-  return buildRatingMatrix({ userIds: userIds.subarray(0, w), itemIds: itemIds.subarray(0, w), ratings: ratings.subarray(0, w) }, { scale: [0.5, 5] });
+  return buildRatingMatrix(
+    { userIds: userIds.subarray(0, w), itemIds: itemIds.subarray(0, w), ratings: ratings.subarray(0, w) },
+    { scale: [0.5, 5] },
+  );
 }
 
 const ML100K = (f: number, kind: 'base' | 'test'): string => join(DATA_DIR, 'movielens', 'ml-100k', `u${f}.${kind}`);
@@ -97,7 +100,14 @@ const RANKING_TRAIN = (): string => join(BENCH_DIR, 'splits', 'ml-latest-small',
 
 type CaseFn = () => Promise<Omit<CaseResult, 'name' | 'peakRssMb'>>;
 
-async function alsCase(data: RatingMatrix, threads: number, loadSeconds: number, description: string, target: string, extra: Record<string, unknown> = {}): ReturnType<CaseFn> {
+async function alsCase(
+  data: RatingMatrix,
+  threads: number,
+  loadSeconds: number,
+  description: string,
+  target: string,
+  extra: Record<string, unknown> = {},
+): ReturnType<CaseFn> {
   const config = ImplicitAlsConfig.parse({ factors: 64, iterations: 15, threads });
   let startup = 0;
   if (threads > 1) [, startup] = await timedAsync(() => waitForAlsWorkers(threads - 1));
@@ -107,7 +117,14 @@ async function alsCase(data: RatingMatrix, threads: number, loadSeconds: number,
     fitSeconds: [t],
     loadSeconds,
     target,
-    extra: { ...extra, config, workerStartupSeconds: startup, nnz: data.byUser.indptr[data.byUser.nRows], nUsers: data.users.size, nItems: data.items.size },
+    extra: {
+      ...extra,
+      config,
+      workerStartupSeconds: startup,
+      nnz: data.byUser.indptr[data.byUser.nRows],
+      nUsers: data.users.size,
+      nItems: data.items.size,
+    },
   };
 }
 
@@ -131,7 +148,13 @@ const CASES: Record<string, CaseFn> = {
       loadSeconds += tl;
       times.push(timed(() => fitBiasedMf(data, BiasedMfConfig.parse({})))[1]);
     }
-    return { description: 'biased MF, default config, fit on each ml-100k u{1..5}.base', fitSeconds: times, loadSeconds, target: '≤ 0.4 s per fold', extra: { config: BiasedMfConfig.parse({}) } };
+    return {
+      description: 'biased MF, default config, fit on each ml-100k u{1..5}.base',
+      fitSeconds: times,
+      loadSeconds,
+      target: '≤ 0.4 s per fold',
+      extra: { config: BiasedMfConfig.parse({}) },
+    };
   },
   async 'svdpp-ml100k'() {
     const times: number[] = [];
@@ -141,23 +164,53 @@ const CASES: Record<string, CaseFn> = {
       loadSeconds += tl;
       times.push(timed(() => fitSvdpp(data, SvdppConfig.parse({})))[1]);
     }
-    return { description: 'SVD++, default config, fit on each ml-100k u{1..5}.base', fitSeconds: times, loadSeconds, target: '≤ 5 s per fold', extra: { config: SvdppConfig.parse({}) } };
+    return {
+      description: 'SVD++, default config, fit on each ml-100k u{1..5}.base',
+      fitSeconds: times,
+      loadSeconds,
+      target: '≤ 5 s per fold',
+      extra: { config: SvdppConfig.parse({}) },
+    };
   },
   async 'als-small-1t'() {
     const [data, tl] = timedLoad(() => loadMatrix(ML_SMALL(), [0.5, 5]));
-    return alsCase(data, 1, tl, 'implicit ALS 64 factors × 15 iterations, ratings ≥ 3.5, ml-latest-small ratings.csv, 1 thread', '≤ 0.7 s');
+    return alsCase(
+      data,
+      1,
+      tl,
+      'implicit ALS 64 factors × 15 iterations, ratings ≥ 3.5, ml-latest-small ratings.csv, 1 thread',
+      '≤ 0.7 s',
+    );
   },
   async 'als-small-2t'() {
     const [data, tl] = timedLoad(() => loadMatrix(ML_SMALL(), [0.5, 5]));
-    return alsCase(data, 2, tl, 'implicit ALS 64 × 15, ml-latest-small, 2 threads (worker started before timing)', '≤ 0.7 s');
+    return alsCase(
+      data,
+      2,
+      tl,
+      'implicit ALS 64 × 15, ml-latest-small, 2 threads (worker started before timing)',
+      '≤ 0.7 s',
+    );
   },
   async 'als-ranking-1t'() {
     const [data, tl] = timedLoad(() => loadMatrix(RANKING_TRAIN(), [0.5, 5]));
-    return alsCase(data, 1, tl, 'implicit ALS 64 × 15, ratings ≥ 3.5, the protocol ranking train split of ml-latest-small, 1 thread', '≤ 0.7 s');
+    return alsCase(
+      data,
+      1,
+      tl,
+      'implicit ALS 64 × 15, ratings ≥ 3.5, the protocol ranking train split of ml-latest-small, 1 thread',
+      '≤ 0.7 s',
+    );
   },
   async 'als-ranking-2t'() {
     const [data, tl] = timedLoad(() => loadMatrix(RANKING_TRAIN(), [0.5, 5]));
-    return alsCase(data, 2, tl, 'implicit ALS 64 × 15, ranking train split, 2 threads (worker started before timing)', '≤ 0.7 s');
+    return alsCase(
+      data,
+      2,
+      tl,
+      'implicit ALS 64 × 15, ranking train split, 2 threads (worker started before timing)',
+      '≤ 0.7 s',
+    );
   },
   async 'als-fold-in-small'() {
     const [data, tl] = timedLoad(() => loadMatrix(ML_SMALL(), [0.5, 5]));
@@ -167,7 +220,8 @@ const CASES: Record<string, CaseFn> = {
     for (let rep = 0; rep < 2; rep++) {
       // Second pass is the steady state (JIT warm); the first is kept to show the cold cost.
       const [, t] = timed(() => {
-        for (let u = 0; u < data.users.size; u++) recalculateUser(model, indices.subarray(indptr[u], indptr[u + 1]), values.subarray(indptr[u], indptr[u + 1]));
+        for (let u = 0; u < data.users.size; u++)
+          recalculateUser(model, indices.subarray(indptr[u], indptr[u + 1]), values.subarray(indptr[u], indptr[u + 1]));
       });
       times.push(t);
     }
@@ -181,7 +235,13 @@ const CASES: Record<string, CaseFn> = {
   async 'item-knn-small'() {
     const [data, tl] = timedLoad(() => loadMatrix(ML_SMALL(), [0.5, 5]));
     const [, t] = timed(() => fitItemKnn(data));
-    return { description: "item-kNN fit (helper A's item-knn.ts: biases + all item–item pearson_baseline similarities), ml-latest-small", fitSeconds: [t], loadSeconds: tl, target: '≤ 2 s' };
+    return {
+      description:
+        "item-kNN fit (helper A's item-knn.ts: biases + all item–item pearson_baseline similarities), ml-latest-small",
+      fitSeconds: [t],
+      loadSeconds: tl,
+      target: '≤ 2 s',
+    };
   },
   ...Object.fromEntries(
     [1000, 2000, 3000, 4000].map((n) => [
@@ -190,13 +250,24 @@ const CASES: Record<string, CaseFn> = {
         const [data, tl] = timedLoad(() => loadMatrix(RANKING_TRAIN(), [0.5, 5]));
         const config = EaseConfig.parse({ maxItems: n });
         const [model, t] = timed(() => fitEase(data, config));
-        return { description: `EASE λ=200 on the ml-latest-small ranking train split, bounded to the ${n} most-rated items`, fitSeconds: [t], loadSeconds: tl, extra: { config, modelledItems: model.n } };
+        return {
+          description: `EASE λ=200 on the ml-latest-small ranking train split, bounded to the ${n} most-rated items`,
+          fitSeconds: [t],
+          loadSeconds: tl,
+          extra: { config, modelledItems: model.n },
+        };
       },
     ]),
   ),
   async 'als-synth-1m-1t'() {
     const [data, tl] = timedLoad(() => synthetic('ml-1m', 1));
-    return alsCase(data, 1, tl, 'implicit ALS 64 × 15 on synthetic ML-1M shape (6,040 × 3,706, 1,000,209 ratings), 1 thread', '≤ 20 s');
+    return alsCase(
+      data,
+      1,
+      tl,
+      'implicit ALS 64 × 15 on synthetic ML-1M shape (6,040 × 3,706, 1,000,209 ratings), 1 thread',
+      '≤ 20 s',
+    );
   },
   async 'als-synth-1m-2t'() {
     const [data, tl] = timedLoad(() => synthetic('ml-1m', 1));
@@ -205,11 +276,22 @@ const CASES: Record<string, CaseFn> = {
   async 'biased-mf-synth-1m'() {
     const [data, tl] = timedLoad(() => synthetic('ml-1m', 1));
     const [, t] = timed(() => fitBiasedMf(data, BiasedMfConfig.parse({})));
-    return { description: 'biased MF default config on synthetic ML-1M shape', fitSeconds: [t], loadSeconds: tl, target: '≤ 30 s' };
+    return {
+      description: 'biased MF default config on synthetic ML-1M shape',
+      fitSeconds: [t],
+      loadSeconds: tl,
+      target: '≤ 30 s',
+    };
   },
   async 'als-synth-25m-2t'() {
     const [data, tl] = timedLoad(() => synthetic('ml-25m', 1));
-    return alsCase(data, 2, tl, 'implicit ALS 64 × 15 on synthetic ML-25M shape (162,541 × 59,047, 25,000,095 ratings), 2 threads', '≤ 300 s within 6 GB peak RSS');
+    return alsCase(
+      data,
+      2,
+      tl,
+      'implicit ALS 64 × 15 on synthetic ML-25M shape (162,541 × 59,047, 25,000,095 ratings), 2 threads',
+      '≤ 300 s within 6 GB peak RSS',
+    );
   },
 };
 
@@ -219,7 +301,13 @@ async function runChild(name: string): Promise<void> {
   const cpu0 = process.cpuUsage();
   const r = await fn();
   const cpu = process.cpuUsage(cpu0);
-  const out: CaseResult = { name, ...r, cpuSeconds: (cpu.user + cpu.system) / 1e6, fitCpuSeconds: fitCpu, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+  const out: CaseResult = {
+    name,
+    ...r,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    fitCpuSeconds: fitCpu,
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
   process.stdout.write(`${JSON.stringify(out)}\n`);
   process.exit(0);
 }
@@ -245,12 +333,18 @@ async function main(): Promise<void> {
   for (const name of names) {
     const loadAverageAtStart = loadavg();
     log(`${name} … (load average ${loadAverageAtStart.map((x) => x.toFixed(2)).join(' ')})`);
-    const child = spawnSync(process.execPath, [...process.execArgv, self, '--case', name], { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawnSync(process.execPath, [...process.execArgv, self, '--case', name], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const line = child.stdout.trim().split('\n').pop() ?? '';
     try {
       const r = { ...(JSON.parse(line) as CaseResult), loadAverageAtStart, loadAverageAtEnd: loadavg() };
       results.push(r);
-      log(`${name}: fit ${r.fitSeconds.map((s) => s.toFixed(2)).join(', ')} s wall, ${(r.fitCpuSeconds ?? []).map((s) => s.toFixed(2)).join(', ')} s CPU, peak RSS ${r.peakRssMb} MB`);
+      log(
+        `${name}: fit ${r.fitSeconds.map((s) => s.toFixed(2)).join(', ')} s wall, ${(r.fitCpuSeconds ?? []).map((s) => s.toFixed(2)).join(', ')} s CPU, peak RSS ${r.peakRssMb} MB`,
+      );
     } catch {
       results.push({ name, error: `exit ${child.status}: ${line.slice(0, 500)}` });
       log(`${name} failed (exit ${child.status})`);
@@ -260,7 +354,13 @@ async function main(): Promise<void> {
   const doc = {
     date,
     commit: commit(),
-    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, ramGb: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverageAtEnd: loadavg() },
+    machine: {
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      ramGb: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      loadAverageAtEnd: loadavg(),
+    },
     results,
   };
   const dir = resolve(values.out ?? join('results', 'bench'));

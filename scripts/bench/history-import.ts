@@ -20,14 +20,23 @@ import { letterboxdTitle } from '../../lib/import/match';
 import { parse } from 'csv-parse/sync';
 
 const { values: args } = parseArgs({
-  options: { mode: { type: 'string', default: 'server' }, rows: { type: 'string', default: '10000' }, seed: { type: 'string', default: '7' }, out: { type: 'string' } },
+  options: {
+    mode: { type: 'string', default: 'server' },
+    rows: { type: 'string', default: '10000' },
+    seed: { type: 'string', default: '7' },
+    out: { type: 'string' },
+  },
 });
 const ROWS = Number(args.rows);
 const DATA_DIR = resolve(process.env.DATA_DIR ?? resolve('..', 'shared', 'data'));
 const log = (s: string) => console.log(`[bench-import ${new Date().toISOString().slice(11, 19)}] ${s}`);
 
 /** A Letterboxd-shaped export of `rows` rows over the given films (deterministic for a seed). */
-export function generateLetterboxdExport(films: { title: string; year: number | null }[], rows: number, seed: number): Uint8Array {
+export function generateLetterboxdExport(
+  films: { title: string; year: number | null }[],
+  rows: number,
+  seed: number,
+): Uint8Array {
   // mulberry32: a small seeded generator, so the same seed gives the same file.
   let state = seed >>> 0;
   const rng = () => {
@@ -72,7 +81,11 @@ export function generateLetterboxdExport(films: { title: string; year: number | 
   });
 }
 
-const films = (parse(readFileSync(resolve(DATA_DIR, 'movielens', 'ml-latest-small', 'movies.csv')), { columns: true }) as { title: string }[]).map((m) => {
+const films = (
+  parse(readFileSync(resolve(DATA_DIR, 'movielens', 'ml-latest-small', 'movies.csv')), { columns: true }) as {
+    title: string;
+  }[]
+).map((m) => {
   const y = /^(.*?)\s*\((\d{4})\)\s*$/.exec(m.title.trim());
   return y ? { title: y[1], year: Number(y[2]) } : { title: m.title.trim(), year: null };
 });
@@ -113,7 +126,11 @@ try {
   const { createMember } = await import('../../lib/server/data/users');
   const { previewHistoryImport, confirmHistoryImport } = await import('../../lib/server/services/history-import');
   const { getMemberImport } = await import('../../lib/server/data/member-imports');
-  const member = await createMember({ name: 'Bench', email: `bench-${randomBytes(3).toString('hex')}@bench.reel.local`, password: 'bench-password-1' });
+  const member = await createMember({
+    name: 'Bench',
+    email: `bench-${randomBytes(3).toString('hex')}@bench.reel.local`,
+    password: 'bench-password-1',
+  });
   const timings: Record<string, number> = {};
   const time = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
     const t = performance.now();
@@ -123,7 +140,9 @@ try {
     return out;
   };
   // The first preview also builds the matcher's catalogue index (once per catalogue version); timed apart.
-  const warm = await time('preview (first, builds the catalogue index)', () => previewHistoryImport(member.id, 'letterboxd-bench.zip', file));
+  const warm = await time('preview (first, builds the catalogue index)', () =>
+    previewHistoryImport(member.id, 'letterboxd-bench.zip', file),
+  );
   const first = await time('preview', () => previewHistoryImport(member.id, 'letterboxd-bench.zip', file));
   const { payload } = await getMemberImport(member.id, first);
   const counts = {
@@ -134,12 +153,26 @@ try {
     malformed: payload.malformed.length,
   };
   log(`rows ${JSON.stringify(counts)}`);
-  const summary = await time('confirm (one transaction)', () => confirmHistoryImport(member.id, { importId: first, conflicts: 'keep', perRow: {}, picks: {} }));
+  const summary = await time('confirm (one transaction)', () =>
+    confirmHistoryImport(member.id, { importId: first, conflicts: 'keep', perRow: {}, picks: {} }),
+  );
   log(`summary ${JSON.stringify(summary)}`);
   const again = await time('re-import preview', () => previewHistoryImport(member.id, 'letterboxd-bench.zip', file));
-  const noop = await time('re-import confirm (no-op)', () => confirmHistoryImport(member.id, { importId: again, conflicts: 'keep', perRow: {}, picks: {} }));
+  const noop = await time('re-import confirm (no-op)', () =>
+    confirmHistoryImport(member.id, { importId: again, conflicts: 'keep', perRow: {}, picks: {} }),
+  );
   void warm;
-  const out = { mode, rows: ROWS, fileBytes: file.byteLength, counts, timings, summary, noop, load1: loadavg()[0], at: new Date().toISOString() };
+  const out = {
+    mode,
+    rows: ROWS,
+    fileBytes: file.byteLength,
+    counts,
+    timings,
+    summary,
+    noop,
+    load1: loadavg()[0],
+    at: new Date().toISOString(),
+  };
   mkdirSync(resolve('results', 'bench'), { recursive: true });
   const path = resolve('results', 'bench', `history-import-${mode}-${new Date().toISOString().slice(0, 10)}.json`);
   writeFileSync(path, JSON.stringify(out, null, 2) + '\n');

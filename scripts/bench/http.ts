@@ -49,7 +49,10 @@ async function signIn(base: string, email: string, password: string): Promise<st
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jar.join('; ') },
     body: new URLSearchParams({ csrfToken, email, password, json: 'true', callbackUrl: `${base}/for-you` }),
   });
-  const session = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('next-auth.session-token='));
+  const session = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .find((c) => c.startsWith('next-auth.session-token='));
   if (!session) throw new Error(`sign-in failed for ${email}: HTTP ${res.status}`);
   return session;
 }
@@ -94,7 +97,11 @@ async function startServer(run: BenchRun): Promise<{ base: string; rebuilt: bool
   const t0 = performance.now();
   const launch = () => {
     attempts++;
-    run.serverProc = spawn(resolve('node_modules', '.bin', 'tsx'), ['--conditions=react-server', 'scripts/start.ts'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    run.serverProc = spawn(resolve('node_modules', '.bin', 'tsx'), ['--conditions=react-server', 'scripts/start.ts'], {
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     run.serverProc.stdout!.on('data', (c: Buffer) => (out = (out + c.toString()).slice(-20_000)));
     run.serverProc.stderr!.on('data', (c: Buffer) => (out = (out + c.toString()).slice(-20_000)));
   };
@@ -170,7 +177,14 @@ function closedLoop(load: Load, label: string, pathFor: (rng: () => number) => s
       connections: conns,
       users: Math.min(conns, cookies.length),
       durationSeconds: run.duration,
-      latencyMs: { p50: run.latency.p50, p90: run.latency.p90, p99: run.latency.p99, max: run.latency.max, mean: run.latency.average, min: run.latency.min },
+      latencyMs: {
+        p50: run.latency.p50,
+        p90: run.latency.p90,
+        p99: run.latency.p99,
+        max: run.latency.max,
+        mean: run.latency.average,
+        min: run.latency.min,
+      },
       requestsPerSecond: run.requests.average,
       requestsTotal: run.requests.total,
       errors: run.errors,
@@ -196,7 +210,11 @@ function openLoop(load: Load, label: string, path: string, perMemberRate: number
     await Promise.all(
       cookies.map(async (cookie) => {
         const inflight: Promise<void>[] = [];
-        for (let at = start - Math.log(1 - rng.next()) * (1000 / perMemberRate); at < end; at -= Math.log(1 - rng.next()) * (1000 / perMemberRate)) {
+        for (
+          let at = start - Math.log(1 - rng.next()) * (1000 / perMemberRate);
+          at < end;
+          at -= Math.log(1 - rng.next()) * (1000 / perMemberRate)
+        ) {
           const wait = at - performance.now();
           if (wait > 0) await new Promise((r) => setTimeout(r, wait));
           const scheduled = at;
@@ -244,7 +262,8 @@ export async function driveServer(run: BenchRun, emails: string[], password: str
   const first = await fetch(`${base}/for-you`, { headers: { cookie: cookies[0] }, redirect: 'manual' });
   const firstMs = performance.now() - tw;
   const body = await first.text();
-  if (first.status !== 200 || !/For You/.test(body)) throw new Error(`GET /for-you as a member gave HTTP ${first.status}`);
+  if (first.status !== 200 || !/For You/.test(body))
+    throw new Error(`GET /for-you as a member gave HTTP ${first.status}`);
   await Promise.all(cookies.map((cookie) => fetch(`${base}/for-you`, { headers: { cookie } }).then((r) => r.text())));
 
   const load: Load = {
@@ -257,10 +276,18 @@ export async function driveServer(run: BenchRun, emails: string[], password: str
   const duration = Number(run.args.duration);
   // The feed route's module is loaded on its first request: warm it too (the page above already cached each
   // member's first feed page, so these are cache hits).
-  await Promise.all(cookies.map((cookie) => fetch(`${base}/api/for-you`, { headers: { cookie } }).then((r) => r.text())));
+  await Promise.all(
+    cookies.map((cookie) => fetch(`${base}/api/for-you`, { headers: { cookie } }).then((r) => r.text())),
+  );
   const scenarios = {
     // What a member's browser asks for: the feed (first page) — served from the per-user cache after the warm-up.
-    feedApi: await closedLoop(load, 'GET /api/for-you (feed JSON, per-user cache warm)', () => '/api/for-you', connections, duration),
+    feedApi: await closedLoop(
+      load,
+      'GET /api/for-you (feed JSON, per-user cache warm)',
+      () => '/api/for-you',
+      connections,
+      duration,
+    ),
     // The uncached path: every request has a diversity setting never asked before, so each one is a cache miss that
     // folds the user in, scores the catalogue, re-ranks, explains and reads the cards from the database.
     feedApiUncached: await closedLoop(
@@ -275,7 +302,13 @@ export async function driveServer(run: BenchRun, emails: string[], password: str
     pageSingleUser: await closedLoop(load, 'GET /for-you, one connection', () => '/for-you', 1, 10),
     // The same 50 members at a human pace rather than back to back (open loop, Poisson arrivals): each asks for
     // their feed 5 times a second on average (250 req/s overall), or reloads the whole page once a second.
-    feedApiPaced: await openLoop(load, 'GET /api/for-you, open loop, 50 members × 5/s (Poisson)', '/api/for-you', 5, duration),
+    feedApiPaced: await openLoop(
+      load,
+      'GET /api/for-you, open loop, 50 members × 5/s (Poisson)',
+      '/api/for-you',
+      5,
+      duration,
+    ),
     pagePaced: await openLoop(load, 'GET /for-you, open loop, 50 members × 1/s (Poisson)', '/for-you', 1, duration),
   };
   const http = {

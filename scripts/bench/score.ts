@@ -13,17 +13,39 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadRatingsFile } from '../../lib/recommender/io/ratings-file';
-import { createServingScratch, explainPage, predictRating, ratingContext, scoreUser, topN } from '../../lib/recommender/serving';
+import {
+  createServingScratch,
+  explainPage,
+  predictRating,
+  ratingContext,
+  scoreUser,
+  topN,
+} from '../../lib/recommender/serving';
 import { userRow } from '../../lib/recommender/serving/recommender';
 import { buildRatingMatrix, createVocabulary } from '../../lib/recommender/core/sparse';
-import { DATA_DIR, catalogueDocs, finishResult, fitServedRanking, logger, parseHybridParams, percentile } from '../eval/common';
+import {
+  DATA_DIR,
+  catalogueDocs,
+  finishResult,
+  fitServedRanking,
+  logger,
+  parseHybridParams,
+  percentile,
+} from '../eval/common';
 
 const log = logger('bench:score');
 
 function summary(ms: number[]): Record<string, number> {
   const sorted = Float64Array.from(ms).sort();
   const mean = ms.reduce((s, x) => s + x, 0) / Math.max(1, ms.length);
-  return { users: ms.length, mean, p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), p99: percentile(sorted, 0.99), max: sorted[sorted.length - 1] ?? 0 };
+  return {
+    users: ms.length,
+    mean,
+    p50: percentile(sorted, 0.5),
+    p95: percentile(sorted, 0.95),
+    p99: percentile(sorted, 0.99),
+    max: sorted[sorted.length - 1] ?? 0,
+  };
 }
 
 function main(): void {
@@ -42,7 +64,10 @@ function main(): void {
   const { catalogue, docs } = catalogueDocs();
   const ratings = loadRatingsFile(join(DATA_DIR, 'movielens', 'ml-latest-small', 'ratings.csv'));
   const items = createVocabulary(Int32Array.from(catalogue.movies, (m) => m.movieId));
-  const data = buildRatingMatrix({ userIds: ratings.userIds, itemIds: ratings.movieIds, ratings: ratings.ratings }, { items, scale: [0.5, 5] });
+  const data = buildRatingMatrix(
+    { userIds: ratings.userIds, itemIds: ratings.movieIds, ratings: ratings.ratings },
+    { items, scale: [0.5, 5] },
+  );
   log(`${data.users.size} users × ${data.items.size} catalogue items, ${data.byUser.values.length} ratings`);
   // Both blends: a For You page shows a predicted rating per item.
   const { model: served, fitSeconds } = fitServedRanking(data, ratings, docs, params, log, ['ranking', 'rating']);
@@ -101,7 +126,8 @@ function main(): void {
     if (data.byUser.indptr[u + 1] - data.byUser.indptr[u] >= 1000) scoreCpuHeavy.push((dc.user + dc.system) / 1000);
   }
   const doc: Record<string, unknown> = {
-    benchmark: 'for-you engine work per request (fold-in + features + blend + top-k + explanations + predicted ratings), one user over the full catalogue, in memory',
+    benchmark:
+      'for-you engine work per request (fold-in + features + blend + top-k + explanations + predicted ratings), one user over the full catalogue, in memory',
     dataset: 'ml-latest-small (all ratings) + catalogue',
     nUsers: data.users.size,
     nItems: data.items.size,
@@ -120,9 +146,13 @@ function main(): void {
   };
   const w = summary(all);
   const cpuS = summary(cpuAll);
-  log(`wall mean ${w.mean.toFixed(2)} ms, p95 ${w.p95.toFixed(2)} ms; CPU mean ${cpuS.mean.toFixed(2)} ms, p95 ${cpuS.p95.toFixed(2)} ms; users with ≥ 1000 ratings CPU p95 ${summary(cpuHeavy).p95.toFixed(2)} ms`);
+  log(
+    `wall mean ${w.mean.toFixed(2)} ms, p95 ${w.p95.toFixed(2)} ms; CPU mean ${cpuS.mean.toFixed(2)} ms, p95 ${cpuS.p95.toFixed(2)} ms; users with ≥ 1000 ratings CPU p95 ${summary(cpuHeavy).p95.toFixed(2)} ms`,
+  );
   const so = summary(scoreCpu);
-  log(`scoring only: CPU mean ${so.mean.toFixed(2)} ms, p95 ${so.p95.toFixed(2)} ms; users with ≥ 1000 ratings p95 ${summary(scoreCpuHeavy).p95.toFixed(2)} ms`);
+  log(
+    `scoring only: CPU mean ${so.mean.toFixed(2)} ms, p95 ${so.p95.toFixed(2)} ms; users with ≥ 1000 ratings p95 ${summary(scoreCpuHeavy).p95.toFixed(2)} ms`,
+  );
   finishResult(doc, started, values.out ?? join('results', 'bench'), 'score', !values['no-save'], log);
 }
 

@@ -53,7 +53,9 @@ export async function setUp(run: BenchRun): Promise<BenchMembers> {
   ).rows.map((x) => x.id);
   const itemCount = new Int32Array(run.shape.items + 1);
   for (let x = 0; x < gen.n; x++) itemCount[gen.i[x]]++;
-  const synthOrder = Array.from({ length: run.shape.items }, (_, x) => x + 1).sort((a, b) => itemCount[b] - itemCount[a] || a - b);
+  const synthOrder = Array.from({ length: run.shape.items }, (_, x) => x + 1).sort(
+    (a, b) => itemCount[b] - itemCount[a] || a - b,
+  );
   const movieOf = new Int32Array(run.shape.items + 1);
   const extra: number[] = [];
   synthOrder.forEach((item, rank) => {
@@ -80,7 +82,9 @@ export async function setUp(run: BenchRun): Promise<BenchMembers> {
     const userOf = new Int32Array(run.shape.users + 1);
     for (const row of ids) userOf[row.movielensId] = row.id;
     // COPY FROM STDIN in 1 MB chunks: ~3× the rows per second of batched INSERT … unnest (25M rows at ML-25M shape).
-    const sink = run.pgc.query(copyFrom(`COPY "Rating" ("userId", "movieId", value, "createdAt", "updatedAt") FROM STDIN`));
+    const sink = run.pgc.query(
+      copyFrom(`COPY "Rating" ("userId", "movieId", value, "createdAt", "updatedAt") FROM STDIN`),
+    );
     async function* rows(): AsyncGenerator<string> {
       let chunk = '';
       for (let x = 0; x < gen.n; x++) {

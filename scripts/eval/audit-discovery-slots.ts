@@ -10,18 +10,30 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { trainMatrix } from '../../lib/recommender/eval/evaluate';
 import { loadRatingsFile } from '../../lib/recommender/io/ratings-file';
-import { createServingScratch, predictRating, ratingContext, scoreUser, servedOrder, topN } from '../../lib/recommender/serving';
+import {
+  createServingScratch,
+  predictRating,
+  ratingContext,
+  scoreUser,
+  servedOrder,
+  topN,
+} from '../../lib/recommender/serving';
 import { userRow } from '../../lib/recommender/serving/recommender';
 import { BENCH_DIR, catalogueDocs, finishResult, fitServedRanking, logger, parseHybridParams } from './common';
 
 const log = logger('audit');
-const { values } = parseArgs({ options: { params: { type: 'string' }, 'no-save': { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { params: { type: 'string' }, 'no-save': { type: 'boolean', default: false } },
+});
 const started = new Date();
 const train = loadRatingsFile(join(BENCH_DIR, 'splits', 'ml-latest-small', 'ranking', 'train.csv'));
 const { catalogue, docs } = catalogueDocs();
 const title = new Map(catalogue.movies.map((m) => [m.movieId, m.title]));
 const data = trainMatrix(train);
-const { model: served } = fitServedRanking(data, train, docs, parseHybridParams(values.params), log, ['ranking', 'rating']);
+const { model: served } = fitServedRanking(data, train, docs, parseHybridParams(values.params), log, [
+  'ranking',
+  'rating',
+]);
 const model = served.serving;
 const scratch = createServingScratch(model);
 const scores = new Float32Array(data.items.size);
@@ -54,7 +66,9 @@ for (let u = 0; u < data.users.size; u++) {
     liftedTrainCounts.push(data.byItem.indptr[i + 1] - data.byItem.indptr[i]);
     if (r < mean) liftedBelowUserMean++;
     if (examples.length < 10 && u % 37 === 0) {
-      examples.push(`user ${data.users.ids[u]} (${n} ratings, mean ${mean.toFixed(2)}): ${title.get(data.items.ids[i])}, predicted ${r.toFixed(2)}`);
+      examples.push(
+        `user ${data.users.ids[u]} (${n} ratings, mean ${mean.toFixed(2)}): ${title.get(data.items.ids[i])}, predicted ${r.toFixed(2)}`,
+      );
     }
   }
   for (const i of plainTop) if (!shownTop.has(i)) groups.displaced.push(predictRating(model, ctx, i));
@@ -68,9 +82,20 @@ const summary = {
   warmUsers: users,
   lifted: groups.lifted.length,
   meanPredicted: { lifted: mean(groups.lifted), displaced: mean(groups.displaced), kept: mean(groups.kept) },
-  predictedBelow3: { lifted: share(groups.lifted, 3), displaced: share(groups.displaced, 3), kept: share(groups.kept, 3) },
+  predictedBelow3: {
+    lifted: share(groups.lifted, 3),
+    displaced: share(groups.displaced, 3),
+    kept: share(groups.kept, 3),
+  },
   liftedBelowUserMean: liftedBelowUserMean / Math.max(1, groups.lifted.length),
   liftedMedianTrainRatings: [...liftedTrainCounts].sort((a, b) => a - b)[Math.floor(liftedTrainCounts.length / 2)] ?? 0,
   examples,
 };
-finishResult(summary, started, join('results', 'eval'), 'ml-latest-small-ranking-train-slot-audit-hybrid', !values['no-save'], log);
+finishResult(
+  summary,
+  started,
+  join('results', 'eval'),
+  'ml-latest-small-ranking-train-slot-audit-hybrid',
+  !values['no-save'],
+  log,
+);

@@ -54,7 +54,9 @@ export function percentile(sorted: ArrayLike<number>, q: number): number {
 
 export function gitCommit(): string | null {
   try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return execFileSync('git', ['rev-parse', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     return null;
   }
@@ -64,12 +66,24 @@ export function gitCommit(): string | null {
  * Adds peak RSS, commit, machine and date to `doc`, prints it on stdout and (unless `save` is false) writes it as
  * `<dir>/<date>-<suffix>.json`.
  */
-export function finishResult(doc: Record<string, unknown>, started: Date, dir: string, suffix: string, save: boolean, log: (m: string) => void): void {
+export function finishResult(
+  doc: Record<string, unknown>,
+  started: Date,
+  dir: string,
+  suffix: string,
+  save: boolean,
+  log: (m: string) => void,
+): void {
   const cpuList = cpus();
   Object.assign(doc, {
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     commit: gitCommit(),
-    machine: { cpu: cpuList[0]?.model ?? 'unknown', cores: cpuList.length, ramGb: Math.round(totalmem() / 2 ** 30), node: process.version },
+    machine: {
+      cpu: cpuList[0]?.model ?? 'unknown',
+      cores: cpuList.length,
+      ramGb: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+    },
     date: started.toISOString(),
   });
   const json = JSON.stringify(doc, null, 2);

@@ -12,9 +12,22 @@ import { cpus, totalmem } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { carveTuningSplit, type RatingRows } from '../../lib/recommender/core/holdout';
-import { coldStartSlice, evaluateRanking, evaluateRating, relevantByUser, summariseFolds, trainMatrix } from '../../lib/recommender/eval/evaluate';
+import {
+  coldStartSlice,
+  evaluateRanking,
+  evaluateRating,
+  relevantByUser,
+  summariseFolds,
+  trainMatrix,
+} from '../../lib/recommender/eval/evaluate';
 import { createRng } from '../../lib/recommender/core/rng';
-import { DEFAULT_IMPLICIT_WEIGHTS, type ImplicitSimulation, type ImplicitWeights, mergeImplicit, simulateImplicit } from '../../lib/recommender/core/interactions';
+import {
+  DEFAULT_IMPLICIT_WEIGHTS,
+  type ImplicitSimulation,
+  type ImplicitWeights,
+  mergeImplicit,
+  simulateImplicit,
+} from '../../lib/recommender/core/interactions';
 import { loadRatingsFile } from '../../lib/recommender/io/ratings-file';
 import { loadCatalogue } from '../../lib/recommender/io/catalogue';
 import { loadMl100kItems } from '../../lib/recommender/io/movielens';
@@ -57,7 +70,12 @@ Environment: DATA_DIR (default ../shared/data), BENCH_DIR (default ../shared/ben
 
 Algorithms and parameters:
 ${Object.entries(REGISTRY)
-  .map(([name, e]) => `  ${name}${name === DEFAULT_ALGO ? ' (default)' : ''}: ${e.description}\n${describeParams(e).map((l) => `      ${l}`).join('\n')}`)
+  .map(
+    ([name, e]) =>
+      `  ${name}${name === DEFAULT_ALGO ? ' (default)' : ''}: ${e.description}\n${describeParams(e)
+        .map((l) => `      ${l}`)
+        .join('\n')}`,
+  )
   .join('\n')}
 `;
 
@@ -68,7 +86,12 @@ function log(msg: string): void {
 function load(path: string): RatingRows {
   const r = loadRatingsFile(path);
   if (r.issueCount > 0) {
-    log(`${path}: skipped ${r.issueCount} malformed rows; first: ${r.issues.slice(0, 3).map((i) => `line ${i.line}: ${i.message}`).join('; ')}`);
+    log(
+      `${path}: skipped ${r.issueCount} malformed rows; first: ${r.issues
+        .slice(0, 3)
+        .map((i) => `line ${i.line}: ${i.message}`)
+        .join('; ')}`,
+    );
   }
   return r;
 }
@@ -81,18 +104,27 @@ interface ImplicitRun {
 }
 
 /** Train/test rows of a split, or (with --validation) a carve of its train file; then the implicit simulation on train. */
-function loadPair(s: Split, task: 'rating' | 'ranking', validation: boolean, sim?: ImplicitRun): { train: RatingRows; test: RatingRows } {
+function loadPair(
+  s: Split,
+  task: 'rating' | 'ranking',
+  validation: boolean,
+  sim?: ImplicitRun,
+): { train: RatingRows; test: RatingRows } {
   const pair = validation ? carveTuningSplit(load(s.train), task) : { train: load(s.train), test: load(s.test) };
   if (!sim || sim.mode === 'none') return pair;
   const { kept, implicit, converted } = simulateImplicit(pair.train, sim.mode, { seed: sim.seed });
   const train = mergeImplicit(kept, implicit, sim.weights);
-  log(`implicit-sim ${sim.mode}: ${converted} of ${pair.train.ratings.length} train ratings lose their value; ${implicit?.userIds.length ?? 0} implicit rows (watches + likes) → ${train.ratings.length} fit rows`);
+  log(
+    `implicit-sim ${sim.mode}: ${converted} of ${pair.train.ratings.length} train ratings lose their value; ${implicit?.userIds.length ?? 0} implicit rows (watches + likes) → ${train.ratings.length} fit rows`,
+  );
   return { train, test: pair.test };
 }
 
 function gitCommit(): string | null {
   try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return execFileSync('git', ['rev-parse', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     return null; // not a git checkout: recorded as null, never guessed
   }
@@ -100,7 +132,11 @@ function gitCommit(): string | null {
 
 function gitDirty(): boolean | null {
   try {
-    return execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() !== '';
+    return (
+      execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim() !== ''
+    );
   } catch {
     return null;
   }
@@ -151,7 +187,11 @@ function main(): void {
       dataset = 'ml-100k';
       splitName = 'folds';
       scale = [1, 5];
-      splits = [1, 2, 3, 4, 5].map((f) => ({ name: `u${f}`, train: join(ml100k, `u${f}.base`), test: join(ml100k, `u${f}.test`) }));
+      splits = [1, 2, 3, 4, 5].map((f) => ({
+        name: `u${f}`,
+        train: join(ml100k, `u${f}.base`),
+        test: join(ml100k, `u${f}.test`),
+      }));
       task ??= 'rating';
       break;
     case 'ml-latest-small-rating':
@@ -164,14 +204,17 @@ function main(): void {
       break;
     }
     case undefined:
-      if (!values.train || !values.test) throw new UsageError('give --data NAME, or both --train FILE and --test FILE (see --help)');
+      if (!values.train || !values.test)
+        throw new UsageError('give --data NAME, or both --train FILE and --test FILE (see --help)');
       dataset = values.dataset ?? 'custom';
       splitName = `${relative(process.cwd(), resolve(values.train))} | ${relative(process.cwd(), resolve(values.test))}`;
       splits = [{ name: 'custom', train: resolve(values.train), test: resolve(values.test) }];
       if (/u\d\.base$|u[ab]\.base$/.test(values.train)) scale = [1, 5];
       break;
     default:
-      throw new UsageError(`unknown --data ${values.data}; use ml-100k-folds, ml-latest-small-rating or ml-latest-small-ranking`);
+      throw new UsageError(
+        `unknown --data ${values.data}; use ml-100k-folds, ml-latest-small-rating or ml-latest-small-ranking`,
+      );
   }
   if (values.scale) {
     const [lo, hi] = values.scale.split(',').map(Number);
@@ -183,7 +226,8 @@ function main(): void {
   if (values['cold-start'] && task !== 'ranking') throw new UsageError('--cold-start needs --task ranking');
 
   const simMode = values['implicit-sim'];
-  if (simMode !== 'none' && simMode !== 'drop' && simMode !== 'watches') throw new UsageError(`--implicit-sim must be none, drop or watches, not ${simMode}`);
+  if (simMode !== 'none' && simMode !== 'drop' && simMode !== 'watches')
+    throw new UsageError(`--implicit-sim must be none, drop or watches, not ${simMode}`);
   let weights: ImplicitWeights = { ...DEFAULT_IMPLICIT_WEIGHTS };
   if (values['implicit-weights']) {
     let w: Partial<ImplicitWeights>;
@@ -193,12 +237,15 @@ function main(): void {
       throw new UsageError(`--implicit-weights is not valid JSON: ${(err as Error).message}`);
     }
     weights = { ...weights, ...w };
-    if (!Number.isFinite(weights.watch) || !Number.isFinite(weights.like)) throw new UsageError('--implicit-weights needs numbers for watch and like');
+    if (!Number.isFinite(weights.watch) || !Number.isFinite(weights.like))
+      throw new UsageError('--implicit-weights needs numbers for watch and like');
   }
   const simSeed = Number(values['implicit-seed']);
-  if (!Number.isInteger(simSeed)) throw new UsageError(`--implicit-seed must be an integer, not ${values['implicit-seed']}`);
+  if (!Number.isInteger(simSeed))
+    throw new UsageError(`--implicit-seed must be an integer, not ${values['implicit-seed']}`);
   const sim: ImplicitRun = { mode: simMode, weights, seed: simSeed };
-  if (simMode !== 'none' && values['cold-start']) throw new UsageError('--implicit-sim does not combine with --cold-start');
+  if (simMode !== 'none' && values['cold-start'])
+    throw new UsageError('--implicit-sim does not combine with --cold-start');
 
   const algo = values.algo ?? DEFAULT_ALGO;
   let rawParams: unknown = {};
@@ -242,13 +289,22 @@ function main(): void {
     algo,
     params: config,
   };
-  if (simMode !== 'none') doc.implicitSimulation = { mode: simMode, seed: simSeed, share: 0.5, likeAt: 4.5, ...(simMode === 'watches' ? { weights } : {}) };
+  if (simMode !== 'none')
+    doc.implicitSimulation = {
+      mode: simMode,
+      seed: simSeed,
+      share: 0.5,
+      likeAt: 4.5,
+      ...(simMode === 'watches' ? { weights } : {}),
+    };
 
   if (task === 'rating') {
     const folds = splits.map((s) => {
       const { train, test } = loadPair(s, 'rating', values.validation, sim);
       const r = evaluateRating(entry.recommender, runConfig(train), train, test, scale);
-      log(`${s.name}: rmse=${r.metrics.rmse.toFixed(4)} mae=${r.metrics.mae.toFixed(4)} fit=${r.fitSeconds.toFixed(2)}s predict=${r.predictSeconds.toFixed(2)}s (${r.unknownRows} fallback rows)`);
+      log(
+        `${s.name}: rmse=${r.metrics.rmse.toFixed(4)} mae=${r.metrics.mae.toFixed(4)} fit=${r.fitSeconds.toFixed(2)}s predict=${r.predictSeconds.toFixed(2)}s (${r.unknownRows} fallback rows)`,
+      );
       return { fold: s.name, ...r };
     });
     const summary = summariseFolds(folds.map((f) => f.metrics));
@@ -257,7 +313,13 @@ function main(): void {
     doc.predictSeconds = mean(folds.map((f) => f.predictSeconds));
     if (folds.length > 1) {
       doc.std = summary.std;
-      doc.folds = folds.map((f) => ({ fold: f.fold, metrics: f.metrics, fitSeconds: f.fitSeconds, predictSeconds: f.predictSeconds, fallbackRows: f.unknownRows }));
+      doc.folds = folds.map((f) => ({
+        fold: f.fold,
+        metrics: f.metrics,
+        fitSeconds: f.fitSeconds,
+        predictSeconds: f.predictSeconds,
+        fallbackRows: f.unknownRows,
+      }));
     } else doc.fallbackRows = folds[0].unknownRows;
     doc.scale = scale;
   } else if (!values['cold-start']) {
@@ -271,10 +333,15 @@ function main(): void {
       const r = { ...evaluateRanking(entry.recommender, cfg, train, test, { data, model }), fitSeconds };
       // The evaluated users' top-10 lists (same users and order as the metrics) for the coverage interval.
       const lists = [...relevantByUser(test).keys()].map((userId) =>
-        entry.recommender.recommend(model, data, data.users.index(userId) ?? -1, 20).slice(0, 10).map((x: { itemIdx: number }) => x.itemIdx),
+        entry.recommender
+          .recommend(model, data, data.users.index(userId) ?? -1, 20)
+          .slice(0, 10)
+          .map((x: { itemIdx: number }) => x.itemIdx),
       );
       const coverageBootstrap = bootstrapCoverage(lists, data.items.size);
-      log(`${s.name}: ndcg@10=${r.metrics['ndcg@10'].toFixed(4)} recall@20=${r.metrics['recall@20'].toFixed(4)} coverage@10=${r.metrics['coverage@10'].toFixed(4)} (bootstrap 90% ${coverageBootstrap.lo.toFixed(4)} … ${coverageBootstrap.hi.toFixed(4)}) fit=${r.fitSeconds.toFixed(2)}s`);
+      log(
+        `${s.name}: ndcg@10=${r.metrics['ndcg@10'].toFixed(4)} recall@20=${r.metrics['recall@20'].toFixed(4)} coverage@10=${r.metrics['coverage@10'].toFixed(4)} (bootstrap 90% ${coverageBootstrap.lo.toFixed(4)} … ${coverageBootstrap.hi.toFixed(4)}) fit=${r.fitSeconds.toFixed(2)}s`,
+      );
       return { fold: s.name, ...r, coverageBootstrap };
     });
     const summary = summariseFolds(folds.map((f) => f.metrics as unknown as Record<string, number>));
@@ -283,22 +350,43 @@ function main(): void {
     doc.predictSeconds = mean(folds.map((f) => f.predictSeconds));
     if (folds.length > 1) {
       doc.std = summary.std;
-      doc.folds = folds.map((f) => ({ fold: f.fold, metrics: f.metrics, standardErrors: f.standardErrors, fitSeconds: f.fitSeconds, predictSeconds: f.predictSeconds, coverageBootstrap: f.coverageBootstrap }));
+      doc.folds = folds.map((f) => ({
+        fold: f.fold,
+        metrics: f.metrics,
+        standardErrors: f.standardErrors,
+        fitSeconds: f.fitSeconds,
+        predictSeconds: f.predictSeconds,
+        coverageBootstrap: f.coverageBootstrap,
+      }));
     } else {
       doc.coverageBootstrap = folds[0].coverageBootstrap;
       doc.standardErrors = folds[0].standardErrors;
     }
   } else {
-    if (splits.length !== 1) throw new UsageError('--cold-start runs on one train/test pair (e.g. --data ml-latest-small-ranking)');
+    if (splits.length !== 1)
+      throw new UsageError('--cold-start runs on one train/test pair (e.g. --data ml-latest-small-ranking)');
     const { train, test } = loadPair(splits[0], 'ranking', values.validation);
     const slice = coldStartSlice(train, test);
-    log(`cold-start: ${slice.coldUsers.size} users reduced to their 5 earliest train ratings (${train.ratings.length} → ${slice.train.ratings.length} train rows)`);
-    const r = evaluateRanking(entry.recommender, runConfig(slice.train), slice.train, test, { onlyUsers: slice.coldUsers });
+    log(
+      `cold-start: ${slice.coldUsers.size} users reduced to their 5 earliest train ratings (${train.ratings.length} → ${slice.train.ratings.length} train rows)`,
+    );
+    const r = evaluateRanking(entry.recommender, runConfig(slice.train), slice.train, test, {
+      onlyUsers: slice.coldUsers,
+    });
     const pop = resolveAlgorithm('popularity', {});
     const p = evaluateRanking(pop.entry.recommender, pop.config, slice.train, test, { onlyUsers: slice.coldUsers });
     doc.split = `${splitName} cold-start`;
-    doc.metrics = { 'ndcg@10': r.metrics['ndcg@10'], 'recall@20': r.metrics['recall@20'], users: r.metrics.users, all: r.metrics };
-    doc.baseline = { algo: 'popularity', params: pop.config, metrics: { 'ndcg@10': p.metrics['ndcg@10'], 'recall@20': p.metrics['recall@20'], users: p.metrics.users } };
+    doc.metrics = {
+      'ndcg@10': r.metrics['ndcg@10'],
+      'recall@20': r.metrics['recall@20'],
+      users: r.metrics.users,
+      all: r.metrics,
+    };
+    doc.baseline = {
+      algo: 'popularity',
+      params: pop.config,
+      metrics: { 'ndcg@10': p.metrics['ndcg@10'], 'recall@20': p.metrics['recall@20'], users: p.metrics.users },
+    };
     doc.fitSeconds = r.fitSeconds;
     doc.predictSeconds = r.predictSeconds;
   }
@@ -327,7 +415,10 @@ function main(): void {
     const dir = resolve(values.out ?? join('results', 'eval'));
     mkdirSync(dir, { recursive: true });
     const stamp = started.toISOString().replace(/[:.]/g, '-');
-    const file = join(dir, `${stamp}-${dataset}-${task}${values['cold-start'] ? '-cold' : ''}${values.validation ? '-validation' : ''}${simMode !== 'none' ? `-implicit-${simMode}` : ''}-${basename(algo)}.json`);
+    const file = join(
+      dir,
+      `${stamp}-${dataset}-${task}${values['cold-start'] ? '-cold' : ''}${values.validation ? '-validation' : ''}${simMode !== 'none' ? `-implicit-${simMode}` : ''}-${basename(algo)}.json`,
+    );
     writeFileSync(file, json + '\n');
     log(`saved ${relative(process.cwd(), file)}`);
   }
@@ -344,7 +435,10 @@ const BOOTSTRAP = { seed: 20251125, resamples: 200, level: 0.9 };
  * union of their top-10 lists is recounted over the same item count. Quantiles by linear interpolation between
  * order statistics. A resample holds ≈ 63% distinct users, so the distribution sits below the point estimate.
  */
-function bootstrapCoverage(lists: readonly (readonly number[])[], nItems: number): { point: number; lo: number; hi: number; mean: number; seed: number; resamples: number; level: number } {
+function bootstrapCoverage(
+  lists: readonly (readonly number[])[],
+  nItems: number,
+): { point: number; lo: number; hi: number; mean: number; seed: number; resamples: number; level: number } {
   const seen = new Int32Array(Math.max(1, nItems)).fill(-1);
   const coverageOf = (pick: (k: number) => number, stamp: number): number => {
     let covered = 0;

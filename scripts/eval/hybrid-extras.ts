@@ -13,7 +13,12 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ContentTfidfConfigSchema, fitContentTfidf, recommendFromScores, scoreContentUser } from '../../lib/recommender/algorithms/content-tfidf';
+import {
+  ContentTfidfConfigSchema,
+  fitContentTfidf,
+  recommendFromScores,
+  scoreContentUser,
+} from '../../lib/recommender/algorithms/content-tfidf';
 import { topKIndices } from '../../lib/recommender/core/select-top';
 import { relevantByUser, trainMatrix } from '../../lib/recommender/eval/evaluate';
 import { loadRatingsFile } from '../../lib/recommender/io/ratings-file';
@@ -55,7 +60,8 @@ function main(): void {
     const scratch = createServingScratch(model);
     const scores = new Float32Array(data.items.size);
     // Top 50 per evaluated user once; every λ re-ranks the same pools.
-    const pools: { u: number; nRatings: number; relevant: Set<number>; top: ReturnType<typeof recommendFromScores> }[] = [];
+    const pools: { u: number; nRatings: number; relevant: Set<number>; top: ReturnType<typeof recommendFromScores> }[] =
+      [];
     for (const [userId, items] of relevantByUser(test)) {
       const u = data.users.index(userId) ?? -1;
       const relevant = new Set<number>();
@@ -64,27 +70,40 @@ function main(): void {
       const nRatings = u >= 0 ? data.byUser.indptr[u + 1] - data.byUser.indptr[u] : 0;
       pools.push({ u, nRatings, relevant, top: recommendFromScores(scores, data, u, 50) });
     }
-    const rows = values.lambdas!.split(',').map(Number).map((lambda) => {
-      const acc = new RankingAccumulator(data.items.size);
-      let ild = 0;
-      for (const p of pools) {
-        // As For You serves it: the model's discovery slots (if any) re-order the first 20 of the MMR order.
-        const list = servedOrder(model, p.nRatings, mmrRerank(p.top, 20, lambda, sim).map((x) => x.itemIdx));
-        acc.add(list, p.relevant);
-        ild += intraListDiversity(list.slice(0, 10), sim);
-      }
-      const m = acc.result();
-      log(`λ=${lambda}: ndcg@10=${m['ndcg@10'].toFixed(4)} recall@20=${m['recall@20'].toFixed(4)} coverage@10=${m['coverage@10'].toFixed(4)} ild@10=${(ild / pools.length).toFixed(4)}`);
-      return { lambda, metrics: { ...m, 'ild@10': ild / pools.length } };
-    });
+    const rows = values
+      .lambdas!.split(',')
+      .map(Number)
+      .map((lambda) => {
+        const acc = new RankingAccumulator(data.items.size);
+        let ild = 0;
+        for (const p of pools) {
+          // As For You serves it: the model's discovery slots (if any) re-order the first 20 of the MMR order.
+          const list = servedOrder(
+            model,
+            p.nRatings,
+            mmrRerank(p.top, 20, lambda, sim).map((x) => x.itemIdx),
+          );
+          acc.add(list, p.relevant);
+          ild += intraListDiversity(list.slice(0, 10), sim);
+        }
+        const m = acc.result();
+        log(
+          `λ=${lambda}: ndcg@10=${m['ndcg@10'].toFixed(4)} recall@20=${m['recall@20'].toFixed(4)} coverage@10=${m['coverage@10'].toFixed(4)} ild@10=${(ild / pools.length).toFixed(4)}`,
+        );
+        return { lambda, metrics: { ...m, 'ild@10': ild / pools.length } };
+      });
     doc.algo = 'served hybrid + MMR (content cosine) over the top 50';
     doc.rows = rows;
   } else {
     // Vocabulary = whole catalogue, so movies with no train rating exist as empty columns.
     const items = createVocabulary(Int32Array.from(catalogue.movies, (m) => m.movieId));
-    const data = buildRatingMatrix({ userIds: train.userIds, itemIds: train.movieIds, ratings: train.ratings }, { items });
+    const data = buildRatingMatrix(
+      { userIds: train.userIds, itemIds: train.movieIds, ratings: train.ratings },
+      { items },
+    );
     const coldItems: number[] = [];
-    for (let i = 0; i < data.items.size; i++) if (data.byItem.indptr[i + 1] === data.byItem.indptr[i]) coldItems.push(i);
+    for (let i = 0; i < data.items.size; i++)
+      if (data.byItem.indptr[i + 1] === data.byItem.indptr[i]) coldItems.push(i);
     const isCold = new Uint8Array(data.items.size);
     for (const i of coldItems) isCold[i] = 1;
     const candidates = Int32Array.from(coldItems);
@@ -96,14 +115,20 @@ function main(): void {
       const relevant = new Set(movieIds.map((m) => data.items.index(m) ?? -1).filter((i) => i >= 0 && isCold[i]));
       if (relevant.size > 0) evalUsers.push({ u, relevant });
     }
-    log(`${coldItems.length} catalogue movies without train ratings; ${evalUsers.length} users have relevant test movies among them`);
+    log(
+      `${coldItems.length} catalogue movies without train ratings; ${evalUsers.length} users have relevant test movies among them`,
+    );
     const content = fitContentTfidf(data, ContentTfidfConfigSchema.parse({ docs, fieldWeights: params.fieldWeights }));
     const { model: served, fitSeconds } = fitServedRanking(data, train, docs, params, log);
     doc.fitSeconds = fitSeconds;
     const scores = new Float32Array(data.items.size);
     const scratch = createServingScratch(served.serving);
     const rng = createRng(42);
-    const accs = { content: new RankingAccumulator(coldItems.length), hybrid: new RankingAccumulator(coldItems.length), random: new RankingAccumulator(coldItems.length) };
+    const accs = {
+      content: new RankingAccumulator(coldItems.length),
+      hybrid: new RankingAccumulator(coldItems.length),
+      random: new RankingAccumulator(coldItems.length),
+    };
     // Coverage is over the cold candidates: remap item indices to candidate positions.
     const pos = new Int32Array(data.items.size).fill(-1);
     coldItems.forEach((i, k) => (pos[i] = k));
@@ -111,21 +136,39 @@ function main(): void {
     const relPos = (r: Set<number>) => new Set([...r].map((i) => pos[i]));
     for (const { u, relevant } of evalUsers) {
       scoreContentUser(content, data, u, scores);
-      accs.content.add(asPos(recommendFromScores(scores, data, u, 20, { candidates }).map((x) => x.itemIdx)), relPos(relevant));
+      accs.content.add(
+        asPos(recommendFromScores(scores, data, u, 20, { candidates }).map((x) => x.itemIdx)),
+        relPos(relevant),
+      );
       scoreUser(served.serving, userRow(data, u, served.times), scores, scratch);
-      accs.hybrid.add(asPos(recommendFromScores(scores, data, u, 20, { candidates }).map((x) => x.itemIdx)), relPos(relevant));
+      accs.hybrid.add(
+        asPos(recommendFromScores(scores, data, u, 20, { candidates }).map((x) => x.itemIdx)),
+        relPos(relevant),
+      );
       const rand = Float32Array.from(coldItems, () => rng.next());
-      accs.random.add(topKIndices(rand, 20).map((x) => x.itemIdx), relPos(relevant));
+      accs.random.add(
+        topKIndices(rand, 20).map((x) => x.itemIdx),
+        relPos(relevant),
+      );
     }
     doc.coldItems = coldItems.length;
     doc.algo = 'content vs served hybrid vs random, candidates = movies without train ratings';
     doc.rows = Object.entries(accs).map(([algo, acc]) => ({ algo, metrics: acc.result() }));
     for (const r of doc.rows as { algo: string; metrics: Record<string, number> }[]) {
-      log(`${r.algo}: ndcg@10=${r.metrics['ndcg@10'].toFixed(4)} recall@20=${r.metrics['recall@20'].toFixed(4)} users=${r.metrics.users}`);
+      log(
+        `${r.algo}: ndcg@10=${r.metrics['ndcg@10'].toFixed(4)} recall@20=${r.metrics['recall@20'].toFixed(4)} users=${r.metrics.users}`,
+      );
     }
   }
 
-  finishResult(doc, started, join('results', 'eval'), `ml-latest-small-ranking-${part}-hybrid`, !values['no-save'], log);
+  finishResult(
+    doc,
+    started,
+    join('results', 'eval'),
+    `ml-latest-small-ranking-${part}-hybrid`,
+    !values['no-save'],
+    log,
+  );
 }
 
 main();

@@ -22,7 +22,10 @@ if (files.length < 3) {
   process.stderr.write('usage: implicit-table.ts A.json B.json C.json [C2.json …]\n');
   process.exit(2);
 }
-const runs: Run[] = files.map((f) => ({ file: basename(f), ...(JSON.parse(readFileSync(f, 'utf8')) as Omit<Run, 'file'>) }));
+const runs: Run[] = files.map((f) => ({
+  file: basename(f),
+  ...(JSON.parse(readFileSync(f, 'utf8')) as Omit<Run, 'file'>),
+}));
 const [a, b] = runs;
 const metrics = ['ndcg@10', 'recall@20'] as const;
 const label = (r: Run, x: number): string => {
@@ -36,7 +39,11 @@ const lines = [
   '|---|---|---|---|---|---|',
 ];
 runs.forEach((r, x) => {
-  const rec = metrics.map((m) => (x >= 2 ? ((r.metrics[m] - b.metrics[m]) / (a.metrics[m] - b.metrics[m])).toFixed(2) : '—'));
-  lines.push(`| ${label(r, x)} | ${r.metrics['ndcg@10'].toFixed(4)} | ${r.metrics['recall@20'].toFixed(4)} | ${rec[0]} | ${rec[1]} | ${r.file} (commit ${r.commit?.slice(0, 7) ?? '?'}${r.dirty ? ', dirty' : ''}) |`);
+  const rec = metrics.map((m) =>
+    x >= 2 ? ((r.metrics[m] - b.metrics[m]) / (a.metrics[m] - b.metrics[m])).toFixed(2) : '—',
+  );
+  lines.push(
+    `| ${label(r, x)} | ${r.metrics['ndcg@10'].toFixed(4)} | ${r.metrics['recall@20'].toFixed(4)} | ${rec[0]} | ${rec[1]} | ${r.file} (commit ${r.commit?.slice(0, 7) ?? '?'}${r.dirty ? ', dirty' : ''}) |`,
+  );
 });
 process.stdout.write(lines.join('\n') + '\n');

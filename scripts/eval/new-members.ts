@@ -18,14 +18,28 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadRatingsFile } from '../../lib/recommender/io/ratings-file';
 import { createRng } from '../../lib/recommender/core/rng';
-import { biasesPrediction, DEFAULT_SERVING, predictRating, ratingContext, trainServingModelSync, type ServingModel, type UserRatings } from '../../lib/recommender/serving';
+import {
+  biasesPrediction,
+  DEFAULT_SERVING,
+  predictRating,
+  ratingContext,
+  trainServingModelSync,
+  type ServingModel,
+  type UserRatings,
+} from '../../lib/recommender/serving';
 import { buildRatingMatrix } from '../../lib/recommender/core/sparse';
 import { BENCH_DIR, catalogueDocs, finishResult, logger } from './common';
 
 const log = logger('new-members');
 
 function main(): void {
-  const { values } = parseArgs({ options: { members: { type: 'string', default: '100' }, ks: { type: 'string', default: '1,3,5,8,10,20,30,40,50,70,100' }, 'no-save': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: {
+      members: { type: 'string', default: '100' },
+      ks: { type: 'string', default: '1,3,5,8,10,20,30,40,50,70,100' },
+      'no-save': { type: 'boolean', default: false },
+    },
+  });
   const started = new Date();
   const rows = loadRatingsFile(join(BENCH_DIR, 'splits', 'ml-latest-small', 'rating', 'train.csv'));
   const users = [...new Set(rows.userIds)].sort((a, b) => a - b);
@@ -39,9 +53,17 @@ function main(): void {
     ratings: Float32Array.from(fit, (r) => rows.ratings[r]),
     timestamps: Float64Array.from(fit, (r) => rows.timestamps[r]),
   };
-  const data = buildRatingMatrix({ userIds: fitRows.userIds, itemIds: fitRows.movieIds, ratings: fitRows.ratings }, { scale: [0.5, 5] });
+  const data = buildRatingMatrix(
+    { userIds: fitRows.userIds, itemIds: fitRows.movieIds, ratings: fitRows.ratings },
+    { scale: [0.5, 5] },
+  );
   const { docs } = catalogueDocs();
-  const { model } = trainServingModelSync(data, docs, { ...DEFAULT_SERVING, timeRows: fitRows, tasks: ['rating'], log });
+  const { model } = trainServingModelSync(data, docs, {
+    ...DEFAULT_SERVING,
+    timeRows: fitRows,
+    tasks: ['rating'],
+    log,
+  });
   // The code before session 5: no support bound, and the blend for every member.
   const { ratingSupportMinUser: _bound, ...rest } = model;
   const unbounded: ServingModel = { ...rest, coldUserThreshold: -1 };
@@ -62,31 +84,41 @@ function main(): void {
   }
   for (const l of byMember.values()) l.sort((a, b) => rows.timestamps[a] - rows.timestamps[b] || a - b);
   const clip = (v: number) => Math.min(5, Math.max(0.5, v));
-  const table = values.ks!.split(',').map(Number).map((k) => {
-    const se = { served: 0, newMember: 0, unbounded: 0, biases: 0, itemMean: 0 };
-    let n = 0;
-    for (const l of byMember.values()) {
-      const known = l.slice(0, k).filter((r) => data.items.index(rows.movieIds[r]) !== undefined);
-      const user: UserRatings = { itemIdx: Int32Array.from(known, (r) => data.items.index(rows.movieIds[r])!), values: Float32Array.from(known, (r) => rows.ratings[r]) };
-      const ctx = ratingContext(model, user);
-      const ctxNew = ratingContext(model, { ...user, newMember: true });
-      const ctxOld = ratingContext(unbounded, user);
-      for (const r of l.slice(k)) {
-        const i = data.items.index(rows.movieIds[r]);
-        if (i === undefined) continue;
-        const y = rows.ratings[r];
-        se.served += (predictRating(model, ctx, i) - y) ** 2;
-        se.newMember += (predictRating(model, ctxNew, i) - y) ** 2;
-        se.unbounded += (predictRating(unbounded, ctxOld, i) - y) ** 2;
-        se.biases += (clip(biasesPrediction(model, ctx, i)) - y) ** 2;
-        se.itemMean += (itemMean[i] - y) ** 2;
-        n++;
+  const table = values
+    .ks!.split(',')
+    .map(Number)
+    .map((k) => {
+      const se = { served: 0, newMember: 0, unbounded: 0, biases: 0, itemMean: 0 };
+      let n = 0;
+      for (const l of byMember.values()) {
+        const known = l.slice(0, k).filter((r) => data.items.index(rows.movieIds[r]) !== undefined);
+        const user: UserRatings = {
+          itemIdx: Int32Array.from(known, (r) => data.items.index(rows.movieIds[r])!),
+          values: Float32Array.from(known, (r) => rows.ratings[r]),
+        };
+        const ctx = ratingContext(model, user);
+        const ctxNew = ratingContext(model, { ...user, newMember: true });
+        const ctxOld = ratingContext(unbounded, user);
+        for (const r of l.slice(k)) {
+          const i = data.items.index(rows.movieIds[r]);
+          if (i === undefined) continue;
+          const y = rows.ratings[r];
+          se.served += (predictRating(model, ctx, i) - y) ** 2;
+          se.newMember += (predictRating(model, ctxNew, i) - y) ** 2;
+          se.unbounded += (predictRating(unbounded, ctxOld, i) - y) ** 2;
+          se.biases += (clip(biasesPrediction(model, ctx, i)) - y) ** 2;
+          se.itemMean += (itemMean[i] - y) ** 2;
+          n++;
+        }
       }
-    }
-    const rmse = Object.fromEntries(Object.entries(se).map(([key, v]) => [key, Math.sqrt(v / n)]));
-    log(`k=${k}: ${n} rows, ${Object.entries(rmse).map(([key, v]) => `${key} ${v.toFixed(4)}`).join(', ')}`);
-    return { k, rows: n, rmse };
-  });
+      const rmse = Object.fromEntries(Object.entries(se).map(([key, v]) => [key, Math.sqrt(v / n)]));
+      log(
+        `k=${k}: ${n} rows, ${Object.entries(rmse)
+          .map(([key, v]) => `${key} ${v.toFixed(4)}`)
+          .join(', ')}`,
+      );
+      return { k, rows: n, rmse };
+    });
   const doc: Record<string, unknown> = {
     dataset: 'ml-latest-small',
     split: 'rating train (validation only: members left out of the fit)',
@@ -95,7 +127,14 @@ function main(): void {
     coldUserThreshold: model.coldUserThreshold,
     table,
   };
-  finishResult(doc, started, join('results', 'eval'), 'ml-latest-small-rating-validation-new-members-hybrid', !values['no-save'], log);
+  finishResult(
+    doc,
+    started,
+    join('results', 'eval'),
+    'ml-latest-small-rating-validation-new-members-hybrid',
+    !values['no-save'],
+    log,
+  );
 }
 
 main();

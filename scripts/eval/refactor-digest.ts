@@ -80,7 +80,10 @@ async function small(): Promise<Record<string, unknown>> {
   movieIds.set(r.movieIds);
   movies.forEach((m, x) => (movieIds[r.movieIds.length + x] = m.movieId));
   const items = createVocabulary(movieIds);
-  const data = buildRatingMatrix({ userIds: r.userIds, itemIds: r.movieIds, ratings: r.ratings }, { scale: [0.5, 5], items });
+  const data = buildRatingMatrix(
+    { userIds: r.userIds, itemIds: r.movieIds, ratings: r.ratings },
+    { scale: [0.5, 5], items },
+  );
   const docs = buildContentDocs(movies, tags);
   const timeRows = { userIds: r.userIds, movieIds: r.movieIds, timestamps: r.timestamps };
   log(`ml-latest-small: ${data.users.size} users, ${data.items.size} items; training the served model`);
@@ -102,7 +105,12 @@ async function small(): Promise<Record<string, unknown>> {
     const mmr = servedOrder(
       model,
       user.itemIdx.length,
-      mmrRerank(pool.map((i) => ({ itemIdx: i, score: scores[i] })), picks, 0.8, cosine).map((s) => s.itemIdx),
+      mmrRerank(
+        pool.map((i) => ({ itemIdx: i, score: scores[i] })),
+        picks,
+        0.8,
+        cosine,
+      ).map((s) => s.itemIdx),
     ).slice(0, 20);
     users[String(data.users.ids[u])] = {
       scores: sha(scores),
@@ -128,9 +136,18 @@ async function ml1m(): Promise<Record<string, unknown>> {
     ratings[w] = x;
     timestamps[w++] = t;
   });
-  const rows = { userIds: userIds.subarray(0, w), movieIds: itemIds.subarray(0, w), timestamps: timestamps.subarray(0, w) };
-  const data = buildRatingMatrix({ userIds: rows.userIds, itemIds: rows.movieIds, ratings: ratings.subarray(0, w) }, { scale: [0.5, 5] });
-  log(`ml-1m shape: ${data.users.size} users, ${data.items.size} items, ${w} ratings; training the served model (no content)`);
+  const rows = {
+    userIds: userIds.subarray(0, w),
+    movieIds: itemIds.subarray(0, w),
+    timestamps: timestamps.subarray(0, w),
+  };
+  const data = buildRatingMatrix(
+    { userIds: rows.userIds, itemIds: rows.movieIds, ratings: ratings.subarray(0, w) },
+    { scale: [0.5, 5] },
+  );
+  log(
+    `ml-1m shape: ${data.users.size} users, ${data.items.size} items, ${w} ratings; training the served model (no content)`,
+  );
   const trained = trainServingModelSync(data, null, { ...DEFAULT_SERVING, timeRows: rows });
   return { train: metricsOf(trained), model: servedDigest(trained.model) };
 }
@@ -138,15 +155,28 @@ async function ml1m(): Promise<Record<string, unknown>> {
 /** The eval CLI's document minus what varies run to run (timings, memory, commit, machine, date). */
 function evalRuns(): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const volatile = new Set(['fitSeconds', 'predictSeconds', 'peakRssMb', 'cpuSeconds', 'commit', 'dirty', 'machine', 'date']);
+  const volatile = new Set([
+    'fitSeconds',
+    'predictSeconds',
+    'peakRssMb',
+    'cpuSeconds',
+    'commit',
+    'dirty',
+    'machine',
+    'date',
+  ]);
   for (const data of ['ml-latest-small-rating', 'ml-latest-small-ranking']) {
     for (const algo of Object.keys(REGISTRY)) {
       const t0 = performance.now();
-      const p = spawnSync(process.execPath, ['--import', 'tsx', EVAL_CLI, '--data', data, '--algo', algo, '--no-save'], {
-        encoding: 'utf8',
-        maxBuffer: 64 * 2 ** 20,
-        env: { ...process.env, NODE_OPTIONS: '' },
-      });
+      const p = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', EVAL_CLI, '--data', data, '--algo', algo, '--no-save'],
+        {
+          encoding: 'utf8',
+          maxBuffer: 64 * 2 ** 20,
+          env: { ...process.env, NODE_OPTIONS: '' },
+        },
+      );
       const key = `${data} ${algo}`;
       if (p.status !== 0) {
         const lines = p.stderr.trim().split('\n');
@@ -154,7 +184,8 @@ function evalRuns(): Record<string, unknown> {
       } else {
         const doc = JSON.parse(p.stdout) as Record<string, unknown>;
         for (const k of volatile) delete doc[k];
-        if (Array.isArray(doc.folds)) for (const f of doc.folds as Record<string, unknown>[]) for (const k of volatile) delete f[k];
+        if (Array.isArray(doc.folds))
+          for (const f of doc.folds as Record<string, unknown>[]) for (const k of volatile) delete f[k];
         out[key] = doc;
       }
       log(`${key}: exit ${p.status} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -191,7 +222,9 @@ async function main(): Promise<void> {
     const [a, b] = positionals.map((p) => JSON.parse(readFileSync(p, 'utf8')) as unknown);
     const out: string[] = [];
     diff(a, b, '', out);
-    process.stdout.write(out.length === 0 ? 'identical (timings aside)\n' : `${out.length} difference(s):\n${out.join('\n')}\n`);
+    process.stdout.write(
+      out.length === 0 ? 'identical (timings aside)\n' : `${out.length} difference(s):\n${out.join('\n')}\n`,
+    );
     process.exit(out.length === 0 ? 0 : 1);
   }
   const only = new Set((values.only ?? 'small,ml1m,eval').split(','));

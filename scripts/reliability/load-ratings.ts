@@ -53,18 +53,23 @@ async function signIn(email: string, password: string): Promise<string> {
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
     body: new URLSearchParams({ csrfToken, email, password, json: 'true' }),
   });
-  const session = (res.headers.getSetCookie() ?? []).map((c) => c.split(';')[0]).find((c) => c.startsWith('next-auth.session-token='));
+  const session = (res.headers.getSetCookie() ?? [])
+    .map((c) => c.split(';')[0])
+    .find((c) => c.startsWith('next-auth.session-token='));
   if (!session) throw new Error(`sign-in failed for ${email}: HTTP ${res.status}`);
   return session;
 }
 
-const pct = (xs: number[], p: number) => (xs.length ? xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] : NaN);
+const pct = (xs: number[], p: number) =>
+  xs.length ? xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] : NaN;
 
 async function main() {
   const pool = new pg.Pool({ connectionString: args.db, max: 2 });
   pool.on('error', () => {}); // an idle connection dropped by a database restart (the restart test does that)
   const actionId = rateActionId();
-  const movieIds = (await pool.query<{ id: number }>(`SELECT id FROM "Movie" ORDER BY id LIMIT $1`, [Number(args.movies)])).rows.map((r) => r.id);
+  const movieIds = (
+    await pool.query<{ id: number }>(`SELECT id FROM "Movie" ORDER BY id LIMIT $1`, [Number(args.movies)])
+  ).rows.map((r) => r.id);
   const tag = randomBytes(3).toString('hex');
   const password = `load-${randomBytes(9).toString('base64url')}`;
   const passwordHash = await hash(password);
@@ -96,7 +101,13 @@ async function main() {
         try {
           const res = await fetch(`${base}/movies/${movieId}`, {
             method: 'POST',
-            headers: { 'next-action': actionId, 'content-type': 'text/plain;charset=UTF-8', accept: 'text/x-component', origin: base, cookie: m.cookie },
+            headers: {
+              'next-action': actionId,
+              'content-type': 'text/plain;charset=UTF-8',
+              accept: 'text/x-component',
+              origin: base,
+              cookie: m.cookie,
+            },
             body: JSON.stringify([{ movieId, value }]),
           });
           const text = await res.text();
@@ -139,7 +150,11 @@ async function main() {
   // Longest stretch with no successful request (recovery time after an outage).
   let longestGapMs = 0;
   let lastOk = 0;
-  for (const e of timeline.sort((a, b) => a.t - b.t)) if (e.ok) { longestGapMs = Math.max(longestGapMs, e.t - lastOk); lastOk = e.t; }
+  for (const e of timeline.sort((a, b) => a.t - b.t))
+    if (e.ok) {
+      longestGapMs = Math.max(longestGapMs, e.t - lastOk);
+      lastOk = e.t;
+    }
   const report = {
     label: args.label,
     base,
@@ -154,7 +169,12 @@ async function main() {
     wrongValue: wrong,
     duplicates,
     unacknowledgedRowsPresent: extra,
-    latencyMs: { p50: Number(pct(latencies, 50).toFixed(1)), p90: Number(pct(latencies, 90).toFixed(1)), p99: Number(pct(latencies, 99).toFixed(1)), max: Number(latencies.at(-1)?.toFixed(1)) },
+    latencyMs: {
+      p50: Number(pct(latencies, 50).toFixed(1)),
+      p90: Number(pct(latencies, 90).toFixed(1)),
+      p99: Number(pct(latencies, 99).toFixed(1)),
+      max: Number(latencies.at(-1)?.toFixed(1)),
+    },
     throughputPerSecond: Number((requests / elapsed).toFixed(1)),
     longestGapWithoutSuccessMs: longestGapMs,
   };

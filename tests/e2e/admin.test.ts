@@ -37,7 +37,11 @@ describe('Reel admin in the browser', () => {
 
   async function versionRows(page: Page) {
     return page.$$eval('[data-testid=model-versions] tbody tr', (rows) =>
-      rows.map((r) => ({ version: r.querySelector('td')?.textContent ?? '', status: r.getAttribute('data-status') ?? '', text: r.textContent ?? '' })),
+      rows.map((r) => ({
+        version: r.querySelector('td')?.textContent ?? '',
+        status: r.getAttribute('data-status') ?? '',
+        text: r.textContent ?? '',
+      })),
     );
   }
 
@@ -50,51 +54,68 @@ describe('Reel admin in the browser', () => {
     expect(await page.locator('nav >> text=Admin').count()).toBe(0);
   });
 
-  it('retrains with visible progress, then switches the serving version back with one click', async () => {
-    const page = await signIn('admin@reel.local', server.adminPassword);
-    await page.goto('/admin');
-    const before = await versionRows(page);
-    expect(before[0]).toMatchObject({ version: 'v1', status: 'ACTIVE' });
-    expect(before[0].text).toMatch(/0\.\d{4}/); // metrics shown
-    await expect.poll(() => page.locator('[data-testid=metrics-chart] svg').count()).toBeGreaterThan(0);
+  it(
+    'retrains with visible progress, then switches the serving version back with one click',
+    async () => {
+      const page = await signIn('admin@reel.local', server.adminPassword);
+      await page.goto('/admin');
+      const before = await versionRows(page);
+      expect(before[0]).toMatchObject({ version: 'v1', status: 'ACTIVE' });
+      expect(before[0].text).toMatch(/0\.\d{4}/); // metrics shown
+      await expect.poll(() => page.locator('[data-testid=metrics-chart] svg').count()).toBeGreaterThan(0);
 
-    await page.click('[data-testid=retrain]');
-    await expect.poll(async () => (await versionRows(page))[0]?.version, { timeout: 30_000 }).toBe('v2');
-    // The table polls the job: v2 goes through QUEUED/TRAINING to a finished state without a reload.
-    await expect
-      .poll(async () => (await versionRows(page))[0]?.status, { timeout: JOB_TIMEOUT, interval: 2_000 })
-      .toMatch(/ACTIVE|REJECTED/);
-    // Same data and seed give nearly the same metrics, so v2 is normally activated; either way the other version is
-    // one click away, which is the rollback being tested.
-    const after = await versionRows(page);
-    const target = after.find((r) => r.status !== 'ACTIVE' && (r.version === 'v1' || r.version === 'v2'))!;
-    expect(after.filter((r) => r.status === 'ACTIVE')).toHaveLength(1);
-    await page
-      .locator('[data-testid=model-versions] tbody tr', { hasText: target.version })
-      .getByRole('button', { name: /Roll back|Activate/ })
-      .click();
-    await expect.poll(async () => (await versionRows(page)).find((r) => r.version === target.version)?.status, { timeout: 30_000 }).toBe('ACTIVE');
-    expect((await versionRows(page)).filter((r) => r.status === 'ACTIVE')).toHaveLength(1);
-    // The feed now reports the rolled-back version (model cache re-checks the active pointer every 5 s).
-    await expect
-      .poll(
-        async () => {
-          await page.goto('/for-you');
-          return page.textContent('main');
-        },
-        { timeout: 60_000, interval: 3_000 },
-      )
-      .toMatch(new RegExp(`model ${target.version}(?!\\d)`));
-  }, JOB_TIMEOUT + 120_000);
+      await page.click('[data-testid=retrain]');
+      await expect.poll(async () => (await versionRows(page))[0]?.version, { timeout: 30_000 }).toBe('v2');
+      // The table polls the job: v2 goes through QUEUED/TRAINING to a finished state without a reload.
+      await expect
+        .poll(async () => (await versionRows(page))[0]?.status, { timeout: JOB_TIMEOUT, interval: 2_000 })
+        .toMatch(/ACTIVE|REJECTED/);
+      // Same data and seed give nearly the same metrics, so v2 is normally activated; either way the other version is
+      // one click away, which is the rollback being tested.
+      const after = await versionRows(page);
+      const target = after.find((r) => r.status !== 'ACTIVE' && (r.version === 'v1' || r.version === 'v2'))!;
+      expect(after.filter((r) => r.status === 'ACTIVE')).toHaveLength(1);
+      await page
+        .locator('[data-testid=model-versions] tbody tr', { hasText: target.version })
+        .getByRole('button', { name: /Roll back|Activate/ })
+        .click();
+      await expect
+        .poll(async () => (await versionRows(page)).find((r) => r.version === target.version)?.status, {
+          timeout: 30_000,
+        })
+        .toBe('ACTIVE');
+      expect((await versionRows(page)).filter((r) => r.status === 'ACTIVE')).toHaveLength(1);
+      // The feed now reports the rolled-back version (model cache re-checks the active pointer every 5 s).
+      await expect
+        .poll(
+          async () => {
+            await page.goto('/for-you');
+            return page.textContent('main');
+          },
+          { timeout: 60_000, interval: 3_000 },
+        )
+        .toMatch(new RegExp(`model ${target.version}(?!\\d)`));
+    },
+    JOB_TIMEOUT + 120_000,
+  );
 
-  it('reloads the catalogue and reports the result', async () => {
-    const page = await signIn('admin@reel.local', server.adminPassword);
-    await page.goto('/admin');
-    await page.waitForLoadState('networkidle');
-    await page.getByTestId('reload-catalogue').click();
-    await expect
-      .poll(async () => page.locator('[data-testid=imports] tbody tr').first().getAttribute('data-status'), { timeout: JOB_TIMEOUT, interval: 2_000 })
-      .toBe('SUCCEEDED');
-    expect(await page.locator('[data-testid=imports] tbody tr').first().textContent()).toMatch(/9742 movies, 100836 ratings/);
-  }, JOB_TIMEOUT + 60_000);
+  it(
+    'reloads the catalogue and reports the result',
+    async () => {
+      const page = await signIn('admin@reel.local', server.adminPassword);
+      await page.goto('/admin');
+      await page.waitForLoadState('networkidle');
+      await page.getByTestId('reload-catalogue').click();
+      await expect
+        .poll(async () => page.locator('[data-testid=imports] tbody tr').first().getAttribute('data-status'), {
+          timeout: JOB_TIMEOUT,
+          interval: 2_000,
+        })
+        .toBe('SUCCEEDED');
+      expect(await page.locator('[data-testid=imports] tbody tr').first().textContent()).toMatch(
+        /9742 movies, 100836 ratings/,
+      );
+    },
+    JOB_TIMEOUT + 60_000,
+  );
 });

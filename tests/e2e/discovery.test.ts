@@ -20,7 +20,9 @@ const PHONE = { width: 375, height: 812 };
 const TABLET = { width: 768, height: 1024 };
 const DESKTOP = { width: 1280, height: 860 };
 const MATRIX = 2571;
-const MODES = (process.env.E2E_MODES ?? 'embedded,server').split(',').filter((m): m is DatabaseMode => m === 'embedded' || m === 'server');
+const MODES = (process.env.E2E_MODES ?? 'embedded,server')
+  .split(',')
+  .filter((m): m is DatabaseMode => m === 'embedded' || m === 'server');
 
 interface Member {
   email: string;
@@ -57,8 +59,16 @@ for (const mode of MODES) {
       await server?.stop();
     });
 
-    async function newPage(viewport: { width: number; height: number }, opts: { baseUrl?: string; colorScheme?: 'light' | 'dark' } = {}): Promise<Page> {
-      const context = await browser.newContext({ baseURL: opts.baseUrl ?? server.baseUrl, viewport, colorScheme: opts.colorScheme ?? 'dark', hasTouch: viewport.width < 500 });
+    async function newPage(
+      viewport: { width: number; height: number },
+      opts: { baseUrl?: string; colorScheme?: 'light' | 'dark' } = {},
+    ): Promise<Page> {
+      const context = await browser.newContext({
+        baseURL: opts.baseUrl ?? server.baseUrl,
+        viewport,
+        colorScheme: opts.colorScheme ?? 'dark',
+        hasTouch: viewport.width < 500,
+      });
       context.setDefaultTimeout(STEP);
       contexts.push(context);
       return context.newPage();
@@ -94,15 +104,32 @@ for (const mode of MODES) {
     async function axeProblems(page: Page): Promise<string[]> {
       await page.addScriptTag({ path: AXE_PATH });
       const violations = await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> } }).axe;
+        const axe = (
+          window as unknown as {
+            axe: {
+              run: (
+                ctx: Document,
+                opts: object,
+              ) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }>;
+            };
+          }
+        ).axe;
         const result = await axe.run(document, { resultTypes: ['violations'] });
-        return result.violations.map((v) => ({ id: v.id, impact: v.impact, target: JSON.stringify(v.nodes[0]?.target ?? []) }));
+        return result.violations.map((v) => ({
+          id: v.id,
+          impact: v.impact,
+          target: JSON.stringify(v.nodes[0]?.target ?? []),
+        }));
       });
-      return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.target}`);
+      return violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id} (${v.impact}): ${v.target}`);
     }
 
     function cardTitles(page: Page, list: string): Promise<string[]> {
-      return page.$$eval(`[data-testid=${list}] [data-testid=movie-card] .card-title`, (els) => els.map((e) => e.textContent?.trim() ?? ''));
+      return page.$$eval(`[data-testid=${list}] [data-testid=movie-card] .card-title`, (els) =>
+        els.map((e) => e.textContent?.trim() ?? ''),
+      );
     }
 
     it('searches from the nav: "the matrix", a typo, and a person; opens a person page from a movie page', async () => {
@@ -134,7 +161,9 @@ for (const mode of MODES) {
       await page.goto(`/movies/${MATRIX}`);
       expect(await page.textContent('h1')).toContain('The Matrix');
       expect(await page.title()).toBe('The Matrix (1999) · Reel');
-      expect(await page.getAttribute('[data-testid=external-links] a:has-text("IMDb")', 'href')).toBe('https://www.imdb.com/title/tt0133093/');
+      expect(await page.getAttribute('[data-testid=external-links] a:has-text("IMDb")', 'href')).toBe(
+        'https://www.imdb.com/title/tt0133093/',
+      );
       expect(await page.getAttribute('meta[property="og:title"]', 'content')).toBe('The Matrix (1999)');
       const director = page.locator('[data-testid=directors] a').first();
       const name = (await director.textContent())!.trim();
@@ -156,7 +185,9 @@ for (const mode of MODES) {
       const slider = page.locator('[data-testid=rating-stars][role=slider]').first();
       await slider.focus();
       for (let k = 0; k < 3; k++) await page.keyboard.press('ArrowLeft');
-      await expect.poll(() => page.locator('[data-testid=rating-status]').first().textContent(), POLL).toBe('3.0 / 5 · saved');
+      await expect
+        .poll(() => page.locator('[data-testid=rating-status]').first().textContent(), POLL)
+        .toBe('3.0 / 5 · saved');
       expect(posts).toHaveLength(1);
     });
 
@@ -169,7 +200,9 @@ for (const mode of MODES) {
       await page.waitForURL(/decade=1990/);
       // The URL changes at once; the cards stream in after the loading skeleton.
       await page.waitForSelector('[data-testid=browse] [data-testid=movie-card]');
-      const years = await page.$$eval('[data-testid=browse] [data-testid=movie-card]', (cards) => cards.map((c) => Number(c.getAttribute('data-year'))));
+      const years = await page.$$eval('[data-testid=browse] [data-testid=movie-card]', (cards) =>
+        cards.map((c) => Number(c.getAttribute('data-year'))),
+      );
       expect(years.length).toBeGreaterThan(10);
       expect(years.every((y) => y >= 1990 && y <= 1999)).toBe(true);
       expect(await page.textContent('[data-testid=browse-summary]')).toMatch(/movies from 1990 to 1999/);
@@ -179,11 +212,15 @@ for (const mode of MODES) {
       await page.locator('[data-testid=cast] a').first().click();
       await page.waitForURL(/\/people\/\d+$/);
       await page.waitForSelector('[data-testid=filmography]');
-      const filmography = await page.$$eval('[data-testid=filmography] tr[data-movie-id]', (rows) => rows.map((r) => Number(r.getAttribute('data-movie-id'))));
+      const filmography = await page.$$eval('[data-testid=filmography] tr[data-movie-id]', (rows) =>
+        rows.map((r) => Number(r.getAttribute('data-movie-id'))),
+      );
       await page.click('a:has-text("Browse and filter their films")');
       await page.waitForURL(/person=\d+/);
       await page.waitForSelector('[data-testid=person-filter]');
-      const shown = await page.$$eval('[data-testid=browse] [data-testid=movie-card]', (cards) => cards.map((c) => Number(c.getAttribute('data-movie-id'))));
+      const shown = await page.$$eval('[data-testid=browse] [data-testid=movie-card]', (cards) =>
+        cards.map((c) => Number(c.getAttribute('data-movie-id'))),
+      );
       expect(shown.length).toBe(Math.min(24, filmography.length));
       expect(shown.every((id) => filmography.includes(id))).toBe(true);
       expect(await page.textContent('[data-testid=person-filter]')).toContain('With');
@@ -216,7 +253,9 @@ for (const mode of MODES) {
         }).observe(el, { childList: true, subtree: true, characterData: true });
       });
       await half.tap();
-      await expect.poll(() => dialog.locator('[data-testid=rating-status]').textContent(), POLL).toBe('4.0 / 5 · saved');
+      await expect
+        .poll(() => dialog.locator('[data-testid=rating-status]').textContent(), POLL)
+        .toBe('4.0 / 5 · saved');
       const ms = await page.evaluate(() => {
         const w = window as unknown as { tapAt: number; savedAt: number };
         return Math.round(w.savedAt - w.tapAt);
@@ -228,9 +267,13 @@ for (const mode of MODES) {
       // Watchlist from the next card, then undo: nothing is left on the watchlist.
       const next = page.locator('[data-testid=for-you] [data-testid=movie-card]').nth(1);
       await next.locator('[data-testid=quick-watchlist]').tap();
-      await expect.poll(() => next.locator('[data-testid=quick-watchlist]').getAttribute('aria-pressed'), POLL).toBe('true');
+      await expect
+        .poll(() => next.locator('[data-testid=quick-watchlist]').getAttribute('aria-pressed'), POLL)
+        .toBe('true');
       await next.locator('[data-testid=quick-undo] button:has-text("Undo")').tap();
-      await expect.poll(() => next.locator('[data-testid=quick-watchlist]').getAttribute('aria-pressed'), POLL).toBe('false');
+      await expect
+        .poll(() => next.locator('[data-testid=quick-watchlist]').getAttribute('aria-pressed'), POLL)
+        .toBe('false');
 
       // Rate more: rate one, skip one ("haven't seen it"), both gone from later offers.
       await page.goto('/rate');
@@ -239,18 +282,26 @@ for (const mode of MODES) {
       expect(await offered.count()).toBe(12);
       const rated = Number(await offered.first().getAttribute('data-movie-id'));
       await offered.first().locator('.star-half[data-value="3.5"]').tap();
-      await expect.poll(() => offered.first().locator('[data-testid=rating-status]').textContent(), POLL).toBe('3.5 / 5 · saved');
+      await expect
+        .poll(() => offered.first().locator('[data-testid=rating-status]').textContent(), POLL)
+        .toBe('3.5 / 5 · saved');
       const skipped = Number(await offered.nth(1).getAttribute('data-movie-id'));
       await offered.nth(1).locator('[data-testid=skip]').tap();
-      await expect.poll(() => page.locator(`[data-testid=rate-more] [data-movie-id="${skipped}"]`).count(), POLL).toBe(0);
+      await expect
+        .poll(() => page.locator(`[data-testid=rate-more] [data-movie-id="${skipped}"]`).count(), POLL)
+        .toBe(0);
       await page.click('[data-testid=rate-more-next]');
       await expect.poll(() => offered.count(), POLL).toBeGreaterThanOrEqual(20);
-      const all = await page.$$eval('[data-testid=rate-more] [data-testid=movie-card]', (cards) => cards.map((c) => Number(c.getAttribute('data-movie-id'))));
+      const all = await page.$$eval('[data-testid=rate-more] [data-testid=movie-card]', (cards) =>
+        cards.map((c) => Number(c.getAttribute('data-movie-id'))),
+      );
       expect(new Set(all).size).toBe(all.length);
       expect(all).not.toContain(skipped);
 
       await page.goto('/ratings');
-      const mine = await page.$$eval('[data-testid=my-ratings] [data-testid=movie-card]', (cards) => cards.map((c) => Number(c.getAttribute('data-movie-id'))));
+      const mine = await page.$$eval('[data-testid=my-ratings] [data-testid=movie-card]', (cards) =>
+        cards.map((c) => Number(c.getAttribute('data-movie-id'))),
+      );
       expect(mine).toEqual(expect.arrayContaining([id, rated, MATRIX]));
       await page.goto('/watchlist');
       expect(await page.locator('[data-testid=watchlist] [data-testid=movie-card]').count()).toBe(0);
@@ -275,7 +326,9 @@ for (const mode of MODES) {
       }
       expect(Number(await page.getAttribute('[data-testid=for-you]', 'data-pages'))).toBeGreaterThanOrEqual(5);
       expect(cursors).not.toContain(0);
-      const ids = await page.$$eval('[data-testid=for-you] [data-testid=movie-card]', (cards) => cards.map((c) => Number(c.getAttribute('data-movie-id'))));
+      const ids = await page.$$eval('[data-testid=for-you] [data-testid=movie-card]', (cards) =>
+        cards.map((c) => Number(c.getAttribute('data-movie-id'))),
+      );
       expect(ids.length).toBeGreaterThanOrEqual(120);
       expect(new Set(ids).size).toBe(ids.length);
       expect(await page.textContent('main')).not.toMatch(/model v\d/);
@@ -316,10 +369,10 @@ for (const mode of MODES) {
       for (const viewport of [PHONE, TABLET, DESKTOP]) {
         const page = await newPage(viewport);
         await signIn(page);
-        const personLink = `/people/${(await (async () => {
+        const personLink = `/people/${await (async () => {
           await page.goto(`/movies/${MATRIX}`);
           return (await page.getAttribute('[data-testid=directors] a', 'href'))!.split('/').pop();
-        })())}`;
+        })()}`;
         const pages: [string, string][] = [
           ['for-you', '/for-you'],
           ['browse', '/movies?decade=1990'],
@@ -351,7 +404,10 @@ for (const mode of MODES) {
           const star = (await page.locator('[data-testid=rate-more] .star').first().boundingBox())!;
           expect(star.width).toBeGreaterThanOrEqual(40);
           expect(star.height).toBeGreaterThanOrEqual(40);
-          const cardWidth = (await page.locator('[data-testid=rate-more] [data-testid=movie-card]').first().boundingBox())!.width;
+          const cardWidth = (await page
+            .locator('[data-testid=rate-more] [data-testid=movie-card]')
+            .first()
+            .boundingBox())!.width;
           expect(cardWidth).toBeGreaterThan(300); // one card per row, stars beside the poster
         }
       }

@@ -12,12 +12,16 @@ export default async function setup(project: TestProject) {
   try {
     // One after the other: both would otherwise run `next build` into the same .next folder.
     // E2E_MODES=embedded (or server) starts only one; files of the other mode then start their own server.
-    const modes = (process.env.E2E_MODES ?? 'embedded,server').split(',').filter((m): m is DatabaseMode => m === 'embedded' || m === 'server');
+    const modes = (process.env.E2E_MODES ?? 'embedded,server')
+      .split(',')
+      .filter((m): m is DatabaseMode => m === 'embedded' || m === 'server');
     for (const mode of modes) {
       const t0 = performance.now();
       const server = await startReel(mode);
       servers.push(server);
-      console.log(`[e2e] ${mode} database: Reel answers at ${server.baseUrl} after ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+      console.log(
+        `[e2e] ${mode} database: Reel answers at ${server.baseUrl} after ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+      );
     }
   } catch (err) {
     await stopAll();
@@ -25,7 +29,12 @@ export default async function setup(project: TestProject) {
   }
   project.provide(
     'reelServers',
-    Object.fromEntries(servers.map((s) => [s.mode, { baseUrl: s.baseUrl, demoPassword: s.demoPassword, adminPassword: s.adminPassword }])),
+    Object.fromEntries(
+      servers.map((s) => [
+        s.mode,
+        { baseUrl: s.baseUrl, demoPassword: s.demoPassword, adminPassword: s.adminPassword },
+      ]),
+    ),
   );
   return stopAll;
 }

@@ -16,7 +16,9 @@ const POLL = { timeout: STEP_TIMEOUT, interval: 200 };
 /** More than one page of My ratings (24 a page). */
 const N_RATED = 26;
 
-const MODES = (process.env.E2E_MODES ?? 'embedded,server').split(',').filter((m): m is DatabaseMode => m === 'embedded' || m === 'server');
+const MODES = (process.env.E2E_MODES ?? 'embedded,server')
+  .split(',')
+  .filter((m): m is DatabaseMode => m === 'embedded' || m === 'server');
 
 for (const mode of MODES) {
   describe(`viewing history and likes (${mode} database)`, () => {
@@ -57,7 +59,9 @@ for (const mode of MODES) {
     }
 
     function cardIds(page: Page, list: string): Promise<number[]> {
-      return page.$$eval(`[data-testid=${list}] [data-testid=movie-card]`, (cards) => cards.map((c) => Number(c.getAttribute('data-movie-id'))));
+      return page.$$eval(`[data-testid=${list}] [data-testid=movie-card]`, (cards) =>
+        cards.map((c) => Number(c.getAttribute('data-movie-id'))),
+      );
     }
 
     async function feedIds(page: Page): Promise<number[]> {
@@ -77,7 +81,10 @@ for (const mode of MODES) {
         await page.goto(path);
         await page.waitForLoadState('networkidle');
         // Full length on a phone only for short pages: further down, lazy posters are not loaded yet.
-        await page.screenshot({ path: resolve(SCREENSHOT_DIR, `${name}-${width}.png`), fullPage: width === 375 && name === 'diary' });
+        await page.screenshot({
+          path: resolve(SCREENSHOT_DIR, `${name}-${width}.png`),
+          fullPage: width === 375 && name === 'diary',
+        });
       }
     }
 
@@ -88,16 +95,24 @@ for (const mode of MODES) {
       // Rate 26 movies from the catalogue (varied values), so My ratings has two pages and a warm taste profile.
       await page.goto('/movies');
       await page.waitForSelector('[data-testid=movie-card]');
-      const browse = await page.$$eval('[data-testid=movie-card]', (cards) => cards.map((c) => Number(c.getAttribute('data-movie-id'))));
+      const browse = await page.$$eval('[data-testid=movie-card]', (cards) =>
+        cards.map((c) => Number(c.getAttribute('data-movie-id'))),
+      );
       await page.goto('/movies?page=2');
       await page.waitForSelector('[data-testid=movie-card]');
-      browse.push(...(await page.$$eval('[data-testid=movie-card]', (cards) => cards.map((c) => Number(c.getAttribute('data-movie-id'))))));
+      browse.push(
+        ...(await page.$$eval('[data-testid=movie-card]', (cards) =>
+          cards.map((c) => Number(c.getAttribute('data-movie-id'))),
+        )),
+      );
       const toRate = browse.slice(0, N_RATED);
       const value = (i: number) => ((i % 10) + 1) / 2;
       for (const [i, id] of toRate.entries()) {
         await page.goto(`/movies/${id}`);
         await page.click(`[data-testid=rating-stars] .star-half[data-value="${value(i)}"]`);
-        await expect.poll(() => page.textContent('[data-testid=rating-status]'), POLL).toBe(`${value(i).toFixed(1)} / 5 · saved`);
+        await expect
+          .poll(() => page.textContent('[data-testid=rating-status]'), POLL)
+          .toBe(`${value(i).toFixed(1)} / 5 · saved`);
       }
 
       const before = await feedIds(page);
@@ -111,12 +126,16 @@ for (const mode of MODES) {
       // A future date is refused next to the field and nothing is logged.
       await page.fill('[data-testid=log-watch-form] input[type=date]', '2999-01-01');
       await page.click('[data-testid=log-watch-form] button[type=submit]');
-      await expect.poll(() => page.textContent('#log-watch-form-date-error'), POLL).toBe('That date is in the future. Pick today or an earlier day.');
+      await expect
+        .poll(() => page.textContent('#log-watch-form-date-error'), POLL)
+        .toBe('That date is in the future. Pick today or an earlier day.');
       expect(await page.inputValue('[data-testid=log-watch-form] input[type=date]')).toBe('2999-01-01');
       expect(await page.locator('[data-testid=watch-entry]').count()).toBe(0);
       await page.fill('[data-testid=log-watch-form] input[type=date]', '1869-12-31');
       await page.click('[data-testid=log-watch-form] button[type=submit]');
-      await expect.poll(() => page.textContent('#log-watch-form-date-error'), POLL).toBe('Pick a date from 1 January 1870 onwards.');
+      await expect
+        .poll(() => page.textContent('#log-watch-form-date-error'), POLL)
+        .toBe('Pick a date from 1 January 1870 onwards.');
       // A past date, no rating, not a rewatch.
       await page.fill('[data-testid=log-watch-form] input[type=date]', '2024-05-31');
       await page.click('[data-testid=log-watch-form] button[type=submit]');
@@ -172,7 +191,9 @@ for (const mode of MODES) {
       // rewatch; and the deleted viewing again, so the diary has two months with marks.
       await page.goto(`/movies/${liked}`);
       await page.click('[data-testid=log-watch]');
-      const today = await page.evaluate(() => new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date()));
+      const today = await page.evaluate(() =>
+        new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date()),
+      );
       expect(await page.inputValue('[data-testid=log-watch-form] input[type=date]')).toBe(today);
       await page.selectOption('[data-testid=log-watch-form] select', '4.5');
       await page.check('[data-testid=log-watch-form] input[type=checkbox]');
@@ -183,7 +204,9 @@ for (const mode of MODES) {
       await page.click('[data-testid=edit-watch]');
       await page.selectOption('[data-testid=edit-watch-form] select', '4');
       await page.click('[data-testid=edit-watch-form] button[type=submit]');
-      await expect.poll(() => page.textContent(`[data-testid=watch-entry][data-watched-on="${today}"]`), POLL).toContain('★ 4.0');
+      await expect
+        .poll(() => page.textContent(`[data-testid=watch-entry][data-watched-on="${today}"]`), POLL)
+        .toContain('★ 4.0');
       await expect.poll(() => page.textContent('[data-testid=rating-status]'), POLL).toMatch(/^4\.0 \/ 5/);
       await page.goto(`/movies/${watched}`);
       await page.click('[data-testid=log-watch]');
@@ -191,22 +214,32 @@ for (const mode of MODES) {
       await page.click('[data-testid=log-watch-form] button[type=submit]');
       await page.waitForSelector('[data-testid=watch-entry][data-watched-on="2024-05-31"]');
       await page.goto('/diary');
-      expect(await page.$$eval('[data-testid=diary-entry]', (rows) => rows.map((r) => Number(r.getAttribute('data-movie-id'))))).toEqual([liked, watched]);
+      expect(
+        await page.$$eval('[data-testid=diary-entry]', (rows) =>
+          rows.map((r) => Number(r.getAttribute('data-movie-id'))),
+        ),
+      ).toEqual([liked, watched]);
       const marked = page.locator(`[data-testid=diary-entry][data-movie-id="${liked}"]`);
       expect(await marked.locator('[data-testid=mark-like]').count()).toBe(1);
       expect(await marked.locator('[data-testid=mark-rewatch]').count()).toBe(1);
       expect(await marked.textContent()).toContain('★ 4.0');
-      expect(await page.textContent('[data-testid=films-this-year]')).toBe(today.slice(0, 4) === String(new Date().getUTCFullYear()) ? '1' : '0');
+      expect(await page.textContent('[data-testid=films-this-year]')).toBe(
+        today.slice(0, 4) === String(new Date().getUTCFullYear()) ? '1' : '0',
+      );
       await shots('/diary', 'diary', page);
 
       // My ratings: 27 ratings (26 + the watch's 4.5) → 24 on page one, the rest on page two, newest first.
       await page.goto('/ratings');
-      expect(await page.textContent('[data-testid=ratings-summary]')).toContain(`${N_RATED + 1} movies rated, newest first.`);
+      expect(await page.textContent('[data-testid=ratings-summary]')).toContain(
+        `${N_RATED + 1} movies rated, newest first.`,
+      );
       const page1 = await cardIds(page, 'my-ratings');
       expect(page1).toHaveLength(24);
       expect(page1[0]).toBe(liked);
       expect(page1[1]).toBe(toRate[N_RATED - 1]);
-      expect(await page.textContent('[data-testid=my-ratings] [data-testid=rated-on]')).toMatch(/^Rated \d{1,2} [A-Z][a-z]{2} \d{4}$/);
+      expect(await page.textContent('[data-testid=my-ratings] [data-testid=rated-on]')).toMatch(
+        /^Rated \d{1,2} [A-Z][a-z]{2} \d{4}$/,
+      );
       await page.click('[data-testid=pager] a[rel=next]');
       await page.waitForURL(/page=2/);
       const page2 = await cardIds(page, 'my-ratings');
@@ -217,14 +250,18 @@ for (const mode of MODES) {
       await page.goto('/ratings');
       await page.click('[data-testid=ratings-sort] a:text-is("Rating")');
       await page.waitForURL(/sort=rating/);
-      const values = await page.$$eval('[data-testid=my-ratings] .predicted', (els) => els.map((e) => Number(e.textContent!.replace(/[^\d.]/g, ''))));
+      const values = await page.$$eval('[data-testid=my-ratings] .predicted', (els) =>
+        els.map((e) => Number(e.textContent!.replace(/[^\d.]/g, ''))),
+      );
       expect(values).toHaveLength(24);
       expect(values[0]).toBe(5);
       for (let i = 1; i < values.length; i++) expect(values[i]).toBeLessThanOrEqual(values[i - 1]);
       // Sorted by year: newest first.
       await page.click('[data-testid=ratings-sort] a:text-is("Year")');
       await page.waitForURL(/sort=year/);
-      const years = await page.$$eval('[data-testid=my-ratings] [data-testid=movie-card]', (els) => els.map((e) => Number(e.getAttribute('data-year'))));
+      const years = await page.$$eval('[data-testid=my-ratings] [data-testid=movie-card]', (els) =>
+        els.map((e) => Number(e.getAttribute('data-year'))),
+      );
       for (let i = 1; i < years.length; i++) expect(years[i]).toBeLessThanOrEqual(years[i - 1]);
       // Filtered by one value from the histogram's links: only those cards, with the count in the summary.
       await page.click('[data-testid=ratings-filter] a:has-text("★ 2.5")');

@@ -25,14 +25,20 @@ const PASSENGER = 26350;
 const WAR_OF_THE_WORLDS_B = 64997; // the second "War of the Worlds (2005)"
 const TOY_STORY = 1;
 
-const modes = (process.env.E2E_MODES ?? 'embedded,server').split(',').filter((m): m is DatabaseMode => m === 'embedded' || m === 'server');
+const modes = (process.env.E2E_MODES ?? 'embedded,server')
+  .split(',')
+  .filter((m): m is DatabaseMode => m === 'embedded' || m === 'server');
 
 for (const mode of modes) {
   describe(`import, lists, export and account deletion (${mode} database)`, () => {
     let server: ReelServer;
     let browser: Browser;
     const contexts: BrowserContext[] = [];
-    const account = { name: 'E2E importer', email: `importer-${randomBytes(4).toString('hex')}@e2e.reel.local`, password: `pw-${randomBytes(8).toString('hex')}` };
+    const account = {
+      name: 'E2E importer',
+      email: `importer-${randomBytes(4).toString('hex')}@e2e.reel.local`,
+      password: `pw-${randomBytes(8).toString('hex')}`,
+    };
     let page: Page;
     let listId = 0;
     let reorderRequest: { url: string; headers: Record<string, string>; body: string } | null = null;
@@ -67,13 +73,18 @@ for (const mode of modes) {
 
     async function upload(p: Page, name: string, buffer: Buffer) {
       await p.goto('/settings/import');
-      await p.setInputFiles('#import-file', { name, mimeType: name.endsWith('.zip') ? 'application/zip' : 'text/csv', buffer });
+      await p.setInputFiles('#import-file', {
+        name,
+        mimeType: name.endsWith('.zip') ? 'application/zip' : 'text/csv',
+        buffer,
+      });
       await p.click('[data-testid=import-upload] button[type=submit]');
       await p.waitForURL(/\/settings\/import\/\d+$/, { timeout: SLOW });
       await p.waitForSelector('[data-testid=import-preview]');
     }
 
-    const count = async (p: Page, id: string) => Number((await p.textContent(`[data-testid=count-${id}] strong`))?.trim());
+    const count = async (p: Page, id: string) =>
+      Number((await p.textContent(`[data-testid=count-${id}] strong`))?.trim());
 
     it('imports a Letterboxd export: preview with a malformed line, an unknown title and an ambiguous pick, then confirm', async () => {
       await signUp(page, account);
@@ -96,7 +107,9 @@ for (const mode of modes) {
       await phone.goto(new URL(page.url()).pathname);
       await phone.waitForSelector('[data-testid=import-preview]');
       const fit = await phone.$eval('[data-testid=import-preview]', (el) => {
-        const wide = [...el.querySelectorAll<HTMLElement>('*')].filter((c) => !c.closest('.table-scroll') && c.getBoundingClientRect().right > window.innerWidth + 1);
+        const wide = [...el.querySelectorAll<HTMLElement>('*')].filter(
+          (c) => !c.closest('.table-scroll') && c.getBoundingClientRect().right > window.innerWidth + 1,
+        );
         return { right: el.getBoundingClientRect().right, overflowing: wide.map((c) => c.tagName + '.' + c.className) };
       });
       expect(fit.right).toBeLessThanOrEqual(375);
@@ -120,28 +133,47 @@ for (const mode of modes) {
       expect(await page.textContent('[data-testid=history-imported]')).toContain('1 watches, 1 likes imported');
       // The diary entry keeps its watched date; the like is on the likes page.
       await page.goto('/diary');
-      expect(await page.$$eval('[data-testid=diary-entry]', (rows) => rows.map((r) => [Number(r.getAttribute('data-movie-id')), r.getAttribute('data-watched-on')]))).toContainEqual([HEAT, '2020-06-01']);
+      expect(
+        await page.$$eval('[data-testid=diary-entry]', (rows) =>
+          rows.map((r) => [Number(r.getAttribute('data-movie-id')), r.getAttribute('data-watched-on')]),
+        ),
+      ).toContainEqual([HEAT, '2020-06-01']);
       await page.goto('/likes');
-      expect(await page.$$eval('[data-testid=likes] [data-testid=movie-card]', (cards) => cards.map((c) => Number(c.getAttribute('data-movie-id'))))).toContain(MATRIX);
+      expect(
+        await page.$$eval('[data-testid=likes] [data-testid=movie-card]', (cards) =>
+          cards.map((c) => Number(c.getAttribute('data-movie-id'))),
+        ),
+      ).toContain(MATRIX);
     });
 
     it('shows the imported ratings, watchlist and list in order, and the list predicts ratings for the viewer', async () => {
       await page.goto('/ratings');
-      const rated = await page.$$eval('[data-testid=movie-card]', (cards) => cards.map((c) => Number(c.getAttribute('data-movie-id'))));
+      const rated = await page.$$eval('[data-testid=movie-card]', (cards) =>
+        cards.map((c) => Number(c.getAttribute('data-movie-id'))),
+      );
       expect(new Set(rated)).toEqual(new Set([MATRIX, HEAT, AMELIE, PASSENGER, WAR_OF_THE_WORLDS_B]));
 
       await page.goto('/watchlist');
-      expect(await page.$$eval('[data-testid=watchlist] [data-testid=movie-card]', (cards) => cards.map((c) => Number(c.getAttribute('data-movie-id'))))).toEqual([TOY_STORY]);
+      expect(
+        await page.$$eval('[data-testid=watchlist] [data-testid=movie-card]', (cards) =>
+          cards.map((c) => Number(c.getAttribute('data-movie-id'))),
+        ),
+      ).toEqual([TOY_STORY]);
 
       await page.goto('/lists');
       await page.click('[data-testid=list-card]:has-text("E2E heist night")');
       await page.waitForURL(/\/lists\/\d+$/);
       listId = Number(new URL(page.url()).pathname.split('/').pop());
-      const entries = () => page.$$eval('[data-testid=list-entry]', (rows) => rows.map((r) => Number(r.getAttribute('data-movie-id'))));
+      const entries = () =>
+        page.$$eval('[data-testid=list-entry]', (rows) => rows.map((r) => Number(r.getAttribute('data-movie-id'))));
       expect(await entries()).toEqual([FARGO, MATRIX, HEAT]);
       expect(await page.textContent('[data-testid=list-description]')).toBe('Crime, in order');
       // Fargo is not rated: the page shows what the model predicts for this member.
-      expect(await page.textContent(`[data-testid=list-entry][data-movie-id="${FARGO}"] [data-testid=list-entry-prediction]`)).toMatch(/Predicted for you: ★ \d\.\d/);
+      expect(
+        await page.textContent(
+          `[data-testid=list-entry][data-movie-id="${FARGO}"] [data-testid=list-entry-prediction]`,
+        ),
+      ).toMatch(/Predicted for you: ★ \d\.\d/);
 
       // Keyboard reorder: focus Heat's handle, ArrowUp twice → first. The request is kept to replay as another member.
       page.on('request', (req) => {
@@ -153,10 +185,12 @@ for (const mode of modes) {
       await page.keyboard.press('ArrowUp');
       await page.keyboard.press('ArrowUp');
       await expect.poll(entries, POLL).toEqual([HEAT, FARGO, MATRIX]);
-      await expect.poll(async () => {
-        await page.reload();
-        return entries();
-      }, POLL).toEqual([HEAT, FARGO, MATRIX]);
+      await expect
+        .poll(async () => {
+          await page.reload();
+          return entries();
+        }, POLL)
+        .toEqual([HEAT, FARGO, MATRIX]);
       expect(reorderRequest).not.toBeNull();
     });
 
@@ -183,12 +217,20 @@ for (const mode of modes) {
       expect(summary).toMatch(/0\s*list entries added/);
       expect(await page.textContent('[data-testid=history-imported]')).toContain('0 watches, 0 likes imported');
       await page.goto(`/lists/${listId}`);
-      expect(await page.$$eval('[data-testid=list-entry]', (rows) => rows.map((r) => Number(r.getAttribute('data-movie-id'))))).toEqual([HEAT, FARGO, MATRIX]);
+      expect(
+        await page.$$eval('[data-testid=list-entry]', (rows) =>
+          rows.map((r) => Number(r.getAttribute('data-movie-id'))),
+        ),
+      ).toEqual([HEAT, FARGO, MATRIX]);
     });
 
     it('keeps a private list from another member: page, seeded For You, export and server action', async () => {
       const other = await newPage();
-      await signUp(other, { name: 'E2E other', email: `other-${randomBytes(4).toString('hex')}@e2e.reel.local`, password: `pw-${randomBytes(8).toString('hex')}` });
+      await signUp(other, {
+        name: 'E2E other',
+        email: `other-${randomBytes(4).toString('hex')}@e2e.reel.local`,
+        password: `pw-${randomBytes(8).toString('hex')}`,
+      });
       const res = await other.goto(`/lists/${listId}`);
       expect(res?.status()).toBe(404);
       expect(await other.textContent('body')).not.toContain('E2E heist night');
@@ -199,12 +241,21 @@ for (const mode of modes) {
       // The owner's own reorder request, replayed with the other member's session: refused, nothing moves.
       const { url, headers, body } = reorderRequest!;
       const replay = await other.request.post(url, {
-        headers: { 'next-action': headers['next-action'], 'content-type': headers['content-type'] ?? 'text/plain;charset=UTF-8', accept: 'text/x-component', ...(headers['next-router-state-tree'] ? { 'next-router-state-tree': headers['next-router-state-tree'] } : {}) },
+        headers: {
+          'next-action': headers['next-action'],
+          'content-type': headers['content-type'] ?? 'text/plain;charset=UTF-8',
+          accept: 'text/x-component',
+          ...(headers['next-router-state-tree'] ? { 'next-router-state-tree': headers['next-router-state-tree'] } : {}),
+        },
         data: body.replace(/\[[\d,]+\]/, `[${[MATRIX, FARGO, HEAT].join(',')}]`),
       });
       expect(await replay.text()).toContain('That list does not exist or is private.');
       await page.goto(`/lists/${listId}`);
-      expect(await page.$$eval('[data-testid=list-entry]', (rows) => rows.map((r) => Number(r.getAttribute('data-movie-id'))))).toEqual([HEAT, FARGO, MATRIX]);
+      expect(
+        await page.$$eval('[data-testid=list-entry]', (rows) =>
+          rows.map((r) => Number(r.getAttribute('data-movie-id'))),
+        ),
+      ).toEqual([HEAT, FARGO, MATRIX]);
 
       // Once public, anyone with the link reads it (read-only), and it can seed their For You.
       await page.click('[data-testid=list-settings] summary');
@@ -213,11 +264,17 @@ for (const mode of modes) {
       await expect.poll(() => page.textContent('[data-testid=list-settings] [role=status]'), POLL).toBe('Saved.');
       const open = await other.goto(`/lists/${listId}`);
       expect(open?.status()).toBe(200);
-      expect(await other.$$eval('[data-testid=list-entry]', (rows) => rows.map((r) => Number(r.getAttribute('data-movie-id'))))).toEqual([HEAT, FARGO, MATRIX]);
+      expect(
+        await other.$$eval('[data-testid=list-entry]', (rows) =>
+          rows.map((r) => Number(r.getAttribute('data-movie-id'))),
+        ),
+      ).toEqual([HEAT, FARGO, MATRIX]);
       expect(await other.$('.drag-handle')).toBeNull();
       await other.click('[data-testid=recommend-from-list]');
       await other.waitForSelector('[data-testid=seed-list]', { timeout: SLOW });
-      const seeded = await other.$$eval('[data-testid=for-you] [data-testid=movie-card]', (cards) => cards.map((c) => Number(c.getAttribute('data-movie-id'))));
+      const seeded = await other.$$eval('[data-testid=for-you] [data-testid=movie-card]', (cards) =>
+        cards.map((c) => Number(c.getAttribute('data-movie-id'))),
+      );
       expect(seeded.length).toBeGreaterThan(0);
       expect(seeded).not.toContain(HEAT); // the seeds themselves are not recommended back
       await other.goto('/ratings');
@@ -240,10 +297,14 @@ for (const mode of modes) {
         await page.click('[data-testid=password-form] button[type=submit]');
       };
       await submit(account.password, 'password123'); // long enough, but on the common-passwords list
-      await expect.poll(() => page.textContent('[data-testid=password-form] [role=alert]'), POLL).toContain('common passwords');
+      await expect
+        .poll(() => page.textContent('[data-testid=password-form] [role=alert]'), POLL)
+        .toContain('common passwords');
       const next = `nw-${randomBytes(8).toString('hex')}`;
       await submit(account.password, next);
-      await expect.poll(() => page.textContent('[data-testid=password-form] [role=status]'), POLL).toContain('Your other devices are signed out');
+      await expect
+        .poll(() => page.textContent('[data-testid=password-form] [role=status]'), POLL)
+        .toContain('Your other devices are signed out');
       account.password = next;
 
       await page.goto('/settings');
@@ -263,7 +324,9 @@ for (const mode of modes) {
       await page.goto('/settings');
       await page.fill('#confirm-email', 'not-my-email@e2e.reel.local');
       await page.click('[data-testid=delete-account]');
-      await expect.poll(() => page.textContent('[data-testid=delete-account-form] [role=alert]'), POLL).toContain('Type the email address of this account');
+      await expect
+        .poll(() => page.textContent('[data-testid=delete-account-form] [role=alert]'), POLL)
+        .toContain('Type the email address of this account');
       await page.fill('#confirm-email', account.email.toUpperCase());
       await page.click('[data-testid=delete-account]');
       await page.waitForURL((u) => u.pathname === '/', { timeout: SLOW });

@@ -63,7 +63,9 @@ export function defineJourneys(mode: DatabaseMode): void {
 
     /** The movie ids of the cards in the list with this test id, in page order. */
     function cardIds(page: Page, list: string): Promise<number[]> {
-      return page.$$eval(`[data-testid=${list}] [data-testid=movie-card]`, (cards) => cards.map((c) => Number(c.getAttribute('data-movie-id'))));
+      return page.$$eval(`[data-testid=${list}] [data-testid=movie-card]`, (cards) =>
+        cards.map((c) => Number(c.getAttribute('data-movie-id'))),
+      );
     }
 
     async function feedIds(page: Page): Promise<number[]> {
@@ -136,7 +138,10 @@ export function defineJourneys(mode: DatabaseMode): void {
       await page.waitForURL('**/ratings');
 
       const rated = await page.$$eval('[data-testid=my-ratings] [data-testid=movie-card]', (cards) =>
-        cards.map((card) => [Number(card.getAttribute('data-movie-id')), card.querySelector('.predicted')?.textContent ?? '']),
+        cards.map((card) => [
+          Number(card.getAttribute('data-movie-id')),
+          card.querySelector('.predicted')?.textContent ?? '',
+        ]),
       );
       expect(new Map(rated as [number, string][])).toEqual(
         new Map([
@@ -173,7 +178,9 @@ export function defineJourneys(mode: DatabaseMode): void {
       await page.click('button[type=submit]');
       await expect
         .poll(() => page.textContent('.form-error'), POLL)
-        .toBe('We could not sign you in with that email and password. If you already have an account, sign in instead.');
+        .toBe(
+          'We could not sign you in with that email and password. If you already have an account, sign in instead.',
+        );
       expect(await page.inputValue('#name')).toBe('Second Demo');
       expect(await page.inputValue('#email')).toBe('demo@reel.local');
       expect(await page.$('#name-error')).toBeNull();
@@ -190,13 +197,17 @@ export function defineJourneys(mode: DatabaseMode): void {
 
       await page.click('[data-testid=genre-picker] button.chip:text-is("Animation")');
       await page.click('[data-testid=genre-picker] button.chip:text-is("Sci-Fi")');
-      expect(await page.getAttribute('[data-testid=genre-picker] button.chip:text-is("Animation")', 'aria-pressed')).toBe('true');
+      expect(
+        await page.getAttribute('[data-testid=genre-picker] button.chip:text-is("Animation")', 'aria-pressed'),
+      ).toBe('true');
       await page.click('[data-testid=genre-picker] button:has-text("Save genres")');
       await expect.poll(() => page.textContent('[data-testid=genre-status]'), POLL).toBe('Saved: Animation, Sci-Fi');
 
       // The titles follow the genres: the first one is now the best-known Animation or Sci-Fi title.
       const first = page.locator('[data-testid=onboarding-movies] [data-testid=movie-card]').first();
-      await expect.poll(async () => /Animation|Sci-Fi/.test((await first.getAttribute('data-genres')) ?? ''), POLL).toBe(true);
+      await expect
+        .poll(async () => /Animation|Sci-Fi/.test((await first.getAttribute('data-genres')) ?? ''), POLL)
+        .toBe(true);
       // Rate it 4.5 from the onboarding grid.
       const rated = Number(await first.getAttribute('data-movie-id'));
       await first.locator('.star-half[data-value="4.5"]').click();
@@ -207,7 +218,10 @@ export function defineJourneys(mode: DatabaseMode): void {
       await page.waitForSelector('[data-testid=for-you] [data-testid=movie-card]');
       expect(await page.textContent('main')).toContain('Based on your 1 rating');
       const cards = await page.$$eval('[data-testid=for-you] [data-testid=movie-card]', (els) =>
-        els.slice(0, 12).map((c) => ({ id: Number(c.getAttribute('data-movie-id')), genres: (c.getAttribute('data-genres') ?? '').split('|') })),
+        els.slice(0, 12).map((c) => ({
+          id: Number(c.getAttribute('data-movie-id')),
+          genres: (c.getAttribute('data-genres') ?? '').split('|'),
+        })),
       );
       expect(cards.map((c) => c.id)).not.toContain(rated);
       const inPicked = cards.filter((c) => c.genres.includes('Animation') || c.genres.includes('Sci-Fi')).length;
@@ -240,7 +254,9 @@ export function defineJourneys(mode: DatabaseMode): void {
       await signUp(page, 'scroller');
       const first = await feedIds(page);
       expect(first).toHaveLength(24);
-      const more = page.waitForResponse((r) => r.url().includes('/api/for-you?') && r.status() === 200, { timeout: FEED_TIMEOUT });
+      const more = page.waitForResponse((r) => r.url().includes('/api/for-you?') && r.status() === 200, {
+        timeout: FEED_TIMEOUT,
+      });
       await page.locator('.pager').scrollIntoViewIfNeeded();
       await more;
       await expect.poll(() => page.locator('[data-testid=for-you] [data-testid=movie-card]').count(), POLL).toBe(48);
@@ -264,11 +280,15 @@ export function defineJourneys(mode: DatabaseMode): void {
       await page.click('.toolbar button[type=submit]');
       await page.waitForURL(/yearFrom=1990/);
       await page.waitForSelector('[data-testid=for-you] [data-testid=movie-card]');
-      const years = await page.$$eval('[data-testid=for-you] [data-testid=movie-card]', (cards) => cards.map((c) => Number(c.getAttribute('data-year'))));
+      const years = await page.$$eval('[data-testid=for-you] [data-testid=movie-card]', (cards) =>
+        cards.map((c) => Number(c.getAttribute('data-year'))),
+      );
       expect(years.length).toBeGreaterThan(0);
       for (const y of years) expect(y >= 1990 && y <= 1999).toBe(true);
       await page.goto('/for-you?yearFrom=2000&yearTo=1990', { timeout: FEED_TIMEOUT });
-      expect(await page.textContent('[data-testid=filter-error]')).toContain('From year: must not be later than To year');
+      expect(await page.textContent('[data-testid=filter-error]')).toContain(
+        'From year: must not be later than To year',
+      );
     });
 
     it('browses the catalogue', async () => {

@@ -23,7 +23,6 @@ export interface ReelServer {
 /** First answer can take minutes: `next build` runs when the sources changed, then the first-run import. */
 const READY_TIMEOUT_MS = 9 * 60_000;
 
-
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
   try {
@@ -85,7 +84,8 @@ async function launchReel(mode: DatabaseMode): Promise<ReelServer> {
 
   const env: NodeJS.ProcessEnv = { ...process.env };
   // The child is a production server, not a test process.
-  for (const key of Object.keys(env)) if (key === 'NODE_ENV' || key.startsWith('VITEST') || key === 'TEST') delete env[key];
+  for (const key of Object.keys(env))
+    if (key === 'NODE_ENV' || key.startsWith('VITEST') || key === 'TEST') delete env[key];
   Object.assign(env, {
     PORT: String(port),
     NEXTAUTH_URL: baseUrl,

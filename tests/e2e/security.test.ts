@@ -47,7 +47,9 @@ for (const mode of modes.length ? modes : (['embedded'] as DatabaseMode[])) {
     }
 
     async function signIn(page: Page, email: string, password: string, callbackUrl?: string) {
-      await page.goto(callbackUrl === undefined ? '/sign-in' : `/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+      await page.goto(
+        callbackUrl === undefined ? '/sign-in' : `/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}`,
+      );
       await page.fill('#email', email);
       await page.fill('#password', password);
       await page.click('button[type=submit]');
@@ -57,7 +59,8 @@ for (const mode of modes.length ? modes : (['embedded'] as DatabaseMode[])) {
       const page = await newPage();
       const violations: string[] = [];
       page.on('console', (m) => {
-        if (m.type() === 'error' && /Content Security Policy|Refused to (execute|load)/i.test(m.text())) violations.push(m.text());
+        if (m.type() === 'error' && /Content Security Policy|Refused to (execute|load)/i.test(m.text()))
+          violations.push(m.text());
       });
       const res = (await page.goto('/sign-in'))!;
       const h = res.headers();
@@ -102,13 +105,22 @@ for (const mode of modes.length ? modes : (['embedded'] as DatabaseMode[])) {
     it('never sends a member to another site after signing in, whatever the callback', async () => {
       const page = await newPage();
       const account = await signUp(page, 'redirect');
-      for (const evil of ['/%5Cevil.example', '/\\/evil.example', '/%09/evil.example', '/\\\\evil.example', '//evil.example', 'https://evil.example/']) {
+      for (const evil of [
+        '/%5Cevil.example',
+        '/\\/evil.example',
+        '/%09/evil.example',
+        '/\\\\evil.example',
+        '//evil.example',
+        'https://evil.example/',
+      ]) {
         // Signed in: the page redirects at once (307 on the server).
         const res = await page.request.get(`/sign-in?callbackUrl=${encodeURIComponent(evil)}`, { maxRedirects: 0 });
         expect(res.status(), evil).toBe(307);
         expect(res.headers()['location'], evil).toBe('/for-you');
       }
-      const crlf = await page.request.get('/sign-in?callbackUrl=%2Ffor-you%0D%0ASet-Cookie%3A%20x%3D1', { maxRedirects: 0 });
+      const crlf = await page.request.get('/sign-in?callbackUrl=%2Ffor-you%0D%0ASet-Cookie%3A%20x%3D1', {
+        maxRedirects: 0,
+      });
       expect(crlf.status()).toBe(307);
       expect(crlf.headers()['set-cookie'] ?? '').not.toContain('x=1');
       // Signing in through the form with a hostile callback lands on our own page.
@@ -151,21 +163,29 @@ for (const mode of modes.length ? modes : (['embedded'] as DatabaseMode[])) {
       for (let i = 1; i <= 10; i++) {
         await page.fill('#email', account.email);
         await page.fill('#password', `wrong-password-${i}`);
-        const answered = page.waitForResponse((r) => r.url().includes('/api/auth/callback/credentials'), { timeout: 60_000 });
+        const answered = page.waitForResponse((r) => r.url().includes('/api/auth/callback/credentials'), {
+          timeout: 60_000,
+        });
         await page.click('button[type=submit]');
         const body = (await (await answered).json()) as { url: string };
         expect(body.url, `attempt ${i}`).toContain('error=CredentialsSignin');
         await expect.poll(() => page.locator('button[type=submit]').isEnabled(), POLL).toBe(true);
-        expect(await page.textContent('.form-error')).toBe('That email and password do not match an account. Check them and try again.');
+        expect(await page.textContent('.form-error')).toBe(
+          'That email and password do not match an account. Check them and try again.',
+        );
       }
       // The right password is refused too now: the account is locked for the window.
       await page.fill('#email', account.email);
       await page.fill('#password', account.password);
-      const eleventh = page.waitForResponse((r) => r.url().includes('/api/auth/callback/credentials'), { timeout: 60_000 });
+      const eleventh = page.waitForResponse((r) => r.url().includes('/api/auth/callback/credentials'), {
+        timeout: 60_000,
+      });
       await page.click('button[type=submit]');
       const answer = (await (await eleventh).json()) as { url: string };
       expect(decodeURIComponent(answer.url)).toMatch(/error=Too many attempts — try again in \d+ s\./);
-      await expect.poll(() => page.textContent('.form-error'), POLL).toMatch(/^Too many attempts — try again in \d+ s\.$/);
+      await expect
+        .poll(() => page.textContent('.form-error'), POLL)
+        .toMatch(/^Too many attempts — try again in \d+ s\.$/);
       expect(new URL(page.url()).pathname).toBe('/sign-in');
     });
 

@@ -15,14 +15,20 @@ describe('account settings', () => {
     const email = uniqueEmail('new');
     expect(await updateProfile(a.id, { name: 'A renamed', email })).toEqual({ name: 'A renamed', email });
     expect(await getAccountProfile(a.id)).toEqual({ name: 'A renamed', email });
-    await expect(updateProfile(b.id, { name: 'B', email })).rejects.toMatchObject({ code: 'CONFLICT', message: 'Another account already uses that email.' });
+    await expect(updateProfile(b.id, { name: 'B', email })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: 'Another account already uses that email.',
+    });
     expect((await getAccountProfile(b.id)).email).toBe(b.email);
   });
 
   it('changes the password only with the current one; the old one stops working', async () => {
     const email = uniqueEmail('pw');
     const m = await createMember({ name: 'P', email, password: 'old-password-1' });
-    await expect(changePassword(m.id, 'wrong-password', 'new-password-22')).rejects.toMatchObject({ code: 'INVALID', message: 'Your current password is not right.' });
+    await expect(changePassword(m.id, 'wrong-password', 'new-password-22')).rejects.toMatchObject({
+      code: 'INVALID',
+      message: 'Your current password is not right.',
+    });
     expect(await verifyCredentials(email, 'old-password-1')).not.toBeNull();
     await changePassword(m.id, 'old-password-1', 'new-password-22');
     expect(await verifyCredentials(email, 'old-password-1')).toBeNull();
@@ -33,8 +39,14 @@ describe('account settings', () => {
     const email = uniqueEmail('policy');
     const m = await createMember({ name: 'Q', email, password: 'old-password-1' });
     // On the shipped common-passwords list (and 10+ characters, so only the list refuses it).
-    await expect(changePassword(m.id, 'old-password-1', 'password123')).rejects.toMatchObject({ code: 'INVALID', message: expect.stringMatching(/common passwords/) });
-    await expect(changePassword(m.id, 'old-password-1', email.toUpperCase())).rejects.toMatchObject({ code: 'INVALID', message: expect.stringMatching(/email/) });
+    await expect(changePassword(m.id, 'old-password-1', 'password123')).rejects.toMatchObject({
+      code: 'INVALID',
+      message: expect.stringMatching(/common passwords/),
+    });
+    await expect(changePassword(m.id, 'old-password-1', email.toUpperCase())).rejects.toMatchObject({
+      code: 'INVALID',
+      message: expect.stringMatching(/email/),
+    });
     await expect(changePassword(m.id, 'old-password-1', 'old-password-1')).rejects.toMatchObject({ code: 'INVALID' });
     expect(await verifyCredentials(email, 'old-password-1')).toMatchObject({ id: m.id });
   });
@@ -54,7 +66,13 @@ describe('account settings', () => {
     // What the settings form does next: sign in again with the new password, under the new version.
     const renewed = await verifyCredentials(email, 'new-password-22');
     expect(renewed?.sessionVersion).toBe(after);
-    expect(await getSessionUserForToken({ userId: m.id, sessionVersion: renewed!.sessionVersion, sessionId: 'this-browser' })).toMatchObject({ id: m.id });
+    expect(
+      await getSessionUserForToken({
+        userId: m.id,
+        sessionVersion: renewed!.sessionVersion,
+        sessionId: 'this-browser',
+      }),
+    ).toMatchObject({ id: m.id });
   });
 
   it('deletes the account only when the typed email matches (case and spaces aside)', async () => {

@@ -15,10 +15,16 @@ describe('admin activity report', () => {
     await upsertRating(b.id, hot, 4.5);
     await upsertRating(a.id, rising, 0.5);
     // Two weeks ago, and an imported rater: neither counts as this week's member activity.
-    await sql(`UPDATE "Rating" SET "updatedAt" = now() - interval '10 days' WHERE "userId" = $1 AND "movieId" = $2`, [a.id, rising]);
+    await sql(`UPDATE "Rating" SET "updatedAt" = now() - interval '10 days' WHERE "userId" = $1 AND "movieId" = $2`, [
+      a.id,
+      rising,
+    ]);
     await upsertRating(b.id, rising, 3);
     const imported = await createUser({ movielensId: 700_000 + Math.floor(Math.random() * 90_000) });
-    await sql(`INSERT INTO "Rating" ("userId", "movieId", value, "updatedAt") VALUES ($1, $2, 1, now())`, [imported, hot]);
+    await sql(`INSERT INTO "Rating" ("userId", "movieId", value, "updatedAt") VALUES ($1, $2, 1, now())`, [
+      imported,
+      hot,
+    ]);
 
     // Every movie of the week, not the page's 10: other test files rate movies in this database too.
     const after = await getActivityReport(7, 100_000);

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { deleteMemberAccount } from '../../lib/server/data/account';
-import { isLastActiveAdmin, listMembersForAdmin, setMemberDisabled, setMemberRole } from '../../lib/server/data/admin-users';
+import {
+  isLastActiveAdmin,
+  listMembersForAdmin,
+  setMemberDisabled,
+  setMemberRole,
+} from '../../lib/server/data/admin-users';
 import { upsertRating } from '../../lib/server/data/ratings';
 import { createMember, getSessionUser, verifyCredentials } from '../../lib/server/data/users';
 import { addToWatchlist } from '../../lib/server/data/watchlist';
@@ -51,7 +56,7 @@ describe('admin users', () => {
     expect(await getSessionUser(m.id)).not.toBeNull();
   });
 
-  it("deletes a member with their ratings and watchlist, and refuses imported raters", async () => {
+  it('deletes a member with their ratings and watchlist, and refuses imported raters', async () => {
     const m = await createMember({ name: 'Leaving', email: uniqueEmail('leaving'), password: PASSWORD });
     const [movie] = await createMovies(['Left behind']);
     await upsertRating(m.id, movie, 3);

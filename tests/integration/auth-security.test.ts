@@ -34,7 +34,8 @@ describe('sign-in throttling', () => {
     const email = uniqueEmail('throttle');
     await createMember({ name: 'T', email, password: PASSWORD });
     const limiters = freshProcess();
-    for (let i = 0; i < 10; i++) expect(await signInWithPassword(email, `wrong-${i}-password`, ip(), limiters)).toBeNull();
+    for (let i = 0; i < 10; i++)
+      expect(await signInWithPassword(email, `wrong-${i}-password`, ip(), limiters)).toBeNull();
     const refused = await signInWithPassword(email, PASSWORD, ip(), limiters).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ThrottledError);
     expect((refused as ThrottledError).message).toMatch(/^Too many attempts — try again in \d+ s\.$/);
@@ -51,7 +52,9 @@ describe('sign-in throttling', () => {
     pools.pop();
     const after = freshProcess();
     await expect(signInWithPassword(email, PASSWORD, ip(), after)).rejects.toBeInstanceOf(ThrottledError);
-    const rows = await sql<{ points: number }>(`SELECT points FROM rate_limit WHERE key = $1`, [`signin_acct:${email}`]);
+    const rows = await sql<{ points: number }>(`SELECT points FROM rate_limit WHERE key = $1`, [
+      `signin_acct:${email}`,
+    ]);
     expect(rows[0].points).toBe(11);
   });
 
@@ -59,7 +62,9 @@ describe('sign-in throttling', () => {
     const email = uniqueEmail('parallel');
     await createMember({ name: 'P', email, password: PASSWORD });
     const limiters = freshProcess();
-    const results = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => signInWithPassword(email, `guess-${i}-xxxxx`, ip(), limiters)));
+    const results = await Promise.allSettled(
+      Array.from({ length: 30 }, (_, i) => signInWithPassword(email, `guess-${i}-xxxxx`, ip(), limiters)),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(10);
     expect(results.filter((r) => r.status === 'rejected' && r.reason instanceof ThrottledError)).toHaveLength(20);
   });
@@ -77,8 +82,11 @@ describe('sign-in throttling', () => {
   it('limits one IP across many accounts (per-IP limit), unknown emails included', async () => {
     const limiters = freshProcess({ ...LIMITS, signInPerIp: 5 });
     const address = ip();
-    for (let i = 0; i < 5; i++) expect(await signInWithPassword(uniqueEmail('nobody'), 'whatever-password', address, limiters)).toBeNull();
-    await expect(signInWithPassword(uniqueEmail('nobody'), 'whatever-password', address, limiters)).rejects.toBeInstanceOf(ThrottledError);
+    for (let i = 0; i < 5; i++)
+      expect(await signInWithPassword(uniqueEmail('nobody'), 'whatever-password', address, limiters)).toBeNull();
+    await expect(
+      signInWithPassword(uniqueEmail('nobody'), 'whatever-password', address, limiters),
+    ).rejects.toBeInstanceOf(ThrottledError);
     // Another IP is not affected.
     expect(await signInWithPassword(uniqueEmail('nobody'), 'whatever-password', ip(), limiters)).toBeNull();
   });
@@ -106,7 +114,9 @@ describe('sign-in throttling', () => {
       unknown.push(await time(uniqueEmail('ghost')));
     }
     const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    console.log(`[figures] sign-in timing: known email median ${median(known).toFixed(1)} ms, unknown ${median(unknown).toFixed(1)} ms (6 each)`);
+    console.log(
+      `[figures] sign-in timing: known email median ${median(known).toFixed(1)} ms, unknown ${median(unknown).toFixed(1)} ms (6 each)`,
+    );
     // Before the fix: 21 vs 11 ms (issue 19). Loose bounds: the machine is shared.
     expect(median(unknown) / median(known)).toBeGreaterThan(0.6);
     expect(median(unknown) / median(known)).toBeLessThan(2);
@@ -116,7 +126,11 @@ describe('sign-in throttling', () => {
 describe('revocable sessions', () => {
   it('accepts a token of the current session version and refuses it after sign-out-everywhere', async () => {
     const member = await createMember({ name: 'S', email: uniqueEmail('sessions'), password: PASSWORD });
-    const claims = { userId: member.id, sessionVersion: member.sessionVersion, sessionId: randomBytes(8).toString('hex') };
+    const claims = {
+      userId: member.id,
+      sessionVersion: member.sessionVersion,
+      sessionId: randomBytes(8).toString('hex'),
+    };
     expect(await getSessionUserForToken(claims)).toMatchObject({ id: member.id });
     const next = await bumpSessionVersion(member.id);
     expect(next).toBe(member.sessionVersion + 1);

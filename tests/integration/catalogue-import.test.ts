@@ -40,13 +40,23 @@ async function counts() {
 async function snapshot(ids: number[]) {
   const q = (text: string) => sql(text, [ids]);
   return {
-    movies: await q(`SELECT id, "tmdbId", "imdbId", title, year, overview, runtime, "releaseDate"::text, "voteCount", "ratingCount", "ratingMean", "updatedAt" FROM "Movie" WHERE id = ANY($1::int[]) ORDER BY id`),
+    movies: await q(
+      `SELECT id, "tmdbId", "imdbId", title, year, overview, runtime, "releaseDate"::text, "voteCount", "ratingCount", "ratingMean", "updatedAt" FROM "Movie" WHERE id = ANY($1::int[]) ORDER BY id`,
+    ),
     genres: await q(`SELECT "movieId", "genreId" FROM "MovieGenre" WHERE "movieId" = ANY($1::int[]) ORDER BY 1, 2`),
-    credits: await q(`SELECT id, "movieId", "personId", kind, "order", character FROM "Credit" WHERE "movieId" = ANY($1::int[]) ORDER BY id`),
-    keywords: await q(`SELECT "movieId", "keywordId" FROM "MovieKeyword" WHERE "movieId" = ANY($1::int[]) ORDER BY 1, 2`),
+    credits: await q(
+      `SELECT id, "movieId", "personId", kind, "order", character FROM "Credit" WHERE "movieId" = ANY($1::int[]) ORDER BY id`,
+    ),
+    keywords: await q(
+      `SELECT "movieId", "keywordId" FROM "MovieKeyword" WHERE "movieId" = ANY($1::int[]) ORDER BY 1, 2`,
+    ),
     tags: await q(`SELECT id, "userId", "movieId", tag FROM "Tag" WHERE "movieId" = ANY($1::int[]) ORDER BY id`),
-    ratings: await q(`SELECT "userId", "movieId", value, "updatedAt" FROM "Rating" WHERE "movieId" = ANY($1::int[]) ORDER BY 1, 2`),
-    fingerprints: await q(`SELECT "movieId", hash FROM "CatalogueFingerprint" WHERE "movieId" = ANY($1::int[]) ORDER BY 1`),
+    ratings: await q(
+      `SELECT "userId", "movieId", value, "updatedAt" FROM "Rating" WHERE "movieId" = ANY($1::int[]) ORDER BY 1, 2`,
+    ),
+    fingerprints: await q(
+      `SELECT "movieId", hash FROM "CatalogueFingerprint" WHERE "movieId" = ANY($1::int[]) ORDER BY 1`,
+    ),
     importedUsers: (await sql(`SELECT count(*)::int AS n FROM "User" WHERE kind = 'IMPORTED'`))[0].n,
     genreNames: (await sql(`SELECT count(*)::int AS n FROM "Genre"`))[0].n,
     people: (await sql(`SELECT count(*)::int AS n FROM "Person"`))[0].n,
@@ -68,7 +78,10 @@ describe('catalogue reload (hand-made fixture)', () => {
 
   it('reports each malformed rating row with its file and line, and skips it', async () => {
     expect(first.issueCount).toBe(2);
-    expect(first.issues).toEqual([expect.objectContaining({ file: 'ratings.csv', line: 6 }), expect.objectContaining({ file: 'ratings.csv', line: 11 })]);
+    expect(first.issues).toEqual([
+      expect.objectContaining({ file: 'ratings.csv', line: 6 }),
+      expect.objectContaining({ file: 'ratings.csv', line: 11 }),
+    ]);
     const [{ n }] = await sql<{ n: number }>(
       `SELECT count(*)::int AS n FROM "Rating" r JOIN "User" u ON u.id = r."userId"
        WHERE (u."movielensId" = 2 AND r."movieId" = 3) OR (u."movielensId" = 3 AND r."movieId" = 2)`,
@@ -79,8 +92,16 @@ describe('catalogue reload (hand-made fixture)', () => {
   it('lands movies with their TMDB fields, genres, directors, cast in billing order and keywords', async () => {
     const salt = await getMovie(2);
     expect(salt).toMatchObject({
-      title: 'Salt, Smoke and Mirrors', year: 2003, genres: ['Comedy', 'Crime'], runtime: 95, releaseDate: '2003-09-05',
-      originalLanguage: 'fr', tmdbId: 90002, imdbId: '0900002', posterPath: '/fixture-salt.jpg', keywords: ['heist', 'storm'],
+      title: 'Salt, Smoke and Mirrors',
+      year: 2003,
+      genres: ['Comedy', 'Crime'],
+      runtime: 95,
+      releaseDate: '2003-09-05',
+      originalLanguage: 'fr',
+      tmdbId: 90002,
+      imdbId: '0900002',
+      posterPath: '/fixture-salt.jpg',
+      keywords: ['heist', 'storm'],
     });
     expect(salt.directors.map((d) => d.name).sort()).toEqual(['Rafe Lindqvist', 'Sunniva Holt']);
     expect(salt.cast.map((c) => c.name)).toEqual(['Mara Ellingsworth', 'Pavel Dorn']);
@@ -92,13 +113,27 @@ describe('catalogue reload (hand-made fixture)', () => {
     expect(lantern.directors[0].id).toBe(orbit.directors[0].id);
     expect(lantern.tags).toEqual(['lighthouse']);
     const quarry = await getMovie(5);
-    expect(quarry).toMatchObject({ title: 'Untitled Quarry Project', year: null, genres: [], tmdbId: null, overview: null, cast: [] });
+    expect(quarry).toMatchObject({
+      title: 'Untitled Quarry Project',
+      year: null,
+      genres: [],
+      tmdbId: null,
+      overview: null,
+      cast: [],
+    });
   });
 
   it('creates non-login imported users with their ratings and refreshes the rating stats', async () => {
-    const users = await sql(`SELECT "movielensId", kind, email, "passwordHash" FROM "User" WHERE "movielensId" IN (1, 2, 3) ORDER BY "movielensId"`);
-    expect(users).toEqual([1, 2, 3].map((movielensId) => ({ movielensId, kind: 'IMPORTED', email: null, passwordHash: null })));
-    const stats = await sql(`SELECT id, "ratingCount", "ratingMean" FROM "Movie" WHERE id = ANY($1::int[]) ORDER BY id`, [FIXTURE_IDS]);
+    const users = await sql(
+      `SELECT "movielensId", kind, email, "passwordHash" FROM "User" WHERE "movielensId" IN (1, 2, 3) ORDER BY "movielensId"`,
+    );
+    expect(users).toEqual(
+      [1, 2, 3].map((movielensId) => ({ movielensId, kind: 'IMPORTED', email: null, passwordHash: null })),
+    );
+    const stats = await sql(
+      `SELECT id, "ratingCount", "ratingMean" FROM "Movie" WHERE id = ANY($1::int[]) ORDER BY id`,
+      [FIXTURE_IDS],
+    );
     expect(stats).toEqual([
       { id: 1, ratingCount: 2, ratingMean: 4.25 },
       { id: 2, ratingCount: 1, ratingMean: 3.5 },
@@ -110,7 +145,15 @@ describe('catalogue reload (hand-made fixture)', () => {
 
   it('is idempotent: the same files twice change no row, not even a timestamp', async () => {
     const before = await snapshot(FIXTURE_IDS);
-    expect(await counts()).toEqual({ movies: 5, movieGenres: 8, credits: 10, movieKeywords: 4, importedUsers: 3, ratings: 7, tags: 2 });
+    expect(await counts()).toEqual({
+      movies: 5,
+      movieGenres: 8,
+      credits: 10,
+      movieKeywords: 4,
+      importedUsers: 3,
+      ratings: 7,
+      tags: 2,
+    });
     const again = await importCatalogue(FIXTURE_DATA_DIR);
     expect(again).toMatchObject({ added: 0, updated: 0, unchanged: 5, ratingsWritten: 0, movies: 5, ratings: 7 });
     expect(await snapshot(FIXTURE_IDS)).toEqual(before);
@@ -131,7 +174,12 @@ describe('catalogue reload (generated catalogues)', () => {
   const firstId = uniqueMovieId();
   for (let i = 1; i < N + 200; i++) uniqueMovieId(); // reserve the id range
   const v1 = writeSyntheticCatalogue(join(root, 'v1'), { movies: N, firstId, seed: 1 });
-  const v2 = writeSyntheticCatalogue(join(root, 'v2'), { movies: N + 20, firstId, seed: 2, titleSuffix: ' (restored)' });
+  const v2 = writeSyntheticCatalogue(join(root, 'v2'), {
+    movies: N + 20,
+    firstId,
+    seed: 2,
+    titleSuffix: ' (restored)',
+  });
   const ids = v2.ids;
   let member: number;
 
@@ -157,8 +205,13 @@ describe('catalogue reload (generated catalogues)', () => {
     const parsed = await readCatalogue(v2.dir);
     await stageCatalogue(key, parsed.plan.movies, parsed.ratings, parsed.tags);
     // Batches of 10 movies: the "kill" lands after several movie batches were committed.
-    await expect(switchStagedCatalogue(key, () => {}, { movieBatchSize: 10, failAfterBatches: 9 })).rejects.toThrow(/killed/);
-    const half = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM "Movie" WHERE id = ANY($1::int[]) AND title LIKE '%(restored)'`, [ids]);
+    await expect(switchStagedCatalogue(key, () => {}, { movieBatchSize: 10, failAfterBatches: 9 })).rejects.toThrow(
+      /killed/,
+    );
+    const half = await sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM "Movie" WHERE id = ANY($1::int[]) AND title LIKE '%(restored)'`,
+      [ids],
+    );
     expect(half[0].n).toBeGreaterThan(0); // it really was half-applied
     expect((await listStages()).map((s) => s.key)).toContain(key);
     // What the worker does when it starts again.
@@ -171,16 +224,24 @@ describe('catalogue reload (generated catalogues)', () => {
     const before = await snapshot(ids);
     let batches = 0;
     await expect(
-      applyCatalogue(v2.dir, (p) => {
-        if (p.phase === 'switching movies') batches++;
-      }, { movieBatchSize: 10, shouldStop: () => batches > 3 }),
+      applyCatalogue(
+        v2.dir,
+        (p) => {
+          if (p.phase === 'switching movies') batches++;
+        },
+        { movieBatchSize: 10, shouldStop: () => batches > 3 },
+      ),
     ).rejects.toBeInstanceOf(ReloadStoppedError);
     expect(await snapshot(ids)).toEqual(before);
   });
 
   it('refuses to apply above the reject threshold and writes nothing', async () => {
     const bad = writeSyntheticCatalogue(join(root, 'bad'), {
-      movies: 20, firstId, seed: 3, withRatings: false, extraMovieLines: ['not-a-number,Broken Row (2001),Drama', 'x,Another (2002),Drama'],
+      movies: 20,
+      firstId,
+      seed: 3,
+      withRatings: false,
+      extraMovieLines: ['not-a-number,Broken Row (2001),Drama', 'x,Another (2002),Drama'],
     });
     const before = await snapshot(ids);
     const preview = await previewCatalogue(bad.dir);
@@ -195,11 +256,15 @@ describe('catalogue reload (generated catalogues)', () => {
     expect(report).toMatchObject({ added: 20, updated: N, unchanged: 0 });
     expect(report.batches).toBeGreaterThan(5);
     // The catalogue form as stored (pages show display titles, which drop a parenthesised alternate title).
-    const storedTitle = async (id: number) => (await sql<{ title: string }>(`SELECT title FROM "Movie" WHERE id = $1`, [id]))[0]?.title;
+    const storedTitle = async (id: number) =>
+      (await sql<{ title: string }>(`SELECT title FROM "Movie" WHERE id = $1`, [id]))[0]?.title;
     expect(await storedTitle(ids[0])).toMatch(/\(restored\)$/);
     expect(await storedTitle(ids[N + 5])).toBe(v2.titles[N + 5]);
     const mine = await sql(`SELECT "movieId", value FROM "Rating" WHERE "userId" = $1 ORDER BY "movieId"`, [member]);
-    expect(mine).toEqual([{ movieId: ids[0], value: 4.5 }, { movieId: ids[N - 1], value: 2 }]);
+    expect(mine).toEqual([
+      { movieId: ids[0], value: 4.5 },
+      { movieId: ids[N - 1], value: 2 },
+    ]);
     expect(await listWatchlist(member)).toEqual([ids[1]]);
     const before = await snapshot(ids);
     const again = await applyCatalogue(v2.dir);
@@ -208,7 +273,12 @@ describe('catalogue reload (generated catalogues)', () => {
   });
 
   it('keeps a renumbered movie (same tmdbId, new MovieLens id) under its old id, with its ratings', async () => {
-    const renumbered = writeSyntheticCatalogue(join(root, 'renumbered'), { movies: 1, firstId: ids[0] + 100_000, seed: 9, withRatings: false });
+    const renumbered = writeSyntheticCatalogue(join(root, 'renumbered'), {
+      movies: 1,
+      firstId: ids[0] + 100_000,
+      seed: 9,
+      withRatings: false,
+    });
     // Same tmdbId as ids[0]: rewrite links.csv so the new id points at the old movie's tmdbId.
     const { writeFileSync } = await import('node:fs');
     writeFileSync(
@@ -219,7 +289,9 @@ describe('catalogue reload (generated catalogues)', () => {
     expect(report).toMatchObject({ added: 0, updated: 1, matchedByLink: 1 });
     expect(await sql(`SELECT 1 FROM "Movie" WHERE id = $1`, [ids[0] + 100_000])).toHaveLength(0);
     expect(await sql(`SELECT title FROM "Movie" WHERE id = $1`, [ids[0]])).toEqual([{ title: renumbered.titles[0] }]);
-    expect(await sql(`SELECT value FROM "Rating" WHERE "userId" = $1 AND "movieId" = $2`, [member, ids[0]])).toEqual([{ value: 4.5 }]);
+    expect(await sql(`SELECT value FROM "Rating" WHERE "userId" = $1 AND "movieId" = $2`, [member, ids[0]])).toEqual([
+      { value: 4.5 },
+    ]);
   });
 
   it('refuses a folder without movies.csv with a clear message', async () => {
@@ -228,7 +300,9 @@ describe('catalogue reload (generated catalogues)', () => {
 
   it('stops staging when cancelled before the switch, touching nothing', async () => {
     const before = await snapshot(ids);
-    await expect(applyCatalogue(v1.dir, () => {}, { shouldStop: () => true })).rejects.toBeInstanceOf(ReloadStoppedError);
+    await expect(applyCatalogue(v1.dir, () => {}, { shouldStop: () => true })).rejects.toBeInstanceOf(
+      ReloadStoppedError,
+    );
     expect(await snapshot(ids)).toEqual(before);
   });
 });

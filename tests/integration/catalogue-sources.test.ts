@@ -7,7 +7,13 @@ import { Readable } from 'node:stream';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { previewCatalogue } from '../../lib/server/services/catalogue-import';
-import { downloadCatalogue, DOWNLOAD_ROOT, extractZipToLayout, SourceError, streamToFile } from '../../lib/server/services/catalogue-sources';
+import {
+  downloadCatalogue,
+  DOWNLOAD_ROOT,
+  extractZipToLayout,
+  SourceError,
+  streamToFile,
+} from '../../lib/server/services/catalogue-sources';
 import { writeSyntheticCatalogue } from '../fixtures/synthetic-catalogue';
 
 describe('catalogue sources', () => {
@@ -47,20 +53,27 @@ describe('catalogue sources', () => {
   afterAll(async () => {
     await new Promise((r) => server.close(r));
     rmSync(root, { recursive: true, force: true });
-    for (const name of ['it-ok', 'it-badsha', 'it-404', 'it-notzip']) rmSync(join(DOWNLOAD_ROOT, name), { recursive: true, force: true });
+    for (const name of ['it-ok', 'it-badsha', 'it-404', 'it-notzip'])
+      rmSync(join(DOWNLOAD_ROOT, name), { recursive: true, force: true });
   });
 
   it('downloads a release zip, checks its sha256 and unpacks the catalogue files into the layout the dry run reads', async () => {
     const got = await downloadCatalogue(`${base}/ml-test.zip`, 'it-ok', { sha256: sha.toUpperCase() });
     expect(got.sha256).toBe(sha);
     expect(got.files.sort()).toEqual(['links.csv', 'movies.csv', 'ratings.csv']);
-    expect(readdirSync(join(got.dir, 'movielens', 'ml-latest-small')).sort()).toEqual(['links.csv', 'movies.csv', 'ratings.csv']);
+    expect(readdirSync(join(got.dir, 'movielens', 'ml-latest-small')).sort()).toEqual([
+      'links.csv',
+      'movies.csv',
+      'ratings.csv',
+    ]);
     const preview = await previewCatalogue(got.dir);
     expect(preview).toMatchObject({ movies: 12, rejected: 0 });
   });
 
   it('refuses a download whose sha256 differs, a 404 and a file that is not a zip, leaving nothing behind', async () => {
-    await expect(downloadCatalogue(`${base}/ml-test.zip`, 'it-badsha', { sha256: '0'.repeat(64) })).rejects.toThrow(/sha256/);
+    await expect(downloadCatalogue(`${base}/ml-test.zip`, 'it-badsha', { sha256: '0'.repeat(64) })).rejects.toThrow(
+      /sha256/,
+    );
     expect(existsSync(join(DOWNLOAD_ROOT, 'it-badsha'))).toBe(false);
     await expect(downloadCatalogue(`${base}/missing.zip`, 'it-404')).rejects.toThrow(/404/);
     await expect(downloadCatalogue(`${base}/not-a-zip.zip`, 'it-notzip')).rejects.toBeInstanceOf(SourceError);
@@ -70,7 +83,9 @@ describe('catalogue sources', () => {
 
   it('stops a stream past the size limit and removes the partial file', async () => {
     const target = join(root, 'big', 'movies.csv');
-    await expect(streamToFile(Readable.from([Buffer.alloc(600), Buffer.alloc(600)]), target, 1000)).rejects.toThrow(/limit/);
+    await expect(streamToFile(Readable.from([Buffer.alloc(600), Buffer.alloc(600)]), target, 1000)).rejects.toThrow(
+      /limit/,
+    );
     expect(existsSync(target)).toBe(false);
     expect(readdirSync(join(root, 'big'))).toEqual([]);
     const ok = await streamToFile(Readable.from([Buffer.from('movieId,title,genres\n')]), target, 1000);

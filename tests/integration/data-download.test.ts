@@ -18,7 +18,9 @@ let zip: Uint8Array;
 let requests = 0;
 
 beforeAll(async () => {
-  zip = zipSync(Object.fromEntries(FILES.map((f) => [`ml-latest-small/${f}`, new Uint8Array(readFileSync(join(SRC, f)))])));
+  zip = zipSync(
+    Object.fromEntries(FILES.map((f) => [`ml-latest-small/${f}`, new Uint8Array(readFileSync(join(SRC, f)))])),
+  );
   const partial = zipSync({ 'ml-latest-small/movies.csv': new Uint8Array(readFileSync(join(SRC, 'movies.csv'))) });
   server = createServer((req, res) => {
     requests++;
@@ -58,7 +60,9 @@ describe('downloadMovieLens', () => {
   it('refuses an archive whose sha256 does not match and leaves nothing behind', async () => {
     const dir = scratch();
     try {
-      await expect(downloadMovieLens(`${base}/ml-latest-small.zip`, dir, { sha256: '0'.repeat(64) })).rejects.toThrow(/sha256/);
+      await expect(downloadMovieLens(`${base}/ml-latest-small.zip`, dir, { sha256: '0'.repeat(64) })).rejects.toThrow(
+        /sha256/,
+      );
       expect(existsSync(join(dir, 'movielens'))).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -83,7 +83,9 @@ describe('members', () => {
   it('refuses a taken email with ConflictError', async () => {
     const email = uniqueEmail('taken');
     await createMember({ name: 'First', email, password: 'password-one' });
-    await expect(createMember({ name: 'Second', email, password: 'password-two' })).rejects.toBeInstanceOf(ConflictError);
+    await expect(createMember({ name: 'Second', email, password: 'password-two' })).rejects.toBeInstanceOf(
+      ConflictError,
+    );
     expect(await verifyCredentials(email, 'password-one')).toMatchObject({ name: 'First' });
     expect(await db.user.count({ where: { email } })).toBe(1);
   });
@@ -133,7 +135,10 @@ describe('snapshotRatings', () => {
   it('reads every rating in (user, movie) order, page by page, exactly once', async () => {
     const raters = [await createUser(), await createUser()];
     for (const u of raters) for (const [x, m] of movies.entries()) await upsertRating(u, m, 1 + x);
-    const expected = await db.rating.findMany({ select: { userId: true, movieId: true, value: true }, orderBy: [{ userId: 'asc' }, { movieId: 'asc' }] });
+    const expected = await db.rating.findMany({
+      select: { userId: true, movieId: true, value: true },
+      orderBy: [{ userId: 'asc' }, { movieId: 'asc' }],
+    });
     expect(expected.length).toBeGreaterThanOrEqual(6);
     for (const pageSize of [1, 4, 7, 1_000_000]) {
       const snap = await snapshotRatings(pageSize);
@@ -153,7 +158,9 @@ describe('favourite genres and onboarding titles', () => {
     const v0 = (await getSessionUser(userId))!.tasteVersion;
     expect(await setFavouriteGenres(userId, [g2, g1])).toEqual([g2, g1]);
     expect((await getSessionUser(userId))!.tasteVersion).toBe(v0 + 1);
-    await expect(setFavouriteGenres(userId, [g1, 'Space Opera Musical'])).rejects.toThrow('Unknown genre: Space Opera Musical.');
+    await expect(setFavouriteGenres(userId, [g1, 'Space Opera Musical'])).rejects.toThrow(
+      'Unknown genre: Space Opera Musical.',
+    );
     expect(await getFavouriteGenres(userId)).toEqual([g2, g1]);
     expect((await getSessionUser(userId))!.tasteVersion).toBe(v0 + 1);
     expect(await setFavouriteGenres(userId, [])).toEqual([]);
@@ -173,7 +180,10 @@ describe('favourite genres and onboarding titles', () => {
       [ids[4], genres[3], 8_999_999],
     ];
     for (const [movie, genre, count] of plan) {
-      await sql(`INSERT INTO "MovieGenre" ("movieId", "genreId") SELECT $1, id FROM "Genre" WHERE name = $2`, [movie, genre]);
+      await sql(`INSERT INTO "MovieGenre" ("movieId", "genreId") SELECT $1, id FROM "Genre" WHERE name = $2`, [
+        movie,
+        genre,
+      ]);
       await sql(`UPDATE "Movie" SET "ratingCount" = $2, "ratingMean" = 4 WHERE id = $1`, [movie, count]);
     }
     // Big A2 adds no new genre, so the four genres come first: A, B, C, D.
@@ -195,8 +205,14 @@ describe('genres for the filters', () => {
   it('lists the genres that have a movie, not a name a catalogue reload left without movies', async () => {
     const tag = Math.random().toString(36).slice(2, 8);
     const [withMovie, orphan] = [`Kept ${tag}`, `Orphan ${tag}`];
-    const rows = await sql<{ id: number; name: string }>(`INSERT INTO "Genre" (name) VALUES ($1), ($2) RETURNING id, name`, [withMovie, orphan]);
-    await sql(`INSERT INTO "MovieGenre" ("movieId", "genreId") VALUES ($1, $2)`, [movies[0], rows.find((r) => r.name === withMovie)!.id]);
+    const rows = await sql<{ id: number; name: string }>(
+      `INSERT INTO "Genre" (name) VALUES ($1), ($2) RETURNING id, name`,
+      [withMovie, orphan],
+    );
+    await sql(`INSERT INTO "MovieGenre" ("movieId", "genreId") VALUES ($1, $2)`, [
+      movies[0],
+      rows.find((r) => r.name === withMovie)!.id,
+    ]);
     const names = await listGenres();
     expect(names).toContain(withMovie);
     expect(names).not.toContain(orphan);

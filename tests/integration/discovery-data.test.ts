@@ -17,7 +17,15 @@ let actor: number;
 let genreIds: Record<string, number>;
 
 beforeAll(async () => {
-  const movies: [key: string, title: string, year: number, runtime: number, lang: string, count: number, genres: string[]][] = [
+  const movies: [
+    key: string,
+    title: string,
+    year: number,
+    runtime: number,
+    lang: string,
+    count: number,
+    genres: string[],
+  ][] = [
     ['arrival', 'Arrival', 2016, 116, 'en', 120, ['Drama', 'Sci-Fi']],
     ['sicario', 'Sicario', 2015, 121, 'en', 80, ['Crime', 'Thriller']],
     ['incendies', 'Incendies', 2010, 131, 'fr', 30, ['Drama', 'Mystery']],
@@ -28,21 +36,36 @@ beforeAll(async () => {
   m = {};
   genreIds = {};
   for (const g of new Set(movies.flatMap((x) => x[6]))) {
-    const [row] = await sql<{ id: number }>(`INSERT INTO "Genre" (name) VALUES ($1) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id`, [g]);
+    const [row] = await sql<{ id: number }>(
+      `INSERT INTO "Genre" (name) VALUES ($1) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id`,
+      [g],
+    );
     genreIds[g] = row.id;
   }
   for (const [key, title, year, runtime, lang, count, genres] of movies) {
     const id = uniqueMovieId();
     m[key] = id;
-    await sql(`INSERT INTO "Movie" (id, title, year, runtime, "originalLanguage", "ratingCount", "updatedAt") VALUES ($1, $2, $3, $4, $5, $6, now())`, [id, `${title} ${tag}`, year, runtime, lang, count]);
-    for (const g of genres) await sql(`INSERT INTO "MovieGenre" ("movieId", "genreId") VALUES ($1, $2)`, [id, genreIds[g]]);
+    await sql(
+      `INSERT INTO "Movie" (id, title, year, runtime, "originalLanguage", "ratingCount", "updatedAt") VALUES ($1, $2, $3, $4, $5, $6, now())`,
+      [id, `${title} ${tag}`, year, runtime, lang, count],
+    );
+    for (const g of genres)
+      await sql(`INSERT INTO "MovieGenre" ("movieId", "genreId") VALUES ($1, $2)`, [id, genreIds[g]]);
   }
-  [{ id: director }] = await sql<{ id: number }>(`INSERT INTO "Person" (name) VALUES ($1) RETURNING id`, [`Denis V ${tag}`]);
+  [{ id: director }] = await sql<{ id: number }>(`INSERT INTO "Person" (name) VALUES ($1) RETURNING id`, [
+    `Denis V ${tag}`,
+  ]);
   [{ id: actor }] = await sql<{ id: number }>(`INSERT INTO "Person" (name) VALUES ($1) RETURNING id`, [`Amy A ${tag}`]);
   for (const k of ['arrival', 'sicario', 'incendies', 'dune']) {
-    await sql(`INSERT INTO "Credit" ("movieId", "personId", kind, job) VALUES ($1, $2, 'CREW', 'Director')`, [m[k], director]);
+    await sql(`INSERT INTO "Credit" ("movieId", "personId", kind, job) VALUES ($1, $2, 'CREW', 'Director')`, [
+      m[k],
+      director,
+    ]);
   }
-  await sql(`INSERT INTO "Credit" ("movieId", "personId", kind, character, "order") VALUES ($1, $2, 'CAST', 'Louise Banks', 0)`, [m.arrival, actor]);
+  await sql(
+    `INSERT INTO "Credit" ("movieId", "personId", kind, character, "order") VALUES ($1, $2, 'CAST', 'Louise Banks', 0)`,
+    [m.arrival, actor],
+  );
 });
 
 afterAll(async () => {
@@ -66,14 +89,31 @@ describe('person pages', () => {
 describe('Browse filters', () => {
   const mine = (ids: number[]) => ids.filter((id) => Object.values(m).includes(id));
   it('filters by decade, explicit years, runtime, language, minimum ratings and person', async () => {
-    const page = async (q: Parameters<typeof listMovies>[0]) => mine((await listMovies({ ...q })).movies.map((x) => x.id));
-    expect(await page({ page: 1, sort: 'popular', person: director, decade: 2010 })).toEqual([m.arrival, m.sicario, m.incendies]);
-    expect(await page({ page: 1, sort: 'oldest', person: director, yearFrom: 2015, yearTo: 2021 })).toEqual([m.sicario, m.arrival, m.dune]);
+    const page = async (q: Parameters<typeof listMovies>[0]) =>
+      mine((await listMovies({ ...q })).movies.map((x) => x.id));
+    expect(await page({ page: 1, sort: 'popular', person: director, decade: 2010 })).toEqual([
+      m.arrival,
+      m.sicario,
+      m.incendies,
+    ]);
+    expect(await page({ page: 1, sort: 'oldest', person: director, yearFrom: 2015, yearTo: 2021 })).toEqual([
+      m.sicario,
+      m.arrival,
+      m.dune,
+    ]);
     expect(await page({ page: 1, sort: 'popular', person: director, runtimeMax: 125 })).toEqual([m.arrival, m.sicario]);
     expect(await page({ page: 1, sort: 'popular', person: director, language: 'fr' })).toEqual([m.incendies]);
-    expect(await page({ page: 1, sort: 'popular', person: director, minRatings: 60 })).toEqual([m.arrival, m.sicario, m.dune]);
+    expect(await page({ page: 1, sort: 'popular', person: director, minRatings: 60 })).toEqual([
+      m.arrival,
+      m.sicario,
+      m.dune,
+    ]);
     // A reversed year range is read earliest first rather than matching nothing.
-    expect(await page({ page: 1, sort: 'popular', person: director, yearFrom: 2016, yearTo: 2010 })).toEqual([m.arrival, m.sicario, m.incendies]);
+    expect(await page({ page: 1, sort: 'popular', person: director, yearFrom: 2016, yearTo: 2010 })).toEqual([
+      m.arrival,
+      m.sicario,
+      m.incendies,
+    ]);
   });
 });
 
@@ -95,7 +135,15 @@ describe('For You reasons', () => {
   it('keeps a reason backed by a shared director or genres, and replaces one with no evidence', async () => {
     const user = await createUser();
     await upsertRating(user, m.aladdin, 5);
-    const card = (id: number, genres: string[]) => ({ id, title: 't', year: null, posterPath: null, genres, ratingMean: null, ratingCount: 0 });
+    const card = (id: number, genres: string[]) => ({
+      id,
+      title: 't',
+      year: null,
+      posterPath: null,
+      genres,
+      ratingMean: null,
+      ratingCount: 0,
+    });
     const items = [
       { movie: card(m.sicario, ['Crime', 'Thriller']), reason: `Because you liked Arrival`, because: m.arrival }, // same director
       { movie: card(m.dune, ['Adventure', 'Sci-Fi']), reason: `Because you liked Arrival`, because: m.arrival }, // same director
@@ -111,7 +159,15 @@ describe('For You reasons', () => {
     const user = await createUser();
     await upsertRating(user, m.arrival, 5);
     await upsertRating(user, m.sicario, 4.5);
-    const dune = { id: m.dune, title: 'Dune', year: 2021, posterPath: null, genres: ['Adventure', 'Sci-Fi'], ratingMean: null, ratingCount: 0 };
+    const dune = {
+      id: m.dune,
+      title: 'Dune',
+      year: 2021,
+      posterPath: null,
+      genres: ['Adventure', 'Sci-Fi'],
+      ratingMean: null,
+      ratingCount: 0,
+    };
     const [out] = await refineReasons(user, [{ movie: dune, reason: 'Popular with people like you', because: null }]);
     expect(out.reason).toBe(`Directed by Denis V ${tag}, whose films you rate ★ 4.8 on average`);
   });

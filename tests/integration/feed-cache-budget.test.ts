@@ -17,7 +17,9 @@ describe('feed cache miss budget', () => {
     const otherMs = performance.now() - tOther;
     await Promise.all(waits);
     const greedyMs = performance.now() - t0;
-    console.log(`[figures] feed miss budget: 12 misses by one member took ${greedyMs.toFixed(0)} ms; another member's miss waited ${otherMs.toFixed(1)} ms`);
+    console.log(
+      `[figures] feed miss budget: 12 misses by one member took ${greedyMs.toFixed(0)} ms; another member's miss waited ${otherMs.toFixed(1)} ms`,
+    );
     expect(greedyMs).toBeGreaterThanOrEqual(1_900); // 8 beyond the burst at 4/s ≈ 2 s
     expect(otherMs).toBeLessThan(50);
   });
@@ -31,7 +33,9 @@ describe('feed cache miss budget', () => {
   });
 
   it('turns any diversity into one of the 11 slider steps, so varying it cannot mint cache keys', () => {
-    const keys = new Set(Array.from({ length: 5_000 }, () => FeedQuery.parse({ diversity: String(Math.random()) }).diversity));
+    const keys = new Set(
+      Array.from({ length: 5_000 }, () => FeedQuery.parse({ diversity: String(Math.random()) }).diversity),
+    );
     expect(keys.size).toBeLessThanOrEqual(11);
   });
 });

@@ -54,7 +54,12 @@ describe('buildForYouFeed', () => {
     const ids = new Set(feed.map((f) => f.movie.id));
     for (const excluded of [hits[0], hits[3], hits[5], hits[6]]) expect(ids.has(excluded)).toBe(false);
     for (const kept of [hits[1], hits[2], hits[4], hits[7]]) expect(ids.has(kept)).toBe(true);
-    expect(feed.slice(0, 4).map((f) => f.movie.id).sort()).toEqual([hits[1], hits[2], hits[4], hits[7]].sort());
+    expect(
+      feed
+        .slice(0, 4)
+        .map((f) => f.movie.id)
+        .sort(),
+    ).toEqual([hits[1], hits[2], hits[4], hits[7]].sort());
   });
 });
 
@@ -106,9 +111,16 @@ describe('forYouApi (GET /api/for-you, shared by the route handler and the serve
   const secret = process.env.NEXTAUTH_SECRET!;
   // A session token as sign-in mints it: the member, their session version (0 for a new member) and a session id.
   const cookiesFor = async (userId: number) => ({
-    cookies: { 'next-auth.session-token': await encode({ token: { sub: String(userId), sv: 0, sid: `it-${userId}` }, secret }) },
+    cookies: {
+      'next-auth.session-token': await encode({ token: { sub: String(userId), sv: 0, sid: `it-${userId}` }, secret }),
+    },
   });
-  const json = (body: Uint8Array) => JSON.parse(new TextDecoder().decode(body)) as { items?: { movie: { id: number } }[]; error?: string; code?: string };
+  const json = (body: Uint8Array) =>
+    JSON.parse(new TextDecoder().decode(body)) as {
+      items?: { movie: { id: number } }[];
+      error?: string;
+      code?: string;
+    };
 
   it('answers a signed-in member with their page, then the same bytes from the cache after a write-free repeat', async () => {
     const userId = await createUser();
@@ -136,7 +148,9 @@ describe('forYouApi (GET /api/for-you, shared by the route handler and the serve
     expect(none.status).toBe(401);
     expect(json(none.body)).toEqual({ error: 'Please sign in first.', code: 'UNAUTHORIZED' });
     const forged = await encode({ token: { sub: '1' }, secret: `${secret}-not-ours` });
-    expect((await forYouApi({ cookies: { 'next-auth.session-token': forged } }, new URLSearchParams())).status).toBe(401);
+    expect((await forYouApi({ cookies: { 'next-auth.session-token': forged } }, new URLSearchParams())).status).toBe(
+      401,
+    );
 
     const userId = await createUser();
     const req = await cookiesFor(userId);

@@ -44,10 +44,10 @@ export async function sql<T extends pg.QueryResultRow = pg.QueryResultRow>(
 /** Inserts bare movies (title only) and returns their ids. */
 export async function createMovies(titles: string[]): Promise<number[]> {
   const ids = titles.map(() => uniqueMovieId());
-  await sql(
-    `INSERT INTO "Movie" (id, title, "updatedAt") SELECT * , now() FROM unnest($1::int[], $2::text[])`,
-    [ids, titles],
-  );
+  await sql(`INSERT INTO "Movie" (id, title, "updatedAt") SELECT * , now() FROM unnest($1::int[], $2::text[])`, [
+    ids,
+    titles,
+  ]);
   return ids;
 }
 
@@ -61,7 +61,9 @@ export async function createUser(opts: { name?: string; email?: string; movielen
 }
 
 /** A fresh, empty database on the same server (migrated unless `migrated: false`); `drop()` removes it. */
-export async function scratchDatabase(opts: { migrated?: boolean } = {}): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function scratchDatabase(
+  opts: { migrated?: boolean } = {},
+): Promise<{ url: string; drop: () => Promise<void> }> {
   const url = freshDatabaseUrl('reel_it_scratch', databaseUrl());
   await ensureDatabase(url);
   if (opts.migrated !== false) await migrate(url, MIGRATIONS_DIR);

@@ -9,7 +9,14 @@ vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
 
 import { db } from '../../lib/server/db';
 import { AppError, NotFoundError } from '../../lib/server/errors';
-import { deleteWatch, getDiaryStats, listDiary, listWatchesOfMovie, logWatch, updateWatch } from '../../lib/server/data/watches';
+import {
+  deleteWatch,
+  getDiaryStats,
+  listDiary,
+  listWatchesOfMovie,
+  logWatch,
+  updateWatch,
+} from '../../lib/server/data/watches';
 import { isLiked, likeMovie, likedAmong, listLikes, unlikeMovie } from '../../lib/server/data/likes';
 import { getRating, listRatingsPage, ratingHistogram, upsertRating } from '../../lib/server/data/ratings';
 import { addToWatchlist, isOnWatchlist } from '../../lib/server/data/watchlist';
@@ -86,10 +93,15 @@ describe('watches', () => {
     const userId = await createUser();
     await expect(logWatch(userId, { movieId: movies[3], watchedOn: '1869-12-31' })).rejects.toBeInstanceOf(AppError);
     await expect(logWatch(userId, { movieId: movies[3], watchedOn: '2999-01-01' })).rejects.toBeInstanceOf(AppError);
-    await expect(logWatch(userId, { movieId: uniqueMovieId(), watchedOn: '2020-01-01' })).rejects.toBeInstanceOf(NotFoundError);
-    await expect(sql(`INSERT INTO "Watch" ("userId", "movieId", "watchedOn", rating, "updatedAt") VALUES ($1, $2, '2020-01-01', 3.3, now())`, [userId, movies[3]])).rejects.toThrow(
-      /Watch_rating_half_stars/,
+    await expect(logWatch(userId, { movieId: uniqueMovieId(), watchedOn: '2020-01-01' })).rejects.toBeInstanceOf(
+      NotFoundError,
     );
+    await expect(
+      sql(
+        `INSERT INTO "Watch" ("userId", "movieId", "watchedOn", rating, "updatedAt") VALUES ($1, $2, '2020-01-01', 3.3, now())`,
+        [userId, movies[3]],
+      ),
+    ).rejects.toThrow(/Watch_rating_half_stars/);
     expect(await listWatchesOfMovie(userId, movies[3])).toEqual([]);
   });
 
@@ -98,10 +110,17 @@ describe('watches', () => {
     const [m1, m2] = await createMovies(['Stats One', 'Stats Two']);
     await sql(`UPDATE "Movie" SET runtime = $2 WHERE id = $1`, [m1, 120]);
     await sql(`UPDATE "Movie" SET runtime = $2 WHERE id = $1`, [m2, 90]);
-    const [{ id: genreId }] = await sql<{ id: number }>(`INSERT INTO "Genre" (name) VALUES ($1) RETURNING id`, [`Genre ${m1}`]);
+    const [{ id: genreId }] = await sql<{ id: number }>(`INSERT INTO "Genre" (name) VALUES ($1) RETURNING id`, [
+      `Genre ${m1}`,
+    ]);
     await sql(`INSERT INTO "MovieGenre" ("movieId", "genreId") VALUES ($1, $3), ($2, $3)`, [m1, m2, genreId]);
-    const [{ id: personId }] = await sql<{ id: number }>(`INSERT INTO "Person" (name) VALUES ($1) RETURNING id`, [`Director ${m1}`]);
-    await sql(`INSERT INTO "Credit" ("movieId", "personId", kind, job) VALUES ($1, $2, 'CREW', 'Director')`, [m1, personId]);
+    const [{ id: personId }] = await sql<{ id: number }>(`INSERT INTO "Person" (name) VALUES ($1) RETURNING id`, [
+      `Director ${m1}`,
+    ]);
+    await sql(`INSERT INTO "Credit" ("movieId", "personId", kind, job) VALUES ($1, $2, 'CREW', 'Director')`, [
+      m1,
+      personId,
+    ]);
     await logWatch(userId, { movieId: m1, watchedOn: '2026-01-10' });
     await logWatch(userId, { movieId: m1, watchedOn: '2026-02-10', rewatch: true });
     await logWatch(userId, { movieId: m2, watchedOn: '2025-12-31', rating: 4 });
@@ -115,7 +134,14 @@ describe('watches', () => {
     const page2 = await listDiary(userId, { page: 2, pageSize: 2 });
     expect(page2.entries.map((e) => [e.title, e.rating, e.liked])).toEqual([['Stats Two', 4, true]]);
     const stats = await getDiaryStats(userId, 2026);
-    expect(stats).toMatchObject({ year: 2026, filmsThisYear: 1, watchesThisYear: 2, minutesThisYear: 240, minutesAllTime: 330, watchesWithoutRuntime: 0 });
+    expect(stats).toMatchObject({
+      year: 2026,
+      filmsThisYear: 1,
+      watchesThisYear: 2,
+      minutesThisYear: 240,
+      minutesAllTime: 330,
+      watchesWithoutRuntime: 0,
+    });
     expect(stats.topGenres).toEqual([{ name: `Genre ${m1}`, count: 3 }]);
     expect(stats.topDirectors).toEqual([{ name: `Director ${m1}`, count: 2 }]);
   });
@@ -127,9 +153,14 @@ describe('likes', () => {
     await likeMovie(userId, movies[0]);
     await likeMovie(userId, movies[0]); // twice: still one
     await likeMovie(userId, movies[1]);
-    const [{ n }] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM "Like" WHERE "userId" = $1 AND "movieId" = $2`, [userId, movies[0]]);
+    const [{ n }] = await sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM "Like" WHERE "userId" = $1 AND "movieId" = $2`,
+      [userId, movies[0]],
+    );
     expect(n).toBe(1);
-    await expect(sql(`INSERT INTO "Like" ("userId", "movieId") VALUES ($1, $2)`, [userId, movies[0]])).rejects.toThrow(/duplicate key/);
+    await expect(sql(`INSERT INTO "Like" ("userId", "movieId") VALUES ($1, $2)`, [userId, movies[0]])).rejects.toThrow(
+      /duplicate key/,
+    );
     expect(await listLikes(userId, { page: 1, pageSize: 10 })).toEqual({ movieIds: [movies[1], movies[0]], total: 2 });
     expect(await likedAmong(userId, movies)).toEqual(new Set([movies[0], movies[1]]));
     await unlikeMovie(userId, movies[0]);
@@ -143,7 +174,10 @@ describe('My ratings page data', () => {
   it('pages, sorts and filters ratings, and counts every half-star value', async () => {
     const userId = await createUser();
     const ids = await createMovies(['Zeta', 'Alpha', 'Mid']);
-    await sql(`UPDATE "Movie" SET year = data.y FROM (SELECT unnest($1::int[]) AS id, unnest($2::int[]) AS y) data WHERE "Movie".id = data.id`, [ids, [1999, 2010, 1980]]);
+    await sql(
+      `UPDATE "Movie" SET year = data.y FROM (SELECT unnest($1::int[]) AS id, unnest($2::int[]) AS y) data WHERE "Movie".id = data.id`,
+      [ids, [1999, 2010, 1980]],
+    );
     await upsertRating(userId, ids[0], 3);
     await upsertRating(userId, ids[1], 4.5);
     await upsertRating(userId, ids[2], 3);
@@ -177,7 +211,9 @@ describe('training snapshot of implicit feedback', () => {
     await addToWatchlist(userId, listed);
     const snap = await snapshotImplicitFeedback();
     const mine = [...snap.userIds.keys()].filter((i) => snap.userIds[i] === userId);
-    expect(mine.map((i) => [snap.movieIds[i], snap.watches[i], snap.liked[i], snap.watchlisted[i], snap.rated[i]])).toEqual([
+    expect(
+      mine.map((i) => [snap.movieIds[i], snap.watches[i], snap.liked[i], snap.watchlisted[i], snap.rated[i]]),
+    ).toEqual([
       [w, 2, 0, 0, 0],
       [l, 0, 1, 0, 0],
       [both, 1, 1, 0, 1],
@@ -186,7 +222,10 @@ describe('training snapshot of implicit feedback', () => {
     for (const i of mine) expect(snap.lastAt[i]).toBeGreaterThan(Date.now() / 1000 - 600);
     // Ordered by (user, movie) like the ratings snapshot.
     for (let i = 1; i < snap.userIds.length; i++) {
-      expect(snap.userIds[i] > snap.userIds[i - 1] || (snap.userIds[i] === snap.userIds[i - 1] && snap.movieIds[i] > snap.movieIds[i - 1])).toBe(true);
+      expect(
+        snap.userIds[i] > snap.userIds[i - 1] ||
+          (snap.userIds[i] === snap.userIds[i - 1] && snap.movieIds[i] > snap.movieIds[i - 1]),
+      ).toBe(true);
     }
     const counts = implicitCounts({
       userIds: Int32Array.from(mine, (i) => snap.userIds[i]),
@@ -210,16 +249,24 @@ describe('history actions', () => {
 
   it('refuses a signed-out caller and changes nothing', async () => {
     const before = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM "Watch" WHERE "movieId" = $1`, [movies[3]]);
-    expect(await logWatchAction({ movieId: movies[3], watchedOn: '2020-01-01' })).toMatchObject({ ok: false, code: 'UNAUTHORIZED' });
+    expect(await logWatchAction({ movieId: movies[3], watchedOn: '2020-01-01' })).toMatchObject({
+      ok: false,
+      code: 'UNAUTHORIZED',
+    });
     expect(await setLikedAction({ movieId: movies[3], on: true })).toMatchObject({ ok: false, code: 'UNAUTHORIZED' });
-    expect(await sql<{ n: number }>(`SELECT count(*)::int AS n FROM "Watch" WHERE "movieId" = $1`, [movies[3]])).toEqual(before);
+    expect(
+      await sql<{ n: number }>(`SELECT count(*)::int AS n FROM "Watch" WHERE "movieId" = $1`, [movies[3]]),
+    ).toEqual(before);
   });
 
   it("writes for the session's member only, whatever member id the client sends", async () => {
     const victim = await createUser();
     const me = await signedIn();
     const res = await logWatchAction({ movieId: movies[3], watchedOn: '2020-01-01', userId: victim, rating: 3.5 });
-    expect(res).toMatchObject({ ok: true, data: { watch: { movieId: movies[3], watchedOn: '2020-01-01', rating: 3.5 }, currentRating: 3.5 } });
+    expect(res).toMatchObject({
+      ok: true,
+      data: { watch: { movieId: movies[3], watchedOn: '2020-01-01', rating: 3.5 }, currentRating: 3.5 },
+    });
     expect(await listWatchesOfMovie(me, movies[3])).toHaveLength(1);
     expect(await listWatchesOfMovie(victim, movies[3])).toEqual([]);
     expect(await setLikedAction({ movieId: movies[3], on: true, userId: victim })).toEqual({ ok: true });
@@ -239,7 +286,10 @@ describe('history actions', () => {
       const res = await logWatchAction({ movieId: movies[0], watchedOn, timeZone: 'Pacific/Kiritimati' });
       expect(res).toMatchObject({ ok: false, code: 'INVALID', fieldErrors: { watchedOn: message } });
     }
-    expect(await logWatchAction({ movieId: movies[0], watchedOn: '2020-01-01', rating: 7 })).toMatchObject({ ok: false, fieldErrors: { rating: 'Pick a rating between 0.5 and 5 stars.' } });
+    expect(await logWatchAction({ movieId: movies[0], watchedOn: '2020-01-01', rating: 7 })).toMatchObject({
+      ok: false,
+      fieldErrors: { rating: 'Pick a rating between 0.5 and 5 stars.' },
+    });
     expect(await listWatchesOfMovie(me, movies[0])).toEqual([]);
   });
 
@@ -247,7 +297,10 @@ describe('history actions', () => {
     const owner = await createUser();
     const w = await logWatch(owner, { movieId: movies[2], watchedOn: '2018-08-08' });
     await signedIn();
-    expect(await updateWatchAction({ watchId: w.id, watchedOn: '2018-08-09' })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    expect(await updateWatchAction({ watchId: w.id, watchedOn: '2018-08-09' })).toMatchObject({
+      ok: false,
+      code: 'NOT_FOUND',
+    });
     expect(await deleteWatchAction({ watchId: w.id })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
     expect((await listWatchesOfMovie(owner, movies[2]))[0].watchedOn).toBe('2018-08-08');
   });

@@ -15,9 +15,14 @@ const ids = Array.from({ length: 30 }, (_, i) => 700 + i);
 let watcher = 0;
 
 beforeAll(async () => {
-  await sql(`INSERT INTO "Movie" (id, title, year, "updatedAt") SELECT i, 'Movie ' || i, 2000, now() FROM unnest($1::int[]) i`, [ids]);
+  await sql(
+    `INSERT INTO "Movie" (id, title, year, "updatedAt") SELECT i, 'Movie ' || i, 2000, now() FROM unnest($1::int[]) i`,
+    [ids],
+  );
   const users = (
-    await sql<{ id: number }>(`INSERT INTO "User" (name, kind, "updatedAt") SELECT 'Rater ' || k, 'MEMBER', now() FROM generate_series(1, 40) k RETURNING id`)
+    await sql<{ id: number }>(
+      `INSERT INTO "User" (name, kind, "updatedAt") SELECT 'Rater ' || k, 'MEMBER', now() FROM generate_series(1, 40) k RETURNING id`,
+    )
   ).map((r) => r.id);
   const u: number[] = [];
   const m: number[] = [];
@@ -29,8 +34,13 @@ beforeAll(async () => {
       v.push(1 + ((x + j) % 9) * 0.5);
     }
   });
-  await sql(`INSERT INTO "Rating" ("userId", "movieId", value, "updatedAt") SELECT *, now() FROM unnest($1::int[], $2::int[], $3::real[]) ON CONFLICT DO NOTHING`, [u, m, v]);
-  [{ id: watcher }] = await sql<{ id: number }>(`INSERT INTO "User" (name, kind, "updatedAt") VALUES ('Watcher', 'MEMBER', now()) RETURNING id`);
+  await sql(
+    `INSERT INTO "Rating" ("userId", "movieId", value, "updatedAt") SELECT *, now() FROM unnest($1::int[], $2::int[], $3::real[]) ON CONFLICT DO NOTHING`,
+    [u, m, v],
+  );
+  [{ id: watcher }] = await sql<{ id: number }>(
+    `INSERT INTO "User" (name, kind, "updatedAt") VALUES ('Watcher', 'MEMBER', now()) RETURNING id`,
+  );
 });
 
 afterAll(async () => {
@@ -52,10 +62,22 @@ describe('nightly training with implicit feedback', () => {
 
   it('fits a member who only watched and liked: one row per watched or liked movie, a rated movie adds none', async () => {
     // Six bare watches (two of them also liked), one like without a watch, and a watch of a movie they rated.
-    for (const movie of ids.slice(0, 6)) await sql(`INSERT INTO "Watch" ("userId", "movieId", "watchedOn", "updatedAt") VALUES ($1, $2, '2026-01-05', now())`, [watcher, movie]);
-    for (const movie of [ids[0], ids[1], ids[6]]) await sql(`INSERT INTO "Like" ("userId", "movieId") VALUES ($1, $2)`, [watcher, movie]);
-    const rater = (await sql<{ userId: number; movieId: number }>(`SELECT "userId", "movieId" FROM "Rating" ORDER BY "userId", "movieId" LIMIT 1`))[0];
-    await sql(`INSERT INTO "Watch" ("userId", "movieId", "watchedOn", "updatedAt") VALUES ($1, $2, '2026-01-05', now())`, [rater.userId, rater.movieId]);
+    for (const movie of ids.slice(0, 6))
+      await sql(
+        `INSERT INTO "Watch" ("userId", "movieId", "watchedOn", "updatedAt") VALUES ($1, $2, '2026-01-05', now())`,
+        [watcher, movie],
+      );
+    for (const movie of [ids[0], ids[1], ids[6]])
+      await sql(`INSERT INTO "Like" ("userId", "movieId") VALUES ($1, $2)`, [watcher, movie]);
+    const rater = (
+      await sql<{ userId: number; movieId: number }>(
+        `SELECT "userId", "movieId" FROM "Rating" ORDER BY "userId", "movieId" LIMIT 1`,
+      )
+    )[0];
+    await sql(
+      `INSERT INTO "Watch" ("userId", "movieId", "watchedOn", "updatedAt") VALUES ($1, $2, '2026-01-05', now())`,
+      [rater.userId, rater.movieId],
+    );
     const r = await recomputeModel({ trigger: 'test' });
     const counts = await dataCounts(r.versionId);
     expect(counts).toMatchObject({ implicitFitRows: 7, users: 41, bareWatches: 4, bareLikes: 3 });

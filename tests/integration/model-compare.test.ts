@@ -13,9 +13,14 @@ let v2: number;
 
 beforeAll(async () => {
   const ids = Array.from({ length: 40 }, (_, i) => 500 + i);
-  await sql(`INSERT INTO "Movie" (id, title, year, "updatedAt") SELECT i, 'Movie ' || i, 2000, now() FROM unnest($1::int[]) i`, [ids]);
+  await sql(
+    `INSERT INTO "Movie" (id, title, year, "updatedAt") SELECT i, 'Movie ' || i, 2000, now() FROM unnest($1::int[]) i`,
+    [ids],
+  );
   const users = (
-    await sql<{ id: number }>(`INSERT INTO "User" (name, kind, "updatedAt") SELECT 'Rater ' || k, 'MEMBER', now() FROM generate_series(1, 60) k RETURNING id`)
+    await sql<{ id: number }>(
+      `INSERT INTO "User" (name, kind, "updatedAt") SELECT 'Rater ' || k, 'MEMBER', now() FROM generate_series(1, 60) k RETURNING id`,
+    )
   ).map((r) => r.id);
   const u: number[] = [];
   const m: number[] = [];
@@ -25,13 +30,18 @@ beforeAll(async () => {
       const movie = ids[(x * 7 + j * 3) % ids.length];
       u.push(user);
       m.push(movie);
-      v.push((movie < 520) === (x % 2 === 0) ? 4.5 : 1.5);
+      v.push(movie < 520 === (x % 2 === 0) ? 4.5 : 1.5);
     }
   });
-  await sql(`INSERT INTO "Rating" ("userId", "movieId", value, "updatedAt") SELECT *, now() FROM unnest($1::int[], $2::int[], $3::real[]) ON CONFLICT DO NOTHING`, [u, m, v]);
+  await sql(
+    `INSERT INTO "Rating" ("userId", "movieId", value, "updatedAt") SELECT *, now() FROM unnest($1::int[], $2::int[], $3::real[]) ON CONFLICT DO NOTHING`,
+    [u, m, v],
+  );
   v1 = (await recomputeModel({ trigger: 'test' })).versionId;
   // New tastes before the second version: half the raters flip.
-  await sql(`UPDATE "Rating" SET value = 6 - value WHERE "userId" = ANY($1::int[])`, [users.filter((_, x) => x % 4 === 0)]);
+  await sql(`UPDATE "Rating" SET value = 6 - value WHERE "userId" = ANY($1::int[])`, [
+    users.filter((_, x) => x % 4 === 0),
+  ]);
   v2 = (await recomputeModel({ trigger: 'test' })).versionId;
 }, 600_000);
 

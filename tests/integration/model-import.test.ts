@@ -24,7 +24,10 @@ const FIXTURES = resolve('tests', 'fixtures', 'spark-als');
 const MOVIES = Array.from({ length: 20 }, (_, j) => 501 + j); // 501–510 cluster A, 511–520 cluster B
 const USERS = Array.from({ length: 30 }, (_, u) => u + 1); // even ids like A, odd ids like B
 
-async function runImport(itemDir: string, extra: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
+async function runImport(
+  itemDir: string,
+  extra: string[] = [],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return runCli(['--item-factors', itemDir, '--user-factors', join(FIXTURES, 'userFactors'), ...extra]);
 }
 
@@ -54,8 +57,14 @@ function fixtureRows(dir: string): Map<number, number[]> {
 }
 
 beforeAll(async () => {
-  await sql(`INSERT INTO "Movie" (id, title, year, "updatedAt") SELECT i, 'Movie ' || i, 2001, now() FROM unnest($1::int[]) i`, [MOVIES]);
-  await sql(`INSERT INTO "User" (id, name, kind, "updatedAt") SELECT u, 'Rater ' || u, 'MEMBER', now() FROM unnest($1::int[]) u`, [USERS]);
+  await sql(
+    `INSERT INTO "Movie" (id, title, year, "updatedAt") SELECT i, 'Movie ' || i, 2001, now() FROM unnest($1::int[]) i`,
+    [MOVIES],
+  );
+  await sql(
+    `INSERT INTO "User" (id, name, kind, "updatedAt") SELECT u, 'Rater ' || u, 'MEMBER', now() FROM unnest($1::int[]) u`,
+    [USERS],
+  );
   await sql(`SELECT setval(pg_get_serial_sequence('"User"', 'id'), 1000)`);
   const u: number[] = [];
   const m: number[] = [];
@@ -63,13 +72,16 @@ beforeAll(async () => {
   for (const user of USERS) {
     for (let j = 0; j < 12; j++) {
       const movie = MOVIES[(user * 5 + j * 3) % MOVIES.length];
-      const likes = (movie <= 510) === (user % 2 === 0);
+      const likes = movie <= 510 === (user % 2 === 0);
       u.push(user);
       m.push(movie);
       v.push(likes ? 4.5 + (j % 2) * 0.5 : 1 + (j % 3) * 0.5);
     }
   }
-  await sql(`INSERT INTO "Rating" ("userId", "movieId", value, "updatedAt") SELECT *, now() FROM unnest($1::int[], $2::int[], $3::real[]) ON CONFLICT DO NOTHING`, [u, m, v]);
+  await sql(
+    `INSERT INTO "Rating" ("userId", "movieId", value, "updatedAt") SELECT *, now() FROM unnest($1::int[], $2::int[], $3::real[]) ON CONFLICT DO NOTHING`,
+    [u, m, v],
+  );
 });
 
 const tmp = mkdtempSync(join(tmpdir(), 'model-import-'));
@@ -83,7 +95,9 @@ describe('npm run model:import', () => {
   it('rejects a malformed table with file and line, and writes no model version', async () => {
     const out = await runImport(join(FIXTURES, 'malformed', 'itemFactors'));
     expect(out.code).toBe(1);
-    expect(out.stderr).toMatch(/part-00001-11111111-2222-4333-8444-555555555555-c000\.json:3: id 515 has 3 features, expected k = 4/);
+    expect(out.stderr).toMatch(
+      /part-00001-11111111-2222-4333-8444-555555555555-c000\.json:3: id 515 has 3 features, expected k = 4/,
+    );
     expect(out.stderr).toMatch(/Nothing was imported/);
     expect(await sql(`SELECT id FROM "ModelVersion"`)).toHaveLength(0);
   }, 120_000);
@@ -107,7 +121,9 @@ describe('npm run model:import', () => {
     const items = fixtureRows(join(FIXTURES, 'itemFactors'));
     expect(model.itemIds.length).toBe(items.size);
     model.itemIds.forEach((movieId, idx) => {
-      expect(Array.from(model.itemFactors.subarray(idx * 4, idx * 4 + 4))).toEqual(items.get(movieId)!.map(Math.fround));
+      expect(Array.from(model.itemFactors.subarray(idx * 4, idx * 4 + 4))).toEqual(
+        items.get(movieId)!.map(Math.fround),
+      );
     });
     const users = fixtureRows(join(FIXTURES, 'userFactors'));
     model.userIds.forEach((userId, idx) => {
@@ -136,7 +152,9 @@ describe('npm run model:import', () => {
     const out = await runCli(['--model', join(FIXTURES, 'als-model'), '--reg', '5', '--alpha', '3']);
     expect(out.stderr).toBe('');
     expect(out.code).toBe(0);
-    expect(out.stdout).toMatch(/org\.apache\.spark\.ml\.recommendation\.ALSModel als_4f1c2a9b7d3e from Spark 3\.5\.1, rank 4/);
+    expect(out.stdout).toMatch(
+      /org\.apache\.spark\.ml\.recommendation\.ALSModel als_4f1c2a9b7d3e from Spark 3\.5\.1, rank 4/,
+    );
     expect(out.stdout).toMatch(/read 20 item and 30 user factor rows \(k = 4\) from 4 files/);
     expect(out.stdout).toMatch(/model version \d+ is now active/);
 
@@ -147,7 +165,9 @@ describe('npm run model:import', () => {
     const model = deserializeModel<ServingModel>(meta, blobs);
     const items = fixtureRows(join(FIXTURES, 'itemFactors')); // the same factors, as plain JSON
     model.itemIds.forEach((movieId, idx) => {
-      expect(Array.from(model.itemFactors.subarray(idx * 4, idx * 4 + 4))).toEqual(items.get(movieId)!.map(Math.fround));
+      expect(Array.from(model.itemFactors.subarray(idx * 4, idx * 4 + 4))).toEqual(
+        items.get(movieId)!.map(Math.fround),
+      );
     });
 
     // What a web process does: load the active version and build a member's For You from it.
@@ -155,7 +175,9 @@ describe('npm run model:import', () => {
     expect(loaded?.versionId).toBe(active!.id);
     const feed = await buildForYouFeed(2, FeedQuery.parse({ limit: 5, diversity: 0 }));
     expect(feed.modelVersion).toBe(active!.id);
-    const rated = new Set((await sql<{ movieId: number }>(`SELECT "movieId" FROM "Rating" WHERE "userId" = 2`)).map((r) => r.movieId));
+    const rated = new Set(
+      (await sql<{ movieId: number }>(`SELECT "movieId" FROM "Rating" WHERE "userId" = 2`)).map((r) => r.movieId),
+    );
     expect(feed.items.length).toBeGreaterThan(0);
     for (const item of feed.items) expect(rated.has(item.movie.id)).toBe(false);
     // User 2 (even) likes movies 501–510 in the ratings and in the factors: an unrated one leads the feed.

@@ -27,7 +27,10 @@ const beta: number[] = [];
 
 beforeAll(async () => {
   const ids = Array.from({ length: N_MOVIES }, (_, i) => 500 + i);
-  await sql(`INSERT INTO "Movie" (id, title, year, "updatedAt") SELECT i, 'Movie ' || i, 2000, now() FROM unnest($1::int[]) i`, [[...ids, UNRATED]]);
+  await sql(
+    `INSERT INTO "Movie" (id, title, year, "updatedAt") SELECT i, 'Movie ' || i, 2000, now() FROM unnest($1::int[]) i`,
+    [[...ids, UNRATED]],
+  );
   alpha.push(...ids.slice(0, 20));
   beta.push(...ids.slice(20));
   await sql(`INSERT INTO "Genre" (name) VALUES ('Alpha'), ('Beta')`);
@@ -35,10 +38,14 @@ beforeAll(async () => {
     `INSERT INTO "MovieGenre" ("movieId", "genreId") SELECT m, (SELECT id FROM "Genre" WHERE name = CASE WHEN m < 520 THEN 'Alpha' ELSE 'Beta' END) FROM unnest($1::int[]) m`,
     [ids],
   );
-  await sql(`INSERT INTO "MovieGenre" ("movieId", "genreId") SELECT $1, id FROM "Genre" WHERE name = 'Alpha'`, [UNRATED]);
+  await sql(`INSERT INTO "MovieGenre" ("movieId", "genreId") SELECT $1, id FROM "Genre" WHERE name = 'Alpha'`, [
+    UNRATED,
+  ]);
   // 80 raters with planted tastes: even raters love Alpha and dislike Beta, odd raters the reverse.
   const users = (
-    await sql<{ id: number }>(`INSERT INTO "User" (name, kind, "updatedAt") SELECT 'Rater ' || k, 'MEMBER', now() FROM generate_series(1, 80) k RETURNING id`)
+    await sql<{ id: number }>(
+      `INSERT INTO "User" (name, kind, "updatedAt") SELECT 'Rater ' || k, 'MEMBER', now() FROM generate_series(1, 80) k RETURNING id`,
+    )
   ).map((r) => r.id);
   const u: number[] = [];
   const m: number[] = [];
@@ -83,9 +90,14 @@ describe('model pipeline', () => {
     expect(v.metrics?.['served coverage@10']).toBeGreaterThanOrEqual(DEFAULT_SERVING.params.coverageFloor);
     expect(v.metrics?.['served coverage@10']).toBeLessThanOrEqual(1);
     expect(v.dataCounts).toMatchObject({ items: N_MOVIES + 1, users: 80 });
-    const artifacts = await sql<{ name: string; length: number }>(`SELECT name, length FROM "ModelArtifact" WHERE "modelVersionId" = $1`, [first]);
+    const artifacts = await sql<{ name: string; length: number }>(
+      `SELECT name, length FROM "ModelArtifact" WHERE "modelVersionId" = $1`,
+      [first],
+    );
     const names = artifacts.map((a) => a.name);
-    expect(names).toEqual(expect.arrayContaining(['$meta', 'itemFactors', 'userFactors', 'knn.indices', 'content.indices', 'itemIds']));
+    expect(names).toEqual(
+      expect.arrayContaining(['$meta', 'itemFactors', 'userFactors', 'knn.indices', 'content.indices', 'itemIds']),
+    );
     expect(artifacts.find((a) => a.name === 'itemFactors')!.length).toBe((N_MOVIES + 1) * 64);
     const loaded = await getServingModel();
     expect(loaded?.versionId).toBe(first);
@@ -95,7 +107,9 @@ describe('model pipeline', () => {
     const similar = (await getSimilarMovies(UNRATED)).map((m) => m.id);
     expect(similar.length).toBeGreaterThanOrEqual(5);
     expect(similar.every((id) => alpha.includes(id))).toBe(true);
-    const [{ id: fan }] = await sql<{ id: number }>(`INSERT INTO "User" (name, kind, "updatedAt") VALUES ('Fan', 'MEMBER', now()) RETURNING id`);
+    const [{ id: fan }] = await sql<{ id: number }>(
+      `INSERT INTO "User" (name, kind, "updatedAt") VALUES ('Fan', 'MEMBER', now()) RETURNING id`,
+    );
     for (const movie of alpha.slice(0, 4)) await upsertRating(fan, movie, 5);
     const predicted = await predictUserRating(fan, UNRATED);
     expect(predicted).not.toBeNull();
@@ -106,15 +120,23 @@ describe('model pipeline', () => {
   it('predicts for a member the model was not trained on by the biases base, and for a trained-on member by the blend', async () => {
     const loaded = (await getServingModel())!;
     const { model, itemIndex } = loaded;
-    const [{ id: fresh }] = await sql<{ id: number }>(`INSERT INTO "User" (name, kind, "updatedAt") VALUES ('Newcomer', 'MEMBER', now()) RETURNING id`);
+    const [{ id: fresh }] = await sql<{ id: number }>(
+      `INSERT INTO "User" (name, kind, "updatedAt") VALUES ('Newcomer', 'MEMBER', now()) RETURNING id`,
+    );
     const mine = [...alpha.slice(0, 5), ...beta.slice(0, 3)];
     for (const [x, movie] of mine.entries()) await upsertRating(fresh, movie, x < 5 ? 5 : 1.5);
     expect(trainedOn(model, fresh)).toBe(false);
     expect(mine.length).toBeGreaterThan(model.coldUserThreshold);
     const target = alpha[10];
-    const user = { itemIdx: Int32Array.from(mine, (m) => itemIndex.get(m)!), values: Float32Array.from(mine, (_, x) => (x < 5 ? 5 : 1.5)) };
+    const user = {
+      itemIdx: Int32Array.from(mine, (m) => itemIndex.get(m)!),
+      values: Float32Array.from(mine, (_, x) => (x < 5 ? 5 : 1.5)),
+    };
     const ctx = ratingContext(model, user);
-    const biases = Math.min(5, Math.max(0.5, model.globalMean + ctx.buBase + model.baseItemBias[itemIndex.get(target)!]));
+    const biases = Math.min(
+      5,
+      Math.max(0.5, model.globalMean + ctx.buBase + model.baseItemBias[itemIndex.get(target)!]),
+    );
     expect(await predictUserRating(fresh, target)).toBeCloseTo(biases, 5);
     // A member of the training snapshot with a history is predicted by the blend.
     const [{ userId: known }] = await sql<{ userId: number }>(
@@ -122,14 +144,25 @@ describe('model pipeline', () => {
       [model.coldUserThreshold],
     );
     expect(trainedOn(model, known)).toBe(true);
-    const rows = await sql<{ movieId: number; value: number }>(`SELECT "movieId", value FROM "Rating" WHERE "userId" = $1`, [known]);
-    const theirs = { itemIdx: Int32Array.from(rows, (r) => itemIndex.get(r.movieId)!), values: Float32Array.from(rows, (r) => r.value) };
+    const rows = await sql<{ movieId: number; value: number }>(
+      `SELECT "movieId", value FROM "Rating" WHERE "userId" = $1`,
+      [known],
+    );
+    const theirs = {
+      itemIdx: Int32Array.from(rows, (r) => itemIndex.get(r.movieId)!),
+      values: Float32Array.from(rows, (r) => r.value),
+    };
     const unrated = [...alpha, ...beta].find((m) => !rows.some((r) => r.movieId === m))!;
-    expect(await predictUserRating(known, unrated)).toBeCloseTo(predictRating(model, theirs, itemIndex.get(unrated)!), 5);
+    expect(await predictUserRating(known, unrated)).toBeCloseTo(
+      predictRating(model, theirs, itemIndex.get(unrated)!),
+      5,
+    );
   }, 60_000);
 
   it('moves the next For You response as soon as a user rates', async () => {
-    const [{ id: userId }] = await sql<{ id: number }>(`INSERT INTO "User" (name, kind, "updatedAt") VALUES ('Fresh', 'MEMBER', now()) RETURNING id`);
+    const [{ id: userId }] = await sql<{ id: number }>(
+      `INSERT INTO "User" (name, kind, "updatedAt") VALUES ('Fresh', 'MEMBER', now()) RETURNING id`,
+    );
     const query = FeedQuery.parse({ limit: 10, diversity: 0 });
     const before = (await buildForYouFeed(userId, query)).items.map((i) => i.movie.id);
     for (const movie of alpha.slice(0, 3)) await upsertRating(userId, movie, 5);
@@ -149,10 +182,13 @@ describe('model pipeline', () => {
   }, 60_000);
 
   it('pages through a diversified For You list: each page continues the last, with no repeats and a next cursor', async () => {
-    const [{ id: userId }] = await sql<{ id: number }>(`INSERT INTO "User" (name, kind, "updatedAt") VALUES ('Pager', 'MEMBER', now()) RETURNING id`);
+    const [{ id: userId }] = await sql<{ id: number }>(
+      `INSERT INTO "User" (name, kind, "updatedAt") VALUES ('Pager', 'MEMBER', now()) RETURNING id`,
+    );
     await upsertRating(userId, alpha[1], 5);
     await upsertRating(userId, beta[1], 2);
-    const page = (cursor: number, limit: number) => buildForYouFeed(userId, FeedQuery.parse({ cursor, limit, diversity: 0.6 }));
+    const page = (cursor: number, limit: number) =>
+      buildForYouFeed(userId, FeedQuery.parse({ cursor, limit, diversity: 0.6 }));
     const [p1, p2, p3, whole] = await Promise.all([page(0, 7), page(7, 7), page(14, 7), page(0, 21)]);
     expect(p1.nextCursor).toBe(7);
     expect(p2.nextCursor).toBe(14);
@@ -166,7 +202,9 @@ describe('model pipeline', () => {
   }, 60_000);
 
   it("leads a new member's list with the genres they picked, until their ratings take over", async () => {
-    const [{ id: userId }] = await sql<{ id: number }>(`INSERT INTO "User" (name, kind, "updatedAt") VALUES ('Picky', 'MEMBER', now()) RETURNING id`);
+    const [{ id: userId }] = await sql<{ id: number }>(
+      `INSERT INTO "User" (name, kind, "updatedAt") VALUES ('Picky', 'MEMBER', now()) RETURNING id`,
+    );
     const query = FeedQuery.parse({ limit: 10, diversity: 0 });
     const top = async () => (await buildForYouFeed(userId, query)).items;
 
@@ -185,7 +223,9 @@ describe('model pipeline', () => {
   }, 60_000);
 
   it('keeps the active model when a run fails, and marks the run failed', async () => {
-    await expect(recomputeModel({ trigger: 'test', failAtPhase: 'fitting final model' })).rejects.toThrow(/injected failure/);
+    await expect(recomputeModel({ trigger: 'test', failAtPhase: 'fitting final model' })).rejects.toThrow(
+      /injected failure/,
+    );
     const failed = (await models.listVersions())[0];
     expect(failed.status).toBe('FAILED');
     expect(failed.reason).toMatch(/injected failure/);
@@ -193,11 +233,15 @@ describe('model pipeline', () => {
   }, 300_000);
 
   it('keeps the active model when the training process is killed, and a retry works', async () => {
-    const child = spawn(resolve('node_modules', '.bin', 'tsx'), ['--conditions=react-server', resolve('tests/integration/fixtures/train-child.ts')], {
-      env: { ...process.env, DATABASE_URL: scratch.url },
-      stdio: 'ignore',
-      detached: true, // own process group: tsx runs the script in a grandchild, which must die too
-    });
+    const child = spawn(
+      resolve('node_modules', '.bin', 'tsx'),
+      ['--conditions=react-server', resolve('tests/integration/fixtures/train-child.ts')],
+      {
+        env: { ...process.env, DATABASE_URL: scratch.url },
+        stdio: 'ignore',
+        detached: true, // own process group: tsx runs the script in a grandchild, which must die too
+      },
+    );
     // Kill it once its version row shows it is training.
     for (let t = 0; t < 600; t++) {
       const [row] = await sql<{ status: string }>(`SELECT status FROM "ModelVersion" ORDER BY id DESC LIMIT 1`);
@@ -236,6 +280,8 @@ describe('model pipeline', () => {
 
   it('enforces a single active version in the database', async () => {
     const other = (await models.listVersions()).find((v) => v.status === 'READY')!;
-    await expect(sql(`UPDATE "ModelVersion" SET "isActive" = true WHERE id = $1`, [other.id])).rejects.toThrow(/ModelVersion_one_active/);
+    await expect(sql(`UPDATE "ModelVersion" SET "isActive" = true WHERE id = $1`, [other.id])).rejects.toThrow(
+      /ModelVersion_one_active/,
+    );
   });
 });

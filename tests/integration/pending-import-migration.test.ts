@@ -27,10 +27,19 @@ describe('moving kept import items into the diary and likes', () => {
     await migrate(db.url, dir);
 
     const q = (text: string, params: unknown[] = []) => sql(text, params, db.url);
-    const [u1, u2, quiet] = (await q(`INSERT INTO "User" (name, kind, "updatedAt") VALUES ('a', 'MEMBER', now()), ('b', 'MEMBER', now()), ('c', 'MEMBER', now()) RETURNING id`)).map((r) => r.id as number);
-    const [m1, m2] = (await q(`INSERT INTO "Movie" (id, title, "updatedAt") VALUES (1, 'One', now()), (2, 'Two', now()) RETURNING id`)).map((r) => r.id as number);
+    const [u1, u2, quiet] = (
+      await q(
+        `INSERT INTO "User" (name, kind, "updatedAt") VALUES ('a', 'MEMBER', now()), ('b', 'MEMBER', now()), ('c', 'MEMBER', now()) RETURNING id`,
+      )
+    ).map((r) => r.id as number);
+    const [m1, m2] = (
+      await q(`INSERT INTO "Movie" (id, title, "updatedAt") VALUES (1, 'One', now()), (2, 'Two', now()) RETURNING id`)
+    ).map((r) => r.id as number);
     // u1 already logged m1 on 2020-01-01 in the diary: the kept watch of that day is the same entry.
-    await q(`INSERT INTO "Watch" ("userId", "movieId", "watchedOn", rewatch, rating, "updatedAt") VALUES ($1, $2, '2020-01-01', false, 3, now())`, [u1, m1]);
+    await q(
+      `INSERT INTO "Watch" ("userId", "movieId", "watchedOn", rewatch, rating, "updatedAt") VALUES ($1, $2, '2020-01-01', false, 3, now())`,
+      [u1, m1],
+    );
     await q(
       `INSERT INTO "PendingImportItem" ("userId", kind, "movieId", date, rewatch, rating, source) VALUES
         ($1, 'WATCH', $3, '2020-01-01', false, 4.5, 'letterboxd'),
@@ -41,19 +50,27 @@ describe('moving kept import items into the diary and likes', () => {
         ($2, 'LIKE', $3, '2020-12-01', false, null, 'letterboxd')`,
       [u1, u2, m1, m2],
     );
-    await q(`INSERT INTO "MemberImport" ("userId", source, "fileName", payload, summary) VALUES ($1, 'letterboxd', 'x.zip', '{}', '{"ratingsAdded": 1, "pendingWatches": 2, "pendingLikes": 1}')`, [u1]);
-    const versions = async () => Object.fromEntries((await q(`SELECT id, "tasteVersion" FROM "User"`)).map((r) => [r.id, r.tasteVersion]));
+    await q(
+      `INSERT INTO "MemberImport" ("userId", source, "fileName", payload, summary) VALUES ($1, 'letterboxd', 'x.zip', '{}', '{"ratingsAdded": 1, "pendingWatches": 2, "pendingLikes": 1}')`,
+      [u1],
+    );
+    const versions = async () =>
+      Object.fromEntries((await q(`SELECT id, "tasteVersion" FROM "User"`)).map((r) => [r.id, r.tasteVersion]));
     const before = await versions();
 
     await migrate(db.url, MIGRATIONS_DIR);
 
-    const watches = await q(`SELECT "userId", "movieId", to_char("watchedOn", 'YYYY-MM-DD') AS day, rewatch, rating, to_char("createdAt", 'YYYY-MM-DD') = to_char("watchedOn", 'YYYY-MM-DD') AS "loggedThatDay" FROM "Watch" ORDER BY "userId", "watchedOn", rewatch`);
+    const watches = await q(
+      `SELECT "userId", "movieId", to_char("watchedOn", 'YYYY-MM-DD') AS day, rewatch, rating, to_char("createdAt", 'YYYY-MM-DD') = to_char("watchedOn", 'YYYY-MM-DD') AS "loggedThatDay" FROM "Watch" ORDER BY "userId", "watchedOn", rewatch`,
+    );
     expect(watches).toEqual([
       { userId: u1, movieId: m1, day: '2020-01-01', rewatch: false, rating: 3, loggedThatDay: false }, // the member's own entry, untouched
       { userId: u1, movieId: m1, day: '2020-02-01', rewatch: true, rating: 4, loggedThatDay: true },
       // 1850 cannot be stored (the diary starts in 1870): left out.
     ]);
-    const likes = await q(`SELECT "userId", "movieId", to_char("createdAt", 'YYYY-MM-DD') AS day FROM "Like" ORDER BY "userId"`);
+    const likes = await q(
+      `SELECT "userId", "movieId", to_char("createdAt", 'YYYY-MM-DD') AS day FROM "Like" ORDER BY "userId"`,
+    );
     expect(likes).toEqual([
       { userId: u1, movieId: m2, day: '2020-03-03' },
       { userId: u2, movieId: m1, day: '2020-12-01' }, // liked twice: the earliest date

@@ -10,7 +10,11 @@ beforeAll(async () => {
 });
 
 const insert = (movieId: number, value: number) =>
-  sql(`INSERT INTO "Rating" ("userId", "movieId", value, "updatedAt") VALUES ($1, $2, $3, now())`, [userId, movieId, value]);
+  sql(`INSERT INTO "Rating" ("userId", "movieId", value, "updatedAt") VALUES ($1, $2, $3, now())`, [
+    userId,
+    movieId,
+    value,
+  ]);
 
 describe('Rating CHECK constraint (half stars 0.5–5)', () => {
   it.each([0, 5.5, 3.25, -1, 0.25])('rejects %s', async (value) => {
@@ -34,10 +38,13 @@ describe('Rating CHECK constraint (half stars 0.5–5)', () => {
 
   it('rejects an update to an invalid value and keeps the old one', async () => {
     await insert(movieIds[4], 4);
-    await expect(sql(`UPDATE "Rating" SET value = 4.75 WHERE "userId" = $1 AND "movieId" = $2`, [userId, movieIds[4]])).rejects.toThrow(
-      /Rating_value_half_stars/,
-    );
-    const rows = await sql<{ value: number }>(`SELECT value FROM "Rating" WHERE "userId" = $1 AND "movieId" = $2`, [userId, movieIds[4]]);
+    await expect(
+      sql(`UPDATE "Rating" SET value = 4.75 WHERE "userId" = $1 AND "movieId" = $2`, [userId, movieIds[4]]),
+    ).rejects.toThrow(/Rating_value_half_stars/);
+    const rows = await sql<{ value: number }>(`SELECT value FROM "Rating" WHERE "userId" = $1 AND "movieId" = $2`, [
+      userId,
+      movieIds[4],
+    ]);
     expect(rows[0].value).toBe(4);
   });
 });

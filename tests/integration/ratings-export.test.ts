@@ -46,18 +46,32 @@ let expected: { userId: number; movieId: number; rating: number }[];
 beforeAll(async () => {
   const movies = Array.from({ length: 12 }, (_, j) => 701 + j);
   const users = Array.from({ length: 9 }, (_, u) => u + 1);
-  await sql(`INSERT INTO "Movie" (id, title, year, "updatedAt") SELECT i, 'Movie ' || i, 1999, now() FROM unnest($1::int[]) i`, [movies], scratch.url);
-  await sql(`INSERT INTO "User" (id, name, kind, "updatedAt") SELECT u, 'Rater ' || u, 'MEMBER', now() FROM unnest($1::int[]) u`, [users], scratch.url);
+  await sql(
+    `INSERT INTO "Movie" (id, title, year, "updatedAt") SELECT i, 'Movie ' || i, 1999, now() FROM unnest($1::int[]) i`,
+    [movies],
+    scratch.url,
+  );
+  await sql(
+    `INSERT INTO "User" (id, name, kind, "updatedAt") SELECT u, 'Rater ' || u, 'MEMBER', now() FROM unnest($1::int[]) u`,
+    [users],
+    scratch.url,
+  );
   const rows: { userId: number; movieId: number; rating: number }[] = [];
-  for (const u of users) for (let j = 0; j < 3 + u; j++) rows.push({ userId: u, movieId: movies[(u * 5 + j) % 12], rating: 0.5 + ((u + j * 3) % 10) * 0.5 });
+  for (const u of users)
+    for (let j = 0; j < 3 + u; j++)
+      rows.push({ userId: u, movieId: movies[(u * 5 + j) % 12], rating: 0.5 + ((u + j * 3) % 10) * 0.5 });
   await sql(
     `INSERT INTO "Rating" ("userId", "movieId", value, "updatedAt") SELECT *, now() FROM unnest($1::int[], $2::int[], $3::real[]) ON CONFLICT DO NOTHING`,
     [rows.map((r) => r.userId), rows.map((r) => r.movieId), rows.map((r) => r.rating)],
     scratch.url,
   );
-  expected = (await sql<{ userId: number; movieId: number; value: number }>(`SELECT "userId", "movieId", value FROM "Rating" ORDER BY 1, 2`, [], scratch.url)).map(
-    (r) => ({ userId: r.userId, movieId: r.movieId, rating: r.value }),
-  );
+  expected = (
+    await sql<{ userId: number; movieId: number; value: number }>(
+      `SELECT "userId", "movieId", value FROM "Rating" ORDER BY 1, 2`,
+      [],
+      scratch.url,
+    )
+  ).map((r) => ({ userId: r.userId, movieId: r.movieId, rating: r.value }));
 });
 
 afterAll(async () => {
@@ -81,13 +95,27 @@ describe('npm run model:export-ratings', () => {
     expect(await readWithDuckDb(join(out, 'part-*.csv.gz'))).toEqual(expected);
 
     const manifest = JSON.parse(readFileSync(join(out, '_reel-export.json'), 'utf8'));
-    expect(manifest).toMatchObject({ format: 'csv.gz', rows: expected.length, users: 9, schema: 'userId INT, movieId INT, rating FLOAT' });
-    expect(manifest.sparkAls).toMatchObject({ implicitPrefs: true, rank: 64, maxIter: 15, alpha: 2, nonnegative: false, coldStartStrategy: 'drop', threshold: 3.5 });
+    expect(manifest).toMatchObject({
+      format: 'csv.gz',
+      rows: expected.length,
+      users: 9,
+      schema: 'userId INT, movieId INT, rating FLOAT',
+    });
+    expect(manifest.sparkAls).toMatchObject({
+      implicitPrefs: true,
+      rank: 64,
+      maxIter: 15,
+      alpha: 2,
+      nonnegative: false,
+      coldStartStrategy: 'drop',
+      threshold: 3.5,
+    });
     // regParam = λ / median positives per user, counted here from the database rows.
     const positives = new Map<number, number>();
     for (const r of expected) if (r.rating >= 3.5) positives.set(r.userId, (positives.get(r.userId) ?? 0) + 1);
     const counts = [...positives.values()].sort((a, b) => a - b);
-    const med = counts.length % 2 ? counts[counts.length >> 1] : (counts[counts.length / 2 - 1] + counts[counts.length / 2]) / 2;
+    const med =
+      counts.length % 2 ? counts[counts.length >> 1] : (counts[counts.length / 2 - 1] + counts[counts.length / 2]) / 2;
     expect(manifest.sparkAls.regParam).toBeCloseTo(20 / med, 3);
   }, 120_000);
 

@@ -31,17 +31,24 @@ beforeAll(async () => {
   for (const [title, ratings] of CATALOGUE) {
     const id = uniqueMovieId();
     ids.set(title, id);
-    await sql(`INSERT INTO "Movie" (id, title, "ratingCount", "updatedAt") VALUES ($1, $2, $3, now())`, [id, title, ratings]);
+    await sql(`INSERT INTO "Movie" (id, title, "ratingCount", "updatedAt") VALUES ($1, $2, $3, now())`, [
+      id,
+      title,
+      ratings,
+    ]);
   }
-  const [a] = await sql<{ id: number }>(`INSERT INTO "Person" (name) VALUES ('Dénis Villeneuve Searchtest') RETURNING id`);
-  const [b] = await sql<{ id: number }>(`INSERT INTO "Person" (name) VALUES ('Denise Villanueva Searchtest') RETURNING id`);
+  const [a] = await sql<{ id: number }>(
+    `INSERT INTO "Person" (name) VALUES ('Dénis Villeneuve Searchtest') RETURNING id`,
+  );
+  const [b] = await sql<{ id: number }>(
+    `INSERT INTO "Person" (name) VALUES ('Denise Villanueva Searchtest') RETURNING id`,
+  );
   personIds = { villeneuve: a.id, villanueva: b.id };
   // The better-known person has credits on rated films.
-  await sql(`INSERT INTO "Credit" ("movieId", "personId", kind, job) VALUES ($1, $2, 'CREW', 'Director'), ($3, $2, 'CREW', 'Director')`, [
-    ids.get('Matrix, The'),
-    a.id,
-    ids.get('Shawshank Redemption, The'),
-  ]);
+  await sql(
+    `INSERT INTO "Credit" ("movieId", "personId", kind, job) VALUES ($1, $2, 'CREW', 'Director'), ($3, $2, 'CREW', 'Director')`,
+    [ids.get('Matrix, The'), a.id, ids.get('Shawshank Redemption, The')],
+  );
 });
 
 afterAll(async () => {
@@ -86,7 +93,9 @@ describe('search ranking', () => {
   it('ignores accents and finds alternate (original-language) titles', async () => {
     expect((await movieTitles('amelie'))[0]).toBe("Amélie (Fabuleux destin d'Amélie Poulain, Le)");
     expect((await movieTitles('la haine'))[0]).toBe('Hate (Haine, La)');
-    expect((await movieTitles('cite des enfants perdus'))[0]).toBe('City of Lost Children, The (Cité des enfants perdus, La)');
+    expect((await movieTitles('cite des enfants perdus'))[0]).toBe(
+      'City of Lost Children, The (Cité des enfants perdus, La)',
+    );
   });
 
   it('returns cards with display titles and nothing for a one-letter or nonsense query', async () => {
@@ -110,7 +119,9 @@ describe('search ranking', () => {
     try {
       const { people } = await searchCatalogue('amelie', { movies: 5, people: 10 });
       expect(people.map((p) => p.id)).not.toContain(weak.id);
-      expect((await searchCatalogue('robbie amel', { movies: 0, people: 10 })).people.map((p) => p.id)).toContain(weak.id);
+      expect((await searchCatalogue('robbie amel', { movies: 0, people: 10 })).people.map((p) => p.id)).toContain(
+        weak.id,
+      );
     } finally {
       await sql(`DELETE FROM "Person" WHERE id = $1`, [weak.id]);
     }
@@ -135,6 +146,8 @@ describe('display titles from the data layer', () => {
   it('keeps the alternate title on the movie page', async () => {
     const movie = await getMovie(ids.get('City of Lost Children, The (Cité des enfants perdus, La)')!);
     expect(movie.alsoKnownAs).toEqual(['La Cité des enfants perdus']);
-    expect((await getMovie(ids.get("Amélie (Fabuleux destin d'Amélie Poulain, Le)")!)).alsoKnownAs).toEqual(["Le Fabuleux destin d'Amélie Poulain"]);
+    expect((await getMovie(ids.get("Amélie (Fabuleux destin d'Amélie Poulain, Le)")!)).alsoKnownAs).toEqual([
+      "Le Fabuleux destin d'Amélie Poulain",
+    ]);
   });
 });

@@ -15,12 +15,18 @@ const { db } = await import('../../lib/server/db');
 const logLines: string[] = [];
 const log = (line: string) => logLines.push(line);
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs: number, everyMs = 100): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs: number,
+  everyMs = 100,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${logLines.join('\n')}`);
+    if (Date.now() > end)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${logLines.join('\n')}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
@@ -28,9 +34,14 @@ async function until<T>(what: string, probe: () => Promise<T | null | undefined 
 beforeAll(async () => {
   // A small catalogue with planted tastes: 40 movies, 80 raters × 14 ratings.
   const ids = Array.from({ length: 40 }, (_, i) => 700 + i);
-  await sql(`INSERT INTO "Movie" (id, title, year, "updatedAt") SELECT i, 'Movie ' || i, 2001, now() FROM unnest($1::int[]) i`, [ids]);
+  await sql(
+    `INSERT INTO "Movie" (id, title, year, "updatedAt") SELECT i, 'Movie ' || i, 2001, now() FROM unnest($1::int[]) i`,
+    [ids],
+  );
   const users = (
-    await sql<{ id: number }>(`INSERT INTO "User" (name, kind, "updatedAt") SELECT 'Rater ' || k, 'MEMBER', now() FROM generate_series(1, 80) k RETURNING id`)
+    await sql<{ id: number }>(
+      `INSERT INTO "User" (name, kind, "updatedAt") SELECT 'Rater ' || k, 'MEMBER', now() FROM generate_series(1, 80) k RETURNING id`,
+    )
   ).map((r) => r.id);
   const u: number[] = [];
   const m: number[] = [];
@@ -42,7 +53,10 @@ beforeAll(async () => {
       v.push(((x + j) % 2 === 0 ? 4 : 2) + (j % 2) * 0.5);
     }
   });
-  await sql(`INSERT INTO "Rating" ("userId", "movieId", value, "updatedAt") SELECT *, now() FROM unnest($1::int[], $2::int[], $3::real[]) ON CONFLICT DO NOTHING`, [u, m, v]);
+  await sql(
+    `INSERT INTO "Rating" ("userId", "movieId", value, "updatedAt") SELECT *, now() FROM unnest($1::int[], $2::int[], $3::real[]) ON CONFLICT DO NOTHING`,
+    [u, m, v],
+  );
 });
 
 afterAll(async () => {
@@ -55,12 +69,28 @@ afterAll(async () => {
 describe('worker supervision', () => {
   it('restarts a killed worker, fails the interrupted training and retries the job', async () => {
     hooks.startWorker({ ...process.env, DATABASE_URL: scratch.url }, log);
-    const first = await until('the first heartbeat', async () => (await getWorkerStatus()).alive && (await getWorkerStatus()), 60_000);
+    const first = await until(
+      'the first heartbeat',
+      async () => (await getWorkerStatus()).alive && (await getWorkerStatus()),
+      60_000,
+    );
     // The worker has created the queues (two processes creating pg-boss's schema at once can deadlock).
-    await until('the worker to be ready', async () => (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.queue`).catch(() => [{ n: 0 }]))[0].n >= 2, 60_000);
+    await until(
+      'the worker to be ready',
+      async () =>
+        (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.queue`).catch(() => [{ n: 0 }]))[0].n >= 2,
+      60_000,
+    );
     const t0 = Date.now();
     const versionId = await enqueueRecompute('admin');
-    await until('training to start', async () => (await sql<{ status: string }>(`SELECT status FROM "ModelVersion" WHERE id = $1`, [versionId]))[0]?.status === 'TRAINING', 60_000, 25);
+    await until(
+      'training to start',
+      async () =>
+        (await sql<{ status: string }>(`SELECT status FROM "ModelVersion" WHERE id = $1`, [versionId]))[0]?.status ===
+        'TRAINING',
+      60_000,
+      25,
+    );
     const killedPid = hooks.currentWorkerPid()!;
     process.kill(killedPid, 'SIGKILL');
     const killedAt = Date.now();
@@ -81,18 +111,30 @@ describe('worker supervision', () => {
     // The interrupted version says why, and the queue's retry trains a fresh version that goes live.
     const failed = await until(
       'the interrupted version to be marked failed',
-      async () => (await sql<{ status: string; reason: string }>(`SELECT status, reason FROM "ModelVersion" WHERE id = $1`, [versionId]))[0]?.status === 'FAILED' && true,
+      async () =>
+        (
+          await sql<{ status: string; reason: string }>(`SELECT status, reason FROM "ModelVersion" WHERE id = $1`, [
+            versionId,
+          ])
+        )[0]?.status === 'FAILED' && true,
       30_000,
     );
     expect(failed).toBe(true);
     const retried = await until(
       'the retried job to train a new version',
-      async () => (await sql<{ id: number; status: string }>(`SELECT id, status FROM "ModelVersion" WHERE id > $1 AND status IN ('READY', 'ACTIVE', 'REJECTED') OR (id > $1 AND "isActive")`, [versionId]))[0],
+      async () =>
+        (
+          await sql<{ id: number; status: string }>(
+            `SELECT id, status FROM "ModelVersion" WHERE id > $1 AND status IN ('READY', 'ACTIVE', 'REJECTED') OR (id > $1 AND "isActive")`,
+            [versionId],
+          )
+        )[0],
       90_000,
       500,
     );
     const retrySeconds = (Date.now() - killedAt) / 1000;
-    const reason = (await sql<{ reason: string }>(`SELECT reason FROM "ModelVersion" WHERE id = $1`, [versionId]))[0].reason;
+    const reason = (await sql<{ reason: string }>(`SELECT reason FROM "ModelVersion" WHERE id = $1`, [versionId]))[0]
+      .reason;
     expect(reason).toMatch(/worker stopped/);
     expect(logLines.join('\n')).toMatch(/worker exited \(SIGKILL\); restarting in 1 s/);
     console.log(

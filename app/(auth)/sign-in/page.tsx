@@ -7,7 +7,11 @@ import { SignInForm } from './sign-in-form';
 
 export const metadata = { title: 'Sign in' };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   // Only same-site paths: anything else would be an open redirect (issue 19).
   const callbackUrl = safeCallbackUrl((await searchParams).callbackUrl, env.NEXTAUTH_URL ?? 'http://localhost');
   if (await getCurrentUser()) redirect(callbackUrl);

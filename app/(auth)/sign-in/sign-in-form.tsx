@@ -40,16 +40,42 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
 
   return (
     <form onSubmit={onSubmit} className="form" noValidate>
-      {error && <p className="form-error" role="alert">{error}</p>}
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
       <div className="field">
         <label htmlFor="email">Email</label>
-        <input id="email" name="email" type="email" autoComplete="email" aria-invalid={!!fieldErrors.email} aria-describedby={fieldErrors.email ? 'email-error' : undefined} />
-        {fieldErrors.email && <p id="email-error" className="field-error">{fieldErrors.email}</p>}
+        <input
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          aria-invalid={!!fieldErrors.email}
+          aria-describedby={fieldErrors.email ? 'email-error' : undefined}
+        />
+        {fieldErrors.email && (
+          <p id="email-error" className="field-error">
+            {fieldErrors.email}
+          </p>
+        )}
       </div>
       <div className="field">
         <label htmlFor="password">Password</label>
-        <input id="password" name="password" type="password" autoComplete="current-password" aria-invalid={!!fieldErrors.password} aria-describedby={fieldErrors.password ? 'password-error' : undefined} />
-        {fieldErrors.password && <p id="password-error" className="field-error">{fieldErrors.password}</p>}
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          aria-invalid={!!fieldErrors.password}
+          aria-describedby={fieldErrors.password ? 'password-error' : undefined}
+        />
+        {fieldErrors.password && (
+          <p id="password-error" className="field-error">
+            {fieldErrors.password}
+          </p>
+        )}
       </div>
       <button className="btn btn-primary" type="submit" disabled={pending}>
         {pending ? 'Signing in…' : 'Sign in'}

@@ -28,15 +28,29 @@ export function SignOutOptions() {
           {error}
         </p>
       )}
-      <button type="button" className="btn btn-primary" disabled={pending !== null} onClick={() => { setPending('here'); void signOut({ callbackUrl: '/' }); }}>
+      <button
+        type="button"
+        className="btn btn-primary"
+        disabled={pending !== null}
+        onClick={() => {
+          setPending('here');
+          void signOut({ callbackUrl: '/' });
+        }}
+      >
         {pending === 'here' ? 'Signing out…' : 'Sign out of this device'}
       </button>
-      <button type="button" className="btn btn-ghost" data-testid="sign-out-everywhere" disabled={pending !== null} onClick={() => void everywhere()}>
+      <button
+        type="button"
+        className="btn btn-ghost"
+        data-testid="sign-out-everywhere"
+        disabled={pending !== null}
+        onClick={() => void everywhere()}
+      >
         {pending === 'everywhere' ? 'Signing out everywhere…' : 'Sign out everywhere'}
       </button>
       <p className="muted small">
-        “Sign out everywhere” ends your sessions on every phone, tablet and computer at once, this one included. Use it if
-        you signed in on a device you no longer have.
+        “Sign out everywhere” ends your sessions on every phone, tablet and computer at once, this one included. Use it
+        if you signed in on a device you no longer have.
       </p>
     </div>
   );

@@ -22,7 +22,11 @@ export interface SignUpState {
  * member; the work is the same too (the password is hashed either way). Throttled per IP.
  */
 export async function signUpAction(_prev: SignUpState, form: FormData): Promise<SignUpState> {
-  const raw = { name: String(form.get('name') ?? ''), email: String(form.get('email') ?? ''), password: String(form.get('password') ?? '') };
+  const raw = {
+    name: String(form.get('name') ?? ''),
+    email: String(form.get('email') ?? ''),
+    password: String(form.get('password') ?? ''),
+  };
   const values = { name: raw.name.slice(0, 200), email: raw.email.slice(0, 300) };
   const input = SignUpInput.safeParse(raw);
   if (!input.success) {

@@ -33,7 +33,10 @@ export default async function DiaryPage({ searchParams }: { searchParams: SP }) 
   if (!user) redirect('/sign-in?callbackUrl=/diary');
   const page = PageParam.parse((await searchParams).page);
   const year = new Date().getUTCFullYear();
-  const [{ entries, total }, stats] = await Promise.all([listDiary(user.id, { page, pageSize: PAGE_SIZE }), getDiaryStats(user.id, year)]);
+  const [{ entries, total }, stats] = await Promise.all([
+    listDiary(user.id, { page, pageSize: PAGE_SIZE }),
+    getDiaryStats(user.id, year),
+  ]);
   const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
   return (
     <>
@@ -41,7 +44,9 @@ export default async function DiaryPage({ searchParams }: { searchParams: SP }) 
         <div>
           <h1>Diary</h1>
           <p className="muted">
-            {total === 0 ? 'The films you watch, by date.' : `${total} viewing${total === 1 ? '' : 's'} logged, newest first.`}
+            {total === 0
+              ? 'The films you watch, by date.'
+              : `${total} viewing${total === 1 ? '' : 's'} logged, newest first.`}
           </p>
         </div>
       </div>
@@ -52,8 +57,8 @@ export default async function DiaryPage({ searchParams }: { searchParams: SP }) 
             <div className="empty">
               {total === 0 ? (
                 <>
-                  Nothing logged yet. Open a movie and press <strong>Watched…</strong> to add it to your diary, with the date you saw it.{' '}
-                  <Link href="/movies">Browse movies</Link>
+                  Nothing logged yet. Open a movie and press <strong>Watched…</strong> to add it to your diary, with the
+                  date you saw it. <Link href="/movies">Browse movies</Link>
                 </>
               ) : (
                 <>
@@ -69,12 +74,18 @@ export default async function DiaryPage({ searchParams }: { searchParams: SP }) 
                   <table className="diary-table">
                     <tbody>
                       {g.entries.map((e) => (
-                        <tr key={e.id} data-testid="diary-entry" data-movie-id={e.movieId} data-watched-on={e.watchedOn}>
+                        <tr
+                          key={e.id}
+                          data-testid="diary-entry"
+                          data-movie-id={e.movieId}
+                          data-watched-on={e.watchedOn}
+                        >
                           <td className="diary-day">
                             <time dateTime={e.watchedOn}>{Number(e.watchedOn.slice(8, 10))}</time>
                           </td>
                           <td className="diary-title">
-                            <Link href={`/movies/${e.movieId}`}>{e.title}</Link> {e.year && <span className="muted">({e.year})</span>}
+                            <Link href={`/movies/${e.movieId}`}>{e.title}</Link>{' '}
+                            {e.year && <span className="muted">({e.year})</span>}
                           </td>
                           <td className="diary-marks">
                             {e.rating !== null && (
@@ -88,7 +99,12 @@ export default async function DiaryPage({ searchParams }: { searchParams: SP }) 
                               </span>
                             )}
                             {e.rewatch && (
-                              <span className="mark-rewatch" aria-label="Rewatch" title="Rewatch" data-testid="mark-rewatch">
+                              <span
+                                className="mark-rewatch"
+                                aria-label="Rewatch"
+                                title="Rewatch"
+                                data-testid="mark-rewatch"
+                              >
                                 ↻
                               </span>
                             )}

@@ -33,7 +33,11 @@ async function fetchPage(filters: FeedFilters, cursor: number): Promise<StatedPa
   if (!res.ok || !body) throw new Error(body?.error ?? `Could not load more picks (HTTP ${res.status}).`);
   // Picks are never rated or hidden, but may be on the watchlist: the cards' buttons need to know.
   const ids = body.items.map((i) => i.movie.id);
-  const states = ids.length ? await fetch(`/api/card-states?ids=${ids.join(',')}`).then((r) => (r.ok ? (r.json() as Promise<Record<number, CardState>>) : undefined)) : undefined;
+  const states = ids.length
+    ? await fetch(`/api/card-states?ids=${ids.join(',')}`).then((r) =>
+        r.ok ? (r.json() as Promise<Record<number, CardState>>) : undefined,
+      )
+    : undefined;
   return { ...body, states };
 }
 
@@ -72,7 +76,9 @@ export function FeedList({
     const el = sentinel.current;
     if (!el) return;
     // Start loading well before the end is reached, so fast scrolling rarely sees the spinner.
-    const io = new IntersectionObserver((entries) => setInView(entries.some((e) => e.isIntersecting)), { rootMargin: '800px 0px' });
+    const io = new IntersectionObserver((entries) => setInView(entries.some((e) => e.isIntersecting)), {
+      rootMargin: '800px 0px',
+    });
     io.observe(el);
     return () => io.disconnect();
   }, []);
@@ -86,7 +92,8 @@ export function FeedList({
   if (items.length === 0) {
     return (
       <div className="empty" data-testid="feed-empty">
-        Nothing matches these filters yet. <Link href="/for-you">Clear the filters</Link> or <Link href="/rate">rate a few more movies</Link>.
+        Nothing matches these filters yet. <Link href="/for-you">Clear the filters</Link> or{' '}
+        <Link href="/rate">rate a few more movies</Link>.
       </div>
     );
   }

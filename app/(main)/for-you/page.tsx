@@ -15,7 +15,12 @@ import { getCardStates } from '@/lib/server/data/card-states';
 
 export const metadata = { title: 'For You' };
 
-const FILTER_LABELS: Record<string, string> = { yearFrom: 'From year', yearTo: 'To year', diversity: 'Discovery', genre: 'Genre' };
+const FILTER_LABELS: Record<string, string> = {
+  yearFrom: 'From year',
+  yearTo: 'To year',
+  diversity: 'Discovery',
+  genre: 'Genre',
+};
 
 type SP = Promise<Record<string, string | string[] | undefined>>;
 
@@ -24,7 +29,13 @@ export default async function ForYouPage({ searchParams }: { searchParams: SP })
   if (!user) redirect('/sign-in?callbackUrl=/for-you');
   const sp = await searchParams;
   const one = (v: string | string[] | undefined) => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
-  const parsed = FeedQuery.safeParse({ genre: one(sp.genre), diversity: one(sp.diversity), yearFrom: one(sp.yearFrom), yearTo: one(sp.yearTo), list: one(sp.list) });
+  const parsed = FeedQuery.safeParse({
+    genre: one(sp.genre),
+    diversity: one(sp.diversity),
+    yearFrom: one(sp.yearFrom),
+    yearTo: one(sp.yearTo),
+    list: one(sp.list),
+  });
   const query = parsed.success ? parsed.data : FeedQuery.parse({});
   let seedList: { id: number; name: string } | null = null;
   let seedError: string | null = null;
@@ -40,7 +51,9 @@ export default async function ForYouPage({ searchParams }: { searchParams: SP })
   }
   const filterError = parsed.success
     ? null
-    : parsed.error.issues.map((i) => `${FILTER_LABELS[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`).join('; ');
+    : parsed.error.issues
+        .map((i) => `${FILTER_LABELS[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`)
+        .join('; ');
   const [{ page: feed }, nRatings, nLikes, nWatched, genres] = await Promise.all([
     getForYouFeed(user, query),
     countRatings(user.id),
@@ -64,7 +77,9 @@ export default async function ForYouPage({ searchParams }: { searchParams: SP })
               ? 'Rate a few movies you have seen and these picks become yours.'
               : `Based on your ${basis.length === 1 ? basis[0] : `${basis.slice(0, -1).join(', ')} and ${basis.at(-1)}`}.`}
             {/* Model versions are admin vocabulary; members never see them. */}
-            {user.role === 'ADMIN' && feed.modelVersion !== null && <span data-testid="model-version"> · model v{feed.modelVersion}</span>}
+            {user.role === 'ADMIN' && feed.modelVersion !== null && (
+              <span data-testid="model-version"> · model v{feed.modelVersion}</span>
+            )}
           </p>
         </div>
         <Link className="btn" href="/rate">
@@ -74,12 +89,43 @@ export default async function ForYouPage({ searchParams }: { searchParams: SP })
       <form className="toolbar" action="/for-you">
         {query.list && <input type="hidden" name="list" value={query.list} />}
         <GenreSelect genres={genres} value={query.genre} />
-        <input className="input year" name="yearFrom" type="number" min="1870" max="2100" placeholder="From year" aria-label="From year" defaultValue={query.yearFrom} aria-invalid={!!filterError} aria-describedby={filterError ? 'filter-error' : undefined} />
-        <input className="input year" name="yearTo" type="number" min="1870" max="2100" placeholder="To year" aria-label="To year" defaultValue={query.yearTo} aria-invalid={!!filterError} aria-describedby={filterError ? 'filter-error' : undefined} />
+        <input
+          className="input year"
+          name="yearFrom"
+          type="number"
+          min="1870"
+          max="2100"
+          placeholder="From year"
+          aria-label="From year"
+          defaultValue={query.yearFrom}
+          aria-invalid={!!filterError}
+          aria-describedby={filterError ? 'filter-error' : undefined}
+        />
+        <input
+          className="input year"
+          name="yearTo"
+          type="number"
+          min="1870"
+          max="2100"
+          placeholder="To year"
+          aria-label="To year"
+          defaultValue={query.yearTo}
+          aria-invalid={!!filterError}
+          aria-describedby={filterError ? 'filter-error' : undefined}
+        />
         <label className="muted small" htmlFor="diversity">
           Familiar
         </label>
-        <input id="diversity" name="diversity" type="range" min="0" max="1" step="0.1" defaultValue={query.diversity} aria-label="Familiar to discovery" />
+        <input
+          id="diversity"
+          name="diversity"
+          type="range"
+          min="0"
+          max="1"
+          step="0.1"
+          defaultValue={query.diversity}
+          aria-label="Familiar to discovery"
+        />
         <label className="muted small" htmlFor="diversity">
           Discovery
         </label>
@@ -89,8 +135,8 @@ export default async function ForYouPage({ searchParams }: { searchParams: SP })
       </form>
       {seedList && (
         <p className="notice" data-testid="seed-list">
-          Seeded from your list <Link href={`/lists/${seedList.id}`}>{seedList.name}</Link>: its movies count as ones you like, for this
-          view only (no ratings are saved). <Link href="/for-you">Back to your usual For You</Link>
+          Seeded from your list <Link href={`/lists/${seedList.id}`}>{seedList.name}</Link>: its movies count as ones
+          you like, for this view only (no ratings are saved). <Link href="/for-you">Back to your usual For You</Link>
         </p>
       )}
       {seedError && (
@@ -104,10 +150,25 @@ export default async function ForYouPage({ searchParams }: { searchParams: SP })
         </p>
       )}
       <p className="muted small" data-testid="feed-explainer">
-        Picks are ordered by how well they match you, with some variety; the stars on each card are Reel&apos;s guess of the
-        rating you would give.
+        Picks are ordered by how well they match you, with some variety; the stars on each card are Reel&apos;s guess of
+        the rating you would give.
       </p>
-      <FeedList userId={user.id} version={user.tasteVersion} initialStates={await getCardStates(user.id, feed.items.map((i) => i.movie.id))} filters={{ genre: query.genre, yearFrom: query.yearFrom, yearTo: query.yearTo, diversity: query.diversity, list: query.list }} initial={feed} />
+      <FeedList
+        userId={user.id}
+        version={user.tasteVersion}
+        initialStates={await getCardStates(
+          user.id,
+          feed.items.map((i) => i.movie.id),
+        )}
+        filters={{
+          genre: query.genre,
+          yearFrom: query.yearFrom,
+          yearTo: query.yearTo,
+          diversity: query.diversity,
+          list: query.list,
+        }}
+        initial={feed}
+      />
     </>
   );
 }

@@ -24,13 +24,16 @@ export default async function LikesPage({ searchParams }: { searchParams: SP }) 
       <div className="page-head">
         <div>
           <h1>Likes</h1>
-          <p className="muted">{total === 0 ? 'Films you loved.' : `${total} film${total === 1 ? '' : 's'} you loved, newest first.`}</p>
+          <p className="muted">
+            {total === 0 ? 'Films you loved.' : `${total} film${total === 1 ? '' : 's'} you loved, newest first.`}
+          </p>
         </div>
       </div>
       <HistoryNav current="/likes" />
       {cards.length === 0 ? (
         <div className="empty">
-          No likes yet. Press the heart on a movie you loved: it counts toward your For You picks. <Link href="/movies">Browse movies</Link>
+          No likes yet. Press the heart on a movie you loved: it counts toward your For You picks.{' '}
+          <Link href="/movies">Browse movies</Link>
         </div>
       ) : (
         <div className="grid" data-testid="likes">

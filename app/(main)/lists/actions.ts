@@ -1,11 +1,29 @@
 'use server';
 
 import { action } from '@/lib/server/action';
-import { addToList, createList, deleteList, listMemberships, removeFromList, reorderList, updateList } from '@/lib/server/data/lists';
-import { CreateListInput, ListMovieInput, ListRefInput, ReorderListInput, SetListMembershipInput, UpdateListInput } from '@/lib/validation/lists';
+import {
+  addToList,
+  createList,
+  deleteList,
+  listMemberships,
+  removeFromList,
+  reorderList,
+  updateList,
+} from '@/lib/server/data/lists';
+import {
+  CreateListInput,
+  ListMovieInput,
+  ListRefInput,
+  ReorderListInput,
+  SetListMembershipInput,
+  UpdateListInput,
+} from '@/lib/validation/lists';
 import { z } from 'zod';
 
-export const createListAction = action(CreateListInput, async (input, { user }) => createList(user.id, input), { auth: 'user', revalidate: ['/lists'] });
+export const createListAction = action(CreateListInput, async (input, { user }) => createList(user.id, input), {
+  auth: 'user',
+  revalidate: ['/lists'],
+});
 
 export const updateListAction = action(
   UpdateListInput,
@@ -48,9 +66,13 @@ export const reorderListAction = action(
 );
 
 /** The member's lists with whether this movie is on each (the add-to-list menu, read when it opens). */
-export const listMembershipsAction = action(z.object({ movieId: z.coerce.number().int().positive() }), async ({ movieId }, { user }) => listMemberships(user.id, movieId), {
-  auth: 'user',
-});
+export const listMembershipsAction = action(
+  z.object({ movieId: z.coerce.number().int().positive() }),
+  async ({ movieId }, { user }) => listMemberships(user.id, movieId),
+  {
+    auth: 'user',
+  },
+);
 
 /** Creates a list and puts the movie on it (the menu's "New list…"). */
 export const createListWithMovieAction = action(

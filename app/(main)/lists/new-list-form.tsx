@@ -26,15 +26,36 @@ export function NewListForm() {
     >
       <div className="field">
         <label htmlFor="list-name">Name</label>
-        <input id="list-name" className="input" value={name} onChange={(e) => setName(e.target.value)} maxLength={120} aria-invalid={!!error} aria-describedby="list-name-error" />
-        {error && <p id="list-name-error" className="field-error" role="alert">{error}</p>}
+        <input
+          id="list-name"
+          className="input"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          maxLength={120}
+          aria-invalid={!!error}
+          aria-describedby="list-name-error"
+        />
+        {error && (
+          <p id="list-name-error" className="field-error" role="alert">
+            {error}
+          </p>
+        )}
       </div>
       <div className="field">
         <label htmlFor="list-description">Description (optional)</label>
-        <textarea id="list-description" className="input" rows={2} value={description} onChange={(e) => setDescription(e.target.value)} maxLength={2000} />
+        <textarea
+          id="list-description"
+          className="input"
+          rows={2}
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+          maxLength={2000}
+        />
       </div>
       <div>
-        <button className="btn btn-primary" type="submit" disabled={pending}>{pending ? 'Creating…' : 'Create list'}</button>
+        <button className="btn btn-primary" type="submit" disabled={pending}>
+          {pending ? 'Creating…' : 'Create list'}
+        </button>
       </div>
     </form>
   );

@@ -33,7 +33,11 @@ export default async function ListsPage() {
               <span className="muted small">
                 {l.count} movie{l.count === 1 ? '' : 's'} · {l.isPublic ? 'public' : 'private'}
               </span>
-              {l.description && <span className="small">{l.description.length > 140 ? `${l.description.slice(0, 140)}…` : l.description}</span>}
+              {l.description && (
+                <span className="small">
+                  {l.description.length > 140 ? `${l.description.slice(0, 140)}…` : l.description}
+                </span>
+              )}
             </Link>
           ))}
         </div>

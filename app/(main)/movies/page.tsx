@@ -2,7 +2,15 @@ import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { GenreSelect } from '@/components/genre-select';
 import { BrowseQuery, browseYears } from '@/lib/validation/movies';
-import { getMovieCards, getPersonName, listGenres, listLanguages, listMovieIdsMatching, listMovies, PAGE_SIZE } from '@/lib/server/data/movies';
+import {
+  getMovieCards,
+  getPersonName,
+  listGenres,
+  listLanguages,
+  listMovieIdsMatching,
+  listMovies,
+  PAGE_SIZE,
+} from '@/lib/server/data/movies';
 import { getCurrentUser } from '@/lib/server/auth';
 import { getCardStates } from '@/lib/server/data/card-states';
 import { predictRatingsFor } from '@/lib/server/services/predictions';
@@ -50,9 +58,16 @@ export default async function BrowsePage({ searchParams }: { searchParams: SP })
     listGenres(),
     listLanguages(),
     query.person ? getPersonName(query.person) : null,
-    sort === 'foryou' && user ? listForYou(user.id, filters, query.page) : listMovies({ ...filters, sort: sort === 'foryou' ? 'popular' : sort }),
+    sort === 'foryou' && user
+      ? listForYou(user.id, filters, query.page)
+      : listMovies({ ...filters, sort: sort === 'foryou' ? 'popular' : sort }),
   ]);
-  const states = user ? await getCardStates(user.id, result.movies.map((m) => m.id)) : null;
+  const states = user
+    ? await getCardStates(
+        user.id,
+        result.movies.map((m) => m.id),
+      )
+    : null;
   const { from, to } = browseYears(query);
   const described = [
     query.genre && `in ${query.genre}`,
@@ -84,8 +99,26 @@ export default async function BrowsePage({ searchParams }: { searchParams: SP })
             </option>
           ))}
         </select>
-        <input className="input year" name="yearFrom" type="number" min="1870" max="2100" placeholder="From year" aria-label="From year" defaultValue={query.yearFrom} />
-        <input className="input year" name="yearTo" type="number" min="1870" max="2100" placeholder="To year" aria-label="To year" defaultValue={query.yearTo} />
+        <input
+          className="input year"
+          name="yearFrom"
+          type="number"
+          min="1870"
+          max="2100"
+          placeholder="From year"
+          aria-label="From year"
+          defaultValue={query.yearFrom}
+        />
+        <input
+          className="input year"
+          name="yearTo"
+          type="number"
+          min="1870"
+          max="2100"
+          placeholder="To year"
+          aria-label="To year"
+          defaultValue={query.yearTo}
+        />
         <select className="input" name="runtimeMax" defaultValue={query.runtimeMax ?? ''} aria-label="Length">
           <option value="">Any length</option>
           <option value="90">Up to 90 min</option>
@@ -100,7 +133,12 @@ export default async function BrowsePage({ searchParams }: { searchParams: SP })
             </option>
           ))}
         </select>
-        <select className="input" name="minRatings" defaultValue={query.minRatings ?? ''} aria-label="Minimum number of ratings">
+        <select
+          className="input"
+          name="minRatings"
+          defaultValue={query.minRatings ?? ''}
+          aria-label="Minimum number of ratings"
+        >
           <option value="">Any number of ratings</option>
           <option value="10">10+ ratings</option>
           <option value="50">50+ ratings</option>

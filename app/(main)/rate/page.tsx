@@ -54,7 +54,12 @@ export default async function RateMorePage({ searchParams }: { searchParams: SP 
           <Link href="/welcome">{genres.length ? 'Change genres' : 'Pick favourite genres'}</Link>
         </span>
       </form>
-      <RateMoreList key={`${decades.join(',')}|${genres.join(',')}`} initial={movies} decades={decades} testId="rate-more" />
+      <RateMoreList
+        key={`${decades.join(',')}|${genres.join(',')}`}
+        initial={movies}
+        decades={decades}
+        testId="rate-more"
+      />
     </>
   );
 }

@@ -49,7 +49,9 @@ export default async function RatingsPage({ searchParams }: { searchParams: SP }
   const rating = new Map(ratings.map((r) => [r.movieId, r]));
   const all = histogram.reduce((n, h) => n + h.count, 0);
   const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
-  const filterHref = Object.fromEntries(histogram.map((h) => [String(h.value), href({ sort: query.sort, rating: h.value })]));
+  const filterHref = Object.fromEntries(
+    histogram.map((h) => [String(h.value), href({ sort: query.sort, rating: h.value })]),
+  );
   const sortLabel = SORTS.find((s) => s.sort === query.sort)!.label.toLowerCase();
   return (
     <>
@@ -74,7 +76,11 @@ export default async function RatingsPage({ searchParams }: { searchParams: SP }
             <div className="sort-links" data-testid="ratings-sort">
               <span className="muted small">Sort by</span>
               {SORTS.map((s) => (
-                <Link key={s.sort} href={href({ sort: s.sort, rating: query.rating })} aria-current={s.sort === query.sort ? 'true' : undefined}>
+                <Link
+                  key={s.sort}
+                  href={href({ sort: s.sort, rating: query.rating })}
+                  aria-current={s.sort === query.sort ? 'true' : undefined}
+                >
                   {s.label}
                 </Link>
               ))}
@@ -87,7 +93,11 @@ export default async function RatingsPage({ searchParams }: { searchParams: SP }
               {histogram
                 .filter((h) => h.count > 0)
                 .map((h) => (
-                  <Link key={h.value} href={filterHref[String(h.value)]} aria-current={query.rating === h.value ? 'true' : undefined}>
+                  <Link
+                    key={h.value}
+                    href={filterHref[String(h.value)]}
+                    aria-current={query.rating === h.value ? 'true' : undefined}
+                  >
                     ★ {h.value.toFixed(1)} <span className="muted">({h.count})</span>
                   </Link>
                 ))}

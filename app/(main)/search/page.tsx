@@ -16,8 +16,17 @@ export async function generateMetadata({ searchParams }: { searchParams: SP }): 
 
 export default async function SearchPage({ searchParams }: { searchParams: SP }) {
   const { q } = SearchQuery.parse({ q: (await searchParams).q });
-  const [user, result] = await Promise.all([getCurrentUser(), q ? searchCatalogue(q, { movies: 24, people: 8 }) : null]);
-  const states = user && result ? await getCardStates(user.id, result.movies.map((m) => m.id)) : null;
+  const [user, result] = await Promise.all([
+    getCurrentUser(),
+    q ? searchCatalogue(q, { movies: 24, people: 8 }) : null,
+  ]);
+  const states =
+    user && result
+      ? await getCardStates(
+          user.id,
+          result.movies.map((m) => m.id),
+        )
+      : null;
   return (
     <>
       <div className="page-head">
@@ -34,7 +43,14 @@ export default async function SearchPage({ searchParams }: { searchParams: SP })
         <label htmlFor="search-q" className="sr-only">
           Search movies and people
         </label>
-        <input id="search-q" className="input" type="search" name="q" defaultValue={q} placeholder="A title or a name, e.g. the matrix" />
+        <input
+          id="search-q"
+          className="input"
+          type="search"
+          name="q"
+          defaultValue={q}
+          placeholder="A title or a name, e.g. the matrix"
+        />
         <button className="btn btn-primary" type="submit">
           Search
         </button>
@@ -43,7 +59,8 @@ export default async function SearchPage({ searchParams }: { searchParams: SP })
         <div className="empty">Type a title or a person&apos;s name. Small typos are fine.</div>
       ) : result && result.movies.length === 0 && result.people.length === 0 ? (
         <div className="empty" data-testid="search-empty">
-          Nothing found for “{q}”. Check the spelling of a longer word, or <Link href="/movies">browse by genre and year</Link>.
+          Nothing found for “{q}”. Check the spelling of a longer word, or{' '}
+          <Link href="/movies">browse by genre and year</Link>.
         </div>
       ) : (
         result && (

@@ -20,21 +20,26 @@ export default async function SettingsPage() {
       </section>
       <section className="settings-section">
         <h2>Password</h2>
-        <p className="muted">Changing your password signs you out on every other device; this browser stays signed in.</p>
+        <p className="muted">
+          Changing your password signs you out on every other device; this browser stays signed in.
+        </p>
         <PasswordForm minLength={NEW_PASSWORD_MIN} />
       </section>
       <section className="settings-section">
         <h2>Sessions</h2>
         <p className="muted">Signed in on a device you no longer use, or on a shared computer?</p>
         <p>
-          <a href="/sign-out" data-testid="sign-out-everywhere-link">Sign out everywhere</a>
+          <a href="/sign-out" data-testid="sign-out-everywhere-link">
+            Sign out everywhere
+          </a>
         </p>
       </section>
       <section className="settings-section danger-zone">
         <h2>Delete your account</h2>
         <p className="muted">
-          Deletes your account and everything Reel holds about you: ratings, watchlist, lists, hidden movies and imports.
-          You are signed out everywhere at once. This cannot be undone — <a href="/settings/export">export your data</a> first if you want a copy.
+          Deletes your account and everything Reel holds about you: ratings, watchlist, lists, hidden movies and
+          imports. You are signed out everywhere at once. This cannot be undone —{' '}
+          <a href="/settings/export">export your data</a> first if you want a copy.
         </p>
         <DeleteAccountForm />
       </section>

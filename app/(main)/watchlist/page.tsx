@@ -38,7 +38,13 @@ export default async function WatchlistPage({ searchParams }: { searchParams: SP
   const byId = new Map(cards.map((c) => [c.id, c]));
   // Missing values (no runtime, no prediction) always go last, whichever the direction.
   const key = (e: (typeof entries)[number]): number | null =>
-    sort === 'added' ? e.addedAt.getTime() : sort === 'predicted' ? (predicted.get(e.movieId) ?? null) : sort === 'runtime' ? e.runtime : e.year;
+    sort === 'added'
+      ? e.addedAt.getTime()
+      : sort === 'predicted'
+        ? (predicted.get(e.movieId) ?? null)
+        : sort === 'runtime'
+          ? e.runtime
+          : e.year;
   const sorted = entries
     .map((e, k) => ({ e, k, v: key(e) }))
     .sort((a, b) => {
@@ -53,7 +59,9 @@ export default async function WatchlistPage({ searchParams }: { searchParams: SP
         <div>
           <h1>Watchlist</h1>
           <p className="muted" data-testid="watchlist-count">
-            {entries.length ? `${plural(entries.length, 'movie')} saved for later. “✓ Listed” removes one (with undo).` : 'Movies you saved for later.'}
+            {entries.length
+              ? `${plural(entries.length, 'movie')} saved for later. “✓ Listed” removes one (with undo).`
+              : 'Movies you saved for later.'}
           </p>
         </div>
         {entries.length > 1 && (

@@ -45,7 +45,12 @@ export function GenrePicker({ genres, initial }: { genres: string[]; initial: st
         ))}
       </div>
       <div className="actions-row">
-        <button className="btn btn-primary" type="button" disabled={!dirty || save.isPending || refreshing} onClick={() => save.mutate(chosen)}>
+        <button
+          className="btn btn-primary"
+          type="button"
+          disabled={!dirty || save.isPending || refreshing}
+          onClick={() => save.mutate(chosen)}
+        >
           {save.isPending ? 'Saving…' : 'Save genres'}
         </button>
         <span className="muted small" data-testid="genre-status" aria-live="polite">
@@ -54,10 +59,10 @@ export function GenrePicker({ genres, initial }: { genres: string[]; initial: st
             : refreshing
               ? 'Updating the titles…'
               : dirty
-              ? `${chosen.length} of up to ${MAX_FAVOURITE_GENRES} chosen`
-              : saved.length
-                ? `Saved: ${saved.join(', ')}`
-                : 'No favourites yet'}
+                ? `${chosen.length} of up to ${MAX_FAVOURITE_GENRES} chosen`
+                : saved.length
+                  ? `Saved: ${saved.join(', ')}`
+                  : 'No favourites yet'}
         </span>
         {save.isError && (
           <span className="field-error" role="alert">

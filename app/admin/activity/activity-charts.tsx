@@ -1,6 +1,17 @@
 'use client';
 
-import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import type { ActivityReport } from '@/lib/validation/admin-activity';
 
 const AXIS = '#9aa4b2';
@@ -12,7 +23,9 @@ export function ActivityCharts({ report }: { report: ActivityReport }) {
   return (
     <div className="admin-grid">
       <figure className="admin-panel" style={{ margin: 0 }} data-testid="chart-daily">
-        <figcaption className="small muted">Ratings, sign-ups and active members per day (last {days.length} days)</figcaption>
+        <figcaption className="small muted">
+          Ratings, sign-ups and active members per day (last {days.length} days)
+        </figcaption>
         <div className="admin-chart">
           <ResponsiveContainer>
             <LineChart data={days}>
@@ -21,9 +34,33 @@ export function ActivityCharts({ report }: { report: ActivityReport }) {
               <YAxis stroke={AXIS} allowDecimals={false} />
               <Tooltip {...TOOLTIP} />
               <Legend />
-              <Line isAnimationActive={false} type="monotone" dataKey="ratings" name="Ratings" stroke="#f5b83d" strokeWidth={2} dot={false} />
-              <Line isAnimationActive={false} type="monotone" dataKey="signUps" name="Sign-ups" stroke="#4cc38a" strokeWidth={2} dot={false} />
-              <Line isAnimationActive={false} type="monotone" dataKey="activeMembers" name="Active members" stroke="#7aa2ff" strokeWidth={2} dot={false} />
+              <Line
+                isAnimationActive={false}
+                type="monotone"
+                dataKey="ratings"
+                name="Ratings"
+                stroke="#f5b83d"
+                strokeWidth={2}
+                dot={false}
+              />
+              <Line
+                isAnimationActive={false}
+                type="monotone"
+                dataKey="signUps"
+                name="Sign-ups"
+                stroke="#4cc38a"
+                strokeWidth={2}
+                dot={false}
+              />
+              <Line
+                isAnimationActive={false}
+                type="monotone"
+                dataKey="activeMembers"
+                name="Active members"
+                stroke="#7aa2ff"
+                strokeWidth={2}
+                dot={false}
+              />
             </LineChart>
           </ResponsiveContainer>
         </div>

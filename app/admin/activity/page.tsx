@@ -67,8 +67,10 @@ function Comparison({ c }: { c: VersionComparison }) {
         </table>
       </div>
       <p style={{ margin: 0 }}>
-        Top-10 overlap: on average <b>{(c.meanOverlap * 100).toFixed(0)} %</b> of a {c.raterKind === 'MEMBER' ? 'member' : 'MovieLens rater'}&apos;s top 10 is
-        the same under both versions ({c.raters} {c.raterKind === 'MEMBER' ? 'most recently active members' : 'MovieLens raters (no member has rated yet)'}).
+        Top-10 overlap: on average <b>{(c.meanOverlap * 100).toFixed(0)} %</b> of a{' '}
+        {c.raterKind === 'MEMBER' ? 'member' : 'MovieLens rater'}&apos;s top 10 is the same under both versions (
+        {c.raters}{' '}
+        {c.raterKind === 'MEMBER' ? 'most recently active members' : 'MovieLens raters (no member has rated yet)'}).
       </p>
       <p className="small muted" style={{ margin: 0 }}>
         Movies in common (0–10) → raters: {c.histogram.map((h, k) => `${k}: ${h}`).join(' · ')}
@@ -77,7 +79,11 @@ function Comparison({ c }: { c: VersionComparison }) {
   );
 }
 
-export default async function ActivityPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function ActivityPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requireAdminPage('/admin/activity');
   const sp = await searchParams;
   const [report, versions] = await Promise.all([getActivityReport(30), listVersions(30)]);
@@ -102,7 +108,8 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
     <>
       <h1>Activity</h1>
       <p className="muted">
-        Members only (imported MovieLens raters left out): {total.toLocaleString('en')} ratings in 30 days, {report.activeMembers7d} {report.activeMembers7d === 1 ? 'member' : 'members'} rated this week.
+        Members only (imported MovieLens raters left out): {total.toLocaleString('en')} ratings in 30 days,{' '}
+        {report.activeMembers7d} {report.activeMembers7d === 1 ? 'member' : 'members'} rated this week.
       </p>
       <ActivityChartsLazy report={report} />
       <section className="detail-section">

@@ -20,7 +20,11 @@ export const previewCatalogueAction = action(
     }
     if (input.source === 'server') {
       const dir = resolveDataDir();
-      if (!dir) throw new AppError('INVALID', 'The server has no data folder: set DATA_DIR to a folder holding movielens/ml-latest-small/*.csv.');
+      if (!dir)
+        throw new AppError(
+          'INVALID',
+          'The server has no data folder: set DATA_DIR to a folder holding movielens/ml-latest-small/*.csv.',
+        );
       return { importId: await enqueuePreview(user.id, { type: 'server', label: dir }, dir) };
     }
     const source = { type: 'url' as const, label: input.url, url: input.url, sha256: input.sha256 || undefined };
@@ -32,7 +36,9 @@ export const previewCatalogueAction = action(
 /** Queues the reload of a finished dry run's files, refused by the job above the reject threshold. */
 export const applyCatalogueAction = action(
   ApplyCatalogueInput,
-  async ({ previewId, maxRejectPercent }, { user }) => ({ importId: await enqueueApply(user.id, previewId, maxRejectPercent / 100) }),
+  async ({ previewId, maxRejectPercent }, { user }) => ({
+    importId: await enqueueApply(user.id, previewId, maxRejectPercent / 100),
+  }),
   { auth: 'admin', revalidate: ['/admin/catalogue'] },
 );
 
@@ -46,8 +52,7 @@ export const cancelImportAction = action(
 );
 
 /** "Retrain now" after a reload: queues a model version on the new catalogue. */
-export const retrainNowAction = action(
-  z.object({}),
-  async () => ({ versionId: await enqueueRecompute('admin') }),
-  { auth: 'admin', revalidate: ['/admin', '/admin/catalogue'] },
-);
+export const retrainNowAction = action(z.object({}), async () => ({ versionId: await enqueueRecompute('admin') }), {
+  auth: 'admin',
+  revalidate: ['/admin', '/admin/catalogue'],
+});

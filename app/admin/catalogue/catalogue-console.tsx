@@ -5,14 +5,23 @@ import { useEffect, useRef, useState } from 'react';
 import { GROUPLENS_RELEASES, type CatalogueImportDto, type ImportIssueDto } from '@/lib/validation/admin-catalogue';
 import { applyCatalogueAction, cancelImportAction, previewCatalogueAction, retrainNowAction } from './actions';
 
-const ACCEPTED = ['movies.csv', 'links.csv', 'tags.csv', 'ratings.csv', 'movies_metadata.csv', 'credits.csv', 'keywords.csv'];
+const ACCEPTED = [
+  'movies.csv',
+  'links.csv',
+  'tags.csv',
+  'ratings.csv',
+  'movies_metadata.csv',
+  'credits.csv',
+  'keywords.csv',
+];
 const RELEASE_URL = (r: string) => `https://files.grouplens.org/datasets/movielens/${r}.zip`;
 
 /** Any action's result: only ok and the message are read here. */
 type Loose = { ok: boolean; error?: string; fieldErrors?: Record<string, string> };
 
 const n = (v: unknown) => (typeof v === 'number' ? v.toLocaleString('en') : '—');
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString('en-GB', { dateStyle: 'short', timeStyle: 'medium' }) : '—');
+const when = (iso: string | null) =>
+  iso ? new Date(iso).toLocaleString('en-GB', { dateStyle: 'short', timeStyle: 'medium' }) : '—';
 const isActive = (j: CatalogueImportDto) => j.status === 'QUEUED' || j.status === 'RUNNING';
 
 function duration(j: CatalogueImportDto): string {
@@ -22,7 +31,11 @@ function duration(j: CatalogueImportDto): string {
 }
 
 /** PUT one file to the upload route with progress (fetch has no upload progress). */
-function uploadFile(file: File, uploadId: string | null, onProgress: (loaded: number) => void): Promise<{ uploadId: string }> {
+function uploadFile(
+  file: File,
+  uploadId: string | null,
+  onProgress: (loaded: number) => void,
+): Promise<{ uploadId: string }> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     const qs = new URLSearchParams({ name: file.name, ...(uploadId ? { uploadId } : {}) });
@@ -43,7 +56,13 @@ function uploadFile(file: File, uploadId: string | null, onProgress: (loaded: nu
   });
 }
 
-export function CatalogueConsole({ initial, serverFolder }: { initial: CatalogueImportDto[]; serverFolder: string | null }) {
+export function CatalogueConsole({
+  initial,
+  serverFolder,
+}: {
+  initial: CatalogueImportDto[];
+  serverFolder: string | null;
+}) {
   const jobs = useQuery({
     queryKey: ['admin', 'catalogue-imports'],
     queryFn: async (): Promise<CatalogueImportDto[]> => {
@@ -85,7 +104,9 @@ export function CatalogueConsole({ initial, serverFolder }: { initial: Catalogue
         }}
         onError={(text) => setMessage({ ok: false, text })}
       />
-      {active && <JobProgress job={active} onCancel={() => run.mutate(() => cancelImportAction({ importId: active.id }))} />}
+      {active && (
+        <JobProgress job={active} onCancel={() => run.mutate(() => cancelImportAction({ importId: active.id }))} />
+      )}
       <Announcer job={active ?? imports[0] ?? null} />
       {preview && !active && (
         <PreviewPanel
@@ -105,7 +126,11 @@ export function CatalogueConsole({ initial, serverFolder }: { initial: Catalogue
           onRetrain={() =>
             run.mutate(async () => {
               const res = await retrainNowAction({});
-              if (res.ok) setMessage({ ok: true, text: `Model version ${res.data.versionId} queued: follow it on the Models tab.` });
+              if (res.ok)
+                setMessage({
+                  ok: true,
+                  text: `Model version ${res.data.versionId} queued: follow it on the Models tab.`,
+                });
               return res;
             })
           }
@@ -145,9 +170,15 @@ function SourceForm({
         return res;
       });
     }
-    const wrong = files.filter((f) => !ACCEPTED.includes(f.name.toLowerCase()) && !f.name.toLowerCase().endsWith('.zip'));
-    if (files.length === 0) return setFieldError('Choose movies.csv and links.csv (and any of the optional files), or one zip.');
-    if (wrong.length) return setFieldError(`${wrong.map((f) => f.name).join(', ')}: not a catalogue file. Expected ${ACCEPTED.join(', ')} or a .zip.`);
+    const wrong = files.filter(
+      (f) => !ACCEPTED.includes(f.name.toLowerCase()) && !f.name.toLowerCase().endsWith('.zip'),
+    );
+    if (files.length === 0)
+      return setFieldError('Choose movies.csv and links.csv (and any of the optional files), or one zip.');
+    if (wrong.length)
+      return setFieldError(
+        `${wrong.map((f) => f.name).join(', ')}: not a catalogue file. Expected ${ACCEPTED.join(', ')} or a .zip.`,
+      );
     if (!files.some((f) => f.name.toLowerCase() === 'movies.csv' || f.name.toLowerCase().endsWith('.zip'))) {
       return setFieldError('movies.csv is missing: it is the one file a catalogue needs.');
     }
@@ -181,13 +212,23 @@ function SourceForm({
           ] as const
         ).map(([value, label]) => (
           <label key={value}>
-            <input type="radio" name="source" value={value} checked={source === value} onChange={() => setSource(value)} /> {label}
+            <input
+              type="radio"
+              name="source"
+              value={value}
+              checked={source === value}
+              onChange={() => setSource(value)}
+            />{' '}
+            {label}
           </label>
         ))}
       </fieldset>
       {source === 'upload' && (
         <div className="field">
-          <label htmlFor="catalogue-files">MovieLens movies.csv, links.csv (tags.csv, ratings.csv optional); TMDB movies_metadata.csv, credits.csv, keywords.csv; or one .zip</label>
+          <label htmlFor="catalogue-files">
+            MovieLens movies.csv, links.csv (tags.csv, ratings.csv optional); TMDB movies_metadata.csv, credits.csv,
+            keywords.csv; or one .zip
+          </label>
           <input
             id="catalogue-files"
             type="file"
@@ -198,7 +239,14 @@ function SourceForm({
             onChange={(e) => setFiles(Array.from(e.target.files ?? []))}
           />
           {uploaded && (
-            <div role="progressbar" aria-label="Upload" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round((uploaded.done / Math.max(1, uploaded.total)) * 100)} className="admin-progress">
+            <div
+              role="progressbar"
+              aria-label="Upload"
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={Math.round((uploaded.done / Math.max(1, uploaded.total)) * 100)}
+              className="admin-progress"
+            >
               <div style={{ width: `${(uploaded.done / Math.max(1, uploaded.total)) * 100}%` }} />
             </div>
           )}
@@ -219,7 +267,12 @@ function SourceForm({
         <div className="admin-row">
           <div className="field">
             <label htmlFor="release">Release</label>
-            <select id="release" className="input" onChange={(e) => setUrl(RELEASE_URL(e.target.value))} defaultValue="ml-latest-small">
+            <select
+              id="release"
+              className="input"
+              onChange={(e) => setUrl(RELEASE_URL(e.target.value))}
+              defaultValue="ml-latest-small"
+            >
               {GROUPLENS_RELEASES.map((r) => (
                 <option key={r}>{r}</option>
               ))}
@@ -227,11 +280,22 @@ function SourceForm({
           </div>
           <div className="field" style={{ flexBasis: 360 }}>
             <label htmlFor="release-url">URL</label>
-            <input id="release-url" value={url} onChange={(e) => setUrl(e.target.value)} aria-invalid={fieldError ? true : undefined} />
+            <input
+              id="release-url"
+              value={url}
+              onChange={(e) => setUrl(e.target.value)}
+              aria-invalid={fieldError ? true : undefined}
+            />
           </div>
           <div className="field" style={{ flexBasis: 300 }}>
             <label htmlFor="release-sha">sha256 (optional)</label>
-            <input id="release-sha" value={sha} onChange={(e) => setSha(e.target.value)} placeholder="64 hex characters" spellCheck={false} />
+            <input
+              id="release-sha"
+              value={sha}
+              onChange={(e) => setSha(e.target.value)}
+              placeholder="64 hex characters"
+              spellCheck={false}
+            />
           </div>
         </div>
       )}
@@ -262,7 +326,12 @@ function JobProgress({ job, onCancel }: { job: CatalogueImportDto; onCancel: () 
   const eta = rate > 0 && job.rowsTotal > job.rowsDone ? Math.ceil((job.rowsTotal - job.rowsDone) / rate) : null;
   const what = job.kind === 'PREVIEW' ? 'Dry run' : 'Reload';
   return (
-    <section className="admin-panel detail-section" data-testid="reload-progress" data-job={job.id} data-phase={job.phase ?? ''}>
+    <section
+      className="admin-panel detail-section"
+      data-testid="reload-progress"
+      data-job={job.id}
+      data-phase={job.phase ?? ''}
+    >
       <div className="page-head" style={{ margin: 0 }}>
         <div>
           <b>
@@ -270,11 +339,24 @@ function JobProgress({ job, onCancel }: { job: CatalogueImportDto; onCancel: () 
           </b>{' '}
           <span className="chip">{job.status === 'QUEUED' ? 'waiting for the worker' : (job.phase ?? 'starting')}</span>
         </div>
-        <button className="btn" type="button" onClick={onCancel} disabled={job.cancelRequested} data-testid="cancel-reload">
+        <button
+          className="btn"
+          type="button"
+          onClick={onCancel}
+          disabled={job.cancelRequested}
+          data-testid="cancel-reload"
+        >
           {job.cancelRequested ? 'Cancelling…' : 'Cancel'}
         </button>
       </div>
-      <div role="progressbar" aria-label={`${what}: ${job.phase ?? 'waiting'}`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} className="admin-progress">
+      <div
+        role="progressbar"
+        aria-label={`${what}: ${job.phase ?? 'waiting'}`}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={pct}
+        className="admin-progress"
+      >
         <div style={{ width: `${pct}%` }} />
       </div>
       <p className="small muted" style={{ margin: 0 }}>
@@ -301,7 +383,17 @@ function Announcer({ job }: { job: CatalogueImportDto | null }) {
   );
 }
 
-function PreviewPanel({ preview, applied, busy, onApply }: { preview: CatalogueImportDto; applied: boolean; busy: boolean; onApply: (pct: number) => void }) {
+function PreviewPanel({
+  preview,
+  applied,
+  busy,
+  onApply,
+}: {
+  preview: CatalogueImportDto;
+  applied: boolean;
+  busy: boolean;
+  onApply: (pct: number) => void;
+}) {
   const r = (preview.report ?? {}) as Record<string, unknown>;
   const issues = (Array.isArray(r.issues) ? r.issues : []) as ImportIssueDto[];
   const share = typeof r.rejectedShare === 'number' ? r.rejectedShare : 0;
@@ -314,8 +406,8 @@ function PreviewPanel({ preview, applied, busy, onApply }: { preview: CatalogueI
     <section className="admin-panel detail-section" data-testid="preview" data-preview={preview.id} ref={ref}>
       <h2 style={{ margin: 0 }}>2. Check the dry run #{preview.id}</h2>
       <p className="small muted" style={{ margin: 0 }}>
-        {preview.source?.label ?? preview.dataDir} · {n(r.movies)} movies, {n(r.ratingRows)} ratings, {n(r.tagRows)} tags in the files ·{' '}
-        {when(preview.finishedAt)}
+        {preview.source?.label ?? preview.dataDir} · {n(r.movies)} movies, {n(r.ratingRows)} ratings, {n(r.tagRows)}{' '}
+        tags in the files · {when(preview.finishedAt)}
       </p>
       <div className="admin-counts">
         {(
@@ -357,7 +449,8 @@ function PreviewPanel({ preview, applied, busy, onApply }: { preview: CatalogueI
             </table>
           </div>
           <p className="small" style={{ margin: 0 }}>
-            {(share * 100).toFixed(2)} % of {n(r.rowsRead)} rows rejected{issues.length > 20 ? `; the first 20 of ${n(r.rejected)} shown` : ''}.{' '}
+            {(share * 100).toFixed(2)} % of {n(r.rowsRead)} rows rejected
+            {issues.length > 20 ? `; the first 20 of ${n(r.rejected)} shown` : ''}.{' '}
             <a href={`/api/admin/catalogue/imports/${preview.id}/rejects`} download data-testid="rejects-csv">
               Download the rejected rows (CSV)
             </a>
@@ -372,12 +465,29 @@ function PreviewPanel({ preview, applied, busy, onApply }: { preview: CatalogueI
         <div className="admin-row">
           <div className="field" style={{ flex: '0 1 200px' }}>
             <label htmlFor="max-reject">Refuse above (% rejected)</label>
-            <input id="max-reject" inputMode="decimal" value={pct} onChange={(e) => setPct(e.target.value)} aria-invalid={!validLimit || undefined} aria-describedby="reject-help" />
+            <input
+              id="max-reject"
+              inputMode="decimal"
+              value={pct}
+              onChange={(e) => setPct(e.target.value)}
+              aria-invalid={!validLimit || undefined}
+              aria-describedby="reject-help"
+            />
           </div>
-          <button className="btn btn-primary" type="button" disabled={busy || over || !validLimit} onClick={() => onApply(limit)} data-testid="apply-reload">
+          <button
+            className="btn btn-primary"
+            type="button"
+            disabled={busy || over || !validLimit}
+            onClick={() => onApply(limit)}
+            data-testid="apply-reload"
+          >
             Apply: reload the catalogue
           </button>
-          <p id="reject-help" className={over || !validLimit ? 'field-error' : 'small muted'} style={{ flexBasis: '100%' }}>
+          <p
+            id="reject-help"
+            className={over || !validLimit ? 'field-error' : 'small muted'}
+            style={{ flexBasis: '100%' }}
+          >
             {!validLimit
               ? 'Enter a percentage between 0 and 100.'
               : over
@@ -398,11 +508,18 @@ function LastReload({ job, busy, onRetrain }: { job: CatalogueImportDto; busy: b
       {job.status === 'SUCCEEDED' ? (
         <>
           <p style={{ margin: 0 }}>
-            Done in {duration(job)}: {n(r.added)} movies added, {n(r.updated)} updated, {n(r.unchanged)} unchanged, {n(r.rejected)} {r.rejected === 1 ? 'row' : 'rows'} rejected. The
-            model still serves the old catalogue&apos;s movies until it is retrained.
+            Done in {duration(job)}: {n(r.added)} movies added, {n(r.updated)} updated, {n(r.unchanged)} unchanged,{' '}
+            {n(r.rejected)} {r.rejected === 1 ? 'row' : 'rows'} rejected. The model still serves the old
+            catalogue&apos;s movies until it is retrained.
           </p>
           <div>
-            <button className="btn btn-primary" type="button" onClick={onRetrain} disabled={busy} data-testid="retrain-after-reload">
+            <button
+              className="btn btn-primary"
+              type="button"
+              onClick={onRetrain}
+              disabled={busy}
+              data-testid="retrain-after-reload"
+            >
               Retrain now
             </button>
           </div>

@@ -12,8 +12,8 @@ export default async function CataloguePage() {
     <>
       <h1>Catalogue</h1>
       <p className="muted">
-        Load a new or larger catalogue: a dry run shows what would change and every rejected row; the reload then runs in
-        the background (you can close this tab) without holding up members.
+        Load a new or larger catalogue: a dry run shows what would change and every rejected row; the reload then runs
+        in the background (you can close this tab) without holding up members.
       </p>
       <CatalogueConsole initial={await listImports(25)} serverFolder={resolveDataDir()} />
     </>

@@ -26,8 +26,10 @@ export const setDisabledAction = action(
 export const deleteUserAction = action(
   UserIdInput,
   async ({ userId }, { user }) => {
-    if (userId === user.id) throw new AppError('INVALID', 'Delete your own account from your account page, not from here.');
-    if (await isLastActiveAdmin(userId)) throw new AppError('CONFLICT', 'This is the last admin who can sign in: make someone else an admin first.');
+    if (userId === user.id)
+      throw new AppError('INVALID', 'Delete your own account from your account page, not from here.');
+    if (await isLastActiveAdmin(userId))
+      throw new AppError('CONFLICT', 'This is the last admin who can sign in: make someone else an admin first.');
     await deleteMemberAccount(userId);
   },
   { auth: 'admin', revalidate: ['/admin/users'] },

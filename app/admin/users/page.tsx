@@ -6,7 +6,11 @@ import { UsersTable } from './users-table';
 export const metadata = { title: 'Users · Admin' };
 export const dynamic = 'force-dynamic';
 
-export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function UsersPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const admin = await requireAdminPage('/admin/users');
   const raw = await searchParams;
   const { q } = UserSearchInput.parse({ q: typeof raw.q === 'string' ? raw.q : '' });
@@ -23,7 +27,9 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           Search
         </button>
       </form>
-      <p className="small muted">{users.length === 100 ? 'The newest 100 matches.' : `${users.length} member${users.length === 1 ? '' : 's'}.`}</p>
+      <p className="small muted">
+        {users.length === 100 ? 'The newest 100 matches.' : `${users.length} member${users.length === 1 ? '' : 's'}.`}
+      </p>
       <UsersTable users={users} selfId={admin.id} />
     </>
   );

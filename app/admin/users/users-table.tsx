@@ -5,7 +5,8 @@ import { useState, useTransition } from 'react';
 import type { AdminUserRow } from '@/lib/validation/admin-users';
 import { deleteUserAction, setDisabledAction, setRoleAction } from './actions';
 
-const day = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' }) : '—');
+const day = (iso: string | null) =>
+  iso ? new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' }) : '—';
 
 export function UsersTable({ users, selfId }: { users: AdminUserRow[]; selfId: number }) {
   const router = useRouter();
@@ -52,7 +53,9 @@ export function UsersTable({ users, selfId }: { users: AdminUserRow[]; selfId: n
                   {u.disabledAt && <span className="chip admin-bad">sign-in disabled</span>}
                 </td>
                 <td data-label="Role">
-                  <span className={u.role === 'ADMIN' ? 'chip chip-accent' : 'chip'}>{u.role === 'ADMIN' ? 'admin' : 'member'}</span>
+                  <span className={u.role === 'ADMIN' ? 'chip chip-accent' : 'chip'}>
+                    {u.role === 'ADMIN' ? 'admin' : 'member'}
+                  </span>
                 </td>
                 <td data-label="Signed up">{day(u.createdAt)}</td>
                 <td data-label="Ratings">{u.ratings.toLocaleString('en')}</td>
@@ -63,7 +66,12 @@ export function UsersTable({ users, selfId }: { users: AdminUserRow[]; selfId: n
                       className="btn"
                       type="button"
                       disabled={pending}
-                      onClick={() => run(() => setRoleAction({ userId: u.id, role: u.role === 'ADMIN' ? 'USER' : 'ADMIN' }), `${u.email} is now ${u.role === 'ADMIN' ? 'a member' : 'an admin'}.`)}
+                      onClick={() =>
+                        run(
+                          () => setRoleAction({ userId: u.id, role: u.role === 'ADMIN' ? 'USER' : 'ADMIN' }),
+                          `${u.email} is now ${u.role === 'ADMIN' ? 'a member' : 'an admin'}.`,
+                        )
+                      }
                     >
                       {u.role === 'ADMIN' ? 'Make member' : 'Make admin'}
                     </button>
@@ -72,7 +80,12 @@ export function UsersTable({ users, selfId }: { users: AdminUserRow[]; selfId: n
                         className="btn"
                         type="button"
                         disabled={pending}
-                        onClick={() => run(() => setDisabledAction({ userId: u.id, disabled: !u.disabledAt }), `${u.email} can ${u.disabledAt ? 'sign in again' : 'no longer sign in'}.`)}
+                        onClick={() =>
+                          run(
+                            () => setDisabledAction({ userId: u.id, disabled: !u.disabledAt }),
+                            `${u.email} can ${u.disabledAt ? 'sign in again' : 'no longer sign in'}.`,
+                          )
+                        }
                       >
                         {u.disabledAt ? 'Enable sign-in' : 'Disable sign-in'}
                       </button>
@@ -83,7 +96,11 @@ export function UsersTable({ users, selfId }: { users: AdminUserRow[]; selfId: n
                         type="button"
                         disabled={pending}
                         onClick={() => {
-                          if (window.confirm(`Delete ${u.email} and all their ratings, watchlist and lists? This cannot be undone.`)) {
+                          if (
+                            window.confirm(
+                              `Delete ${u.email} and all their ratings, watchlist and lists? This cannot be undone.`,
+                            )
+                          ) {
                             run(() => deleteUserAction({ userId: u.id }), `${u.email} was deleted.`);
                           }
                         }}

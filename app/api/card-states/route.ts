@@ -8,6 +8,7 @@ export async function GET(req: NextRequest) {
   const user = await getCurrentUser();
   if (!user) return NextResponse.json({ error: 'Please sign in first.' }, { status: 401 });
   const parsed = CardStatesQuery.safeParse({ ids: req.nextUrl.searchParams.get('ids') ?? '' });
-  if (!parsed.success) return NextResponse.json({ error: 'ids must be up to 100 movie ids, comma-separated.' }, { status: 400 });
+  if (!parsed.success)
+    return NextResponse.json({ error: 'ids must be up to 100 movie ids, comma-separated.' }, { status: 400 });
   return NextResponse.json(await getCardStates(user.id, parsed.data.ids), { headers: { 'cache-control': 'no-store' } });
 }

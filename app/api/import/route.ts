@@ -21,10 +21,15 @@ export async function POST(req: Request) {
     return NextResponse.json({ ok: false, error: 'Choose a file to upload.' }, { status: 400 });
   }
   const file = form.get('file');
-  if (!(file instanceof File) || file.size === 0) return NextResponse.json({ ok: false, error: 'Choose a file to upload.' }, { status: 400 });
+  if (!(file instanceof File) || file.size === 0)
+    return NextResponse.json({ ok: false, error: 'Choose a file to upload.' }, { status: 400 });
   if (file.size > MAX_UPLOAD_BYTES) return tooLarge(file.size);
   try {
-    const importId = await previewHistoryImport(user.id, file.name || 'upload.csv', new Uint8Array(await file.arrayBuffer()));
+    const importId = await previewHistoryImport(
+      user.id,
+      file.name || 'upload.csv',
+      new Uint8Array(await file.arrayBuffer()),
+    );
     return NextResponse.json({ ok: true, importId });
   } catch (err) {
     if (err instanceof AppError) return NextResponse.json({ ok: false, error: err.message }, { status: 400 });
@@ -34,7 +39,10 @@ export async function POST(req: Request) {
 
 function tooLarge(bytes: number) {
   return NextResponse.json(
-    { ok: false, error: `That file is ${(bytes / 1024 / 1024).toFixed(1)} MB; the limit is ${MAX_UPLOAD_BYTES / 1024 / 1024} MB. Upload the CSV files you need one by one.` },
+    {
+      ok: false,
+      error: `That file is ${(bytes / 1024 / 1024).toFixed(1)} MB; the limit is ${MAX_UPLOAD_BYTES / 1024 / 1024} MB. Upload the CSV files you need one by one.`,
+    },
     { status: 413 },
   );
 }

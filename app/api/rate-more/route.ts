@@ -8,7 +8,11 @@ export async function GET(req: NextRequest) {
   const user = await getCurrentUser();
   if (!user) return NextResponse.json({ error: 'Please sign in first.' }, { status: 401 });
   const sp = req.nextUrl.searchParams;
-  const q = RateMoreQuery.parse({ decades: sp.get('decades') ?? '', exclude: sp.get('exclude') ?? '', n: sp.get('n') ?? undefined });
+  const q = RateMoreQuery.parse({
+    decades: sp.get('decades') ?? '',
+    exclude: sp.get('exclude') ?? '',
+    n: sp.get('n') ?? undefined,
+  });
   const movies = await nextRateBatch(user, q);
   return NextResponse.json({ movies }, { headers: { 'cache-control': 'no-store' } });
 }

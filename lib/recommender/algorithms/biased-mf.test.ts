@@ -11,7 +11,11 @@ import {
 } from './biased-mf';
 import { plantedRatings } from '../testing/mf-test-data';
 import { ratingMatrixFromDense } from '../core/sparse';
-import { expectFiniteDifferenceGradient, expectOneGradientStep, withRandomBiases } from '../testing/mf-common.test-helpers';
+import {
+  expectFiniteDifferenceGradient,
+  expectOneGradientStep,
+  withRandomBiases,
+} from '../testing/mf-common.test-helpers';
 import type { RatingMatrix } from '../core/types';
 
 const PARAMS = ['userBias', 'itemBias', 'userFactors', 'itemFactors'] as const;
@@ -26,14 +30,25 @@ describe('biased MF', () => {
     const data = plantedRatings(6, 7, 0.5, 3);
     const config = BiasedMfConfig.parse({ factors: 3, reg: 0.07, regBias: 0.03, initStd: 0.4 });
     const model = randomModel(data, config);
-    expectFiniteDifferenceGradient(model, PARAMS, () => biasedMfLoss(model, data, config), biasedMfGradient(model, data, config));
+    expectFiniteDifferenceGradient(
+      model,
+      PARAMS,
+      () => biasedMfLoss(model, data, config),
+      biasedMfGradient(model, data, config),
+    );
   });
 
   it('takes exactly one gradient step per rating (one rating, one epoch)', () => {
     const data = ratingMatrixFromDense([[0, 4]], [1, 5]);
     const config = BiasedMfConfig.parse({ factors: 4, epochs: 1, lr: 0.05, reg: 0.1, initStd: 0.5 });
     const init = randomModel(data, config);
-    expectOneGradientStep(init, fitBiasedMf(data, config, init), biasedMfGradient(init, data, config), PARAMS, config.lr);
+    expectOneGradientStep(
+      init,
+      fitBiasedMf(data, config, init),
+      biasedMfGradient(init, data, config),
+      PARAMS,
+      config.lr,
+    );
   });
 
   it('lowers the training loss and beats the global mean on planted low-rank data', () => {
@@ -69,8 +84,14 @@ describe('biased MF', () => {
     const data = plantedRatings(10, 8, 0.5, 2);
     const model = fitBiasedMf(data, BiasedMfConfig.parse({ factors: 3, epochs: 3 }));
     const mu = data.globalMean;
-    expect(biasedMfRecommender.predict(model, data, -1, 2)).toBeCloseTo(Math.min(5, Math.max(1, mu + model.itemBias[2])), 5);
-    expect(biasedMfRecommender.predict(model, data, 3, -1)).toBeCloseTo(Math.min(5, Math.max(1, mu + model.userBias[3])), 5);
+    expect(biasedMfRecommender.predict(model, data, -1, 2)).toBeCloseTo(
+      Math.min(5, Math.max(1, mu + model.itemBias[2])),
+      5,
+    );
+    expect(biasedMfRecommender.predict(model, data, 3, -1)).toBeCloseTo(
+      Math.min(5, Math.max(1, mu + model.userBias[3])),
+      5,
+    );
     expect(biasedMfRecommender.predict(model, data, -1, -1)).toBeCloseTo(mu, 5);
     const big = { ...model, globalMean: 50 };
     expect(biasedMfRecommender.predict(big, data, 0, 0)).toBe(5);

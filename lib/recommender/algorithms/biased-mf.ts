@@ -7,7 +7,20 @@ import { z } from 'zod';
 import type { RatingMatrix } from '../core/types';
 import { createRng, shuffleInPlace } from '../core/rng';
 import { dot4 } from '../core/linalg';
-import { identityOrder, initSgdFactors, rowOfEntries, scoredRatingRecommender, scoreSgdModel, sgdConfigFields, sgdResult, sgdGradient, sgdLoss, sgdState, type SgdFactorModel, type SgdGradient } from './mf-common';
+import {
+  identityOrder,
+  initSgdFactors,
+  rowOfEntries,
+  scoredRatingRecommender,
+  scoreSgdModel,
+  sgdConfigFields,
+  sgdResult,
+  sgdGradient,
+  sgdLoss,
+  sgdState,
+  type SgdFactorModel,
+  type SgdGradient,
+} from './mf-common';
 
 /**
  * Hyper-parameters. Defaults were chosen on a 10% validation split carved (seed 7) from ml-100k
@@ -97,4 +110,8 @@ export function biasedMfGradient(model: BiasedMfModel, data: RatingMatrix, confi
 }
 
 /** {@link Recommender} adapter: predictions clipped to the scale; ranking by the unclipped score. */
-export const biasedMfRecommender = scoredRatingRecommender<BiasedMfConfig, BiasedMfModel>('biased-mf', (data, config) => fitBiasedMf(data, BiasedMfConfig.parse(config)), scoreBiasedMf);
+export const biasedMfRecommender = scoredRatingRecommender<BiasedMfConfig, BiasedMfModel>(
+  'biased-mf',
+  (data, config) => fitBiasedMf(data, BiasedMfConfig.parse(config)),
+  scoreBiasedMf,
+);

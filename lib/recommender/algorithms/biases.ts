@@ -56,7 +56,8 @@ export function fitBiases(data: RatingMatrix, config: Partial<BiasesConfig> = {}
   const userBias = Float32Array.from(bu);
   const itemBias = Float32Array.from(bi);
   for (const arr of [userBias, itemBias]) {
-    for (let k = 0; k < arr.length; k++) if (!Number.isFinite(arr[k])) throw new ModelFitError('non-finite bias: check the ratings and regularisation');
+    for (let k = 0; k < arr.length; k++)
+      if (!Number.isFinite(arr[k])) throw new ModelFitError('non-finite bias: check the ratings and regularisation');
   }
   return { kind: 'biases', mean: mu, userBias, itemBias };
 }

@@ -51,7 +51,11 @@ export interface ContentDocOptions {
  * ("1990s"); tags are matched by movieId and kept as categorical values (so "dark comedy" is one
  * feature, not two words). O(movies + tags).
  */
-export function buildContentDocs(movies: readonly ContentSource[], tags: readonly ContentTag[] = [], opts: ContentDocOptions = {}): ContentDoc[] {
+export function buildContentDocs(
+  movies: readonly ContentSource[],
+  tags: readonly ContentTag[] = [],
+  opts: ContentDocOptions = {},
+): ContentDoc[] {
   const topCast = opts.topCast ?? 3;
   const tagsByMovie = new Map<number, string[]>();
   for (const t of tags) {
@@ -64,7 +68,10 @@ export function buildContentDocs(movies: readonly ContentSource[], tags: readonl
       g: m.genres.filter((g) => g !== '(no genres listed)'),
     };
     if (m.cast && m.cast.length > 0) {
-      fields.c = [...m.cast].sort((a, b) => a.order - b.order).slice(0, topCast).map((c) => c.name);
+      fields.c = [...m.cast]
+        .sort((a, b) => a.order - b.order)
+        .slice(0, topCast)
+        .map((c) => c.name);
     }
     if (m.directors && m.directors.length > 0) fields.d = m.directors;
     if (m.keywords && m.keywords.length > 0) fields.k = m.keywords;

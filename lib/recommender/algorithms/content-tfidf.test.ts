@@ -1,5 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { buildContentIndex, ContentIndexConfigSchema, ContentTfidfConfigSchema, contentTfidfRecommender, featureIndex, fitContentTfidf, predictContent, profileFromFeatures, rowDot, scoreContentUser, scoreProfile, similarItems, trainUserProfile, type ContentDoc } from './content-tfidf';
+import {
+  buildContentIndex,
+  ContentIndexConfigSchema,
+  ContentTfidfConfigSchema,
+  contentTfidfRecommender,
+  featureIndex,
+  fitContentTfidf,
+  predictContent,
+  profileFromFeatures,
+  rowDot,
+  scoreContentUser,
+  scoreProfile,
+  similarItems,
+  trainUserProfile,
+  type ContentDoc,
+} from './content-tfidf';
 import { topKIndices } from '../core/select-top';
 import { ratingMatrixFromDense } from '../core/sparse';
 
@@ -23,7 +38,9 @@ describe('buildContentIndex (TF-IDF by hand on 3 movies)', () => {
   it('weights raw TF by ln(N/df), normalises each field block, then the whole vector', () => {
     const index = buildContentIndex(THREE, ContentIndexConfigSchema.parse({ minDf: 1, tf: 'raw' }));
     expect(index.features).toEqual(['g:drama', 'g:crime', 'd:michael mann', 'g:comedy', 'd:other']);
-    expect(Array.from(index.idf)).toEqual([Math.log(1.5), Math.log(3), Math.log(1.5), Math.log(3), Math.log(3)].map(Math.fround));
+    expect(Array.from(index.idf)).toEqual(
+      [Math.log(1.5), Math.log(3), Math.log(1.5), Math.log(3), Math.log(3)].map(Math.fround),
+    );
     const a = rowOf(index, 0);
     expect(a['g:drama']).toBeCloseTo(0.244829, 5);
     expect(a['g:crime']).toBeCloseTo(0.663369, 5);
@@ -37,7 +54,10 @@ describe('buildContentIndex (TF-IDF by hand on 3 movies)', () => {
   });
 
   it('applies field weights to the unit blocks before the final normalisation', () => {
-    const index = buildContentIndex(THREE, ContentIndexConfigSchema.parse({ minDf: 1, tf: 'raw', fieldWeights: { g: 2 } }));
+    const index = buildContentIndex(
+      THREE,
+      ContentIndexConfigSchema.parse({ minDf: 1, tf: 'raw', fieldWeights: { g: 2 } }),
+    );
     // (2·0.346241, 2·0.938148, 1) / √5
     const a = rowOf(index, 0);
     expect(a['g:drama']).toBeCloseTo(0.309688, 5);

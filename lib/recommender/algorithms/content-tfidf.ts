@@ -224,7 +224,6 @@ export function multiplyDense(vectors: Csr, dense: Float32Array | Float64Array, 
   }
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // The content model over a RatingMatrix.
 
@@ -316,7 +315,12 @@ export function fitContentTfidf(data: RatingMatrix, config: ContentTfidfConfig):
  * shrunk mean) the uncentred Σ v_j is used so a user with ratings always has a direction.
  * Returns a dense Float32Array of length nFeatures (not normalised). O(Σ nnz of the rated items).
  */
-export function userProfile(model: ContentTfidfModel, itemIdx: ArrayLike<number>, ratings: ArrayLike<number>, mean: number): Float32Array {
+export function userProfile(
+  model: ContentTfidfModel,
+  itemIdx: ArrayLike<number>,
+  ratings: ArrayLike<number>,
+  mean: number,
+): Float32Array {
   const { itemVectors: X } = model;
   const p = new Float32Array(X.nCols);
   let anyWeight = false;
@@ -400,7 +404,8 @@ export function predictContent(model: ContentTfidfModel, data: RatingMatrix, use
   const b = byUser.indptr[userIdx + 1];
   const X = model.itemVectors;
   const sims = new Float32Array(b - a);
-  for (let p = a; p < b; p++) sims[p - a] = byUser.indices[p] === itemIdx ? 0 : rowDot(X, itemIdx, X, byUser.indices[p]);
+  for (let p = a; p < b; p++)
+    sims[p - a] = byUser.indices[p] === itemIdx ? 0 : rowDot(X, itemIdx, X, byUser.indices[p]);
   const top = topKIndices(sims, model.predictNeighbours, (t) => sims[t] <= 0);
   let num = 0;
   let den = model.predictShrinkage;
@@ -412,8 +417,14 @@ export function predictContent(model: ContentTfidfModel, data: RatingMatrix, use
 }
 
 /** Writes the content score of every item for a user (cosine to the profile; 0 for unknown users). */
-export function scoreContentUser(model: ContentTfidfModel, data: RatingMatrix, userIdx: number, out: Float32Array): void {
-  if (out.length !== model.itemVectors.nRows) throw new ShapeError(`out length ${out.length} ≠ nItems ${model.itemVectors.nRows}`);
+export function scoreContentUser(
+  model: ContentTfidfModel,
+  data: RatingMatrix,
+  userIdx: number,
+  out: Float32Array,
+): void {
+  if (out.length !== model.itemVectors.nRows)
+    throw new ShapeError(`out length ${out.length} ≠ nItems ${model.itemVectors.nRows}`);
   if (userIdx < 0 || userIdx >= data.byUser.nRows) {
     out.fill(0);
     return;
@@ -431,7 +442,8 @@ export function recommendFromScores(
 ): ScoredItem[] {
   const banned = new Uint8Array(scores.length);
   if (userIdx >= 0 && userIdx < data.byUser.nRows) {
-    for (let p = data.byUser.indptr[userIdx]; p < data.byUser.indptr[userIdx + 1]; p++) banned[data.byUser.indices[p]] = 1;
+    for (let p = data.byUser.indptr[userIdx]; p < data.byUser.indptr[userIdx + 1]; p++)
+      banned[data.byUser.indices[p]] = 1;
   }
   if (opts?.exclude) for (const i of opts.exclude) if (i >= 0 && i < banned.length) banned[i] = 1;
   if (opts?.candidates) {

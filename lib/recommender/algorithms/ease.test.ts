@@ -24,7 +24,8 @@ describe('EASE', () => {
       [0, 0.5, 0],
     ];
     for (let i = 0; i < 3; i++) {
-      for (let j = 0; j < 3; j++) expect(model.weights[model.position[i] * 3 + model.position[j]]).toBeCloseTo(B[i][j], 6);
+      for (let j = 0; j < 3; j++)
+        expect(model.weights[model.position[i] * 3 + model.position[j]]).toBeCloseTo(B[i][j], 6);
     }
     const out = new Float32Array(4);
     easeRecommender.scoreItems(model, data, 0, out); // u0 = rows 0 + 1 of B
@@ -82,6 +83,5 @@ describe('EASE', () => {
     }
   });
 });
-
 
 runRecommenderContract('ease', easeRecommender, EaseConfig.parse({ lambda: 20 }));

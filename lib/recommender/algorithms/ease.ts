@@ -24,14 +24,30 @@ export const EaseConfig = z.object({
    * p of the dropout-emphasised penalty (EDLAE, Steck 2020, "Autoencoders that don't overfit towards
    * the Identity", eq. 9): Λ = λI + p/(1 − p)·diag(XᵀX). 0 is plain EASE.
    */
-  dropout: z.number().min(0).max(0.95).default(0).describe('p of the EDLAE penalty λ + p/(1−p)·diag(XᵀX) (0 = plain EASE)'),
+  dropout: z
+    .number()
+    .min(0)
+    .max(0.95)
+    .default(0)
+    .describe('p of the EDLAE penalty λ + p/(1−p)·diag(XᵀX) (0 = plain EASE)'),
   /**
    * Weight of a positive in X: 1 for every rating ≥ threshold (minWeight 1, plain binary EASE), or
    * rising linearly from minWeight at the threshold to 1 at the top of the scale.
    */
-  minWeight: z.number().gt(0).max(1).default(1).describe('X weight of a positive at the threshold, rising linearly to 1 at the top of the scale (1 = binary)'),
+  minWeight: z
+    .number()
+    .gt(0)
+    .max(1)
+    .default(1)
+    .describe('X weight of a positive at the threshold, rising linearly to 1 at the top of the scale (1 = binary)'),
   /** At most this many items (most positives first) enter the dense solve. */
-  maxItems: z.number().int().min(1).max(20_000).default(3000).describe('items (most positives first) in the dense n×n solve; O(n³) time, O(n²) memory'),
+  maxItems: z
+    .number()
+    .int()
+    .min(1)
+    .max(20_000)
+    .default(3000)
+    .describe('items (most positives first) in the dense n×n solve; O(n³) time, O(n²) memory'),
   /** Unused (EASE is deterministic); accepted so every engine config has a seed. */
   seed: z.number().int().default(42).describe('unused (EASE is deterministic)'),
 });
@@ -126,7 +142,18 @@ export function fitEase(data: RatingMatrix, config: EaseConfig): EaseModel {
     weights[j * n + j] = 0;
   }
   if (!allFinite(weights)) throw new ModelFitError('ease: non-finite weights; raise lambda');
-  return { kind: 'ease', nItems, n, itemIdxs, position, weights, threshold: config.threshold, lambda: config.lambda, minWeight: config.minWeight, scaleMax: data.scale[1] };
+  return {
+    kind: 'ease',
+    nItems,
+    n,
+    itemIdxs,
+    position,
+    weights,
+    threshold: config.threshold,
+    lambda: config.lambda,
+    minWeight: config.minWeight,
+    scaleMax: data.scale[1],
+  };
 }
 
 /**
@@ -134,9 +161,15 @@ export function fitEase(data: RatingMatrix, config: EaseConfig): EaseModel {
  * no fold-in): out[i] = Σ_{j ∈ history, rating ≥ threshold} B_ji; unmodelled items get
  * {@link EASE_UNMODELLED_SCORE}. O(nItems + h·n) for h positives in the history.
  */
-export function scoreEaseHistory(model: EaseModel, itemIdxs: ArrayLike<number>, ratings: ArrayLike<number>, out: Float32Array): void {
+export function scoreEaseHistory(
+  model: EaseModel,
+  itemIdxs: ArrayLike<number>,
+  ratings: ArrayLike<number>,
+  out: Float32Array,
+): void {
   if (out.length !== model.nItems) throw new ShapeError(`out has length ${out.length}, expected ${model.nItems}`);
-  if (itemIdxs.length !== ratings.length) throw new ShapeError(`${itemIdxs.length} items but ${ratings.length} ratings`);
+  if (itemIdxs.length !== ratings.length)
+    throw new ShapeError(`${itemIdxs.length} items but ${ratings.length} ratings`);
   const n = model.n;
   const acc = new Float64Array(n);
   const W = model.weights;
@@ -180,7 +213,12 @@ export const easeRecommender: Recommender<EaseConfig, EaseModel> = {
       return;
     }
     const { indptr, indices, values } = data.byUser;
-    scoreEaseHistory(model, indices.subarray(indptr[userIdx], indptr[userIdx + 1]), values.subarray(indptr[userIdx], indptr[userIdx + 1]), out);
+    scoreEaseHistory(
+      model,
+      indices.subarray(indptr[userIdx], indptr[userIdx + 1]),
+      values.subarray(indptr[userIdx], indptr[userIdx + 1]),
+      out,
+    );
   },
   recommend(model, data, userIdx, k, opts?: RecommendOptions): ScoredItem[] {
     const scores = new Float32Array(model.nItems);

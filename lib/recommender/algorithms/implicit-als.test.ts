@@ -22,7 +22,9 @@ afterAll(async () => {
 
 /** User u rates (5) every item with u's parity except item u itself. */
 function checkerboard(n: number) {
-  const rows = Array.from({ length: n }, (_, u) => Array.from({ length: n }, (_, i) => (i % 2 === u % 2 && i !== u ? 5 : 0)));
+  const rows = Array.from({ length: n }, (_, u) =>
+    Array.from({ length: n }, (_, i) => (i % 2 === u % 2 && i !== u ? 5 : 0)),
+  );
   return ratingMatrixFromDense(rows, [0.5, 5]);
 }
 
@@ -35,8 +37,23 @@ describe('implicit ALS', () => {
 
   it('never increases the objective, for every solver', () => {
     const data = plantedRatings(40, 60, 0.15, 21);
-    for (const extra of [{}, { woodbury: false }, { solver: 'cholesky' }, { cgSteps: 1 }, { confidence: 'rating', alpha: 4 }]) {
-      const config = ImplicitAlsConfig.parse({ factors: 6, iterations: 12, reg: 0.05, alpha: 10, threshold: 3, computeLoss: true, initStd: 0.1, ...extra });
+    for (const extra of [
+      {},
+      { woodbury: false },
+      { solver: 'cholesky' },
+      { cgSteps: 1 },
+      { confidence: 'rating', alpha: 4 },
+    ]) {
+      const config = ImplicitAlsConfig.parse({
+        factors: 6,
+        iterations: 12,
+        reg: 0.05,
+        alpha: 10,
+        threshold: 3,
+        computeLoss: true,
+        initStd: 0.1,
+        ...extra,
+      });
       const model = fitImplicitAls(data, config);
       expect(model.loss.length).toBe(12);
       for (let t = 1; t < model.loss.length; t++) {

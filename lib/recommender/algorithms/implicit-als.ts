@@ -37,7 +37,10 @@ export const ImplicitAlsConfig = z.object({
   /** w = 1 for every positive ('binary', implicit's benchmark setting) or w = the rating. */
   confidence: z.enum(['binary', 'rating']).default('binary').describe("w = 1 ('binary') or w = the rating ('rating')"),
   /** 'cg': `cgSteps` warm-started CG steps per row; 'cholesky': exact solve per row (O(k³)). */
-  solver: z.enum(['cg', 'cholesky']).default('cg').describe("'cg' (warm-started CG steps) or 'cholesky' (exact per row)"),
+  solver: z
+    .enum(['cg', 'cholesky'])
+    .default('cg')
+    .describe("'cg' (warm-started CG steps) or 'cholesky' (exact per row)"),
   cgSteps: z.number().int().min(1).max(100).default(3).describe('CG steps per row and sweep'),
   /** With 'cg': solve rows with few positives exactly by the Woodbury identity when cheaper than CG. */
   woodbury: z.boolean().default(true).describe("with 'cg': exact Woodbury solve for short rows when cheaper"),
@@ -46,7 +49,13 @@ export const ImplicitAlsConfig = z.object({
   /** Compute the objective after every iteration into `model.loss` (costs ≈ one extra CG step per user). */
   computeLoss: z.boolean().default(false).describe('record the objective after every iteration (model.loss)'),
   /** Worker threads for the half-sweeps (1 = in-thread). Results are identical for any value. */
-  threads: z.number().int().min(1).max(64).default(1).describe('threads for the half-sweeps (worker_threads; same result for any value)'),
+  threads: z
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(1)
+    .describe('threads for the half-sweeps (worker_threads; same result for any value)'),
   seed: z.number().int().default(42).describe('random seed (same seed → same model)'),
 });
 export type ImplicitAlsConfig = z.infer<typeof ImplicitAlsConfig>;
@@ -78,7 +87,10 @@ export interface ImplicitAlsModel {
  * Positives with their confidence minus one, (c − 1) = α·w, as CSR (users × items) and its transpose.
  * Ratings below `threshold` are dropped. O(nnz).
  */
-export function implicitConfidence(data: RatingMatrix, config: Pick<ImplicitAlsConfig, 'alpha' | 'threshold' | 'confidence'>): { byUser: Csr; byItem: Csr } {
+export function implicitConfidence(
+  data: RatingMatrix,
+  config: Pick<ImplicitAlsConfig, 'alpha' | 'threshold' | 'confidence'>,
+): { byUser: Csr; byItem: Csr } {
   const src = data.byUser;
   const indptr = new Int32Array(src.nRows + 1);
   let nnz = 0;
@@ -144,7 +156,13 @@ export function implicitAlsLoss(X: Float32Array, Y: Float32Array, conf: Csr, k: 
 }
 
 /** Seeded starting factors N(0, initStd²), users first then items. */
-function initFactors(n: number, k: number, std: number, rng: ReturnType<typeof createRng>, shared: boolean): Float32Array {
+function initFactors(
+  n: number,
+  k: number,
+  std: number,
+  rng: ReturnType<typeof createRng>,
+  shared: boolean,
+): Float32Array {
   const out = shared ? new Float32Array(new SharedArrayBuffer(n * k * 4)) : new Float32Array(n * k);
   for (let p = 0; p < out.length; p++) out[p] = rng.normal() * std;
   return out;
@@ -165,7 +183,8 @@ export function fitImplicitAls(data: RatingMatrix, config: ImplicitAlsConfig): I
   const nItems = data.items.size;
   const parallel = config.threads > 1;
   const confs = implicitConfidence(data, config);
-  const share = (c: Csr): Csr => (parallel ? { ...c, indptr: toShared(c.indptr), indices: toShared(c.indices), values: toShared(c.values) } : c);
+  const share = (c: Csr): Csr =>
+    parallel ? { ...c, indptr: toShared(c.indptr), indices: toShared(c.indices), values: toShared(c.values) } : c;
   const byUser = share(confs.byUser);
   const byItem = share(confs.byItem);
   const rng = createRng(config.seed);
@@ -174,8 +193,12 @@ export function fitImplicitAls(data: RatingMatrix, config: ImplicitAlsConfig): I
   const losses: number[] = [];
   const sweep = (target: Float32Array, fixed: Float32Array, nFixed: number, conf: Csr): void => {
     const G = regularizedGram(fixed, nFixed, k, config.reg);
-    const { Z, wbMax } = config.solver === 'cg' && config.woodbury ? planWoodbury(conf, fixed, G, k, config.cgSteps, parallel) : { Z: null, wbMax: -1 };
-    if (parallel) runAlsHalfSweepParallel(target, fixed, G, conf, k, config.solver, config.cgSteps, config.threads, Z, wbMax);
+    const { Z, wbMax } =
+      config.solver === 'cg' && config.woodbury
+        ? planWoodbury(conf, fixed, G, k, config.cgSteps, parallel)
+        : { Z: null, wbMax: -1 };
+    if (parallel)
+      runAlsHalfSweepParallel(target, fixed, G, conf, k, config.solver, config.cgSteps, config.threads, Z, wbMax);
     else solveRows(target, fixed, G, conf, k, 0, conf.nRows, config.solver, config.cgSteps, Z, wbMax);
   };
   for (let it = 0; it < config.iterations; it++) {
@@ -183,7 +206,8 @@ export function fitImplicitAls(data: RatingMatrix, config: ImplicitAlsConfig): I
     sweep(Y, X, nUsers, byItem);
     if (config.computeLoss) losses.push(implicitAlsLoss(X, Y, byUser, k, config.reg));
   }
-  if (!allFinite(X) || !allFinite(Y)) throw new ModelFitError('implicit-als: non-finite factors; lower alpha or raise reg');
+  if (!allFinite(X) || !allFinite(Y))
+    throw new ModelFitError('implicit-als: non-finite factors; lower alpha or raise reg');
   return {
     kind: 'implicit-als',
     k,
@@ -208,7 +232,11 @@ export function fitImplicitAls(data: RatingMatrix, config: ImplicitAlsConfig): I
  * @param itemIdxs dense item indices (unknown = −1 are skipped); `values` the raw ratings, same length.
  * @returns a length-k Float32Array (zeros when no positive rating remains).
  */
-export function recalculateUser(model: ImplicitAlsModel, itemIdxs: ArrayLike<number>, values: ArrayLike<number>): Float32Array {
+export function recalculateUser(
+  model: ImplicitAlsModel,
+  itemIdxs: ArrayLike<number>,
+  values: ArrayLike<number>,
+): Float32Array {
   if (itemIdxs.length !== values.length) throw new ShapeError(`${itemIdxs.length} items but ${values.length} ratings`);
   const k = model.k;
   const idx: number[] = [];
@@ -258,7 +286,8 @@ export const implicitAlsRecommender: Recommender<ImplicitAlsConfig, ImplicitAlsM
     const [lo, hi] = data.scale;
     if (userIdx < 0 || userIdx >= model.nUsers || itemIdx < 0 || itemIdx >= model.nItems) return lo;
     let s = 0;
-    for (let f = 0; f < model.k; f++) s += model.userFactors[userIdx * model.k + f] * model.itemFactors[itemIdx * model.k + f];
+    for (let f = 0; f < model.k; f++)
+      s += model.userFactors[userIdx * model.k + f] * model.itemFactors[itemIdx * model.k + f];
     return lo + (hi - lo) * Math.min(1, Math.max(0, s));
   },
   scoreItems(model, _data, userIdx, out) {

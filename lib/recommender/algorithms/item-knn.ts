@@ -1,5 +1,14 @@
 import { baselineEstimate } from './biases';
-import { fitKnnBase, KNN_BASELINE_DEFAULTS, knnEstimate, knnRecommender, reverseTopK, writeKnnScores, type KnnConfig, type KnnModelBase } from './knn-common';
+import {
+  fitKnnBase,
+  KNN_BASELINE_DEFAULTS,
+  knnEstimate,
+  knnRecommender,
+  reverseTopK,
+  writeKnnScores,
+  type KnnConfig,
+  type KnnModelBase,
+} from './knn-common';
 import type { Csr, RatingMatrix } from '../core/types';
 
 export type ItemKnnConfig = KnnConfig;
@@ -73,4 +82,9 @@ export function scoreItemKnn(model: ItemKnnModel, data: RatingMatrix, u: number,
   });
 }
 
-export const itemKnnRecommender = knnRecommender<Partial<ItemKnnConfig>, ItemKnnModel>('item-knn', fitItemKnn, predictItemKnn, scoreItemKnn);
+export const itemKnnRecommender = knnRecommender<Partial<ItemKnnConfig>, ItemKnnModel>(
+  'item-knn',
+  fitItemKnn,
+  predictItemKnn,
+  scoreItemKnn,
+);

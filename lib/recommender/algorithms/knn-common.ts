@@ -77,7 +77,15 @@ export function fitKnnBase(data: RatingMatrix, cfg: KnnConfig, side: 'item' | 'u
  * entries e with similarity s = sims(self, e) > 0, residual r − center − nbBias[e]; the k most
  * similar are used. Falls back to `base` with fewer than minK neighbours. O(row · log(sims row)).
  */
-export function knnEstimate(model: KnnModelBase, ratings: Csr, target: number, self: number, base: number, center: number, nbBias: Float32Array): number {
+export function knnEstimate(
+  model: KnnModelBase,
+  ratings: Csr,
+  target: number,
+  self: number,
+  base: number,
+  center: number,
+  nbBias: Float32Array,
+): number {
   const { indptr, indices, values } = ratings;
   const a = indptr[target];
   const b = indptr[target + 1];
@@ -102,7 +110,14 @@ export function knnEstimate(model: KnnModelBase, ratings: Csr, target: number, s
  * Σ s·resid into num and Σ s into den. Unknown users get the item baseline order; 'sum' scores get
  * a tiny baseline tie-break; 'prediction' scores are b_ui + num/den (b_ui alone without evidence).
  */
-export function writeKnnScores(model: KnnModelBase, data: RatingMatrix, u: number, out: Float32Array, known: boolean, scatter: (out: Float32Array, num: Float64Array | null, den: Float64Array | null) => void): void {
+export function writeKnnScores(
+  model: KnnModelBase,
+  data: RatingMatrix,
+  u: number,
+  out: Float32Array,
+  known: boolean,
+  scatter: (out: Float32Array, num: Float64Array | null, den: Float64Array | null) => void,
+): void {
   const n = out.length;
   if (!known) {
     for (let i = 0; i < n; i++) out[i] = baselineEstimate(model.biases, -1, i);
@@ -178,7 +193,13 @@ function binaryRows(m: Csr, threshold: number): Csr {
     for (let p = m.indptr[r]; p < m.indptr[r + 1]; p++) if (m.values[p] >= threshold) idx.push(m.indices[p]);
     indptr[r + 1] = idx.length;
   }
-  return { nRows: m.nRows, nCols: m.nCols, indptr, indices: Int32Array.from(idx), values: new Float32Array(idx.length).fill(1) };
+  return {
+    nRows: m.nRows,
+    nCols: m.nCols,
+    indptr,
+    indices: Int32Array.from(idx),
+    values: new Float32Array(idx.length).fill(1),
+  };
 }
 
 /** Similarity lists for the given side (entities × entities CSR of positive similarities). */
@@ -212,7 +233,13 @@ export function reverseTopK(sims: Csr, k: number): Csr {
     }
     indptr[i + 1] = rowsOf.length;
   }
-  const forward: Csr = { nRows: n, nCols: sims.nCols, indptr, indices: Int32Array.from(cols), values: Float32Array.from(vals) };
+  const forward: Csr = {
+    nRows: n,
+    nCols: sims.nCols,
+    indptr,
+    indices: Int32Array.from(cols),
+    values: Float32Array.from(vals),
+  };
   // forward rows may be unsorted by column; transpose sorts by construction of row order.
   return transpose(forward);
 }

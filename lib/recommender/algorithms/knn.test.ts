@@ -8,7 +8,15 @@ import { getValue } from '../core/sparse';
 import type { RatingMatrix } from '../core/types';
 
 /** Dense reference of Koren's kNN-baseline with pearson_baseline similarities (no sparse tricks). */
-function referencePrediction(data: RatingMatrix, side: 'item' | 'user', u: number, i: number, k: number, shrink: number, bias: (u: number, i: number) => number): number {
+function referencePrediction(
+  data: RatingMatrix,
+  side: 'item' | 'user',
+  u: number,
+  i: number,
+  k: number,
+  shrink: number,
+  bias: (u: number, i: number) => number,
+): number {
   const nU = data.users.size;
   const nI = data.items.size;
   const r = (a: number, b: number) => getValue(data.byUser, a, b);
@@ -38,7 +46,10 @@ function referencePrediction(data: RatingMatrix, side: 'item' | 'user', u: numbe
   } else {
     for (let v = 0; v < nU; v++) if (v !== u && r(v, i) !== undefined) nb.push({ s: sim(u, v), res: resid(v, i) });
   }
-  const top = nb.filter((x) => x.s > 0).sort((a, b) => b.s - a.s).slice(0, k);
+  const top = nb
+    .filter((x) => x.s > 0)
+    .sort((a, b) => b.s - a.s)
+    .slice(0, k);
   const den = top.reduce((s, x) => s + x.s, 0);
   const num = top.reduce((s, x) => s + x.s * x.res, 0);
   return bias(u, i) + (den > 0 ? num / den : 0);
@@ -80,7 +91,11 @@ describe('item-based kNN with baseline', () => {
         dest[2].push(big.byUser.values[p]);
       }
     }
-    const rows = (t: number[][]) => ({ userIds: Int32Array.from(t[0]), movieIds: Int32Array.from(t[1]), ratings: Float32Array.from(t[2]) });
+    const rows = (t: number[][]) => ({
+      userIds: Int32Array.from(t[0]),
+      movieIds: Int32Array.from(t[1]),
+      ratings: Float32Array.from(t[2]),
+    });
     const knn = evaluateRating(itemKnnRecommender, { k: 20 }, rows(train), rows(test), [0.5, 5]);
     const base = evaluateRating(biasesRecommender, {}, rows(train), rows(test), [0.5, 5]);
     expect(knn.metrics.rmse).toBeLessThan(base.metrics.rmse - 0.05);
@@ -104,6 +119,10 @@ describe('user-based kNN with baseline', () => {
 });
 
 runRecommenderContract('item-knn', itemKnnRecommender, { k: 10 });
-runRecommenderContract('item-knn (prediction ranking, cosine)', itemKnnRecommender, { k: 10, metric: 'cosine', rankScore: 'prediction' });
+runRecommenderContract('item-knn (prediction ranking, cosine)', itemKnnRecommender, {
+  k: 10,
+  metric: 'cosine',
+  rankScore: 'prediction',
+});
 runRecommenderContract('user-knn', userKnnRecommender, { k: 10 });
 runRecommenderContract('user-knn (pearson)', userKnnRecommender, { k: 10, metric: 'pearson', shrinkage: 0 });

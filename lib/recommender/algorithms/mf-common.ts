@@ -169,7 +169,9 @@ export interface SgdState {
  */
 export function sgdState(start: SgdFactorModel, data: RatingMatrix, config: SgdConfig): SgdState {
   if (start.nUsers !== data.users.size || start.nItems !== data.items.size || start.k !== config.factors) {
-    throw new ShapeError(`warm start is ${start.nUsers}×${start.nItems}×${start.k}, data needs ${data.users.size}×${data.items.size}×${config.factors}`);
+    throw new ShapeError(
+      `warm start is ${start.nUsers}×${start.nItems}×${start.k}, data needs ${data.users.size}×${data.items.size}×${config.factors}`,
+    );
   }
   return {
     bu: Float64Array.from(start.userBias),
@@ -201,7 +203,8 @@ export function sgdResult(
   data: RatingMatrix,
   extra: Float64Array[] = [],
 ): Pick<SgdFactorModel, 'globalMean' | 'scale' | 'userBias' | 'itemBias' | 'userFactors' | 'itemFactors'> {
-  if (![s.P, s.Q, s.bu, s.bi, ...extra].every(allFinite)) throw new ModelFitError(`${name}: non-finite factors after SGD; lower lr or raise reg`);
+  if (![s.P, s.Q, s.bu, s.bi, ...extra].every(allFinite))
+    throw new ModelFitError(`${name}: non-finite factors after SGD; lower lr or raise reg`);
   return {
     globalMean: data.globalMean,
     scale: data.scale,
@@ -216,7 +219,12 @@ export function sgdResult(
  * Unclipped score μ + bᵤ + bᵢ + qᵢ·(pᵤ + extraᵤ) (extra: SVD++'s cached implicit sum, or none);
  * an unknown user (−1) scores μ + bᵢ, an unknown item μ + bᵤ. O(k).
  */
-export function scoreSgdModel(model: SgdFactorModel, userIdx: number, itemIdx: number, userExtra: Float32Array | null = null): number {
+export function scoreSgdModel(
+  model: SgdFactorModel,
+  userIdx: number,
+  itemIdx: number,
+  userExtra: Float32Array | null = null,
+): number {
   const hasU = userIdx >= 0 && userIdx < model.nUsers;
   const hasI = itemIdx >= 0 && itemIdx < model.nItems;
   let s = model.globalMean + (hasU ? model.userBias[userIdx] : 0) + (hasI ? model.itemBias[itemIdx] : 0);
@@ -269,7 +277,13 @@ function rowSq(arr: Float32Array, row: number, k: number): number {
  * e = r − {@link scoreSgdModel}(u, i, userExtra); `extraSq(u)` adds a per-user penalty (SVD++'s
  * Σ_{j∈N(u)} ‖yⱼ‖²), 0 when omitted. O(nnz · k).
  */
-export function sgdLoss(model: SgdFactorModel, data: RatingMatrix, config: SgdConfig, userExtra: Float32Array | null = null, extraSq: (u: number) => number = () => 0): number {
+export function sgdLoss(
+  model: SgdFactorModel,
+  data: RatingMatrix,
+  config: SgdConfig,
+  userExtra: Float32Array | null = null,
+  extraSq: (u: number) => number = () => 0,
+): number {
   const { indptr, indices, values } = data.byUser;
   const k = model.k;
   const regB = config.regBias ?? config.reg;
@@ -279,7 +293,10 @@ export function sgdLoss(model: SgdFactorModel, data: RatingMatrix, config: SgdCo
     for (let p = indptr[u]; p < indptr[u + 1]; p++) {
       const i = indices[p];
       const e = values[p] - scoreSgdModel(model, u, i, userExtra);
-      loss += 0.5 * e * e + 0.5 * regB * (model.userBias[u] ** 2 + model.itemBias[i] ** 2) + 0.5 * config.reg * (pu2 + rowSq(model.itemFactors, i, k));
+      loss +=
+        0.5 * e * e +
+        0.5 * regB * (model.userBias[u] ** 2 + model.itemBias[i] ** 2) +
+        0.5 * config.reg * (pu2 + rowSq(model.itemFactors, i, k));
     }
   }
   return loss;

@@ -31,7 +31,8 @@ describe('RP3beta', () => {
     expect(model.reverseNeighbors.indptr[4] - model.reverseNeighbors.indptr[3]).toBe(0);
     // Each row in item order (a Csr: lookups bisect).
     const r = model.reverseNeighbors;
-    for (let j = 0; j < 3; j++) for (let p = r.indptr[j] + 1; p < r.indptr[j + 1]; p++) expect(r.indices[p]).toBeGreaterThan(r.indices[p - 1]);
+    for (let j = 0; j < 3; j++)
+      for (let p = r.indptr[j] + 1; p < r.indptr[j + 1]; p++) expect(r.indices[p]).toBeGreaterThan(r.indices[p - 1]);
   });
 
   it('raises each transition to α and divides by deg(i)^β', () => {

@@ -97,7 +97,13 @@ export function fitRp3beta(data: RatingMatrix, config: Partial<Rp3betaConfig> = 
   return {
     kind: 'rp3beta',
     threshold: cfg.threshold,
-    reverseNeighbors: { nRows: nItems, nCols: nItems, indptr, indices: Int32Array.from(cols), values: Float32Array.from(vals) },
+    reverseNeighbors: {
+      nRows: nItems,
+      nCols: nItems,
+      indptr,
+      indices: Int32Array.from(cols),
+      values: Float32Array.from(vals),
+    },
   };
 }
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { centreByColumnMean, computeSimilarities, similarityOf, similarityWorkerStats, truncateRows } from './similarity';
+import {
+  centreByColumnMean,
+  computeSimilarities,
+  similarityOf,
+  similarityWorkerStats,
+  truncateRows,
+} from './similarity';
 import { topKPositions } from '../core/select-top';
 import { csrFromDense, transpose } from '../core/sparse';
 import type { Csr } from '../core/types';

@@ -224,7 +224,8 @@ function startPairsWorker(args: Parameters<typeof similarityPairs>): { join(): P
     join(): PairList | null {
       // Generous bound: the worker's share is about the caller's, which is already done.
       const status = Atomics.wait(flag, 0, 0, 10 * 60_000);
-      const msg = wt.receiveMessageOnPort(channel.port1)?.message as { ok: boolean; r?: PairList; error?: string } | undefined;
+      const msg = wt.receiveMessageOnPort(channel.port1)?.message as
+        { ok: boolean; r?: PairList; error?: string } | undefined;
       void worker.terminate();
       channel.port1.close();
       if (status === 'timed-out' || failed || !msg || !msg.ok || !msg.r) return null;
@@ -246,7 +247,8 @@ function startPairsWorker(args: Parameters<typeof similarityPairs>): { join(): P
  * one runs in a worker thread; the result is identical to one thread.
  */
 export function computeSimilarities(rows: Csr, cols: Csr, options: SimilarityOptions): Csr {
-  if (cols.nRows !== rows.nCols || cols.nCols !== rows.nRows) throw new ShapeError('cols must be the transpose of rows');
+  if (cols.nRows !== rows.nCols || cols.nCols !== rows.nRows)
+    throw new ShapeError('cols must be the transpose of rows');
   const n = rows.nRows;
   const mode = options.kernel === 'pearson' ? 2 : options.overlap === 'full' ? 1 : 0;
   const minSupport = Math.max(1, options.minSupport);
@@ -348,7 +350,6 @@ export function truncateRows(m: Csr, k: number): Csr {
   }
   return { nRows: m.nRows, nCols: m.nCols, indptr, indices, values };
 }
-
 
 /**
  * Centres every stored value of `m` by its *column's* mean (for adjusted cosine on items × users,

@@ -4,7 +4,11 @@ import { SvdppConfig, fitSvdpp, initSvdpp, svdppGradient, svdppLoss, svdppRecomm
 import { fitBiasedMf, BiasedMfConfig, biasedMfRecommender } from './biased-mf';
 import { plantedRatings } from '../testing/mf-test-data';
 import { ratingMatrixFromDense } from '../core/sparse';
-import { expectFiniteDifferenceGradient, expectOneGradientStep, withRandomBiases } from '../testing/mf-common.test-helpers';
+import {
+  expectFiniteDifferenceGradient,
+  expectOneGradientStep,
+  withRandomBiases,
+} from '../testing/mf-common.test-helpers';
 import type { RatingMatrix } from '../core/types';
 
 const PARAMS = ['userBias', 'itemBias', 'userFactors', 'itemFactors', 'implicitFactors'] as const;
@@ -27,7 +31,12 @@ describe('SVD++', () => {
     const data = plantedRatings(6, 7, 0.5, 4);
     const config = SvdppConfig.parse({ factors: 3, reg: 0.06, regBias: 0.02, initStd: 0.4 });
     const model = randomModel(data, config);
-    expectFiniteDifferenceGradient(model, PARAMS, () => svdppLoss(model, data, config), svdppGradient(model, data, config));
+    expectFiniteDifferenceGradient(
+      model,
+      PARAMS,
+      () => svdppLoss(model, data, config),
+      svdppGradient(model, data, config),
+    );
   });
 
   it('takes exactly one gradient step for a user with one rating', () => {
@@ -80,7 +89,9 @@ runRecommenderContract('svdpp', svdppRecommender, SvdppConfig.parse({ factors: 8
 
 describe('SVD++ with a heavy user', () => {
   it('stays finite when one user has far more ratings than 1/(lr·reg)', () => {
-    const rows = Array.from({ length: 4 }, (_, u) => Array.from({ length: 1500 }, (_, i) => (u === 0 || i % (50 * u) === 0 ? 1 + ((i * 7 + u) % 5) : 0)));
+    const rows = Array.from({ length: 4 }, (_, u) =>
+      Array.from({ length: 1500 }, (_, i) => (u === 0 || i % (50 * u) === 0 ? 1 + ((i * 7 + u) % 5) : 0)),
+    );
     const data = ratingMatrixFromDense(rows, [1, 5]);
     const model = fitSvdpp(data, SvdppConfig.parse({ factors: 4, epochs: 40, lr: 0.02, reg: 0.1 }));
     for (const v of model.implicitFactors) expect(Number.isFinite(v)).toBe(true);

@@ -5,7 +5,20 @@
 import { z } from 'zod';
 import type { RatingMatrix } from '../core/types';
 import { createRng, shuffleInPlace } from '../core/rng';
-import { identityOrder, initSgdFactors, normalFactors, scoredRatingRecommender, scoreSgdModel, sgdConfigFields, sgdResult, sgdGradient, sgdLoss, sgdState, type SgdFactorModel, type SgdGradient } from './mf-common';
+import {
+  identityOrder,
+  initSgdFactors,
+  normalFactors,
+  scoredRatingRecommender,
+  scoreSgdModel,
+  sgdConfigFields,
+  sgdResult,
+  sgdGradient,
+  sgdLoss,
+  sgdState,
+  type SgdFactorModel,
+  type SgdGradient,
+} from './mf-common';
 
 /**
  * Hyper-parameters. Defaults were chosen on a 10% validation split carved (seed 7) from ml-100k
@@ -132,7 +145,11 @@ export function fitSvdpp(data: RatingMatrix, config: SvdppConfig, init?: SvdppMo
     st.lr *= config.lrDecay;
     st.lrB *= config.lrDecay;
   }
-  return withUserImplicit(data, { ...start, ...sgdResult('svdpp', st, data, [Y]), implicitFactors: Float32Array.from(Y) });
+  return withUserImplicit(data, {
+    ...start,
+    ...sgdResult('svdpp', st, data, [Y]),
+    implicitFactors: Float32Array.from(Y),
+  });
 }
 
 /** Unclipped score; unknown user (−1) → μ + bᵢ, unknown item → μ + bᵤ. O(k). */
@@ -147,13 +164,18 @@ export function svdppLoss(model: SvdppModel, data: RatingMatrix, config: SvdppCo
   const k = m.k;
   return sgdLoss(m, data, config, m.userImplicit, (u) => {
     let ySq = 0;
-    for (let p = indptr[u]; p < indptr[u + 1]; p++) for (let f = 0; f < k; f++) ySq += m.implicitFactors[indices[p] * k + f] ** 2;
+    for (let p = indptr[u]; p < indptr[u + 1]; p++)
+      for (let f = 0; f < k; f++) ySq += m.implicitFactors[indices[p] * k + f] ** 2;
     return ySq;
   });
 }
 
 /** Analytic gradient of {@link svdppLoss}, same layouts as the model, Float64Array. O(nnz · k). */
-export function svdppGradient(model: SvdppModel, data: RatingMatrix, config: SvdppConfig): SgdGradient & { implicitFactors: Float64Array } {
+export function svdppGradient(
+  model: SvdppModel,
+  data: RatingMatrix,
+  config: SvdppConfig,
+): SgdGradient & { implicitFactors: Float64Array } {
   const m = withUserImplicit(data, model);
   const { indptr, indices } = data.byUser;
   const k = m.k;
@@ -165,11 +187,16 @@ export function svdppGradient(model: SvdppModel, data: RatingMatrix, config: Svd
     const norm = 1 / Math.sqrt(n);
     for (let p = a; p < a + n; p++) {
       const jo = indices[p] * k;
-      for (let f = 0; f < k; f++) implicitFactors[jo + f] += -norm * acc[f] + n * config.reg * m.implicitFactors[jo + f];
+      for (let f = 0; f < k; f++)
+        implicitFactors[jo + f] += -norm * acc[f] + n * config.reg * m.implicitFactors[jo + f];
     }
   });
   return { ...g, implicitFactors };
 }
 
 /** {@link Recommender} adapter: predictions clipped to the scale, ranking by the unclipped score. */
-export const svdppRecommender = scoredRatingRecommender<SvdppConfig, SvdppModel>('svdpp', (data, config) => fitSvdpp(data, SvdppConfig.parse(config)), scoreSvdpp);
+export const svdppRecommender = scoredRatingRecommender<SvdppConfig, SvdppModel>(
+  'svdpp',
+  (data, config) => fitSvdpp(data, SvdppConfig.parse(config)),
+  scoreSvdpp,
+);

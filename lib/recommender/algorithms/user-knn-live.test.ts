@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { liveUserBias, liveUserKnnEstimate, liveUserSimilarities, liveUserKnnRecommender, type ResidualsByItem } from './user-knn-live';
+import {
+  liveUserBias,
+  liveUserKnnEstimate,
+  liveUserSimilarities,
+  liveUserKnnRecommender,
+  type ResidualsByItem,
+} from './user-knn-live';
 import { runRecommenderContract } from '../testing/contract.test-helpers';
 
 runRecommenderContract('live user-kNN', liveUserKnnRecommender, {});

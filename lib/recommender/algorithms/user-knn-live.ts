@@ -23,7 +23,14 @@ export interface LiveUserKnnConfig {
   baselineEpochs: number;
 }
 
-export const DEFAULT_LIVE_USER_KNN: LiveUserKnnConfig = { k: 40, minK: 1, shrinkage: 100, regItem: 10, regUser: 15, baselineEpochs: 10 };
+export const DEFAULT_LIVE_USER_KNN: LiveUserKnnConfig = {
+  k: 40,
+  minK: 1,
+  shrinkage: 100,
+  regItem: 10,
+  regUser: 15,
+  baselineEpochs: 10,
+};
 
 /** The item-grouped residual table both the offline model and the served tables use. */
 export interface ResidualsByItem {
@@ -54,7 +61,8 @@ export function fitLiveUserKnn(data: RatingMatrix, config: Partial<LiveUserKnnCo
   const { byItem } = data;
   const residuals = new Float32Array(byItem.values.length);
   for (let i = 0; i < byItem.nRows; i++) {
-    for (let p = byItem.indptr[i]; p < byItem.indptr[i + 1]; p++) residuals[p] = byItem.values[p] - b.mean - b.userBias[byItem.indices[p]] - b.itemBias[i];
+    for (let p = byItem.indptr[i]; p < byItem.indptr[i + 1]; p++)
+      residuals[p] = byItem.values[p] - b.mean - b.userBias[byItem.indices[p]] - b.itemBias[i];
   }
   return {
     kind: 'user-knn-live',
@@ -64,13 +72,24 @@ export function fitLiveUserKnn(data: RatingMatrix, config: Partial<LiveUserKnnCo
     regUser: cfg.regUser,
     mean: b.mean,
     itemBias: b.itemBias,
-    table: { indptr: Int32Array.from(byItem.indptr), users: Int32Array.from(byItem.indices), residuals, nUsers: data.users.size },
+    table: {
+      indptr: Int32Array.from(byItem.indptr),
+      users: Int32Array.from(byItem.indices),
+      residuals,
+      nUsers: data.users.size,
+    },
     cache: { user: -2, sims: null, bu: 0 },
   };
 }
 
 /** The user's baseline bias from the current ratings (the biases' ALS user step): Σ(r − μ − b_i)/(λ_u + n). */
-export function liveUserBias(mean: number, itemBias: Float32Array, regUser: number, itemIdx: ArrayLike<number>, values: ArrayLike<number>): number {
+export function liveUserBias(
+  mean: number,
+  itemBias: Float32Array,
+  regUser: number,
+  itemIdx: ArrayLike<number>,
+  values: ArrayLike<number>,
+): number {
   let s = 0;
   for (let t = 0; t < itemIdx.length; t++) s += values[t] - mean - itemBias[itemIdx[t]];
   return s / (regUser + itemIdx.length);
@@ -113,7 +132,14 @@ export function liveUserSimilarities(
 const scratch = new KnnScratch();
 
 /** μ + b_u + b_i + the neighbourhood term over the k most similar users who rated i. O(|U(i)| log k). */
-export function liveUserKnnEstimate(table: ResidualsByItem, sims: Float64Array, base: number, i: number, k: number, minK: number): number {
+export function liveUserKnnEstimate(
+  table: ResidualsByItem,
+  sims: Float64Array,
+  base: number,
+  i: number,
+  k: number,
+  minK: number,
+): number {
   const a = table.indptr[i];
   const b = table.indptr[i + 1];
   scratch.ensure(b - a);
@@ -137,7 +163,11 @@ function predictLive(model: LiveUserKnnModel, data: RatingMatrix, u: number, i: 
   const values = data.byUser.values.subarray(a, b);
   if (model.cache.user !== u || !model.cache.sims) {
     const bu = liveUserBias(model.mean, model.itemBias, model.regUser, items, values);
-    model.cache = { user: u, bu, sims: liveUserSimilarities(model.table, model.mean, model.itemBias, bu, model.shrinkage, items, values) };
+    model.cache = {
+      user: u,
+      bu,
+      sims: liveUserSimilarities(model.table, model.mean, model.itemBias, bu, model.shrinkage, items, values),
+    };
   }
   const base = model.mean + model.cache.bu + (i >= 0 && i < model.itemBias.length ? model.itemBias[i] : 0);
   if (i < 0 || i >= model.itemBias.length) return base;

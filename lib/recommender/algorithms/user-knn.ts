@@ -1,5 +1,13 @@
 import { baselineEstimate } from './biases';
-import { fitKnnBase, KNN_BASELINE_DEFAULTS, knnEstimate, knnRecommender, writeKnnScores, type KnnConfig, type KnnModelBase } from './knn-common';
+import {
+  fitKnnBase,
+  KNN_BASELINE_DEFAULTS,
+  knnEstimate,
+  knnRecommender,
+  writeKnnScores,
+  type KnnConfig,
+  type KnnModelBase,
+} from './knn-common';
 import { topKPositions } from '../core/select-top';
 import type { Csr, RatingMatrix } from '../core/types';
 
@@ -63,4 +71,9 @@ export function scoreUserKnn(model: UserKnnModel, data: RatingMatrix, u: number,
   });
 }
 
-export const userKnnRecommender = knnRecommender<Partial<UserKnnConfig>, UserKnnModel>('user-knn', fitUserKnn, predictUserKnn, scoreUserKnn);
+export const userKnnRecommender = knnRecommender<Partial<UserKnnConfig>, UserKnnModel>(
+  'user-knn',
+  fitUserKnn,
+  predictUserKnn,
+  scoreUserKnn,
+);

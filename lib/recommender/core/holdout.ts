@@ -36,7 +36,8 @@ export function carveBlendValidation(
 ): ValidationSplit {
   const { byUser } = data;
   const ts = opts.timestamps;
-  if (ts && ts.length !== byUser.values.length) throw new ShapeError(`timestamps length ${ts.length} ≠ nnz ${byUser.values.length}`);
+  if (ts && ts.length !== byUser.values.length)
+    throw new ShapeError(`timestamps length ${ts.length} ≠ nnz ${byUser.values.length}`);
   const rng = createRng(opts.seed);
   const fu: number[] = [];
   const fi: number[] = [];
@@ -101,7 +102,12 @@ export function carveBlendValidation(
     heldRatings: Float32Array.from(hr),
     coldSimulated: cold,
     fitTimes: ts
-      ? { users: Int32Array.from(tu), items: Int32Array.from(tiArr), times: Float64Array.from(tt), ratings: Float32Array.from(tr) }
+      ? {
+          users: Int32Array.from(tu),
+          items: Int32Array.from(tiArr),
+          times: Float64Array.from(tt),
+          ratings: Float32Array.from(tr),
+        }
       : null,
   };
 }
@@ -175,6 +181,9 @@ export const VALIDATION_SEED = 7;
  * The eval CLI's `--validation` split, carved from train only, for choosing hyper-parameters: ranking → per-user
  * temporal 20% (as the ranking split), rating → random 10% (seed {@link VALIDATION_SEED}).
  */
-export function carveTuningSplit(train: RatingRows, task: 'rating' | 'ranking'): { train: RatingRows; test: RatingRows } {
+export function carveTuningSplit(
+  train: RatingRows,
+  task: 'rating' | 'ranking',
+): { train: RatingRows; test: RatingRows } {
   return task === 'ranking' ? temporalSplit(train, 0.2) : randomSplit(train, 0.1, VALIDATION_SEED);
 }

@@ -15,13 +15,17 @@ function rows(triples: [number, number, number, number?][]): RatingRows {
 }
 
 function implicitRows(list: [number, number, number][]): ImplicitRows {
-  return { userIds: Int32Array.from(list, (t) => t[0]), movieIds: Int32Array.from(list, (t) => t[1]), kinds: Uint8Array.from(list, (t) => t[2]) };
+  return {
+    userIds: Int32Array.from(list, (t) => t[0]),
+    movieIds: Int32Array.from(list, (t) => t[1]),
+    kinds: Uint8Array.from(list, (t) => t[2]),
+  };
 }
 
 /** 40 users over 30 movies, seeded, ratings on the half-star scale. */
 function synthetic(seed = 1): RatingRows {
   let s = seed;
-  const rnd = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rnd = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const t: [number, number, number, number][] = [];
   for (let u = 1; u <= 40; u++) {
     for (let i = 1; i <= 30; i++) if (rnd() < 0.4) t.push([u, i, Math.ceil(rnd() * 10) / 2, u * 100 + i]);
@@ -29,7 +33,8 @@ function synthetic(seed = 1): RatingRows {
   return rows(t);
 }
 
-const toMatrix = (r: RatingRows) => buildRatingMatrix({ userIds: r.userIds, itemIds: r.movieIds, ratings: r.ratings }, { scale: [0.5, 5] });
+const toMatrix = (r: RatingRows) =>
+  buildRatingMatrix({ userIds: r.userIds, itemIds: r.movieIds, ratings: r.ratings }, { scale: [0.5, 5] });
 
 describe('mergeImplicit', () => {
   it('returns the ratings themselves when there are no implicit rows, so a ratings-only fit is unchanged', () => {
@@ -41,7 +46,16 @@ describe('mergeImplicit', () => {
 
   it('gives a like its own weight, above a bare watch, and lets a rating win over both', () => {
     const r = rows([[1, 10, 2]]);
-    const m = mergeImplicit(r, implicitRows([[1, 10, LIKE], [1, 20, WATCH], [1, 30, WATCH], [1, 30, LIKE]]), { watch: 3.5, like: 5 });
+    const m = mergeImplicit(
+      r,
+      implicitRows([
+        [1, 10, LIKE],
+        [1, 20, WATCH],
+        [1, 30, WATCH],
+        [1, 30, LIKE],
+      ]),
+      { watch: 3.5, like: 5 },
+    );
     const got = new Map(Array.from(m.movieIds, (id, x) => [id, m.ratings[x]]));
     expect(got.get(10)).toBe(2); // the rating, not the like
     expect(got.get(20)).toBe(3.5);
@@ -75,12 +89,34 @@ describe('mergeImplicit', () => {
   it('a watch weighted below the positive threshold is seen (excluded) but not an EASE positive; at the threshold it is', () => {
     const plain = synthetic(4);
     const cfg = EaseConfig.parse({ lambda: 10 });
-    const below = toMatrix(mergeImplicit(plain, implicitRows([[1, 999, WATCH], [2, 999, WATCH], [3, 999, WATCH]]), { watch: 3, like: 5 }));
-    const at = toMatrix(mergeImplicit(plain, implicitRows([[1, 999, WATCH], [2, 999, WATCH], [3, 999, WATCH]]), { watch: 3.5, like: 5 }));
+    const below = toMatrix(
+      mergeImplicit(
+        plain,
+        implicitRows([
+          [1, 999, WATCH],
+          [2, 999, WATCH],
+          [3, 999, WATCH],
+        ]),
+        { watch: 3, like: 5 },
+      ),
+    );
+    const at = toMatrix(
+      mergeImplicit(
+        plain,
+        implicitRows([
+          [1, 999, WATCH],
+          [2, 999, WATCH],
+          [3, 999, WATCH],
+        ]),
+        { watch: 3.5, like: 5 },
+      ),
+    );
     expect(fitEase(below, cfg).itemIdxs).not.toContain(below.items.index(999));
     expect(fitEase(at, cfg).itemIdxs).toContain(at.items.index(999));
     const u1 = below.users.index(1)!;
-    expect(easeRecommender.recommend(fitEase(below, cfg), below, u1, 50).map((x) => x.itemIdx)).not.toContain(below.items.index(999));
+    expect(easeRecommender.recommend(fitEase(below, cfg), below, u1, 50).map((x) => x.itemIdx)).not.toContain(
+      below.items.index(999),
+    );
   });
 });
 
@@ -111,7 +147,9 @@ describe('simulateImplicit', () => {
       } else watches++;
     }
     expect(watches).toBe(converted);
-    const expectedLikes = Array.from(implicit!.kinds).filter((_, x) => implicit!.kinds[x] === WATCH && value.get(`${implicit!.userIds[x]}:${implicit!.movieIds[x]}`)! >= 4.5).length;
+    const expectedLikes = Array.from(implicit!.kinds).filter(
+      (_, x) => implicit!.kinds[x] === WATCH && value.get(`${implicit!.userIds[x]}:${implicit!.movieIds[x]}`)! >= 4.5,
+    ).length;
     expect(likes).toBe(expectedLikes);
     expect(likes).toBeGreaterThan(0);
   });

@@ -54,16 +54,24 @@ export function implicitCount(rows: ImplicitRows | null | undefined): number {
  * timestamps are kept when both inputs have them (an implicit row without a time gets the member's latest rating time,
  * else 0). O(n + m).
  */
-export function mergeImplicit(ratings: RatingRows, implicit: ImplicitRows | null | undefined, weights: ImplicitWeights = DEFAULT_IMPLICIT_WEIGHTS): RatingRows {
+export function mergeImplicit(
+  ratings: RatingRows,
+  implicit: ImplicitRows | null | undefined,
+  weights: ImplicitWeights = DEFAULT_IMPLICIT_WEIGHTS,
+): RatingRows {
   const m = implicitCount(implicit);
   if (m === 0 || !implicit) return ratings;
-  if (implicit.movieIds.length !== m || implicit.kinds.length !== m) throw new Error(`implicit rows differ in length: ${m} users, ${implicit.movieIds.length} movies, ${implicit.kinds.length} kinds`);
+  if (implicit.movieIds.length !== m || implicit.kinds.length !== m)
+    throw new Error(
+      `implicit rows differ in length: ${m} users, ${implicit.movieIds.length} movies, ${implicit.kinds.length} kinds`,
+    );
   const key = (u: number, i: number) => `${u}:${i}`;
   const rated = new Set<string>();
   const latest = new Map<number, number>();
   for (let r = 0; r < ratings.userIds.length; r++) {
     rated.add(key(ratings.userIds[r], ratings.movieIds[r]));
-    if (ratings.timestamps) latest.set(ratings.userIds[r], Math.max(latest.get(ratings.userIds[r]) ?? -Infinity, ratings.timestamps[r]));
+    if (ratings.timestamps)
+      latest.set(ratings.userIds[r], Math.max(latest.get(ratings.userIds[r]) ?? -Infinity, ratings.timestamps[r]));
   }
   const extra = new Map<string, { u: number; i: number; w: number; t: number }>();
   for (let r = 0; r < m; r++) {

@@ -10,7 +10,9 @@ function spd(n: number, seed: number, lambda = 3): Float64Array {
   const x = new Float64Array(rows * n);
   for (let r = 0; r < rows * n; r++) x[r] = rng.next() < 0.2 ? (rng.next() < 0.5 ? 1 : 0.4 + rng.next()) : 0;
   const g = new Float64Array(n * n);
-  for (let r = 0; r < rows; r++) for (let a = 0; a < n; a++) if (x[r * n + a] !== 0) for (let b = 0; b < n; b++) g[a * n + b] += x[r * n + a] * x[r * n + b];
+  for (let r = 0; r < rows; r++)
+    for (let a = 0; a < n; a++)
+      if (x[r * n + a] !== 0) for (let b = 0; b < n; b++) g[a * n + b] += x[r * n + a] * x[r * n + b];
   for (let a = 0; a < n; a++) g[a * n + a] += lambda;
   return g;
 }

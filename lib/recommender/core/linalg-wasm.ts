@@ -10,7 +10,23 @@
  * - `trinv(a, row, n)`: the lower triangle's L⁻¹ by rows (row: n float64 of scratch);
  * - `mtm(a, t, n)`: the lower triangle of MᵀM from T = Mᵀ at t.
  */
-import { assembleModule, compileModule, ensureMemoryBytes, f64Bytes, F64, F64X2_ADD, F64X2_EXTRACT, F64X2_MUL, F64X2_SPLAT, I32, SimdCode, V128, V_LOAD, V_STORE, type WasmFunction } from './wasm-asm';
+import {
+  assembleModule,
+  compileModule,
+  ensureMemoryBytes,
+  f64Bytes,
+  F64,
+  F64X2_ADD,
+  F64X2_EXTRACT,
+  F64X2_MUL,
+  F64X2_SPLAT,
+  I32,
+  SimdCode,
+  V128,
+  V_LOAD,
+  V_STORE,
+  type WasmFunction,
+} from './wasm-asm';
 
 // Scalar opcodes.
 const I32_ADD = 0x6a;
@@ -70,7 +86,14 @@ function emitDot4(b: SimdCode, L: VecLocals, len: (c: SimdCode) => void): void {
   b.whileLoop(
     (x) => x.get(L.px).get(L.end).op(I32_GE_U),
     (x) => {
-      x.get(L.s0).get(L.px).op(...F64_LOAD).get(L.py).op(...F64_LOAD).op(F64_MUL).op(F64_ADD).set(L.s0);
+      x.get(L.s0)
+        .get(L.px)
+        .op(...F64_LOAD)
+        .get(L.py)
+        .op(...F64_LOAD)
+        .op(F64_MUL)
+        .op(F64_ADD)
+        .set(L.s0);
       x.inc(L.px, 8).inc(L.py, 8);
     },
   );
@@ -86,15 +109,39 @@ function emitAxpy(b: SimdCode, L: VecLocals, f: number, len: (c: SimdCode) => vo
   b.whileLoop(
     (x) => x.get(L.px).get(L.vend).op(I32_GE_U),
     (x) => {
-      x.get(L.py).get(L.py).simd(V_LOAD, 0).get(L.acc0).get(L.px).simd(V_LOAD, 0).simd(F64X2_MUL).simd(F64X2_ADD).simd(V_STORE, 0);
-      x.get(L.py).get(L.py).simd(V_LOAD, 16).get(L.acc0).get(L.px).simd(V_LOAD, 16).simd(F64X2_MUL).simd(F64X2_ADD).simd(V_STORE, 16);
+      x.get(L.py)
+        .get(L.py)
+        .simd(V_LOAD, 0)
+        .get(L.acc0)
+        .get(L.px)
+        .simd(V_LOAD, 0)
+        .simd(F64X2_MUL)
+        .simd(F64X2_ADD)
+        .simd(V_STORE, 0);
+      x.get(L.py)
+        .get(L.py)
+        .simd(V_LOAD, 16)
+        .get(L.acc0)
+        .get(L.px)
+        .simd(V_LOAD, 16)
+        .simd(F64X2_MUL)
+        .simd(F64X2_ADD)
+        .simd(V_STORE, 16);
       x.inc(L.px, 32).inc(L.py, 32);
     },
   );
   b.whileLoop(
     (x) => x.get(L.px).get(L.end).op(I32_GE_U),
     (x) => {
-      x.get(L.py).get(L.py).op(...F64_LOAD).get(f).get(L.px).op(...F64_LOAD).op(F64_MUL).op(F64_ADD).op(...F64_STORE);
+      x.get(L.py)
+        .get(L.py)
+        .op(...F64_LOAD)
+        .get(f)
+        .get(L.px)
+        .op(...F64_LOAD)
+        .op(F64_MUL)
+        .op(F64_ADD)
+        .op(...F64_STORE);
       x.inc(L.px, 8).inc(L.py, 8);
     },
   );
@@ -138,31 +185,53 @@ function choleskyFn(): WasmFunction {
   const s = 12;
   const b = new SimdCode();
   b.get(n).i32(3).op(I32_SHL).set(n8);
-  forUp(b, i, (c) => c.i32(0), n, () => {
-    b.get(a).get(i).get(n8).op(I32_MUL).op(I32_ADD).set(rowi);
-    forUpTo(b, j, i, () => {
-      b.get(a).get(j).get(n8).op(I32_MUL).op(I32_ADD).set(rowj);
-      b.get(rowi).set(L.px).get(rowj).set(L.py);
-      emitDot4(b, L, (c) => c.get(j));
-      b.set(s);
-      addr(b, rowi, j);
-      b.op(...F64_LOAD).get(s).op(F64_SUB).set(s);
-      b.get(i).get(j).op(I32_EQ);
-      b.op(0x04, 0x40); // if i == j
-      b.get(s).op(0x44, ...f64Bytes(0)).op(F64_GT).op(I32_EQZ);
-      b.op(0x04, 0x40).i32(0).op(0x0f).op(0x0b); // if !(s > 0) return 0
-      addr(b, rowi, i);
-      b.get(s).op(F64_SQRT).op(...F64_STORE);
-      b.op(0x05); // else
-      addr(b, rowi, j);
-      b.get(s);
-      addr(b, rowj, j);
-      b.op(...F64_LOAD).op(F64_DIV).op(...F64_STORE);
-      b.op(0x0b);
-    });
-  });
+  forUp(
+    b,
+    i,
+    (c) => c.i32(0),
+    n,
+    () => {
+      b.get(a).get(i).get(n8).op(I32_MUL).op(I32_ADD).set(rowi);
+      forUpTo(b, j, i, () => {
+        b.get(a).get(j).get(n8).op(I32_MUL).op(I32_ADD).set(rowj);
+        b.get(rowi).set(L.px).get(rowj).set(L.py);
+        emitDot4(b, L, (c) => c.get(j));
+        b.set(s);
+        addr(b, rowi, j);
+        b.op(...F64_LOAD)
+          .get(s)
+          .op(F64_SUB)
+          .set(s);
+        b.get(i).get(j).op(I32_EQ);
+        b.op(0x04, 0x40); // if i == j
+        b.get(s)
+          .op(0x44, ...f64Bytes(0))
+          .op(F64_GT)
+          .op(I32_EQZ);
+        b.op(0x04, 0x40).i32(0).op(0x0f).op(0x0b); // if !(s > 0) return 0
+        addr(b, rowi, i);
+        b.get(s)
+          .op(F64_SQRT)
+          .op(...F64_STORE);
+        b.op(0x05); // else
+        addr(b, rowi, j);
+        b.get(s);
+        addr(b, rowj, j);
+        b.op(...F64_LOAD)
+          .op(F64_DIV)
+          .op(...F64_STORE);
+        b.op(0x0b);
+      });
+    },
+  );
   b.i32(1);
-  return { name: 'cholesky', params: 2, locals: [I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, V128, V128], code: b, results: [I32] };
+  return {
+    name: 'cholesky',
+    params: 2,
+    locals: [I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, V128, V128],
+    code: b,
+    results: [I32],
+  };
 }
 
 /** trinv(a, row, n): rows of M = L⁻¹ into the lower triangle, as invertSpd's first loop. */
@@ -173,38 +242,66 @@ function trinvFn(): WasmFunction {
   const [f, inv] = [14, 15];
   const b = new SimdCode();
   b.get(n).i32(3).op(I32_SHL).set(n8);
-  forUp(b, i, (c) => c.i32(0), n, () => {
-    b.get(a).get(i).get(n8).op(I32_MUL).op(I32_ADD).set(rowi);
-    // row[0 … i] = 0
-    forUpTo(b, j, i, () => {
-      addr(b, row, j);
-      b.op(0x44, ...f64Bytes(0)).op(...F64_STORE);
-    });
-    forUp(b, p, (c) => c.i32(0), i, () => {
-      addr(b, rowi, p);
-      b.op(...F64_LOAD).set(f);
-      b.get(f).op(0x44, ...f64Bytes(0)).op(F64_NE);
-      b.op(0x04, 0x40);
-      b.get(f).op(F64_NEG).set(f);
-      b.get(a).get(p).get(n8).op(I32_MUL).op(I32_ADD).set(L.px);
-      b.get(row).set(L.py);
-      b.get(p).i32(1).op(I32_ADD).set(len);
-      emitAxpy(b, L, f, (c) => c.get(len));
-      b.op(0x0b);
-    });
-    addr(b, rowi, i);
-    b.op(...F64_LOAD).set(inv);
-    b.op(0x44, ...f64Bytes(1)).get(inv).op(F64_DIV).set(inv);
-    addr(b, row, i);
-    addr(b, row, i);
-    b.op(...F64_LOAD).op(0x44, ...f64Bytes(1)).op(F64_ADD).op(...F64_STORE);
-    forUpTo(b, j, i, () => {
-      addr(b, rowi, j);
-      addr(b, row, j);
-      b.op(...F64_LOAD).get(inv).op(F64_MUL).op(...F64_STORE);
-    });
-  });
-  return { name: 'trinv', params: 3, locals: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, V128, V128], code: b };
+  forUp(
+    b,
+    i,
+    (c) => c.i32(0),
+    n,
+    () => {
+      b.get(a).get(i).get(n8).op(I32_MUL).op(I32_ADD).set(rowi);
+      // row[0 … i] = 0
+      forUpTo(b, j, i, () => {
+        addr(b, row, j);
+        b.op(0x44, ...f64Bytes(0)).op(...F64_STORE);
+      });
+      forUp(
+        b,
+        p,
+        (c) => c.i32(0),
+        i,
+        () => {
+          addr(b, rowi, p);
+          b.op(...F64_LOAD).set(f);
+          b.get(f)
+            .op(0x44, ...f64Bytes(0))
+            .op(F64_NE);
+          b.op(0x04, 0x40);
+          b.get(f).op(F64_NEG).set(f);
+          b.get(a).get(p).get(n8).op(I32_MUL).op(I32_ADD).set(L.px);
+          b.get(row).set(L.py);
+          b.get(p).i32(1).op(I32_ADD).set(len);
+          emitAxpy(b, L, f, (c) => c.get(len));
+          b.op(0x0b);
+        },
+      );
+      addr(b, rowi, i);
+      b.op(...F64_LOAD).set(inv);
+      b.op(0x44, ...f64Bytes(1))
+        .get(inv)
+        .op(F64_DIV)
+        .set(inv);
+      addr(b, row, i);
+      addr(b, row, i);
+      b.op(...F64_LOAD)
+        .op(0x44, ...f64Bytes(1))
+        .op(F64_ADD)
+        .op(...F64_STORE);
+      forUpTo(b, j, i, () => {
+        addr(b, rowi, j);
+        addr(b, row, j);
+        b.op(...F64_LOAD)
+          .get(inv)
+          .op(F64_MUL)
+          .op(...F64_STORE);
+      });
+    },
+  );
+  return {
+    name: 'trinv',
+    params: 3,
+    locals: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, V128, V128],
+    code: b,
+  };
 }
 
 /** mtm(a, t, n): a[i][j] = Σ_{p ≥ i} T[i][p]·T[j][p] for j ≤ i (T = Mᵀ at t), as invertSpd's second loop. */
@@ -214,18 +311,24 @@ function mtmFn(): WasmFunction {
   const L: VecLocals = { px: 8, py: 9, vend: 10, end: 11, s0: 12, acc0: 13, acc1: 14 };
   const b = new SimdCode();
   b.get(n).i32(3).op(I32_SHL).set(n8);
-  forUp(b, i, (c) => c.i32(0), n, () => {
-    b.get(a).get(i).get(n8).op(I32_MUL).op(I32_ADD).set(rowi);
-    // ti = t + (i·n + i)·8: row i of T from column i
-    b.get(t).get(i).get(n8).op(I32_MUL).op(I32_ADD).get(i).i32(3).op(I32_SHL).op(I32_ADD).set(ti);
-    forUpTo(b, j, i, () => {
-      addr(b, rowi, j); // store address first
-      b.get(ti).set(L.px);
-      b.get(t).get(j).get(n8).op(I32_MUL).op(I32_ADD).get(i).i32(3).op(I32_SHL).op(I32_ADD).set(L.py);
-      emitDot4(b, L, (c) => c.get(n).get(i).op(0x6b)); // len = n − i
-      b.op(...F64_STORE);
-    });
-  });
+  forUp(
+    b,
+    i,
+    (c) => c.i32(0),
+    n,
+    () => {
+      b.get(a).get(i).get(n8).op(I32_MUL).op(I32_ADD).set(rowi);
+      // ti = t + (i·n + i)·8: row i of T from column i
+      b.get(t).get(i).get(n8).op(I32_MUL).op(I32_ADD).get(i).i32(3).op(I32_SHL).op(I32_ADD).set(ti);
+      forUpTo(b, j, i, () => {
+        addr(b, rowi, j); // store address first
+        b.get(ti).set(L.px);
+        b.get(t).get(j).get(n8).op(I32_MUL).op(I32_ADD).get(i).i32(3).op(I32_SHL).op(I32_ADD).set(L.py);
+        emitDot4(b, L, (c) => c.get(n).get(i).op(0x6b)); // len = n − i
+        b.op(...F64_STORE);
+      });
+    },
+  );
   return { name: 'mtm', params: 3, locals: [I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, V128, V128], code: b };
 }
 

@@ -152,7 +152,12 @@ export function invertSpdTs(a: Float64Array, n: number): Float64Array | null {
  * Gram matrix FᵀF of an n × k row-major factor matrix, as a k × k Float64Array (row-major, full).
  * Time O(n·k²/2).
  */
-export function gram(factors: Float32Array, n: number, k: number, out: Float64Array = new Float64Array(k * k)): Float64Array {
+export function gram(
+  factors: Float32Array,
+  n: number,
+  k: number,
+  out: Float64Array = new Float64Array(k * k),
+): Float64Array {
   out.fill(0);
   // Four rows at a time: each out element is loaded and stored once per four rank-1 updates.
   let r = 0;

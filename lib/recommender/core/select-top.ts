@@ -76,7 +76,15 @@ export function topOrder(h: TopScratch, size: number): number[] {
  * listed twice counts twice, like the filter-and-sort it replaces), appended to `outIds` / `outScores`. Returns how
  * many were appended. O(n log k + k log k).
  */
-export function selectTop(ids: ArrayLike<number>, n: number, scores: ArrayLike<number>, k: number, s: TopScratch, outIds: number[], outScores: number[]): number {
+export function selectTop(
+  ids: ArrayLike<number>,
+  n: number,
+  scores: ArrayLike<number>,
+  k: number,
+  s: TopScratch,
+  outIds: number[],
+  outScores: number[],
+): number {
   let size = 0;
   for (let t = 0; t < n; t++) {
     const j = ids[t];
@@ -114,13 +122,20 @@ export function topN(scores: Float32Array, exclude: ArrayLike<number>, n: number
  * Positions p in [a, b) of the k largest `values[p]` (ties → lower `idx[p]` first), best first.
  * A size-k min-heap: O((b − a) · log k).
  */
-export function topKPositions(values: ArrayLike<number>, idx: ArrayLike<number>, a: number, b: number, k: number): Int32Array {
+export function topKPositions(
+  values: ArrayLike<number>,
+  idx: ArrayLike<number>,
+  a: number,
+  b: number,
+  k: number,
+): Int32Array {
   const len = b - a;
   const size0 = Math.min(k, len);
   const heap = new Int32Array(size0);
   let size = 0;
   // "p is worse than q": lower value, or equal value and higher index.
-  const worse = (p: number, q: number): boolean => values[p] < values[q] || (values[p] === values[q] && idx[p] > idx[q]);
+  const worse = (p: number, q: number): boolean =>
+    values[p] < values[q] || (values[p] === values[q] && idx[p] > idx[q]);
   const down = (pos: number): void => {
     for (;;) {
       const l = 2 * pos + 1;
@@ -161,7 +176,14 @@ export function topKPositions(values: ArrayLike<number>, idx: ArrayLike<number>,
  * Offers row r with score s to the sorted top-K `topS`/`topR` (descending; ties keep the earlier row) holding `size`
  * entries; returns the new size. O(K) worst case, O(1) for the typical candidate that does not make the list.
  */
-export function insertTopK(topS: Float64Array, topR: Int32Array, size: number, K: number, s: number, r: number): number {
+export function insertTopK(
+  topS: Float64Array,
+  topR: Int32Array,
+  size: number,
+  K: number,
+  s: number,
+  r: number,
+): number {
   if (size < K || s > topS[size - 1]) {
     let k = size < K ? size++ : K - 1;
     while (k > 0 && topS[k - 1] < s) {

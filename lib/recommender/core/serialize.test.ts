@@ -13,7 +13,10 @@ describe('serializeModel', () => {
     };
     const { meta, blobs } = serializeModel(model);
     expect(blobs.map((b) => b.name).sort()).toEqual(['factors', 'gram', 'knn.indptr', 'knn.sims', 'list[0]']);
-    const back = deserializeModel<typeof model>(JSON.parse(JSON.stringify(meta)), blobs.map((b) => ({ ...b, data: Uint8Array.from(b.data) })));
+    const back = deserializeModel<typeof model>(
+      JSON.parse(JSON.stringify(meta)),
+      blobs.map((b) => ({ ...b, data: Uint8Array.from(b.data) })),
+    );
     expect(back).toEqual(model);
     expect(back.factors).toBeInstanceOf(Float32Array);
     expect(back.factors[2]).toBe(model.factors[2]);

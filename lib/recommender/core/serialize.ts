@@ -34,7 +34,12 @@ export function serializeModel(model: object): { meta: unknown; blobs: Blob[] } 
     const dtype = dtypeOf(v);
     if (dtype) {
       const arr = v as Typed;
-      blobs.push({ name: path, dtype, length: arr.length, data: new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength) });
+      blobs.push({
+        name: path,
+        dtype,
+        length: arr.length,
+        data: new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength),
+      });
       return { $blob: path };
     }
     if (Array.isArray(v)) return v.map((x, i) => walk(x, `${path}[${i}]`));

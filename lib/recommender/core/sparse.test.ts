@@ -35,7 +35,11 @@ describe('createVocabulary', () => {
 
 describe('buildRatingMatrix', () => {
   it('keeps the last duplicate by default and averages with duplicates: mean', () => {
-    const input = { userIds: Int32Array.of(5, 5, 7), itemIds: Int32Array.of(9, 9, 9), ratings: Float32Array.of(2, 4, 3) };
+    const input = {
+      userIds: Int32Array.of(5, 5, 7),
+      itemIds: Int32Array.of(9, 9, 9),
+      ratings: Float32Array.of(2, 4, 3),
+    };
     const last = buildRatingMatrix(input);
     expect(getValue(last.byUser, 0, 0)).toBe(4);
     expect(last.duplicateRows).toBe(1);

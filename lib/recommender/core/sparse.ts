@@ -107,7 +107,9 @@ export interface BuiltRatingMatrix extends RatingMatrix {
 export function buildRatingMatrix(input: RatingTriples, opts: BuildRatingMatrixOptions = {}): BuiltRatingMatrix {
   const n = input.userIds.length;
   if (input.itemIds.length !== n || input.ratings.length !== n) {
-    throw new ShapeError(`triples differ in length: ${n} users, ${input.itemIds.length} items, ${input.ratings.length} ratings`);
+    throw new ShapeError(
+      `triples differ in length: ${n} users, ${input.itemIds.length} items, ${input.ratings.length} ratings`,
+    );
   }
   const users = opts.users ?? createVocabulary(input.userIds);
   const items = opts.items ?? createVocabulary(input.itemIds);
@@ -287,7 +289,10 @@ export function csrFromDense(rows: readonly (readonly number[])[], nCols?: numbe
  * A RatingMatrix from a dense users × items grid where 0 (or NaN) means "not rated"; raw ids are
  * 1..n so tests can use them directly. For tests and examples.
  */
-export function ratingMatrixFromDense(rows: readonly (readonly number[])[], scale?: readonly [number, number]): BuiltRatingMatrix {
+export function ratingMatrixFromDense(
+  rows: readonly (readonly number[])[],
+  scale?: readonly [number, number],
+): BuiltRatingMatrix {
   const u: number[] = [];
   const i: number[] = [];
   const r: number[] = [];

@@ -157,10 +157,25 @@ export function assembleModule(fns: WasmFunction[], memory: 'import' | 'export')
   const limits = [0x00, ...uleb(1)]; // min 1 page, no max
   const memorySections =
     memory === 'import'
-      ? { imports: section(2, vec([[...nameBytes('env'), ...nameBytes('memory'), 0x02, ...limits]])), memories: [], exports: fnExports }
-      : { imports: [], memories: section(5, vec([limits])), exports: [[...nameBytes('memory'), 0x02, 0], ...fnExports] };
+      ? {
+          imports: section(2, vec([[...nameBytes('env'), ...nameBytes('memory'), 0x02, ...limits]])),
+          memories: [],
+          exports: fnExports,
+        }
+      : {
+          imports: [],
+          memories: section(5, vec([limits])),
+          exports: [[...nameBytes('memory'), 0x02, 0], ...fnExports],
+        };
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, vec(types)),
     ...memorySections.imports,
     ...section(3, vec(funcs)),

@@ -21,7 +21,13 @@ describe.skipIf(!hasData)('end-to-end eval on the ml-latest-small rating split',
     expect(train.issueCount + test.issueCount).toBe(0);
     const scale = [0.5, 5] as const;
     const biases = evaluateRating(REGISTRY.biases.recommender, REGISTRY.biases.defaultConfig, train, test, scale);
-    const knn = evaluateRating(REGISTRY['item-knn'].recommender, REGISTRY['item-knn'].defaultConfig, train, test, scale);
+    const knn = evaluateRating(
+      REGISTRY['item-knn'].recommender,
+      REGISTRY['item-knn'].defaultConfig,
+      train,
+      test,
+      scale,
+    );
     expect(biases.rows).toBe(test.ratings.length);
     expect(knn.rows).toBe(test.ratings.length);
     // Surprise on these files: BaselineOnly 0.8718, KNNBaseline 0.8451.

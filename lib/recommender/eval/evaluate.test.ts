@@ -69,14 +69,21 @@ describe('coldStartSlice', () => {
     const test = rows(Array.from({ length: 11 }, (_, k) => [k + 1, 50, 5] as [number, number, number]));
     const { train, coldUsers } = coldStartSlice(rows(t), test);
     expect([...coldUsers]).toEqual([1, 6, 11]);
-    const kept = (u: number) => Array.from(train.movieIds.filter((_, r) => train.userIds[r] === u)).sort((a, b) => a - b);
+    const kept = (u: number) =>
+      Array.from(train.movieIds.filter((_, r) => train.userIds[r] === u)).sort((a, b) => a - b);
     expect(kept(1)).toEqual([4, 5, 6, 7, 8]);
     expect(kept(2)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(train.ratings.length).toBe(11 * 8 - 3 * 3);
   });
 
   it('lists relevant items (≥ 4) per user in ascending user order', () => {
-    const m = relevantByUser(rows([[5, 1, 4], [2, 3, 3.5], [2, 4, 4.5]]));
+    const m = relevantByUser(
+      rows([
+        [5, 1, 4],
+        [2, 3, 3.5],
+        [2, 4, 4.5],
+      ]),
+    );
     expect([...m.entries()]).toEqual([
       [2, [4]],
       [5, [1]],

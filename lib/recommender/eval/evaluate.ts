@@ -8,7 +8,6 @@ import { type RatingRows } from '../core/holdout';
 import { buildRatingMatrix, type BuiltRatingMatrix } from '../core/sparse';
 import type { RatingMatrix, Recommender } from '../core/types';
 
-
 export interface RatingEvaluation {
   metrics: { rmse: number; mae: number };
   /** Test rows predicted (all of them). */

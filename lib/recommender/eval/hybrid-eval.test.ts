@@ -45,7 +45,13 @@ describe.runIf(existsSync(join(SPLIT, 'train.csv')))('hybrid on the ml-latest-sm
       rankingBases: ['ease', 'implicit-als', 'popularity'],
       baseParams: { ease: { maxItems: 1000 }, 'implicit-als': { factors: 32, iterations: 8 } },
     });
-    const hybrid = evaluateRanking(R(servedHybridRecommender), { ...params, contentDocs: docs, timeRows: train, tasks: ['ranking'] }, train, test, { data });
+    const hybrid = evaluateRanking(
+      R(servedHybridRecommender),
+      { ...params, contentDocs: docs, timeRows: train, tasks: ['ranking'] },
+      train,
+      test,
+      { data },
+    );
     for (const [name, rec, cfg] of singles) {
       const single = evaluateRanking(rec, cfg, train, test, { data });
       expect(hybrid.metrics['ndcg@10'], `NDCG@10 vs ${name}`).toBeGreaterThan(single.metrics['ndcg@10']);
@@ -66,7 +72,10 @@ describe.runIf(existsSync(join(RATING_SPLIT, 'train.csv')))('hybrid on the ml-la
       ['biased-mf', R(biasedMfRecommender), { epochs: 10 }],
     ];
     // The served rating blend (biases, item-kNN, biased MF; no content documents here).
-    const params = HybridParamsSchema.parse({ ratingBases: ['biases', 'item-knn', 'biased-mf'], baseParams: { 'biased-mf': { epochs: 10 } } });
+    const params = HybridParamsSchema.parse({
+      ratingBases: ['biases', 'item-knn', 'biased-mf'],
+      baseParams: { 'biased-mf': { epochs: 10 } },
+    });
     const hybrid = evaluateRating(R(servedHybridRecommender), { ...params, tasks: ['rating'] }, train, test, scale);
     expect(hybrid.rows).toBe(test.ratings.length);
     for (const [name, rec, cfg] of singles) {

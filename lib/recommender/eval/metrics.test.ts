@@ -9,7 +9,12 @@ describe('rating metrics', () => {
     expect(mae([4, 1, 3, 5], [3, 3, 3, 4])).toBeCloseTo(1, 12);
   });
   it('is 0 on identical arrays and rejects mismatched lengths', () => {
-    fc.assert(fc.property(fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: 1 }), (x) => rmse(x, x) === 0 && mae(x, x) === 0));
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: 1 }),
+        (x) => rmse(x, x) === 0 && mae(x, x) === 0,
+      ),
+    );
     expect(() => rmse([1], [1, 2])).toThrow(RangeError);
   });
 });
@@ -43,7 +48,12 @@ describe('ranking metrics', () => {
         fc.uniqueArray(fc.integer({ min: 0, max: 50 }), { minLength: 1, maxLength: 30 }),
         (list, rel) => {
           const s = new Set(rel);
-          for (const v of [precisionAtK(list, s, 10), recallAtK(list, s, 10), recallAtK(list, s, 20), ndcgAtK(list, s, 10)]) {
+          for (const v of [
+            precisionAtK(list, s, 10),
+            recallAtK(list, s, 10),
+            recallAtK(list, s, 20),
+            ndcgAtK(list, s, 10),
+          ]) {
             if (!(v >= 0 && v <= 1)) return false;
           }
           return true;

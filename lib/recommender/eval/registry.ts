@@ -29,7 +29,12 @@ import {
   svdppRecommender,
   userKnnRecommender,
 } from '../algorithms';
-import { ContentParamsSchema, contentEntryRecommender, HybridParamsSchema, hybridEntryRecommender } from '../hybrid/params';
+import {
+  ContentParamsSchema,
+  contentEntryRecommender,
+  HybridParamsSchema,
+  hybridEntryRecommender,
+} from '../hybrid/params';
 import type { Recommender } from '../core/types';
 import { servedHybridRecommender } from '../serving/recommender';
 
@@ -42,7 +47,11 @@ export interface RegistryEntry<C = unknown, M = unknown> {
 }
 
 /** Builds an entry whose defaults come from the schema. */
-export function entry<C, M>(recommender: Recommender<C, M>, configSchema: z.ZodType<C>, description: string): RegistryEntry<C, M> {
+export function entry<C, M>(
+  recommender: Recommender<C, M>,
+  configSchema: z.ZodType<C>,
+  description: string,
+): RegistryEntry<C, M> {
   return { recommender, configSchema, defaultConfig: configSchema.parse({}), description };
 }
 
@@ -58,7 +67,10 @@ export const BiasesConfigSchema = z.object({
 });
 
 export const PopularityConfigSchema = z.object({
-  mode: z.enum(['bayes', 'count']).default('count').describe("ranking score: 'count' of ratings or 'bayes' = (C·m + Σr)/(C + n)"),
+  mode: z
+    .enum(['bayes', 'count'])
+    .default('count')
+    .describe("ranking score: 'count' of ratings or 'bayes' = (C·m + Σr)/(C + n)"),
   priorCount: z.number().min(0).default(10).describe('prior count C of the Bayesian average'),
   minRating: z.number().min(0).default(0).describe("only ratings ≥ this are counted in 'count' mode"),
   seed,
@@ -77,15 +89,25 @@ const knnFields = {
   regItem: z.number().min(0).default(10).describe('baseline item-bias regularisation'),
   regUser: z.number().min(0).default(15).describe('baseline user-bias regularisation'),
   baselineEpochs: z.number().int().min(0).default(10).describe('baseline ALS sweeps'),
-  rankScore: z.enum(['sum', 'prediction']).default('sum').describe("ranking score: 'sum' of neighbour similarities or the rating 'prediction'"),
-  overlap: z.enum(['common', 'full']).default('common').describe("cosine norms over the 'common' support (Surprise) or 'full' rows (top-N kNN)"),
+  rankScore: z
+    .enum(['sum', 'prediction'])
+    .default('sum')
+    .describe("ranking score: 'sum' of neighbour similarities or the rating 'prediction'"),
+  overlap: z
+    .enum(['common', 'full'])
+    .default('common')
+    .describe("cosine norms over the 'common' support (Surprise) or 'full' rows (top-N kNN)"),
   binarize: z.number().min(0).default(0).describe('> 0: similarities on binary interactions (rating ≥ binarize)'),
   seed,
 };
 export const ItemKnnConfigSchema = z.object(knnFields);
 
 export const Rp3betaConfigSchema = z.object({
-  alpha: z.number().min(0).default(0.5).describe('exponent α on each transition probability of the item → user → item walk'),
+  alpha: z
+    .number()
+    .min(0)
+    .default(0.5)
+    .describe('exponent α on each transition probability of the item → user → item walk'),
   beta: z.number().min(0).default(0.5).describe('popularity penalty: weight into item i divided by deg(i)^β'),
   k: z.number().int().min(1).default(400).describe('targets kept per source item'),
   threshold: z.number().min(0).default(3.5).describe('ratings ≥ this are interactions (0 = every rating)'),
@@ -95,16 +117,48 @@ export const UserKnnConfigSchema = z.object(knnFields);
 
 export const REGISTRY: Record<string, RegistryEntry<any, any>> = {
   'global-mean': entry(globalMeanRecommender, GlobalMeanConfigSchema, 'Global mean rating μ (sanity floor).'),
-  biases: entry(biasesRecommender, BiasesConfigSchema, 'μ + b_u + b_i, regularised, fitted by ALS (Surprise BaselineOnly).'),
-  popularity: entry(popularityRecommender, PopularityConfigSchema, 'Non-personalised popularity: rating count or Bayesian average.'),
-  'item-knn': entry(itemKnnRecommender, ItemKnnConfigSchema, 'Item-based kNN with baseline (Koren 2010; Surprise KNNBaseline).'),
-  'user-knn': entry(userKnnRecommender, UserKnnConfigSchema, 'User-based kNN with baseline (Koren 2010; Surprise KNNBaseline).'),
-  'biased-mf': entry(biasedMfRecommender, BiasedMfConfig, 'Biased matrix factorisation by SGD (Funk/Koren; Surprise SVD).'),
+  biases: entry(
+    biasesRecommender,
+    BiasesConfigSchema,
+    'μ + b_u + b_i, regularised, fitted by ALS (Surprise BaselineOnly).',
+  ),
+  popularity: entry(
+    popularityRecommender,
+    PopularityConfigSchema,
+    'Non-personalised popularity: rating count or Bayesian average.',
+  ),
+  'item-knn': entry(
+    itemKnnRecommender,
+    ItemKnnConfigSchema,
+    'Item-based kNN with baseline (Koren 2010; Surprise KNNBaseline).',
+  ),
+  'user-knn': entry(
+    userKnnRecommender,
+    UserKnnConfigSchema,
+    'User-based kNN with baseline (Koren 2010; Surprise KNNBaseline).',
+  ),
+  'biased-mf': entry(
+    biasedMfRecommender,
+    BiasedMfConfig,
+    'Biased matrix factorisation by SGD (Funk/Koren; Surprise SVD).',
+  ),
   svdpp: entry(svdppRecommender, SvdppConfig, 'SVD++ with the implicit feedback term (Koren 2008; Surprise SVDpp).'),
-  'implicit-als': entry(implicitAlsRecommender, ImplicitAlsConfig, 'Implicit-feedback ALS with CG (Hu et al. 2008; implicit ALS); ranking only.'),
-  rp3beta: entry(rp3betaRecommender, Rp3betaConfigSchema, 'RP3beta random walk item → user → item with popularity penalty (Paudel et al. 2017); ranking only.'),
+  'implicit-als': entry(
+    implicitAlsRecommender,
+    ImplicitAlsConfig,
+    'Implicit-feedback ALS with CG (Hu et al. 2008; implicit ALS); ranking only.',
+  ),
+  rp3beta: entry(
+    rp3betaRecommender,
+    Rp3betaConfigSchema,
+    'RP3beta random walk item → user → item with popularity penalty (Paudel et al. 2017); ranking only.',
+  ),
   ease: entry(easeRecommender, EaseConfig, 'EASE item–item closed form (Steck 2019); ranking only.'),
-  content: entry(contentEntryRecommender, ContentParamsSchema, 'Content-based TF-IDF over genres, cast, directors, keywords, tags, decade, language, overview (needs catalogue content).'),
+  content: entry(
+    contentEntryRecommender,
+    ContentParamsSchema,
+    'Content-based TF-IDF over genres, cast, directors, keywords, tags, decade, language, overview (needs catalogue content).',
+  ),
   hybrid: entry(
     servedHybridRecommender,
     HybridParamsSchema,
@@ -121,7 +175,10 @@ export const REGISTRY: Record<string, RegistryEntry<any, any>> = {
 export const DEFAULT_ALGO = 'hybrid';
 
 /** Looks an algorithm up and validates `params` against its schema (unknown keys are errors). */
-export function resolveAlgorithm(name: string, params: unknown = {}): { entry: RegistryEntry<any, any>; config: unknown } {
+export function resolveAlgorithm(
+  name: string,
+  params: unknown = {},
+): { entry: RegistryEntry<any, any>; config: unknown } {
   const e = REGISTRY[name];
   if (!e) throw new Error(`unknown algorithm "${name}"; known: ${Object.keys(REGISTRY).join(', ')}`);
   const schema = e.configSchema;
@@ -150,7 +207,8 @@ export function describeParams(e: RegistryEntry<any, any>): string[] {
 function unwrap(field: z.ZodType): z.ZodType {
   let f: z.ZodType = field;
   for (let guard = 0; guard < 8; guard++) {
-    if (f instanceof z.ZodDefault || f instanceof z.ZodOptional || f instanceof z.ZodNullable) f = f.unwrap() as z.ZodType;
+    if (f instanceof z.ZodDefault || f instanceof z.ZodOptional || f instanceof z.ZodNullable)
+      f = f.unwrap() as z.ZodType;
     else break;
   }
   return f;

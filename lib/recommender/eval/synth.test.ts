@@ -59,7 +59,11 @@ describe('synthetic generator', () => {
       dest[1].push(i);
       dest[2].push(r);
     });
-    const rows = (t: number[][]) => ({ userIds: Int32Array.from(t[0]), movieIds: Int32Array.from(t[1]), ratings: Float32Array.from(t[2]) });
+    const rows = (t: number[][]) => ({
+      userIds: Int32Array.from(t[0]),
+      movieIds: Int32Array.from(t[1]),
+      ratings: Float32Array.from(t[2]),
+    });
     const biases = evaluateRating(biasesRecommender, {}, rows(train), rows(test), [0.5, 5]);
     const knn = evaluateRating(itemKnnRecommender, {}, rows(train), rows(test), [0.5, 5]);
     // Without planted tastes (biases + noise only) the neighbourhood term has nothing to find.
@@ -72,7 +76,20 @@ describe('synthetic generator', () => {
   });
 
   it('distributes activity to the exact total with the minimum respected', () => {
-    const n = userActivity({ users: 100, items: 500, ratings: 9_000, seed: 1, factors: 4, noise: 1, zipf: 1, activitySigma: 1, minPerUser: 20 }, createRng(1));
+    const n = userActivity(
+      {
+        users: 100,
+        items: 500,
+        ratings: 9_000,
+        seed: 1,
+        factors: 4,
+        noise: 1,
+        zipf: 1,
+        activitySigma: 1,
+        minPerUser: 20,
+      },
+      createRng(1),
+    );
     expect(n.reduce((s, x) => s + x, 0)).toBe(9_000);
     expect(Math.min(...n)).toBeGreaterThanOrEqual(20);
     expect(Math.max(...n)).toBeLessThanOrEqual(400);

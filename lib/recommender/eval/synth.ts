@@ -97,7 +97,14 @@ export function userActivity(cfg: Required<SynthConfig>, rng: Rng): Int32Array {
  * for a seed. Time O(ratings · (factors + log n_u)).
  */
 export function generateSynthetic(config: SynthConfig, sink: RatingSink): void {
-  const cfg: Required<SynthConfig> = { factors: 8, noise: 0.7, zipf: 1.0, activitySigma: 1.0, minPerUser: 20, ...config };
+  const cfg: Required<SynthConfig> = {
+    factors: 8,
+    noise: 0.7,
+    zipf: 1.0,
+    activitySigma: 1.0,
+    minPerUser: 20,
+    ...config,
+  };
   const rng = createRng(cfg.seed);
   const { users, items, factors: f } = cfg;
   // Random popularity order of items, Zipf weights over it.

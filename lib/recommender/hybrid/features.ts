@@ -103,11 +103,26 @@ export function buildTimeContext(
     recentIndptr[users[r] + 1]++;
   }
   for (let u = 0; u < nUsers; u++) recentIndptr[u + 1] += recentIndptr[u];
-  return { t0, binSeconds, nBins, cum, userLast, windowBins, recentIndptr, recentItems: Int32Array.from(ri), recentRatings: Float32Array.from(rr) };
+  return {
+    t0,
+    binSeconds,
+    nBins,
+    cum,
+    userLast,
+    windowBins,
+    recentIndptr,
+    recentItems: Int32Array.from(ri),
+    recentRatings: Float32Array.from(rr),
+  };
 }
 
 /** Aligns per-row timestamps of a ratings file to `data.byUser` order (for {@link HybridConfig.timestamps}). */
-export function alignTimestamps(data: RatingMatrix, userIds: Int32Array, itemIds: Int32Array, times: Float64Array): Float64Array {
+export function alignTimestamps(
+  data: RatingMatrix,
+  userIds: Int32Array,
+  itemIds: Int32Array,
+  times: Float64Array,
+): Float64Array {
   const out = new Float64Array(data.byUser.values.length);
   for (let r = 0; r < userIds.length; r++) {
     const u = data.users.index(userIds[r]);
@@ -178,7 +193,16 @@ export interface FeatureColumns {
 }
 
 /** Ranking features after the base columns, in column order. */
-export const RANK_EXTRA_FEATURES: readonly string[] = ['content', 'pop', 'coldItem', 'coldItem×content', 'popBefore', 'popAfter', 'exposure', 'recent'];
+export const RANK_EXTRA_FEATURES: readonly string[] = [
+  'content',
+  'pop',
+  'coldItem',
+  'coldItem×content',
+  'popBefore',
+  'popAfter',
+  'exposure',
+  'recent',
+];
 
 export function rankFeatureNames(bases: readonly FittedBase[]): { names: string[]; groups: Source[] } {
   const names = bases.map((b) => b.name);
@@ -205,12 +229,20 @@ export interface FeatureContext {
  * standardised log-popularity in the windows before and after the user's last rating.
  * O(Σ base scoring cost + F · nItems).
  */
-export function userFeatureColumns(ctx: FeatureContext, data: RatingMatrix, userIdx: number, buf: FeatureColumns, contentProfileScores?: Float32Array): void {
+export function userFeatureColumns(
+  ctx: FeatureContext,
+  data: RatingMatrix,
+  userIdx: number,
+  buf: FeatureColumns,
+  contentProfileScores?: Float32Array,
+): void {
   const { bases, content, popZ, itemCount, coldItemThreshold, time, exposureZ } = ctx;
   const nItems = data.items.size;
   const { cols, mask } = buf;
   mask.fill(0);
-  if (userIdx >= 0) for (let p = data.byUser.indptr[userIdx]; p < data.byUser.indptr[userIdx + 1]; p++) mask[data.byUser.indices[p]] = 1;
+  if (userIdx >= 0)
+    for (let p = data.byUser.indptr[userIdx]; p < data.byUser.indptr[userIdx + 1]; p++)
+      mask[data.byUser.indices[p]] = 1;
   const hasRatings = userIdx >= 0 && data.byUser.indptr[userIdx + 1] > data.byUser.indptr[userIdx];
   for (let b = 0; b < bases.length; b++) {
     // Non-personal bases (popularity) score users without ratings too.
@@ -241,7 +273,12 @@ export function userFeatureColumns(ctx: FeatureContext, data: RatingMatrix, user
   if (time && ease && hasRatings && userIdx < time.recentIndptr.length - 1) {
     const a = time.recentIndptr[userIdx];
     const b = time.recentIndptr[userIdx + 1];
-    scoreEaseHistory(ease.model as EaseModel, time.recentItems.subarray(a, b), time.recentRatings.subarray(a, b), recentCol);
+    scoreEaseHistory(
+      ease.model as EaseModel,
+      time.recentItems.subarray(a, b),
+      time.recentRatings.subarray(a, b),
+      recentCol,
+    );
     standardize(recentCol, mask);
   } else recentCol.fill(0);
   const before = cols[nb + 4];
@@ -281,7 +318,9 @@ export function timeWindowColumns(
   before: Float32Array,
   after: Float32Array,
 ): void {
-  const bu = Number.isNaN(last) ? time.nBins - 1 : Math.min(time.nBins - 1, Math.max(0, Math.floor((last - time.t0) / time.binSeconds)));
+  const bu = Number.isNaN(last)
+    ? time.nBins - 1
+    : Math.min(time.nBins - 1, Math.max(0, Math.floor((last - time.t0) / time.binSeconds)));
   const n = before.length;
   const lo = Math.max(0, bu + 1 - time.windowBins) * n;
   const mid = (bu + 1) * n;
@@ -297,7 +336,8 @@ export function timeWindowColumns(
 }
 
 export function timeContextOf(data: RatingMatrix, timestamps: Float64Array): TimeContext {
-  if (timestamps.length !== data.byUser.values.length) throw new ShapeError(`timestamps length ${timestamps.length} ≠ nnz ${data.byUser.values.length}`);
+  if (timestamps.length !== data.byUser.values.length)
+    throw new ShapeError(`timestamps length ${timestamps.length} ≠ nnz ${data.byUser.values.length}`);
   const users = new Int32Array(timestamps.length);
   for (let u = 0; u < data.users.size; u++) users.fill(u, data.byUser.indptr[u], data.byUser.indptr[u + 1]);
   return buildTimeContext(data.users.size, data.items.size, users, data.byUser.indices, timestamps, data.byUser.values);

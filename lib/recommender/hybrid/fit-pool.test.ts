@@ -6,7 +6,9 @@ import { trainServingModelSync } from '../serving';
 import { backgroundFitOptions, backgroundFitStats } from './fit-pool';
 import { modelDigest } from '../testing/model-digest.test-helpers';
 
-const FAST = HybridParamsSchema.parse({ baseParams: { 'implicit-als': { factors: 8, iterations: 6 }, 'biased-mf': { epochs: 5 } } });
+const FAST = HybridParamsSchema.parse({
+  baseParams: { 'implicit-als': { factors: 8, iterations: 6 }, 'biased-mf': { epochs: 5 } },
+});
 const defaults = { ...backgroundFitOptions };
 
 afterEach(() => Object.assign(backgroundFitOptions, defaults));

@@ -110,7 +110,14 @@ function nameOf(rec: Recommender<unknown, unknown>): string | null {
 }
 
 function plain(data: RatingMatrix): PlainRatingMatrix {
-  return { userIds: data.users.ids, itemIds: data.items.ids, byUser: data.byUser, byItem: data.byItem, globalMean: data.globalMean, scale: data.scale };
+  return {
+    userIds: data.users.ids,
+    itemIds: data.items.ids,
+    byUser: data.byUser,
+    byItem: data.byItem,
+    globalMean: data.globalMean,
+    scale: data.scale,
+  };
 }
 
 const keyOf = (name: string, config: unknown, dataIdx: number) => `${name}|${JSON.stringify(config)}|${dataIdx}`;
@@ -129,7 +136,8 @@ export function startBackgroundFits(requests: readonly FitRequest[]): Background
   for (const req of requests) {
     const name = nameOf(req.recommender);
     const nRatings = req.data.byUser.indptr[req.data.byUser.nRows];
-    if (name === null || nRatings < backgroundFitOptions.minRatings || nRatings > backgroundFitOptions.maxRatings) continue;
+    if (name === null || nRatings < backgroundFitOptions.minRatings || nRatings > backgroundFitOptions.maxRatings)
+      continue;
     let d = datasets.indexOf(req.data);
     if (d < 0) d = datasets.push(req.data) - 1;
     const key = keyOf(name, req.config, d);
@@ -146,14 +154,21 @@ export function startBackgroundFits(requests: readonly FitRequest[]): Background
   const channel = new wt.MessageChannel();
   let worker: Worker;
   try {
-    worker = startTypeScriptWorker(new URL('./fit-worker.ts', import.meta.url), { port: channel.port2, stop }, [channel.port2]);
+    worker = startTypeScriptWorker(new URL('./fit-worker.ts', import.meta.url), { port: channel.port2, stop }, [
+      channel.port2,
+    ]);
   } catch {
     channel.port1.close();
     return null;
   }
   worker.unref();
   worker.on('error', (err) => console.error('fit-worker crashed; its queued fits run on the calling thread', err));
-  const message: FitQueueMessage = { datasets: datasets.map(plain), jobs, claims: claims.buffer as SharedArrayBuffer, done: done.buffer as SharedArrayBuffer };
+  const message: FitQueueMessage = {
+    datasets: datasets.map(plain),
+    jobs,
+    claims: claims.buffer as SharedArrayBuffer,
+    done: done.buffer as SharedArrayBuffer,
+  };
   worker.postMessage(message);
   stats.started++;
   const received = new Map<number, FitResultMessage>();
@@ -201,7 +216,11 @@ export function startBackgroundFits(requests: readonly FitRequest[]): Background
       while (Atomics.load(done, j) === 0) {
         if (Date.now() > until) throw new ModelFitError(`background fit of ${jobs[j].recommender} did not finish`);
         // Not claimed (only when the caller does not steal): a worker that never started leaves it to the caller.
-        if (Atomics.load(claims, j) === 0 && performance.now() - t0 > 60_000 && Atomics.compareExchange(claims, j, 0, 2) === 0) {
+        if (
+          Atomics.load(claims, j) === 0 &&
+          performance.now() - t0 > 60_000 &&
+          Atomics.compareExchange(claims, j, 0, 2) === 0
+        ) {
           stats.byCaller++;
           return undefined;
         }
@@ -216,7 +235,9 @@ export function startBackgroundFits(requests: readonly FitRequest[]): Background
         return undefined;
       }
       stats.byWorker++;
-      log(`  fit ${jobs[j].recommender} in ${m.seconds.toFixed(2)} s on the second thread (waited ${waited.toFixed(2)} s)`);
+      log(
+        `  fit ${jobs[j].recommender} in ${m.seconds.toFixed(2)} s on the second thread (waited ${waited.toFixed(2)} s)`,
+      );
       return m.model;
     },
     close() {

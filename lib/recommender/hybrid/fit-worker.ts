@@ -6,13 +6,25 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { createVocabulary } from '../core/sparse';
 import type { RatingMatrix } from '../core/types';
-import { BACKGROUND_RECOMMENDERS, type FitQueueMessage, type FitResultMessage, type PlainRatingMatrix } from './fit-pool';
+import {
+  BACKGROUND_RECOMMENDERS,
+  type FitQueueMessage,
+  type FitResultMessage,
+  type PlainRatingMatrix,
+} from './fit-pool';
 
 const { port, stop } = workerData as { port: MessagePort; stop: Int32Array };
 
 function ratingMatrix(p: PlainRatingMatrix): RatingMatrix {
   // The vocabularies' ids are sorted and distinct, so rebuilding them gives the same index.
-  return { users: createVocabulary(p.userIds), items: createVocabulary(p.itemIds), byUser: p.byUser, byItem: p.byItem, globalMean: p.globalMean, scale: p.scale };
+  return {
+    users: createVocabulary(p.userIds),
+    items: createVocabulary(p.itemIds),
+    byUser: p.byUser,
+    byItem: p.byItem,
+    globalMean: p.globalMean,
+    scale: p.scale,
+  };
 }
 
 parentPort?.once('message', (msg: FitQueueMessage) => {

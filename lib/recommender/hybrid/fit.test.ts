@@ -18,7 +18,10 @@ const R = (r: unknown) => r as Recommender<unknown, unknown>;
 const world = genreWorld(90, 48, 11, 0.7);
 
 // Per-user temporal 80/20 split of the world (the ranking protocol in miniature).
-const { train, test } = temporalSplit({ userIds: world.userIds, movieIds: world.movieIds, ratings: world.ratings, timestamps: world.timestamps }, 0.2);
+const { train, test } = temporalSplit(
+  { userIds: world.userIds, movieIds: world.movieIds, ratings: world.ratings, timestamps: world.timestamps },
+  0.2,
+);
 
 const rankingBases: HybridBase[] = [
   { name: 'item-knn', recommender: R(itemKnnRecommender), config: { k: 20, metric: 'cosine', shrinkage: 0 } },
@@ -37,7 +40,8 @@ const config: HybridConfigInput = {
 };
 
 /** A fit of a hand-written config, parsed as every caller must (the defaults live in the schema). */
-const fit = (data: Parameters<typeof fitHybrid>[0], c: HybridConfigInput) => fitHybrid(data, HybridConfigSchema.parse(c));
+const fit = (data: Parameters<typeof fitHybrid>[0], c: HybridConfigInput) =>
+  fitHybrid(data, HybridConfigSchema.parse(c));
 
 function weightsOf(m: HybridModel): number[][] {
   return [Array.from(m.warm!.w), Array.from(m.cold?.w ?? []), Array.from(m.ratingWeights ?? [])];
@@ -47,8 +51,15 @@ describe('carveBlendValidation', () => {
   it('holds out the latest 20% of each user from train only and truncates every 5th user to 5 ratings', () => {
     const data = buildRatingMatrix({ userIds: train.userIds, itemIds: train.movieIds, ratings: train.ratings });
     const ts = new Map<string, number>();
-    for (let r = 0; r < train.userIds.length; r++) ts.set(`${train.userIds[r]}:${train.movieIds[r]}`, train.timestamps![r]);
-    const split = carveBlendValidation(data, { share: 0.2, seed: 1, timestamps: alignedTimes(data, ts), coldEvery: 5, coldKeep: 5 });
+    for (let r = 0; r < train.userIds.length; r++)
+      ts.set(`${train.userIds[r]}:${train.movieIds[r]}`, train.timestamps![r]);
+    const split = carveBlendValidation(data, {
+      share: 0.2,
+      seed: 1,
+      timestamps: alignedTimes(data, ts),
+      coldEvery: 5,
+      coldKeep: 5,
+    });
     const key = (u: number, i: number) => `${data.users.ids[u]}:${data.items.ids[i]}`;
     let coldUsers = 0;
     for (let u = 0; u < data.users.size; u++) {
@@ -56,7 +67,9 @@ describe('carveBlendValidation', () => {
       const held: number[] = [];
       for (let t = 0; t < split.heldUsers.length; t++) if (split.heldUsers[t] === u) held.push(split.heldItems[t]);
       expect(held.length).toBe(Math.round(n * 0.2));
-      const fitItems = Array.from(split.fit.byUser.indices.subarray(split.fit.byUser.indptr[u], split.fit.byUser.indptr[u + 1]));
+      const fitItems = Array.from(
+        split.fit.byUser.indices.subarray(split.fit.byUser.indptr[u], split.fit.byUser.indptr[u + 1]),
+      );
       // Held-out rows are train rows, later than every fitting row of the user.
       const maxFit = Math.max(...fitItems.map((i) => ts.get(key(u, i))!));
       for (const i of held) expect(ts.get(key(u, i))!).toBeGreaterThanOrEqual(maxFit);
@@ -72,7 +85,8 @@ describe('carveBlendValidation', () => {
 function alignedTimes(data: ReturnType<typeof buildRatingMatrix>, ts: Map<string, number>): Float64Array {
   const out = new Float64Array(data.byUser.values.length);
   for (let u = 0; u < data.users.size; u++) {
-    for (let p = data.byUser.indptr[u]; p < data.byUser.indptr[u + 1]; p++) out[p] = ts.get(`${data.users.ids[u]}:${data.items.ids[data.byUser.indices[p]]}`)!;
+    for (let p = data.byUser.indptr[u]; p < data.byUser.indptr[u + 1]; p++)
+      out[p] = ts.get(`${data.users.ids[u]}:${data.items.ids[data.byUser.indices[p]]}`)!;
   }
   return out;
 }
@@ -120,7 +134,11 @@ describe('fitHybrid', () => {
 });
 
 /** The rows with users 1 … k cut to their first 3 ratings, as a rating matrix. */
-function withColdUsers(rows: { userIds: Int32Array; movieIds: Int32Array; ratings: Float32Array }, k: number, opts: Parameters<typeof buildRatingMatrix>[1] = {}) {
+function withColdUsers(
+  rows: { userIds: Int32Array; movieIds: Int32Array; ratings: Float32Array },
+  k: number,
+  opts: Parameters<typeof buildRatingMatrix>[1] = {},
+) {
   const keep: number[] = [];
   const seen = new Map<number, number>();
   for (let r = 0; r < rows.userIds.length; r++) {
@@ -130,7 +148,11 @@ function withColdUsers(rows: { userIds: Int32Array; movieIds: Int32Array; rating
     if (u > k || c < 3) keep.push(r);
   }
   return buildRatingMatrix(
-    { userIds: Int32Array.from(keep, (r) => rows.userIds[r]), itemIds: Int32Array.from(keep, (r) => rows.movieIds[r]), ratings: Float32Array.from(keep, (r) => rows.ratings[r]) },
+    {
+      userIds: Int32Array.from(keep, (r) => rows.userIds[r]),
+      itemIds: Int32Array.from(keep, (r) => rows.movieIds[r]),
+      ratings: Float32Array.from(keep, (r) => rows.ratings[r]),
+    },
     opts,
   );
 }
@@ -224,9 +246,14 @@ describe('feature selection switches', () => {
 
   it('accepts only known ranking feature names as params, and ignores an absent base', () => {
     expect(() => HybridParamsSchema.parse({ rankFeaturesOff: ['no-such-feature'] })).toThrow();
-    expect(HybridParamsSchema.parse({ rankFeaturesOff: ['recent', 'ease'] }).rankFeaturesOff).toEqual(['recent', 'ease']);
+    expect(HybridParamsSchema.parse({ rankFeaturesOff: ['recent', 'ease'] }).rankFeaturesOff).toEqual([
+      'recent',
+      'ease',
+    ]);
     // implicit-als is not a base of this config: switching it off changes nothing.
-    expect(weightsOf(fit(data, { ...config, rankFeaturesOff: ['implicit-als'] }))).toEqual(weightsOf(fit(data, config)));
+    expect(weightsOf(fit(data, { ...config, rankFeaturesOff: ['implicit-als'] }))).toEqual(
+      weightsOf(fit(data, config)),
+    );
   });
 
   it('gives the cold blend its own switched-off features (default: the warm ones); the warm blend is unchanged', () => {
@@ -265,8 +292,15 @@ describe('feature selection switches', () => {
 describe('rating blend cold-user terms', () => {
   // ≈ 23 ratings per user (all warm), 200 items with a long tail (many cold items); users 1 … k keep their first 3.
   const big = genreWorld(120, 200, 5, 0.9);
-  const cfg: HybridConfigInput = { seed: 3, rankingBases: [], ratingBases, content: { docs: big.docs, minDf: 1 }, tasks: ['rating'] };
-  const columns = (m: HybridModel, prefix: string) => m.ratingFeatures.flatMap((name, f) => (name.startsWith(prefix) ? [f] : []));
+  const cfg: HybridConfigInput = {
+    seed: 3,
+    rankingBases: [],
+    ratingBases,
+    content: { docs: big.docs, minDf: 1 },
+    tasks: ['rating'],
+  };
+  const columns = (m: HybridModel, prefix: string) =>
+    m.ratingFeatures.flatMap((name, f) => (name.startsWith(prefix) ? [f] : []));
 
   it('are off when fewer than minColdBlendUsers cold users are among the rows that learn them (the app’s demo accounts)', () => {
     const data = withColdUsers(big, 12);

@@ -25,16 +25,40 @@
  *   temporal holdout when timestamps are given, else seeded random), then every base model is
  *   refit on the full train.
  */
-import { buildContentIndex, ContentTfidfConfigSchema, fitContentTfidf, recommendFromScores, type ContentTfidfConfig, type ContentTfidfModel } from '../algorithms/content-tfidf';
+import {
+  buildContentIndex,
+  ContentTfidfConfigSchema,
+  fitContentTfidf,
+  recommendFromScores,
+  type ContentTfidfConfig,
+  type ContentTfidfModel,
+} from '../algorithms/content-tfidf';
 import { ModelFitError, type RatingMatrix, type Recommender } from '../core/types';
 import { alignTimestamps, buildTimeContext, counts, popularityZ, rankFeatureNames, timeContextOf } from './features';
 import { type BackgroundFits, type FitRequest, startBackgroundFits } from './fit-pool';
 import { carveBlendValidation, sampleSorted, type ValidationSplit } from '../core/holdout';
-import { buildRankTrainingSet, coordinateAscent, exposureCounts, exposureZOf, fmtWeights, pairedDifference, perUserAccuracy, setColumn } from './rank-blend';
+import {
+  buildRankTrainingSet,
+  coordinateAscent,
+  exposureCounts,
+  exposureZOf,
+  fmtWeights,
+  pairedDifference,
+  perUserAccuracy,
+  setColumn,
+} from './rank-blend';
 import { chooseRatingBlend, ratingFeatureNames, ratingFeatureRow, ridgeMasked, thinColdTerms } from './rating-blend';
 import { createHybridScratch, isColdUser, predictHybrid, recommendHybrid, scoreHybridUser } from './score';
 import { trainingScoringBases } from './training-scoring';
-import { type FittedBase, type HybridBase, type HybridConfig, type HybridModel, type HybridPhase, type RankWeights, type Source } from './types';
+import {
+  type FittedBase,
+  type HybridBase,
+  type HybridConfig,
+  type HybridModel,
+  type HybridPhase,
+  type RankWeights,
+  type Source,
+} from './types';
 
 /**
  * Fits each base on `data`. With `shared`, a base with the same name and config as one fitted
@@ -71,7 +95,12 @@ function fitBaseModels(
     } else log(`  ${b.name}: reusing the fit of the same config`);
     models[x] = model;
   }
-  return bases.map((b, x) => ({ name: b.name, group: b.group ?? 'collaborative', recommender: b.recommender, model: models[x] }));
+  return bases.map((b, x) => ({
+    name: b.name,
+    group: b.group ?? 'collaborative',
+    recommender: b.recommender,
+    model: models[x],
+  }));
 }
 
 /**
@@ -99,7 +128,14 @@ export function* fitHybridSteps(data: RatingMatrix, config: HybridConfig): Gener
   const { log, tasks } = run;
   // Ranking blend.
   let ranking: RankBlends = { warm: null, cold: null, anon: null, firstStage: null };
-  const rankNames = rankFeatureNames(run.rankingBaseSpecs.map((b) => ({ name: b.name, group: b.group ?? 'collaborative', recommender: b.recommender, model: null })));
+  const rankNames = rankFeatureNames(
+    run.rankingBaseSpecs.map((b) => ({
+      name: b.name,
+      group: b.group ?? 'collaborative',
+      recommender: b.recommender,
+      model: null,
+    })),
+  );
   if (tasks.has('ranking')) {
     yield { phase: 'fitting validation models', progress: 0.05 };
     const valBases = run.fitBases(run.rankingBaseSpecs, run.split.fit, log);
@@ -107,7 +143,13 @@ export function* fitHybridSteps(data: RatingMatrix, config: HybridConfig): Gener
     ranking = learnRankBlends(run, data, valBases, rankNames);
   }
   // Rating blend.
-  let rating: RatingBlend = { ratingWeights: null, ratingValidationRmse: null, ratingSupportMinUser: undefined, ratingValFits: null, ratingNames: [] };
+  let rating: RatingBlend = {
+    ratingWeights: null,
+    ratingValidationRmse: null,
+    ratingSupportMinUser: undefined,
+    ratingValFits: null,
+    ratingNames: [],
+  };
   if (tasks.has('rating') && run.ratingBaseSpecs.length > 0) {
     yield { phase: 'learning the rating blend', progress: 0.45 };
     rating = learnRatingBlend(run, data, run.fitBases(run.ratingBaseSpecs, run.ratingSplit.fit, log));
@@ -146,8 +188,10 @@ export function* fitHybridSteps(data: RatingMatrix, config: HybridConfig): Gener
   yield { phase: 'exposure', progress: 0.85 };
   const exposureZ = ranking.firstStage ? trainExposure(run, data, draft, ranking.firstStage) : null;
   const model: HybridModel = { ...draft, exposureZ };
-  for (const r of [warm, cold, anon]) if (r && !r.w.every(Number.isFinite)) throw new ModelFitError('hybrid: non-finite ranking weights');
-  if (ratingWeights && !ratingWeights.every(Number.isFinite)) throw new ModelFitError('hybrid: non-finite rating weights');
+  for (const r of [warm, cold, anon])
+    if (r && !r.w.every(Number.isFinite)) throw new ModelFitError('hybrid: non-finite ranking weights');
+  if (ratingWeights && !ratingWeights.every(Number.isFinite))
+    throw new ModelFitError('hybrid: non-finite rating weights');
   return model;
 }
 
@@ -169,7 +213,12 @@ interface FitRun {
   ratingSplit: ValidationSplit;
   ratingValContent: ContentTfidfModel | null;
   background: BackgroundFits | null;
-  fitBases: (bases: readonly HybridBase[], on: RatingMatrix, l: (m: string) => void, shared?: Map<string, unknown>) => FittedBase[];
+  fitBases: (
+    bases: readonly HybridBase[],
+    on: RatingMatrix,
+    l: (m: string) => void,
+    shared?: Map<string, unknown>,
+  ) => FittedBase[];
 }
 
 /** Resolves the knobs, carves the validation splits, fits their content models and queues the background fits. */
@@ -184,11 +233,15 @@ function prepareFit(data: RatingMatrix, config: HybridConfig): FitRun {
     ? (config.content.index ?? buildContentIndex(config.content.docs, config.content))
     : null;
   // The fits see the index and the mean shrinkage only (the predictor keeps its schema defaults), as always.
-  const contentConfig = contentIndex ? ContentTfidfConfigSchema.parse({ index: contentIndex, meanShrinkage: config.content?.meanShrinkage }) : null;
+  const contentConfig = contentIndex
+    ? ContentTfidfConfigSchema.parse({ index: contentIndex, meanShrinkage: config.content?.meanShrinkage })
+    : null;
 
   const timestamps =
     config.timestamps ??
-    (config.timeRows?.timestamps ? alignTimestamps(data, config.timeRows.userIds, config.timeRows.movieIds, config.timeRows.timestamps) : undefined);
+    (config.timeRows?.timestamps
+      ? alignTimestamps(data, config.timeRows.userIds, config.timeRows.movieIds, config.timeRows.timestamps)
+      : undefined);
   const split = carveBlendValidation(data, {
     share: config.validationShare,
     seed,
@@ -206,7 +259,13 @@ function prepareFit(data: RatingMatrix, config: HybridConfig): FitRun {
     ? carveBlendValidation(data, { share: config.validationShare, seed, coldEvery: 0, coldKeep: coldU })
     : split;
   const ratingValContent =
-    config.ratingContent === false ? null : ratingSplit === split ? valContent : contentConfig ? fitContentTfidf(ratingSplit.fit, contentConfig) : null;
+    config.ratingContent === false
+      ? null
+      : ratingSplit === split
+        ? valContent
+        : contentConfig
+          ? fitContentTfidf(ratingSplit.fit, contentConfig)
+          : null;
 
   // Every base fit depends on its data only, not on the blends: queue the ones a worker can do on a second thread
   // (fit-pool.ts; same models bit for bit), in the order this thread needs them. This thread fits the rest
@@ -221,8 +280,12 @@ function prepareFit(data: RatingMatrix, config: HybridConfig): FitRun {
       .filter((b) => !keepRatingValFits || rankingKeys.has(`${b.name}|${JSON.stringify(b.config)}`))
       .map((b) => ({ recommender: b.recommender, config: b.config, data })),
   ]);
-  const fitBases = (bases: readonly HybridBase[], on: RatingMatrix, l: (m: string) => void, shared?: Map<string, unknown>) =>
-    fitBaseModels(bases, on, l, shared, background);
+  const fitBases = (
+    bases: readonly HybridBase[],
+    on: RatingMatrix,
+    l: (m: string) => void,
+    shared?: Map<string, unknown>,
+  ) => fitBaseModels(bases, on, l, shared, background);
   return {
     config,
     log,
@@ -253,7 +316,12 @@ interface RankBlends {
 }
 
 /** Learns the warm (two stages, optional γ path), cold and anonymous ranking weights on the validation users. */
-function learnRankBlends(run: FitRun, data: RatingMatrix, valBases: FittedBase[], rankNames: { names: string[]; groups: Source[] }): RankBlends {
+function learnRankBlends(
+  run: FitRun,
+  data: RatingMatrix,
+  valBases: FittedBase[],
+  rankNames: { names: string[]; groups: Source[] },
+): RankBlends {
   const { config, log, seed, split, coldU, coldI } = run;
   // A switched-off feature this model does not have (e.g. a base not in rankingBases) is simply absent.
   const off = new Set(config.rankFeaturesOff);
@@ -286,12 +354,21 @@ function learnRankBlends(run: FitRun, data: RatingMatrix, valBases: FittedBase[]
   const nItems = data.items.size;
   const t0 = Date.now();
   const valTime = split.fitTimes
-    ? buildTimeContext(data.users.size, data.items.size, split.fitTimes.users, split.fitTimes.items, split.fitTimes.times, split.fitTimes.ratings)
+    ? buildTimeContext(
+        data.users.size,
+        data.items.size,
+        split.fitTimes.users,
+        split.fitTimes.items,
+        split.fitTimes.times,
+        split.fitTimes.ratings,
+      )
     : null;
   const scoringBases = trainingScoringBases(valBases);
   const warmSet = buildRankTrainingSet(scoringBases, run.valContent, split, warmUsers, relevant, pool, coldI, valTime);
   const coldSet = buildRankTrainingSet(scoringBases, run.valContent, split, coldUsers, relevant, pool, coldI, valTime);
-  log(`  ranking features: ${warmUsers.length} warm + ${coldUsers.length} cold users, ${warmSet.item.length + coldSet.item.length} candidate rows in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  log(
+    `  ranking features: ${warmUsers.length} warm + ${coldUsers.length} cold users, ${warmSet.item.length + coldSet.item.length} candidate rows in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
   const gamma = config.coverageWeight;
   const beta = config.recallWeight;
   // Stage 1 without the exposure feature; stage 2 adds it (computed from stage 1's lists).
@@ -313,23 +390,32 @@ function learnRankBlends(run: FitRun, data: RatingMatrix, valBases: FittedBase[]
       const cand = coordinateAscent(warmSet, nItems, beta, g, rankNames.names, allowed, prev.w, target);
       const d = pairedDifference(ref, perUserAccuracy(warmSet, cand.w, nItems, beta));
       const keep = d.mean >= -d.se;
-      log(`  γ=${g}: val NDCG@10 ${cand.validationNdcg.toFixed(4)}, coverage@10 ${cand.validationCoverage?.toFixed(4)}, accuracy Δ ${d.mean.toFixed(4)} ± ${d.se.toFixed(4)} (SE)${keep ? ' kept' : ' rejected'}`);
+      log(
+        `  γ=${g}: val NDCG@10 ${cand.validationNdcg.toFixed(4)}, coverage@10 ${cand.validationCoverage?.toFixed(4)}, accuracy Δ ${d.mean.toFixed(4)} ± ${d.se.toFixed(4)} (SE)${keep ? ' kept' : ' rejected'}`,
+      );
       if (!keep) break;
       warm = cand;
       prev = cand;
     }
   }
-  log(`  stage-1 warm weights ${fmtWeights(rankNames.names, stage1.w)} (val NDCG@10 ${stage1.validationNdcg.toFixed(4)})`);
+  log(
+    `  stage-1 warm weights ${fmtWeights(rankNames.names, stage1.w)} (val NDCG@10 ${stage1.validationNdcg.toFixed(4)})`,
+  );
   const learnCold = coldUsers.length > 0 && coldUsers.length >= config.minColdBlendUsers;
-  if (!learnCold) log(`  ${coldUsers.length} cold validation users: too few to learn a cold blend, cold users get the warm blend`);
+  if (!learnCold)
+    log(`  ${coldUsers.length} cold validation users: too few to learn a cold blend, cold users get the warm blend`);
   const cold = learnCold ? coordinateAscent(coldSet, nItems, beta, 0, rankNames.names, coldAllowed) : null;
   log(
     `  warm weights ${fmtWeights(rankNames.names, warm.w)} (val NDCG@10 ${warm.validationNdcg.toFixed(4)}, Recall@20 ${warm.validationRecall20?.toFixed(4)}, coverage@10 ${warm.validationCoverage?.toFixed(4)})`,
   );
-  const nonPersonal = rankNames.names.map((n, f) => allowed[f] && (rankNames.groups[f] === 'popular' || n === 'coldItem'));
+  const nonPersonal = rankNames.names.map(
+    (n, f) => allowed[f] && (rankNames.groups[f] === 'popular' || n === 'coldItem'),
+  );
   const anon = learnCold ? coordinateAscent(coldSet, nItems, beta, 0, rankNames.names, nonPersonal) : null;
-  if (anon) log(`  anonymous weights ${fmtWeights(rankNames.names, anon.w)} (val NDCG@10 ${anon.validationNdcg.toFixed(4)})`);
-  if (cold) log(`  cold weights ${fmtWeights(rankNames.names, cold.w)} (val NDCG@10 ${cold.validationNdcg.toFixed(4)})`);
+  if (anon)
+    log(`  anonymous weights ${fmtWeights(rankNames.names, anon.w)} (val NDCG@10 ${anon.validationNdcg.toFixed(4)})`);
+  if (cold)
+    log(`  cold weights ${fmtWeights(rankNames.names, cold.w)} (val NDCG@10 ${cold.validationNdcg.toFixed(4)})`);
   return { warm, cold, anon, firstStage: stage1.w };
 }
 
@@ -354,7 +440,14 @@ function learnRatingBlend(run: FitRun, data: RatingMatrix, valBases: FittedBase[
   const c = counts(ratingSplit.fit);
   // Rows computed the way the model will be served (when the caller serves it differently), so the blend
   // learns on exactly the features it will be applied to.
-  const servedRow = config.servedRatingRow?.({ bases: valBases, content: ratingValContent, fit: ratingSplit.fit, names: ratingNames, coldUserThreshold: coldU, coldItemThreshold: coldI });
+  const servedRow = config.servedRatingRow?.({
+    bases: valBases,
+    content: ratingValContent,
+    fit: ratingSplit.fit,
+    names: ratingNames,
+    coldUserThreshold: coldU,
+    coldItemThreshold: coldI,
+  });
   // Large data sets learn the (few) blend weights from a seeded sample of the held-out rows.
   // Per-user work (fold-ins, neighbour searches) dominates served rows: sample users first, then rows.
   let allHeld = Array.from({ length: ratingSplit.heldUsers.length }, (_, t) => t);
@@ -370,11 +463,26 @@ function learnRatingBlend(run: FitRun, data: RatingMatrix, valBases: FittedBase[
   const heldY = Float32Array.from(heldRows, (t) => ratingSplit.heldRatings[t]);
   const rows = new Float32Array(nHeld * F);
   const thin = thinColdTerms(ratingNames, heldRows, ratingSplit, c, coldU, coldI, config.minColdBlendUsers);
-  if (thin.length > 0) log(`  rating blend: ${thin.map((f) => ratingNames[f]).join(', ')} off (fewer than ${config.minColdBlendUsers} cold users or items among the rows)`);
+  if (thin.length > 0)
+    log(
+      `  rating blend: ${thin.map((f) => ratingNames[f]).join(', ')} off (fewer than ${config.minColdBlendUsers} cold users or items among the rows)`,
+    );
   for (let x = 0; x < nHeld; x++) {
     const t = heldRows[x];
     if (servedRow) servedRow(ratingSplit.heldUsers[t], ratingSplit.heldItems[t], row);
-    else ratingFeatureRow(valBases, ratingValContent, ratingSplit.fit, c.userCount, c.itemCount, coldU, coldI, ratingSplit.heldUsers[t], ratingSplit.heldItems[t], row);
+    else
+      ratingFeatureRow(
+        valBases,
+        ratingValContent,
+        ratingSplit.fit,
+        c.userCount,
+        c.itemCount,
+        coldU,
+        coldI,
+        ratingSplit.heldUsers[t],
+        ratingSplit.heldItems[t],
+        row,
+      );
     for (const f of thin) row[f] = 0;
     rows.set(row, x * F);
     const y = heldY[x];
@@ -383,8 +491,18 @@ function learnRatingBlend(run: FitRun, data: RatingMatrix, valBases: FittedBase[
       for (let b = 0; b < F; b++) xtx[a * F + b] += row[a] * row[b];
     }
   }
-  const choice = chooseRatingBlend(rows, heldY, Int32Array.from(heldRows, (t) => ratingSplit.heldUsers[t]), ratingNames, data.scale, config.ridgeLambda, seed);
-  log(`  rating blend CV (5 folds by user, validation rows): ${choice.table}; chosen λ ${choice.lambda}${choice.support ? ' with' : ' without'} support terms`);
+  const choice = chooseRatingBlend(
+    rows,
+    heldY,
+    Int32Array.from(heldRows, (t) => ratingSplit.heldUsers[t]),
+    ratingNames,
+    data.scale,
+    config.ridgeLambda,
+    seed,
+  );
+  log(
+    `  rating blend CV (5 folds by user, validation rows): ${choice.table}; chosen λ ${choice.lambda}${choice.support ? ' with' : ' without'} support terms`,
+  );
   const ratingWeights = ridgeMasked(xtx, xty, F, choice.lambda, choice.mask);
   // In-sample RMSE of the blend on the held-out rows (clipped like predictHybrid): the model job's rating metric.
   let se = 0;
@@ -395,13 +513,18 @@ function learnRatingBlend(run: FitRun, data: RatingMatrix, valBases: FittedBase[
     se += (v - heldY[t]) ** 2;
   }
   const ratingValidationRmse = nHeld > 0 ? Math.sqrt(se / nHeld) : null;
-  const ratingSupportMinUser = nHeld > 0 ? Math.min(...new Set(Array.from(heldRows, (t) => c.userCount[ratingSplit.heldUsers[t]]))) : undefined;
+  const ratingSupportMinUser =
+    nHeld > 0 ? Math.min(...new Set(Array.from(heldRows, (t) => c.userCount[ratingSplit.heldUsers[t]]))) : undefined;
   log(`  rating blend ${fmtWeights(ratingNames, ratingWeights)}`);
   return { ratingWeights, ratingValidationRmse, ratingSupportMinUser, ratingValFits: valBases, ratingNames };
 }
 
 /** Refits every base on the full train (a base in both blends is fitted once). */
-function refitBases(run: FitRun, data: RatingMatrix, ratingValFits: FittedBase[] | null): { rankingBases: FittedBase[]; ratingBases: FittedBase[] } {
+function refitBases(
+  run: FitRun,
+  data: RatingMatrix,
+  ratingValFits: FittedBase[] | null,
+): { rankingBases: FittedBase[]; ratingBases: FittedBase[] } {
   const { config, log } = run;
   log('hybrid: refitting bases on the full train');
   const sharedFits = new Map<string, unknown>();
@@ -422,7 +545,11 @@ function refitBases(run: FitRun, data: RatingMatrix, ratingValFits: FittedBase[]
 
 /** Exposure on the full train: how often each item is in a user's top-10 under the stage-1 blend, z-scored. */
 function trainExposure(run: FitRun, data: RatingMatrix, draft: HybridModel, firstStage: Float32Array): Float32Array {
-  const stage1Model: HybridModel = { ...draft, rankingBases: trainingScoringBases(draft.rankingBases), warm: { w: firstStage, validationNdcg: 0, validationUsers: 0 } };
+  const stage1Model: HybridModel = {
+    ...draft,
+    rankingBases: trainingScoringBases(draft.rankingBases),
+    warm: { w: firstStage, validationNdcg: 0, validationUsers: 0 },
+  };
   const exp = new Int32Array(data.items.size);
   const scratch = createHybridScratch(stage1Model, data.items.size);
   const scores = new Float32Array(data.items.size);

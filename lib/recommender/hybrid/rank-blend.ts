@@ -5,7 +5,14 @@
  */
 import { type ContentTfidfModel } from '../algorithms/content-tfidf';
 import { insertTopK, topKIndices } from '../core/select-top';
-import { counts, type FeatureColumns, type FeatureContext, popularityZ, type TimeContext, userFeatureColumns } from './features';
+import {
+  counts,
+  type FeatureColumns,
+  type FeatureContext,
+  popularityZ,
+  type TimeContext,
+  userFeatureColumns,
+} from './features';
 import type { ValidationSplit } from '../core/holdout';
 import type { FittedBase, RankWeights } from './types';
 
@@ -159,11 +166,22 @@ export function coordinateAscent(
     }
     if (!improved) break;
   }
-  return { w, validationNdcg: best.ndcg, validationRecall20: best.recall20, validationCoverage: best.coverage, validationUsers: set.offsets.length - 1 };
+  return {
+    w,
+    validationNdcg: best.ndcg,
+    validationRecall20: best.recall20,
+    validationCoverage: best.coverage,
+    validationUsers: set.offsets.length - 1,
+  };
 }
 
 /** Per-user validation accuracy NDCG@10 + β·Recall@20 of a weight vector. */
-export function perUserAccuracy(set: RankTrainingSet, w: Float32Array, nItems: number, recallWeight: number): Float64Array {
+export function perUserAccuracy(
+  set: RankTrainingSet,
+  w: Float32Array,
+  nItems: number,
+  recallWeight: number,
+): Float64Array {
   const F = set.nFeatures;
   const scores = new Float32Array(set.item.length);
   for (let r = 0; r < scores.length; r++) {
@@ -201,9 +219,20 @@ export function buildRankTrainingSet(
   const data = split.fit;
   const nItems = data.items.size;
   const { itemCount } = counts(data);
-  const ctx: FeatureContext = { bases, content, popZ: popularityZ(itemCount), itemCount, coldItemThreshold, time, exposureZ: null };
+  const ctx: FeatureContext = {
+    bases,
+    content,
+    popZ: popularityZ(itemCount),
+    itemCount,
+    coldItemThreshold,
+    time,
+    exposureZ: null,
+  };
   const F = bases.length + 8;
-  const buf: FeatureColumns = { cols: Array.from({ length: F }, () => new Float32Array(nItems)), mask: new Uint8Array(nItems) };
+  const buf: FeatureColumns = {
+    cols: Array.from({ length: F }, () => new Float32Array(nItems)),
+    mask: new Uint8Array(nItems),
+  };
   const rows: number[] = [];
   const labels: number[] = [];
   const items: number[] = [];
@@ -245,7 +274,14 @@ export function buildRankTrainingSet(
     }
     offsets[k + 1] = items.length;
   }
-  return { nFeatures: F, x: Float32Array.from(rows), label: Uint8Array.from(labels), item: Int32Array.from(items), offsets, nRelevant };
+  return {
+    nFeatures: F,
+    x: Float32Array.from(rows),
+    label: Uint8Array.from(labels),
+    item: Int32Array.from(items),
+    offsets,
+    nRelevant,
+  };
 }
 
 /** How often each item is in a top-10 of the training set under weights w. Length nItems. */

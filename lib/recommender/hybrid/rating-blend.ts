@@ -43,7 +43,13 @@ export function supportOf(n: number): number {
  * from position k, where p_1…p_P = out[1…P] are the bases' predictions, so each base's weight can vary with how many
  * ratings the user and the item have. Returns the next position.
  */
-export function writeSupportTerms(out: Float64Array, k: number, nPred: number, userRatings: number, itemRatings: number): number {
+export function writeSupportTerms(
+  out: Float64Array,
+  k: number,
+  nPred: number,
+  userRatings: number,
+  itemRatings: number,
+): number {
   for (const m of [supportOf(userRatings), supportOf(itemRatings)]) {
     out[k++] = m;
     for (let p = 1; p <= nPred; p++) out[k++] = m * out[p];
@@ -77,7 +83,8 @@ export function ratingFeatureRow(
     out[k++] = isColdU * c;
     out[k++] = isColdI * c;
   }
-  if (k < out.length) writeSupportTerms(out, k, bases.length + (content ? 1 : 0), u < 0 ? 0 : userCount[u], i < 0 ? 0 : itemCount[i]);
+  if (k < out.length)
+    writeSupportTerms(out, k, bases.length + (content ? 1 : 0), u < 0 ? 0 : userCount[u], i < 0 ? 0 : itemCount[i]);
 }
 
 /**
@@ -105,7 +112,11 @@ export function thinColdTerms(
   }
   const out: number[] = [];
   names.forEach((nm, f) => {
-    if ((nm.startsWith('coldUser×') && users.size < minDistinct) || (nm.startsWith('coldItem×') && items.size < minDistinct)) out.push(f);
+    if (
+      (nm.startsWith('coldUser×') && users.size < minDistinct) ||
+      (nm.startsWith('coldItem×') && items.size < minDistinct)
+    )
+      out.push(f);
   });
   return out;
 }
@@ -121,7 +132,13 @@ function ridge(xtx: Float64Array, xty: Float64Array, F: number, lambda: number):
 }
 
 /** Ridge on the columns with mask[f] = 1 (column 0, the intercept, always kept); the other weights are 0. */
-export function ridgeMasked(xtx: Float64Array, xty: Float64Array, F: number, lambda: number, mask: Uint8Array): Float32Array {
+export function ridgeMasked(
+  xtx: Float64Array,
+  xty: Float64Array,
+  F: number,
+  lambda: number,
+  mask: Uint8Array,
+): Float32Array {
   const cols: number[] = [];
   for (let f = 0; f < F; f++) if (f === 0 || mask[f]) cols.push(f);
   const G = cols.length;
@@ -175,7 +192,12 @@ export function chooseRatingBlend(
   }
   const full = new Uint8Array(F).fill(1);
   const plain = Uint8Array.from(names, (nm) => (nm.startsWith(USER_SUPPORT) || nm.startsWith(ITEM_SUPPORT) ? 0 : 1));
-  const masks = plain.every((v) => v === 1) ? [{ support: false, mask: full }] : [{ support: false, mask: plain }, { support: true, mask: full }];
+  const masks = plain.every((v) => v === 1)
+    ? [{ support: false, mask: full }]
+    : [
+        { support: false, mask: plain },
+        { support: true, mask: full },
+      ];
   const lambdas = lambda === undefined ? RIDGE_LAMBDA_GRID : [lambda];
   let best = { lambda: lambdas[0], support: false, mask: masks[0].mask, rmse: Infinity };
   const cells: string[] = [];

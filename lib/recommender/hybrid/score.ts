@@ -18,7 +18,10 @@ export interface HybridScratch {
 }
 
 export function createHybridScratch(model: HybridModel, nItems: number): HybridScratch {
-  return { cols: Array.from({ length: model.rankFeatures.length }, () => new Float32Array(nItems)), mask: new Uint8Array(nItems) };
+  return {
+    cols: Array.from({ length: model.rankFeatures.length }, () => new Float32Array(nItems)),
+    mask: new Uint8Array(nItems),
+  };
 }
 
 /** True when the user is served by the cold blend (unknown, or ≤ coldUserThreshold train ratings). */
@@ -39,7 +42,13 @@ export function weightsFor(model: HybridModel, userIdx: number): Float32Array {
  * Computes the feature columns of a user into `scratch` (exposed for explanations).
  * `genreProfile` scores an explicit content profile instead of the user's ratings (onboarding).
  */
-export function hybridFeatureColumns(model: HybridModel, data: RatingMatrix, userIdx: number, scratch: HybridScratch, profileScores?: Float32Array): void {
+export function hybridFeatureColumns(
+  model: HybridModel,
+  data: RatingMatrix,
+  userIdx: number,
+  scratch: HybridScratch,
+  profileScores?: Float32Array,
+): void {
   userFeatureColumns(
     {
       bases: model.rankingBases,
@@ -61,7 +70,14 @@ export function hybridFeatureColumns(model: HybridModel, data: RatingMatrix, use
  * Hybrid ranking scores of every item for a user: Σ_f w_f · x_f(u, i), with w the cold or warm
  * blend. O(Σ base scoring + F · nItems). `out` has length nItems.
  */
-export function scoreHybridUser(model: HybridModel, data: RatingMatrix, userIdx: number, out: Float32Array, scratch?: HybridScratch, profileScores?: Float32Array): void {
+export function scoreHybridUser(
+  model: HybridModel,
+  data: RatingMatrix,
+  userIdx: number,
+  out: Float32Array,
+  scratch?: HybridScratch,
+  profileScores?: Float32Array,
+): void {
   const nItems = data.items.size;
   if (out.length !== nItems) throw new ShapeError(`out length ${out.length} ≠ nItems ${nItems}`);
   const s = scratch ?? createHybridScratch(model, nItems);
@@ -81,7 +97,13 @@ export function scoreHybridUser(model: HybridModel, data: RatingMatrix, userIdx:
  * signal (`personal` false: no ratings) the pick is 'popular', or 'content' when a chosen-genre
  * profile contributes positively.
  */
-export function sourceOf(model: HybridModel, w: Float32Array, scratch: HybridScratch, itemIdx: number, personal = true): Source {
+export function sourceOf(
+  model: HybridModel,
+  w: Float32Array,
+  scratch: HybridScratch,
+  itemIdx: number,
+  personal = true,
+): Source {
   const sums: Record<Source, number> = { collaborative: 0, content: 0, popular: 0 };
   for (let f = 0; f < w.length; f++) sums[model.rankFeatureGroup[f]] += w[f] * scratch.cols[f][itemIdx];
   if (!personal) return sums.content > 0 ? 'content' : 'popular';
@@ -103,25 +125,49 @@ export interface HybridPick extends ScoredItem {
 /**
  * Top-k For You list with a `source` per item. O(Σ base scoring + F · nItems + nItems log k).
  */
-export function recommendHybrid(model: HybridModel, data: RatingMatrix, userIdx: number, k: number, opts?: RecommendOptions, scratch?: HybridScratch): HybridPick[] {
+export function recommendHybrid(
+  model: HybridModel,
+  data: RatingMatrix,
+  userIdx: number,
+  k: number,
+  opts?: RecommendOptions,
+  scratch?: HybridScratch,
+): HybridPick[] {
   const s = scratch ?? createHybridScratch(model, data.items.size);
   const scores = new Float32Array(data.items.size);
   scoreHybridUser(model, data, userIdx, scores, s);
   const w = weightsFor(model, userIdx);
-  const personal = userIdx >= 0 && userIdx < data.users.size && data.byUser.indptr[userIdx + 1] > data.byUser.indptr[userIdx];
-  return recommendFromScores(scores, data, userIdx, k, opts).map((p) => ({ ...p, source: sourceOf(model, w, s, p.itemIdx, personal) }));
+  const personal =
+    userIdx >= 0 && userIdx < data.users.size && data.byUser.indptr[userIdx + 1] > data.byUser.indptr[userIdx];
+  return recommendFromScores(scores, data, userIdx, k, opts).map((p) => ({
+    ...p,
+    source: sourceOf(model, w, s, p.itemIdx, personal),
+  }));
 }
 
 /**
  * Picks for a new user who chose favourite genres (no ratings): the cold blend over a content
  * profile of the chosen genres and popularity. Genre names as in the catalogue ("Drama").
  */
-export function recommendForGenres(model: HybridModel, data: RatingMatrix, genres: readonly string[], k: number, opts?: RecommendOptions): HybridPick[] {
+export function recommendForGenres(
+  model: HybridModel,
+  data: RatingMatrix,
+  genres: readonly string[],
+  k: number,
+  opts?: RecommendOptions,
+): HybridPick[] {
   const nItems = data.items.size;
   const s = createHybridScratch(model, nItems);
   const profileScores = new Float32Array(nItems);
   if (model.content && genres.length > 0) {
-    scoreProfile(model.content.itemVectors, profileFromFeatures(model.content.index, genres.map((g) => `g:${g.toLowerCase().trim()}`)), profileScores);
+    scoreProfile(
+      model.content.itemVectors,
+      profileFromFeatures(
+        model.content.index,
+        genres.map((g) => `g:${g.toLowerCase().trim()}`),
+      ),
+      profileScores,
+    );
   }
   const scores = new Float32Array(nItems);
   scoreHybridUser(model, data, -1, scores, s, profileScores);
@@ -132,7 +178,10 @@ export function recommendForGenres(model: HybridModel, data: RatingMatrix, genre
   const pIdx = model.rankFeatures.indexOf('pop');
   const extra = genres.length > 0 ? Math.max(0, Math.abs(w[pIdx]) - w[cIdx]) : 0;
   if (extra > 0) for (let i = 0; i < nItems; i++) scores[i] += extra * s.cols[cIdx][i];
-  return recommendFromScores(scores, data, -1, k, opts).map((p) => ({ ...p, source: sourceOf(model, w, s, p.itemIdx, false) }));
+  return recommendFromScores(scores, data, -1, k, opts).map((p) => ({
+    ...p,
+    source: sourceOf(model, w, s, p.itemIdx, false),
+  }));
 }
 
 /**
@@ -144,11 +193,25 @@ export function predictHybrid(model: HybridModel, data: RatingMatrix, userIdx: n
   const w = model.ratingWeights;
   let v: number;
   if (!w) {
-    v = model.ratingBases.length > 0 ? model.ratingBases[0].recommender.predict(model.ratingBases[0].model, data, userIdx, itemIdx) : model.globalMean;
+    v =
+      model.ratingBases.length > 0
+        ? model.ratingBases[0].recommender.predict(model.ratingBases[0].model, data, userIdx, itemIdx)
+        : model.globalMean;
   } else {
     const row = new Float64Array(w.length);
     const content = model.ratingFeatures.includes('content') ? model.content : null;
-    ratingFeatureRow(model.ratingBases, content, data, model.userCount, model.itemCount, model.coldUserThreshold, model.coldItemThreshold, userIdx, itemIdx, row);
+    ratingFeatureRow(
+      model.ratingBases,
+      content,
+      data,
+      model.userCount,
+      model.itemCount,
+      model.coldUserThreshold,
+      model.coldItemThreshold,
+      userIdx,
+      itemIdx,
+      row,
+    );
     v = 0;
     for (let f = 0; f < w.length; f++) v += w[f] * row[f];
   }

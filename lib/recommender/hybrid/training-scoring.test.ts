@@ -35,7 +35,12 @@ describe('trainingScoringBases', () => {
   });
 
   it('scores every item bit-identically to the ALS adapter, for every user and an unknown one', () => {
-    const base: FittedBase = { name: 'implicit-als', group: 'collaborative', recommender: implicitAlsRecommender as FittedBase['recommender'], model };
+    const base: FittedBase = {
+      name: 'implicit-als',
+      group: 'collaborative',
+      recommender: implicitAlsRecommender as FittedBase['recommender'],
+      model,
+    };
     const [fast] = trainingScoringBases([base]);
     expect(fast.recommender).not.toBe(base.recommender);
     const want = new Float32Array(data.items.size);
@@ -48,7 +53,12 @@ describe('trainingScoringBases', () => {
   });
 
   it('leaves other bases as they are', () => {
-    const other: FittedBase = { name: 'x', group: 'popular', recommender: implicitAlsRecommender as FittedBase['recommender'], model: { kind: 'popularity' } };
+    const other: FittedBase = {
+      name: 'x',
+      group: 'popular',
+      recommender: implicitAlsRecommender as FittedBase['recommender'],
+      model: { kind: 'popularity' },
+    };
     expect(trainingScoringBases([other])[0]).toBe(other);
   });
 });

@@ -22,7 +22,10 @@ function fixture(): string {
       '13,Babylon 5,Sci-Fi',
     ].join('\n'),
   );
-  writeFileSync(join(ml, 'links.csv'), ['movieId,imdbId,tmdbId', '1,0114709,862', '11,0112346,9087', '12,0000001,555', '13,0105946,'].join('\n'));
+  writeFileSync(
+    join(ml, 'links.csv'),
+    ['movieId,imdbId,tmdbId', '1,0114709,862', '11,0112346,9087', '12,0000001,555', '13,0105946,'].join('\n'),
+  );
   writeFileSync(join(ml, 'tags.csv'), ['userId,movieId,tag,timestamp', '2,1,"funny, very",1445714994'].join('\n'));
   writeFileSync(
     join(tm, 'movies_metadata.csv'),
@@ -49,7 +52,14 @@ function fixture(): string {
 
 describe('movieLensGenres', () => {
   it('renames the TMDB genres MovieLens has under another name, keeps the rest, drops duplicates', () => {
-    expect(movieLensGenres(['Science Fiction', 'Family', 'Music', 'History', 'TV Movie', 'Drama'])).toEqual(['Sci-Fi', 'Children', 'Musical', 'History', 'TV Movie', 'Drama']);
+    expect(movieLensGenres(['Science Fiction', 'Family', 'Music', 'History', 'TV Movie', 'Drama'])).toEqual([
+      'Sci-Fi',
+      'Children',
+      'Musical',
+      'History',
+      'TV Movie',
+      'Drama',
+    ]);
     expect(movieLensGenres(['Sci-Fi', 'Science Fiction'])).toEqual(['Sci-Fi']);
   });
 });
@@ -92,7 +102,12 @@ describe('loadCatalogue', () => {
     ]);
     expect(c.movies[1].title).toBe('American President, The');
     // no MovieLens genres → TMDB genres (as published unless asked for MovieLens's names); empty cells → null
-    expect(c.movies[2]).toMatchObject({ title: 'Film "Quoted" Title', genres: ['Drama', 'Romance', 'Science Fiction', 'Family'], overview: null, runtime: null });
+    expect(c.movies[2]).toMatchObject({
+      title: 'Film "Quoted" Title',
+      genres: ['Drama', 'Romance', 'Science Fiction', 'Family'],
+      overview: null,
+      runtime: null,
+    });
     const named = loadCatalogue(dir, { tmdbGenres: 'movielens' });
     expect(named.movies[2].genres).toEqual(['Drama', 'Romance', 'Sci-Fi', 'Children']);
     expect(named.movies[0].genres).toEqual(c.movies[0].genres); // MovieLens's own genres are never renamed
@@ -112,7 +127,12 @@ describe('loadMl100kItems', () => {
     const r = loadMl100kItems(ML100K);
     expect(r.movies.length).toBe(1682);
     expect(r.issueCount).toBe(0);
-    expect(r.movies[0]).toMatchObject({ movieId: 1, title: 'Toy Story', year: 1995, genres: ['Animation', "Children's", 'Comedy'] });
+    expect(r.movies[0]).toMatchObject({
+      movieId: 1,
+      title: 'Toy Story',
+      year: 1995,
+      genres: ['Animation', "Children's", 'Comedy'],
+    });
     expect(r.movies.find((m) => m.movieId === 543)?.title).toBe('Misérables, Les');
   });
 });

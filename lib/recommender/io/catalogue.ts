@@ -29,7 +29,11 @@ export interface Catalogue {
  * genres without an equivalent (History, TV Movie, Foreign) keep their names. {@link loadCatalogue} keeps the files'
  * names unless asked (`tmdbGenres: 'movielens'`), so the offline evaluations read the data sets as published.
  */
-export const TMDB_TO_MOVIELENS_GENRE: Readonly<Record<string, string>> = { 'Science Fiction': 'Sci-Fi', Family: 'Children', Music: 'Musical' };
+export const TMDB_TO_MOVIELENS_GENRE: Readonly<Record<string, string>> = {
+  'Science Fiction': 'Sci-Fi',
+  Family: 'Children',
+  Music: 'Musical',
+};
 
 /** TMDB genres in MovieLens's vocabulary (order kept, duplicates dropped). */
 export function movieLensGenres(tmdbGenres: readonly string[]): string[] {
@@ -54,7 +58,12 @@ export function loadCatalogue(dataDir: string, opts: { tmdbGenres?: 'as-publishe
       movieId: m.movieId,
       title: m.title,
       year: m.year,
-      genres: m.genres.length > 0 ? m.genres : opts.tmdbGenres === 'movielens' ? movieLensGenres(t?.genres ?? []) : (t?.genres ?? []),
+      genres:
+        m.genres.length > 0
+          ? m.genres
+          : opts.tmdbGenres === 'movielens'
+            ? movieLensGenres(t?.genres ?? [])
+            : (t?.genres ?? []),
       imdbId: link?.imdbId ?? null,
       tmdbId: link?.tmdbId ?? null,
       overview: t?.overview ?? null,

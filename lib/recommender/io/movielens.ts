@@ -65,7 +65,13 @@ export function loadMovieLensMovies(dir: string): MovieLensMovies {
     const { title, year } = splitTitleYear(record.title ?? '');
     if (title === '') log.add('movies.csv', line, `movie ${movieId} has an empty title`);
     const g = (record.genres ?? '').trim();
-    const genres = g === '' || g === '(no genres listed)' ? [] : g.split('|').map((x) => x.trim()).filter(Boolean);
+    const genres =
+      g === '' || g === '(no genres listed)'
+        ? []
+        : g
+            .split('|')
+            .map((x) => x.trim())
+            .filter(Boolean);
     movies.push({ movieId, title, year, genres });
   }
 
@@ -118,7 +124,12 @@ export interface Ml100kItem extends MovieLensMovie {
  * Loads ml-100k `u.item` (`|`-separated, latin-1) with genres named in `u.genre` order
  * (the 19 trailing 0/1 flags). Malformed rows are skipped and reported.
  */
-export function loadMl100kItems(dir: string): { movies: Ml100kItem[]; genreNames: string[]; issues: ImportIssue[]; issueCount: number } {
+export function loadMl100kItems(dir: string): {
+  movies: Ml100kItem[];
+  genreNames: string[];
+  issues: ImportIssue[];
+  issueCount: number;
+} {
   const log = new IssueLog();
   const genreNames: string[] = [];
   const genreText = new TextDecoder('latin1').decode(readFileSync(join(dir, 'u.genre')));

@@ -42,7 +42,7 @@ describe('parsePythonLiteral', () => {
 
   it('rejects code and malformed input instead of evaluating it', () => {
     expect(() => parsePythonLiteral("__import__('os')")).toThrow(PythonLiteralError);
-    expect(() => parsePythonLiteral("[1, 2")).toThrow(PythonLiteralError);
+    expect(() => parsePythonLiteral('[1, 2')).toThrow(PythonLiteralError);
     expect(() => parsePythonLiteral("'open")).toThrow(PythonLiteralError);
     expect(() => parsePythonLiteral('[1] 2')).toThrow(/trailing/);
   });

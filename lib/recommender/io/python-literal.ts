@@ -55,7 +55,10 @@ class Parser {
     if (c === '(') return this.parseSequence('(', ')');
     if (c === '{') return this.parseDict();
     if (c === "'" || c === '"') return this.parseString();
-    if ((c === 'u' || c === 'U' || c === 'r' || c === 'R') && (this.src[this.pos + 1] === "'" || this.src[this.pos + 1] === '"')) {
+    if (
+      (c === 'u' || c === 'U' || c === 'r' || c === 'R') &&
+      (this.src[this.pos + 1] === "'" || this.src[this.pos + 1] === '"')
+    ) {
       const raw = c === 'r' || c === 'R';
       this.pos++;
       return this.parseString(raw);

@@ -9,7 +9,9 @@ describe('ratingsCsvChunks', () => {
   const v = Float32Array.of(4.5, 3, 0.5, 5);
 
   it('writes the header, then one userId,movieId,rating line per row of the range', () => {
-    expect([...ratingsCsvChunks(u, m, v, 0, 4)].join('')).toBe(`${RATINGS_CSV_HEADER}\n1,10,4.5\n1,11,3\n2,10,0.5\n3,12,5\n`);
+    expect([...ratingsCsvChunks(u, m, v, 0, 4)].join('')).toBe(
+      `${RATINGS_CSV_HEADER}\n1,10,4.5\n1,11,3\n2,10,0.5\n3,12,5\n`,
+    );
     expect([...ratingsCsvChunks(u, m, v, 2, 3)].join('')).toBe(`${RATINGS_CSV_HEADER}\n2,10,0.5\n`);
   });
 
@@ -40,7 +42,15 @@ describe('sparkAlsSettings', () => {
     m.push(100);
     v.push(1);
     const s = sparkAlsSettings(Int32Array.from(u), Int32Array.from(m), Float32Array.from(v), ALS);
-    expect(s).toMatchObject({ implicitPrefs: true, rank: 64, maxIter: 15, alpha: 2, nonnegative: false, coldStartStrategy: 'drop', threshold: 3.5 });
+    expect(s).toMatchObject({
+      implicitPrefs: true,
+      rank: 64,
+      maxIter: 15,
+      alpha: 2,
+      nonnegative: false,
+      coldStartStrategy: 'drop',
+      threshold: 3.5,
+    });
     expect(s.medianPositivesPerUser).toBe(4);
     expect(s.regParam).toBe(5); // 20 / 4
     // Items 100–105 have 3, 3, 2, 2, 1, 1 positives: median 2.

@@ -75,7 +75,12 @@ function median(counts: Iterable<number>): number {
  * (which keeps λ), so the imported item factors and the fold-in agree. Rounded to 4 significant digits.
  * O(nnz + (users + items) log(users + items)).
  */
-export function sparkAlsSettings(userIds: Int32Array, movieIds: Int32Array, values: Float32Array, als: InProcessAls): SparkAlsSettings {
+export function sparkAlsSettings(
+  userIds: Int32Array,
+  movieIds: Int32Array,
+  values: Float32Array,
+  als: InProcessAls,
+): SparkAlsSettings {
   const perUser = new Map<number, number>();
   const perItem = new Map<number, number>();
   for (let r = 0; r < values.length; r++) {

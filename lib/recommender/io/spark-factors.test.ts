@@ -5,7 +5,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { asyncBufferFromFile, parquetMetadataAsync } from 'hyparquet';
-import { detectFormat, parseSparkFactors, readSparkAlsModel, readSparkFactors, sparkPartFiles, SparkFactorsError } from './spark-factors';
+import {
+  detectFormat,
+  parseSparkFactors,
+  readSparkAlsModel,
+  readSparkFactors,
+  sparkPartFiles,
+  SparkFactorsError,
+} from './spark-factors';
 
 const FIXTURES = join(process.cwd(), 'tests', 'fixtures', 'spark-als');
 
@@ -75,19 +82,25 @@ describe('parseSparkFactors (JSON lines, as df.write.json writes them)', () => {
 
   it('rejects NaN and Infinity tokens, non-integer ids, missing features, bad JSON and duplicates', () => {
     expect(thrown(() => json('f', '{"id":1,"features":[NaN,1]}')).message).toMatch(/f:1: features contain NaN/);
-    expect(thrown(() => json('f', '{"id":1,"features":[1]}\n{"id":2,"features":[-Infinity]}')).message).toMatch(/f:2: .*-Infinity/);
+    expect(thrown(() => json('f', '{"id":1,"features":[1]}\n{"id":2,"features":[-Infinity]}')).message).toMatch(
+      /f:2: .*-Infinity/,
+    );
     expect(thrown(() => json('f', '{"id":1.5,"features":[1]}')).message).toMatch(/f:1: id: .*int/i);
     expect(thrown(() => json('f', '{"id":"1","features":[1]}')).message).toMatch(/f:1: id:/);
     expect(thrown(() => json('f', '{"id":1}')).message).toMatch(/f:1: features:/);
     expect(thrown(() => json('f', '{"id":1,"features":[]}')).message).toMatch(/features is empty/);
     expect(thrown(() => json('f', '{"id":1,"features":["0.1"]}')).message).toMatch(/features\.0/);
     expect(thrown(() => json('f', '{"id":1,"features":[1]')).message).toMatch(/f:1: not a JSON object/);
-    expect(thrown(() => json('f', '{"id":4,"features":[1]}\n{"id":4,"features":[2]}')).message).toMatch(/f:2: duplicate id 4 \(first seen at f:1\)/);
+    expect(thrown(() => json('f', '{"id":4,"features":[1]}\n{"id":4,"features":[2]}')).message).toMatch(
+      /f:2: duplicate id 4 \(first seen at f:1\)/,
+    );
     expect(thrown(() => json('f', '{"id":3000000000,"features":[1]}')).message).toMatch(/id:/);
   });
 
   it('rejects a finite double that overflows float32', () => {
-    expect(thrown(() => json('f', '{"id":1,"features":[1e39]}')).message).toMatch(/features\[0\] = 1e\+39 is not a finite float32/);
+    expect(thrown(() => json('f', '{"id":1,"features":[1e39]}')).message).toMatch(
+      /features\[0\] = 1e\+39 is not a finite float32/,
+    );
   });
 
   it('rejects an empty table', () => {
@@ -105,7 +118,9 @@ describe('parseSparkFactors (CSV)', () => {
   });
 
   it('names file and line of a malformed CSV row', () => {
-    expect(thrown(() => csv('c.csv', 'id,features\n1,[1;2]\n2,[1;x]\n')).message).toMatch(/c\.csv:3: features\[1\] = "x" is not a finite number/);
+    expect(thrown(() => csv('c.csv', 'id,features\n1,[1;2]\n2,[1;x]\n')).message).toMatch(
+      /c\.csv:3: features\[1\] = "x" is not a finite number/,
+    );
     expect(thrown(() => csv('c.csv', '1,[1;2]\n2,[1;2;3]')).message).toMatch(/c\.csv:2: id 2 has 3 features/);
     expect(thrown(() => csv('c.csv', '1,1,2')).message).toMatch(/must be in \[ \]/);
     expect(thrown(() => csv('c.csv', '1,[1;2')).message).toMatch(/unbalanced/);
@@ -149,7 +164,9 @@ describe('readSparkAlsModel on the ALSModel.save layout (Parquet written by Duck
     expect(parts).toHaveLength(2);
     const meta = await parquetMetadataAsync(await asyncBufferFromFile(join(dir, parts[0])));
     expect(meta.schema.filter((e) => e.type).map((e) => `${e.name}:${e.type}`)).toEqual(['id:INT32', 'element:FLOAT']);
-    expect(new Set(meta.row_groups.flatMap((g) => g.columns.map((c) => c.meta_data?.codec)))).toEqual(new Set(['SNAPPY']));
+    expect(new Set(meta.row_groups.flatMap((g) => g.columns.map((c) => c.meta_data?.codec)))).toEqual(
+      new Set(['SNAPPY']),
+    );
   });
 
   it('reads metadata, user and item factors, and checks rank against the features', async () => {
@@ -178,7 +195,7 @@ describe('readSparkAlsModel on the ALSModel.save layout (Parquet written by Duck
     expect((await rejected(readSparkAlsModel(meta))).message).toMatch(/did not finish writing metadata\//);
   });
 
-  it('reads metadata from any part-* file name, as Spark\'s own reader (spark.read.text) does', async () => {
+  it("reads metadata from any part-* file name, as Spark's own reader (spark.read.text) does", async () => {
     const dir = copyModel('text-writer-metadata');
     const meta = readFileSync(join(dir, 'metadata', 'part-00000'));
     unlinkSync(join(dir, 'metadata', 'part-00000'));
@@ -195,11 +212,17 @@ describe('readSparkAlsModel on the ALSModel.save layout (Parquet written by Duck
   });
 
   it('refuses other classes, a PipelineModel, metadata without rank, and a missing factor directory', async () => {
-    const write = (dir: string, meta: object) => writeFileSync(join(dir, 'metadata', 'part-00000'), JSON.stringify(meta) + '\n');
-    const base = JSON.parse(readFileSync(join(FIXTURES, 'als-model', 'metadata', 'part-00000'), 'utf8')) as Record<string, unknown>;
+    const write = (dir: string, meta: object) =>
+      writeFileSync(join(dir, 'metadata', 'part-00000'), JSON.stringify(meta) + '\n');
+    const base = JSON.parse(readFileSync(join(FIXTURES, 'als-model', 'metadata', 'part-00000'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     const other = copyModel('other-class');
     write(other, { ...base, class: 'org.apache.spark.ml.classification.LogisticRegressionModel' });
-    expect((await rejected(readSparkAlsModel(other))).message).toMatch(/class is org\.apache\.spark\.ml\.classification\.LogisticRegressionModel, expected .*ALSModel/);
+    expect((await rejected(readSparkAlsModel(other))).message).toMatch(
+      /class is org\.apache\.spark\.ml\.classification\.LogisticRegressionModel, expected .*ALSModel/,
+    );
     const pipe = copyModel('pipeline');
     write(pipe, { ...base, class: 'org.apache.spark.ml.PipelineModel' });
     expect((await rejected(readSparkAlsModel(pipe))).message).toMatch(/PipelineModel: pass its ALS stage directory/);
@@ -225,7 +248,14 @@ describe('readSparkFactors on compressed JSON parts', () => {
 
   it('reads .json.snappy parts in Hadoop SnappyCodec framing, written by snappy-java, across block boundaries', async () => {
     const dir = join(FIXTURES, 'json-snappy', 'itemFactors');
-    const first = readFileSync(join(dir, readdirSync(dir).filter((n) => n.startsWith('part-')).sort()[0]));
+    const first = readFileSync(
+      join(
+        dir,
+        readdirSync(dir)
+          .filter((n) => n.startsWith('part-'))
+          .sort()[0],
+      ),
+    );
     expect(first.readUInt32BE(0)).toBe(100); // a 100-byte block: the part holds several blocks
     const t = await readSparkFactors(dir);
     expect(asRows(t)).toEqual(expectedRows('itemFactors'));
@@ -235,7 +265,12 @@ describe('readSparkFactors on compressed JSON parts', () => {
     const src = join(FIXTURES, 'json-snappy', 'itemFactors');
     const cut = join(tmp, 'cut');
     cpSync(src, cut, { recursive: true });
-    const part = join(cut, readdirSync(cut).filter((n) => n.startsWith('part-')).sort()[0]);
+    const part = join(
+      cut,
+      readdirSync(cut)
+        .filter((n) => n.startsWith('part-'))
+        .sort()[0],
+    );
     writeFileSync(part, readFileSync(part).subarray(0, 50));
     expect((await rejected(readSparkFactors(cut))).message).toMatch(/\.json\.snappy: truncated Hadoop snappy stream/);
     writeFileSync(part, Buffer.from([0xff, 0x06, 0x00, 0x00, 0x73, 0x4e, 0x61, 0x50, 0x70, 0x59]));
@@ -244,14 +279,19 @@ describe('readSparkFactors on compressed JSON parts', () => {
     mkdirSync(gz);
     writeFileSync(join(gz, '_SUCCESS'), '');
     writeFileSync(join(gz, 'part-00000-x-c000.json.gz'), gzipSync('{"id":1,"features":[1,2]}\n').subarray(0, 20));
-    expect((await rejected(readSparkFactors(gz))).message).toMatch(/part-00000-x-c000\.json\.gz: cannot decompress \(gzip\)/);
+    expect((await rejected(readSparkFactors(gz))).message).toMatch(
+      /part-00000-x-c000\.json\.gz: cannot decompress \(gzip\)/,
+    );
   });
 
   it('reads .json.deflate parts (Hadoop DefaultCodec: a zlib stream)', async () => {
     const dir = join(tmp, 'deflate');
     mkdirSync(dir);
     writeFileSync(join(dir, '_SUCCESS'), '');
-    writeFileSync(join(dir, 'part-00000-d-c000.json.deflate'), deflateSync('{"id":3,"features":[0.5,1]}\n{"id":4,"features":[2,-1]}\n'));
+    writeFileSync(
+      join(dir, 'part-00000-d-c000.json.deflate'),
+      deflateSync('{"id":3,"features":[0.5,1]}\n{"id":4,"features":[2,-1]}\n'),
+    );
     const t = await readSparkFactors(dir);
     expect(Array.from(t.ids)).toEqual([3, 4]);
     expect(Array.from(t.factors)).toEqual([0.5, 1, 2, -1]);
@@ -261,8 +301,13 @@ describe('readSparkFactors on compressed JSON parts', () => {
     const dir = join(tmp, 'gz-bad');
     mkdirSync(dir);
     writeFileSync(join(dir, '_SUCCESS'), '');
-    writeFileSync(join(dir, 'part-00000-y-c000.json.gz'), gzipSync('{"id":1,"features":[1,2]}\r\n{"id":2,"features":[1]}\n'));
-    expect((await rejected(readSparkFactors(dir))).message).toMatch(/part-00000-y-c000\.json\.gz:2: id 2 has 1 features, expected k = 2/);
+    writeFileSync(
+      join(dir, 'part-00000-y-c000.json.gz'),
+      gzipSync('{"id":1,"features":[1,2]}\r\n{"id":2,"features":[1]}\n'),
+    );
+    expect((await rejected(readSparkFactors(dir))).message).toMatch(
+      /part-00000-y-c000\.json\.gz:2: id 2 has 1 features, expected k = 2/,
+    );
   });
 });
 
@@ -277,7 +322,9 @@ describe('readSparkFactors on Parquet parts (DuckDB-written, made here)', () => 
     const conn = await db.connect();
     for (const [p, select] of parts.entries()) {
       // ROW_GROUP_SIZE 2048 (DuckDB's smallest): a few thousand rows make several row groups.
-      await conn.run(`COPY (${select}) TO '${join(dir, `part-0000${p}-z-c000.snappy.parquet`)}' (FORMAT PARQUET, COMPRESSION SNAPPY, ROW_GROUP_SIZE 2048)`);
+      await conn.run(
+        `COPY (${select}) TO '${join(dir, `part-0000${p}-z-c000.snappy.parquet`)}' (FORMAT PARQUET, COMPRESSION SNAPPY, ROW_GROUP_SIZE 2048)`,
+      );
     }
     conn.closeSync();
     db.closeSync();
@@ -287,16 +334,24 @@ describe('readSparkFactors on Parquet parts (DuckDB-written, made here)', () => 
 
   it('refuses a table without id and features columns, null features, and duplicate ids across parts', async () => {
     const wrong = await parquetDir('wrong', [`SELECT 1::INTEGER AS user, [1.0]::FLOAT[] AS vec`]);
-    expect((await rejected(readSparkFactors(wrong))).message).toMatch(/expected columns id and features .*found user, vec/);
+    expect((await rejected(readSparkFactors(wrong))).message).toMatch(
+      /expected columns id and features .*found user, vec/,
+    );
     const scalar = await parquetDir('scalar', [`SELECT 1::INTEGER AS id, 1.5::FLOAT AS features`]);
     expect((await rejected(readSparkFactors(scalar))).message).toMatch(/features must be a list of FLOAT/);
-    const nulls = await parquetDir('nulls', [`SELECT * FROM (VALUES (1, [1.0, 2.0]::FLOAT[]), (2, NULL::FLOAT[])) t(id, features)`]);
-    expect((await rejected(readSparkFactors(nulls))).message).toMatch(/part-00000-z-c000\.snappy\.parquet row 2: id 2: features is null/);
+    const nulls = await parquetDir('nulls', [
+      `SELECT * FROM (VALUES (1, [1.0, 2.0]::FLOAT[]), (2, NULL::FLOAT[])) t(id, features)`,
+    ]);
+    expect((await rejected(readSparkFactors(nulls))).message).toMatch(
+      /part-00000-z-c000\.snappy\.parquet row 2: id 2: features is null/,
+    );
     const dups = await parquetDir('dups', [
       `SELECT * FROM (VALUES (7, [1.0, 2.0]::FLOAT[]), (8, [3.0, 4.0]::FLOAT[])) t(id, features)`,
       `SELECT * FROM (VALUES (9, [1.0, 2.0]::FLOAT[]), (8, [5.0, 6.0]::FLOAT[])) t(id, features)`,
     ]);
-    expect((await rejected(readSparkFactors(dups))).message).toMatch(/part-00001-z-c000\.snappy\.parquet row 2: duplicate id 8 \(first seen at part-00000-z-c000\.snappy\.parquet row 2\)/);
+    expect((await rejected(readSparkFactors(dups))).message).toMatch(
+      /part-00001-z-c000\.snappy\.parquet row 2: duplicate id 8 \(first seen at part-00000-z-c000\.snappy\.parquet row 2\)/,
+    );
   });
 
   it('reads a large part one row group at a time, in row order', async () => {
@@ -305,7 +360,10 @@ describe('readSparkFactors on Parquet parts (DuckDB-written, made here)', () => 
     const dir = await parquetDir('large', [
       `SELECT i::INTEGER AS id, list_transform(range(${k}), f -> ((i * 31 + f) % 97 / 97.0 - 0.5)::FLOAT) AS features FROM range(1, ${n + 1}) r(i)`,
     ]);
-    const file = join(dir, readdirSync(dir).find((f) => f.endsWith('.parquet'))!);
+    const file = join(
+      dir,
+      readdirSync(dir).find((f) => f.endsWith('.parquet'))!,
+    );
     expect((await parquetMetadataAsync(await asyncBufferFromFile(file))).row_groups.length).toBeGreaterThan(1);
     const t = await readSparkFactors(dir);
     expect(t.k).toBe(k);
@@ -313,12 +371,16 @@ describe('readSparkFactors on Parquet parts (DuckDB-written, made here)', () => 
     for (const r of [0, 2047, 2048, 4095, 4096, n - 1]) {
       const id = r + 1;
       expect(t.ids[r]).toBe(id);
-      expect(Array.from(t.factors.subarray(r * k, r * k + k))).toEqual(Array.from({ length: k }, (_, f) => Math.fround(((id * 31 + f) % 97) / 97 - 0.5)));
+      expect(Array.from(t.factors.subarray(r * k, r * k + k))).toEqual(
+        Array.from({ length: k }, (_, f) => Math.fround(((id * 31 + f) % 97) / 97 - 0.5)),
+      );
     }
   });
 
   it('reads array<double> and int64 ids when they fit float32 and int32', async () => {
-    const dir = await parquetDir('double', [`SELECT * FROM (VALUES (5::BIGINT, [0.25, -1.5]::DOUBLE[]), (6::BIGINT, [1e-3, 2]::DOUBLE[])) t(id, features)`]);
+    const dir = await parquetDir('double', [
+      `SELECT * FROM (VALUES (5::BIGINT, [0.25, -1.5]::DOUBLE[]), (6::BIGINT, [1e-3, 2]::DOUBLE[])) t(id, features)`,
+    ]);
     const t = await readSparkFactors(dir);
     expect(Array.from(t.ids)).toEqual([5, 6]);
     expect(Array.from(t.factors)).toEqual([0.25, -1.5, Math.fround(0.001), 2]);
@@ -336,7 +398,10 @@ describe('readSparkFactors on a Spark output directory', () => {
     writeFileSync(join(out, '.part-00000-a.json.crc'), 'garbage');
     writeFileSync(join(out, 'part-00001-a-c000.json'), '{"id":20,"features":[3,4]}\n');
     writeFileSync(join(out, 'part-00000-a-c000.json'), '{"id":10,"features":[1,2]}\n');
-    expect(sparkPartFiles(out).map((f) => f.slice(out.length + 1))).toEqual(['part-00000-a-c000.json', 'part-00001-a-c000.json']);
+    expect(sparkPartFiles(out).map((f) => f.slice(out.length + 1))).toEqual([
+      'part-00000-a-c000.json',
+      'part-00001-a-c000.json',
+    ]);
     const t = await readSparkFactors(out);
     expect(Array.from(t.ids)).toEqual([10, 20]);
     expect(Array.from(t.factors)).toEqual([1, 2, 3, 4]);

@@ -29,7 +29,13 @@ import { basename, extname, join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip, createInflate } from 'node:zlib';
 import { pipeline } from 'node:stream';
-import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema, type FileMetaData } from 'hyparquet';
+import {
+  asyncBufferFromFile,
+  parquetMetadataAsync,
+  parquetReadObjects,
+  parquetSchema,
+  type FileMetaData,
+} from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { z } from 'zod';
 import { GrowableFloat32, GrowableInt32 } from './growable';
@@ -58,7 +64,13 @@ export class SparkFactorsError extends Error {
     readonly line: number,
     readonly unit: 'line' | 'row' = 'line',
   ) {
-    super(line > 0 ? (unit === 'line' ? `${file}:${line}: ${message}` : `${file} row ${line}: ${message}`) : `${file}: ${message}`);
+    super(
+      line > 0
+        ? unit === 'line'
+          ? `${file}:${line}: ${message}`
+          : `${file} row ${line}: ${message}`
+        : `${file}: ${message}`,
+    );
     this.name = 'SparkFactorsError';
   }
 }
@@ -101,7 +113,12 @@ class TableBuilder {
       this.k = f.length;
       this.factors = new GrowableFloat32(this.capacity * f.length);
     } else if (f.length !== this.k) {
-      throw new SparkFactorsError(`id ${id} has ${f.length} features, expected k = ${this.k} as on earlier rows`, file, line, unit);
+      throw new SparkFactorsError(
+        `id ${id} has ${f.length} features, expected k = ${this.k} as on earlier rows`,
+        file,
+        line,
+        unit,
+      );
     }
     for (let x = 0; x < f.length; x++) {
       // Math.fround: a finite double beyond float32 range would become Infinity in the table.
@@ -180,21 +197,31 @@ function parseNumberToken(s: string): number {
 function parseCsvRow(line: string, file: string, lineNo: number): SparkFactorRow | null {
   const comma = line.indexOf(',');
   if (comma < 0) throw new SparkFactorsError('expected "id,features"', file, lineNo);
-  const idText = line.slice(0, comma).trim().replace(/^"(.*)"$/, '$1');
+  const idText = line
+    .slice(0, comma)
+    .trim()
+    .replace(/^"(.*)"$/, '$1');
   let feat = line.slice(comma + 1).trim();
   if (lineNo === 1 && idText === 'id' && feat.replace(/"/g, '') === 'features') return null; // header
   if (feat.startsWith('"')) {
-    if (!feat.endsWith('"') || feat.length < 2) throw new SparkFactorsError('unterminated quoted features field', file, lineNo);
+    if (!feat.endsWith('"') || feat.length < 2)
+      throw new SparkFactorsError('unterminated quoted features field', file, lineNo);
     feat = feat.slice(1, -1).replace(/""/g, '"').trim();
   }
   const bracketed = feat.startsWith('[');
   if (bracketed !== feat.endsWith(']')) throw new SparkFactorsError('unbalanced [ ] around features', file, lineNo);
   if (bracketed) feat = feat.slice(1, -1);
-  else if (feat.includes(',')) throw new SparkFactorsError('a comma-separated features list must be in [ ] (or use ";" between values)', file, lineNo);
+  else if (feat.includes(','))
+    throw new SparkFactorsError(
+      'a comma-separated features list must be in [ ] (or use ";" between values)',
+      file,
+      lineNo,
+    );
   const parts = feat.includes(';') ? feat.split(';') : feat.split(',');
   const features = parts.map(parseNumberToken);
   const bad = features.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) throw new SparkFactorsError(`features[${bad}] = "${parts[bad].trim()}" is not a finite number`, file, lineNo);
+  if (bad >= 0)
+    throw new SparkFactorsError(`features[${bad}] = "${parts[bad].trim()}" is not a finite number`, file, lineNo);
   const id = parseNumberToken(idText);
   const parsed = SparkFactorRow.safeParse({ id, features });
   if (!parsed.success) throw new SparkFactorsError(`${zodMessage(parsed.error)} (id "${idText}")`, file, lineNo);
@@ -211,7 +238,10 @@ function addTextLine(builder: TableBuilder, line: string, file: string, lineNo: 
  * Parses in-memory text part files (name + text) as one factor table. Pure: the unit-testable core of the text
  * readers. Throws {@link SparkFactorsError} on the first bad row, or when there are no rows. O(total rows · k).
  */
-export function parseSparkFactors(parts: readonly { file: string; text: string }[], format: 'jsonl' | 'csv'): FactorTable {
+export function parseSparkFactors(
+  parts: readonly { file: string; text: string }[],
+  format: 'jsonl' | 'csv',
+): FactorTable {
   const builder = new TableBuilder();
   for (const p of parts) {
     builder.startFile(p.file, 'line');
@@ -271,21 +301,30 @@ export async function* hadoopSnappyChunks(source: AsyncIterable<Buffer>, file: s
     const head = await r.read(4);
     if (head.length === 0) return;
     if (first && head.length === 4 && head.equals(SNAPPY_FRAMED_MAGIC.subarray(0, 4))) {
-      throw new SparkFactorsError('this is the snappy framing format ("sNaPpY" stream), not the Hadoop SnappyCodec block format Spark writes', file, 0);
+      throw new SparkFactorsError(
+        'this is the snappy framing format ("sNaPpY" stream), not the Hadoop SnappyCodec block format Spark writes',
+        file,
+        0,
+      );
     }
     first = false;
-    if (head.length < 4) throw new SparkFactorsError('truncated Hadoop snappy stream (incomplete block header)', file, 0);
+    if (head.length < 4)
+      throw new SparkFactorsError('truncated Hadoop snappy stream (incomplete block header)', file, 0);
     const rawLen = head.readUInt32BE(0);
-    if (rawLen > MAX_HADOOP_BLOCK) throw new SparkFactorsError(`not a Hadoop snappy stream (block length ${rawLen})`, file, 0);
+    if (rawLen > MAX_HADOOP_BLOCK)
+      throw new SparkFactorsError(`not a Hadoop snappy stream (block length ${rawLen})`, file, 0);
     let produced = 0;
     while (produced < rawLen) {
       const lenBytes = await r.read(4);
-      if (lenBytes.length < 4) throw new SparkFactorsError('truncated Hadoop snappy stream (missing chunk length)', file, 0);
+      if (lenBytes.length < 4)
+        throw new SparkFactorsError('truncated Hadoop snappy stream (missing chunk length)', file, 0);
       const clen = lenBytes.readUInt32BE(0);
       const chunk = await r.read(clen);
-      if (chunk.length < clen) throw new SparkFactorsError('truncated Hadoop snappy stream (chunk shorter than its length)', file, 0);
+      if (chunk.length < clen)
+        throw new SparkFactorsError('truncated Hadoop snappy stream (chunk shorter than its length)', file, 0);
       const ulen = snappyLength(chunk);
-      if (ulen < 0 || produced + ulen > rawLen) throw new SparkFactorsError('corrupt Hadoop snappy stream (chunk length disagrees with its block)', file, 0);
+      if (ulen < 0 || produced + ulen > rawLen)
+        throw new SparkFactorsError('corrupt Hadoop snappy stream (chunk length disagrees with its block)', file, 0);
       let out: Uint8Array;
       try {
         out = decompress(chunk, ulen);
@@ -356,13 +395,26 @@ function checkParquetColumns(file: string, metadata: FileMetaData): void {
   const id = top.find((c) => c.element.name === 'id');
   const features = top.find((c) => c.element.name === 'features');
   if (!id || !features) {
-    throw new SparkFactorsError(`expected columns id and features (an ALS factor table), found ${top.map((c) => c.element.name).join(', ') || 'none'}`, file, 0);
+    throw new SparkFactorsError(
+      `expected columns id and features (an ALS factor table), found ${top.map((c) => c.element.name).join(', ') || 'none'}`,
+      file,
+      0,
+    );
   }
-  if (id.element.type !== 'INT32' && id.element.type !== 'INT64') throw new SparkFactorsError(`column id is ${id.element.type ?? 'a group'}, expected INT32`, file, 0);
+  if (id.element.type !== 'INT32' && id.element.type !== 'INT64')
+    throw new SparkFactorsError(`column id is ${id.element.type ?? 'a group'}, expected INT32`, file, 0);
   let leaf = features;
   while (leaf.children.length === 1) leaf = leaf.children[0];
-  if (leaf === features || leaf.children.length > 0 || (leaf.element.type !== 'FLOAT' && leaf.element.type !== 'DOUBLE')) {
-    throw new SparkFactorsError(`column features must be a list of FLOAT (array<float>), found ${leaf.element.type ?? 'a group'}`, file, 0);
+  if (
+    leaf === features ||
+    leaf.children.length > 0 ||
+    (leaf.element.type !== 'FLOAT' && leaf.element.type !== 'DOUBLE')
+  ) {
+    throw new SparkFactorsError(
+      `column features must be a list of FLOAT (array<float>), found ${leaf.element.type ?? 'a group'}`,
+      file,
+      0,
+    );
   }
 }
 
@@ -382,14 +434,22 @@ async function readParquetInto(builder: TableBuilder, file: string): Promise<voi
     const rowEnd = rowStart + Number(group.num_rows);
     let rows;
     try {
-      rows = await parquetReadObjects({ file: buffer, metadata, columns: ['id', 'features'], rowStart, rowEnd, compressors });
+      rows = await parquetReadObjects({
+        file: buffer,
+        metadata,
+        columns: ['id', 'features'],
+        rowStart,
+        rowEnd,
+        compressors,
+      });
     } catch (err) {
       throw new SparkFactorsError(`cannot decode rows ${rowStart + 1}–${rowEnd} (${(err as Error).message})`, file, 0);
     }
     for (let r = 0; r < rows.length; r++) {
       const rowNo = rowStart + r + 1;
       const id = toInt32(rows[r].id);
-      if (id === null) throw new SparkFactorsError(`id ${String(rows[r].id)} is not a 32-bit integer`, file, rowNo, 'row');
+      if (id === null)
+        throw new SparkFactorsError(`id ${String(rows[r].id)} is not a 32-bit integer`, file, rowNo, 'row');
       const f = rows[r].features as ArrayLike<number> | null | undefined;
       if (f === null || f === undefined) throw new SparkFactorsError(`id ${id}: features is null`, file, rowNo, 'row');
       if (f.length === 0) throw new SparkFactorsError(`id ${id}: features is empty`, file, rowNo, 'row');
@@ -407,7 +467,8 @@ export function sparkPartFiles(path: string): string[] {
   if (!statSync(path).isDirectory()) return [path];
   const names = readdirSync(path);
   const parts = names.filter((name) => name.startsWith('part-') && !name.endsWith('.crc')).sort();
-  if (parts.length === 0) throw new SparkFactorsError('no part-* files in this directory (is it a Spark output directory?)', path, 0);
+  if (parts.length === 0)
+    throw new SparkFactorsError('no part-* files in this directory (is it a Spark output directory?)', path, 0);
   if (!names.includes('_SUCCESS')) {
     throw new SparkFactorsError(
       '_SUCCESS is missing: Spark writes it when the job has finished writing this directory, so this output is incomplete ' +
@@ -418,7 +479,11 @@ export function sparkPartFiles(path: string): string[] {
   }
   const unsupported = parts.find((name) => textCodecOf(name) === 'unsupported');
   if (unsupported) {
-    throw new SparkFactorsError(`compressed part ${unsupported} is not read; write with .option("compression", "gzip"), "snappy" or "none"`, path, 0);
+    throw new SparkFactorsError(
+      `compressed part ${unsupported} is not read; write with .option("compression", "gzip"), "snappy" or "none"`,
+      path,
+      0,
+    );
   }
   return parts.map((name) => join(path, name));
 }
@@ -438,7 +503,11 @@ export function detectFormat(files: readonly string[]): SparkFactorFormat {
   const formats = new Set(files.map(formatOf));
   if (formats.size === 1 && !formats.has(null)) return [...formats][0]!;
   const exts = [...new Set(files.map((f) => basename(f).replace(/^[^.]*/, '')))];
-  throw new SparkFactorsError(`cannot tell the format from the extensions (${exts.join(', ') || 'none'}); pass --format parquet|jsonl|csv`, files[0] ?? '', 0);
+  throw new SparkFactorsError(
+    `cannot tell the format from the extensions (${exts.join(', ') || 'none'}); pass --format parquet|jsonl|csv`,
+    files[0] ?? '',
+    0,
+  );
 }
 
 /**
@@ -468,7 +537,8 @@ export async function readSparkFactors(path: string, format?: SparkFactorFormat)
       continue;
     }
     const codec = textCodecOf(file);
-    if (codec === 'unsupported') throw new SparkFactorsError('this compression is not read; use gzip, snappy or none', file, 0);
+    if (codec === 'unsupported')
+      throw new SparkFactorsError('this compression is not read; use gzip, snappy or none', file, 0);
     builder.startFile(file, 'line');
     for await (const [line, lineNo] of textLines(file, codec)) addTextLine(builder, line, file, lineNo, fmt);
   }
@@ -526,7 +596,8 @@ export async function readSparkAlsMetadata(dir: string): Promise<SparkAlsMetadat
   if (!part) throw new SparkFactorsError('no part-* file in metadata/', metaDir, 0);
   const file = join(metaDir, part);
   const codec = textCodecOf(file);
-  if (codec === 'unsupported') throw new SparkFactorsError('this compression is not read; use gzip, snappy or none', file, 0);
+  if (codec === 'unsupported')
+    throw new SparkFactorsError('this compression is not read; use gzip, snappy or none', file, 0);
   let line: string | null = null;
   let lineNo = 0;
   for await (const [text, n] of textLines(file, codec)) {
@@ -545,9 +616,14 @@ export async function readSparkAlsMetadata(dir: string): Promise<SparkAlsMetadat
   }
   const cls = (value as { class?: unknown } | null)?.class;
   if (cls === 'org.apache.spark.ml.PipelineModel') {
-    throw new SparkFactorsError('this is a PipelineModel: pass its ALS stage directory instead (stages/<n>_als_<uid>)', file, lineNo);
+    throw new SparkFactorsError(
+      'this is a PipelineModel: pass its ALS stage directory instead (stages/<n>_als_<uid>)',
+      file,
+      lineNo,
+    );
   }
-  if (typeof cls === 'string' && cls !== ALS_MODEL_CLASS) throw new SparkFactorsError(`class is ${cls}, expected ${ALS_MODEL_CLASS}`, file, lineNo);
+  if (typeof cls === 'string' && cls !== ALS_MODEL_CLASS)
+    throw new SparkFactorsError(`class is ${cls}, expected ${ALS_MODEL_CLASS}`, file, lineNo);
   const parsed = SparkAlsMetadata.safeParse(value);
   if (!parsed.success) throw new SparkFactorsError(`not ALSModel metadata: ${zodMessage(parsed.error)}`, file, lineNo);
   return parsed.data;
@@ -559,7 +635,8 @@ export async function readSparkAlsMetadata(dir: string): Promise<SparkAlsMetadat
  * `userFactors/` and `itemFactors/` (Parquet as Spark writes them, or any format {@link readSparkFactors} reads).
  */
 export async function readSparkAlsModel(dir: string): Promise<SparkAlsModel> {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new SparkFactorsError('not a directory (expected the path given to ALSModel.save())', dir, 0);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new SparkFactorsError('not a directory (expected the path given to ALSModel.save())', dir, 0);
   const metadata = await readSparkAlsMetadata(dir);
   const tables: FactorTable[] = [];
   for (const name of ['userFactors', 'itemFactors']) {

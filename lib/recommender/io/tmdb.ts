@@ -126,7 +126,8 @@ export function loadTmdb(dir: string): TmdbData {
     m.genres = names(dictList(r.genres, F1, line, 'genres', log));
     m.runtime = finiteOrNull(r.runtime, F1, line, 'runtime', log);
     const date = emptyToNull(r.release_date);
-    if (date !== null && !/^\d{4}-\d{2}-\d{2}$/.test(date)) log.add(F1, line, `release_date: not YYYY-MM-DD ${JSON.stringify(date)}`);
+    if (date !== null && !/^\d{4}-\d{2}-\d{2}$/.test(date))
+      log.add(F1, line, `release_date: not YYYY-MM-DD ${JSON.stringify(date)}`);
     m.releaseDate = date !== null && /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : null;
     m.originalLanguage = emptyToNull(r.original_language);
     m.popularity = finiteOrNull(r.popularity, F1, line, 'popularity', log);

@@ -62,7 +62,15 @@ function gemv(G: Float64Array, v: Float64Array, out: Float64Array, k: number): v
  * r = b − A·x; `applyA` must write A·d into `Ad` (reading `d`). Stops early on a negligible residual
  * or a non-positive curvature. All four vectors are length ≥ k scratch, updated in place.
  */
-export function runCg(x: Float64Array, r: Float64Array, d: Float64Array, Ad: Float64Array, k: number, cgSteps: number, applyA: () => void): void {
+export function runCg(
+  x: Float64Array,
+  r: Float64Array,
+  d: Float64Array,
+  Ad: Float64Array,
+  k: number,
+  cgSteps: number,
+  applyA: () => void,
+): void {
   let rr = 0;
   for (let f = 0; f < k; f++) {
     d[f] = r[f];
@@ -151,7 +159,8 @@ export function solveRowsJs(
           for (let g = 0; g <= f; g++) A[rowF + g] += s * Y[yo + g];
         }
       }
-      if (!choleskyInPlace(A, k)) throw new ModelFitError(`implicit-als: system of row ${row} is not positive definite; raise reg`);
+      if (!choleskyInPlace(A, k))
+        throw new ModelFitError(`implicit-als: system of row ${row} is not positive definite; raise reg`);
       choleskySolveInPlace(A, k, r);
       for (let f = 0; f < k; f++) X[xo + f] = r[f];
       continue;
@@ -181,7 +190,15 @@ export function solveRowsJs(
  * Exact solve of a row with one positive j (Woodbury with n = 1, i.e. Sherman–Morrison):
  * x = c/(1 + (c − 1)·yⱼᵀG⁻¹yⱼ) · G⁻¹yⱼ, with G⁻¹yⱼ = row j of Z. O(k).
  */
-export function shermanMorrisonRow(X: Float32Array, xo: number, Y: Float32Array, Z: Float64Array, j: number, cm1: number, k: number): void {
+export function shermanMorrisonRow(
+  X: Float32Array,
+  xo: number,
+  Y: Float32Array,
+  Z: Float64Array,
+  j: number,
+  cm1: number,
+  k: number,
+): void {
   const jo = j * k;
   let s = 0;
   for (let f = 0; f < k; f++) s += Y[jo + f] * Z[jo + f];

@@ -53,7 +53,13 @@ const stats = { workerJobs: 0, takenOver: 0, chunks: 0, chunksByWorkers: 0 };
  * Jobs run by workers vs. claimed back by the calling thread (worker not ready in time), and how
  * many row chunks there were and how many of them the workers solved.
  */
-export function alsPoolStats(): { workerJobs: number; takenOver: number; chunks: number; chunksByWorkers: number; isBroken: boolean } {
+export function alsPoolStats(): {
+  workerJobs: number;
+  takenOver: number;
+  chunks: number;
+  chunksByWorkers: number;
+  isBroken: boolean;
+} {
   return { ...stats, isBroken };
 }
 
@@ -103,7 +109,15 @@ export function toShared<T extends Int32Array | Float32Array | Float64Array>(arr
  * model per row: 0 without positives, {@link woodburyCost} for rows up to `wbMax` positives, else
  * {@link cgCost} (the Cholesky solver: n·k² + k³).
  */
-export function balancedRanges(indptr: Int32Array, n: number, k: number, parts: number, solver: 'cg' | 'cholesky' = 'cg', cgSteps = 3, wbMax = -1): Int32Array {
+export function balancedRanges(
+  indptr: Int32Array,
+  n: number,
+  k: number,
+  parts: number,
+  solver: 'cg' | 'cholesky' = 'cg',
+  cgSteps = 3,
+  wbMax = -1,
+): Int32Array {
   const cum = new Float64Array(n + 1);
   for (let row = 0; row < n; row++) {
     const len = indptr[row + 1] - indptr[row];
@@ -153,10 +167,13 @@ export function runAlsHalfSweepParallel(
     solveRows(X, Y, G, conf, k, 0, n, solver, cgSteps, Z, wbMax);
     return;
   }
-  if (X.byteOffset !== 0 || Y.byteOffset !== 0) throw new ModelFitError('parallel ALS needs factor arrays that own their buffer');
+  if (X.byteOffset !== 0 || Y.byteOffset !== 0)
+    throw new ModelFitError('parallel ALS needs factor arrays that own their buffer');
   warmUpAlsWorkers(threads - 1);
   const Gs = toShared(G);
-  const bounds = toShared(balancedRanges(conf.indptr, n, k, Math.min(n, CHUNKS_PER_THREAD * threads), solver, cgSteps, Z ? wbMax : -1));
+  const bounds = toShared(
+    balancedRanges(conf.indptr, n, k, Math.min(n, CHUNKS_PER_THREAD * threads), solver, cgSteps, Z ? wbMax : -1),
+  );
   const claims = new Int32Array(new SharedArrayBuffer((bounds.length - 1) * 4));
   const jobs: { w: PoolWorker; seq: number }[] = [];
   for (let t = 1; t < threads; t++) {

@@ -118,7 +118,15 @@ export function planWoodbury(
  * Copies n rows of width k (row-major) into `dst` at element offset `at` with stride kp, zero
  * padding; `padRows` ≥ n further rows are zeroed too (a k × k matrix loaded as kp × kp).
  */
-function loadPadded(dst: Float64Array, at: number, src: Float32Array | Float64Array, n: number, k: number, kp: number, padRows = n): void {
+function loadPadded(
+  dst: Float64Array,
+  at: number,
+  src: Float32Array | Float64Array,
+  n: number,
+  k: number,
+  kp: number,
+  padRows = n,
+): void {
   if (k === kp) {
     dst.set(src.subarray(0, n * k), at);
     return;
@@ -177,7 +185,22 @@ function wasmRowSolver(
   const {
     at: [gAt, xAt, rAt, dAt, adAt, idxAt, cAt, ncAt, cm1At, zerosAt, mAt, sAt, yAt, zAt],
     total,
-  } = layout([kp * kb, kb, kb, kb, kb, maxLen * 4, maxLen * 8, maxLen * 8, maxLen * 8, maxLen * 8, nM * nM * 8, nM * 8, nFixed * kb, useWb ? nFixed * kb : 0]);
+  } = layout([
+    kp * kb,
+    kb,
+    kb,
+    kb,
+    kb,
+    maxLen * 4,
+    maxLen * 8,
+    maxLen * 8,
+    maxLen * 8,
+    maxLen * 8,
+    nM * nM * 8,
+    nM * 8,
+    nFixed * kb,
+    useWb ? nFixed * kb : 0,
+  ]);
   ensureWasmBytes(w, total);
   const buf = w.memory.buffer;
   const m64 = new Float64Array(buf);
@@ -214,7 +237,8 @@ function wasmRowSolver(
       }
       if (useWb && n <= wbMax) {
         // Woodbury: z₀ = Σ cⱼ G⁻¹yⱼ; s = Yᵣz₀; M = D⁻¹ + Yᵣ G⁻¹ Yᵣᵀ; x = z₀ − Σ (M⁻¹s)ⱼ G⁻¹yⱼ.
-        if (!w.woodburyRow(yAt, zAt, idxAt, cAt, cm1At, ncAt, n, xAt, mAt, sAt, kp)) throw new ModelFitError('implicit-als: Woodbury system not positive definite');
+        if (!w.woodburyRow(yAt, zAt, idxAt, cAt, cm1At, ncAt, n, xAt, mAt, sAt, kp))
+          throw new ModelFitError('implicit-als: Woodbury system not positive definite');
         for (let f = 0; f < k; f++) X[xo + f] = x[f];
         continue;
       }
@@ -269,7 +293,14 @@ export function gramWasm(F: Float32Array, n: number, k: number): Float64Array | 
 }
 
 /** Z[j] = G⁻¹·Y[j] for the rows j with needed[j] set, on the SIMD kernels; false without them. */
-function inverseTimesRowsWasm(Ginv: Float64Array, Y: Float32Array, needed: Uint8Array, n: number, k: number, Z: Float64Array): boolean {
+function inverseTimesRowsWasm(
+  Ginv: Float64Array,
+  Y: Float32Array,
+  needed: Uint8Array,
+  n: number,
+  k: number,
+  Z: Float64Array,
+): boolean {
   const w = alsWasm();
   if (!w) return false;
   const kp = paddedK(k);

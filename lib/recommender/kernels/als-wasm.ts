@@ -53,7 +53,16 @@ function emitDot(b: SimdCode, p: number, q: number, end: number, acc0: number, a
     },
     (x) => x.get(p).get(end).op(0x49), // i32.lt_u
   );
-  b.get(acc0).get(acc1).simd(F64X2_ADD).tee(acc0).simd(F64X2_EXTRACT).op(0).get(acc0).simd(F64X2_EXTRACT).op(1).op(0xa0);
+  b.get(acc0)
+    .get(acc1)
+    .simd(F64X2_ADD)
+    .tee(acc0)
+    .simd(F64X2_EXTRACT)
+    .op(0)
+    .get(acc0)
+    .simd(F64X2_EXTRACT)
+    .op(1)
+    .op(0xa0);
 }
 
 /** Emits `q[·] += w·p[·]` over kp values (w a v128 local holding the splatted weight). */
@@ -205,7 +214,13 @@ function gram4Fn(): WasmFunction {
     (x) => x.get(gi).get(nGroups).op(0x4e),
     (x) => {
       const rowAddr = (slot: number, local: number): void => {
-        x.get(rows).get(gi).i32(4).op(0x74).op(0x6a).op(0x28, 2, slot * 4).set(local);
+        x.get(rows)
+          .get(gi)
+          .i32(4)
+          .op(0x74)
+          .op(0x6a)
+          .op(0x28, 2, slot * 4)
+          .set(local);
       };
       rowAddr(0, r0);
       rowAddr(1, r1);
@@ -251,7 +266,12 @@ function gram4Fn(): WasmFunction {
       x.inc(gi, 1);
     },
   );
-  return { name: 'gram4', params: 4, locals: [I32, I32, I32, I32, I32, I32, I32, I32, I32, V128, V128, V128, V128], code: b };
+  return {
+    name: 'gram4',
+    params: 4,
+    locals: [I32, I32, I32, I32, I32, I32, I32, I32, I32, V128, V128, V128, V128],
+    code: b,
+  };
 }
 
 /** Function indices inside the module (order of `fns` in {@link alsWasmBytes}). */
@@ -310,7 +330,10 @@ function cgRowFn(): WasmFunction {
     (y) => {
       // leave when step ≥ steps or rr < 1e-20
       y.get(step).get(steps).op(0x4e);
-      y.get(rr).op(0x44, ...f64Bytes(1e-20)).op(0x63).op(0x72); // i32.or
+      y.get(rr)
+        .op(0x44, ...f64Bytes(1e-20))
+        .op(0x63)
+        .op(0x72); // i32.or
     },
     () => {
       call(FN_GEMV, g, d, ad, kp);
@@ -318,7 +341,10 @@ function cgRowFn(): WasmFunction {
       dot(d, ad);
       b.set(alpha); // d·Ad for now
       b.op(0x02, 0x40); // block: skip the step when d·Ad ≤ 0 (then leave the loop)
-      b.get(alpha).op(0x44, ...f64Bytes(0)).op(0x64).op(0x0d, 0); // br_if 0 when d·Ad > 0
+      b.get(alpha)
+        .op(0x44, ...f64Bytes(0))
+        .op(0x64)
+        .op(0x0d, 0); // br_if 0 when d·Ad > 0
       b.get(steps).set(step); // force the loop exit
       b.op(0x0c, 2); // br to the outer block (leave the while loop)
       b.op(0x0b);
@@ -327,16 +353,40 @@ function cgRowFn(): WasmFunction {
       b.zero().set(acc0);
       each(() => {
         // x += α d
-        b.add(x, p).add(x, p).simd(V_LOAD, 0).get(av).add(d, p).simd(V_LOAD, 0).simd(F64X2_MUL).simd(F64X2_ADD).simd(V_STORE, 0);
+        b.add(x, p)
+          .add(x, p)
+          .simd(V_LOAD, 0)
+          .get(av)
+          .add(d, p)
+          .simd(V_LOAD, 0)
+          .simd(F64X2_MUL)
+          .simd(F64X2_ADD)
+          .simd(V_STORE, 0);
         // r −= α Ad; acc += r²
-        b.add(r, p).add(r, p).simd(V_LOAD, 0).get(av).add(ad, p).simd(V_LOAD, 0).simd(F64X2_MUL).simd(F64X2_SUB).simd(V_STORE, 0);
+        b.add(r, p)
+          .add(r, p)
+          .simd(V_LOAD, 0)
+          .get(av)
+          .add(ad, p)
+          .simd(V_LOAD, 0)
+          .simd(F64X2_MUL)
+          .simd(F64X2_SUB)
+          .simd(V_STORE, 0);
         b.get(acc0).add(r, p).simd(V_LOAD, 0).add(r, p).simd(V_LOAD, 0).simd(F64X2_MUL).simd(F64X2_ADD).set(acc0);
       });
       b.get(acc0).simd(F64X2_EXTRACT).op(0).get(acc0).simd(F64X2_EXTRACT).op(1).op(0xa0).set(rrNew);
       b.get(rrNew).get(rr).op(0xa3).simd(F64X2_SPLAT).set(av); // β
       each(() => {
         // d = r + β d
-        b.add(d, p).add(r, p).simd(V_LOAD, 0).get(av).add(d, p).simd(V_LOAD, 0).simd(F64X2_MUL).simd(F64X2_ADD).simd(V_STORE, 0);
+        b.add(d, p)
+          .add(r, p)
+          .simd(V_LOAD, 0)
+          .get(av)
+          .add(d, p)
+          .simd(V_LOAD, 0)
+          .simd(F64X2_MUL)
+          .simd(F64X2_ADD)
+          .simd(V_STORE, 0);
       });
       b.get(rrNew).set(rr);
       b.inc(step, 1);
@@ -396,88 +446,146 @@ function woodburyRowFn(): WasmFunction {
   call(FN_DOTS, yBase, idx, n, x, s, kp);
   call(FN_CROSS, yBase, zBase, idx, n, m, kp);
   // M[j][j] += 1/(c−1)ⱼ
-  forUp(j, () => b.i32(0), n, () => {
-    mAt(j, j);
-    mAt(j, j);
-    b.op(...F64_LOAD).op(0x44, ...f64Bytes(1));
-    vAt(cm1, j);
-    b.op(...F64_LOAD).op(0xa3).op(0xa0).op(...F64_STORE);
-  });
+  forUp(
+    j,
+    () => b.i32(0),
+    n,
+    () => {
+      mAt(j, j);
+      mAt(j, j);
+      b.op(...F64_LOAD).op(0x44, ...f64Bytes(1));
+      vAt(cm1, j);
+      b.op(...F64_LOAD)
+        .op(0xa3)
+        .op(0xa0)
+        .op(...F64_STORE);
+    },
+  );
   // Cholesky, row form: M[i][j] = (M[i][j] − Σ_{p<j} M[i][p]·M[j][p]) / M[j][j], diagonal by sqrt.
-  forUp(i, () => b.i32(0), n, () => {
-    b.i32(0).set(j);
-    b.doWhile(
-      () => {
-        mAt(i, j);
-        b.op(...F64_LOAD).set(acc);
-        forUp(p, () => b.i32(0), j, () => {
+  forUp(
+    i,
+    () => b.i32(0),
+    n,
+    () => {
+      b.i32(0).set(j);
+      b.doWhile(
+        () => {
+          mAt(i, j);
+          b.op(...F64_LOAD).set(acc);
+          forUp(
+            p,
+            () => b.i32(0),
+            j,
+            () => {
+              b.get(acc);
+              mAt(i, p);
+              b.op(...F64_LOAD);
+              mAt(j, p);
+              b.op(...F64_LOAD)
+                .op(0xa2)
+                .op(0xa1)
+                .set(acc);
+            },
+          );
+          b.get(i).get(j).op(0x46); // i == j
+          b.op(0x04, 0x40); // if
+          b.get(acc)
+            .op(0x44, ...f64Bytes(0))
+            .op(0x64)
+            .op(0x45); // !(acc > 0)
+          b.op(0x04, 0x40).i32(0).op(0x0f, 0x0b); // if → return 0
+          mAt(i, i);
+          b.get(acc)
+            .op(0x9f)
+            .op(...F64_STORE); // sqrt
+          b.op(0x05); // else
+          mAt(i, j);
           b.get(acc);
-          mAt(i, p);
-          b.op(...F64_LOAD);
-          mAt(j, p);
-          b.op(...F64_LOAD).op(0xa2).op(0xa1).set(acc);
-        });
-        b.get(i).get(j).op(0x46); // i == j
-        b.op(0x04, 0x40); // if
-        b.get(acc).op(0x44, ...f64Bytes(0)).op(0x64).op(0x45); // !(acc > 0)
-        b.op(0x04, 0x40).i32(0).op(0x0f, 0x0b); // if → return 0
-        mAt(i, i);
-        b.get(acc).op(0x9f).op(...F64_STORE); // sqrt
-        b.op(0x05); // else
-        mAt(i, j);
-        b.get(acc);
-        mAt(j, j);
-        b.op(...F64_LOAD).op(0xa3).op(...F64_STORE);
-        b.op(0x0b); // end if
-        b.inc(j, 1);
-      },
-      () => b.get(j).get(i).op(0x4c), // j ≤ i
-    );
-  });
+          mAt(j, j);
+          b.op(...F64_LOAD)
+            .op(0xa3)
+            .op(...F64_STORE);
+          b.op(0x0b); // end if
+          b.inc(j, 1);
+        },
+        () => b.get(j).get(i).op(0x4c), // j ≤ i
+      );
+    },
+  );
   // Forward L y = s, then backward Lᵀ t = y, in s.
   /** s[i] = acc / M[i][i] */
   const storeDiv = (): void => {
     vAt(s, i);
     b.get(acc);
     mAt(i, i);
-    b.op(...F64_LOAD).op(0xa3).op(...F64_STORE);
+    b.op(...F64_LOAD)
+      .op(0xa3)
+      .op(...F64_STORE);
   };
-  forUp(i, () => b.i32(0), n, () => {
-    vAt(s, i);
-    b.op(...F64_LOAD).set(acc);
-    forUp(p, () => b.i32(0), i, () => {
-      b.get(acc);
-      mAt(i, p);
-      b.op(...F64_LOAD);
-      vAt(s, p);
-      b.op(...F64_LOAD).op(0xa2).op(0xa1).set(acc);
-    });
-    storeDiv();
-  });
+  forUp(
+    i,
+    () => b.i32(0),
+    n,
+    () => {
+      vAt(s, i);
+      b.op(...F64_LOAD).set(acc);
+      forUp(
+        p,
+        () => b.i32(0),
+        i,
+        () => {
+          b.get(acc);
+          mAt(i, p);
+          b.op(...F64_LOAD);
+          vAt(s, p);
+          b.op(...F64_LOAD)
+            .op(0xa2)
+            .op(0xa1)
+            .set(acc);
+        },
+      );
+      storeDiv();
+    },
+  );
   b.get(n).i32(1).op(0x6b).set(i);
   b.whileLoop(
     () => b.get(i).i32(0).op(0x48), // i < 0 → leave
     () => {
       vAt(s, i);
       b.op(...F64_LOAD).set(acc);
-      forUp(p, () => b.get(i).i32(1).op(0x6a), n, () => {
-        b.get(acc);
-        mAt(p, i);
-        b.op(...F64_LOAD);
-        vAt(s, p);
-        b.op(...F64_LOAD).op(0xa2).op(0xa1).set(acc);
-      });
+      forUp(
+        p,
+        () => b.get(i).i32(1).op(0x6a),
+        n,
+        () => {
+          b.get(acc);
+          mAt(p, i);
+          b.op(...F64_LOAD);
+          vAt(s, p);
+          b.op(...F64_LOAD)
+            .op(0xa2)
+            .op(0xa1)
+            .set(acc);
+        },
+      );
       storeDiv();
       b.get(i).i32(1).op(0x6b).set(i);
     },
   );
   // nc = −t; x −= Σ tⱼ zⱼ
-  forUp(j, () => b.i32(0), n, () => {
-    vAt(nc, j);
-    b.op(0x44, ...f64Bytes(0));
-    vAt(s, j);
-    b.op(...F64_LOAD).op(0xa1).op(...F64_STORE);
-  });
+  forUp(
+    j,
+    () => b.i32(0),
+    n,
+    () => {
+      vAt(nc, j);
+      b.op(0x44, ...f64Bytes(0));
+      vAt(s, j);
+      b.op(...F64_LOAD)
+        .op(0xa1)
+        .op(...F64_STORE);
+    },
+  );
   call(FN_WSUM, zBase, idx, nc, n, x, kp);
   b.i32(1);
   return { name: 'woodburyRow', params: 11, locals: [I32, I32, I32, F64], code: b, results: [I32] };
@@ -485,7 +593,10 @@ function woodburyRowFn(): WasmFunction {
 
 /** The module's bytes: one exported memory ("memory") and the kernels above. */
 export function alsWasmBytes(): Uint8Array<ArrayBuffer> {
-  return assembleModule([dotAxpyFn(), wsumFn(), dotsFn(), crossFn(), gemvFn(), gram4Fn(), cgRowFn(), woodburyRowFn()], 'export');
+  return assembleModule(
+    [dotAxpyFn(), wsumFn(), dotsFn(), crossFn(), gemvFn(), gram4Fn(), cgRowFn(), woodburyRowFn()],
+    'export',
+  );
 }
 
 export interface AlsWasm {
@@ -496,8 +607,35 @@ export interface AlsWasm {
   cross(yBase: number, zBase: number, idx: number, n: number, m: number, kp: number): void;
   gemv(g: number, d: number, out: number, kp: number): void;
   gram4(rows: number, nGroups: number, out: number, kp: number): void;
-  woodburyRow(yBase: number, zBase: number, idx: number, c: number, cm1: number, nc: number, n: number, x: number, m: number, s: number, kp: number): number;
-  cgRow(g: number, yBase: number, idx: number, c: number, nc: number, cm1: number, zeros: number, n: number, x: number, r: number, d: number, ad: number, kp: number, steps: number): void;
+  woodburyRow(
+    yBase: number,
+    zBase: number,
+    idx: number,
+    c: number,
+    cm1: number,
+    nc: number,
+    n: number,
+    x: number,
+    m: number,
+    s: number,
+    kp: number,
+  ): number;
+  cgRow(
+    g: number,
+    yBase: number,
+    idx: number,
+    c: number,
+    nc: number,
+    cm1: number,
+    zeros: number,
+    n: number,
+    x: number,
+    r: number,
+    d: number,
+    ad: number,
+    kp: number,
+    steps: number,
+  ): void;
 }
 
 let cached: AlsWasm | null | undefined;

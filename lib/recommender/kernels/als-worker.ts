@@ -27,7 +27,20 @@ parentPort?.on('message', (job: AlsJob) => {
     };
     const bounds = new Int32Array(job.bounds);
     const claims = new Int32Array(job.claims);
-    solveRowChunks(new Float32Array(job.X), new Float32Array(job.Y), new Float64Array(job.G), conf, job.k, bounds, claims, true, job.solver, job.cgSteps, job.Z ? new Float64Array(job.Z) : null, job.wbMax);
+    solveRowChunks(
+      new Float32Array(job.X),
+      new Float32Array(job.Y),
+      new Float64Array(job.G),
+      conf,
+      job.k,
+      bounds,
+      claims,
+      true,
+      job.solver,
+      job.cgSteps,
+      job.Z ? new Float64Array(job.Z) : null,
+      job.wbMax,
+    );
   } catch (err) {
     console.error('als-worker: job failed', err);
     Atomics.store(ctrl, 3, 1);

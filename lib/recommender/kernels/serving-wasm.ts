@@ -60,7 +60,18 @@ class CsrCode extends Code {
  * Sets ip / vp / ie to the byte range of row `row` (local holding the row number): ip = idx + start·w,
  * vp = vals + start·4, ie = idx + end·w.
  */
-function rowRange(c: CsrCode, indptr: number, idx: number, vals: number, row: number, w: number, ip: number, vp: number, ie: number, tmp: number): void {
+function rowRange(
+  c: CsrCode,
+  indptr: number,
+  idx: number,
+  vals: number,
+  row: number,
+  w: number,
+  ip: number,
+  vp: number,
+  ie: number,
+  tmp: number,
+): void {
   const shift = w === 4 ? 2 : 1;
   c.addr(indptr, row, 2).tee(tmp).op(0x28, 2, 0).tee(ip).i32(2).op(0x74).get(vals).op(0x6a).set(vp);
   c.get(tmp).op(0x28, 2, 4).i32(shift).op(0x74).get(idx).op(0x6a).set(ie);
@@ -99,10 +110,25 @@ function scatterWeightedFn(wide: boolean): WasmFunction {
     b.walk(ip, ie, w, [[vp, 4]], (x) => {
       // a = acc + idx[ip]·4; f32[a] = f32(f64(f32[a]) + w_t·f64(f32[vp]))
       x.get(acc).get(ip).loadIdx(wide).i32(2).op(0x74).op(0x6a).tee(a);
-      x.get(a).op(0x2a, 2, 0).op(0xbb).get(wt).get(vp).op(0x2a, 2, 0).op(0xbb).op(0xa2).op(0xa0).op(0xb6).op(0x38, 2, 0);
+      x.get(a)
+        .op(0x2a, 2, 0)
+        .op(0xbb)
+        .get(wt)
+        .get(vp)
+        .op(0x2a, 2, 0)
+        .op(0xbb)
+        .op(0xa2)
+        .op(0xa0)
+        .op(0xb6)
+        .op(0x38, 2, 0);
     });
   });
-  return { name: wide ? 'scatterWeighted32' : 'scatterWeighted16', params: 7, locals: [I32, I32, I32, I32, I32, I32, I32, F64], code: c };
+  return {
+    name: wide ? 'scatterWeighted32' : 'scatterWeighted16',
+    params: 7,
+    locals: [I32, I32, I32, I32, I32, I32, I32, F64],
+    code: c,
+  };
 }
 
 function gatherFn(wide: boolean): WasmFunction {
@@ -158,13 +184,27 @@ function argmaxFn(wide: boolean): WasmFunction {
       y.op(0x0b, 0x0b);
     });
   });
-  return { name: wide ? 'argmax32' : 'argmax16', params: 8, locals: [I32, I32, I32, I32, I32, I32, I32, F64, I32], code: c };
+  return {
+    name: wide ? 'argmax32' : 'argmax16',
+    params: 8,
+    locals: [I32, I32, I32, I32, I32, I32, I32, F64, I32],
+    code: c,
+  };
 }
 
 /** The module: memory imported as env.memory, the kernels exported by name. */
 export function servingWasmBytes(): Uint8Array<ArrayBuffer> {
   return assembleModule(
-    [scatterFn(false), scatterFn(true), scatterWeightedFn(false), scatterWeightedFn(true), gatherFn(false), gatherFn(true), argmaxFn(false), argmaxFn(true)],
+    [
+      scatterFn(false),
+      scatterFn(true),
+      scatterWeightedFn(false),
+      scatterWeightedFn(true),
+      gatherFn(false),
+      gatherFn(true),
+      argmaxFn(false),
+      argmaxFn(true),
+    ],
     'import',
   );
 }
@@ -272,7 +312,15 @@ export class ServingWasm {
 
   /** acc[idx[p]] = f32(acc[idx[p]] + weights[t]·vals[p]) over the listed rows; acc float32, weights float64. */
   scatterWeighted(t: WasmCsr, acc: number, rows: number, weights: number, nRows: number): void {
-    (t.wide ? this.fns.scatterWeighted32 : this.fns.scatterWeighted16)(t.indptr, t.idx, t.vals, acc, rows, weights, nRows);
+    (t.wide ? this.fns.scatterWeighted32 : this.fns.scatterWeighted16)(
+      t.indptr,
+      t.idx,
+      t.vals,
+      acc,
+      rows,
+      weights,
+      nRows,
+    );
   }
 
   /** For each listed row j, entry p with x = slot[idx[p]] ≥ 0: vals[p] > best[x] → best[x] = vals[p], from[x] = j. */

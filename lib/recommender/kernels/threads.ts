@@ -26,8 +26,9 @@ export type WorkerThreads = typeof import('node:worker_threads');
 /** node:worker_threads, or null where there are no worker threads (callers then stay on one thread). */
 export function workerThreads(): WorkerThreads | null {
   try {
-    return ((globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:worker_threads') ??
-      null) as WorkerThreads | null;
+    return ((globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.(
+      'node:worker_threads',
+    ) ?? null) as WorkerThreads | null;
   } catch {
     return null;
   }
@@ -40,12 +41,24 @@ function threads(): WorkerThreads {
 }
 
 /** Starts `entry` (a TypeScript module URL) in a worker thread; it reads `workerData` as given. Throws when it cannot. */
-export function startTypeScriptWorker(entry: URL, workerData: Record<string, unknown>, transferList: readonly TransferListItem[] = []): Worker {
+export function startTypeScriptWorker(
+  entry: URL,
+  workerData: Record<string, unknown>,
+  transferList: readonly TransferListItem[] = [],
+): Worker {
   const boot = new URL('./worker-boot.mjs', import.meta.url);
-  return new (threads().Worker)(boot, { workerData: { ...workerData, entry: entry.href }, transferList: [...transferList], execArgv: [] });
+  return new (threads().Worker)(boot, {
+    workerData: { ...workerData, entry: entry.href },
+    transferList: [...transferList],
+    execArgv: [],
+  });
 }
 
 /** Starts self-contained CommonJS `source` in a worker thread (eval'd; `require` works, no TypeScript). Throws when it cannot. */
-export function startSourceWorker(source: string, workerData: Record<string, unknown>, transferList: readonly TransferListItem[] = []): Worker {
+export function startSourceWorker(
+  source: string,
+  workerData: Record<string, unknown>,
+  transferList: readonly TransferListItem[] = [],
+): Worker {
   return new (threads().Worker)(source, { eval: true, workerData, transferList: [...transferList] });
 }

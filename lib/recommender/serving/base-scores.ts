@@ -23,7 +23,12 @@ export function shrunkMean(model: ServingModel, user: UserRatings): number {
  * zero on entry; returns the features it touched (so the caller can zero just those) and the stored entries of the
  * rated movies. O(Σ nnz of the rated items).
  */
-function contentProfile(model: ServingModel, user: UserRatings, p: Float32Array, touched: Int32Array): { nt: number; entries: number } {
+function contentProfile(
+  model: ServingModel,
+  user: UserRatings,
+  p: Float32Array,
+  touched: Int32Array,
+): { nt: number; entries: number } {
   const X = model.contentVectors;
   const { indptr, values: xv } = X;
   const cols = narrowed(X.indices);
@@ -153,7 +158,10 @@ export function contentCosine(model: ServingModel): (a: number, b: number) => nu
  * The fold-in weight of a rating in EASE's sum: 1 for binary positives, graded when the model is (0 below threshold).
  */
 export function easeRatingWeight(model: ServingModel, r: number): number {
-  return easeWeight({ threshold: model.easeThreshold, minWeight: model.easeMinWeight, scaleMax: model.easeScaleMax }, r);
+  return easeWeight(
+    { threshold: model.easeThreshold, minWeight: model.easeMinWeight, scaleMax: model.easeScaleMax },
+    r,
+  );
 }
 
 /**
@@ -241,7 +249,8 @@ export function knnScores(model: ServingModel, user: UserRatings, scratchAcc: Fl
 export function recentRatings(user: UserRatings, n: number): { items: Int32Array; values: Float32Array } {
   const times = user.times!;
   const top: number[] = [];
-  const before = (a: number, b: number) => times[a] > times[b] || (times[a] === times[b] && user.itemIdx[a] < user.itemIdx[b]);
+  const before = (a: number, b: number) =>
+    times[a] > times[b] || (times[a] === times[b] && user.itemIdx[a] < user.itemIdx[b]);
   for (let t = 0; t < user.itemIdx.length; t++) {
     if (top.length === n && !before(t, top[n - 1])) continue;
     let pos = top.length < n ? top.length : n - 1;

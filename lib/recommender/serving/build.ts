@@ -119,7 +119,11 @@ export function contentNeighbours(vectors: Csr, k: number, maxDf = 300): Neighbo
   return { indptr, indices: Int32Array.from(idx), sims: Float32Array.from(val) };
 }
 
-const EMPTY_TABLE = (n: number): NeighbourTable => ({ indptr: new Int32Array(n + 1), indices: new Int32Array(0), sims: new Float32Array(0) });
+const EMPTY_TABLE = (n: number): NeighbourTable => ({
+  indptr: new Int32Array(n + 1),
+  indices: new Int32Array(0),
+  sims: new Float32Array(0),
+});
 
 /** The model's kind tag ('ease', 'item-knn', …). */
 function kindOf(model: unknown): string {
@@ -162,7 +166,8 @@ export function servingFromHybrid(
     if (kind === 'implicit-als') als = b.model as ImplicitAlsModel;
     else if (kind === 'ease') ease = b.model as EaseModel;
     else if (kind === 'item-knn' || kind === 'rp3beta') {
-      if (knnRank) throw new ModelFitError(`serving: ranking base "${b.name}" is a second neighbour-sum base (one is served)`);
+      if (knnRank)
+        throw new ModelFitError(`serving: ranking base "${b.name}" is a second neighbour-sum base (one is served)`);
       knnRank = b.model as ItemKnnModel | Rp3betaModel;
     } else if (kind === 'popularity') pop = b.model as PopularityModel;
     else throw new ModelFitError(`serving: ranking base "${b.name}" (${kind}) has no live fold-in`);
@@ -180,10 +185,14 @@ export function servingFromHybrid(
     else throw new ModelFitError(`serving: rating base "${b.name}" (${kind}) has no live fold-in`);
   }
   const knnAny = knnRate ?? (knnRank?.kind === 'item-knn' ? knnRank : null);
-  const easeParts = ease ? sparsifyEase(ease, cfg.easeNeighbours) : { table: EMPTY_TABLE(nItems), modelled: new Uint8Array(nItems) };
+  const easeParts = ease
+    ? sparsifyEase(ease, cfg.easeNeighbours)
+    : { table: EMPTY_TABLE(nItems), modelled: new Uint8Array(nItems) };
   const X = h.content?.itemVectors;
   const k = als?.k ?? 0;
-  const alsParams = als ? Float32Array.of(als.reg, als.alpha, als.threshold) : Float32Array.of(DEFAULT_IMPLICIT_ALS.reg, DEFAULT_IMPLICIT_ALS.alpha, DEFAULT_IMPLICIT_ALS.threshold);
+  const alsParams = als
+    ? Float32Array.of(als.reg, als.alpha, als.threshold)
+    : Float32Array.of(DEFAULT_IMPLICIT_ALS.reg, DEFAULT_IMPLICIT_ALS.alpha, DEFAULT_IMPLICIT_ALS.threshold);
   const t = h.time;
   return {
     itemIds: Int32Array.from(data.items.ids),
@@ -196,7 +205,9 @@ export function servingFromHybrid(
     ease: easeParts.table,
     easeModelled: easeParts.modelled,
     easeThreshold: ease?.threshold ?? 3.5,
-    ...(ease && ease.minWeight !== undefined && ease.minWeight < 1 && ease.scaleMax !== undefined ? { easeMinWeight: ease.minWeight, easeScaleMax: ease.scaleMax } : {}),
+    ...(ease && ease.minWeight !== undefined && ease.minWeight < 1 && ease.scaleMax !== undefined
+      ? { easeMinWeight: ease.minWeight, easeScaleMax: ease.scaleMax }
+      : {}),
     knn: knnAny ? topPerRow(knnAny.sims, cfg.knnNeighbours) : EMPTY_TABLE(nItems),
     knnReverse: knnRank ? csrToTable(knnRank.reverseNeighbors) : EMPTY_TABLE(nItems),
     ...(knnRank?.kind === 'rp3beta' ? { knnRankThreshold: knnRank.threshold, knnTieBreak: 0 } : {}),
@@ -218,7 +229,9 @@ export function servingFromHybrid(
     ukItemBias: uk ? uk.itemBias : new Float32Array(nItems),
     ukMean: uk?.mean ?? data.globalMean,
     ukParams: uk ? Float32Array.of(uk.k, uk.minK, uk.shrinkage, uk.regUser) : Float32Array.of(40, 1, 100, 15),
-    contentVectors: X ? { nCols: X.nCols, indptr: X.indptr, indices: X.indices, values: X.values } : { nCols: 0, indptr: new Int32Array(nItems + 1), indices: new Int32Array(0), values: new Float32Array(0) },
+    contentVectors: X
+      ? { nCols: X.nCols, indptr: X.indptr, indices: X.indices, values: X.values }
+      : { nCols: 0, indptr: new Int32Array(nItems + 1), indices: new Int32Array(0), values: new Float32Array(0) },
     content: X && !cfg.skipContentNeighbours ? contentNeighbours(X, cfg.contentNeighbours) : EMPTY_TABLE(nItems),
     contentMeanShrinkage: cfg.contentMeanShrinkage,
     contentPredictShrinkage: h.content?.predictShrinkage ?? 1,
@@ -227,7 +240,16 @@ export function servingFromHybrid(
     popZ: h.popZ,
     itemCount: h.itemCount,
     exposureZ: h.exposureZ ?? new Float32Array(nItems),
-    time: t ? { t0: t.t0, binSeconds: t.binSeconds, nBins: t.nBins, windowBins: t.windowBins, recentCount: maxRecent(t.recentIndptr), cum: t.cum } : null,
+    time: t
+      ? {
+          t0: t.t0,
+          binSeconds: t.binSeconds,
+          nBins: t.nBins,
+          windowBins: t.windowBins,
+          recentCount: maxRecent(t.recentIndptr),
+          cum: t.cum,
+        }
+      : null,
     rankFeatures: [...h.rankFeatures],
     rankGroups: [...h.rankFeatureGroup],
     rankBaseKinds: h.rankingBases.map((b) => kindOf(b.model)),
@@ -259,7 +281,11 @@ function maxRecent(indptr: Int32Array): number {
 }
 
 /** Re-indexes external factors onto the matrix's vocabularies and computes YᵀY for fold-in. */
-export function alignExternal(data: RatingMatrix, ext: ExternalFactors, threshold = DEFAULT_IMPLICIT_ALS.threshold): ImplicitAlsModel {
+export function alignExternal(
+  data: RatingMatrix,
+  ext: ExternalFactors,
+  threshold = DEFAULT_IMPLICIT_ALS.threshold,
+): ImplicitAlsModel {
   const k = ext.k;
   if (ext.itemFactors.length !== ext.itemIds.length * k || ext.userFactors.length !== ext.userIds.length * k) {
     throw new ShapeError(`external factors do not match their ids × k=${k}`);

@@ -18,7 +18,16 @@ import {
 import { genreWorld } from '../testing/hybrid-test-data';
 import { HybridParamsSchema } from '../hybrid/params';
 import { alignTimestamps } from '../hybrid/features';
-import { applyCoverageFloor, applyDiscoverySlots, applySlotsThenPenalty, createServingScratch, scoreUser, servedOrder, trainServingModelSync, userRow } from '.';
+import {
+  applyCoverageFloor,
+  applyDiscoverySlots,
+  applySlotsThenPenalty,
+  createServingScratch,
+  scoreUser,
+  servedOrder,
+  trainServingModelSync,
+  userRow,
+} from '.';
 import { servedHybridRecommender } from './recommender';
 import { buildRatingMatrix } from '../core/sparse';
 import { createRng } from '../core/rng';
@@ -49,7 +58,14 @@ const twoUsers = (rated: number[][] = [[], []]) => fromDense(20, twoUsersDense()
 const headPenalty = Float32Array.from({ length: 20 }, (_, i) => (i < 10 ? 1 : 0));
 
 /** Every user's top k by sorting the dense scores lowered by δ·penalty, ties to the lower index (the reference). */
-function bruteLists(nItems: number, scores: Float32Array, rated: number[][], penalty: Float32Array, delta: number, k: number): number[][] {
+function bruteLists(
+  nItems: number,
+  scores: Float32Array,
+  rated: number[][],
+  penalty: Float32Array,
+  delta: number,
+  k: number,
+): number[][] {
   return rated.map((r, u) => {
     const banned = new Set(r);
     const s = (i: number) => scores[u * nItems + i] - delta * penalty[i];
@@ -68,14 +84,23 @@ function bruteSlotCoverage(lists: number[][], nItems: number, s: number): number
   const top10 = new Set(lists.flatMap((l) => l.slice(0, 10)));
   const seen = new Set<number>();
   for (const l of lists) {
-    const lifted = l.slice(10, 20).filter((i) => !top10.has(i)).slice(0, s);
+    const lifted = l
+      .slice(10, 20)
+      .filter((i) => !top10.has(i))
+      .slice(0, s);
     for (const i of [...l.slice(0, 10 - lifted.length), ...lifted]) seen.add(i);
   }
   return seen.size / nItems;
 }
 
 /** Coverage@10 by sorting every list of the dense scores (the reference). */
-function bruteCoverage(nItems: number, scores: Float32Array, rated: number[][], penalty: Float32Array, delta: number): number {
+function bruteCoverage(
+  nItems: number,
+  scores: Float32Array,
+  rated: number[][],
+  penalty: Float32Array,
+  delta: number,
+): number {
   const seen = new Set<number>();
   rated.forEach((r, u) => {
     const banned = new Set(r);
@@ -113,7 +138,9 @@ describe('coverageAt', () => {
     const nItems = 60;
     const scores = Float32Array.from({ length: nUsers * nItems }, () => Math.round(rng.normal() * 4) / 4);
     const penalty = Float32Array.from({ length: nItems }, () => rng.normal() / 4);
-    const rated = Array.from({ length: nUsers }, () => [...new Set(Array.from({ length: rng.int(15) }, () => rng.int(nItems)))]);
+    const rated = Array.from({ length: nUsers }, () => [
+      ...new Set(Array.from({ length: rng.int(15) }, () => rng.int(nItems))),
+    ]);
     for (const delta of [0, 0.25, 0.5, 1]) {
       const want = bruteCoverage(nItems, scores, rated, penalty, delta);
       expect(coverageAt(fromDense(nItems, scores, rated), penalty, delta)).toBeCloseTo(want, 12);
@@ -170,8 +197,14 @@ describe('certifiedCoverage', () => {
     // bound is the lowest kept score, not the item's own): both users are asked.
     const at35 = served(20, dense, [[], []], headPenalty, 3.5);
     const want = coverageAt(twoUsers(), headPenalty, 3.5);
-    expect(certifiedCoverage(fromDense(20, dense, [[], []], 14), headPenalty, 3.5, at35.top10)).toEqual({ coverage: want, rescored: 0 });
-    expect(certifiedCoverage(fromDense(20, dense, [[], []], 12), headPenalty, 3.5, at35.top10)).toEqual({ coverage: want, rescored: 2 });
+    expect(certifiedCoverage(fromDense(20, dense, [[], []], 14), headPenalty, 3.5, at35.top10)).toEqual({
+      coverage: want,
+      rescored: 0,
+    });
+    expect(certifiedCoverage(fromDense(20, dense, [[], []], 12), headPenalty, 3.5, at35.top10)).toEqual({
+      coverage: want,
+      rescored: 2,
+    });
     // At δ 10 the head sinks below the kept tail and left-out tail items can enter: asked, and the answer is exact.
     const at10 = served(20, dense, [[], []], headPenalty, 10);
     const r = certifiedCoverage(fromDense(20, dense, [[], []], 14), headPenalty, 10, at10.top10);
@@ -185,7 +218,9 @@ describe('certifiedCoverage', () => {
     const nItems = 50;
     const scores = Float32Array.from({ length: nUsers * nItems }, () => Math.round(rng.normal() * 8) / 8);
     const penalty = Float32Array.from({ length: nItems }, () => rng.normal());
-    const rated = Array.from({ length: nUsers }, () => [...new Set(Array.from({ length: rng.int(10) }, () => rng.int(nItems)))]);
+    const rated = Array.from({ length: nUsers }, () => [
+      ...new Set(Array.from({ length: rng.int(10) }, () => rng.int(nItems))),
+    ]);
     for (const m of [500, 15]) {
       for (const delta of [0, 0.5, 2]) {
         const s = served(nItems, scores, rated, penalty, delta);
@@ -201,16 +236,41 @@ describe('smallestCoveringDelta', () => {
   const grid = [0, 1, 1.5, 3.5, 21];
 
   it('returns the first grid value whose lists reach the floor', () => {
-    expect(smallestCoveringDelta(twoUsers(), headPenalty, 0.55, grid)).toEqual({ index: 2, delta: 1.5, coverage: 0.55, reached: true });
-    expect(smallestCoveringDelta(twoUsers(), headPenalty, 0.6, grid)).toEqual({ index: 3, delta: 3.5, coverage: 0.6, reached: true });
+    expect(smallestCoveringDelta(twoUsers(), headPenalty, 0.55, grid)).toEqual({
+      index: 2,
+      delta: 1.5,
+      coverage: 0.55,
+      reached: true,
+    });
+    expect(smallestCoveringDelta(twoUsers(), headPenalty, 0.6, grid)).toEqual({
+      index: 3,
+      delta: 3.5,
+      coverage: 0.6,
+      reached: true,
+    });
     // A floor already met needs no change.
-    expect(smallestCoveringDelta(twoUsers(), headPenalty, 0.5, grid)).toEqual({ index: 0, delta: 0, coverage: 0.5, reached: true });
+    expect(smallestCoveringDelta(twoUsers(), headPenalty, 0.5, grid)).toEqual({
+      index: 0,
+      delta: 0,
+      coverage: 0.5,
+      reached: true,
+    });
   });
 
   it('falls back to the δ with the highest coverage, not reached, when no δ reaches the floor', () => {
-    expect(smallestCoveringDelta(twoUsers(), headPenalty, 0.9, grid)).toEqual({ index: 3, delta: 3.5, coverage: 0.6, reached: false });
+    expect(smallestCoveringDelta(twoUsers(), headPenalty, 0.9, grid)).toEqual({
+      index: 3,
+      delta: 3.5,
+      coverage: 0.6,
+      reached: false,
+    });
     // Coverage never above δ 0's: δ stays 0.
-    expect(smallestCoveringDelta(twoUsers(), headPenalty, 0.9, [0, 1, 21])).toEqual({ index: 0, delta: 0, coverage: 0.5, reached: false });
+    expect(smallestCoveringDelta(twoUsers(), headPenalty, 0.9, [0, 1, 21])).toEqual({
+      index: 0,
+      delta: 0,
+      coverage: 0.5,
+      reached: false,
+    });
   });
 
   it('starts at fromIndex', () => {
@@ -233,10 +293,16 @@ describe('slots at each δ (slots first, then the penalty)', () => {
     const nItems = 50;
     const scores = Float32Array.from({ length: nUsers * nItems }, () => rng.normal());
     const penalty = Float32Array.from({ length: nItems }, () => rng.normal());
-    const rated = Array.from({ length: nUsers }, () => [...new Set(Array.from({ length: rng.int(12) }, () => rng.int(nItems)))]);
+    const rated = Array.from({ length: nUsers }, () => [
+      ...new Set(Array.from({ length: rng.int(12) }, () => rng.int(nItems))),
+    ]);
     for (const delta of [0, 0.3, 2]) {
-      expect(rankedListsAt(fromDense(nItems, scores, rated), penalty, delta)).toEqual(bruteLists(nItems, scores, rated, penalty, delta, 20));
-      expect(rankedListsAt(fromDense(nItems, scores, rated), penalty, delta, 7)).toEqual(bruteLists(nItems, scores, rated, penalty, delta, 7));
+      expect(rankedListsAt(fromDense(nItems, scores, rated), penalty, delta)).toEqual(
+        bruteLists(nItems, scores, rated, penalty, delta, 20),
+      );
+      expect(rankedListsAt(fromDense(nItems, scores, rated), penalty, delta, 7)).toEqual(
+        bruteLists(nItems, scores, rated, penalty, delta, 7),
+      );
     }
     expect(() => rankedListsAt(fromDense(nItems, scores, rated), new Float32Array(3), 0)).toThrow(/penalty/);
   });
@@ -248,7 +314,9 @@ describe('slots at each δ (slots first, then the penalty)', () => {
     const scores = Float32Array.from({ length: nUsers * nItems }, () => Math.round(rng.normal() * 8) / 8);
     // A skewed column (most items near its minimum), as exposure is.
     const penalty = Float32Array.from({ length: nItems }, () => Math.exp(rng.normal()) - 1);
-    const rated = Array.from({ length: nUsers }, () => [...new Set(Array.from({ length: rng.int(12) }, () => rng.int(nItems)))]);
+    const rated = Array.from({ length: nUsers }, () => [
+      ...new Set(Array.from({ length: rng.int(12) }, () => rng.int(nItems))),
+    ]);
     const pruned = fromDense(nItems, scores, rated, 35); // best first
     expect(pruned.descending).toBe(true);
     expect(fromDense(nItems, scores, rated).descending).toBe(false); // all items, index order
@@ -270,12 +338,29 @@ describe('slots at each δ (slots first, then the penalty)', () => {
     expect(Array.from(hit.longTail)).toEqual(Array.from({ length: 20 }, (_, i) => (i < 10 ? 0 : 1)));
     // 0.76: five slots give 0.75 at δ 0; at δ 1.5 (0.70) and 3.5 (0.65) the slots displace the users' own tail picks,
     // at δ 21 the lists are the tail and five slots give 0.75 again (not higher): δ 0 is kept.
-    expect(smallestCoveringDeltaWithSlots(twoUsers(), headPenalty, 0.76, 5, grid)).toMatchObject({ index: 0, delta: 0, slots: 5, coverage: 0.75, reached: false });
+    expect(smallestCoveringDeltaWithSlots(twoUsers(), headPenalty, 0.76, 5, grid)).toMatchObject({
+      index: 0,
+      delta: 0,
+      slots: 5,
+      coverage: 0.75,
+      reached: false,
+    });
     // With at most 1 slot, 0.6: δ 0 and 1 give 0.55; at δ 1.5 the head's item 9 (rank 11 for both, shown by no one)
     // takes both slots back (0.5); δ 3.5 reaches it with no slot.
-    expect(smallestCoveringDeltaWithSlots(twoUsers(), headPenalty, 0.6, 1, grid)).toMatchObject({ index: 3, delta: 3.5, slots: 0, coverage: 0.6, reached: true });
+    expect(smallestCoveringDeltaWithSlots(twoUsers(), headPenalty, 0.6, 1, grid)).toMatchObject({
+      index: 3,
+      delta: 3.5,
+      slots: 0,
+      coverage: 0.6,
+      reached: true,
+    });
     // Starting at index 3 skips the earlier δ.
-    expect(smallestCoveringDeltaWithSlots(twoUsers(), headPenalty, 0.5, 5, grid, 3)).toMatchObject({ index: 3, delta: 3.5, slots: 0, reached: true });
+    expect(smallestCoveringDeltaWithSlots(twoUsers(), headPenalty, 0.5, 5, grid, 3)).toMatchObject({
+      index: 3,
+      delta: 3.5,
+      slots: 0,
+      reached: true,
+    });
     expect(() => smallestCoveringDeltaWithSlots(twoUsers(), headPenalty, 0.5, 5, [])).toThrow(/grid/);
   });
 
@@ -286,7 +371,9 @@ describe('slots at each δ (slots first, then the penalty)', () => {
       const nItems = 40 + rng.int(30);
       const scores = Float32Array.from({ length: nUsers * nItems }, () => rng.normal());
       const penalty = Float32Array.from({ length: nItems }, () => rng.normal());
-      const rated = Array.from({ length: nUsers }, () => [...new Set(Array.from({ length: rng.int(10) }, () => rng.int(nItems)))]);
+      const rated = Array.from({ length: nUsers }, () => [
+        ...new Set(Array.from({ length: rng.int(10) }, () => rng.int(nItems))),
+      ]);
       const deltas = [0, 0.2, 0.5, 1, 2];
       // Reference: the first δ (then the fewest slots) whose coverage reaches the floor; else the best (first on ties).
       const table = deltas.map((d) => {
@@ -317,7 +404,10 @@ function servedWorld() {
   const data = buildRatingMatrix({ userIds: w.userIds, itemIds: w.movieIds, ratings: w.ratings }, { scale: [0.5, 5] });
   const timeRows = { userIds: w.userIds, movieIds: w.movieIds, timestamps: w.timestamps };
   const times = alignTimestamps(data, w.userIds, w.movieIds, w.timestamps);
-  const params = HybridParamsSchema.parse({ baseParams: { 'implicit-als': { factors: 8, iterations: 6 } }, coverageFloor: 0 });
+  const params = HybridParamsSchema.parse({
+    baseParams: { 'implicit-als': { factors: 8, iterations: 6 } },
+    coverageFloor: 0,
+  });
   return { w, data, timeRows, times, params };
 }
 
@@ -348,7 +438,8 @@ describe('applyCoverageFloor on a served model', () => {
   function servedCoverage(model: Model): number {
     const seen = new Set<number>();
     // The served order: the model's discovery slots, when it has them, re-order the top 20.
-    for (const { list, nRatings } of warmTop20(model)) for (const i of servedOrder(model, nRatings, list).slice(0, 10)) seen.add(i);
+    for (const { list, nRatings } of warmTop20(model))
+      for (const i of servedOrder(model, nRatings, list).slice(0, 10)) seen.add(i);
     return seen.size / model.itemIds.length;
   }
 
@@ -388,13 +479,25 @@ describe('applyCoverageFloor on a served model', () => {
     const warm0 = Array.from(model.warm);
     const r = applyCoverageFloor(model, data, times, { floor: 0.01, feature: 'exposure', maxUsers: 1000, seed: 42 });
     expect(r).toMatchObject({ delta: 0, reached: true });
-    expect(applyCoverageFloor(model, data, times, { floor: 0, feature: 'exposure', maxUsers: 1000, seed: 42 })).toBeNull();
+    expect(
+      applyCoverageFloor(model, data, times, { floor: 0, feature: 'exposure', maxUsers: 1000, seed: 42 }),
+    ).toBeNull();
     expect(Array.from(model.warm)).toEqual(warm0);
   });
 
   it('moves on to the fallback column while the primary one cannot reach the floor', () => {
     // In this world lowering pop only narrows the lists; exposure can reach 0.8.
-    const res = trainServingModelSync(data, w.docs, { params: { ...params, coverageFloor: 0.8, coverageFloorMode: 'penalty', coverageFloorFeature: 'pop', coverageFloorFallback: ['exposure'] }, timeRows, tasks: ['ranking'] });
+    const res = trainServingModelSync(data, w.docs, {
+      params: {
+        ...params,
+        coverageFloor: 0.8,
+        coverageFloorMode: 'penalty',
+        coverageFloorFeature: 'pop',
+        coverageFloorFallback: ['exposure'],
+      },
+      timeRows,
+      tasks: ['ranking'],
+    });
     const steps = res.coverageFloorSteps!;
     expect(steps.map((c) => [c.feature, c.reached])).toEqual([
       ['pop', false],
@@ -412,20 +515,45 @@ describe('applyCoverageFloor on a served model', () => {
     expect(applyCoverageFloor(fresh, data, times, { ...opts, feature: 'exposure' })).toEqual(steps[1]);
     expect(Array.from(fresh.warm)).toEqual(Array.from(res.model.warm));
     // Without a fallback the floor stays out of reach and the blend is left as it was.
-    const alone = trainServingModelSync(data, w.docs, { params: { ...params, coverageFloor: 0.8, coverageFloorMode: 'penalty', coverageFloorFeature: 'pop', coverageFloorFallback: [] }, timeRows, tasks: ['ranking'] });
+    const alone = trainServingModelSync(data, w.docs, {
+      params: {
+        ...params,
+        coverageFloor: 0.8,
+        coverageFloorMode: 'penalty',
+        coverageFloorFeature: 'pop',
+        coverageFloorFallback: [],
+      },
+      timeRows,
+      tasks: ['ranking'],
+    });
     expect(alone.coverageFloorSteps!.map((c) => c.feature)).toEqual(['pop']);
     expect(alone.coverageFloor!.reached).toBe(false);
   });
 
   it('continues from the step before by shifting its users’ scores: the same floor as scoring them again', () => {
     // Exposure lifts coverage but cannot reach 0.99 (its best δ is kept), then pop continues from there.
-    const res = trainServingModelSync(data, w.docs, { params: { ...params, coverageFloor: 0.99, coverageFloorMode: 'penalty', coverageFloorFeature: 'exposure', coverageFloorFallback: ['pop'] }, timeRows, tasks: ['ranking'] });
+    const res = trainServingModelSync(data, w.docs, {
+      params: {
+        ...params,
+        coverageFloor: 0.99,
+        coverageFloorMode: 'penalty',
+        coverageFloorFeature: 'exposure',
+        coverageFloorFallback: ['pop'],
+      },
+      timeRows,
+      tasks: ['ranking'],
+    });
     const steps = res.coverageFloorSteps!;
     expect(steps.map((c) => c.feature)).toEqual(['exposure', 'pop']);
     expect(steps[0].delta).toBeGreaterThan(0);
     const fresh = trainServingModelSync(data, w.docs, { params, timeRows, tasks: ['ranking'] }).model;
     const opts = { floor: 0.99, maxUsers: 1000, seed: 42 };
-    const pick = (c: ReturnType<typeof applyCoverageFloor>) => ({ delta: c!.delta, coverageBefore: c!.coverageBefore, coverage: c!.coverage, reached: c!.reached });
+    const pick = (c: ReturnType<typeof applyCoverageFloor>) => ({
+      delta: c!.delta,
+      coverageBefore: c!.coverageBefore,
+      coverage: c!.coverage,
+      reached: c!.reached,
+    });
     expect(pick(applyCoverageFloor(fresh, data, times, { ...opts, feature: 'exposure' }))).toEqual(pick(steps[0]));
     const again = applyCoverageFloor(fresh, data, times, { ...opts, feature: 'pop' }); // scores every user again
     expect(again!.delta).toBe(steps[1].delta);
@@ -469,33 +597,55 @@ describe('applyCoverageFloor on a served model', () => {
       expect(servedCoverage(model)).toBeLessThan(floor);
       model.discoverySlots = undefined;
       model.warm[f] = warm0[f] - (r.delta - 0.025);
-      expect(bruteSlotCoverage(warmTop20(model).map((x) => x.list), model.itemIds.length, 5)).toBeLessThan(floor);
+      expect(
+        bruteSlotCoverage(
+          warmTop20(model).map((x) => x.list),
+          model.itemIds.length,
+          5,
+        ),
+      ).toBeLessThan(floor);
     });
 
     it('is the default: training applies it, and falls back to the penalty alone, unchanged, when it cannot reach the floor', () => {
       expect(HybridParamsSchema.parse({}).coverageFloorMode).toBe('slots+penalty');
-      const res = trainServingModelSync(data, w.docs, { params: { ...params, coverageFloor: floor }, timeRows, tasks: ['ranking'] });
+      const res = trainServingModelSync(data, w.docs, {
+        params: { ...params, coverageFloor: floor },
+        timeRows,
+        tasks: ['ranking'],
+      });
       expect(res.coverageFloorSteps).toHaveLength(1);
       expect(res.coverageFloor).toEqual(applySlotsThenPenalty(fresh(), data, times, opts));
       expect(servedCoverage(res.model)).toBeGreaterThanOrEqual(floor);
 
       // 0.99 is out of reach: the step reports the best it found and leaves the model as it was; the penalty chain
       // then runs as it would alone.
-      const out = trainServingModelSync(data, w.docs, { params: { ...params, coverageFloor: 0.99 }, timeRows, tasks: ['ranking'] });
+      const out = trainServingModelSync(data, w.docs, {
+        params: { ...params, coverageFloor: 0.99 },
+        timeRows,
+        tasks: ['ranking'],
+      });
       const steps = out.coverageFloorSteps!;
       expect(steps.map((c) => c.feature)).toEqual(['exposure', 'exposure', 'pop']);
       expect(steps[0]).toMatchObject({ delta: 0, slots: 0, reached: false });
       expect(steps[0].slotsCoverage).toBeGreaterThan(steps[0].coverageBefore);
       expect(steps[0].slotsCoverage).toBeLessThan(0.99);
       expect(out.model.discoverySlots).toBeUndefined();
-      const alone = trainServingModelSync(data, w.docs, { params: { ...params, coverageFloor: 0.99, coverageFloorMode: 'penalty' }, timeRows, tasks: ['ranking'] });
+      const alone = trainServingModelSync(data, w.docs, {
+        params: { ...params, coverageFloor: 0.99, coverageFloorMode: 'penalty' },
+        timeRows,
+        tasks: ['ranking'],
+      });
       expect(steps.slice(1)).toEqual(alone.coverageFloorSteps);
       expect(Array.from(out.model.warm)).toEqual(Array.from(alone.model.warm));
     });
   });
 
   it('is part of training: the default params apply it and report it', () => {
-    const res = trainServingModelSync(data, w.docs, { params: { ...params, coverageFloor: 0.9 }, timeRows, tasks: ['ranking'] });
+    const res = trainServingModelSync(data, w.docs, {
+      params: { ...params, coverageFloor: 0.9 },
+      timeRows,
+      tasks: ['ranking'],
+    });
     expect(res.coverageFloor).toBeDefined();
     expect(res.coverageFloor!.users).toBeGreaterThan(0);
     expect(servedCoverage(res.model)).toBeCloseTo(res.coverageFloor!.coverage, 12);
@@ -580,7 +730,14 @@ describe('discovery slots', () => {
     });
 
     it('is what the eval’s served hybrid recommends, and cold users keep their plain lists', () => {
-      const fitted = servedHybridRecommender.fit(data, { ...params, coverageFloor: 0.8, coverageFloorMode: 'slots', timeRows, contentDocs: w.docs, tasks: ['ranking'] });
+      const fitted = servedHybridRecommender.fit(data, {
+        ...params,
+        coverageFloor: 0.8,
+        coverageFloorMode: 'slots',
+        timeRows,
+        contentDocs: w.docs,
+        tasks: ['ranking'],
+      });
       const model = fitted.serving;
       expect(model.discoverySlots).toBeGreaterThan(0);
       const lists = servedLists(model);
@@ -596,7 +753,11 @@ describe('discovery slots', () => {
     });
 
     it('falls back to the weight penalty in training when the slots cannot reach the floor', () => {
-      const res = trainServingModelSync(data, w.docs, { params: { ...params, coverageFloor: 0.99, coverageFloorMode: 'slots' }, timeRows, tasks: ['ranking'] });
+      const res = trainServingModelSync(data, w.docs, {
+        params: { ...params, coverageFloor: 0.99, coverageFloorMode: 'slots' },
+        timeRows,
+        tasks: ['ranking'],
+      });
       expect(res.coverageFloorSteps![0]).toMatchObject({ feature: 'slots', reached: false, slots: 0 });
       expect(res.coverageFloorSteps!.map((c) => c.feature)).toEqual(['slots', 'exposure', 'pop']);
       expect(res.model.discoverySlots).toBeUndefined();

@@ -42,7 +42,11 @@ export const COVERAGE_CANDIDATES = 500;
  * A user's `m` best unexcluded items by score (ties: lower index), best first — or, when all of them fit, every one in
  * index order. `complete` when they are all of the user's unexcluded items. O(nItems · log m).
  */
-export function topCandidates(scores: Float32Array, excluded: ArrayLike<number>, m = COVERAGE_CANDIDATES): { items: Int32Array; scores: Float32Array; complete: boolean } {
+export function topCandidates(
+  scores: Float32Array,
+  excluded: ArrayLike<number>,
+  m = COVERAGE_CANDIDATES,
+): { items: Int32Array; scores: Float32Array; complete: boolean } {
   const banned = new Uint8Array(scores.length);
   for (let t = 0; t < excluded.length; t++) banned[excluded[t]] = 1;
   if (m >= scores.length) {
@@ -69,7 +73,10 @@ function heapInOrder(heap: TopScratch, size: number): { items: Int32Array; score
 }
 
 /** Packs per-user candidate lists into {@link CoverageScores}. */
-export function packCandidates(nItems: number, lists: readonly { items: Int32Array; scores: Float32Array; complete?: boolean }[]): CoverageScores {
+export function packCandidates(
+  nItems: number,
+  lists: readonly { items: Int32Array; scores: Float32Array; complete?: boolean }[],
+): CoverageScores {
   const indptr = new Int32Array(lists.length + 1);
   lists.forEach((l, x) => (indptr[x + 1] = indptr[x] + l.items.length));
   const items = new Int32Array(indptr[lists.length]);
@@ -151,7 +158,15 @@ function penaltyBound(penalty: Float32Array, delta: number): number {
  * entries in descending s(0) order, stops once the heap is full and an entry's bound s(0) − δ·pLow
  * ({@link penaltyBound}) is below the weakest kept score: that entry and every later one rank below it (same heap).
  */
-function rankCandidates(input: CoverageScores, u: number, penalty: Float32Array, delta: number, pLow: number, heap: TopScratch, k: number): number {
+function rankCandidates(
+  input: CoverageScores,
+  u: number,
+  penalty: Float32Array,
+  delta: number,
+  pLow: number,
+  heap: TopScratch,
+  k: number,
+): number {
   const { indptr, items, scores } = input;
   const prune = input.descending === true;
   let size = 0;
@@ -202,7 +217,13 @@ export interface CoveringDelta {
  * (reached = false), the smallest δ with the highest coverage, so a floor out of reach never leaves the lists less
  * varied than they can be on the grid. O(steps · nUsers · nItems · log k).
  */
-export function smallestCoveringDelta(input: CoverageScores, penalty: Float32Array, floor: number, grid: readonly number[] = COVERAGE_DELTA_GRID, fromIndex = 0): CoveringDelta {
+export function smallestCoveringDelta(
+  input: CoverageScores,
+  penalty: Float32Array,
+  floor: number,
+  grid: readonly number[] = COVERAGE_DELTA_GRID,
+  fromIndex = 0,
+): CoveringDelta {
   if (grid.length === 0) throw new ShapeError('empty δ grid');
   let best: CoveringDelta | null = null;
   for (let j = Math.max(0, fromIndex); j < grid.length; j++) {
@@ -210,7 +231,14 @@ export function smallestCoveringDelta(input: CoverageScores, penalty: Float32Arr
     if (coverage >= floor) return { index: j, delta: grid[j], coverage, reached: true };
     if (!best || coverage > best.coverage) best = { index: j, delta: grid[j], coverage, reached: false };
   }
-  return best ?? { index: grid.length - 1, delta: grid[grid.length - 1], coverage: coverageAt(input, penalty, grid[grid.length - 1]), reached: false };
+  return (
+    best ?? {
+      index: grid.length - 1,
+      delta: grid[grid.length - 1],
+      coverage: coverageAt(input, penalty, grid[grid.length - 1]),
+      reached: false,
+    }
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -310,7 +338,12 @@ export function bestOfLists(input: CoverageScores, m = COVERAGE_CANDIDATES): Cov
 // Slots first, then the penalty for the rest (docs/benchmarks/hybrid.md, tenth round).
 
 /** Every calibration user's top `k` candidates, best first, ranked by s(0) − δ·p. O(entries · log k). */
-export function rankedListsAt(input: CoverageScores, penalty: Float32Array, delta: number, k = SLOT_WINDOW): number[][] {
+export function rankedListsAt(
+  input: CoverageScores,
+  penalty: Float32Array,
+  delta: number,
+  k = SLOT_WINDOW,
+): number[][] {
   if (penalty.length !== input.nItems) throw new ShapeError(`penalty ${penalty.length} ≠ ${input.nItems} items`);
   const heap = createTopScratch(k);
   const pLow = penaltyBound(penalty, delta);

@@ -26,7 +26,12 @@ export interface Contribution {
  * movies' rows serves the whole page: O(n·(K_ease + k_knn + nnz(v_j))). Needs the scratch of {@link scoreUser} for
  * the same user.
  */
-export function explainPage(model: ServingModel, user: UserRatings, scratch: ServingScratch, page: readonly number[]): Contribution[] {
+export function explainPage(
+  model: ServingModel,
+  user: UserRatings,
+  scratch: ServingScratch,
+  page: readonly number[],
+): Contribution[] {
   const w = weightsFor(model, user.itemIdx.length);
   const personal = user.itemIdx.length > 0;
   const out = page.map((itemIdx) => largestFeature(model, w, scratch, itemIdx, personal));
@@ -43,14 +48,23 @@ export function explainPage(model: ServingModel, user: UserRatings, scratch: Ser
 }
 
 /** The source group with the largest Σ w_f·x_f for one item and, when collaborative, its largest feature. */
-function largestFeature(model: ServingModel, w: Float32Array, scratch: ServingScratch, itemIdx: number, personal: boolean): Contribution {
+function largestFeature(
+  model: ServingModel,
+  w: Float32Array,
+  scratch: ServingScratch,
+  itemIdx: number,
+  personal: boolean,
+): Contribution {
   const sums: Record<Source, number> = { collaborative: 0, content: 0, popular: 0 };
   for (let f = 0; f < w.length; f++) sums[model.rankGroups[f]] += w[f] * scratch.cols[f][itemIdx];
   let source: Source = 'popular';
   if (personal) {
     // "Popular" is a truthful reason only for an item more popular than average (negative popularity weights
     // also lift niche items); otherwise the larger personal group names the reason.
-    const groups = model.popZ[itemIdx] > 0 ? (['collaborative', 'content', 'popular'] as const) : (['collaborative', 'content'] as const);
+    const groups =
+      model.popZ[itemIdx] > 0
+        ? (['collaborative', 'content', 'popular'] as const)
+        : (['collaborative', 'content'] as const);
     let bestV = -Infinity;
     for (const g of groups) {
       if (sums[g] > bestV) {
@@ -71,14 +85,24 @@ function largestFeature(model: ServingModel, w: Float32Array, scratch: ServingSc
     }
   }
   const kind = bestF >= 0 && bestF < model.rankBaseKinds.length ? model.rankBaseKinds[bestF] : 'ease';
-  return { source, base: kind === 'implicit-als' ? 'als' : kind === 'item-knn' || kind === 'rp3beta' ? 'knn' : 'ease', fromItemIdx: -1 };
+  return {
+    source,
+    base: kind === 'implicit-als' ? 'als' : kind === 'item-knn' || kind === 'rp3beta' ? 'knn' : 'ease',
+    fromItemIdx: -1,
+  };
 }
 
 /**
  * Collaborative reasons: scans each rated movie's EASE and kNN rows once (in the kernels when they are loaded);
  * kNN items prefer the kNN term, others EASE. `slotCollab[i]` = page slot of item i, else −1.
  */
-function collaborativeReasons(model: ServingModel, user: UserRatings, page: readonly number[], slotCollab: Int32Array, out: Contribution[]): void {
+function collaborativeReasons(
+  model: ServingModel,
+  user: UserRatings,
+  page: readonly number[],
+  slotCollab: Int32Array,
+  out: Contribution[],
+): void {
   const fromEase = new Int32Array(page.length).fill(-1);
   const fromKnn = new Int32Array(page.length).fill(-1);
   const k = kernelsOf(model);
@@ -130,12 +154,19 @@ function collaborativeReasons(model: ServingModel, user: UserRatings, page: read
   }
   out.forEach((c, x) => {
     if (c.source !== 'collaborative') return;
-    c.fromItemIdx = c.base === 'knn' ? (fromKnn[x] >= 0 ? fromKnn[x] : fromEase[x]) : fromEase[x] >= 0 ? fromEase[x] : fromKnn[x];
+    c.fromItemIdx =
+      c.base === 'knn' ? (fromKnn[x] >= 0 ? fromKnn[x] : fromEase[x]) : fromEase[x] >= 0 ? fromEase[x] : fromKnn[x];
   });
 }
 
 /** Content reasons: (r_j − μ')·(v_j·v_i) for every rated j and content page item i, through a feature → page-entry index. */
-function contentReasons(model: ServingModel, user: UserRatings, page: readonly number[], contentSlots: readonly number[], out: Contribution[]): void {
+function contentReasons(
+  model: ServingModel,
+  user: UserRatings,
+  page: readonly number[],
+  contentSlots: readonly number[],
+  out: Contribution[],
+): void {
   const X = model.contentVectors;
   const head = new Map<number, number[]>();
   for (const x of contentSlots) {
@@ -168,6 +199,11 @@ function contentReasons(model: ServingModel, user: UserRatings, page: readonly n
 }
 
 /** {@link explainPage} for one item. */
-export function topContribution(model: ServingModel, user: UserRatings, scratch: ServingScratch, itemIdx: number): Contribution {
+export function topContribution(
+  model: ServingModel,
+  user: UserRatings,
+  scratch: ServingScratch,
+  itemIdx: number,
+): Contribution {
   return explainPage(model, user, scratch, [itemIdx])[0];
 }

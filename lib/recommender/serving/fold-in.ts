@@ -13,7 +13,11 @@ export function userRow(data: RatingMatrix, u: number, times: Float64Array | nul
   if (u < 0 || u >= data.byUser.nRows) return { itemIdx: new Int32Array(0), values: new Float32Array(0) };
   const a = data.byUser.indptr[u];
   const b = data.byUser.indptr[u + 1];
-  return { itemIdx: data.byUser.indices.subarray(a, b), values: data.byUser.values.subarray(a, b), times: times?.subarray(a, b) };
+  return {
+    itemIdx: data.byUser.indices.subarray(a, b),
+    values: data.byUser.values.subarray(a, b),
+    times: times?.subarray(a, b),
+  };
 }
 
 /** The serving model's ALS part in the shape `recalculateUser` (live fold-in) expects. */
@@ -57,7 +61,8 @@ export function foldInAls(model: ServingModel, user: UserRatings): Float32Array 
   const G = model.itemGram;
   const pos = new Int32Array(nPos);
   let m = 0;
-  for (let t = 0; t < user.values.length; t++) if (user.values[t] >= thr && user.itemIdx[t] >= 0) pos[m++] = user.itemIdx[t];
+  for (let t = 0; t < user.values.length; t++)
+    if (user.values[t] >= thr && user.itemIdx[t] >= 0) pos[m++] = user.itemIdx[t];
   const b = new Float64Array(k);
   for (const i of pos) for (let f = 0; f < k; f++) b[f] += (1 + alpha) * Y[i * k + f];
   const apply = (v: Float64Array, out: Float64Array) => {

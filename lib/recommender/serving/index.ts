@@ -36,7 +36,15 @@
  * - slots.ts, coverage-floor.ts, mmr.ts: the served order (discovery slots, coverage floor, diversity);
  * - train.ts: the nightly training orchestration; recommender.ts: the served model as the eval registry's `hybrid`.
  */
-export { DEFAULT_SERVING, type ExternalFactors, type NeighbourTable, type ServingConfig, type ServingModel, type ServingTime, type UserRatings } from './model';
+export {
+  DEFAULT_SERVING,
+  type ExternalFactors,
+  type NeighbourTable,
+  type ServingConfig,
+  type ServingModel,
+  type ServingTime,
+  type UserRatings,
+} from './model';
 export { alignExternal, contentNeighbours, servingFromHybrid, sparsifyEase } from './build';
 export { alsView, foldInAls, foldInMf, userRow } from './fold-in';
 export { createServingScratch, scoreUser, servingFeatureColumns, type ServingScratch, weightsFor } from './score';
@@ -45,6 +53,23 @@ export { contentCosine } from './base-scores';
 export { setScoringKernels } from './kernels';
 export { warmServing } from './warm';
 export { type Contribution, type ContributionBase, explainPage, topContribution } from './explain';
-export { biasesPrediction, NEW_MEMBER_BLEND_FROM, predictRating, ratingContext, type RatingContext, ratingRow, trainedOn } from './predict';
+export {
+  biasesPrediction,
+  NEW_MEMBER_BLEND_FROM,
+  predictRating,
+  ratingContext,
+  type RatingContext,
+  ratingRow,
+  trainedOn,
+} from './predict';
 export { type ServingTrainResult, trainServingModel, trainServingModelSync } from './train';
-export { applyCoverageFloor, applyDiscoverySlots, applySlotsThenPenalty, type CalibrationLists, type CoverageFloorResult, DISCOVERY_MAX_SLOTS, FULL_CALIBRATION_ENTRIES, servedOrder } from './slots';
+export {
+  applyCoverageFloor,
+  applyDiscoverySlots,
+  applySlotsThenPenalty,
+  type CalibrationLists,
+  type CoverageFloorResult,
+  DISCOVERY_MAX_SLOTS,
+  FULL_CALIBRATION_ENTRIES,
+  servedOrder,
+} from './slots';

@@ -28,7 +28,12 @@ import { buildRatingMatrix, transpose } from '../core/sparse';
 import type { Csr } from '../core/types';
 
 /** Bit patterns, so the comparison is exact (−0 ≠ +0, NaN = NaN). */
-const bits = (a: Float32Array | Float64Array) => Array.from(a instanceof Float32Array ? new Uint32Array(a.buffer, a.byteOffset, a.length) : new Uint32Array(a.buffer, a.byteOffset, a.length * 2));
+const bits = (a: Float32Array | Float64Array) =>
+  Array.from(
+    a instanceof Float32Array
+      ? new Uint32Array(a.buffer, a.byteOffset, a.length)
+      : new Uint32Array(a.buffer, a.byteOffset, a.length * 2),
+  );
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
@@ -119,7 +124,8 @@ function referenceScores(model: ServingModel, user: UserRatings): Float32Array {
     for (let t = 0; t < items.length; t++) {
       if (!(values[t] >= model.easeThreshold)) continue;
       const j = items[t];
-      for (let p = model.ease.indptr[j]; p < model.ease.indptr[j + 1]; p++) acc[model.ease.indices[p]] += model.ease.sims[p];
+      for (let p = model.ease.indptr[j]; p < model.ease.indptr[j + 1]; p++)
+        acc[model.ease.indices[p]] += model.ease.sims[p];
     }
     for (let i = 0; i < n; i++) out[i] = model.easeModelled[i] ? acc[i] : EASE_UNMODELLED_SCORE;
   };
@@ -181,7 +187,8 @@ function referenceScores(model: ServingModel, user: UserRatings): Float32Array {
       n2 += p[f] * p[f];
     }
     if (reach < 0.7 * X.values.length) {
-      for (const f of order) for (let q = byF.indptr[f]; q < byF.indptr[f + 1]; q++) cCol[byF.indices[q]] += p[f] * byF.values[q];
+      for (const f of order)
+        for (let q = byF.indptr[f]; q < byF.indptr[f + 1]; q++) cCol[byF.indices[q]] += p[f] * byF.values[q];
     } else multiplyDense(csr, p, cCol);
     const inv = n2 > 0 ? 1 / Math.sqrt(n2) : 0;
     for (let i = 0; i < n; i++) cCol[i] *= inv;
@@ -265,7 +272,10 @@ function referenceContentPrediction(model: ServingModel, user: UserRatings, mean
 
 describe('served scoring fast path', () => {
   const world = genreWorld(120, 160, 5);
-  const data = buildRatingMatrix({ userIds: world.userIds, itemIds: world.movieIds, ratings: world.ratings }, { scale: [0.5, 5] });
+  const data = buildRatingMatrix(
+    { userIds: world.userIds, itemIds: world.movieIds, ratings: world.ratings },
+    { scale: [0.5, 5] },
+  );
   const timeRows = { userIds: world.userIds, movieIds: world.movieIds, timestamps: world.timestamps };
   const params = HybridParamsSchema.parse({ baseParams: { 'implicit-als': { factors: 8, iterations: 4 } } });
   const { model } = trainServingModelSync(data, world.docs, { params, timeRows });
@@ -320,7 +330,9 @@ describe('served scoring fast path', () => {
     const row = new Float64Array(model.ratingWeights.length);
     let collaborative = 0;
     // The learned blend, and one that ranks by the collaborative bases only (reasons name a rated movie).
-    const collab = Float32Array.from(model.rankFeatures, (_, f) => (f < model.rankBaseKinds.length && model.rankBaseKinds[f] !== 'popularity' ? 1 : 0));
+    const collab = Float32Array.from(model.rankFeatures, (_, f) =>
+      f < model.rankBaseKinds.length && model.rankBaseKinds[f] !== 'popularity' ? 1 : 0,
+    );
     for (const m of [model, { ...model, warm: collab, cold: collab }]) {
       for (const user of users) {
         if (user.itemIdx.length === 0) continue;

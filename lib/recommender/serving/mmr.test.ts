@@ -34,7 +34,7 @@ describe('mmrRerank', () => {
 
   it('picks greedily: the first k of a longer list from the same pool are the list for k (pagination relies on it)', () => {
     // 40 candidates with pseudo-random scores and symmetric similarities.
-    const r = (x: number) => ((Math.sin(x * 12.9898) * 43758.5453) % 1 + 1) % 1;
+    const r = (x: number) => (((Math.sin(x * 12.9898) * 43758.5453) % 1) + 1) % 1;
     const pool = Array.from({ length: 40 }, (_, i) => ({ itemIdx: i, score: r(i + 1) }));
     const s: ItemSimilarity = (a, b) => (a === b ? 1 : r(Math.min(a, b) * 41 + Math.max(a, b) + 1000));
     const ids = (k: number) => mmrRerank(pool, k, 0.6, s).map((c) => c.itemIdx);

@@ -30,7 +30,12 @@ export function contentSimilarity(model: ContentTfidfModel): ItemSimilarity {
  * @param lambda in [0, 1].
  * Complexity O(k · |candidates|) similarity calls.
  */
-export function mmrRerank(candidates: readonly ScoredItem[], k: number, lambda: number, sim: ItemSimilarity): ScoredItem[] {
+export function mmrRerank(
+  candidates: readonly ScoredItem[],
+  k: number,
+  lambda: number,
+  sim: ItemSimilarity,
+): ScoredItem[] {
   if (lambda < 0 || lambda > 1 || Number.isNaN(lambda)) throw new RangeError(`lambda must be in [0, 1], got ${lambda}`);
   const pool = [...candidates].sort((a, b) => b.score - a.score || a.itemIdx - b.itemIdx);
   const n = pool.length;

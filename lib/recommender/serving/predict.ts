@@ -108,7 +108,14 @@ export function ratingContext(model: ServingModel, user: UserRatings): RatingCon
     sBase += user.values[t] - mu - model.baseItemBias[j];
   }
   const n = user.itemIdx.length;
-  return { user, rated, mf: foldInMf(model, user), bu: s / (model.userBiasReg + n), buBase: sBase / (model.baseUserBiasReg + n), contentMean: shrunkMean(model, user) };
+  return {
+    user,
+    rated,
+    mf: foldInMf(model, user),
+    bu: s / (model.userBiasReg + n),
+    buBase: sBase / (model.baseUserBiasReg + n),
+    contentMean: shrunkMean(model, user),
+  };
 }
 
 function predictMf(model: ServingModel, ctx: RatingContext, i: number): number {
@@ -147,10 +154,23 @@ function predictKnn(model: ServingModel, ctx: RatingContext, i: number): number 
 /** Live user-kNN (user-knn-live.ts) from the stored residual table and the current ratings. */
 function predictUserKnnLive(model: ServingModel, ctx: RatingContext, i: number): number {
   const [k, minK, shrinkage, regUser] = model.ukParams;
-  const table = { indptr: model.ukIndptr, users: model.ukUsers, residuals: model.ukResiduals, nUsers: model.userIds.length };
+  const table = {
+    indptr: model.ukIndptr,
+    users: model.ukUsers,
+    residuals: model.ukResiduals,
+    nUsers: model.userIds.length,
+  };
   if (ctx.ukSims === undefined || ctx.ukBu === undefined) {
     ctx.ukBu = liveUserBias(model.ukMean, model.ukItemBias, regUser, ctx.user.itemIdx, ctx.user.values);
-    ctx.ukSims = liveUserSimilarities(table, model.ukMean, model.ukItemBias, ctx.ukBu, shrinkage, ctx.user.itemIdx, ctx.user.values);
+    ctx.ukSims = liveUserSimilarities(
+      table,
+      model.ukMean,
+      model.ukItemBias,
+      ctx.ukBu,
+      shrinkage,
+      ctx.user.itemIdx,
+      ctx.user.values,
+    );
   }
   return liveUserKnnEstimate(table, ctx.ukSims, model.ukMean + ctx.ukBu + model.ukItemBias[i], i, k, minK);
 }
@@ -204,7 +224,14 @@ export function ratingRow(model: ServingModel, ctx: RatingContext, itemIdx: numb
     out[k++] = coldI * c;
   }
   // Support terms (models trained with them list them after the cold terms; older models stop here).
-  if (k < out.length) writeSupportTerms(out, k, model.ratingBaseKinds.length + (hasContent ? 1 : 0), Math.max(n, model.ratingSupportMinUser ?? 0), model.itemCount[itemIdx]);
+  if (k < out.length)
+    writeSupportTerms(
+      out,
+      k,
+      model.ratingBaseKinds.length + (hasContent ? 1 : 0),
+      Math.max(n, model.ratingSupportMinUser ?? 0),
+      model.itemCount[itemIdx],
+    );
 }
 
 /** The 'biases' rating base for the current ratings, μ + b_u + b_i with b_u folded in (unclipped). */
@@ -239,7 +266,10 @@ export function predictRating(model: ServingModel, user: UserRatings | RatingCon
   const w = model.ratingWeights;
   if (itemIdx < 0 || itemIdx >= model.itemIds.length) return clip(model, model.globalMean + ctx.buBase);
   const n = ctx.user.itemIdx.length;
-  if (model.ratingBaseKinds.includes('biases') && (n <= model.coldUserThreshold || (ctx.user.newMember === true && n < NEW_MEMBER_BLEND_FROM))) {
+  if (
+    model.ratingBaseKinds.includes('biases') &&
+    (n <= model.coldUserThreshold || (ctx.user.newMember === true && n < NEW_MEMBER_BLEND_FROM))
+  ) {
     return clip(model, biasesPrediction(model, ctx, itemIdx));
   }
   if (!w.length) return clip(model, predictKnn(model, ctx, itemIdx));

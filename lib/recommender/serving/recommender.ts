@@ -35,7 +35,9 @@ export function fitServedHybrid(data: RatingMatrix, config: HybridParams & RunCo
   const { contentDocs, timeRows, tasks, log, ...rest } = config;
   const params = HybridParamsSchema.parse(rest);
   const { model } = trainServingModelSync(data, contentDocs ?? null, { params, timeRows, tasks, log });
-  const times = timeRows?.timestamps ? alignTimestamps(data, timeRows.userIds, timeRows.movieIds, timeRows.timestamps) : null;
+  const times = timeRows?.timestamps
+    ? alignTimestamps(data, timeRows.userIds, timeRows.movieIds, timeRows.timestamps)
+    : null;
   return { serving: model, times, cache: { scratch: null, ratingUser: -2, rating: null } };
 }
 
@@ -62,7 +64,11 @@ export const servedHybridRecommender: Recommender<HybridParams & RunContext, Ser
     // Discovery slots re-order the first 20 (the served order); each place keeps its score, so scores stay sorted.
     const ranked = topKFromScores(scores, data, u, Math.max(k, SLOT_WINDOW), opts);
     const nRatings = u >= 0 && u < data.byUser.nRows ? data.byUser.indptr[u + 1] - data.byUser.indptr[u] : 0;
-    const order = servedOrder(m.serving, nRatings, ranked.map((r) => r.itemIdx));
+    const order = servedOrder(
+      m.serving,
+      nRatings,
+      ranked.map((r) => r.itemIdx),
+    );
     return order.slice(0, k).map((itemIdx, x) => ({ itemIdx, score: ranked[x].score }));
   },
 };

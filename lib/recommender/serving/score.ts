@@ -34,7 +34,14 @@ export function createServingScratch(model: ServingModel): ServingScratch {
 
 /** The ranking weights for a user with `nRatings` current ratings: anonymous (0), cold (≤ threshold) or warm. */
 export function weightsFor(model: ServingModel, nRatings: number): Float32Array {
-  const pick = nRatings === 0 ? (model.anon.length ? model.anon : model.cold) : nRatings <= model.coldUserThreshold ? model.cold : model.warm;
+  const pick =
+    nRatings === 0
+      ? model.anon.length
+        ? model.anon
+        : model.cold
+      : nRatings <= model.coldUserThreshold
+        ? model.cold
+        : model.warm;
   const w = pick.length ? pick : model.warm.length ? model.warm : model.cold;
   if (!w.length) throw new ModelFitError('serving: no ranking blend was learned');
   return w;
@@ -47,7 +54,14 @@ export function weightsFor(model: ServingModel, nRatings: number): Float32Array 
  * (its cost skipped); with `out` too, out = Σ_f w_f·cols_f is accumulated as each column is finished (features in
  * order, the same float32 sums as a separate blend pass, without re-reading the columns).
  */
-export function servingFeatureColumns(model: ServingModel, user: UserRatings, s: ServingScratch, profileScores?: Float32Array, w?: Float32Array, out?: Float32Array): void {
+export function servingFeatureColumns(
+  model: ServingModel,
+  user: UserRatings,
+  s: ServingScratch,
+  profileScores?: Float32Array,
+  w?: Float32Array,
+  out?: Float32Array,
+): void {
   const n = model.itemIds.length;
   const { cols, mask } = s;
   mask.fill(0);
@@ -170,9 +184,15 @@ function addScaled(out: Float32Array, w: number, col: Float32Array): void {
  * The hybrid's For You score of every item for the user's current ratings (higher is better); the feature columns
  * stay in `scratch` for {@link topContribution}. Rated items are not masked here (callers exclude them).
  */
-export function scoreUser(model: ServingModel, user: UserRatings, out: Float32Array, scratch: ServingScratch = createServingScratch(model), profileScores?: Float32Array): void {
-  if (out.length !== model.itemIds.length) throw new ShapeError(`score buffer ${out.length} ≠ ${model.itemIds.length} items`);
+export function scoreUser(
+  model: ServingModel,
+  user: UserRatings,
+  out: Float32Array,
+  scratch: ServingScratch = createServingScratch(model),
+  profileScores?: Float32Array,
+): void {
+  if (out.length !== model.itemIds.length)
+    throw new ShapeError(`score buffer ${out.length} ≠ ${model.itemIds.length} items`);
   const w = weightsFor(model, profileScores ? 0 : user.itemIdx.length);
   servingFeatureColumns(model, user, scratch, profileScores, w, out);
 }
-

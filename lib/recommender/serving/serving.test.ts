@@ -41,13 +41,16 @@ function planted(nUsers = 60) {
   for (let user = 0; user < nUsers; user++) {
     for (let j = 0; j < 12; j++) {
       const item = (user * 7 + j * 3) % 20;
-      const likes = (item < 10) === (user % 2 === 0);
+      const likes = item < 10 === (user % 2 === 0);
       u.push(user + 1);
       i.push(item + 100);
       r.push(likes ? 4.5 + (j % 2) * 0.5 : 1 + (j % 3) * 0.5);
     }
   }
-  const data = buildRatingMatrix({ userIds: Int32Array.from(u), itemIds: Int32Array.from(i), ratings: Float32Array.from(r) }, { scale: [0.5, 5] });
+  const data = buildRatingMatrix(
+    { userIds: Int32Array.from(u), itemIds: Int32Array.from(i), ratings: Float32Array.from(r) },
+    { scale: [0.5, 5] },
+  );
   const docs: ContentDoc[] = Array.from({ length: 20 }, (_, x) => ({
     itemId: x + 100,
     fields: { g: [x < 10 ? 'Alpha' : 'Beta'], d: [x < 10 ? `Director ${x % 3}` : `Other ${x % 3}`] },
@@ -71,7 +74,10 @@ describe('contentNeighbours', () => {
     ]);
     const t = contentNeighbours(X, 5);
     expect(Array.from(t.indices.subarray(t.indptr[0], t.indptr[1]))).toEqual([1, 2]);
-    expect(Array.from(t.sims.subarray(t.indptr[0], t.indptr[1]))).toEqual([expect.closeTo(0.8, 6), expect.closeTo(0.6, 6)]);
+    expect(Array.from(t.sims.subarray(t.indptr[0], t.indptr[1]))).toEqual([
+      expect.closeTo(0.8, 6),
+      expect.closeTo(0.6, 6),
+    ]);
     expect(Array.from(t.indices.subarray(t.indptr[1], t.indptr[2]))).toEqual([0]);
   });
 });
@@ -109,7 +115,10 @@ describe('sparsifyEase', () => {
 describe('foldInAls', () => {
   it('solves the same least-squares system as recalculateUser for heavy users (conjugate gradients)', () => {
     const w = genreWorld(60, 400, 7, 0.9);
-    const data = buildRatingMatrix({ userIds: w.userIds, itemIds: w.movieIds, ratings: w.ratings }, { scale: [0.5, 5] });
+    const data = buildRatingMatrix(
+      { userIds: w.userIds, itemIds: w.movieIds, ratings: w.ratings },
+      { scale: [0.5, 5] },
+    );
     const { model } = trainServingModelSync(data, w.docs, { params: FAST, tasks: ['ranking'] });
     // 61 and 300 positives: above the Cholesky/CG switch.
     for (const n of [61, 300]) {
@@ -131,7 +140,10 @@ describe('trainServingModel', () => {
     expect(Array.from(a.model.warm)).toEqual(Array.from(b.model.warm));
     expect(a.metrics['ndcg@10']).toBeGreaterThan(0);
     const idx = (id: number) => data.items.index(id)!;
-    const user = { itemIdx: Int32Array.of(idx(100), idx(101), idx(102), idx(110)), values: Float32Array.of(5, 5, 4.5, 1) };
+    const user = {
+      itemIdx: Int32Array.of(idx(100), idx(101), idx(102), idx(110)),
+      values: Float32Array.of(5, 5, 4.5, 1),
+    };
     const scores = new Float32Array(data.items.size);
     scoreUser(a.model, user, scores);
     const top = topN(scores, user.itemIdx, 5).map((i) => data.items.ids[i]);
@@ -142,7 +154,10 @@ describe('trainServingModel', () => {
     const { data, docs } = planted();
     const { model } = await trainServingModel(data, docs, { params: FAST });
     const idx = (id: number) => data.items.index(id)!;
-    const alphaFan = { itemIdx: Int32Array.of(idx(100), idx(101), idx(102), idx(103), idx(104), idx(105)), values: Float32Array.of(5, 5, 5, 5, 4.5, 5) };
+    const alphaFan = {
+      itemIdx: Int32Array.of(idx(100), idx(101), idx(102), idx(103), idx(104), idx(105)),
+      values: Float32Array.of(5, 5, 5, 5, 4.5, 5),
+    };
     const scores = new Float32Array(data.items.size);
     scoreUser(model, alphaFan, scores);
     const before = topN(scores, alphaFan.itemIdx, 3).map((i) => data.items.ids[i]);
@@ -161,31 +176,44 @@ describe('trainServingModel', () => {
     ['binary EASE positives', {}, 'item-knn'],
     ['graded EASE positives', { ease: { minWeight: 0.4, lambda: 100 } }, 'item-knn'],
     ['RP3beta as the neighbour-sum base', { rp3beta: { k: 30 } }, 'rp3beta'],
-  ])('computes exactly the hybrid’s feature columns from the stored tables (ALS aside, EASE unsparsified): %s', (_, baseParams, neighbourBase) => {
-    const w = genreWorld(50, 40, 3);
-    const data = buildRatingMatrix({ userIds: w.userIds, itemIds: w.movieIds, ratings: w.ratings }, { scale: [0.5, 5] });
-    const params = HybridParamsSchema.parse({ rankingBases: ['ease', neighbourBase, 'popularity'], easeNeighbours: 1000, baseParams });
-    const timeRows = { userIds: w.userIds, movieIds: w.movieIds, timestamps: w.timestamps };
-    const { model } = trainServingModelSync(data, w.docs, { params, timeRows, tasks: ['ranking'] });
-    expect(model.easeMinWeight).toBe('ease' in baseParams ? 0.4 : undefined);
-    expect(model.knnRankThreshold).toBe(neighbourBase === 'rp3beta' ? 3.5 : undefined);
-    const h = fitHybrid(data, hybridConfigFrom(params, { contentDocs: w.docs, timeRows, tasks: ['ranking'] }));
-    const times = alignTimestamps(data, w.userIds, w.movieIds, w.timestamps);
-    const hs = createHybridScratch(h, data.items.size);
-    const ss = createServingScratch(model);
-    for (const u of [0, 7, 21]) {
-      hybridFeatureColumns(h, data, u, hs);
-      servingFeatureColumns(model, userRow(data, u, times), ss);
-      for (let f = 0; f < model.rankFeatures.length; f++) {
-        if (model.rankFeatures[f] === 'exposure') continue; // the hybrid's scoring helper leaves exposure to the fit
-        for (let i = 0; i < data.items.size; i++) expect(ss.cols[f][i]).toBeCloseTo(hs.cols[f][i], 4);
+  ])(
+    'computes exactly the hybrid’s feature columns from the stored tables (ALS aside, EASE unsparsified): %s',
+    (_, baseParams, neighbourBase) => {
+      const w = genreWorld(50, 40, 3);
+      const data = buildRatingMatrix(
+        { userIds: w.userIds, itemIds: w.movieIds, ratings: w.ratings },
+        { scale: [0.5, 5] },
+      );
+      const params = HybridParamsSchema.parse({
+        rankingBases: ['ease', neighbourBase, 'popularity'],
+        easeNeighbours: 1000,
+        baseParams,
+      });
+      const timeRows = { userIds: w.userIds, movieIds: w.movieIds, timestamps: w.timestamps };
+      const { model } = trainServingModelSync(data, w.docs, { params, timeRows, tasks: ['ranking'] });
+      expect(model.easeMinWeight).toBe('ease' in baseParams ? 0.4 : undefined);
+      expect(model.knnRankThreshold).toBe(neighbourBase === 'rp3beta' ? 3.5 : undefined);
+      const h = fitHybrid(data, hybridConfigFrom(params, { contentDocs: w.docs, timeRows, tasks: ['ranking'] }));
+      const times = alignTimestamps(data, w.userIds, w.movieIds, w.timestamps);
+      const hs = createHybridScratch(h, data.items.size);
+      const ss = createServingScratch(model);
+      for (const u of [0, 7, 21]) {
+        hybridFeatureColumns(h, data, u, hs);
+        servingFeatureColumns(model, userRow(data, u, times), ss);
+        for (let f = 0; f < model.rankFeatures.length; f++) {
+          if (model.rankFeatures[f] === 'exposure') continue; // the hybrid's scoring helper leaves exposure to the fit
+          for (let i = 0; i < data.items.size; i++) expect(ss.cols[f][i]).toBeCloseTo(hs.cols[f][i], 4);
+        }
       }
-    }
-  });
+    },
+  );
 
   it('scores content as the cosine to the rating-weighted profile, for short (tracked) and long (scanned) histories', () => {
     const w = genreWorld(50, 40, 3);
-    const data = buildRatingMatrix({ userIds: w.userIds, itemIds: w.movieIds, ratings: w.ratings }, { scale: [0.5, 5] });
+    const data = buildRatingMatrix(
+      { userIds: w.userIds, itemIds: w.movieIds, ratings: w.ratings },
+      { scale: [0.5, 5] },
+    );
     const params = HybridParamsSchema.parse({ rankingBases: ['ease', 'item-knn', 'popularity'] });
     const { model } = trainServingModelSync(data, w.docs, { params, tasks: ['ranking'] });
     const cos = contentCosine(model);
@@ -199,7 +227,10 @@ describe('trainServingModel', () => {
     expect(entries([3])).toBeLessThan(X.nCols / 4);
     expect(entries(long)).toBeGreaterThanOrEqual(X.nCols / 4);
     for (const items of [[3], long]) {
-      const user = { itemIdx: Int32Array.from(items), values: Float32Array.from(items, (j) => (j % 3 === 0 ? 5 : j % 3 === 1 ? 1 : 3.5)) };
+      const user = {
+        itemIdx: Int32Array.from(items),
+        values: Float32Array.from(items, (j) => (j % 3 === 0 ? 5 : j % 3 === 1 ? 1 : 3.5)),
+      };
       servingFeatureColumns(model, user, ss);
       // By hand: p = Σ_t w_t v_t with w_t = r_t − μ' (shrunk mean); p·v_i = Σ_t w_t cos(t, i), ‖p‖² = Σ_t Σ_s w_t w_s cos(t, s).
       let sum = 0;
@@ -207,8 +238,12 @@ describe('trainServingModel', () => {
       const mean = (sum + model.contentMeanShrinkage * model.globalMean) / (items.length + model.contentMeanShrinkage);
       const wt = Array.from(user.values, (v) => v - mean);
       let n2 = 0;
-      for (let a = 0; a < items.length; a++) for (let b = 0; b < items.length; b++) n2 += wt[a] * wt[b] * cos(items[a], items[b]);
-      const want = Float32Array.from({ length: n }, (_, i) => items.reduce((acc, j, t) => acc + wt[t] * cos(j, i), 0) / Math.sqrt(n2));
+      for (let a = 0; a < items.length; a++)
+        for (let b = 0; b < items.length; b++) n2 += wt[a] * wt[b] * cos(items[a], items[b]);
+      const want = Float32Array.from(
+        { length: n },
+        (_, i) => items.reduce((acc, j, t) => acc + wt[t] * cos(j, i), 0) / Math.sqrt(n2),
+      );
       const mask = new Uint8Array(n);
       for (const j of items) mask[j] = 1;
       standardize(want, mask);
@@ -233,8 +268,22 @@ describe('explanations and predictions', () => {
    * (s = 0.9) and of item 1 (s = 0.3).
    */
   function tiny(): ServingModel {
-    const empty = (n: number) => ({ indptr: new Int32Array(n + 1), indices: new Int32Array(0), sims: new Float32Array(0) });
-    const names = ['item-knn', 'content', 'pop', 'coldItem', 'coldItem×content', 'popBefore', 'popAfter', 'exposure', 'recent'];
+    const empty = (n: number) => ({
+      indptr: new Int32Array(n + 1),
+      indices: new Int32Array(0),
+      sims: new Float32Array(0),
+    });
+    const names = [
+      'item-knn',
+      'content',
+      'pop',
+      'coldItem',
+      'coldItem×content',
+      'popBefore',
+      'popAfter',
+      'exposure',
+      'recent',
+    ];
     const w = new Float32Array(names.length);
     w[0] = 1;
     return {
@@ -249,7 +298,11 @@ describe('explanations and predictions', () => {
       easeModelled: new Uint8Array(3),
       easeThreshold: 3.5,
       // Forward lists (rating prediction): row 2 holds 0 (0.9) and 1 (0.3).
-      knn: { indptr: Int32Array.of(0, 1, 2, 4), indices: Int32Array.of(2, 2, 0, 1), sims: Float32Array.of(0.9, 0.3, 0.9, 0.3) },
+      knn: {
+        indptr: Int32Array.of(0, 1, 2, 4),
+        indices: Int32Array.of(2, 2, 0, 1),
+        sims: Float32Array.of(0.9, 0.3, 0.9, 0.3),
+      },
       // Reverse lists (ranking): row j = items whose top-k include j.
       knnReverse: { indptr: Int32Array.of(0, 1, 2, 2), indices: Int32Array.of(2, 2), sims: Float32Array.of(0.9, 0.3) },
       knnK: 40,
@@ -281,7 +334,17 @@ describe('explanations and predictions', () => {
       exposureZ: new Float32Array(3),
       time: null,
       rankFeatures: names,
-      rankGroups: ['collaborative', 'content', 'popular', 'content', 'content', 'popular', 'popular', 'popular', 'collaborative'],
+      rankGroups: [
+        'collaborative',
+        'content',
+        'popular',
+        'content',
+        'content',
+        'popular',
+        'popular',
+        'popular',
+        'collaborative',
+      ],
       rankBaseKinds: ['item-knn'],
       warm: w,
       cold: w,
@@ -310,7 +373,13 @@ describe('explanations and predictions', () => {
     // EASE rows: B_02 = 0.5, B_12 = 0.6. The user gives movie 0 five stars and movie 1 three and a half.
     const base = tiny();
     const ease = { indptr: Int32Array.of(0, 1, 2, 2), indices: Int32Array.of(2, 2), sims: Float32Array.of(0.5, 0.6) };
-    const binary: ServingModel = { ...base, ease, easeModelled: Uint8Array.of(1, 1, 1), rankBaseKinds: ['ease'], rankFeatures: ['ease', ...base.rankFeatures.slice(1)] };
+    const binary: ServingModel = {
+      ...base,
+      ease,
+      easeModelled: Uint8Array.of(1, 1, 1),
+      rankBaseKinds: ['ease'],
+      rankFeatures: ['ease', ...base.rankFeatures.slice(1)],
+    };
     const graded: ServingModel = { ...binary, easeMinWeight: 0.4, easeScaleMax: 5 };
     const user = { itemIdx: Int32Array.of(0, 1), values: Float32Array.of(5, 3.5) };
     const reason = (model: ServingModel) => {
@@ -328,19 +397,35 @@ describe('explanations and predictions', () => {
     const user = { itemIdx: new Int32Array(0), values: new Float32Array(0) };
     const scratch = createServingScratch(model);
     scoreUser(model, user, new Float32Array(3), scratch);
-    expect(explainPage(model, user, scratch, [0, 1, 2])).toEqual([0, 1, 2].map(() => ({ source: 'popular', base: 'pop', fromItemIdx: -1 })));
+    expect(explainPage(model, user, scratch, [0, 1, 2])).toEqual(
+      [0, 1, 2].map(() => ({ source: 'popular', base: 'pop', fromItemIdx: -1 })),
+    );
   });
 
   it('folds a user into biased MF by the ridge solve of the MF objective', () => {
     // k = 1, items 0 and 1 with q = +1 and −1, μ = 3, b_i = 0; ratings 4 and 2 → targets y = +1, −1.
     // Normal equations with z = [1, q]: (Σ z zᵀ + n·diag(λ_b, λ)) x = Σ y z → 2.2·I·x = [0, 2] → b_u = 0, p = 2/2.2.
-    const model = { ...tiny(), mfK: 1, mfItemFactors: Float32Array.of(1, -1, 0.5), mfItemBias: new Float32Array(3), mfMean: 3, mfReg: Float32Array.of(0.1, 0.1) };
+    const model = {
+      ...tiny(),
+      mfK: 1,
+      mfItemFactors: Float32Array.of(1, -1, 0.5),
+      mfItemBias: new Float32Array(3),
+      mfMean: 3,
+      mfReg: Float32Array.of(0.1, 0.1),
+    };
     const x = foldInMf(model, { itemIdx: Int32Array.of(0, 1), values: Float32Array.of(4, 2) });
     expect(x[0]).toBeCloseTo(0, 6); // λ is stored as float32
     expect(x[1]).toBeCloseTo(2 / 2.2, 6);
     // Served as the only rating base: μ + b_u + b_2 + p·q_2 = 3 + 0.5·2/2.2.
-    const only = { ...model, ratingBaseKinds: ['biased-mf'], ratingFeatures: ['intercept', 'biased-mf', 'coldUser×biased-mf', 'coldItem×biased-mf'] };
-    expect(predictRating(only, { itemIdx: Int32Array.of(0, 1), values: Float32Array.of(4, 2) }, 2)).toBeCloseTo(3 + 0.5 * (2 / 2.2), 5);
+    const only = {
+      ...model,
+      ratingBaseKinds: ['biased-mf'],
+      ratingFeatures: ['intercept', 'biased-mf', 'coldUser×biased-mf', 'coldItem×biased-mf'],
+    };
+    expect(predictRating(only, { itemIdx: Int32Array.of(0, 1), values: Float32Array.of(4, 2) }, 2)).toBeCloseTo(
+      3 + 0.5 * (2 / 2.2),
+      5,
+    );
   });
 
   it('predicts the ridge blend of the folded-in item-kNN, clipped to the scale', () => {
@@ -363,7 +448,13 @@ describe('explanations and predictions', () => {
     // Features after the cold terms: m_u, m_u·p, m_i, m_i·p with m_u = 1/√3 (2 ratings), m_i = 1/√(1 + n_2).
     const model = {
       ...base,
-      ratingFeatures: [...base.ratingFeatures, 'userSupport', 'userSupport×item-knn', 'itemSupport', 'itemSupport×item-knn'],
+      ratingFeatures: [
+        ...base.ratingFeatures,
+        'userSupport',
+        'userSupport×item-knn',
+        'itemSupport',
+        'itemSupport×item-knn',
+      ],
       ratingWeights: Float32Array.of(0, 1, 0, 0, 0, -0.1, 0.2, 0),
     };
     const mu = 1 / Math.sqrt(3);
@@ -403,7 +494,15 @@ describe('explanations and predictions', () => {
 
   it('knows which members the model was trained on (sorted snapshot ids)', () => {
     const model = { userIds: Int32Array.of(2, 5, 9, 40) };
-    expect([1, 2, 5, 6, 9, 40, 41].map((id) => trainedOn(model, id))).toEqual([false, true, true, false, true, true, false]);
+    expect([1, 2, 5, 6, 9, 40, 41].map((id) => trainedOn(model, id))).toEqual([
+      false,
+      true,
+      true,
+      false,
+      true,
+      true,
+      false,
+    ]);
     expect(trainedOn({ userIds: new Int32Array(0) }, 1)).toBe(false);
   });
 });

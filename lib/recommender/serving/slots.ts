@@ -5,7 +5,22 @@
 import { topKFromScores } from '../algorithms/mf-common';
 import { type RatingMatrix, ShapeError } from '../core/types';
 import { sampleSorted } from '../core/holdout';
-import { bestOfLists, certifiedCoverage, COVERAGE_CANDIDATES, COVERAGE_DELTA_GRID, coverageAt, type CoverageScores, discoveryOrder, packCandidates, shiftScores, SLOT_WINDOW, smallestCoveringDelta, smallestCoveringDeltaWithSlots, smallestCoveringSlots, topCandidates } from './coverage-floor';
+import {
+  bestOfLists,
+  certifiedCoverage,
+  COVERAGE_CANDIDATES,
+  COVERAGE_DELTA_GRID,
+  coverageAt,
+  type CoverageScores,
+  discoveryOrder,
+  packCandidates,
+  shiftScores,
+  SLOT_WINDOW,
+  smallestCoveringDelta,
+  smallestCoveringDeltaWithSlots,
+  smallestCoveringSlots,
+  topCandidates,
+} from './coverage-floor';
 import { userRow } from './fold-in';
 import type { ServingModel } from './model';
 import { createServingScratch, scoreUser } from './score';
@@ -63,7 +78,12 @@ function calibrationLists(
     const shiftable = changed.every((f) => model.rankFeatures[f] === 'exposure' || model.rankFeatures[f] === 'pop');
     if (changed.length === 0) return { full: shared.full ?? null, search: shared.search };
     if (shiftable && shared.full) {
-      for (const f of changed) shiftScores(shared.full, model.rankFeatures[f] === 'exposure' ? model.exposureZ : model.popZ, w[f] - shared.warm[f]);
+      for (const f of changed)
+        shiftScores(
+          shared.full,
+          model.rankFeatures[f] === 'exposure' ? model.exposureZ : model.popZ,
+          w[f] - shared.warm[f],
+        );
       shared.search = bestOfLists(shared.full);
       shared.warm = w.slice();
       return { full: shared.full, search: shared.search };
@@ -81,7 +101,8 @@ function calibrationLists(
 function calibrationUsers(model: ServingModel, data: RatingMatrix, maxUsers: number, seed: number): number[] {
   const { indptr } = data.byUser;
   const warmUsers: number[] = [];
-  for (let u = 0; u < data.byUser.nRows; u++) if (indptr[u + 1] - indptr[u] > model.coldUserThreshold) warmUsers.push(u);
+  for (let u = 0; u < data.byUser.nRows; u++)
+    if (indptr[u + 1] - indptr[u] > model.coldUserThreshold) warmUsers.push(u);
   const cap = Math.max(1, maxUsers);
   return warmUsers.length > cap ? sampleSorted(warmUsers, cap, seed + 5) : warmUsers;
 }
@@ -183,7 +204,16 @@ export function applyCoverageFloor(
     pick = smallestCoveringDelta(input, penalty, opts.floor, COVERAGE_DELTA_GRID, pick.index + 1);
   }
   model.warm[f] = w0 - delta;
-  return { feature: opts.feature, floor: opts.floor, delta, users: cal.users.length, rescored, coverageBefore, coverage, reached: coverage >= opts.floor };
+  return {
+    feature: opts.feature,
+    floor: opts.floor,
+    delta,
+    users: cal.users.length,
+    rescored,
+    coverageBefore,
+    coverage,
+    reached: coverage >= opts.floor,
+  };
 }
 
 /**
@@ -208,7 +238,13 @@ export function applySlotsThenPenalty(
   let pick = smallestCoveringDeltaWithSlots(input, penalty, opts.floor, DISCOVERY_MAX_SLOTS);
   // The lists at δ 0 before any slot; the search has them when it stopped there.
   const coverageBefore = pick.index === 0 ? pick.coverageBefore : coverageAt(input, penalty, 0);
-  const result = (delta: number, slots: number, coverage: number, rescored: number, reached: boolean): CoverageFloorResult => ({
+  const result = (
+    delta: number,
+    slots: number,
+    coverage: number,
+    rescored: number,
+    reached: boolean,
+  ): CoverageFloorResult => ({
     feature: opts.feature,
     floor: opts.floor,
     delta,
@@ -235,7 +271,14 @@ export function applySlotsThenPenalty(
       return result(pick.delta, served.slots, served.coverage, rescored, true);
     }
     if (pick.index === COVERAGE_DELTA_GRID.length - 1) break;
-    pick = smallestCoveringDeltaWithSlots(input, penalty, opts.floor, DISCOVERY_MAX_SLOTS, COVERAGE_DELTA_GRID, pick.index + 1);
+    pick = smallestCoveringDeltaWithSlots(
+      input,
+      penalty,
+      opts.floor,
+      DISCOVERY_MAX_SLOTS,
+      COVERAGE_DELTA_GRID,
+      pick.index + 1,
+    );
   }
   model.warm[f] = w0;
   return { ...result(0, 0, coverageBefore, rescored, false), slotsCoverage: pick.coverage };
@@ -279,7 +322,11 @@ function floorCalibration(model: ServingModel, data: RatingMatrix, times: Float6
     users.map((u) => {
       scoreUser(model, userRow(data, u, times), buf, scratch);
       // Every unrated item while the lists fit the bound (the served check then needs no re-scoring but near-ties).
-      return topCandidates(buf, indices.subarray(indptr[u], indptr[u + 1]), users.length * n <= FULL_CALIBRATION_ENTRIES ? n : COVERAGE_CANDIDATES);
+      return topCandidates(
+        buf,
+        indices.subarray(indptr[u], indptr[u + 1]),
+        users.length * n <= FULL_CALIBRATION_ENTRIES ? n : COVERAGE_CANDIDATES,
+      );
     }),
   );
   const servedTop = (x: number, k: number): number[] => {

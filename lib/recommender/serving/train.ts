@@ -15,7 +15,14 @@ import { alignExternal, servingFromHybrid, ServingTablesConfigSchema } from './b
 import { userRow } from './fold-in';
 import { DEFAULT_SERVING, type ServingConfig, type ServingModel } from './model';
 import { ratingContext, type RatingContext, ratingRow } from './predict';
-import { applyCoverageFloor, applyDiscoverySlots, applySlotsThenPenalty, type CalibrationLists, type CoverageFloorResult, DISCOVERY_MAX_SLOTS } from './slots';
+import {
+  applyCoverageFloor,
+  applyDiscoverySlots,
+  applySlotsThenPenalty,
+  type CalibrationLists,
+  type CoverageFloorResult,
+  DISCOVERY_MAX_SLOTS,
+} from './slots';
 
 export interface ServingTrainResult {
   model: ServingModel;
@@ -30,9 +37,17 @@ export interface ServingTrainResult {
 
 /** The hybrid's engine config for a serving run; external ALS factors replace the implicit-ALS fit. */
 function hybridConfigForServing(data: RatingMatrix, docs: readonly ContentDoc[] | null, cfg: ServingConfig) {
-  const hc = hybridConfigFrom(cfg.params, { contentDocs: docs ?? undefined, timeRows: cfg.timeRows, tasks: cfg.tasks, log: cfg.log });
+  const hc = hybridConfigFrom(cfg.params, {
+    contentDocs: docs ?? undefined,
+    timeRows: cfg.timeRows,
+    tasks: cfg.tasks,
+    log: cfg.log,
+  });
   const mfCfg = BiasedMfConfig.parse({ ...(cfg.params.baseParams['biased-mf'] ?? {}) });
-  const tableCfg = { ...cfg.params, ...ServingTablesConfigSchema.parse({ mfReg: mfCfg.reg, mfRegBias: mfCfg.regBias }) };
+  const tableCfg = {
+    ...cfg.params,
+    ...ServingTablesConfigSchema.parse({ mfReg: mfCfg.reg, mfRegBias: mfCfg.regBias }),
+  };
   // The rating blend learns on rows computed exactly as served: folded-in biases, MF user vectors, truncated kNN.
   hc.servedRatingRow = ({ bases, content, fit, names, coldUserThreshold, coldItemThreshold }) => {
     const { itemCount, userCount } = counts(fit);
@@ -72,7 +87,15 @@ function hybridConfigForServing(data: RatingMatrix, docs: readonly ContentDoc[] 
   const ext = cfg.externalFactors;
   if (ext) {
     const swap = (b: HybridBase): HybridBase =>
-      b.name === 'implicit-als' ? { ...b, recommender: { ...implicitAlsRecommender, fit: (d: RatingMatrix) => alignExternal(d, ext) } as HybridBase['recommender'] } : b;
+      b.name === 'implicit-als'
+        ? {
+            ...b,
+            recommender: {
+              ...implicitAlsRecommender,
+              fit: (d: RatingMatrix) => alignExternal(d, ext),
+            } as HybridBase['recommender'],
+          }
+        : b;
     hc.rankingBases = (hc.rankingBases ?? []).map(swap);
     hc.ratingBases = (hc.ratingBases ?? []).map(swap);
   }
@@ -99,7 +122,11 @@ export async function trainServingModel(
 }
 
 /** Synchronous variant of {@link trainServingModel} (the eval CLI and the Recommender adapter). */
-export function trainServingModelSync(data: RatingMatrix, docs: readonly ContentDoc[] | null, config: Partial<ServingConfig> = {}): ServingTrainResult {
+export function trainServingModelSync(
+  data: RatingMatrix,
+  docs: readonly ContentDoc[] | null,
+  config: Partial<ServingConfig> = {},
+): ServingTrainResult {
   const steps = trainingSteps(data, docs, config);
   for (;;) {
     const step = steps.next();
@@ -107,7 +134,11 @@ export function trainServingModelSync(data: RatingMatrix, docs: readonly Content
   }
 }
 
-function* trainingSteps(data: RatingMatrix, docs: readonly ContentDoc[] | null, config: Partial<ServingConfig>): Generator<HybridPhase, ServingTrainResult> {
+function* trainingSteps(
+  data: RatingMatrix,
+  docs: readonly ContentDoc[] | null,
+  config: Partial<ServingConfig>,
+): Generator<HybridPhase, ServingTrainResult> {
   const cfg: ServingConfig = { ...DEFAULT_SERVING, ...config };
   const timings: Record<string, number> = {};
   const t0 = performance.now();
@@ -116,7 +147,10 @@ function* trainingSteps(data: RatingMatrix, docs: readonly ContentDoc[] | null, 
   // Rating times aligned to `data` once: the hybrid's temporal split and time features, then the coverage floor.
   const tr = cfg.timeRows;
   const times = tr?.timestamps ? alignTimestamps(data, tr.userIds, tr.movieIds, tr.timestamps) : null;
-  const hybridSteps = fitHybridSteps(data, { ...hybridConfigForServing(data, docs, cfg), ...(times ? { timestamps: times } : {}) });
+  const hybridSteps = fitHybridSteps(data, {
+    ...hybridConfigForServing(data, docs, cfg),
+    ...(times ? { timestamps: times } : {}),
+  });
   let h: HybridModel;
   yield { phase: current, progress: 0 };
   for (;;) {
@@ -134,7 +168,10 @@ function* trainingSteps(data: RatingMatrix, docs: readonly ContentDoc[] | null, 
   current = 'serving tables';
   yield { phase: current, progress: 0.92 };
   const mfCfg = BiasedMfConfig.parse({ ...(cfg.params.baseParams['biased-mf'] ?? {}) });
-  const model = servingFromHybrid(h, data, { ...cfg.params, ...ServingTablesConfigSchema.parse({ mfReg: mfCfg.reg, mfRegBias: mfCfg.regBias }) });
+  const model = servingFromHybrid(h, data, {
+    ...cfg.params,
+    ...ServingTablesConfigSchema.parse({ mfReg: mfCfg.reg, mfRegBias: mfCfg.regBias }),
+  });
   timings[current] = (performance.now() - tPhase) / 1000;
   const coverageFloorSteps: CoverageFloorResult[] = [];
   if (cfg.params.coverageFloor > 0 && model.warm.length > 0) {
@@ -151,7 +188,13 @@ function* trainingSteps(data: RatingMatrix, docs: readonly ContentDoc[] | null, 
     // The users' lists are shared by every step (the slots+penalty step leaves the weights as it found them when it
     // cannot reach the floor).
     const candidates: CalibrationLists = {};
-    const slotOpts = { floor: p.coverageFloor, feature: p.coverageFloorFeature, maxUsers: p.coverageFloorUsers, seed: p.seed, candidates };
+    const slotOpts = {
+      floor: p.coverageFloor,
+      feature: p.coverageFloorFeature,
+      maxUsers: p.coverageFloorUsers,
+      seed: p.seed,
+      candidates,
+    };
     const slots =
       p.coverageFloorMode === 'slots'
         ? applyDiscoverySlots(model, data, times, slotOpts)
@@ -164,8 +207,16 @@ function* trainingSteps(data: RatingMatrix, docs: readonly ContentDoc[] | null, 
     }
     // The primary column first; while the floor is out of its reach, each fallback column continues from there, with
     // the users' lists of the step before (shifted by its weight change, or scored again when they cannot be).
-    for (const feature of slots?.reached ? [] : [p.coverageFloorFeature, ...p.coverageFloorFallback.filter((x) => x !== p.coverageFloorFeature)]) {
-      const c = applyCoverageFloor(model, data, times, { floor: p.coverageFloor, feature, maxUsers: p.coverageFloorUsers, seed: p.seed, candidates });
+    for (const feature of slots?.reached
+      ? []
+      : [p.coverageFloorFeature, ...p.coverageFloorFallback.filter((x) => x !== p.coverageFloorFeature)]) {
+      const c = applyCoverageFloor(model, data, times, {
+        floor: p.coverageFloor,
+        feature,
+        maxUsers: p.coverageFloorUsers,
+        seed: p.seed,
+        candidates,
+      });
       if (!c) break;
       coverageFloorSteps.push(c);
       floorLog(c);
@@ -176,7 +227,9 @@ function* trainingSteps(data: RatingMatrix, docs: readonly ContentDoc[] | null, 
   timings.total = (performance.now() - t0) / 1000;
   const warm = h.warm;
   return {
-    ...(coverageFloorSteps.length > 0 ? { coverageFloor: coverageFloorSteps[coverageFloorSteps.length - 1], coverageFloorSteps } : {}),
+    ...(coverageFloorSteps.length > 0
+      ? { coverageFloor: coverageFloorSteps[coverageFloorSteps.length - 1], coverageFloorSteps }
+      : {}),
     model,
     metrics: {
       'ndcg@10': warm?.validationNdcg ?? 0,

@@ -39,7 +39,10 @@ export function contractData(seed = 1, nUsers = 40, nItems = 50): RatingMatrix {
       r.push(Math.min(5, Math.max(0.5, Math.round(raw * 2) / 2)));
     }
   }
-  return buildRatingMatrix({ userIds: Int32Array.from(u), itemIds: Int32Array.from(i), ratings: Float32Array.from(r) }, { scale: [0.5, 5] });
+  return buildRatingMatrix(
+    { userIds: Int32Array.from(u), itemIds: Int32Array.from(i), ratings: Float32Array.from(r) },
+    { scale: [0.5, 5] },
+  );
 }
 
 export function runRecommenderContract<C, M>(name: string, recommender: Recommender<C, M>, config: C): void {
@@ -71,7 +74,8 @@ export function runRecommenderContract<C, M>(name: string, recommender: Recommen
       for (const x of second) expect(exclude.has(x.itemIdx)).toBe(false);
       const candidates = Int32Array.from({ length: nItems }, (_, k) => k).filter((k) => k % 3 === 0);
       const allowed = new Set(candidates);
-      for (const x of recommender.recommend(model, data, u, 50, { candidates })) expect(allowed.has(x.itemIdx)).toBe(true);
+      for (const x of recommender.recommend(model, data, u, 50, { candidates }))
+        expect(allowed.has(x.itemIdx)).toBe(true);
     });
 
     it('scores every item with finite numbers and predicts within the scale', () => {
@@ -103,7 +107,8 @@ export function runRecommenderContract<C, M>(name: string, recommender: Recommen
       const again = recommender.fit(contractData(), config);
       for (const u of [0, 11, 23]) {
         expect(recommender.recommend(again, data, u, 10)).toEqual(recommender.recommend(model, data, u, 10));
-        for (let i = 0; i < nItems; i += 7) expect(recommender.predict(again, data, u, i)).toBe(recommender.predict(model, data, u, i));
+        for (let i = 0; i < nItems; i += 7)
+          expect(recommender.predict(again, data, u, i)).toBe(recommender.predict(model, data, u, i));
       }
     });
   });

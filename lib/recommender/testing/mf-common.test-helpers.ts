@@ -18,7 +18,12 @@ export function withRandomBiases<M extends SgdFactorModel>(m: M): M {
  * Every parameter's analytic gradient matches the central difference of `loss` with step 1e-2
  * (the step is measured after float32 rounding), to 2e-3 relative.
  */
-export function expectFiniteDifferenceGradient<P extends string>(model: Record<P, Float32Array>, params: readonly P[], loss: () => number, grad: Record<P, Float64Array>): void {
+export function expectFiniteDifferenceGradient<P extends string>(
+  model: Record<P, Float32Array>,
+  params: readonly P[],
+  loss: () => number,
+  grad: Record<P, Float64Array>,
+): void {
   for (const name of params) {
     const arr = model[name];
     for (let p = 0; p < arr.length; p++) {
@@ -37,8 +42,15 @@ export function expectFiniteDifferenceGradient<P extends string>(model: Record<P
 }
 
 /** `after` = `init` − lr·grad for every parameter (to 6 decimals). */
-export function expectOneGradientStep<P extends string>(init: Record<P, Float32Array>, after: Record<P, Float32Array>, grad: Record<P, Float64Array>, params: readonly P[], lr: number): void {
+export function expectOneGradientStep<P extends string>(
+  init: Record<P, Float32Array>,
+  after: Record<P, Float32Array>,
+  grad: Record<P, Float64Array>,
+  params: readonly P[],
+  lr: number,
+): void {
   for (const name of params) {
-    for (let p = 0; p < init[name].length; p++) expect(after[name][p]).toBeCloseTo(init[name][p] - lr * grad[name][p], 6);
+    for (let p = 0; p < init[name].length; p++)
+      expect(after[name][p]).toBeCloseTo(init[name][p] - lr * grad[name][p], 6);
   }
 }

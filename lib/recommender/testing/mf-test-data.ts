@@ -9,7 +9,13 @@ import { buildRatingMatrix, type BuiltRatingMatrix } from '../core/sparse';
  * nUsers × nItems ratings r = clip(round(3 + uᵀv + noise)) on a 1–5 scale, each cell observed with
  * probability `density`. Every user and item keeps at least one rating. Deterministic in `seed`.
  */
-export function plantedRatings(nUsers: number, nItems: number, density: number, seed: number, rank = 2): BuiltRatingMatrix {
+export function plantedRatings(
+  nUsers: number,
+  nItems: number,
+  density: number,
+  seed: number,
+  rank = 2,
+): BuiltRatingMatrix {
   const rng = createRng(seed);
   const U = Array.from({ length: nUsers * rank }, () => rng.normal());
   const V = Array.from({ length: nItems * rank }, () => rng.normal());

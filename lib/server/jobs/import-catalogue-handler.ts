@@ -19,7 +19,11 @@ function progressWriter(importId: number) {
     last = now;
     phase = p.phase;
     void updateImport(importId, {
-      phase: p.phase, rowsDone: p.done, rowsTotal: p.total, progress: p.total ? p.done / p.total : 0, phaseStarted: newPhase,
+      phase: p.phase,
+      rowsDone: p.done,
+      rowsTotal: p.total,
+      progress: p.total ? p.done / p.total : 0,
+      phaseStarted: newPhase,
     }).catch((err) => console.error(`[worker] progress update of import ${importId} failed`, err));
     void isCancelRequested(importId)
       .then((c) => {
@@ -34,7 +38,12 @@ async function runOne(importId: number): Promise<void> {
   const job = await getImport(importId);
   if (job.status !== 'QUEUED') return;
   if (job.cancelRequested) {
-    await updateImport(importId, { status: 'CANCELLED', phase: 'cancelled', error: 'Cancelled before it started.', finished: true });
+    await updateImport(importId, {
+      status: 'CANCELLED',
+      phase: 'cancelled',
+      error: 'Cancelled before it started.',
+      finished: true,
+    });
     return;
   }
   await updateImport(importId, { status: 'RUNNING', started: true, phase: 'starting', phaseStarted: true });
@@ -44,27 +53,44 @@ async function runOne(importId: number): Promise<void> {
     if (!dataDir && job.source?.type === 'url' && job.source.url) {
       onProgress({ phase: 'downloading', done: 0, total: 0 });
       const got = await downloadCatalogue(job.source.url, `import-${importId}`, {
-        sha256: job.source.sha256, onProgress: (done, total) => onProgress({ phase: 'downloading', done, total }),
+        sha256: job.source.sha256,
+        onProgress: (done, total) => onProgress({ phase: 'downloading', done, total }),
       });
       dataDir = got.dir;
       await updateImport(importId, { dataDir });
     }
     if (!dataDir) {
-      throw new AppError('INVALID', 'No data folder found: set DATA_DIR to a folder holding movielens/ml-latest-small/*.csv (and tmdb/*.csv).');
+      throw new AppError(
+        'INVALID',
+        'No data folder found: set DATA_DIR to a folder holding movielens/ml-latest-small/*.csv (and tmdb/*.csv).',
+      );
     }
     if (job.kind === 'PREVIEW') {
       const report = await previewCatalogue(dataDir, onProgress);
       await updateImport(importId, { status: 'SUCCEEDED', phase: 'done', progress: 1, report, finished: true });
       return;
     }
-    const report = await applyCatalogue(dataDir, onProgress, { key: `i${importId}`, maxRejectShare: job.maxRejectShare, shouldStop });
+    const report = await applyCatalogue(dataDir, onProgress, {
+      key: `i${importId}`,
+      maxRejectShare: job.maxRejectShare,
+      shouldStop,
+    });
     await updateImport(importId, { status: 'SUCCEEDED', phase: 'done', progress: 1, report, finished: true });
   } catch (err) {
     if (err instanceof ReloadStoppedError) {
-      await updateImport(importId, { status: 'CANCELLED', phase: 'cancelled', error: 'Cancelled: the previous catalogue was kept.', finished: true });
+      await updateImport(importId, {
+        status: 'CANCELLED',
+        phase: 'cancelled',
+        error: 'Cancelled: the previous catalogue was kept.',
+        finished: true,
+      });
       return;
     }
-    await updateImport(importId, { status: 'FAILED', error: err instanceof Error ? err.message : String(err), finished: true });
+    await updateImport(importId, {
+      status: 'FAILED',
+      error: err instanceof Error ? err.message : String(err),
+      finished: true,
+    });
     if (!(err instanceof AppError)) throw err;
   }
 }

@@ -19,7 +19,11 @@ async function send(importId: number): Promise<void> {
 }
 
 /** Queues a dry run of `source` (a folder already prepared, or a URL the worker downloads). */
-export async function enqueuePreview(requestedBy: number, source: CatalogueSource, dataDir: string | null): Promise<number> {
+export async function enqueuePreview(
+  requestedBy: number,
+  source: CatalogueSource,
+  dataDir: string | null,
+): Promise<number> {
   const importId = await createImport({ requestedBy, dataDir, kind: 'PREVIEW', source });
   await send(importId);
   return importId;
@@ -32,7 +36,12 @@ export async function enqueueApply(requestedBy: number, previewId: number, maxRe
     throw new AppError('INVALID', 'Run a dry run of these files first, and wait for it to finish.');
   }
   const importId = await createImport({
-    requestedBy, dataDir: preview.dataDir, kind: 'APPLY', source: preview.source ?? undefined, previewId, maxRejectShare,
+    requestedBy,
+    dataDir: preview.dataDir,
+    kind: 'APPLY',
+    source: preview.source ?? undefined,
+    previewId,
+    maxRejectShare,
   });
   await send(importId);
   return importId;
@@ -41,8 +50,12 @@ export async function enqueueApply(requestedBy: number, previewId: number, maxRe
 /** Today's one-click reload of the server's data folder (no dry run shown; the threshold still applies). */
 export async function enqueueImport(requestedBy: number): Promise<number> {
   const dataDir = resolveDataDir();
-  const importId = await createImport({ requestedBy, dataDir, kind: 'APPLY', source: { type: 'server', label: dataDir ?? 'DATA_DIR' } });
+  const importId = await createImport({
+    requestedBy,
+    dataDir,
+    kind: 'APPLY',
+    source: { type: 'server', label: dataDir ?? 'DATA_DIR' },
+  });
   await send(importId);
   return importId;
 }
-

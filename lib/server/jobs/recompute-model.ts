@@ -16,7 +16,10 @@ export async function enqueueRecompute(trigger: RecomputeJob['trigger']): Promis
     const worker = await getWorkerStatus();
     if (!worker.alive) {
       const since = worker.lastSeenAt ? ` (last seen ${worker.lastSeenAt.replace('T', ' ').slice(0, 19)} UTC)` : '';
-      throw new AppError('CONFLICT', `The background worker is not running${since}, so nothing could train a model. npm start restarts it; try again in a minute.`);
+      throw new AppError(
+        'CONFLICT',
+        `The background worker is not running${since}, so nothing could train a model. npm start restarts it; try again in a minute.`,
+      );
     }
   }
   const versionId = await createModelVersion({ algorithm: SERVING_ALGORITHM, params: DEFAULT_SERVING, trigger });

@@ -31,14 +31,18 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
   const startedAt = new Date();
   await beatWorker(startedAt);
   const beat = setInterval(() => {
-    beatWorker(startedAt).catch((err: unknown) => console.error('[worker] heartbeat failed:', err instanceof Error ? err.message : err));
+    beatWorker(startedAt).catch((err: unknown) =>
+      console.error('[worker] heartbeat failed:', err instanceof Error ? err.message : err),
+    );
   }, WORKER_HEARTBEAT_MS);
   // Rows left running by a killed worker: fail them so the admin sees it; the queue retries the job itself.
   const stale = await failStaleTraining('the worker stopped while this version was training');
   // A reload killed during its switch is rolled back from its stage before anything else runs.
   const recovered = await recoverInterruptedReloads(log);
   await failStaleImports(
-    recovered.length ? 'the worker stopped during this job; the previous catalogue was restored' : 'the worker stopped while this job was running',
+    recovered.length
+      ? 'the worker stopped during this job; the previous catalogue was restored'
+      : 'the worker stopped while this job was running',
   );
   if (stale) log(`[worker] marked ${stale} interrupted training run(s) as failed`);
   await failOrphanedJobs(log);

@@ -25,7 +25,8 @@ export function isCommonPassword(password: string): boolean {
 /** What is wrong with a new password beyond its length, or null. For sign-up and password change. */
 export function passwordPolicyProblem(password: string, email?: string): string | null {
   const lower = password.trim().toLowerCase();
-  if (isCommonPassword(password)) return 'That password is on a list of common passwords. Pick something less guessable.';
+  if (isCommonPassword(password))
+    return 'That password is on a list of common passwords. Pick something less guessable.';
   if (email && (lower === email.toLowerCase() || lower === email.toLowerCase().split('@')[0])) {
     return 'Pick a password that is not your email address.';
   }

@@ -87,7 +87,8 @@ export async function readCatalogue(dataDir: string): Promise<ParsedCatalogue> {
   try {
     files = await readCatalogueFilesInThread(dataDir);
   } catch (err) {
-    if ((err as { code?: string }).code === 'NO_MOVIES') throw new AppError('INVALID', (err as Error).message, { cause: err });
+    if ((err as { code?: string }).code === 'NO_MOVIES')
+      throw new AppError('INVALID', (err as Error).message, { cause: err });
     throw err;
   }
   const live = await listLiveMovieKeys();
@@ -122,7 +123,10 @@ function previewOf(dataDir: string, parsed: ParsedCatalogue, t0: number): Catalo
 }
 
 /** The dry run: what a reload of `dataDir` would add, update, leave unchanged and reject. Writes nothing. */
-export async function previewCatalogue(dataDir: string, onProgress: (p: ImportProgress) => void = () => {}): Promise<CataloguePreview> {
+export async function previewCatalogue(
+  dataDir: string,
+  onProgress: (p: ImportProgress) => void = () => {},
+): Promise<CataloguePreview> {
   const t0 = performance.now();
   onProgress({ phase: 'reading files', done: 0, total: 1 });
   const parsed = await readCatalogue(dataDir);
@@ -187,7 +191,10 @@ export async function applyCatalogue(
 }
 
 /** Seeding and scripts: a reload that accepts any share of malformed rows (they are reported, not fatal). */
-export function importCatalogue(dataDir: string, onProgress: (p: ImportProgress) => void = () => {}): Promise<ImportReport> {
+export function importCatalogue(
+  dataDir: string,
+  onProgress: (p: ImportProgress) => void = () => {},
+): Promise<ImportReport> {
   return applyCatalogue(dataDir, onProgress, { maxRejectShare: 1 });
 }
 

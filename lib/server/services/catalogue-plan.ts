@@ -46,11 +46,27 @@ interface TagLike {
 
 /** A stable digest of everything a reload writes for one movie, its imported tags included. */
 export function movieFingerprint(m: CatalogueMovie, tags: readonly TagLike[] = []): string {
-  const t = tags.map((x) => [x.userId, x.tag, x.timestamp] as const).sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[2] - b[2]));
+  const t = tags
+    .map((x) => [x.userId, x.tag, x.timestamp] as const)
+    .sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[2] - b[2]));
   const body = JSON.stringify([
-    m.tmdbId, m.imdbId, m.title, m.year, m.overview, m.runtime === null ? null : Math.round(m.runtime), m.releaseDate,
-    m.originalLanguage, m.popularity, m.voteAverage, m.voteCount, m.posterPath, [...new Set(m.genres)], [...new Set(m.keywords)],
-    [...new Set(m.directors)], m.cast.map((c) => [c.name, c.order, c.character ?? null]), t,
+    m.tmdbId,
+    m.imdbId,
+    m.title,
+    m.year,
+    m.overview,
+    m.runtime === null ? null : Math.round(m.runtime),
+    m.releaseDate,
+    m.originalLanguage,
+    m.popularity,
+    m.voteAverage,
+    m.voteCount,
+    m.posterPath,
+    [...new Set(m.genres)],
+    [...new Set(m.keywords)],
+    [...new Set(m.directors)],
+    m.cast.map((c) => [c.name, c.order, c.character ?? null]),
+    t,
   ]);
   return createHash('sha1').update(body).digest('hex');
 }
@@ -76,7 +92,11 @@ export function planCatalogue(
   });
   for (const m of incoming) {
     if (seen.has(m.movieId)) {
-      issues.push({ file: 'movies.csv', line: 0, message: `movieId ${m.movieId} is listed twice; the first row was kept` });
+      issues.push({
+        file: 'movies.csv',
+        line: 0,
+        message: `movieId ${m.movieId} is listed twice; the first row was kept`,
+      });
       continue;
     }
     seen.add(m.movieId);
@@ -108,7 +128,10 @@ export function planCatalogue(
   let matchedByLink = 0;
   for (const m of movies) {
     if (target.has(m.movieId)) continue;
-    const candidates = [m.tmdbId !== null ? byTmdb.get(m.tmdbId) : undefined, m.imdbId !== null ? byImdb.get(m.imdbId) : undefined];
+    const candidates = [
+      m.tmdbId !== null ? byTmdb.get(m.tmdbId) : undefined,
+      m.imdbId !== null ? byImdb.get(m.imdbId) : undefined,
+    ];
     const l = candidates.find((c) => c && !claimed.has(c.id));
     // The new row's own id must not be a live movie claimed by another row (it is not: ids matched first).
     if (l) {

@@ -16,7 +16,12 @@ export interface CatalogueFiles {
   /** movieFingerprint of each movie (same order). */
   hashes: string[];
   tags: MovieLensTag[];
-  ratings: { movielensUserIds: Int32Array; movieIds: Int32Array; ratings: Float32Array; timestamps: Float64Array } | null;
+  ratings: {
+    movielensUserIds: Int32Array;
+    movieIds: Int32Array;
+    ratings: Float32Array;
+    timestamps: Float64Array;
+  } | null;
   rowsRead: number;
   issues: ImportIssue[];
   issueCount: number;
@@ -57,7 +62,9 @@ export function countCsvRecords(path: string): number {
 export function readCatalogueFiles(dataDir: string): CatalogueFiles {
   const ml = join(dataDir, ML_DIR);
   if (!existsSync(join(ml, 'movies.csv'))) {
-    throw Object.assign(new Error('These files have no MovieLens movies.csv: it is the one file a catalogue needs.'), { code: 'NO_MOVIES' });
+    throw Object.assign(new Error('These files have no MovieLens movies.csv: it is the one file a catalogue needs.'), {
+      code: 'NO_MOVIES',
+    });
   }
   const files = [
     ...['movies.csv', 'links.csv', 'tags.csv', 'ratings.csv'].filter((f) => existsSync(join(ml, f))),
@@ -69,7 +76,8 @@ export function readCatalogueFiles(dataDir: string): CatalogueFiles {
   const ratingsFile = existsSync(ratingsPath) ? loadRatingsFile(ratingsPath, { maxIssues: 200 }) : null;
   let rowsRead = ratingsFile?.linesRead ?? 0;
   for (const f of ['movies.csv', 'links.csv', 'tags.csv']) rowsRead += countCsvRecords(join(ml, f));
-  for (const f of ['movies_metadata.csv', 'credits.csv', 'keywords.csv']) rowsRead += countCsvRecords(join(dataDir, 'tmdb', f));
+  for (const f of ['movies_metadata.csv', 'credits.csv', 'keywords.csv'])
+    rowsRead += countCsvRecords(join(dataDir, 'tmdb', f));
   const tagsByMovie = new Map<number, MovieLensTag[]>();
   for (const t of catalogue.tags) {
     const list = tagsByMovie.get(t.movieId);
@@ -81,7 +89,12 @@ export function readCatalogueFiles(dataDir: string): CatalogueFiles {
     hashes: catalogue.movies.map((m) => movieFingerprint(m, tagsByMovie.get(m.movieId))),
     tags: catalogue.tags,
     ratings: ratingsFile
-      ? { movielensUserIds: ratingsFile.userIds, movieIds: ratingsFile.movieIds, ratings: ratingsFile.ratings, timestamps: ratingsFile.timestamps }
+      ? {
+          movielensUserIds: ratingsFile.userIds,
+          movieIds: ratingsFile.movieIds,
+          ratings: ratingsFile.ratings,
+          timestamps: ratingsFile.timestamps,
+        }
       : null,
     rowsRead,
     issues: [...catalogue.issues, ...(ratingsFile?.issues ?? [])],

@@ -1,6 +1,17 @@
 import 'server-only';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, createReadStream, createWriteStream, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -49,7 +60,10 @@ export function layoutPath(root: string, fileName: string): string | null {
   const name = basename(fileName).toLowerCase();
   if (name.endsWith('.zip')) return null;
   const dir = LAYOUT[name];
-  if (!dir) throw new SourceError(`${fileName} is not a catalogue file: expected ${CATALOGUE_FILE_NAMES.join(', ')} or one .zip of them.`);
+  if (!dir)
+    throw new SourceError(
+      `${fileName} is not a catalogue file: expected ${CATALOGUE_FILE_NAMES.join(', ')} or one .zip of them.`,
+    );
   return join(root, dir, name);
 }
 
@@ -67,14 +81,16 @@ export async function streamToFile(
   const tmp = `${path}.part-${randomBytes(4).toString('hex')}`;
   const hash = createHash('sha256');
   let bytes = 0;
-  const source = body instanceof Readable ? body : Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>);
+  const source =
+    body instanceof Readable ? body : Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>);
   try {
     await pipeline(
       source,
       async function* (chunks: AsyncIterable<Uint8Array>) {
         for await (const chunk of chunks) {
           bytes += chunk.byteLength;
-          if (bytes > maxBytes) throw new SourceError(`The file is larger than the ${Math.round(maxBytes / 1024 / 1024)} MB limit.`);
+          if (bytes > maxBytes)
+            throw new SourceError(`The file is larger than the ${Math.round(maxBytes / 1024 / 1024)} MB limit.`);
           hash.update(chunk);
           onChunk(bytes);
           yield chunk;
@@ -141,7 +157,9 @@ export async function extractZipToLayout(zipPath: string, root: string): Promise
     for (const fd of open) closeSync(fd);
   }
   if (failure) {
-    throw failure instanceof AppError ? failure : new SourceError(`The zip could not be read: ${(failure as Error).message}`, { cause: failure });
+    throw failure instanceof AppError
+      ? failure
+      : new SourceError(`The zip could not be read: ${(failure as Error).message}`, { cause: failure });
   }
   if (found.length === 0) throw new SourceError(`The zip holds none of ${CATALOGUE_FILE_NAMES.join(', ')}.`);
   return found;
@@ -169,7 +187,8 @@ export async function finishUpload(uploadId: string): Promise<{ dir: string; fil
     }
   }
   const files = listLayoutFiles(dir);
-  if (!files.includes('movies.csv')) throw new SourceError('The upload has no movies.csv: it is the one file a catalogue needs.');
+  if (!files.includes('movies.csv'))
+    throw new SourceError('The upload has no movies.csv: it is the one file a catalogue needs.');
   return { dir, files };
 }
 
@@ -194,9 +213,12 @@ export async function downloadCatalogue(
     }
     if (!res.ok || !res.body) throw new SourceError(`${url} answered ${res.status} ${res.statusText}`.trim());
     const total = Number(res.headers.get('content-length') ?? 0);
-    if (total > MAX_UPLOAD_BYTES) throw new SourceError(`${url} is ${total} bytes, more than the ${MAX_UPLOAD_BYTES} allowed.`);
+    if (total > MAX_UPLOAD_BYTES)
+      throw new SourceError(`${url} is ${total} bytes, more than the ${MAX_UPLOAD_BYTES} allowed.`);
     const zipPath = join(dir, 'download.zip');
-    const { bytes, sha256 } = await streamToFile(res.body, zipPath, MAX_UPLOAD_BYTES, (done) => opts.onProgress?.(done, total));
+    const { bytes, sha256 } = await streamToFile(res.body, zipPath, MAX_UPLOAD_BYTES, (done) =>
+      opts.onProgress?.(done, total),
+    );
     if (opts.sha256 && sha256 !== opts.sha256.toLowerCase()) {
       throw new SourceError(`The download's sha256 is ${sha256}, not the expected ${opts.sha256}: nothing was loaded.`);
     }

@@ -21,7 +21,11 @@ export class DownloadError extends Error {
  * its sha256 when one is configured, and that it holds the four CSV files; writes them through a temporary folder
  * and a rename, so a failed or partial download leaves nothing behind. Returns `dataDir`.
  */
-export async function downloadMovieLens(url: string, dataDir: string, opts: { sha256?: string; timeoutMs?: number } = {}): Promise<string> {
+export async function downloadMovieLens(
+  url: string,
+  dataDir: string,
+  opts: { sha256?: string; timeoutMs?: number } = {},
+): Promise<string> {
   let bytes: Uint8Array;
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(opts.timeoutMs ?? 60_000) });
@@ -33,7 +37,8 @@ export async function downloadMovieLens(url: string, dataDir: string, opts: { sh
     if (err instanceof DownloadError) throw err;
     throw new DownloadError(`could not download ${url}: ${(err as Error).message}`, { cause: err });
   }
-  if (bytes.byteLength === 0 || bytes.byteLength > MAX_BYTES) throw new DownloadError(`${url}: unexpected size ${bytes.byteLength} bytes`);
+  if (bytes.byteLength === 0 || bytes.byteLength > MAX_BYTES)
+    throw new DownloadError(`${url}: unexpected size ${bytes.byteLength} bytes`);
   const digest = createHash('sha256').update(bytes).digest('hex');
   if (opts.sha256 && digest !== opts.sha256.toLowerCase()) {
     throw new DownloadError(`${url}: sha256 ${digest} does not match the expected ${opts.sha256}`);

@@ -20,7 +20,9 @@ interface Entry {
 }
 // One cache per process, kept on globalThis: the production server's fast path (scripts/server.ts) and Next's
 // bundle each load this module, and both should see the same pages (as model-cache.ts shares the model).
-const shared = globalThis as unknown as { reelFeedCache?: { cache: LRUCache<string, Entry>; inflight: Map<string, Promise<FeedPage>> } };
+const shared = globalThis as unknown as {
+  reelFeedCache?: { cache: LRUCache<string, Entry>; inflight: Map<string, Promise<FeedPage>> };
+};
 const { cache, inflight } = (shared.reelFeedCache ??= {
   cache: new LRUCache<string, Entry>({
     // Bounded by memory, not count: ≈ 700 bytes per feed item on the heap plus its JSON (≈ 250 bytes per item).
@@ -45,7 +47,18 @@ function served(entry: Entry, hit: boolean): CachedFeed {
 }
 
 function keyFor(user: Pick<SessionUser, 'id' | 'tasteVersion'>, modelVersion: number | null, q: FeedQuery): string {
-  return [user.id, user.tasteVersion, modelVersion ?? 'none', q.cursor, q.limit, q.genre ?? '', q.yearFrom ?? '', q.yearTo ?? '', q.diversity, q.list ?? ''].join('|');
+  return [
+    user.id,
+    user.tasteVersion,
+    modelVersion ?? 'none',
+    q.cursor,
+    q.limit,
+    q.genre ?? '',
+    q.yearFrom ?? '',
+    q.yearTo ?? '',
+    q.diversity,
+    q.list ?? '',
+  ].join('|');
 }
 
 /**
@@ -55,8 +68,9 @@ function keyFor(user: Pick<SessionUser, 'id' | 'tasteVersion'>, modelVersion: nu
  * refused with RATE_LIMITED (429 on the API).
  */
 const MAX_MISS_WAIT_MS = 3_000;
-const missBuckets = ((shared as { reelFeedMissBuckets?: LRUCache<number, { tokens: number; at: number }> }).reelFeedMissBuckets ??=
-  new LRUCache<number, { tokens: number; at: number }>({ max: 50_000, ttl: 60_000 }));
+const missBuckets = ((
+  shared as { reelFeedMissBuckets?: LRUCache<number, { tokens: number; at: number }> }
+).reelFeedMissBuckets ??= new LRUCache<number, { tokens: number; at: number }>({ max: 50_000, ttl: 60_000 }));
 
 export class FeedRateLimitedError extends AppError {
   constructor(readonly retryAfterSeconds: number) {
@@ -66,7 +80,11 @@ export class FeedRateLimitedError extends AppError {
 }
 
 /** Takes one miss token for `userId`, waiting for it when the bucket is empty. Exported for tests. */
-export async function takeMissToken(userId: number, perSecond = env.FEED_MISSES_PER_SECOND, now = Date.now()): Promise<void> {
+export async function takeMissToken(
+  userId: number,
+  perSecond = env.FEED_MISSES_PER_SECOND,
+  now = Date.now(),
+): Promise<void> {
   const bucket = missBuckets.get(userId) ?? { tokens: perSecond, at: now };
   bucket.tokens = Math.min(perSecond, bucket.tokens + ((now - bucket.at) / 1000) * perSecond);
   bucket.at = now;
@@ -80,7 +98,10 @@ export async function takeMissToken(userId: number, perSecond = env.FEED_MISSES_
   if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
 }
 
-export async function getForYouFeed(user: Pick<SessionUser, 'id' | 'tasteVersion'>, query: FeedQuery): Promise<CachedFeed> {
+export async function getForYouFeed(
+  user: Pick<SessionUser, 'id' | 'tasteVersion'>,
+  query: FeedQuery,
+): Promise<CachedFeed> {
   const loaded = await getServingModel();
   const key = keyFor(user, loaded?.versionId ?? null, query);
   const cached = cache.get(key);

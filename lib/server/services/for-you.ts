@@ -1,7 +1,19 @@
 import 'server-only';
 import { buildRatingMatrix, type BuiltRatingMatrix } from '@/lib/recommender/core/sparse';
 import { fitPopularity, popularityRecommender, type PopularityModel } from '@/lib/recommender/algorithms/popularity';
-import { contentCosine, createServingScratch, explainPage, predictRating, ratingContext, scoreUser, servedOrder, topN, trainedOn, type ServingModel, type UserRatings } from '@/lib/recommender/serving';
+import {
+  contentCosine,
+  createServingScratch,
+  explainPage,
+  predictRating,
+  ratingContext,
+  scoreUser,
+  servedOrder,
+  topN,
+  trainedOn,
+  type ServingModel,
+  type UserRatings,
+} from '@/lib/recommender/serving';
 import { mmrRerank } from '@/lib/recommender/serving/mmr';
 import { SLOT_WINDOW } from '@/lib/recommender/serving/coverage-floor';
 import type { FeedItem, FeedPage, FeedQuery, FeedSource } from '@/lib/validation/feed';
@@ -52,14 +64,22 @@ async function userSignals(userId: number, listId?: number): Promise<{ signals: 
   // "Recommend from this list": the list's movies count as liked for this feed only (never written).
   const now = new Date();
   const seeded = [...likes, ...seeds.map((movieId) => ({ movieId, createdAt: now }))];
-  return { signals: mergeTasteSignals(ratings, seeded, watches), watchedIds: [...new Set(watches.map((w) => w.movieId))] };
+  return {
+    signals: mergeTasteSignals(ratings, seeded, watches),
+    watchedIds: [...new Set(watches.map((w) => w.movieId))],
+  };
 }
 
 /** A director shared by a content pick and its source film names the member's viewings of that director from this many films. */
 const WATCHED_DIRECTOR_MIN = 2;
 
 /** The signals as the engine's fold-in input (movies outside the model are skipped). */
-function toUserRatings(model: ServingModel, itemIndex: Map<number, number>, signals: readonly TasteSignal[], userId: number): UserRatings {
+function toUserRatings(
+  model: ServingModel,
+  itemIndex: Map<number, number>,
+  signals: readonly TasteSignal[],
+  userId: number,
+): UserRatings {
   const user: UserRatings = {
     itemIdx: new Int32Array(signals.length),
     values: new Float32Array(signals.length),
@@ -100,7 +120,11 @@ function cosine(model: ServingModel): (a: number, b: number) => number {
  * dismissed movies, optionally filtered, re-ranked
  * for diversity (MMR), each with a predicted rating and the reason that contributed most.
  */
-export async function buildForYouFeed(userId: number, query: FeedQuery, opts: { refineReasons?: boolean } = {}): Promise<FeedPage> {
+export async function buildForYouFeed(
+  userId: number,
+  query: FeedQuery,
+  opts: { refineReasons?: boolean } = {},
+): Promise<FeedPage> {
   const [loaded, { signals, watchedIds }, dismissed] = await Promise.all([
     getServingModel(),
     userSignals(userId, query.list),
@@ -110,7 +134,14 @@ export async function buildForYouFeed(userId: number, query: FeedQuery, opts: { 
   const { model, itemIndex, versionId } = loaded;
   // Ranking folds in ratings, likes and bare watches; predicted ratings use what the member actually rated.
   const user = toUserRatings(model, itemIndex, signals, userId);
-  const rated = signals.some((s) => s.kind !== 'rating') ? toUserRatings(model, itemIndex, signals.filter((s) => s.kind === 'rating'), userId) : user;
+  const rated = signals.some((s) => s.kind !== 'rating')
+    ? toUserRatings(
+        model,
+        itemIndex,
+        signals.filter((s) => s.kind === 'rating'),
+        userId,
+      )
+    : user;
   const n = user.itemIdx.length;
   const scratch = createServingScratch(model);
   const scores = new Float32Array(model.itemIds.length);
@@ -121,7 +152,9 @@ export async function buildForYouFeed(userId: number, query: FeedQuery, opts: { 
     if (idx !== undefined) exclude.add(idx);
   }
   if (query.genre || query.yearFrom || query.yearTo) {
-    const allowed = new Set((await movieIdsMatching(query)).map((id) => itemIndex.get(id)).filter((i) => i !== undefined));
+    const allowed = new Set(
+      (await movieIdsMatching(query)).map((id) => itemIndex.get(id)).filter((i) => i !== undefined),
+    );
     for (let i = 0; i < scores.length; i++) if (!allowed.has(i)) scores[i] = Number.NEGATIVE_INFINITY;
   }
   const cold = n <= model.coldUserThreshold;
@@ -131,7 +164,12 @@ export async function buildForYouFeed(userId: number, query: FeedQuery, opts: { 
   // The pool must not depend on the cursor: MMR's greedy picks (and its relevance scaling) depend on the pool, and
   // page 2 must continue page 1 exactly. With a fixed pool, picking cursor + limit items gives page 1's picks first.
   let pool = topN(scores, [...exclude], POOL).filter((i) => Number.isFinite(scores[i]));
-  const genreOf = steer ? await favouriteGenreOf(pool.map((i) => model.itemIds[i]), favourites) : new Map<number, string>();
+  const genreOf = steer
+    ? await favouriteGenreOf(
+        pool.map((i) => model.itemIds[i]),
+        favourites,
+      )
+    : new Map<number, string>();
   // MMR trades relevance against similarity; once the pool is re-ordered, relevance is the new rank (1 … 0).
   let relevance = (i: number) => scores[i];
   if (steer) {
@@ -140,12 +178,19 @@ export async function buildForYouFeed(userId: number, query: FeedQuery, opts: { 
     relevance = (i) => 1 - position.get(i)! / pool.length;
   }
   // Discovery slots (when the model has them) re-order the first 20 of whatever order the slider gives.
-  const mmrPicks = model.discoverySlots ? Math.max(query.cursor + query.limit, SLOT_WINDOW) : query.cursor + query.limit;
+  const mmrPicks = model.discoverySlots
+    ? Math.max(query.cursor + query.limit, SLOT_WINDOW)
+    : query.cursor + query.limit;
   const ranked = servedOrder(
     model,
     n,
     query.diversity > 0
-      ? mmrRerank(pool.map((i) => ({ itemIdx: i, score: relevance(i) })), mmrPicks, 1 - query.diversity, cosine(model)).map((s) => s.itemIdx)
+      ? mmrRerank(
+          pool.map((i) => ({ itemIdx: i, score: relevance(i) })),
+          mmrPicks,
+          1 - query.diversity,
+          cosine(model),
+        ).map((s) => s.itemIdx)
       : pool,
   );
   const page = ranked.slice(query.cursor, query.cursor + query.limit);
@@ -175,7 +220,9 @@ export async function buildForYouFeed(userId: number, query: FeedQuery, opts: { 
     const from = c.fromItemIdx >= 0 ? model.itemIds[c.fromItemIdx] : null;
     const fromSignal = from !== null ? signalByIdx.get(c.fromItemIdx) : undefined;
     // A like (hearted, or rated ≥ 3.5) reads "liked"; a watch without rating or like reads "watched".
-    const liked = fromSignal !== undefined && (fromSignal.liked || (fromSignal.kind === 'rating' && fromSignal.value >= 3.5) || fromSignal.kind === 'like');
+    const liked =
+      fromSignal !== undefined &&
+      (fromSignal.liked || (fromSignal.kind === 'rating' && fromSignal.value >= 3.5) || fromSignal.kind === 'like');
     const watched = fromSignal?.kind === 'watch';
     if (c.base === 'content' && from !== null) {
       source = 'content';
@@ -220,10 +267,17 @@ export async function buildForYouFeed(userId: number, query: FeedQuery, opts: { 
 // Before the first model exists (empty catalogue at first start), the feed is Bayesian-average popularity.
 let popularityCache: { data: BuiltRatingMatrix; model: PopularityModel; at: number } | null = null;
 
-async function popularityFeed(rated: readonly { movieId: number }[], dismissed: number[], query: FeedQuery): Promise<FeedPage> {
+async function popularityFeed(
+  rated: readonly { movieId: number }[],
+  dismissed: number[],
+  query: FeedQuery,
+): Promise<FeedPage> {
   if (!popularityCache || Date.now() - popularityCache.at > 60_000) {
     const rows = await snapshotRatings();
-    const data = buildRatingMatrix({ userIds: rows.userIds, itemIds: rows.movieIds, ratings: rows.values }, { scale: [0.5, 5] });
+    const data = buildRatingMatrix(
+      { userIds: rows.userIds, itemIds: rows.movieIds, ratings: rows.values },
+      { scale: [0.5, 5] },
+    );
     popularityCache = { data, model: fitPopularity(data, { mode: 'bayes', priorCount: 25 }), at: Date.now() };
   }
   const { data, model } = popularityCache;
@@ -234,19 +288,35 @@ async function popularityFeed(rated: readonly { movieId: number }[], dismissed: 
   }
   let candidates: Int32Array | undefined;
   if (query.genre || query.yearFrom || query.yearTo) {
-    candidates = Int32Array.from((await movieIdsMatching(query)).map((id) => data.items.index(id) ?? -1).filter((i) => i >= 0));
+    candidates = Int32Array.from(
+      (await movieIdsMatching(query)).map((id) => data.items.index(id) ?? -1).filter((i) => i >= 0),
+    );
   }
-  const picks = popularityRecommender.recommend(model, data, -1, query.cursor + query.limit + 1, { exclude, candidates });
+  const picks = popularityRecommender.recommend(model, data, -1, query.cursor + query.limit + 1, {
+    exclude,
+    candidates,
+  });
   const page = picks.slice(query.cursor, query.cursor + query.limit);
   const cards = await getMovieCards(page.map((p) => data.items.ids[p.itemIdx]));
   const byId = new Map(cards.map((c) => [c.id, c]));
   const items = page.flatMap((p): FeedItem[] => {
     const movie = byId.get(data.items.ids[p.itemIdx]);
     return movie
-      ? [{ movie, predicted: popularityRecommender.predict(model, data, -1, p.itemIdx), reason: 'Popular on Reel', source: 'popular' }]
+      ? [
+          {
+            movie,
+            predicted: popularityRecommender.predict(model, data, -1, p.itemIdx),
+            reason: 'Popular on Reel',
+            source: 'popular',
+          },
+        ]
       : [];
   });
-  return { items, nextCursor: picks.length > query.cursor + query.limit ? query.cursor + query.limit : null, modelVersion: null };
+  return {
+    items,
+    nextCursor: picks.length > query.cursor + query.limit ? query.cursor + query.limit : null,
+    modelVersion: null,
+  };
 }
 
 /** The active model's prediction of how `userId` would rate `movieId` (null without a model or for unknown movies). */
@@ -260,6 +330,10 @@ export async function predictUserRating(userId: number, movieId: number): Promis
     const i = loaded.itemIndex.get(r.movieId);
     return i === undefined ? [] : [[i, r.value] as const];
   });
-  const user = { itemIdx: Int32Array.from(pairs, (p) => p[0]), values: Float32Array.from(pairs, (p) => p[1]), newMember: !trainedOn(loaded.model, userId) };
+  const user = {
+    itemIdx: Int32Array.from(pairs, (p) => p[0]),
+    values: Float32Array.from(pairs, (p) => p[1]),
+    newMember: !trainedOn(loaded.model, userId),
+  };
   return predictRating(loaded.model, user, idx);
 }

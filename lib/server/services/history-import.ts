@@ -42,7 +42,10 @@ export function warmCatalogueIndex(): void {
  */
 export async function previewHistoryImport(userId: number, fileName: string, bytes: Uint8Array): Promise<number> {
   if (bytes.byteLength > MAX_UPLOAD_BYTES) {
-    throw new AppError('INVALID', `That file is ${(bytes.byteLength / 1024 / 1024).toFixed(1)} MB; the limit is ${MAX_UPLOAD_BYTES / 1024 / 1024} MB. Upload the CSV files you need one by one.`);
+    throw new AppError(
+      'INVALID',
+      `That file is ${(bytes.byteLength / 1024 / 1024).toFixed(1)} MB; the limit is ${MAX_UPLOAD_BYTES / 1024 / 1024} MB. Upload the CSV files you need one by one.`,
+    );
   }
   if (bytes.byteLength === 0) throw new AppError('INVALID', 'That file is empty.');
   let parsed;
@@ -64,7 +67,12 @@ export async function previewHistoryImport(userId: number, fileName: string, byt
     let m = cache.get(key);
     if (!m) cache.set(key, (m = matchRow(r, index)));
     const row: PreviewRow = {
-      i, file: r.file, line: r.line, kind: r.kind, title: r.title, year: r.year,
+      i,
+      file: r.file,
+      line: r.line,
+      kind: r.kind,
+      title: r.title,
+      year: r.year,
       ...(r.rating !== undefined ? { rating: r.rating } : {}),
       ...(r.date ? { date: r.date } : {}),
       ...(r.rewatch ? { rewatch: true } : {}),
@@ -107,7 +115,11 @@ const LATEST_ZONE = 'Etc/GMT-14';
 const at = (date: string | undefined, now: Date) => (date ? new Date(`${date}T00:00:00Z`) : now);
 
 /** The writes the member's choices make from a preview: picks settle ambiguous rows, conflicts follow keep/replace. */
-export function planImport(payload: PreviewPayload, choices: Omit<ConfirmImportInput, 'importId'>, now = new Date()): ImportPlan {
+export function planImport(
+  payload: PreviewPayload,
+  choices: Omit<ConfirmImportInput, 'importId'>,
+  now = new Date(),
+): ImportPlan {
   const chosen = (row: PreviewRow): number | undefined => {
     if (row.match === 'matched') return row.movieId;
     if (row.match === 'ambiguous') {
@@ -134,7 +146,8 @@ export function planImport(payload: PreviewPayload, choices: Omit<ConfirmImportI
       case 'rating': {
         // Several ratings of one film in a file: the latest one counts.
         const prev = ratings.get(movieId);
-        if (!prev || (row.date ?? '') >= prev.date) ratings.set(movieId, { movieId, value: row.rating!, at: at(row.date, now), date: row.date ?? '' });
+        if (!prev || (row.date ?? '') >= prev.date)
+          ratings.set(movieId, { movieId, value: row.rating!, at: at(row.date, now), date: row.date ?? '' });
         const choice = choices.perRow[String(row.i)] ?? choices.conflicts;
         if (choice === 'replace') replace.add(movieId);
         else replace.delete(movieId);
@@ -182,13 +195,19 @@ export function planImport(payload: PreviewPayload, choices: Omit<ConfirmImportI
       items: listItems[k].sort((a, b) => a.position - b.position).map(({ movieId, note }) => ({ movieId, note })),
     })),
     source: payload.source,
-    counts: { skipped, unmatched: payload.rows.filter((r) => r.match === 'unmatched').length, malformed: payload.malformed.length, watchesOutOfRange },
+    counts: {
+      skipped,
+      unmatched: payload.rows.filter((r) => r.match === 'unmatched').length,
+      malformed: payload.malformed.length,
+      watchesOutOfRange,
+    },
   };
 }
 
 /** Applies a preview with the member's choices, in one transaction. */
 export async function confirmHistoryImport(userId: number, input: ConfirmImportInput): Promise<ImportSummary> {
   const preview = await getMemberImport(userId, input.importId);
-  if (preview.status !== 'PREVIEW') throw new AppError('CONFLICT', 'This import was already confirmed. Upload the file again to import it once more.');
+  if (preview.status !== 'PREVIEW')
+    throw new AppError('CONFLICT', 'This import was already confirmed. Upload the file again to import it once more.');
   return applyMemberImport(userId, input.importId, planImport(preview.payload, input));
 }

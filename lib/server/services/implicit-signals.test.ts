@@ -1,13 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { LIKE, WATCH } from '@/lib/recommender/core/interactions';
-import { LIKE_VALUE, WATCH_VALUE, implicitRowsOf, mergeTasteSignals, watchedDirectorCounts, watchedFilmsBy } from './implicit-signals';
+import {
+  LIKE_VALUE,
+  WATCH_VALUE,
+  implicitRowsOf,
+  mergeTasteSignals,
+  watchedDirectorCounts,
+  watchedFilmsBy,
+} from './implicit-signals';
 
 const at = (s: string) => new Date(`${s}T12:00:00Z`);
 const secs = (s: string) => at(s).getTime() / 1000;
 
 describe('mergeTasteSignals', () => {
   it('keeps an explicit rating over a like or a watch of the same movie, and marks it liked', () => {
-    const out = mergeTasteSignals([{ movieId: 1, value: 2, updatedAt: at('2026-01-01') }], [{ movieId: 1, createdAt: at('2026-02-01') }], [{ movieId: 1, createdAt: at('2026-03-01') }]);
+    const out = mergeTasteSignals(
+      [{ movieId: 1, value: 2, updatedAt: at('2026-01-01') }],
+      [{ movieId: 1, createdAt: at('2026-02-01') }],
+      [{ movieId: 1, createdAt: at('2026-03-01') }],
+    );
     expect(out).toEqual([{ movieId: 1, value: 2, time: secs('2026-01-01'), kind: 'rating', liked: true }]);
   });
 
@@ -38,7 +49,10 @@ describe('mergeTasteSignals', () => {
         { movieId: 8, value: 1, updatedAt: at('2026-01-01') },
       ],
       [{ movieId: 7, createdAt: at('2026-01-03') }],
-      [{ movieId: 8, createdAt: at('2026-01-04') }, { movieId: 6, createdAt: at('2026-01-04') }],
+      [
+        { movieId: 8, createdAt: at('2026-01-04') },
+        { movieId: 6, createdAt: at('2026-01-04') },
+      ],
     );
     expect(out.map((s) => [s.movieId, s.kind])).toEqual([
       [9, 'rating'],
@@ -89,7 +103,11 @@ describe('implicitRowsOf (the nightly fit input)', () => {
       lastAt: Float64Array.from([100, 200, 300, 400, 500]),
     };
     const r = implicitRowsOf(snap);
-    const got = Array.from(r.userIds, (u, x) => `${u}:${r.movieIds[x]}:${r.kinds[x] === LIKE ? 'like' : r.kinds[x] === WATCH ? 'watch' : '?'}:${r.timestamps![x]}`);
+    const got = Array.from(
+      r.userIds,
+      (u, x) =>
+        `${u}:${r.movieIds[x]}:${r.kinds[x] === LIKE ? 'like' : r.kinds[x] === WATCH ? 'watch' : '?'}:${r.timestamps![x]}`,
+    );
     expect(got).toEqual(['1:10:watch:100', '1:11:like:200', '1:12:watch:300', '1:12:like:300']);
   });
 });

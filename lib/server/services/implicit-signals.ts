@@ -44,7 +44,12 @@ export function implicitRowsOf(s: ImplicitFeedbackSnapshot): ImplicitRows {
       t.push(s.lastAt[x]);
     }
   }
-  return { userIds: Int32Array.from(u), movieIds: Int32Array.from(m), kinds: Uint8Array.from(k), timestamps: Float64Array.from(t) };
+  return {
+    userIds: Int32Array.from(u),
+    movieIds: Int32Array.from(m),
+    kinds: Uint8Array.from(k),
+    timestamps: Float64Array.from(t),
+  };
 }
 
 export type SignalKind = 'rating' | 'like' | 'watch';
@@ -75,10 +80,17 @@ export function mergeTasteSignals(
   for (const r of ratings) {
     if (seen.has(r.movieId)) continue;
     seen.add(r.movieId);
-    out.push({ movieId: r.movieId, value: r.value, time: r.updatedAt.getTime() / 1000, kind: 'rating', liked: liked.has(r.movieId) });
+    out.push({
+      movieId: r.movieId,
+      value: r.value,
+      time: r.updatedAt.getTime() / 1000,
+      kind: 'rating',
+      liked: liked.has(r.movieId),
+    });
   }
   const lastWatch = new Map<number, number>();
-  for (const w of watches) lastWatch.set(w.movieId, Math.max(lastWatch.get(w.movieId) ?? -Infinity, w.createdAt.getTime() / 1000));
+  for (const w of watches)
+    lastWatch.set(w.movieId, Math.max(lastWatch.get(w.movieId) ?? -Infinity, w.createdAt.getTime() / 1000));
   for (const l of likes) {
     if (seen.has(l.movieId)) continue;
     seen.add(l.movieId);
@@ -94,9 +106,13 @@ export function mergeTasteSignals(
 }
 
 /** How many distinct watched films each director made (directors of `watchedIds` per `directorsOf`). */
-export function watchedDirectorCounts(watchedIds: Iterable<number>, directorsOf: (movieId: number) => readonly string[] | undefined): Map<string, number> {
+export function watchedDirectorCounts(
+  watchedIds: Iterable<number>,
+  directorsOf: (movieId: number) => readonly string[] | undefined,
+): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const id of new Set(watchedIds)) for (const d of new Set(directorsOf(id) ?? [])) counts.set(d, (counts.get(d) ?? 0) + 1);
+  for (const id of new Set(watchedIds))
+    for (const d of new Set(directorsOf(id) ?? [])) counts.set(d, (counts.get(d) ?? 0) + 1);
   return counts;
 }
 

@@ -1,6 +1,13 @@
 import 'server-only';
 import { deserializeModel } from '@/lib/recommender/core/serialize';
-import { createServingScratch, scoreUser, servedOrder, topN, trainedOn, type ServingModel } from '@/lib/recommender/serving';
+import {
+  createServingScratch,
+  scoreUser,
+  servedOrder,
+  topN,
+  trainedOn,
+  type ServingModel,
+} from '@/lib/recommender/serving';
 import type { VersionComparison } from '@/lib/validation/admin-activity';
 import { listRatersForComparison } from '../data/activity';
 import { listVersions, loadArtifacts } from '../data/models';
@@ -14,7 +21,12 @@ async function loadModel(id: number): Promise<ServingModel> {
 }
 
 /** A rater's top 10 under `model` (the feed's order without the diversity re-rank), as movie ids. */
-function top10(model: ServingModel, index: Map<number, number>, userId: number, ratings: { movieId: number; value: number }[]): number[] {
+function top10(
+  model: ServingModel,
+  index: Map<number, number>,
+  userId: number,
+  ratings: { movieId: number; value: number }[],
+): number[] {
   const itemIdx: number[] = [];
   const values: number[] = [];
   for (const r of ratings) {
@@ -24,9 +36,16 @@ function top10(model: ServingModel, index: Map<number, number>, userId: number, 
     values.push(r.value);
   }
   const scores = new Float32Array(model.itemIds.length);
-  scoreUser(model, { itemIdx: Int32Array.from(itemIdx), values: Float32Array.from(values), newMember: !trainedOn(model, userId) }, scores, createServingScratch(model));
+  scoreUser(
+    model,
+    { itemIdx: Int32Array.from(itemIdx), values: Float32Array.from(values), newMember: !trainedOn(model, userId) },
+    scores,
+    createServingScratch(model),
+  );
   const pool = topN(scores, itemIdx, POOL);
-  return servedOrder(model, itemIdx.length, pool).slice(0, 10).map((i) => model.itemIds[i]);
+  return servedOrder(model, itemIdx.length, pool)
+    .slice(0, 10)
+    .map((i) => model.itemIds[i]);
 }
 
 /**
@@ -53,8 +72,20 @@ export async function compareVersions(aId: number, bId: number): Promise<Version
     sum += overlap;
   }
   return {
-    a: { id: a.id, status: a.isActive ? 'ACTIVE' : a.status, createdAt: a.createdAt, metrics: a.metrics ?? {}, trigger: a.trigger },
-    b: { id: b.id, status: b.isActive ? 'ACTIVE' : b.status, createdAt: b.createdAt, metrics: b.metrics ?? {}, trigger: b.trigger },
+    a: {
+      id: a.id,
+      status: a.isActive ? 'ACTIVE' : a.status,
+      createdAt: a.createdAt,
+      metrics: a.metrics ?? {},
+      trigger: a.trigger,
+    },
+    b: {
+      id: b.id,
+      status: b.isActive ? 'ACTIVE' : b.status,
+      createdAt: b.createdAt,
+      metrics: b.metrics ?? {},
+      trigger: b.trigger,
+    },
     raters: raters.length,
     raterKind: raters[0]?.kind ?? 'MEMBER',
     meanOverlap: raters.length ? sum / raters.length / 10 : 0,

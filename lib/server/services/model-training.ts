@@ -54,7 +54,12 @@ export interface RecomputeResult {
 export async function recomputeModel(opts: RecomputeOptions): Promise<RecomputeResult> {
   const versionId =
     opts.versionId ??
-    (await createModelVersion({ algorithm: opts.algorithm ?? SERVING_ALGORITHM, params: DEFAULT_SERVING, trigger: opts.trigger, jobId: opts.jobId }));
+    (await createModelVersion({
+      algorithm: opts.algorithm ?? SERVING_ALGORITHM,
+      params: DEFAULT_SERVING,
+      trigger: opts.trigger,
+      jobId: opts.jobId,
+    }));
   await markTraining(versionId);
   try {
     const phase = async (name: string, progress: number) => {
@@ -67,7 +72,12 @@ export async function recomputeModel(opts: RecomputeOptions): Promise<RecomputeR
     // Watches, likes and watchlist adds are snapshotted with the ratings (issue #23): bare watches and likes enter the fit
     // as implicit rows with the engine's learned weights (services/implicit-signals.ts implicitRowsOf; watchlist adds
     // are not used yet). With none (e.g. MovieLens imports only) the fit is exactly the ratings-only fit.
-    const [ratings, times, { movies, tags }, implicit] = await Promise.all([snapshotRatings(), snapshotRatingTimes(), loadContentSources(), snapshotImplicitFeedback()]);
+    const [ratings, times, { movies, tags }, implicit] = await Promise.all([
+      snapshotRatings(),
+      snapshotRatingTimes(),
+      loadContentSources(),
+      snapshotImplicitFeedback(),
+    ]);
     if (ratings.values.length < 20) throw new Error(`only ${ratings.values.length} ratings: import a catalogue first`);
     // Every catalogue movie is an item, rated or not: a movie nobody has rated yet (a new catalogue entry) still
     // gets content vectors and neighbours, so it can be recommended by content and has "More like this".
@@ -78,32 +88,50 @@ export async function recomputeModel(opts: RecomputeOptions): Promise<RecomputeR
     const ratingRows = { userIds: ratings.userIds, movieIds: ratings.movieIds, ratings: ratings.values };
     const fitRows = mergeImplicit(ratingRows, implicitRowsOf(implicit));
     const implicitFitRows = fitRows.ratings.length - ratingRows.ratings.length;
-    const data = buildRatingMatrix({ userIds: fitRows.userIds, itemIds: fitRows.movieIds, ratings: fitRows.ratings }, { scale: [0.5, 5], items });
+    const data = buildRatingMatrix(
+      { userIds: fitRows.userIds, itemIds: fitRows.movieIds, ratings: fitRows.ratings },
+      { scale: [0.5, 5], items },
+    );
     const docs = buildContentDocs(movies, tags);
     const snapshotSeconds = (performance.now() - t0) / 1000;
     // The times carry their own (user, movie) keys: the hybrid aligns them to the matrix by id, so a rating written
     // between the two reads cannot shift them.
-    const config = { ...DEFAULT_SERVING, externalFactors: opts.externalFactors, timeRows: implicitFitRows > 0 ? withImplicitTimes(times, fitRows, ratingRows.ratings.length, implicit) : times };
+    const config = {
+      ...DEFAULT_SERVING,
+      externalFactors: opts.externalFactors,
+      timeRows: implicitFitRows > 0 ? withImplicitTimes(times, fitRows, ratingRows.ratings.length, implicit) : times,
+    };
     const result = await trainServingModel(data, docs, config, (name, p) => phase(name, 0.05 + 0.85 * p));
     await phase('saving', 0.92);
     const t1 = performance.now();
     const { meta, blobs } = serializeModel(result.model);
     // Label-free: the served lists' share of the catalogue over the members the coverage floor calibrated on.
-    const metrics: Record<string, number> = { ...result.metrics, ...(result.coverageFloor ? { 'served coverage@10': result.coverageFloor.coverage } : {}) };
+    const metrics: Record<string, number> = {
+      ...result.metrics,
+      ...(result.coverageFloor ? { 'served coverage@10': result.coverageFloor.coverage } : {}),
+    };
     const timings = { ...result.timings, snapshot: snapshotSeconds, save: (performance.now() - t1) / 1000 };
     await saveTrainedVersion(versionId, {
       meta,
       blobs,
       metrics,
       timings,
-      dataCounts: { users: data.users.size, items: data.items.size, ratings: ratings.values.length, catalogue: movies.length, ...implicitCounts(implicit), implicitFitRows },
+      dataCounts: {
+        users: data.users.size,
+        items: data.items.size,
+        ratings: ratings.values.length,
+        catalogue: movies.length,
+        ...implicitCounts(implicit),
+        implicitFitRows,
+      },
     });
     // The artifact write (seconds at ML-1M shape) is part of saving: record it once it is done.
     await setVersionTimings(versionId, { ...timings, save: (performance.now() - t1) / 1000 });
     await refreshStats();
     const active = await getActiveVersion();
     // Validation NDCG@10 is comparable only between versions of the same algorithm (same validation protocol).
-    const activeNdcg = active?.algorithm === (opts.algorithm ?? SERVING_ALGORITHM) ? active?.metrics?.['ndcg@10'] : undefined;
+    const activeNdcg =
+      active?.algorithm === (opts.algorithm ?? SERVING_ALGORITHM) ? active?.metrics?.['ndcg@10'] : undefined;
     if (active && typeof activeNdcg === 'number' && metrics['ndcg@10'] < activeNdcg * (1 - env.MODEL_TOLERANCE)) {
       const reason = `validation NDCG@10 ${metrics['ndcg@10'].toFixed(4)} is worse than the active version #${active.id} (${activeNdcg.toFixed(4)}) beyond the ${(env.MODEL_TOLERANCE * 100).toFixed(0)}% tolerance`;
       await rejectVersion(versionId, reason);
@@ -126,9 +154,14 @@ function withImplicitTimes(
   implicit: { userIds: Int32Array; movieIds: Int32Array; lastAt: Float64Array },
 ): { userIds: Int32Array; movieIds: Int32Array; timestamps: Float64Array } {
   const last = new Map<string, number>();
-  for (let x = 0; x < implicit.userIds.length; x++) last.set(`${implicit.userIds[x]}:${implicit.movieIds[x]}`, implicit.lastAt[x]);
+  for (let x = 0; x < implicit.userIds.length; x++)
+    last.set(`${implicit.userIds[x]}:${implicit.movieIds[x]}`, implicit.lastAt[x]);
   const m = fitRows.userIds.length - n;
-  const out = { userIds: new Int32Array(times.userIds.length + m), movieIds: new Int32Array(times.userIds.length + m), timestamps: new Float64Array(times.userIds.length + m) };
+  const out = {
+    userIds: new Int32Array(times.userIds.length + m),
+    movieIds: new Int32Array(times.userIds.length + m),
+    timestamps: new Float64Array(times.userIds.length + m),
+  };
   out.userIds.set(times.userIds);
   out.movieIds.set(times.movieIds);
   out.timestamps.set(times.timestamps);

@@ -22,7 +22,10 @@ export function placeholderPosterSvg(movieId: number, title: string, year: numbe
   const hue2 = (hue + 40) % 360;
   const lines = wrap(title, 14);
   const text = lines
-    .map((l, i) => `<text x="24" y="${300 - (lines.length - 1 - i) * 34}" font-size="28" font-weight="700" fill="#fff">${escape(l)}</text>`)
+    .map(
+      (l, i) =>
+        `<text x="24" y="${300 - (lines.length - 1 - i) * 34}" font-size="28" font-weight="700" fill="#fff">${escape(l)}</text>`,
+    )
     .join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 342 513" width="342" height="513">
 <defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="hsl(${hue},55%,32%)"/><stop offset="1" stop-color="hsl(${hue2},60%,12%)"/></linearGradient></defs>

@@ -13,7 +13,11 @@ export async function nextRateBatch(
   user: { id: number; tasteVersion: number },
   opts: { decades: number[]; exclude: number[]; n: number },
 ): Promise<MovieCard[]> {
-  const [candidates, done, genres] = await Promise.all([listRateCandidates(), listRatedOrHiddenIds(user.id), getFavouriteGenres(user.id)]);
+  const [candidates, done, genres] = await Promise.all([
+    listRateCandidates(),
+    listRatedOrHiddenIds(user.id),
+    getFavouriteGenres(user.id),
+  ]);
   const ids = pickRateCandidates(candidates, {
     n: opts.n,
     genres,

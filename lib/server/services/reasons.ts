@@ -1,6 +1,12 @@
 import 'server-only';
 import { coLikeCounts, countLikers, keyPeopleOf, memberAveragesByPerson } from '../data/evidence';
-import { MIN_GENRE_JACCARD, PERSON_MIN_AVG, PERSON_MIN_FILMS, genreJaccard, strongCoRating } from '@/lib/feed/evidence-rules';
+import {
+  MIN_GENRE_JACCARD,
+  PERSON_MIN_AVG,
+  PERSON_MIN_FILMS,
+  genreJaccard,
+  strongCoRating,
+} from '@/lib/feed/evidence-rules';
 import { getCreditsFor } from '../data/credits';
 import type { MovieCard } from '../data/movies';
 import { getMovieCards } from '../data/movies';
@@ -24,7 +30,8 @@ export async function reasonEvidence(pairs: { pick: MovieCard; named: number }[]
   return pairs.map(({ pick, named }) => {
     const a = credits.get(pick.id);
     const b = credits.get(named);
-    if (a && b && (a.directors.some((d) => b.directors.includes(d)) || a.cast.some((c) => b.cast.includes(c)))) return 'people';
+    if (a && b && (a.directors.some((d) => b.directors.includes(d)) || a.cast.some((c) => b.cast.includes(c))))
+      return 'people';
     if (genreJaccard(pick.genres, genresOf.get(named) ?? []) >= MIN_GENRE_JACCARD) return 'genres';
     if (strongCoRating(co.get(`${pick.id}:${named}`), likers)) return 'co-rating';
     return null;
@@ -51,18 +58,25 @@ export async function refineReasons<T extends ReasonedItem>(userId: number, item
   if (items.length === 0) return items;
   const people = await keyPeopleOf(items.map((i) => i.movie.id));
   const averages = await memberAveragesByPerson(userId, [...new Set(people.map((p) => p.personId))]);
-  const named = items.flatMap((item, x) => (item.because != null ? [{ x, pick: item.movie, named: item.because }] : []));
+  const named = items.flatMap((item, x) =>
+    item.because != null ? [{ x, pick: item.movie, named: item.because }] : [],
+  );
   const evidence = await reasonEvidence(named);
   const supported = new Map(named.map((n, k) => [n.x, evidence[k]]));
   return items.map((item, x) => {
     const personReason = bestPersonReason(item.movie.id, people, averages);
-    if (item.because != null && supported.get(x) == null) return { ...item, reason: personReason ?? UNSUPPORTED, because: null };
+    if (item.because != null && supported.get(x) == null)
+      return { ...item, reason: personReason ?? UNSUPPORTED, because: null };
     if (item.because == null && item.reason === GENERIC && personReason) return { ...item, reason: personReason };
     return item;
   });
 }
 
-function bestPersonReason(movieId: number, people: { movieId: number; personId: number; name: string; isDirector: boolean }[], averages: Map<number, { avg: number; n: number; movieIds: number[] }>): string | null {
+function bestPersonReason(
+  movieId: number,
+  people: { movieId: number; personId: number; name: string; isDirector: boolean }[],
+  averages: Map<number, { avg: number; n: number; movieIds: number[] }>,
+): string | null {
   let best: { name: string; isDirector: boolean; avg: number } | null = null;
   for (const p of people) {
     if (p.movieId !== movieId) continue;
@@ -71,7 +85,8 @@ function bestPersonReason(movieId: number, people: { movieId: number; personId: 
     // Their other films: the pick itself is never rated (the feed leaves rated movies out), but be sure.
     const n = a.movieIds.filter((id) => id !== movieId).length;
     if (n < PERSON_MIN_FILMS || a.avg < PERSON_MIN_AVG) continue;
-    if (!best || (p.isDirector && !best.isDirector) || (p.isDirector === best.isDirector && a.avg > best.avg)) best = { name: p.name, isDirector: p.isDirector, avg: a.avg };
+    if (!best || (p.isDirector && !best.isDirector) || (p.isDirector === best.isDirector && a.avg > best.avg))
+      best = { name: p.name, isDirector: p.isDirector, avg: a.avg };
   }
   if (!best) return null;
   return best.isDirector

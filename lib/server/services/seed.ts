@@ -62,7 +62,12 @@ export async function seed(
       log('movielens/ml-latest-small/*.csv (and optionally tmdb/*.csv), then restart or reload from the admin page.');
     }
   }
-  const demo = await upsertDemoAccount({ email: DEMO_USER_EMAIL, name: 'Demo Viewer', password: passwords.demo, role: 'USER' });
+  const demo = await upsertDemoAccount({
+    email: DEMO_USER_EMAIL,
+    name: 'Demo Viewer',
+    password: passwords.demo,
+    role: 'USER',
+  });
   await upsertDemoAccount({ email: DEMO_ADMIN_EMAIL, name: 'Reel Admin', password: passwords.admin, role: 'ADMIN' });
   await addMissingRatings(demo.id, DEMO_RATINGS);
   return { importedCatalogue, dataDir, movies: await countMovies() };

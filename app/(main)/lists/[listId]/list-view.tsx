@@ -64,10 +64,15 @@ export function ListView({ list, signedIn }: { list: ListDetail; signedIn: boole
         <div>
           <h1 data-testid="list-name">{list.name}</h1>
           <p className="muted">
-            {entries.length} movie{entries.length === 1 ? '' : 's'} · {list.isPublic ? 'public: anyone with the link can read it' : 'private'}
+            {entries.length} movie{entries.length === 1 ? '' : 's'} ·{' '}
+            {list.isPublic ? 'public: anyone with the link can read it' : 'private'}
             {!list.isOwner && list.ownerName ? ` · by ${list.ownerName}` : ''}
           </p>
-          {list.description && <p data-testid="list-description" style={{ whiteSpace: 'pre-wrap' }}>{list.description}</p>}
+          {list.description && (
+            <p data-testid="list-description" style={{ whiteSpace: 'pre-wrap' }}>
+              {list.description}
+            </p>
+          )}
         </div>
         {signedIn && entries.length > 0 && (
           <Link className="btn btn-primary" href={`/for-you?list=${list.id}`} data-testid="recommend-from-list">
@@ -78,8 +83,14 @@ export function ListView({ list, signedIn }: { list: ListDetail; signedIn: boole
 
       {list.isOwner && <ListSettings list={list} onDeleted={() => router.push('/lists')} />}
 
-      <p className="sr-only" aria-live="polite" style={{ position: 'absolute', left: -9999 }}>{announce}</p>
-      {error && <p className="form-error" role="alert">{error}</p>}
+      <p className="sr-only" aria-live="polite" style={{ position: 'absolute', left: -9999 }}>
+        {announce}
+      </p>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
 
       {entries.length === 0 ? (
         <div className="empty">This list is empty. Add movies with “+ List” on a movie’s page.</div>
@@ -125,7 +136,16 @@ export function ListView({ list, signedIn }: { list: ListDetail; signedIn: boole
                   aria-label={`${letterboxdTitle(e.title)}, position ${k + 1} of ${entries.length}. Use the up and down arrow keys to move it.`}
                   aria-keyshortcuts="ArrowUp ArrowDown Home End"
                   onKeyDown={(ev) => {
-                    const to = ev.key === 'ArrowUp' ? k - 1 : ev.key === 'ArrowDown' ? k + 1 : ev.key === 'Home' ? 0 : ev.key === 'End' ? entries.length - 1 : null;
+                    const to =
+                      ev.key === 'ArrowUp'
+                        ? k - 1
+                        : ev.key === 'ArrowDown'
+                          ? k + 1
+                          : ev.key === 'Home'
+                            ? 0
+                            : ev.key === 'End'
+                              ? entries.length - 1
+                              : null;
                     if (to === null) return;
                     ev.preventDefault();
                     moveTo(k, to);
@@ -148,13 +168,26 @@ export function ListView({ list, signedIn }: { list: ListDetail; signedIn: boole
                   {e.runtime ? ` · ${e.runtime} min` : ''}
                 </span>
                 <div className="predicted" data-testid="list-entry-prediction">
-                  {e.rating !== null ? `You rated ★ ${e.rating.toFixed(1)}` : e.predicted !== null ? `Predicted for you: ★ ${e.predicted.toFixed(1)}` : ''}
+                  {e.rating !== null
+                    ? `You rated ★ ${e.rating.toFixed(1)}`
+                    : e.predicted !== null
+                      ? `Predicted for you: ★ ${e.predicted.toFixed(1)}`
+                      : ''}
                 </div>
-                {e.note && <div className="small" style={{ whiteSpace: 'pre-wrap' }}>{e.note}</div>}
+                {e.note && (
+                  <div className="small" style={{ whiteSpace: 'pre-wrap' }}>
+                    {e.note}
+                  </div>
+                )}
               </div>
               {list.isOwner && (
                 <div className="list-row-extra">
-                  <button type="button" className="btn btn-ghost" onClick={() => remove(e.movieId)} aria-label={`Remove ${letterboxdTitle(e.title)} from the list`}>
+                  <button
+                    type="button"
+                    className="btn btn-ghost"
+                    onClick={() => remove(e.movieId)}
+                    aria-label={`Remove ${letterboxdTitle(e.title)} from the list`}
+                  >
                     Remove
                   </button>
                 </div>
@@ -191,19 +224,43 @@ function ListSettings({ list, onDeleted }: { list: ListDetail; onDeleted: () => 
       >
         <div className="field">
           <label htmlFor="edit-list-name">Name</label>
-          <input id="edit-list-name" className="input" value={name} onChange={(e) => setName(e.target.value)} maxLength={120} />
+          <input
+            id="edit-list-name"
+            className="input"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            maxLength={120}
+          />
         </div>
         <div className="field">
           <label htmlFor="edit-list-description">Description</label>
-          <textarea id="edit-list-description" className="input" rows={3} value={description} onChange={(e) => setDescription(e.target.value)} maxLength={2000} />
+          <textarea
+            id="edit-list-description"
+            className="input"
+            rows={3}
+            value={description}
+            onChange={(e) => setDescription(e.target.value)}
+            maxLength={2000}
+          />
         </div>
         <label style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
-          <input type="checkbox" checked={isPublic} onChange={(e) => setIsPublic(e.target.checked)} data-testid="list-public" />
+          <input
+            type="checkbox"
+            checked={isPublic}
+            onChange={(e) => setIsPublic(e.target.checked)}
+            data-testid="list-public"
+          />
           Public: anyone with the link can read it
         </label>
-        {message && <p className={message.ok ? 'form-ok' : 'form-error'} role={message.ok ? 'status' : 'alert'}>{message.text}</p>}
+        {message && (
+          <p className={message.ok ? 'form-ok' : 'form-error'} role={message.ok ? 'status' : 'alert'}>
+            {message.text}
+          </p>
+        )}
         <div className="actions-row">
-          <button className="btn btn-primary" type="submit" disabled={pending}>Save</button>
+          <button className="btn btn-primary" type="submit" disabled={pending}>
+            Save
+          </button>
           <button
             type="button"
             className="btn btn-danger"

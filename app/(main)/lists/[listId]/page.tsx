@@ -22,7 +22,9 @@ export default async function ListPage({ params }: { params: Promise<{ listId: s
     throw err;
   }
   const ids = list.items.map((it) => it.movieId);
-  const [predicted, ratings] = user ? await Promise.all([predictRatingsFor(user.id, ids), ratingsFor(user.id, ids)]) : [new Map<number, number>(), new Map<number, number>()];
+  const [predicted, ratings] = user
+    ? await Promise.all([predictRatingsFor(user.id, ids), ratingsFor(user.id, ids)])
+    : [new Map<number, number>(), new Map<number, number>()];
   const detail: ListDetail = {
     id: list.id,
     name: list.name,
@@ -30,7 +32,11 @@ export default async function ListPage({ params }: { params: Promise<{ listId: s
     isPublic: list.isPublic,
     ownerName: list.ownerName,
     isOwner: list.isOwner,
-    entries: list.items.map((it) => ({ ...it, predicted: predicted.get(it.movieId) ?? null, rating: ratings.get(it.movieId) ?? null })),
+    entries: list.items.map((it) => ({
+      ...it,
+      predicted: predicted.get(it.movieId) ?? null,
+      rating: ratings.get(it.movieId) ?? null,
+    })),
   };
   return (
     <>

@@ -18,7 +18,13 @@ export function MovieActions(props: {
     <>
       <div className="detail-section">
         <h2>Your rating</h2>
-        <RatingStars movieId={movieId} title={props.title} initial={props.rating} rate={rateMovieAction} clear={clearRatingAction} />
+        <RatingStars
+          movieId={movieId}
+          title={props.title}
+          initial={props.rating}
+          rate={rateMovieAction}
+          clear={clearRatingAction}
+        />
       </div>
       <div className="actions-row">
         <ToggleButton

@@ -50,7 +50,13 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return {
     title,
     description,
-    openGraph: { type: 'video.movie', title, description, siteName: 'Reel', images: [{ url: `/api/posters/${movie.id}`, width: 342, height: 513, alt: `Poster: ${movie.title}` }] },
+    openGraph: {
+      type: 'video.movie',
+      title,
+      description,
+      siteName: 'Reel',
+      images: [{ url: `/api/posters/${movie.id}`, width: 342, height: 513, alt: `Poster: ${movie.title}` }],
+    },
     twitter: { card: 'summary', title, description },
   };
 }
@@ -106,7 +112,13 @@ export default async function MoviePage({ params }: Props) {
           )}
           {user ? (
             <>
-              <MovieActions movieId={movie.id} title={movie.title} rating={rating} onWatchlist={onWatchlist} dismissed={dismissed} />
+              <MovieActions
+                movieId={movie.id}
+                title={movie.title}
+                rating={rating}
+                onWatchlist={onWatchlist}
+                dismissed={dismissed}
+              />
               <div className="actions-row">
                 <LikeButton movieId={movie.id} title={movie.title} initial={liked} />
               </div>
@@ -114,7 +126,8 @@ export default async function MoviePage({ params }: Props) {
             </>
           ) : (
             <p className="notice" style={{ marginTop: 18 }}>
-              <Link href={`/sign-in?callbackUrl=/movies/${movie.id}`}>Sign in</Link> to rate this movie and get picks like it.
+              <Link href={`/sign-in?callbackUrl=/movies/${movie.id}`}>Sign in</Link> to rate this movie and get picks
+              like it.
             </p>
           )}
           <div className="detail-section">
@@ -161,12 +174,22 @@ export default async function MoviePage({ params }: Props) {
               <h2>Elsewhere</h2>
               <p className="external-links" data-testid="external-links">
                 {movie.imdbId && (
-                  <a className="btn" href={`https://www.imdb.com/title/${/^tt/.test(movie.imdbId) ? movie.imdbId : `tt${movie.imdbId.padStart(7, '0')}`}/`} rel="noopener noreferrer" target="_blank">
+                  <a
+                    className="btn"
+                    href={`https://www.imdb.com/title/${/^tt/.test(movie.imdbId) ? movie.imdbId : `tt${movie.imdbId.padStart(7, '0')}`}/`}
+                    rel="noopener noreferrer"
+                    target="_blank"
+                  >
                     IMDb ↗
                   </a>
                 )}
                 {movie.tmdbId && (
-                  <a className="btn" href={`https://www.themoviedb.org/movie/${movie.tmdbId}`} rel="noopener noreferrer" target="_blank">
+                  <a
+                    className="btn"
+                    href={`https://www.themoviedb.org/movie/${movie.tmdbId}`}
+                    rel="noopener noreferrer"
+                    target="_blank"
+                  >
                     TMDB ↗
                   </a>
                 )}
@@ -202,7 +225,19 @@ export default async function MoviePage({ params }: Props) {
       {similar.length > 0 && (
         <section className="detail-section" style={{ marginTop: 40 }}>
           <h2>More like this</h2>
-          <MovieGrid testId="similar" movies={similar} states={user ? await getCardStates(user.id, similar.map((m) => m.id)) : null} signedIn={!!user} />
+          <MovieGrid
+            testId="similar"
+            movies={similar}
+            states={
+              user
+                ? await getCardStates(
+                    user.id,
+                    similar.map((m) => m.id),
+                  )
+                : null
+            }
+            signedIn={!!user}
+          />
         </section>
       )}
     </>

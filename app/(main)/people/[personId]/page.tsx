@@ -33,7 +33,9 @@ export default async function PersonPage({ params }: Props) {
   const person = await load((await params).personId);
   const user = await getCurrentUser();
   const ids = person.filmography.map((f) => f.movie.id);
-  const [states, predicted] = user ? await Promise.all([getCardStates(user.id, ids), predictRatingsFor(user.id, ids)]) : [null, new Map<number, number>()];
+  const [states, predicted] = user
+    ? await Promise.all([getCardStates(user.id, ids), predictRatingsFor(user.id, ids)])
+    : [null, new Map<number, number>()];
   const mine = states ? ids.flatMap((id) => (states[id]?.rating != null ? [states[id].rating!] : [])) : [];
   const average = mine.length ? mine.reduce((a, b) => a + b, 0) / mine.length : null;
   return (
@@ -41,7 +43,10 @@ export default async function PersonPage({ params }: Props) {
       <div className="page-head">
         <div>
           <h1 data-testid="person-name">{person.name}</h1>
-          <p className="muted">{person.departments.join(' · ') || 'Crew'} · <Link href={`/movies?person=${person.id}`}>Browse and filter their films</Link></p>
+          <p className="muted">
+            {person.departments.join(' · ') || 'Crew'} ·{' '}
+            <Link href={`/movies?person=${person.id}`}>Browse and filter their films</Link>
+          </p>
         </div>
       </div>
       <div className="stat-row" data-testid="person-stats">
@@ -51,7 +56,8 @@ export default async function PersonPage({ params }: Props) {
         {user &&
           (average !== null ? (
             <span data-testid="person-average">
-              You rated <strong>{plural(mine.length, 'film')}</strong> of theirs, on average <strong>★ {average.toFixed(1)}</strong>
+              You rated <strong>{plural(mine.length, 'film')}</strong> of theirs, on average{' '}
+              <strong>★ {average.toFixed(1)}</strong>
             </span>
           ) : (
             <span data-testid="person-average">You have not rated any of their films yet.</span>
@@ -85,7 +91,12 @@ export default async function PersonPage({ params }: Props) {
                     <td>
                       <Link href={`/movies/${f.movie.id}`}>{f.movie.title}</Link>
                     </td>
-                    <td className="muted">{[f.isDirector ? 'Director' : null, ...f.roles.filter((r) => r !== 'Director')].filter(Boolean).slice(0, 3).join(', ') || (f.isCast ? 'Cast' : 'Crew')}</td>
+                    <td className="muted">
+                      {[f.isDirector ? 'Director' : null, ...f.roles.filter((r) => r !== 'Director')]
+                        .filter(Boolean)
+                        .slice(0, 3)
+                        .join(', ') || (f.isCast ? 'Cast' : 'Crew')}
+                    </td>
                     {user && (
                       <td className="num">
                         {rating !== null ? (

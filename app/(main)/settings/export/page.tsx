@@ -16,26 +16,55 @@ export default async function ExportPage() {
       <section className="settings-section">
         <h2>Letterboxd format</h2>
         <p className="muted">
-          The same files Letterboxd exports, so other trackers can read them — and importing them back into Reel changes nothing.
-          Cells that a spreadsheet would run as a formula are written with a leading apostrophe.
+          The same files Letterboxd exports, so other trackers can read them — and importing them back into Reel changes
+          nothing. Cells that a spreadsheet would run as a formula are written with a leading apostrophe.
         </p>
         <ul data-testid="export-links">
-          <li><a href="/api/export/letterboxd.zip" download>Everything as a zip</a> (ratings, watchlist, diary, likes, lists)</li>
-          <li><a href="/api/export/ratings.csv" download>ratings.csv</a></li>
-          <li><a href="/api/export/watchlist.csv" download>watchlist.csv</a></li>
-          <li><a href="/api/export/diary.csv" download>diary.csv</a> (watches)</li>
-          <li><a href="/api/export/likes.csv" download>likes.csv</a></li>
+          <li>
+            <a href="/api/export/letterboxd.zip" download>
+              Everything as a zip
+            </a>{' '}
+            (ratings, watchlist, diary, likes, lists)
+          </li>
+          <li>
+            <a href="/api/export/ratings.csv" download>
+              ratings.csv
+            </a>
+          </li>
+          <li>
+            <a href="/api/export/watchlist.csv" download>
+              watchlist.csv
+            </a>
+          </li>
+          <li>
+            <a href="/api/export/diary.csv" download>
+              diary.csv
+            </a>{' '}
+            (watches)
+          </li>
+          <li>
+            <a href="/api/export/likes.csv" download>
+              likes.csv
+            </a>
+          </li>
           {lists.map((l) => (
             <li key={l.id}>
-              <a href={`/api/export/list-${l.id}.csv`} download>List: {l.name}</a>
+              <a href={`/api/export/list-${l.id}.csv`} download>
+                List: {l.name}
+              </a>
             </li>
           ))}
         </ul>
       </section>
       <section className="settings-section">
         <h2>Everything Reel holds about you</h2>
-        <p className="muted">Your account, ratings with their dates, watchlist, hidden movies, tags, lists, kept watches and likes, and your imports, as one JSON file.</p>
-        <a className="btn" href="/api/export/reel.json" download data-testid="export-json">Download JSON</a>
+        <p className="muted">
+          Your account, ratings with their dates, watchlist, hidden movies, tags, lists, kept watches and likes, and
+          your imports, as one JSON file.
+        </p>
+        <a className="btn" href="/api/export/reel.json" download data-testid="export-json">
+          Download JSON
+        </a>
       </section>
     </>
   );

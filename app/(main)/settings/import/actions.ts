@@ -4,7 +4,11 @@ import { action } from '@/lib/server/action';
 import { confirmHistoryImport } from '@/lib/server/services/history-import';
 import { ConfirmImportInput } from '@/lib/import/preview-types';
 
-export const confirmImportAction = action(ConfirmImportInput, async (input, { user }) => confirmHistoryImport(user.id, input), {
-  auth: 'user',
-  revalidate: ['/for-you', '/ratings', '/watchlist', '/lists', '/settings/import'],
-});
+export const confirmImportAction = action(
+  ConfirmImportInput,
+  async (input, { user }) => confirmHistoryImport(user.id, input),
+  {
+    auth: 'user',
+    revalidate: ['/for-you', '/ratings', '/watchlist', '/lists', '/settings/import'],
+  },
+);

@@ -26,8 +26,8 @@ export default async function ImportPage() {
         <UploadForm maxBytes={MAX_UPLOAD_BYTES} />
         <ul className="muted small">
           <li>
-            <strong>Letterboxd</strong>: the export zip exactly as Letterboxd gives it (Settings → Data → Export your data), or any
-            one of its CSV files (ratings, diary, watched, watchlist, likes/films, lists/…).
+            <strong>Letterboxd</strong>: the export zip exactly as Letterboxd gives it (Settings → Data → Export your
+            data), or any one of its CSV files (ratings, diary, watched, watchlist, likes/films, lists/…).
           </li>
           <li>
             <strong>IMDb</strong>: your ratings export (1–10 becomes half stars: 7 → 3.5) or your watchlist export.
@@ -45,7 +45,8 @@ export default async function ImportPage() {
               <li key={r.id}>
                 <Link href={`/settings/import/${r.id}`}>{r.fileName}</Link>{' '}
                 <span className="muted small">
-                  {r.status === 'APPLIED' ? 'imported' : 'preview, not confirmed'} · {new Date(r.createdAt).toLocaleString('en-GB', { timeZone: 'UTC' })} UTC
+                  {r.status === 'APPLIED' ? 'imported' : 'preview, not confirmed'} ·{' '}
+                  {new Date(r.createdAt).toLocaleString('en-GB', { timeZone: 'UTC' })} UTC
                 </span>
               </li>
             ))}

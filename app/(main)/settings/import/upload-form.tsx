@@ -31,7 +31,9 @@ export function UploadForm({ maxBytes }: { maxBytes: number }) {
     const file = (e.currentTarget.elements.namedItem('file') as HTMLInputElement).files?.[0];
     if (!file) return setError('Choose a file to upload.');
     if (file.size > maxBytes) {
-      return setError(`That file is ${(file.size / 1024 / 1024).toFixed(1)} MB; the limit is ${maxBytes / 1024 / 1024} MB. Upload the CSV files you need one by one.`);
+      return setError(
+        `That file is ${(file.size / 1024 / 1024).toFixed(1)} MB; the limit is ${maxBytes / 1024 / 1024} MB. Upload the CSV files you need one by one.`,
+      );
     }
     setBusy(true);
     setProgress(0);

@@ -8,7 +8,8 @@ export async function GET() {
   try {
     await requireAdmin();
   } catch (err) {
-    if (err instanceof AppError) return NextResponse.json({ error: err.message }, { status: err.code === 'UNAUTHORIZED' ? 401 : 403 });
+    if (err instanceof AppError)
+      return NextResponse.json({ error: err.message }, { status: err.code === 'UNAUTHORIZED' ? 401 : 403 });
     throw err;
   }
   return NextResponse.json(await getWorkerStatus(), { headers: { 'cache-control': 'no-store' } });

@@ -1,12 +1,26 @@
 import type { NextRequest } from 'next/server';
 import { getCurrentUser } from '@/lib/server/auth';
-import { exportLetterboxdCsv, exportLetterboxdZip, exportListCsv, exportMemberJson } from '@/lib/server/services/history-export';
+import {
+  exportLetterboxdCsv,
+  exportLetterboxdZip,
+  exportListCsv,
+  exportMemberJson,
+} from '@/lib/server/services/history-export';
 
-const CSV_FILES = { 'ratings.csv': 'ratings', 'watchlist.csv': 'watchlist', 'diary.csv': 'diary', 'likes.csv': 'likes' } as const;
+const CSV_FILES = {
+  'ratings.csv': 'ratings',
+  'watchlist.csv': 'watchlist',
+  'diary.csv': 'diary',
+  'likes.csv': 'likes',
+} as const;
 
 function download(body: BodyInit, type: string, name: string): Response {
   return new Response(body, {
-    headers: { 'content-type': type, 'content-disposition': `attachment; filename="${name}"`, 'cache-control': 'private, no-store' },
+    headers: {
+      'content-type': type,
+      'content-disposition': `attachment; filename="${name}"`,
+      'cache-control': 'private, no-store',
+    },
   });
 }
 
@@ -20,8 +34,14 @@ export async function GET(req: NextRequest, { params }: { params: Promise<{ file
   const { file } = await params;
   const origin = req.nextUrl.origin;
   const stamp = new Date().toISOString().slice(0, 10);
-  if (file === 'letterboxd.zip') return download((await exportLetterboxdZip(user.id, origin)) as Uint8Array<ArrayBuffer>, 'application/zip', `reel-export-${stamp}.zip`);
-  if (file === 'reel.json') return download(await exportMemberJson(user.id), 'application/json; charset=utf-8', `reel-${stamp}.json`);
+  if (file === 'letterboxd.zip')
+    return download(
+      (await exportLetterboxdZip(user.id, origin)) as Uint8Array<ArrayBuffer>,
+      'application/zip',
+      `reel-export-${stamp}.zip`,
+    );
+  if (file === 'reel.json')
+    return download(await exportMemberJson(user.id), 'application/json; charset=utf-8', `reel-${stamp}.json`);
   if (file in CSV_FILES) {
     const text = await exportLetterboxdCsv(user.id, origin, CSV_FILES[file as keyof typeof CSV_FILES]);
     return download(text, 'text/csv; charset=utf-8', file);

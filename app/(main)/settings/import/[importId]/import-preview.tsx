@@ -40,7 +40,13 @@ export interface PreviewView {
 }
 
 const SOURCE: Record<ImportSource, string> = { letterboxd: 'Letterboxd', imdb: 'IMDb', movielens: 'MovieLens' };
-const KIND: Record<PreviewRow['kind'], string> = { rating: 'Rating', watch: 'Watched', watchlist: 'Watchlist', like: 'Like', list: 'List' };
+const KIND: Record<PreviewRow['kind'], string> = {
+  rating: 'Rating',
+  watch: 'Watched',
+  watchlist: 'Watchlist',
+  like: 'Like',
+  list: 'List',
+};
 
 function movieLabel(m: PreviewMovie | undefined): string {
   return m ? `${letterboxdTitle(m.title)}${m.year ? ` (${m.year})` : ''}` : 'unknown';
@@ -101,68 +107,117 @@ export function ImportPreview({ view }: { view: PreviewView }) {
         <section className="settings-section" data-testid="import-summary" aria-live="polite">
           <h2>What changed</h2>
           <ul className="counts">
-            <li><strong>{summary.ratingsAdded}</strong> ratings added</li>
-            <li><strong>{summary.ratingsReplaced}</strong> ratings replaced</li>
-            <li><strong>{summary.ratingsKept + summary.ratingsUnchanged}</strong> ratings kept as they were</li>
-            <li><strong>{summary.watchlistAdded}</strong> added to watchlist</li>
-            <li><strong>{summary.listsCreated}</strong> lists created</li>
-            <li><strong>{summary.listItemsAdded}</strong> list entries added</li>
+            <li>
+              <strong>{summary.ratingsAdded}</strong> ratings added
+            </li>
+            <li>
+              <strong>{summary.ratingsReplaced}</strong> ratings replaced
+            </li>
+            <li>
+              <strong>{summary.ratingsKept + summary.ratingsUnchanged}</strong> ratings kept as they were
+            </li>
+            <li>
+              <strong>{summary.watchlistAdded}</strong> added to watchlist
+            </li>
+            <li>
+              <strong>{summary.listsCreated}</strong> lists created
+            </li>
+            <li>
+              <strong>{summary.listItemsAdded}</strong> list entries added
+            </li>
           </ul>
           <p data-testid="history-imported">
-            <strong>{summary.watchesAdded}</strong> watches, <strong>{summary.likesAdded}</strong> likes imported
-            into <Link href="/diary">your diary</Link> and <Link href="/likes">likes</Link>.
+            <strong>{summary.watchesAdded}</strong> watches, <strong>{summary.likesAdded}</strong> likes imported into{' '}
+            <Link href="/diary">your diary</Link> and <Link href="/likes">likes</Link>.
           </p>
           <p className="muted small">
-            Skipped: {summary.skipped} ambiguous without a pick, {summary.unmatched} not in the catalogue, {summary.malformed} unreadable rows
-            {summary.watchesOutOfRange ? `, ${summary.watchesOutOfRange} diary entries dated before 1870 or in the future` : ''}.
+            Skipped: {summary.skipped} ambiguous without a pick, {summary.unmatched} not in the catalogue,{' '}
+            {summary.malformed} unreadable rows
+            {summary.watchesOutOfRange
+              ? `, ${summary.watchesOutOfRange} diary entries dated before 1870 or in the future`
+              : ''}
+            .
           </p>
           <p>
-            <Link href="/for-you">See your For You</Link> · <Link href="/ratings">My ratings</Link> · <Link href="/diary">Diary</Link> · <Link href="/lists">Lists</Link>
+            <Link href="/for-you">See your For You</Link> · <Link href="/ratings">My ratings</Link> ·{' '}
+            <Link href="/diary">Diary</Link> · <Link href="/lists">Lists</Link>
           </p>
         </section>
       ) : (
         <ul className="counts" data-testid="import-counts">
-          <li data-testid="count-matched"><strong>{c.matched}</strong> matched</li>
-          <li data-testid="count-ambiguous"><strong>{c.ambiguous}</strong> ambiguous</li>
-          <li data-testid="count-unmatched"><strong>{c.unmatched}</strong> not found</li>
-          <li data-testid="count-conflicts"><strong>{c.conflicts}</strong> conflicting</li>
-          <li data-testid="count-malformed"><strong>{c.malformed}</strong> unreadable</li>
-          <li><strong>{c.same}</strong> already in Reel</li>
+          <li data-testid="count-matched">
+            <strong>{c.matched}</strong> matched
+          </li>
+          <li data-testid="count-ambiguous">
+            <strong>{c.ambiguous}</strong> ambiguous
+          </li>
+          <li data-testid="count-unmatched">
+            <strong>{c.unmatched}</strong> not found
+          </li>
+          <li data-testid="count-conflicts">
+            <strong>{c.conflicts}</strong> conflicting
+          </li>
+          <li data-testid="count-malformed">
+            <strong>{c.malformed}</strong> unreadable
+          </li>
+          <li>
+            <strong>{c.same}</strong> already in Reel
+          </li>
         </ul>
       )}
 
       {view.warnings.length > 0 && (
         <div className="notice small" data-testid="import-warnings">
-          {view.warnings.map((w) => <div key={w}>{w}</div>)}
+          {view.warnings.map((w) => (
+            <div key={w}>{w}</div>
+          ))}
         </div>
       )}
 
       {!applied && view.ambiguous.total > 0 && (
         <section className="preview-section" data-testid="ambiguous-rows">
-          <h2>Which film did you mean? <span className="muted small">Rows without a pick are skipped.</span></h2>
+          <h2>
+            Which film did you mean? <span className="muted small">Rows without a pick are skipped.</span>
+          </h2>
           <div className="table-scroll">
             <table className="table">
-              <thead><tr><th>Line</th><th>In the file</th><th></th><th>Reel film</th></tr></thead>
+              <thead>
+                <tr>
+                  <th>Line</th>
+                  <th>In the file</th>
+                  <th></th>
+                  <th>Reel film</th>
+                </tr>
+              </thead>
               <tbody>
                 {view.ambiguous.rows.map((row) => (
                   <tr key={row.i} data-line={row.line}>
-                    <td>{row.file}:{row.line}</td>
-                    <td>{row.title}{row.year ? ` (${row.year})` : ''}</td>
+                    <td>
+                      {row.file}:{row.line}
+                    </td>
+                    <td>
+                      {row.title}
+                      {row.year ? ` (${row.year})` : ''}
+                    </td>
                     <td>{what(row, view.lists)}</td>
                     <td>
                       <select
                         aria-label={`Film for ${row.title} on line ${row.line}`}
                         value={picks[String(row.i)] ?? ''}
-                        onChange={(e) => setPicks((p) => {
-                          const next = { ...p };
-                          if (e.target.value) next[String(row.i)] = Number(e.target.value);
-                          else delete next[String(row.i)];
-                          return next;
-                        })}
+                        onChange={(e) =>
+                          setPicks((p) => {
+                            const next = { ...p };
+                            if (e.target.value) next[String(row.i)] = Number(e.target.value);
+                            else delete next[String(row.i)];
+                            return next;
+                          })
+                        }
                       >
                         <option value="">Skip this row</option>
                         {row.candidates?.map((id) => (
-                          <option key={id} value={id}>{movieLabel(view.movies[id])} · #{id}</option>
+                          <option key={id} value={id}>
+                            {movieLabel(view.movies[id])} · #{id}
+                          </option>
                         ))}
                       </select>
                     </td>
@@ -182,7 +237,16 @@ export function ImportPreview({ view }: { view: PreviewView }) {
             <span className="segmented" role="radiogroup" aria-label="For every conflicting rating">
               {(['keep', 'replace'] as const).map((v) => (
                 <label key={v}>
-                  <input type="radio" name="conflicts-all" value={v} checked={conflicts === v} onChange={() => { setConflicts(v); setPerRow({}); }} />
+                  <input
+                    type="radio"
+                    name="conflicts-all"
+                    value={v}
+                    checked={conflicts === v}
+                    onChange={() => {
+                      setConflicts(v);
+                      setPerRow({});
+                    }}
+                  />
                   {v === 'keep' ? 'Keep all mine' : 'Replace all'}
                 </label>
               ))}
@@ -190,7 +254,15 @@ export function ImportPreview({ view }: { view: PreviewView }) {
           </h2>
           <div className="table-scroll">
             <table className="table">
-              <thead><tr><th>Line</th><th>Film</th><th>Yours</th><th>File</th><th>Keep or replace</th></tr></thead>
+              <thead>
+                <tr>
+                  <th>Line</th>
+                  <th>Film</th>
+                  <th>Yours</th>
+                  <th>File</th>
+                  <th>Keep or replace</th>
+                </tr>
+              </thead>
               <tbody>
                 {view.conflicts.rows.map((row) => (
                   <tr key={row.i} data-line={row.line}>
@@ -202,7 +274,13 @@ export function ImportPreview({ view }: { view: PreviewView }) {
                       <span className="segmented" role="radiogroup" aria-label={`Line ${row.line}`}>
                         {(['keep', 'replace'] as const).map((v) => (
                           <label key={v}>
-                            <input type="radio" name={`conflict-${row.i}`} value={v} checked={choiceFor(row) === v} onChange={() => setPerRow((p) => ({ ...p, [String(row.i)]: v }))} />
+                            <input
+                              type="radio"
+                              name={`conflict-${row.i}`}
+                              value={v}
+                              checked={choiceFor(row) === v}
+                              onChange={() => setPerRow((p) => ({ ...p, [String(row.i)]: v }))}
+                            />
                             {v === 'keep' ? 'Keep' : 'Replace'}
                           </label>
                         ))}
@@ -219,20 +297,42 @@ export function ImportPreview({ view }: { view: PreviewView }) {
 
       {!applied && (
         <div className="confirm-bar">
-          <button className="btn btn-primary" type="button" onClick={confirm} disabled={pending} data-testid="confirm-import">
+          <button
+            className="btn btn-primary"
+            type="button"
+            onClick={confirm}
+            disabled={pending}
+            data-testid="confirm-import"
+          >
             {pending ? 'Importing…' : 'Confirm import'}
           </button>
-          <span className="muted small">Everything is written at once; if anything fails, nothing changes. The rows below are imported or left out as shown.</span>
-          {error && <p className="form-error" role="alert">{error}</p>}
+          <span className="muted small">
+            Everything is written at once; if anything fails, nothing changes. The rows below are imported or left out
+            as shown.
+          </span>
+          {error && (
+            <p className="form-error" role="alert">
+              {error}
+            </p>
+          )}
         </div>
       )}
 
       {view.malformed.total > 0 && (
         <section className="preview-section" data-testid="malformed-rows">
-          <h2>Rows that could not be read <span className="muted small">Fix them in the file and import it again; the rest imports now.</span></h2>
+          <h2>
+            Rows that could not be read{' '}
+            <span className="muted small">Fix them in the file and import it again; the rest imports now.</span>
+          </h2>
           <div className="table-scroll">
             <table className="table">
-              <thead><tr><th>File</th><th>Line</th><th>Problem</th></tr></thead>
+              <thead>
+                <tr>
+                  <th>File</th>
+                  <th>Line</th>
+                  <th>Problem</th>
+                </tr>
+              </thead>
               <tbody>
                 {view.malformed.rows.map((m) => (
                   <tr key={`${m.file}:${m.line}:${m.reason}`}>
@@ -250,15 +350,28 @@ export function ImportPreview({ view }: { view: PreviewView }) {
 
       {view.unmatched.total > 0 && (
         <section className="preview-section" data-testid="unmatched-rows">
-          <h2>Not in Reel’s catalogue <span className="muted small">These are left out.</span></h2>
+          <h2>
+            Not in Reel’s catalogue <span className="muted small">These are left out.</span>
+          </h2>
           <div className="table-scroll">
             <table className="table">
-              <thead><tr><th>Line</th><th>In the file</th><th></th></tr></thead>
+              <thead>
+                <tr>
+                  <th>Line</th>
+                  <th>In the file</th>
+                  <th></th>
+                </tr>
+              </thead>
               <tbody>
                 {view.unmatched.rows.map((row) => (
                   <tr key={row.i}>
-                    <td>{row.file}:{row.line}</td>
-                    <td>{row.title}{row.year ? ` (${row.year})` : ''}</td>
+                    <td>
+                      {row.file}:{row.line}
+                    </td>
+                    <td>
+                      {row.title}
+                      {row.year ? ` (${row.year})` : ''}
+                    </td>
                     <td>{what(row, view.lists)}</td>
                   </tr>
                 ))}
@@ -274,15 +387,41 @@ export function ImportPreview({ view }: { view: PreviewView }) {
           <h2>Matched</h2>
           <div className="table-scroll">
             <table className="table">
-              <thead><tr><th>Line</th><th>In the file</th><th>Reel film</th><th></th><th></th></tr></thead>
+              <thead>
+                <tr>
+                  <th>Line</th>
+                  <th>In the file</th>
+                  <th>Reel film</th>
+                  <th></th>
+                  <th></th>
+                </tr>
+              </thead>
               <tbody>
                 {view.matched.rows.map((row) => (
                   <tr key={row.i}>
-                    <td>{row.file}:{row.line}</td>
-                    <td>{row.title}{row.year ? ` (${row.year})` : ''}</td>
-                    <td><Link href={`/movies/${row.movieId}`}>{movieLabel(view.movies[row.movieId!])}</Link></td>
-                    <td>{what(row, view.lists)}{row.date ? ` · ${row.date}` : ''}</td>
-                    <td className="muted small">{row.state === 'same' ? 'already in Reel' : row.kind === 'watch' ? 'diary entry' : row.kind === 'like' ? 'like' : 'new'}</td>
+                    <td>
+                      {row.file}:{row.line}
+                    </td>
+                    <td>
+                      {row.title}
+                      {row.year ? ` (${row.year})` : ''}
+                    </td>
+                    <td>
+                      <Link href={`/movies/${row.movieId}`}>{movieLabel(view.movies[row.movieId!])}</Link>
+                    </td>
+                    <td>
+                      {what(row, view.lists)}
+                      {row.date ? ` · ${row.date}` : ''}
+                    </td>
+                    <td className="muted small">
+                      {row.state === 'same'
+                        ? 'already in Reel'
+                        : row.kind === 'watch'
+                          ? 'diary entry'
+                          : row.kind === 'like'
+                            ? 'like'
+                            : 'new'}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -291,7 +430,6 @@ export function ImportPreview({ view }: { view: PreviewView }) {
           <More slice={view.matched} />
         </section>
       )}
-
     </div>
   );
 }

@@ -57,7 +57,10 @@ export default async function ImportPreviewPage({ params }: { params: Promise<{ 
         list: rows.filter((r) => r.kind === 'list').length,
       },
     },
-    matched: cut(matched.filter((r) => r.state !== 'conflict'), SHOW.matched),
+    matched: cut(
+      matched.filter((r) => r.state !== 'conflict'),
+      SHOW.matched,
+    ),
     ambiguous: cut(ambiguous, SHOW.ambiguous),
     conflicts: cut(conflicts, SHOW.conflict),
     unmatched: cut(unmatched, SHOW.unmatched),
@@ -65,7 +68,9 @@ export default async function ImportPreviewPage({ params }: { params: Promise<{ 
   };
   // Only the films the page shows travel to the browser (a 10,000-row preview references thousands).
   for (const slice of [view.matched, view.ambiguous, view.conflicts]) {
-    for (const r of slice.rows) for (const id of [r.movieId, ...(r.candidates ?? [])]) if (id !== undefined && payload.movies[id]) view.movies[id] = payload.movies[id];
+    for (const r of slice.rows)
+      for (const id of [r.movieId, ...(r.candidates ?? [])])
+        if (id !== undefined && payload.movies[id]) view.movies[id] = payload.movies[id];
   }
   return (
     <>

@@ -1,7 +1,14 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { adminOrForbidden } from '@/lib/server/admin-guard';
 import { AppError } from '@/lib/server/errors';
-import { layoutPath, MAX_UPLOAD_BYTES, newUploadId, streamToFile, uploadDir, UPLOAD_ROOT } from '@/lib/server/services/catalogue-sources';
+import {
+  layoutPath,
+  MAX_UPLOAD_BYTES,
+  newUploadId,
+  streamToFile,
+  uploadDir,
+  UPLOAD_ROOT,
+} from '@/lib/server/services/catalogue-sources';
 import { join } from 'node:path';
 
 /**
@@ -19,7 +26,10 @@ export async function PUT(req: NextRequest) {
     const target = layoutPath(root, name) ?? join(root, `upload-${Date.now()}.zip`);
     const declared = Number(req.headers.get('content-length') ?? 0);
     if (declared > MAX_UPLOAD_BYTES) {
-      return NextResponse.json({ error: `${name} is larger than the ${MAX_UPLOAD_BYTES / 1024 / 1024} MB limit.` }, { status: 413 });
+      return NextResponse.json(
+        { error: `${name} is larger than the ${MAX_UPLOAD_BYTES / 1024 / 1024} MB limit.` },
+        { status: 413 },
+      );
     }
     if (!req.body) return NextResponse.json({ error: `${name} is empty.` }, { status: 400 });
     const { bytes } = await streamToFile(req.body, target, MAX_UPLOAD_BYTES);

@@ -12,7 +12,9 @@ export async function GET(_req: Request, ctx: { params: Promise<{ importId: stri
   if (!Number.isInteger(id) || id <= 0) return NextResponse.json({ error: 'Unknown job.' }, { status: 404 });
   try {
     const job = await getImport(id);
-    const issues = Array.isArray(job.report?.issues) ? (job.report.issues as { file: string; line: number; message: string }[]) : [];
+    const issues = Array.isArray(job.report?.issues)
+      ? (job.report.issues as { file: string; line: number; message: string }[])
+      : [];
     return new NextResponse(rejectsCsv(issues), {
       headers: {
         'content-type': 'text/csv; charset=utf-8',
@@ -21,7 +23,8 @@ export async function GET(_req: Request, ctx: { params: Promise<{ importId: stri
       },
     });
   } catch (err) {
-    if (err instanceof AppError && err.code === 'NOT_FOUND') return NextResponse.json({ error: err.message }, { status: 404 });
+    if (err instanceof AppError && err.code === 'NOT_FOUND')
+      return NextResponse.json({ error: err.message }, { status: 404 });
     throw err;
   }
 }
