@@ -2,6 +2,7 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { Poster } from './poster';
 import { LikeButton } from './like-button';
+import { plural } from '@/lib/ui/plural';
 
 export interface MovieCardProps {
   id: number;
@@ -39,11 +40,15 @@ export function MovieCard(m: MovieCardProps) {
         {m.year ?? '—'} · {m.genres.slice(0, 2).join(', ') || 'Uncategorised'}
       </div>
       {m.reason && <div className="reason">{m.reason}</div>}
-      {m.predicted != null && <div className="predicted">Predicted for you: ★ {m.predicted.toFixed(1)}</div>}
+      {m.predicted != null && (
+        <div className="predicted" title="Reel's guess of the rating you would give it">
+          Your likely rating ★ {m.predicted.toFixed(1)}
+        </div>
+      )}
       {m.userRating != null && <div className="predicted">You rated ★ {m.userRating.toFixed(1)}</div>}
       {m.predicted == null && m.userRating == null && m.ratingMean != null && (
         <div className="card-meta">
-          ★ {m.ratingMean.toFixed(1)} · {m.ratingCount?.toLocaleString('en')} ratings
+          ★ {m.ratingMean.toFixed(1)} average · {plural(m.ratingCount ?? 0, 'rating')}
         </div>
       )}
       {m.liked !== undefined && <LikeButton movieId={m.id} title={m.title} initial={m.liked} compact />}

@@ -1,7 +1,7 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { useEffect, useId, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { movieKeys } from '@/lib/queries/keys';
 import { withRetryOnBusy } from '@/lib/validation/action-result';
 import type { RatingMutationResult } from './rating-types';
@@ -28,8 +28,16 @@ function Star({ fill }: { fill: 0 | 0.5 | 1 }) {
 }
 
 /**
+ * A change is saved once the member stops changing it for this long: arrow keys give one save per pause, not one per
+ * press; a click or tap is a decision, so it waits only long enough to fold a double tap into one save.
+ */
+export const KEY_PAUSE_MS = 400;
+export const POINTER_PAUSE_MS = 60;
+
+/**
  * Half-star rating widget. Click a star half, or focus it and use ←/→ (half steps), Home/End, Delete to clear.
- * Every change saves at once through the server action, with an optimistic update that rolls back on failure.
+ * The shown value changes at once (optimistic, shared through the query cache with every other widget for the movie);
+ * the server action runs once after a short pause, and a failure puts back the last saved value with a message.
  */
 export function RatingStars({
   movieId,
@@ -55,33 +63,56 @@ export function RatingStars({
   const [hover, setHover] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
+  /** The value the server has (what a failed save goes back to). */
+  const committed = useRef<number | null>(qc.getQueryData<number | null>(key) ?? initial);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const [waiting, setWaiting] = useState(false);
 
   const mutation = useMutation({
     mutationFn: async (next: number | null) => {
       // A busy database answers "retryable": one more try before the member sees it.
       const res = await withRetryOnBusy(() => (next === null ? clear({ movieId }) : rate({ movieId, value: next })));
       if (!res.ok) throw new Error(res.error);
-      return res;
+      return next;
     },
-    onMutate: async (next) => {
-      await qc.cancelQueries({ queryKey: key });
-      const previous = qc.getQueryData<number | null>(key) ?? null;
-      qc.setQueryData(key, next);
-      setError(null);
-      setSaved(false);
-      return { previous };
-    },
-    onError: (err, _next, ctx) => {
-      qc.setQueryData(key, ctx?.previous ?? null);
+    onError: (err) => {
+      qc.setQueryData(key, committed.current);
       setError(err instanceof Error ? err.message : 'Your rating was not saved. Try again.');
     },
-    onSuccess: () => setSaved(true),
+    onSuccess: (next) => {
+      committed.current = next;
+      // A newer change may have been made while this one was saving: that one saves after its own pause.
+      if (qc.getQueryData<number | null>(key) === next) setSaved(true);
+    },
   });
 
+  const pending = useRef<number | null>(null);
+  // Closing a dialog inside the pause must not lose the change: save it on the way out.
+  useEffect(
+    () => () => {
+      if (!timer.current) return;
+      clearTimeout(timer.current);
+      const next = pending.current;
+      if (next !== committed.current) void (next === null ? clear({ movieId }) : rate({ movieId, value: next }));
+    },
+    [rate, clear, movieId],
+  );
+
   const shown = hover ?? value;
-  const set = (next: number | null) => {
+  const set = (next: number | null, pause = POINTER_PAUSE_MS) => {
     if (next === value) return;
-    mutation.mutate(next);
+    qc.setQueryData(key, next);
+    setError(null);
+    setSaved(false);
+    if (timer.current) clearTimeout(timer.current);
+    pending.current = next;
+    setWaiting(true);
+    timer.current = setTimeout(() => {
+      timer.current = null;
+      setWaiting(false);
+      if (next !== committed.current) mutation.mutate(next);
+      else setSaved(true);
+    }, pause);
   };
 
   function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
@@ -95,7 +126,7 @@ export function RatingStars({
     else if (/^[1-5]$/.test(e.key)) next = Number(e.key);
     if (next !== undefined) {
       e.preventDefault();
-      set(next);
+      set(next, KEY_PAUSE_MS);
     }
   }
 
@@ -138,10 +169,16 @@ export function RatingStars({
         ))}
       </div>
       <span className="stars-value" aria-live="polite" data-testid="rating-status">
-        {mutation.isPending ? 'Saving…' : value ? `${value.toFixed(1)} / 5${saved ? ' · saved' : ''}` : 'Not rated'}
+        {mutation.isPending || waiting
+          ? 'Saving…'
+          : value
+            ? `${value.toFixed(1)} / 5${saved ? ' · saved' : ''}`
+            : saved
+              ? 'Cleared'
+              : 'Not rated'}
       </span>
       {value !== null && (
-        <button type="button" className="btn btn-ghost small" onClick={() => set(null)} disabled={mutation.isPending}>
+        <button type="button" className="btn btn-ghost small" onClick={() => set(null)}>
           Clear
         </button>
       )}

@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { serializeExtendedBatches } from './pglite-batches';
 
 export interface EmbeddedPostgres {
@@ -15,7 +17,9 @@ export interface EmbeddedPostgres {
  */
 export async function startEmbeddedPostgres(dataDir: string | null, maxConnections = 24): Promise<EmbeddedPostgres> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const db = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+  // Search (trigram similarity, accent folding) needs these; the migration that creates them runs on both databases.
+  const extensions = { pg_trgm, unaccent };
+  const db = dataDir ? await PGlite.create(dataDir, { extensions }) : await PGlite.create({ extensions });
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
   serializeExtendedBatches(server);
   await server.start();

@@ -34,17 +34,8 @@ export interface ModelVersionDto {
   activatedAt: string | null;
 }
 
-export interface CatalogueImportDto {
-  id: number;
-  status: 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
-  dataDir: string | null;
-  phase: string | null;
-  progress: number;
-  report: Record<string, unknown> | null;
-  error: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-}
+export type { CatalogueImportDto } from './admin-catalogue';
+import type { CatalogueImportDto } from './admin-catalogue';
 
 /** The admin dashboard's data: newest model versions and catalogue reloads first. */
 export interface AdminStatus {

@@ -39,6 +39,8 @@ export interface FeedItem {
   predicted: number;
   reason: string;
   source: FeedSource;
+  /** The movie the reason names ("Because you liked …"), when it names one with evidence behind it. */
+  because?: number | null;
 }
 
 export interface FeedPage {

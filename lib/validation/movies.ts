@@ -17,13 +17,47 @@ export type RateMovieInput = z.infer<typeof RateMovieInput>;
 export const MovieRefInput = z.object({ movieId: MovieId });
 export type MovieRefInput = z.infer<typeof MovieRefInput>;
 
+/** An optional whole number from a query string: empty or invalid → undefined (filters never fail a page). */
+const optionalInt = (min: number, max: number) =>
+  z
+    .preprocess((v) => (v === '' || v === null ? undefined : v), z.coerce.number().int().min(min).max(max).optional())
+    .catch(undefined);
+
+export const BROWSE_SORTS = ['popular', 'top', 'newest', 'oldest', 'title', 'foryou'] as const;
+export type BrowseSort = (typeof BROWSE_SORTS)[number];
+
 export const BrowseQuery = z.object({
   page: z.coerce.number().int().min(1).max(10_000).catch(1),
   genre: optionalQueryText(40),
   q: optionalQueryText(100),
-  sort: z.enum(['popular', 'top', 'newest', 'title']).catch('popular'),
+  /** First year of a decade (1990 → 1990–1999); yearFrom/yearTo narrow or replace it. */
+  decade: optionalInt(1870, 2030),
+  yearFrom: optionalInt(1870, 2100),
+  yearTo: optionalInt(1870, 2100),
+  runtimeMin: optionalInt(1, 1000),
+  runtimeMax: optionalInt(1, 1000),
+  /** ISO 639-1 code of the original language. */
+  language: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z]{2,3}$/)
+    .optional()
+    .catch(undefined),
+  minRatings: optionalInt(0, 1_000_000),
+  /** A person id (cast or director). */
+  person: optionalInt(1, 2_147_483_647),
+  sort: z.enum(BROWSE_SORTS).catch('popular'),
 });
 export type BrowseQuery = z.infer<typeof BrowseQuery>;
+
+/** The year range a Browse query asks for (decade, then explicit years, which win), earliest first. */
+export function browseYears(q: Pick<BrowseQuery, 'decade' | 'yearFrom' | 'yearTo'>): { from?: number; to?: number } {
+  let from = q.yearFrom ?? (q.decade !== undefined ? q.decade - (q.decade % 10) : undefined);
+  let to = q.yearTo ?? (q.decade !== undefined ? q.decade - (q.decade % 10) + 9 : undefined);
+  if (from !== undefined && to !== undefined && from > to) [from, to] = [to, from];
+  return { from, to };
+}
 
 // What pages and client components show of a movie (plain JSON-safe data; built in lib/server/data/movies.ts).
 
@@ -38,6 +72,8 @@ export interface MovieCard {
 }
 
 export interface MovieDetail extends MovieCard {
+  /** Other titles the catalogue gives (often the original-language one), formatted: "La Cité des enfants perdus". */
+  alsoKnownAs: string[];
   overview: string | null;
   runtime: number | null;
   releaseDate: string | null;

@@ -1,6 +1,7 @@
 // The admin's journeys in a real browser: model versions with metrics, retrain with live progress, rollback, and a
-// catalogue reload; and a member is kept out of every admin path. Runs on the server-database instance: on the embedded
-// database a catalogue reload's single transaction would hold up the other files' rating saves while it runs.
+// one-click reload of the server's data folder; and a member is kept out of the admin pages. Runs on the
+// server-database instance. The catalogue console (upload, dry run, progress, every admin action refused to members,
+// both databases) is tests/e2e/admin-console.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startReel, type ReelServer } from './reel-server';

@@ -47,8 +47,19 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       )}
       <div className="field">
         <label htmlFor="email">Email</label>
-        <input id="email" name="email" type="email" autoComplete="email" aria-invalid={!!fieldErrors.email} />
-        {fieldErrors.email && <p className="field-error">{fieldErrors.email}</p>}
+        <input
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          aria-invalid={!!fieldErrors.email}
+          aria-describedby={fieldErrors.email ? 'email-error' : undefined}
+        />
+        {fieldErrors.email && (
+          <p id="email-error" className="field-error">
+            {fieldErrors.email}
+          </p>
+        )}
       </div>
       <div className="field">
         <label htmlFor="password">Password</label>
@@ -58,8 +69,13 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
           type="password"
           autoComplete="current-password"
           aria-invalid={!!fieldErrors.password}
+          aria-describedby={fieldErrors.password ? 'password-error' : undefined}
         />
-        {fieldErrors.password && <p className="field-error">{fieldErrors.password}</p>}
+        {fieldErrors.password && (
+          <p id="password-error" className="field-error">
+            {fieldErrors.password}
+          </p>
+        )}
       </div>
       <button className="btn btn-primary" type="submit" disabled={pending}>
         {pending ? 'Signing in…' : 'Sign in'}

@@ -63,7 +63,7 @@ export function SignUpForm() {
           autoComplete="name"
           defaultValue={state.values?.name}
           aria-invalid={!!err.name}
-          aria-describedby="name-error"
+          aria-describedby={err.name ? 'name-error' : undefined}
         />
         {err.name && (
           <p id="name-error" className="field-error">
@@ -80,7 +80,7 @@ export function SignUpForm() {
           autoComplete="email"
           defaultValue={state.values?.email}
           aria-invalid={!!err.email}
-          aria-describedby="email-error"
+          aria-describedby={err.email ? 'email-error' : undefined}
         />
         {err.email && (
           <p id="email-error" className="field-error">
@@ -97,14 +97,16 @@ export function SignUpForm() {
           autoComplete="new-password"
           ref={password}
           aria-invalid={!!err.password}
-          aria-describedby="password-error"
+          aria-describedby={err.password ? 'password-error' : 'password-hint'}
         />
         {err.password ? (
           <p id="password-error" className="field-error">
             {err.password}
           </p>
         ) : (
-          <p className="muted small">At least {PASSWORD_MIN_LENGTH} characters, and not a common password.</p>
+          <p id="password-hint" className="muted small">
+            At least {PASSWORD_MIN_LENGTH} characters, and not a common password.
+          </p>
         )}
       </div>
       <button className="btn btn-primary" type="submit" disabled={pending || (state.ok && !signInError)}>

@@ -11,6 +11,7 @@ import { FeedQuery } from '@/lib/validation/feed';
 import { getViewableList } from '@/lib/server/data/lists';
 import { NotFoundError } from '@/lib/server/errors';
 import { FeedList } from './feed-list';
+import { getCardStates } from '@/lib/server/data/card-states';
 
 export const metadata = { title: 'For You' };
 
@@ -75,10 +76,13 @@ export default async function ForYouPage({ searchParams }: { searchParams: SP })
             {basis.length === 0
               ? 'Rate a few movies you have seen and these picks become yours.'
               : `Based on your ${basis.length === 1 ? basis[0] : `${basis.slice(0, -1).join(', ')} and ${basis.at(-1)}`}.`}
-            {feed.modelVersion !== null && <span data-testid="model-version"> · model v{feed.modelVersion}</span>}
+            {/* Model versions are admin vocabulary; members never see them. */}
+            {user.role === 'ADMIN' && feed.modelVersion !== null && (
+              <span data-testid="model-version"> · model v{feed.modelVersion}</span>
+            )}
           </p>
         </div>
-        <Link className="btn" href="/movies">
+        <Link className="btn" href="/rate">
           Rate more movies
         </Link>
       </div>
@@ -94,6 +98,8 @@ export default async function ForYouPage({ searchParams }: { searchParams: SP })
           placeholder="From year"
           aria-label="From year"
           defaultValue={query.yearFrom}
+          aria-invalid={!!filterError}
+          aria-describedby={filterError ? 'filter-error' : undefined}
         />
         <input
           className="input year"
@@ -104,6 +110,8 @@ export default async function ForYouPage({ searchParams }: { searchParams: SP })
           placeholder="To year"
           aria-label="To year"
           defaultValue={query.yearTo}
+          aria-invalid={!!filterError}
+          aria-describedby={filterError ? 'filter-error' : undefined}
         />
         <label className="muted small" htmlFor="diversity">
           Familiar
@@ -137,12 +145,21 @@ export default async function ForYouPage({ searchParams }: { searchParams: SP })
         </p>
       )}
       {filterError && (
-        <p className="field-error" role="alert" data-testid="filter-error">
+        <p id="filter-error" className="field-error" role="alert" data-testid="filter-error">
           Those filters were not applied ({filterError}).
         </p>
       )}
+      <p className="muted small" data-testid="feed-explainer">
+        Picks are ordered by how well they match you, with some variety; the stars on each card are Reel&apos;s guess of
+        the rating you would give.
+      </p>
       <FeedList
         userId={user.id}
+        version={user.tasteVersion}
+        initialStates={await getCardStates(
+          user.id,
+          feed.items.map((i) => i.movie.id),
+        )}
         filters={{
           genre: query.genre,
           yearFrom: query.yearFrom,

@@ -68,7 +68,7 @@ export default async function RatingsPage({ searchParams }: { searchParams: SP }
       <HistoryNav current="/ratings" />
       {all === 0 ? (
         <div className="empty">
-          You have not rated anything yet. <Link href="/movies">Browse movies</Link> and rate the ones you have seen.
+          You have not rated anything yet. <Link href="/rate">Rate a few you have seen</Link>: it takes a minute.
         </div>
       ) : (
         <div className="ratings-layout">

@@ -4,8 +4,10 @@ import { getCurrentUser } from '@/lib/server/auth';
 import { listWatchlistEntries } from '@/lib/server/data/watchlist';
 import { getMovieCards } from '@/lib/server/data/movies';
 import { predictRatingsFor } from '@/lib/server/services/predictions';
-import { MovieCard } from '@/components/movie-card';
 import { likedAmong } from '@/lib/server/data/likes';
+import { MovieGrid } from '@/components/movie-grid';
+import { getCardStates } from '@/lib/server/data/card-states';
+import { plural } from '@/lib/ui/plural';
 
 export const metadata = { title: 'Watchlist' };
 
@@ -27,10 +29,11 @@ export default async function WatchlistPage({ searchParams }: { searchParams: SP
   const asc = sp.dir === 'asc';
   const entries = await listWatchlistEntries(user.id);
   const ids = entries.map((e) => e.movieId);
-  const [cards, predicted, liked] = await Promise.all([
+  const [cards, predicted, liked, states] = await Promise.all([
     getMovieCards(ids),
     predictRatingsFor(user.id, ids),
     likedAmong(user.id, ids),
+    getCardStates(user.id, ids),
   ]);
   const byId = new Map(cards.map((c) => [c.id, c]));
   // Missing values (no runtime, no prediction) always go last, whichever the direction.
@@ -55,10 +58,10 @@ export default async function WatchlistPage({ searchParams }: { searchParams: SP
       <div className="page-head">
         <div>
           <h1>Watchlist</h1>
-          <p className="muted">
-            {entries.length === 0
-              ? 'Movies you saved for later.'
-              : `${entries.length} movie${entries.length === 1 ? '' : 's'} saved for later.`}
+          <p className="muted" data-testid="watchlist-count">
+            {entries.length
+              ? `${plural(entries.length, 'movie')} saved for later. “✓ Listed” removes one (with undo).`
+              : 'Movies you saved for later.'}
           </p>
         </div>
         {entries.length > 1 && (
@@ -85,17 +88,18 @@ export default async function WatchlistPage({ searchParams }: { searchParams: SP
       </div>
       {entries.length === 0 ? (
         <div className="empty">
-          Your watchlist is empty. Add movies from their page or from <Link href="/for-you">For You</Link>.
+          Your watchlist is empty. Add movies with “+ List” on any card, or from <Link href="/for-you">For You</Link>.
         </div>
       ) : (
-        <div className="grid" data-testid="watchlist">
-          {sorted.map((e) => {
+        <MovieGrid
+          testId="watchlist"
+          movies={sorted.flatMap((e) => {
             const m = byId.get(e.movieId);
-            return m ? (
-              <MovieCard key={m.id} {...m} predicted={predicted.get(m.id) ?? null} liked={liked.has(m.id)} />
-            ) : null;
+            return m ? [{ ...m, predicted: predicted.get(m.id) ?? null, liked: liked.has(m.id) }] : [];
           })}
-        </div>
+          states={states}
+          signedIn
+        />
       )}
     </>
   );

@@ -1,26 +1,22 @@
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
-import { MovieCard } from '@/components/movie-card';
-import { RatingStars } from '@/components/rating-stars';
+import { RateMoreList } from '@/components/rate-more-list';
 import { getCurrentUser } from '@/lib/server/auth';
 import { listGenres } from '@/lib/server/data/movies';
-import { getFavouriteGenres, listOnboardingMovies } from '@/lib/server/data/preferences';
-import { ratingsFor } from '@/lib/server/data/ratings';
-import { clearRatingAction, rateMovieAction } from '../movies/[movieId]/actions';
+import { getFavouriteGenres } from '@/lib/server/data/preferences';
+import { nextRateBatch } from '@/lib/server/services/rate-more';
+import { NOT_A_TASTE } from '@/lib/validation/rate-more';
 import { GenrePicker } from './genre-picker';
 
 export const metadata = { title: 'Welcome' };
 
-/** Cold-start onboarding: favourite genres, then a dozen well-known, diverse titles to rate. */
+/** Cold-start onboarding: favourite genres, then the rate-more picker's first dozen (leaning to those genres). */
 export default async function WelcomePage() {
   const user = await getCurrentUser();
   if (!user) redirect('/sign-in?callbackUrl=/welcome');
-  const [genres, favourites] = await Promise.all([listGenres(), getFavouriteGenres(user.id)]);
-  const movies = await listOnboardingMovies(12, favourites);
-  const mine = await ratingsFor(
-    user.id,
-    movies.map((m) => m.id),
-  );
+  const [allGenres, favourites] = await Promise.all([listGenres(), getFavouriteGenres(user.id)]);
+  const genres = allGenres.filter((g) => !NOT_A_TASTE.has(g));
+  const movies = await nextRateBatch(user, { decades: [], exclude: [], n: 12 });
   return (
     <>
       <div className="page-head">
@@ -38,20 +34,10 @@ export default async function WelcomePage() {
       </section>
       <section className="detail-section">
         <h2>2 · Rate a few you have seen</h2>
-        <p className="muted small">Skip any you have not seen. Every rating counts at once.</p>
-        <div className="grid" data-testid="onboarding-movies">
-          {movies.map((m) => (
-            <MovieCard key={m.id} {...m} ratingMean={null}>
-              <RatingStars
-                movieId={m.id}
-                title={m.title}
-                initial={mine.get(m.id) ?? null}
-                rate={rateMovieAction}
-                clear={clearRatingAction}
-              />
-            </MovieCard>
-          ))}
-        </div>
+        <p className="muted small">
+          Skip any you have not seen. Every rating counts at once. <Link href="/rate">Rate more</Link> any time.
+        </p>
+        <RateMoreList key={favourites.join(',')} initial={movies} decades={[]} testId="onboarding-movies" />
       </section>
     </>
   );

@@ -63,17 +63,21 @@ export async function deleteOwnAccount(userId: number, confirmEmail: string): Pr
  * the admin users page.
  */
 export async function deleteMemberAccount(userId: number): Promise<void> {
-  const [, , , , , , , deleted] = await db.$transaction([
-    db.rating.deleteMany({ where: { userId } }),
-    db.watchlistItem.deleteMany({ where: { userId } }),
-    db.dismissal.deleteMany({ where: { userId } }),
-    db.tag.deleteMany({ where: { userId } }),
-    db.movieList.deleteMany({ where: { userId } }),
-    db.memberImport.deleteMany({ where: { userId } }),
-    db.session.deleteMany({ where: { userId } }),
-    // Accounts and anything added later with onDelete: Cascade go with the user row, in this same transaction.
-    db.user.deleteMany({ where: { id: userId } }),
-  ]);
-  if (deleted.count === 0) throw new NotFoundError('That account no longer exists.');
+  await db.$transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { id: userId }, select: { kind: true } });
+    if (!user) throw new NotFoundError('That account no longer exists.');
+    // Imported MovieLens raters are training data, not accounts: neither a member nor an admin deletes them here.
+    if (user.kind !== 'MEMBER') throw new NotFoundError('There is no such member account.');
+    await tx.rating.deleteMany({ where: { userId } });
+    await tx.watchlistItem.deleteMany({ where: { userId } });
+    await tx.dismissal.deleteMany({ where: { userId } });
+    await tx.tag.deleteMany({ where: { userId } });
+    await tx.movieList.deleteMany({ where: { userId } });
+    await tx.memberImport.deleteMany({ where: { userId } });
+    await tx.session.deleteMany({ where: { userId } });
+    // Accounts, watches, likes and anything added later with onDelete: Cascade go with the user row, in this same
+    // transaction.
+    await tx.user.delete({ where: { id: userId }, select: { id: true } });
+  });
   dropCachedFeeds(userId);
 }

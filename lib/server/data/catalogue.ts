@@ -1,8 +1,8 @@
 import 'server-only';
 import pg from 'pg';
 import { requireDatabaseUrl } from '@/lib/env';
-import { REFRESH_STATS_SQL } from './stats';
 import type { CatalogueMovie } from '@/lib/recommender/io/catalogue';
+import type { LiveMovieKey, PlannedMovie } from '../services/catalogue-plan';
 
 /** What the importer writes for one movie: the engine loader's joined MovieLens + TMDB record. */
 export type MovieRecord = CatalogueMovie;
@@ -21,60 +21,173 @@ export interface TagRow {
   timestamp: number;
 }
 
-export interface CatalogueWriteSummary {
-  movies: number;
-  genres: number;
-  people: number;
-  credits: number;
-  keywords: number;
+/** What a switch wrote (rows it changed; unchanged rows are not counted). */
+export interface SwitchSummary {
+  moviesWritten: number;
   importedUsers: number;
-  ratings: number;
+  ratingsWritten: number;
   ratingsSkipped: number;
-  tags: number;
+  tagsWritten: number;
+  batches: number;
+  /** The longest single transaction of the switch, in ms: what a member's write may wait for at worst. */
+  longestTransactionMs: number;
 }
 
-const CHUNK = 10_000;
+export type Progress = (phase: string, done: number, total: number) => void;
 
-function chunks(n: number): [number, number][] {
-  const out: [number, number][] = [];
-  for (let a = 0; a < n; a += CHUNK) out.push([a, Math.min(n, a + CHUNK)]);
-  return out;
+export interface SwitchOptions {
+  /** Checked between batches: true stops the switch (the caller then rolls it back). */
+  shouldStop?: () => boolean;
+  /** Test hook: throw after this many committed movie batches, as a crash would. */
+  failAfterBatches?: number;
+  /** Target duration of one transaction; batches grow or shrink to meet it. */
+  targetTransactionMs?: number;
+  /** Fixed movies per batch (tests); adaptive when omitted. */
+  movieBatchSize?: number;
+}
+
+export class ReloadStoppedError extends Error {
+  constructor(message = 'the reload was cancelled') {
+    super(message);
+    this.name = 'ReloadStoppedError';
+  }
+}
+
+const STAGE_PREFIX = 'reel_stage_';
+// Rows per staging statement: on the embedded database one statement holds every connection while it runs.
+const STAGE_ROWS = 500;
+const READ_CHUNK = 20_000;
+
+function stageSchema(key: string): string {
+  if (!/^[a-z0-9_]{1,40}$/.test(key)) throw new Error(`bad stage key ${JSON.stringify(key)}`);
+  return `"${STAGE_PREFIX}${key}"`;
+}
+
+async function connect(): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: requireDatabaseUrl() });
+  await client.connect();
+  return client;
+}
+
+async function withClient<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = await connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** One short transaction; returns its duration in ms. */
+async function tx(client: pg.Client, fn: () => Promise<void>): Promise<number> {
+  const t0 = performance.now();
+  await client.query('BEGIN');
+  try {
+    await fn();
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch((rollbackErr) => console.error('[catalogue] rollback failed', rollbackErr));
+    throw err;
+  }
+  return performance.now() - t0;
+}
+
+/** Batch sizes follow the measured duration so each transaction stays near the target on either database. */
+class AdaptiveBatch {
+  constructor(
+    public size: number,
+    private readonly min: number,
+    private readonly max: number,
+    private readonly targetMs: number,
+  ) {}
+  update(elapsedMs: number, rows: number): void {
+    if (rows < this.size) return;
+    const next = Math.round(this.size * Math.min(2, Math.max(0.25, this.targetMs / Math.max(1, elapsedMs))));
+    this.size = Math.min(this.max, Math.max(this.min, next));
+  }
+}
+
+/** Every live movie's identity and fingerprint, read in id-ordered chunks (no statement holds the database long). */
+export async function listLiveMovieKeys(): Promise<LiveMovieKey[]> {
+  return withClient(async (client) => {
+    const out: LiveMovieKey[] = [];
+    let after = -1;
+    for (;;) {
+      const { rows } = await client.query<LiveMovieKey>(
+        `SELECT m.id, m."tmdbId", m."imdbId", f.hash FROM "Movie" m LEFT JOIN "CatalogueFingerprint" f ON f."movieId" = m.id
+         WHERE m.id > $1 ORDER BY m.id LIMIT $2`,
+        [after, READ_CHUNK],
+      );
+      out.push(...rows);
+      if (rows.length < READ_CHUNK) return out;
+      after = rows[rows.length - 1].id;
+    }
+  });
 }
 
 /**
- * Writes a whole catalogue (movies, genres, people, credits, keywords, imported MovieLens users, their ratings and
- * tags) in ONE transaction on one dedicated connection, with array-parameter bulk statements (`unnest`). Idempotent:
- * movies are upserted, a movie's genres/credits/keywords are replaced, imported ratings are upserted.
- * Members' own ratings are never touched.
+ * Writes the planned catalogue into its own schema (`reel_stage_<key>`), outside the members' tables, in small
+ * autocommit statements. Nothing the app reads changes here; the stage also holds the undo rows of the switch.
  */
-export async function writeCatalogue(
-  movies: MovieRecord[],
+export async function stageCatalogue(
+  key: string,
+  movies: PlannedMovie[],
   ratings: RatingRows | null,
   tags: TagRow[],
-  onProgress: (phase: string, done: number, total: number) => void = () => {},
-): Promise<CatalogueWriteSummary> {
-  const client = new pg.Client({ connectionString: requireDatabaseUrl() });
-  await client.connect();
-  const summary: CatalogueWriteSummary = {
-    movies: 0, genres: 0, people: 0, credits: 0, keywords: 0, importedUsers: 0, ratings: 0, ratingsSkipped: 0, tags: 0,
-  };
-  try {
-    await client.query('BEGIN');
-    onProgress('movies', 0, movies.length);
-    for (const [a, b] of chunks(movies.length)) {
-      const part = movies.slice(a, b);
+  onProgress: Progress = () => {},
+  shouldStop: () => boolean = () => false,
+): Promise<void> {
+  const s = stageSchema(key);
+  await withClient(async (client) => {
+    await client.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
+    await client.query(`CREATE SCHEMA ${s}`);
+    // One statement at a time: on the embedded database a multi-statement query is one transaction holding everyone.
+    for (const ddl of [
+      `CREATE TABLE ${s}.movie ( ml_id int PRIMARY KEY, target_id int NOT NULL, action text NOT NULL, seq int, applied boolean NOT NULL DEFAULT false, tmdb_id int, imdb_id text, title text NOT NULL, year int, overview text, runtime int, release_date date, original_language text, popularity float8, vote_average float8, vote_count int, poster_path text, genres text[] NOT NULL, keywords text[] NOT NULL, directors text[] NOT NULL, cast_names text[] NOT NULL, cast_orders int[] NOT NULL, cast_chars text[] NOT NULL, hash text NOT NULL)`,
+      `CREATE INDEX ON ${s}.movie (seq)`,
+      `CREATE TABLE ${s}.rating (seq int PRIMARY KEY, ml_user int NOT NULL, ml_movie int NOT NULL, value real NOT NULL, ts float8 NOT NULL)`,
+      `CREATE TABLE ${s}.tag (ml_user int NOT NULL, ml_movie int NOT NULL, tag text NOT NULL, ts float8 NOT NULL)`,
+      `CREATE INDEX ON ${s}.tag (ml_movie)`,
+      `CREATE TABLE ${s}.ml_user (ml_id int PRIMARY KEY)`,
+      `CREATE TABLE ${s}.u_movie (LIKE "Movie")`,
+      `CREATE TABLE ${s}.u_genre (LIKE "MovieGenre")`,
+      `CREATE TABLE ${s}.u_keyword (LIKE "MovieKeyword")`,
+      `CREATE TABLE ${s}.u_credit (LIKE "Credit")`,
+      `CREATE TABLE ${s}.u_tag (LIKE "Tag")`,
+      `CREATE TABLE ${s}.u_fingerprint (LIKE "CatalogueFingerprint")`,
+      `CREATE TABLE ${s}.u_rating (user_id int NOT NULL, movie_id int NOT NULL, existed boolean NOT NULL, value real, created_at timestamp(3), updated_at timestamp(3))`,
+      `CREATE TABLE ${s}.u_new_user (id int PRIMARY KEY)`,
+      `CREATE TABLE ${s}.u_new_name (tbl text NOT NULL, id int NOT NULL)`,
+      `CREATE TABLE ${s}.state (switch_started boolean NOT NULL)`,
+      `INSERT INTO ${s}.state VALUES (false)`,
+    ]) {
+      await client.query(ddl);
+    }
+
+    const total = movies.length + (ratings?.movieIds.length ?? 0) + tags.length;
+    let done = 0;
+    onProgress('staging', 0, total);
+    let seq = 0;
+    for (let a = 0; a < movies.length; a += STAGE_ROWS) {
+      if (shouldStop()) throw new ReloadStoppedError();
+      const part = movies.slice(a, a + STAGE_ROWS);
+      const seqs = part.map((m) => (m.action === 'same' ? null : seq++));
       await client.query(
-        `INSERT INTO "Movie" (id, "tmdbId", "imdbId", title, year, overview, runtime, "releaseDate", "originalLanguage",
-           "tmdbPopularity", "voteAverage", "voteCount", "posterPath", "updatedAt")
-         SELECT *, now() FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::int[], $6::text[], $7::int[],
-           $8::date[], $9::text[], $10::float8[], $11::float8[], $12::int[], $13::text[])
-         ON CONFLICT (id) DO UPDATE SET "tmdbId" = excluded."tmdbId", "imdbId" = excluded."imdbId", title = excluded.title,
-           year = excluded.year, overview = excluded.overview, runtime = excluded.runtime,
-           "releaseDate" = excluded."releaseDate", "originalLanguage" = excluded."originalLanguage",
-           "tmdbPopularity" = excluded."tmdbPopularity", "voteAverage" = excluded."voteAverage",
-           "voteCount" = excluded."voteCount", "posterPath" = excluded."posterPath", "updatedAt" = now()`,
+        `INSERT INTO ${s}.movie (ml_id, target_id, action, seq, tmdb_id, imdb_id, title, year, overview, runtime, release_date,
+           original_language, popularity, vote_average, vote_count, poster_path, genres, keywords, directors,
+           cast_names, cast_orders, cast_chars, hash)
+         SELECT ml, tg, act, sq, tm, im, ti, yr, ov, rt, rd, ol, po, va, vc, pp,
+           array(SELECT json_array_elements_text(g)), array(SELECT json_array_elements_text(k)), array(SELECT json_array_elements_text(d)),
+           array(SELECT json_array_elements_text(cn)), array(SELECT json_array_elements_text(co)::int), array(SELECT json_array_elements_text(cc)), h
+         FROM unnest($1::int[], $2::int[], $3::text[], $4::int[], $5::int[], $6::text[], $7::text[], $8::int[], $9::text[],
+           $10::int[], $11::date[], $12::text[], $13::float8[], $14::float8[], $15::int[], $16::text[], $17::json[], $18::json[],
+           $19::json[], $20::json[], $21::json[], $22::json[], $23::text[])
+           AS t(ml, tg, act, sq, tm, im, ti, yr, ov, rt, rd, ol, po, va, vc, pp, g, k, d, cn, co, cc, h)`,
         [
           part.map((m) => m.movieId),
+          part.map((m) => m.targetId),
+          part.map((m) => m.action),
+          seqs,
           part.map((m) => m.tmdbId),
           part.map((m) => m.imdbId),
           part.map((m) => m.title),
@@ -87,144 +200,440 @@ export async function writeCatalogue(
           part.map((m) => m.voteAverage),
           part.map((m) => m.voteCount),
           part.map((m) => m.posterPath),
+          part.map((m) => JSON.stringify([...new Set(m.genres)])),
+          part.map((m) => JSON.stringify([...new Set(m.keywords)])),
+          part.map((m) => JSON.stringify([...new Set(m.directors)])),
+          part.map((m) => JSON.stringify(m.cast.map((c) => c.name))),
+          part.map((m) => JSON.stringify(m.cast.map((c) => c.order))),
+          part.map((m) => JSON.stringify(m.cast.map((c) => c.character ?? null))),
+          part.map((m) => m.hash),
         ],
       );
-      summary.movies += part.length;
-      onProgress('movies', b, movies.length);
+      done += part.length;
+      onProgress('staging', done, total);
     }
-    const movieIds = movies.map((m) => m.movieId);
-
-    // Genres and keywords: name tables, then the join rows of every imported movie are replaced.
-    for (const [table, join, col, pick] of [
-      ['Genre', 'MovieGenre', 'genreId', (m: MovieRecord) => m.genres],
-      ['Keyword', 'MovieKeyword', 'keywordId', (m: MovieRecord) => m.keywords],
-    ] as const) {
-      onProgress(table.toLowerCase() + 's', 0, 1);
-      const pairsMovie: number[] = [];
-      const pairsName: string[] = [];
-      for (const m of movies) {
-        for (const name of new Set(pick(m))) {
-          pairsMovie.push(m.movieId);
-          pairsName.push(name);
-        }
-      }
-      const names = [...new Set(pairsName)];
-      await client.query(`INSERT INTO "${table}" (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING`, [names]);
-      await client.query(`DELETE FROM "${join}" WHERE "movieId" = ANY($1::int[])`, [movieIds]);
-      for (const [a, b] of chunks(pairsMovie.length)) {
-        await client.query(
-          `INSERT INTO "${join}" ("movieId", "${col}") SELECT p.m, t.id FROM unnest($1::int[], $2::text[]) AS p(m, n)
-           JOIN "${table}" t ON t.name = p.n ON CONFLICT DO NOTHING`,
-          [pairsMovie.slice(a, b), pairsName.slice(a, b)],
-        );
-      }
-      if (table === 'Genre') summary.genres = names.length;
-      else summary.keywords = names.length;
-      onProgress(table.toLowerCase() + 's', 1, 1);
-    }
-
-    // People and credits (cast with billing order, directors as crew).
-    onProgress('credits', 0, 1);
-    const cMovie: number[] = [];
-    const cName: string[] = [];
-    const cKind: string[] = [];
-    const cJob: (string | null)[] = [];
-    const cOrder: (number | null)[] = [];
-    const cChar: (string | null)[] = [];
-    const addCredit = (movieId: number, name: string, kind: 'CAST' | 'CREW', job: string | null, order: number | null, character: string | null) => {
-      cMovie.push(movieId);
-      cName.push(name);
-      cKind.push(kind);
-      cJob.push(job);
-      cOrder.push(order);
-      cChar.push(character);
-    };
-    for (const m of movies) {
-      for (const c of m.cast) addCredit(m.movieId, c.name, 'CAST', null, c.order, c.character ?? null);
-      for (const d of new Set(m.directors)) addCredit(m.movieId, d, 'CREW', 'Director', null, null);
-    }
-    const people = [...new Set(cName)];
-    await client.query(`INSERT INTO "Person" (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING`, [people]);
-    await client.query(`DELETE FROM "Credit" WHERE "movieId" = ANY($1::int[])`, [movieIds]);
-    for (const [a, b] of chunks(cMovie.length)) {
-      await client.query(
-        `INSERT INTO "Credit" ("movieId", "personId", kind, job, "order", character)
-         SELECT c.m, p.id, c.k::"CreditKind", c.j, c.o, c.ch
-         FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[]) AS c(m, n, k, j, o, ch)
-         JOIN "Person" p ON p.name = c.n`,
-        [cMovie.slice(a, b), cName.slice(a, b), cKind.slice(a, b), cJob.slice(a, b), cOrder.slice(a, b), cChar.slice(a, b)],
-      );
-    }
-    summary.people = people.length;
-    summary.credits = cMovie.length;
-    onProgress('credits', 1, 1);
-
     if (ratings) {
-      const mlUsers = [...new Set([...ratings.movielensUserIds, ...tags.map((t) => t.userId)])].sort((x, y) => x - y);
-      await client.query(
-        `INSERT INTO "User" (kind, "movielensId", name, "updatedAt")
-         SELECT 'IMPORTED', u, 'MovieLens user ' || u, now() FROM unnest($1::int[]) AS u
-         ON CONFLICT ("movielensId") DO NOTHING`,
-        [mlUsers],
-      );
-      summary.importedUsers = mlUsers.length;
       const n = ratings.movieIds.length;
-      onProgress('ratings', 0, n);
-      for (const [a, b] of chunks(n)) {
-        const res = await client.query(
-          `INSERT INTO "Rating" ("userId", "movieId", value, "createdAt", "updatedAt")
-           SELECT u.id, r.m, r.v, to_timestamp(r.t), to_timestamp(r.t)
-           FROM unnest($1::int[], $2::int[], $3::real[], $4::float8[]) AS r(ml, m, v, t)
-           JOIN "User" u ON u."movielensId" = r.ml
-           JOIN "Movie" mv ON mv.id = r.m
-           ON CONFLICT ("userId", "movieId") DO UPDATE SET value = excluded.value, "updatedAt" = excluded."updatedAt"`,
+      const step = STAGE_ROWS * 8;
+      for (let a = 0; a < n; a += step) {
+        if (shouldStop()) throw new ReloadStoppedError();
+        const b = Math.min(n, a + step);
+        await client.query(
+          `INSERT INTO ${s}.rating (seq, ml_user, ml_movie, value, ts)
+           SELECT $1::int + ord - 1, u, m, v, t FROM unnest($2::int[], $3::int[], $4::real[], $5::float8[]) WITH ORDINALITY AS r(u, m, v, t, ord)`,
           [
+            a,
             Array.from(ratings.movielensUserIds.subarray(a, b)),
             Array.from(ratings.movieIds.subarray(a, b)),
             Array.from(ratings.ratings.subarray(a, b)),
             Array.from(ratings.timestamps.subarray(a, b)),
           ],
         );
-        summary.ratings += res.rowCount ?? 0;
-        onProgress('ratings', b, n);
+        done += b - a;
+        onProgress('staging', done, total);
       }
-      summary.ratingsSkipped = n - summary.ratings;
-
-      onProgress('tags', 0, tags.length);
-      await client.query(
-        `DELETE FROM "Tag" t USING "User" u WHERE t."userId" = u.id AND u.kind = 'IMPORTED'`,
-      );
-      for (const [a, b] of chunks(tags.length)) {
-        const part = tags.slice(a, b);
-        const res = await client.query(
-          `INSERT INTO "Tag" ("userId", "movieId", tag, "createdAt")
-           SELECT u.id, t.m, t.tag, to_timestamp(t.ts)
-           FROM unnest($1::int[], $2::int[], $3::text[], $4::float8[]) AS t(ml, m, tag, ts)
-           JOIN "User" u ON u."movielensId" = t.ml JOIN "Movie" mv ON mv.id = t.m`,
-          [part.map((t) => t.userId), part.map((t) => t.movieId), part.map((t) => t.tag), part.map((t) => t.timestamp)],
-        );
-        summary.tags += res.rowCount ?? 0;
+      const users = [...new Set([...ratings.movielensUserIds, ...tags.map((t) => t.userId)])];
+      for (let a = 0; a < users.length; a += step) {
+        await client.query(`INSERT INTO ${s}.ml_user SELECT unnest($1::int[])`, [users.slice(a, a + step)]);
       }
-      onProgress('tags', tags.length, tags.length);
     }
-    await client.query(REFRESH_STATS_SQL);
-    await client.query('COMMIT');
+    for (let a = 0; a < tags.length; a += STAGE_ROWS * 5) {
+      if (shouldStop()) throw new ReloadStoppedError();
+      const part = tags.slice(a, a + STAGE_ROWS * 5);
+      await client.query(`INSERT INTO ${s}.tag SELECT * FROM unnest($1::int[], $2::int[], $3::text[], $4::float8[])`, [
+        part.map((t) => t.userId),
+        part.map((t) => t.movieId),
+        part.map((t) => t.tag),
+        part.map((t) => t.timestamp),
+      ]);
+      done += part.length;
+      onProgress('staging', done, total);
+    }
+  });
+}
+
+/**
+ * Switches a staged catalogue in: imported users, then the changed movies in short transactions (each batch upserts
+ * its movies, replaces their genres, credits, keywords and imported tags, and first copies the rows it replaces
+ * into the stage's undo tables), then imported ratings, then the rating stats. Members' rows are never written: a
+ * movie keeps its id (ratings, watchlists and dismissals point at it) and only IMPORTED users' ratings are upserted.
+ * Rows that did not change are not written, so the same files twice change nothing.
+ */
+export async function switchStagedCatalogue(key: string, onProgress: Progress = () => {}, opts: SwitchOptions = {}): Promise<SwitchSummary> {
+  const s = stageSchema(key);
+  // Short on purpose: on the embedded database a member's write waits for the whole open transaction, and on a busy
+  // machine one batch can take several times its usual time, so the ceiling matters as much as the target.
+  const targetMs = opts.targetTransactionMs ?? 150;
+  const stop = () => {
+    if (opts.shouldStop?.()) throw new ReloadStoppedError();
+  };
+  return withClient(async (client) => {
+    const summary: SwitchSummary = {
+      moviesWritten: 0, importedUsers: 0, ratingsWritten: 0, ratingsSkipped: 0, tagsWritten: 0, batches: 0, longestTransactionMs: 0,
+    };
+    const timed = async (fn: () => Promise<void>) => {
+      const ms = await tx(client, fn);
+      summary.batches++;
+      summary.longestTransactionMs = Math.max(summary.longestTransactionMs, ms);
+      return ms;
+    };
+    await client.query(`UPDATE ${s}.state SET switch_started = true`);
+
+    // Names first (genres, keywords, people): new ones are remembered so a rollback can remove them. The batches
+    // below get ids from these maps, so they write with plain array parameters and join nothing.
+    const nameIds: Record<'Genre' | 'Keyword' | 'Person', Map<string, number>> = { Genre: new Map(), Keyword: new Map(), Person: new Map() };
+    const names = [
+      ['Genre', `SELECT DISTINCT unnest(genres) FROM ${s}.movie WHERE action <> 'same'`],
+      ['Keyword', `SELECT DISTINCT unnest(keywords) FROM ${s}.movie WHERE action <> 'same'`],
+      ['Person', `SELECT DISTINCT unnest(cast_names || directors) FROM ${s}.movie WHERE action <> 'same'`],
+    ] as const;
+    for (const [table, select] of names) {
+      const { rows } = await client.query<{ n: string }>(`SELECT n FROM (${select}) AS x(n) WHERE n IS NOT NULL`);
+      const all = rows.map((r) => r.n);
+      onProgress(`new ${table.toLowerCase()} names`, 0, all.length);
+      for (let a = 0; a < all.length; a += 5_000) {
+        const part = all.slice(a, a + 5_000);
+        await timed(async () => {
+          await client.query(
+            `WITH ins AS (INSERT INTO "${table}" (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING RETURNING id)
+             INSERT INTO ${s}.u_new_name SELECT $2, id FROM ins`,
+            [part, table],
+          );
+        });
+        const { rows: ids } = await client.query<{ id: number; name: string }>(`SELECT id, name FROM "${table}" WHERE name = ANY($1::text[])`, [part]);
+        for (const r of ids) nameIds[table].set(r.name, r.id);
+        onProgress(`new ${table.toLowerCase()} names`, Math.min(all.length, a + 5_000), all.length);
+      }
+    }
+
+    // Imported MovieLens users (never members).
+    const { rows: mlUsers } = await client.query<{ ml_id: number }>(`SELECT ml_id FROM ${s}.ml_user`);
+    summary.importedUsers = mlUsers.length;
+    const userIds = new Map<number, number>();
+    for (let a = 0; a < mlUsers.length; a += 10_000) {
+      const part = mlUsers.slice(a, a + 10_000).map((u) => u.ml_id);
+      await timed(async () => {
+        await client.query(
+          `WITH ins AS (INSERT INTO "User" (kind, "movielensId", name, "updatedAt")
+             SELECT 'IMPORTED', ml, 'MovieLens user ' || ml, now() FROM unnest($1::int[]) AS ml
+             ON CONFLICT ("movielensId") DO NOTHING RETURNING id)
+           INSERT INTO ${s}.u_new_user SELECT id FROM ins`,
+          [part],
+        );
+      });
+      const { rows } = await client.query<{ id: number; ml: number }>(
+        `SELECT id, "movielensId" AS ml FROM "User" WHERE kind = 'IMPORTED' AND "movielensId" = ANY($1::int[])`,
+        [part],
+      );
+      for (const r of rows) userIds.set(r.ml, r.id);
+    }
+    const targetOf = new Map<number, number>();
+    {
+      const { rows } = await client.query<{ ml_id: number; target_id: number }>(`SELECT ml_id, target_id FROM ${s}.movie`);
+      for (const r of rows) targetOf.set(r.ml_id, r.target_id);
+    }
+
+    // Movies that are new or changed, in batches.
+    const { rows: [{ n: nChanged }] } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${s}.movie WHERE seq IS NOT NULL`);
+    const movieBatch = new AdaptiveBatch(opts.movieBatchSize ?? 300, opts.movieBatchSize ?? 25, opts.movieBatchSize ?? 1_000, targetMs);
+    onProgress('switching movies', 0, nChanged);
+    let done = 0;
+    type StagedRow = {
+      ml_id: number; target_id: number; action: string; genres: string[]; keywords: string[]; directors: string[];
+      cast_names: string[]; cast_orders: (number | null)[]; cast_chars: (string | null)[];
+    };
+    while (done < nChanged) {
+      stop();
+      if (opts.failAfterBatches !== undefined && summary.batches >= opts.failAfterBatches) {
+        throw new Error(`test: the reload was killed after ${summary.batches} batches`);
+      }
+      const a = done;
+      const b = Math.min(nChanged, done + movieBatch.size);
+      const { rows: batch } = await client.query<StagedRow>(
+        `SELECT ml_id, target_id, action, genres, keywords, directors, cast_names, cast_orders, cast_chars
+         FROM ${s}.movie WHERE seq >= $1 AND seq < $2 ORDER BY seq`,
+        [a, b],
+      );
+      const upd = batch.filter((m) => m.action === 'update').map((m) => m.target_id);
+      const g: [number[], number[]] = [[], []];
+      const k: [number[], number[]] = [[], []];
+      const c = { m: [] as number[], p: [] as number[], kind: [] as string[], job: [] as (string | null)[], o: [] as (number | null)[], ch: [] as (string | null)[] };
+      for (const m of batch) {
+        for (const n of m.genres) {
+          g[0].push(m.target_id);
+          g[1].push(nameIds.Genre.get(n)!);
+        }
+        for (const n of m.keywords) {
+          k[0].push(m.target_id);
+          k[1].push(nameIds.Keyword.get(n)!);
+        }
+        m.cast_names.forEach((n, i) => {
+          c.m.push(m.target_id); c.p.push(nameIds.Person.get(n)!); c.kind.push('CAST'); c.job.push(null); c.o.push(m.cast_orders[i]); c.ch.push(m.cast_chars[i]);
+        });
+        for (const n of m.directors) {
+          c.m.push(m.target_id); c.p.push(nameIds.Person.get(n)!); c.kind.push('CREW'); c.job.push('Director'); c.o.push(null); c.ch.push(null);
+        }
+      }
+      const { rows: tagRows } = await client.query<{ ml_user: number; ml_movie: number; tag: string; ts: number }>(
+        `SELECT ml_user, ml_movie, tag, ts FROM ${s}.tag WHERE ml_movie = ANY($1::int[])`,
+        [batch.map((m) => m.ml_id)],
+      );
+      const tg = { u: [] as number[], m: [] as number[], t: [] as string[], ts: [] as number[] };
+      for (const t of tagRows) {
+        const uid = userIds.get(t.ml_user);
+        if (uid === undefined) continue;
+        tg.u.push(uid); tg.m.push(targetOf.get(t.ml_movie)!); tg.t.push(t.tag); tg.ts.push(t.ts);
+      }
+      const ms = await timed(async () => {
+        await client.query(`INSERT INTO ${s}.u_movie SELECT m.* FROM "Movie" m WHERE m.id = ANY($1::int[])`, [upd]);
+        await client.query(`INSERT INTO ${s}.u_genre SELECT x.* FROM "MovieGenre" x WHERE x."movieId" = ANY($1::int[])`, [upd]);
+        await client.query(`INSERT INTO ${s}.u_keyword SELECT x.* FROM "MovieKeyword" x WHERE x."movieId" = ANY($1::int[])`, [upd]);
+        await client.query(`INSERT INTO ${s}.u_credit SELECT x.* FROM "Credit" x WHERE x."movieId" = ANY($1::int[])`, [upd]);
+        await client.query(
+          `INSERT INTO ${s}.u_tag SELECT x.* FROM "Tag" x JOIN "User" u ON u.id = x."userId" AND u.kind = 'IMPORTED' WHERE x."movieId" = ANY($1::int[])`,
+          [upd],
+        );
+        await client.query(`INSERT INTO ${s}.u_fingerprint SELECT x.* FROM "CatalogueFingerprint" x WHERE x."movieId" = ANY($1::int[])`, [upd]);
+
+        await client.query(
+          `INSERT INTO "Movie" (id, "tmdbId", "imdbId", title, year, overview, runtime, "releaseDate", "originalLanguage",
+             "tmdbPopularity", "voteAverage", "voteCount", "posterPath", "updatedAt")
+           SELECT target_id, tmdb_id, imdb_id, title, year, overview, runtime, release_date, original_language,
+             popularity, vote_average, vote_count, poster_path, now()
+           FROM ${s}.movie WHERE seq >= $1 AND seq < $2
+           ON CONFLICT (id) DO UPDATE SET "tmdbId" = excluded."tmdbId", "imdbId" = excluded."imdbId", title = excluded.title,
+             year = excluded.year, overview = excluded.overview, runtime = excluded.runtime,
+             "releaseDate" = excluded."releaseDate", "originalLanguage" = excluded."originalLanguage",
+             "tmdbPopularity" = excluded."tmdbPopularity", "voteAverage" = excluded."voteAverage",
+             "voteCount" = excluded."voteCount", "posterPath" = excluded."posterPath", "updatedAt" = now()`,
+          [a, b],
+        );
+        for (const t of ['MovieGenre', 'MovieKeyword', 'Credit']) {
+          await client.query(`DELETE FROM "${t}" WHERE "movieId" = ANY($1::int[])`, [upd]);
+        }
+        await client.query(`INSERT INTO "MovieGenre" ("movieId", "genreId") SELECT * FROM unnest($1::int[], $2::int[]) ON CONFLICT DO NOTHING`, g);
+        await client.query(`INSERT INTO "MovieKeyword" ("movieId", "keywordId") SELECT * FROM unnest($1::int[], $2::int[]) ON CONFLICT DO NOTHING`, k);
+        await client.query(
+          `INSERT INTO "Credit" ("movieId", "personId", kind, job, "order", character)
+           SELECT m, p, k::"CreditKind", j, o, ch FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::int[], $6::text[]) AS x(m, p, k, j, o, ch)`,
+          [c.m, c.p, c.kind, c.job, c.o, c.ch],
+        );
+        await client.query(
+          `DELETE FROM "Tag" t USING "User" u WHERE t."movieId" = ANY($1::int[]) AND u.id = t."userId" AND u.kind = 'IMPORTED'`,
+          [upd],
+        );
+        const tagRes = await client.query(
+          `INSERT INTO "Tag" ("userId", "movieId", tag, "createdAt") SELECT u, m, t, to_timestamp(ts) FROM unnest($1::int[], $2::int[], $3::text[], $4::float8[]) AS x(u, m, t, ts)`,
+          [tg.u, tg.m, tg.t, tg.ts],
+        );
+        summary.tagsWritten += tagRes.rowCount ?? 0;
+        await client.query(
+          `INSERT INTO "CatalogueFingerprint" ("movieId", hash) SELECT target_id, hash FROM ${s}.movie WHERE seq >= $1 AND seq < $2
+           ON CONFLICT ("movieId") DO UPDATE SET hash = excluded.hash`,
+          [a, b],
+        );
+        await client.query(`UPDATE ${s}.movie SET applied = true WHERE seq >= $1 AND seq < $2`, [a, b]);
+      });
+      movieBatch.update(ms, b - a);
+      done = b;
+      summary.moviesWritten = done;
+      onProgress('switching movies', done, nChanged);
+    }
+
+    // Imported ratings: only rows whose value or time differ are written (and their old state kept for a rollback).
+    const { rows: [{ n: nRatings }] } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${s}.rating`);
+    const ratingBatch = new AdaptiveBatch(3_000, 200, 10_000, targetMs);
+    let matched = 0;
+    onProgress('switching ratings', 0, nRatings);
+    for (let a = 0; a < nRatings; ) {
+      stop();
+      const b = Math.min(nRatings, a + ratingBatch.size);
+      const { rows } = await client.query<{ ml_user: number; ml_movie: number; value: number; ts: number }>(
+        `SELECT ml_user, ml_movie, value, ts FROM ${s}.rating WHERE seq >= $1 AND seq < $2`,
+        [a, b],
+      );
+      const r = { u: [] as number[], m: [] as number[], v: [] as number[], ts: [] as number[] };
+      for (const x of rows) {
+        const uid = userIds.get(x.ml_user);
+        const mid = targetOf.get(x.ml_movie);
+        if (uid === undefined || mid === undefined) continue;
+        r.u.push(uid); r.m.push(mid); r.v.push(x.value); r.ts.push(x.ts);
+      }
+      matched += r.u.length;
+      const ms = await timed(async () => {
+        // One index lookup per row: the batch is small next to Rating.
+        await client.query('SET LOCAL enable_hashjoin = off');
+        await client.query('SET LOCAL enable_mergejoin = off');
+        const res = await client.query<{ written: number }>(
+          `WITH src AS (SELECT uid, mid, value, to_timestamp(ts)::timestamp(3) AS at FROM unnest($1::int[], $2::int[], $3::real[], $4::float8[]) AS x(uid, mid, value, ts)),
+           chg AS (
+             SELECT src.*, r."userId" IS NOT NULL AS existed, r.value AS old_value, r."createdAt" AS old_created, r."updatedAt" AS old_updated
+             FROM src LEFT JOIN "Rating" r ON r."userId" = src.uid AND r."movieId" = src.mid
+             WHERE r."userId" IS NULL OR r.value IS DISTINCT FROM src.value OR r."updatedAt" IS DISTINCT FROM src.at),
+           undo AS (INSERT INTO ${s}.u_rating SELECT uid, mid, existed, old_value, old_created, old_updated FROM chg),
+           ins AS (INSERT INTO "Rating" ("userId", "movieId", value, "createdAt", "updatedAt")
+             SELECT uid, mid, value, at, at FROM chg
+             ON CONFLICT ("userId", "movieId") DO UPDATE SET value = excluded.value, "updatedAt" = excluded."updatedAt"
+             RETURNING 1)
+           SELECT count(*)::int AS written FROM ins`,
+          [r.u, r.m, r.v, r.ts],
+        );
+        summary.ratingsWritten += res.rows[0].written;
+      });
+      ratingBatch.update(ms, b - a);
+      a = b;
+      onProgress('switching ratings', a, nRatings);
+    }
+    summary.ratingsSkipped = nRatings - matched;
+
+    await refreshStatsInBatches(client, onProgress, timed);
     return summary;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    await client.end();
+  });
+}
+
+/** The denormalised rating counts, refreshed in id ranges (one full-table UPDATE would hold PGlite for seconds). */
+async function refreshStatsInBatches(client: pg.Client, onProgress: Progress, timed: (fn: () => Promise<void>) => Promise<number>) {
+  const { rows: [{ n }] } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Movie"`);
+  onProgress('rating stats', 0, n);
+  let after = -1;
+  let done = 0;
+  for (;;) {
+    const { rows: [{ hi, c }] } = await client.query<{ hi: number | null; c: number }>(
+      `SELECT max(id) AS hi, count(*)::int AS c FROM (SELECT id FROM "Movie" WHERE id > $1 ORDER BY id LIMIT 4000) x`,
+      [after],
+    );
+    if (hi === null) break;
+    await timed(async () => {
+      await client.query(
+        `UPDATE "Movie" m SET "ratingCount" = s.c, "ratingMean" = s.a
+         FROM (SELECT m2.id, count(r."movieId")::int AS c, avg(r.value)::float8 AS a
+               FROM "Movie" m2 LEFT JOIN "Rating" r ON r."movieId" = m2.id WHERE m2.id > $1 AND m2.id <= $2 GROUP BY m2.id) s
+         WHERE m.id = s.id AND (m."ratingCount" IS DISTINCT FROM s.c OR m."ratingMean" IS DISTINCT FROM s.a)`,
+        [after, hi],
+      );
+    });
+    done += c;
+    after = hi;
+    onProgress('rating stats', Math.min(n, done), n);
   }
 }
 
+/**
+ * Puts back what a switch changed, from the stage's undo rows, in short transactions: imported ratings, then the
+ * replaced movies with their genres, credits, keywords, tags and fingerprints; movies and imported users the
+ * switch added are removed, and so are names only they used. Safe to run again after a crash part way through.
+ */
+export async function rollbackStagedCatalogue(key: string, onProgress: Progress = () => {}): Promise<void> {
+  const s = stageSchema(key);
+  await withClient(async (client) => {
+    const timed = (fn: () => Promise<void>) => tx(client, fn);
+    const { rows: [{ n: nr }] } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${s}.u_rating`);
+    onProgress('restoring ratings', 0, nr);
+    await client.query(`CREATE INDEX IF NOT EXISTS u_rating_key ON ${s}.u_rating (user_id, movie_id)`);
+    const STEP = 5_000;
+    const ids = await client.query<{ user_id: number; movie_id: number }>(`SELECT user_id, movie_id FROM ${s}.u_rating ORDER BY 1, 2`);
+    for (let a = 0; a < ids.rows.length; a += STEP) {
+      const part = ids.rows.slice(a, a + STEP);
+      await timed(async () => {
+        const keys = [part.map((r) => r.user_id), part.map((r) => r.movie_id)];
+        await client.query(
+          `DELETE FROM "Rating" r USING ${s}.u_rating u, unnest($1::int[], $2::int[]) AS k(uid, mid)
+           WHERE u.user_id = k.uid AND u.movie_id = k.mid AND NOT u.existed AND r."userId" = k.uid AND r."movieId" = k.mid`,
+          keys,
+        );
+        await client.query(
+          `UPDATE "Rating" r SET value = u.value, "createdAt" = u.created_at, "updatedAt" = u.updated_at
+           FROM ${s}.u_rating u, unnest($1::int[], $2::int[]) AS k(uid, mid)
+           WHERE u.user_id = k.uid AND u.movie_id = k.mid AND u.existed AND r."userId" = k.uid AND r."movieId" = k.mid`,
+          keys,
+        );
+      });
+      onProgress('restoring ratings', Math.min(nr, a + STEP), nr);
+    }
+
+    const { rows: applied } = await client.query<{ target_id: number; action: string }>(
+      `SELECT target_id, action FROM ${s}.movie WHERE applied ORDER BY target_id`,
+    );
+    onProgress('restoring movies', 0, applied.length);
+    const MSTEP = 500;
+    for (let a = 0; a < applied.length; a += MSTEP) {
+      const part = applied.slice(a, a + MSTEP);
+      const added = part.filter((m) => m.action === 'add').map((m) => m.target_id);
+      const updated = part.filter((m) => m.action === 'update').map((m) => m.target_id);
+      await timed(async () => {
+        // Added movies go (with anything attached to them since); replaced ones get their old rows back.
+        if (added.length) {
+          await client.query(`DELETE FROM "Movie" WHERE id = ANY($1::int[])`, [added]);
+          await client.query(`DELETE FROM "CatalogueFingerprint" WHERE "movieId" = ANY($1::int[])`, [added]);
+        }
+        if (!updated.length) return;
+        await client.query(
+          `UPDATE "Movie" m SET "tmdbId" = u."tmdbId", "imdbId" = u."imdbId", title = u.title, year = u.year, overview = u.overview,
+             runtime = u.runtime, "releaseDate" = u."releaseDate", "originalLanguage" = u."originalLanguage",
+             "tmdbPopularity" = u."tmdbPopularity", "voteAverage" = u."voteAverage", "voteCount" = u."voteCount",
+             "posterPath" = u."posterPath", "createdAt" = u."createdAt", "updatedAt" = u."updatedAt"
+           FROM ${s}.u_movie u WHERE u.id = m.id AND m.id = ANY($1::int[])`,
+          [updated],
+        );
+        for (const t of ['MovieGenre', 'MovieKeyword', 'Credit']) {
+          await client.query(`DELETE FROM "${t}" WHERE "movieId" = ANY($1::int[])`, [updated]);
+        }
+        await client.query(`DELETE FROM "Tag" t USING "User" u WHERE u.id = t."userId" AND u.kind = 'IMPORTED' AND t."movieId" = ANY($1::int[])`, [updated]);
+        await client.query(`DELETE FROM "CatalogueFingerprint" WHERE "movieId" = ANY($1::int[])`, [updated]);
+        await client.query(`INSERT INTO "MovieGenre" SELECT * FROM ${s}.u_genre WHERE "movieId" = ANY($1::int[])`, [updated]);
+        await client.query(`INSERT INTO "MovieKeyword" SELECT * FROM ${s}.u_keyword WHERE "movieId" = ANY($1::int[])`, [updated]);
+        await client.query(`INSERT INTO "Credit" SELECT * FROM ${s}.u_credit WHERE "movieId" = ANY($1::int[])`, [updated]);
+        await client.query(`INSERT INTO "Tag" SELECT * FROM ${s}.u_tag WHERE "movieId" = ANY($1::int[]) ON CONFLICT DO NOTHING`, [updated]);
+        await client.query(`INSERT INTO "CatalogueFingerprint" SELECT * FROM ${s}.u_fingerprint WHERE "movieId" = ANY($1::int[])`, [updated]);
+      });
+      await client.query(`UPDATE ${s}.movie SET applied = false WHERE target_id = ANY($1::int[])`, [part.map((m) => m.target_id)]);
+      onProgress('restoring movies', Math.min(applied.length, a + MSTEP), applied.length);
+    }
+
+    onProgress('removing added users and names', 0, 1);
+    await timed(async () => {
+      await client.query(`DELETE FROM "User" WHERE kind = 'IMPORTED' AND id IN (SELECT id FROM ${s}.u_new_user)`);
+      await client.query(`DELETE FROM ${s}.u_new_user`);
+    });
+    for (const [table, join] of [['Genre', 'MovieGenre" WHERE "genreId'], ['Keyword', 'MovieKeyword" WHERE "keywordId'], ['Person', 'Credit" WHERE "personId']]) {
+      await timed(async () => {
+        await client.query(
+          `DELETE FROM "${table}" x WHERE x.id IN (SELECT id FROM ${s}.u_new_name WHERE tbl = $1)
+             AND NOT EXISTS (SELECT 1 FROM "${join}" = x.id)`,
+          [table],
+        );
+      });
+    }
+    await client.query(`DELETE FROM ${s}.u_new_name`);
+    await refreshStatsInBatches(client, onProgress, timed);
+    await client.query(`UPDATE ${s}.state SET switch_started = false`);
+    onProgress('removing added users and names', 1, 1);
+  });
+}
+
+export async function dropStage(key: string): Promise<void> {
+  await withClient((c) => c.query(`DROP SCHEMA IF EXISTS ${stageSchema(key)} CASCADE`).then(() => undefined));
+}
+
+/** Stages left by a killed reload: key and whether its switch had started (then it must be rolled back). */
+export async function listStages(): Promise<{ key: string; switchStarted: boolean }[]> {
+  return withClient(async (c) => {
+    const { rows } = await c.query<{ nspname: string }>(`SELECT nspname FROM pg_namespace WHERE nspname LIKE $1`, [`${STAGE_PREFIX}%`]);
+    const out: { key: string; switchStarted: boolean }[] = [];
+    for (const { nspname } of rows) {
+      const key = nspname.slice(STAGE_PREFIX.length);
+      const st = await c
+        .query<{ switch_started: boolean }>(`SELECT switch_started FROM ${stageSchema(key)}.state`)
+        .catch(() => ({ rows: [] as { switch_started: boolean }[] }));
+      out.push({ key, switchStarted: st.rows[0]?.switch_started ?? false });
+    }
+    return out;
+  });
+}
+
 export async function countMovies(): Promise<number> {
-  const client = new pg.Client({ connectionString: requireDatabaseUrl() });
-  await client.connect();
-  try {
+  return withClient(async (client) => {
     const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM "Movie"');
     return rows[0].n;
-  } finally {
-    await client.end();
-  }
+  });
 }

@@ -1,7 +1,8 @@
 import 'server-only';
 import { db, Prisma } from '../db';
 import { NotFoundError } from '../errors';
-import type { MovieCard, MovieDetail } from '@/lib/validation/movies';
+import { displayTitle, parseCatalogueTitle } from '@/lib/titles/display-title';
+import { browseYears, type BrowseQuery, type MovieCard, type MovieDetail } from '@/lib/validation/movies';
 
 export const PAGE_SIZE = 24;
 
@@ -22,7 +23,7 @@ type CardRow = Prisma.MovieGetPayload<{ select: typeof cardSelect }>;
 function toCard(m: CardRow): MovieCard {
   return {
     id: m.id,
-    title: m.title,
+    title: displayTitle(m.title),
     year: m.year,
     posterPath: m.posterPath,
     ratingMean: m.ratingMean,
@@ -43,25 +44,36 @@ export async function listGenres(): Promise<string[]> {
   return genreCache.names;
 }
 
-export async function listMovies(query: {
-  page: number;
-  genre?: string;
-  q?: string;
-  sort: 'popular' | 'top' | 'newest' | 'title';
-}): Promise<{ movies: MovieCard[]; total: number; pageCount: number }> {
-  const where: Prisma.MovieWhereInput = {
+export type BrowseFilters = Omit<BrowseQuery, 'page' | 'sort'>;
+
+function browseWhere(query: Partial<BrowseFilters>, sort: BrowseQuery['sort']): Prisma.MovieWhereInput {
+  const { from, to } = browseYears(query);
+  const minRatings = Math.max(query.minRatings ?? 0, sort === 'top' ? 20 : 0);
+  return {
     ...(query.genre ? { genres: { some: { genre: { name: query.genre } } } } : {}),
     ...(query.q ? { title: { contains: query.q, mode: 'insensitive' } } : {}),
-    ...(query.sort === 'top' ? { ratingCount: { gte: 20 } } : {}),
+    ...(from !== undefined || to !== undefined ? { year: { gte: from, lte: to } } : {}),
+    ...(query.runtimeMin !== undefined || query.runtimeMax !== undefined ? { runtime: { gte: query.runtimeMin, lte: query.runtimeMax } } : {}),
+    ...(query.language ? { originalLanguage: query.language } : {}),
+    ...(minRatings > 0 ? { ratingCount: { gte: minRatings } } : {}),
+    ...(query.person ? { credits: { some: { personId: query.person } } } : {}),
   };
+}
+
+export async function listMovies(
+  query: Partial<BrowseFilters> & { page: number; sort: Exclude<BrowseQuery['sort'], 'foryou'> },
+): Promise<{ movies: MovieCard[]; total: number; pageCount: number }> {
+  const where = browseWhere(query, query.sort);
   const orderBy: Prisma.MovieOrderByWithRelationInput[] =
     query.sort === 'top'
       ? [{ ratingMean: { sort: 'desc', nulls: 'last' } }, { id: 'asc' }]
       : query.sort === 'newest'
-        ? [{ year: { sort: 'desc', nulls: 'last' } }, { id: 'desc' }]
-        : query.sort === 'title'
-          ? [{ title: 'asc' }, { id: 'asc' }]
-          : [{ ratingCount: 'desc' }, { id: 'asc' }];
+        ? [{ year: { sort: 'desc', nulls: 'last' } }, { ratingCount: 'desc' }, { id: 'desc' }]
+        : query.sort === 'oldest'
+          ? [{ year: { sort: 'asc', nulls: 'last' } }, { ratingCount: 'desc' }, { id: 'asc' }]
+          : query.sort === 'title'
+            ? [{ title: 'asc' }, { id: 'asc' }]
+            : [{ ratingCount: 'desc' }, { id: 'asc' }];
   const [rows, total] = await Promise.all([
     db.movie.findMany({ where, orderBy, skip: (query.page - 1) * PAGE_SIZE, take: PAGE_SIZE, select: cardSelect }),
     db.movie.count({ where }),
@@ -74,6 +86,35 @@ export async function countMoviesIn(ids: Iterable<number>): Promise<number> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return 0;
   return db.movie.count({ where: { id: { in: unique } } });
+}
+
+/** Every movie id matching the filters (for an order computed outside the database, such as predicted rating). */
+export async function listMovieIdsMatching(query: BrowseFilters): Promise<number[]> {
+  const rows = await db.movie.findMany({ where: browseWhere(query, 'popular'), select: { id: true }, orderBy: [{ ratingCount: 'desc' }, { id: 'asc' }] });
+  return rows.map((r) => r.id);
+}
+
+let languageCache: { at: number; codes: Promise<{ code: string; movies: number }[]> } | null = null;
+
+/** Original languages with at least 5 movies, most common first (for the Browse filter); re-read once a minute. */
+export async function listLanguages(): Promise<{ code: string; movies: number }[]> {
+  if (!languageCache || Date.now() - languageCache.at > 60_000) {
+    const codes = db.movie
+      .groupBy({ by: ['originalLanguage'], where: { originalLanguage: { not: null } }, _count: { _all: true } })
+      .then((rows) =>
+        rows
+          .filter((r) => r.originalLanguage && r._count._all >= 5)
+          .map((r) => ({ code: r.originalLanguage!, movies: r._count._all }))
+          .sort((a, b) => b.movies - a.movies || a.code.localeCompare(b.code)),
+      );
+    languageCache = { at: Date.now(), codes };
+    codes.catch(() => (languageCache = null));
+  }
+  return languageCache.codes;
+}
+
+export async function getPersonName(id: number): Promise<string | null> {
+  return (await db.person.findUnique({ where: { id }, select: { name: true } }))?.name ?? null;
 }
 
 /** Cards in the order of `ids` (missing ids are dropped). */
@@ -110,6 +151,7 @@ export async function getMovie(id: number): Promise<MovieDetail> {
   for (const t of m.tags) tagCounts.set(t.tag.toLowerCase(), (tagCounts.get(t.tag.toLowerCase()) ?? 0) + 1);
   return {
     ...toCard(m),
+    alsoKnownAs: parseCatalogueTitle(m.title).alternates,
     overview: m.overview,
     runtime: m.runtime,
     releaseDate: m.releaseDate ? m.releaseDate.toISOString().slice(0, 10) : null,

@@ -1,4 +1,5 @@
 import 'server-only';
+import { displayTitle } from '@/lib/titles/display-title';
 import { db } from '../db';
 
 export async function getPosterInfo(movieId: number) {
@@ -6,5 +7,5 @@ export async function getPosterInfo(movieId: number) {
     where: { id: movieId },
     select: { title: true, year: true, posterPath: true, genres: { select: { genre: { select: { name: true } } }, take: 2 } },
   });
-  return m && { title: m.title, year: m.year, posterPath: m.posterPath, genres: m.genres.map((g) => g.genre.name) };
+  return m && { title: displayTitle(m.title), year: m.year, posterPath: m.posterPath, genres: m.genres.map((g) => g.genre.name) };
 }

@@ -67,9 +67,9 @@ export async function upsertDemoAccount(input: {
 export async function verifyCredentials(email: string, password: string): Promise<SessionUser | null> {
   const user = await db.user.findUnique({
     where: { email },
-    select: { ...sessionUserSelect, passwordHash: true, kind: true },
+    select: { ...sessionUserSelect, passwordHash: true, kind: true, disabledAt: true },
   });
-  if (!user || user.kind !== 'MEMBER' || !user.passwordHash) {
+  if (!user || user.kind !== 'MEMBER' || !user.passwordHash || user.disabledAt) {
     await verify(await timingDummyHash(), password); // same work as a real check, result ignored
     return null;
   }
@@ -90,7 +90,7 @@ export async function verifyCredentials(email: string, password: string): Promis
  */
 export async function getSessionUser(id: number): Promise<SessionUser | null> {
   const rows = await db.$queryRaw<SessionUser[]>`
-    SELECT id, name, email, role::text AS role, "tasteVersion", "sessionVersion" FROM "User" WHERE id = ${id}`;
+    SELECT id, name, email, role::text AS role, "tasteVersion", "sessionVersion" FROM "User" WHERE id = ${id} AND "disabledAt" IS NULL`;
   return rows[0] ?? null;
 }
 
@@ -110,7 +110,7 @@ export async function getSessionUserForToken(claims: SessionClaims): Promise<Ses
   const rows = await db.$queryRaw<(SessionUser & { revoked: boolean })[]>`
     SELECT id, name, email, role::text AS role, "tasteVersion", "sessionVersion",
            EXISTS (SELECT 1 FROM "RevokedSession" WHERE jti = ${claims.sessionId}) AS revoked
-    FROM "User" WHERE id = ${claims.userId}`;
+    FROM "User" WHERE id = ${claims.userId} AND "disabledAt" IS NULL`;
   const row = rows[0];
   if (!row || row.revoked || row.sessionVersion !== claims.sessionVersion) return null;
   const { revoked: _revoked, ...user } = row;

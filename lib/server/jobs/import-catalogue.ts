@@ -1,52 +1,61 @@
 import 'server-only';
-import type PgBoss from 'pg-boss';
-import { createImport, updateImport } from '../data/imports';
-import { importCatalogue } from '../services/catalogue-import';
+import type { CatalogueSource } from '@/lib/validation/admin-catalogue';
+// Queueing only: light enough for server actions (the handler, with the importer, is import-catalogue-handler.ts).
+import { createImport, getImport, updateImport } from '../data/imports';
+import { AppError } from '../errors';
 import { resolveDataDir } from '../services/data-source';
 import { getBoss, IMPORT_QUEUE, type ImportJob } from './queue';
-import { enqueueRecompute } from './recompute-model';
 
-export async function enqueueImport(requestedBy: number): Promise<number> {
-  const importId = await createImport(requestedBy, resolveDataDir());
-  const boss = await getBoss();
-  await boss.send(IMPORT_QUEUE, { importId } satisfies ImportJob, { retryLimit: 0 });
+/** Queues a job for an existing import row. */
+async function send(importId: number): Promise<void> {
+  try {
+    const boss = await getBoss();
+    await boss.send(IMPORT_QUEUE, { importId } satisfies ImportJob, { retryLimit: 0 });
+  } catch (err) {
+    // A row left QUEUED without a job would block every later reload (one active job at a time).
+    await updateImport(importId, { status: 'FAILED', error: 'The job queue did not accept this job.', finished: true });
+    throw err;
+  }
+}
+
+/** Queues a dry run of `source` (a folder already prepared, or a URL the worker downloads). */
+export async function enqueuePreview(
+  requestedBy: number,
+  source: CatalogueSource,
+  dataDir: string | null,
+): Promise<number> {
+  const importId = await createImport({ requestedBy, dataDir, kind: 'PREVIEW', source });
+  await send(importId);
   return importId;
 }
 
-/** Reloads the catalogue in one transaction, records progress and the report, then queues a model recompute. */
-export async function handleImport(jobs: PgBoss.Job<ImportJob>[]): Promise<void> {
-  for (const job of jobs) {
-    const { importId } = job.data;
-    const dataDir = resolveDataDir();
-    if (!dataDir) {
-      await updateImport(importId, {
-        status: 'FAILED',
-        error:
-          'No data folder found: set DATA_DIR to a folder holding movielens/ml-latest-small/*.csv (and tmdb/*.csv).',
-        finished: true,
-      });
-      continue;
-    }
-    await updateImport(importId, { status: 'RUNNING', phase: 'reading files', progress: 0 });
-    try {
-      let last = 0;
-      const report = await importCatalogue(dataDir, (p) => {
-        const now = Date.now();
-        if (now - last < 500 && p.done !== p.total) return;
-        last = now;
-        void updateImport(importId, { phase: p.phase, progress: p.total ? p.done / p.total : 0 }).catch((err) =>
-          console.error(`[worker] progress update of import ${importId} failed`, err),
-        );
-      });
-      await updateImport(importId, { status: 'SUCCEEDED', phase: 'done', progress: 1, report, finished: true });
-      await enqueueRecompute('admin');
-    } catch (err) {
-      await updateImport(importId, {
-        status: 'FAILED',
-        error: err instanceof Error ? err.message : String(err),
-        finished: true,
-      });
-      throw err;
-    }
+/** Queues the reload of a finished dry run's files. */
+export async function enqueueApply(requestedBy: number, previewId: number, maxRejectShare: number): Promise<number> {
+  const preview = await getImport(previewId);
+  if (preview.kind !== 'PREVIEW' || preview.status !== 'SUCCEEDED' || !preview.dataDir) {
+    throw new AppError('INVALID', 'Run a dry run of these files first, and wait for it to finish.');
   }
+  const importId = await createImport({
+    requestedBy,
+    dataDir: preview.dataDir,
+    kind: 'APPLY',
+    source: preview.source ?? undefined,
+    previewId,
+    maxRejectShare,
+  });
+  await send(importId);
+  return importId;
+}
+
+/** Today's one-click reload of the server's data folder (no dry run shown; the threshold still applies). */
+export async function enqueueImport(requestedBy: number): Promise<number> {
+  const dataDir = resolveDataDir();
+  const importId = await createImport({
+    requestedBy,
+    dataDir,
+    kind: 'APPLY',
+    source: { type: 'server', label: dataDir ?? 'DATA_DIR' },
+  });
+  await send(importId);
+  return importId;
 }

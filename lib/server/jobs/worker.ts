@@ -6,7 +6,8 @@ import { failStaleImports } from '../data/imports';
 import { beatWorker, listActiveQueueJobIds, markWorkerStopped } from '../data/worker-heartbeat';
 import { getBoss, IMPORT_QUEUE, RECOMPUTE_QUEUE, stopBoss, type ImportJob, type RecomputeJob } from './queue';
 import { handleRecompute } from './recompute-model';
-import { handleImport } from './import-catalogue';
+import { handleImport } from './import-catalogue-handler';
+import { recoverInterruptedReloads } from '../services/catalogue-import';
 
 /**
  * Jobs a dead worker left "active" in the queue: failed now, so pg-boss retries them (retryLimit) instead of waiting
@@ -36,7 +37,13 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
   }, WORKER_HEARTBEAT_MS);
   // Rows left running by a killed worker: fail them so the admin sees it; the queue retries the job itself.
   const stale = await failStaleTraining('the worker stopped while this version was training');
-  await failStaleImports('the worker stopped while this import was running');
+  // A reload killed during its switch is rolled back from its stage before anything else runs.
+  const recovered = await recoverInterruptedReloads(log);
+  await failStaleImports(
+    recovered.length
+      ? 'the worker stopped during this job; the previous catalogue was restored'
+      : 'the worker stopped while this job was running',
+  );
   if (stale) log(`[worker] marked ${stale} interrupted training run(s) as failed`);
   await failOrphanedJobs(log);
   const boss = await getBoss(3);

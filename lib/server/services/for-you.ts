@@ -27,6 +27,7 @@ import { listSeedMovieIds } from '../data/lists';
 import { getServingModel } from './model-cache';
 import { listAllLikes } from '../data/likes';
 import { listAllWatches } from '../data/watches';
+import { refineReasons } from './reasons';
 import { mergeTasteSignals, watchedDirectorCounts, watchedFilmsBy, type TasteSignal } from './implicit-signals';
 
 export type { FeedItem, FeedPage, FeedSource } from '@/lib/validation/feed';
@@ -119,7 +120,11 @@ function cosine(model: ServingModel): (a: number, b: number) => number {
  * dismissed movies, optionally filtered, re-ranked
  * for diversity (MMR), each with a predicted rating and the reason that contributed most.
  */
-export async function buildForYouFeed(userId: number, query: FeedQuery): Promise<FeedPage> {
+export async function buildForYouFeed(
+  userId: number,
+  query: FeedQuery,
+  opts: { refineReasons?: boolean } = {},
+): Promise<FeedPage> {
   const [loaded, { signals, watchedIds }, dismissed] = await Promise.all([
     getServingModel(),
     userSignals(userId, query.list),
@@ -250,10 +255,13 @@ export async function buildForYouFeed(userId: number, query: FeedQuery): Promise
             : 'Popular on Reel — rate a few more to personalise'
           : 'Popular with people like you';
     }
-    return [{ movie, predicted: predictRating(model, ratingCtx, i), reason, source }];
+    const named = from !== null && titleById.has(from) && reason.endsWith(titleById.get(from)!) ? from : null;
+    return [{ movie, predicted: predictRating(model, ratingCtx, i), reason, source, because: named }];
   });
   const nextCursor = query.cursor + query.limit < pool.length ? query.cursor + query.limit : null;
-  return { items, nextCursor, modelVersion: versionId };
+  // Reasons that name a movie must have evidence behind them (shared people, genres or strong co-rating).
+  const reasoned = opts.refineReasons === false ? items : await refineReasons(userId, items);
+  return { items: reasoned, nextCursor, modelVersion: versionId };
 }
 
 // Before the first model exists (empty catalogue at first start), the feed is Bayesian-average popularity.

@@ -22,6 +22,7 @@ export async function predictRatingsFor(userId: number, movieIds: number[]): Pro
     values: Float32Array.from(pairs, (p) => p[1]),
     newMember: !trainedOn(loaded.model, userId),
   };
+  // One context for all the movies: the fold-in is done once, each prediction is then a dot product or two.
   const ctx = ratingContext(loaded.model, user);
   for (const id of movieIds) {
     const idx = loaded.itemIndex.get(id);

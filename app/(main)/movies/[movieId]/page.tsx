@@ -10,7 +10,8 @@ import { isDismissed } from '@/lib/server/data/dismissals';
 import { NotFoundError } from '@/lib/server/errors';
 import { Poster } from '@/components/poster';
 import { MovieActions } from './movie-actions';
-import { MovieCard } from '@/components/movie-card';
+import { MovieGrid } from '@/components/movie-grid';
+import { getCardStates } from '@/lib/server/data/card-states';
 import { getSimilarMovies } from '@/lib/server/services/similar-movies';
 import { predictUserRating } from '@/lib/server/services/for-you';
 import { listWatchesOfMovie } from '@/lib/server/data/watches';
@@ -19,6 +20,17 @@ import { LikeButton } from '@/components/like-button';
 import { LogWatchDialog } from '@/components/log-watch-dialog';
 
 type Props = { params: Promise<{ movieId: string }> };
+
+const languageNames = new Intl.DisplayNames(['en'], { type: 'language' });
+function languageName(code: string): string {
+  try {
+    return languageNames.of(code) ?? code.toUpperCase();
+  } catch (err) {
+    // An invalid code in the catalogue (RangeError) shows as it is rather than breaking the page.
+    if (err instanceof RangeError) return code.toUpperCase();
+    throw err;
+  }
+}
 
 async function load(raw: string) {
   const id = MovieId.safeParse(raw);
@@ -33,7 +45,20 @@ async function load(raw: string) {
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const movie = await load((await params).movieId);
-  return { title: movie.year ? `${movie.title} (${movie.year})` : movie.title };
+  const title = movie.year ? `${movie.title} (${movie.year})` : movie.title;
+  const description = movie.overview ?? `${title} on Reel: ratings, cast and similar movies.`;
+  return {
+    title,
+    description,
+    openGraph: {
+      type: 'video.movie',
+      title,
+      description,
+      siteName: 'Reel',
+      images: [{ url: `/api/posters/${movie.id}`, width: 342, height: 513, alt: `Poster: ${movie.title}` }],
+    },
+    twitter: { card: 'summary', title, description },
+  };
 }
 
 export default async function MoviePage({ params }: Props) {
@@ -58,10 +83,15 @@ export default async function MoviePage({ params }: Props) {
           <h1>
             {movie.title} {movie.year && <span className="muted">({movie.year})</span>}
           </h1>
+          {movie.alsoKnownAs.length > 0 && (
+            <p className="muted" data-testid="also-known-as">
+              Also known as <i>{movie.alsoKnownAs.join(' · ')}</i>
+            </p>
+          )}
           <div className="detail-facts">
             {movie.runtime ? <span>{movie.runtime} min</span> : null}
             {movie.releaseDate && <span>Released {movie.releaseDate}</span>}
-            {movie.originalLanguage && <span>Language: {movie.originalLanguage.toUpperCase()}</span>}
+            {movie.originalLanguage && <span>Language: {languageName(movie.originalLanguage)}</span>}
             {movie.ratingMean != null && (
               <span>
                 ★ {movie.ratingMean.toFixed(2)} from {movie.ratingCount.toLocaleString('en')} ratings
@@ -105,21 +135,67 @@ export default async function MoviePage({ params }: Props) {
             <p>{movie.overview ?? <span className="muted">No plot summary yet.</span>}</p>
           </div>
           <div className="detail-section">
-            <h2>Director</h2>
+            <h2>{movie.directors.length > 1 ? 'Directors' : 'Director'}</h2>
             <p data-testid="directors">
-              {movie.directors.map((d) => d.name).join(', ') || <span className="muted">Unknown</span>}
+              {movie.directors.length ? (
+                movie.directors.map((d, i) => (
+                  <span key={d.id}>
+                    {i > 0 && ', '}
+                    <Link className="person-link" href={`/people/${d.id}`}>
+                      {d.name}
+                    </Link>
+                  </span>
+                ))
+              ) : (
+                <span className="muted">Unknown</span>
+              )}
             </p>
           </div>
           <div className="detail-section">
             <h2>Cast</h2>
             <p data-testid="cast">
               {movie.cast.length ? (
-                movie.cast.map((c) => (c.character ? `${c.name} (${c.character})` : c.name)).join(', ')
+                movie.cast.map((c, i) => (
+                  <span key={`${c.id}-${i}`}>
+                    {i > 0 && ', '}
+                    <Link className="person-link" href={`/people/${c.id}`}>
+                      {c.name}
+                    </Link>
+                    {c.character && <span className="muted"> ({c.character})</span>}
+                  </span>
+                ))
               ) : (
                 <span className="muted">Unknown</span>
               )}
             </p>
           </div>
+          {(movie.imdbId || movie.tmdbId) && (
+            <div className="detail-section">
+              <h2>Elsewhere</h2>
+              <p className="external-links" data-testid="external-links">
+                {movie.imdbId && (
+                  <a
+                    className="btn"
+                    href={`https://www.imdb.com/title/${/^tt/.test(movie.imdbId) ? movie.imdbId : `tt${movie.imdbId.padStart(7, '0')}`}/`}
+                    rel="noopener noreferrer"
+                    target="_blank"
+                  >
+                    IMDb ↗
+                  </a>
+                )}
+                {movie.tmdbId && (
+                  <a
+                    className="btn"
+                    href={`https://www.themoviedb.org/movie/${movie.tmdbId}`}
+                    rel="noopener noreferrer"
+                    target="_blank"
+                  >
+                    TMDB ↗
+                  </a>
+                )}
+              </p>
+            </div>
+          )}
           {movie.keywords.length > 0 && (
             <div className="detail-section">
               <h2>Keywords</h2>
@@ -149,11 +225,19 @@ export default async function MoviePage({ params }: Props) {
       {similar.length > 0 && (
         <section className="detail-section" style={{ marginTop: 40 }}>
           <h2>More like this</h2>
-          <div className="grid" data-testid="similar">
-            {similar.map((m) => (
-              <MovieCard key={m.id} {...m} />
-            ))}
-          </div>
+          <MovieGrid
+            testId="similar"
+            movies={similar}
+            states={
+              user
+                ? await getCardStates(
+                    user.id,
+                    similar.map((m) => m.id),
+                  )
+                : null
+            }
+            signedIn={!!user}
+          />
         </section>
       )}
     </>

@@ -1,0 +1,5 @@
+import { CardGridSkeleton } from '@/components/skeletons';
+
+export default function Loading() {
+  return <CardGridSkeleton label="Loading movies…" />;
+}
