@@ -10,6 +10,7 @@ import {
   posterOrigins,
 } from '@/lib/security-headers';
 import { decodeSessionToken } from '@/lib/server/session-token';
+import { parseIdParam } from '@/lib/validation/common';
 
 const MEMBER_PATHS = [
   '/for-you',
@@ -25,6 +26,25 @@ const MEMBER_PATHS = [
 /** Member-only pages whose sub-paths are not (a public list at /lists/[id] is readable by anyone with the link). */
 const MEMBER_EXACT = ['/lists'];
 const IMAGE_ORIGINS = posterOrigins(env.POSTER_BASE_URL);
+
+/**
+ * Pages with an id segment stream behind a loading.tsx skeleton, so once rendering starts the status is already 200
+ * and the page's notFound() can only give a soft 404 (documented Next.js behaviour). A segment that can never be an
+ * id (not 1 … 2³¹ − 1 in digits) is answered here, before streaming, with a real 404 (see `proxy`).
+ */
+const ID_PAGE = /^\/(?:movies|people|lists)\/([^/]*)\/?$/;
+
+function hasMalformedId(pathname: string): boolean {
+  const m = ID_PAGE.exec(pathname);
+  if (!m) return false;
+  let segment: string;
+  try {
+    segment = decodeURIComponent(m[1]!);
+  } catch {
+    return true;
+  }
+  return parseIdParam(segment) === null;
+}
 
 function isMemberPath(pathname: string): boolean {
   return MEMBER_EXACT.includes(pathname) || MEMBER_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`));
@@ -46,7 +66,13 @@ export async function proxy(req: NextRequest) {
     : API_CONTENT_SECURITY_POLICY;
 
   let res: NextResponse;
-  if (
+  if (nonce && hasMalformedId(req.nextUrl.pathname)) {
+    // No route matches this path: Next renders app/not-found.tsx with a 404 status.
+    const requestHeaders = new Headers(req.headers);
+    requestHeaders.set('x-nonce', nonce);
+    requestHeaders.set('content-security-policy', csp);
+    res = NextResponse.rewrite(new URL('/_not-an-id', req.url), { request: { headers: requestHeaders }, status: 404 });
+  } else if (
     isMemberPath(req.nextUrl.pathname) &&
     !(await getToken({ req, secret: env.NEXTAUTH_SECRET, decode: decodeSessionToken }).catch(() => null))
   ) {

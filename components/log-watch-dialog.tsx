@@ -195,9 +195,8 @@ export function LogWatchDialog({
           className="btn"
           data-testid="log-watch"
           onClick={() => (setMode({ kind: 'new' }), setStatus(null))}
-          aria-label={`Log a viewing of ${title}`}
         >
-          ✓ Watched…
+          <span aria-hidden="true">✓ </span>Watched…<span className="sr-only"> (log a viewing of {title})</span>
         </button>
       )}
       {sorted.length === 0 ? (

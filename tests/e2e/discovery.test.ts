@@ -182,7 +182,7 @@ for (const mode of MODES) {
       page.on('request', (r) => {
         if (r.method() === 'POST' && r.headers()['next-action']) posts.push(r.url());
       });
-      const slider = page.locator('[data-testid=rating-stars][role=slider]').first();
+      const slider = page.locator('main [data-testid=rating-stars][role=slider]');
       await slider.focus();
       for (let k = 0; k < 3; k++) await page.keyboard.press('ArrowLeft');
       await expect

@@ -110,7 +110,9 @@ export function defineJourneys(mode: DatabaseMode): void {
 
       // Movie C: keyboard only. Focus the slider, ArrowRight ×5 (half a star each) → 2.5, then ArrowLeft → 2.
       await page.goto(`/movies/${c}`);
-      const slider = page.locator('[data-testid=rating-stars][role=slider]');
+      // Scoped to <main>: right after the load event the streamed page can still sit in React's hidden Suspense
+      // container at the end of <body>, and for a moment both copies are in the document.
+      const slider = page.locator('main [data-testid=rating-stars][role=slider]');
       await slider.focus();
       for (let k = 1; k <= 5; k++) {
         await page.keyboard.press('ArrowRight');

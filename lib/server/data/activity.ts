@@ -1,11 +1,12 @@
 import 'server-only';
+import { displayTitle } from '@/lib/titles/display-title';
 import type { ActivityReport, MovieTrend } from '@/lib/validation/admin-activity';
 import { db } from '../db';
 
 /** Members' activity (imported MovieLens raters left out): the last `days` days, and this week against the last. */
 /** `top`: how many movies the most-rated and rising lists keep (the page shows 10). */
 export async function getActivityReport(days = 30, top = 10): Promise<ActivityReport> {
-  const [daily, distribution, active, trends] = await Promise.all([
+  const [daily, distribution, active, trendRows] = await Promise.all([
     db.$queryRaw<{ day: Date; ratings: number; signUps: number; activeMembers: number }[]>`
       WITH d AS (SELECT generate_series(current_date - ${days - 1}::int, current_date, '1 day')::date AS day)
       SELECT d.day,
@@ -29,6 +30,7 @@ export async function getActivityReport(days = 30, top = 10): Promise<ActivityRe
       WHERE r."updatedAt" >= now() - interval '14 days'
       GROUP BY m.id, m.title`,
   ]);
+  const trends = trendRows.map((t) => ({ ...t, title: displayTitle(t.title) }));
   const byThisWeek = (a: MovieTrend, b: MovieTrend) => b.thisWeek - a.thisWeek || a.title.localeCompare(b.title);
   return {
     days: daily.map((d) => ({ ...d, day: d.day.toISOString().slice(0, 10) })),

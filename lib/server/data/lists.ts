@@ -2,6 +2,7 @@ import 'server-only';
 import type { ListMembership, ListSummary } from '@/lib/validation/lists';
 import { db } from '../db';
 import { AppError, NotFoundError, prismaCode } from '../errors';
+import { displayTitle } from '@/lib/titles/display-title';
 
 const MISSING = 'That list does not exist or is private.';
 
@@ -118,7 +119,7 @@ export async function getViewableList(viewerId: number | null, listId: number): 
     isPublic: list.isPublic,
     ownerName: list.user.name,
     isOwner,
-    items: list.items.map((it) => ({ movieId: it.movieId, position: it.position, note: it.note, ...it.movie })),
+    items: list.items.map((it) => ({ movieId: it.movieId, position: it.position, note: it.note, ...it.movie, title: displayTitle(it.movie.title) })),
   };
 }
 

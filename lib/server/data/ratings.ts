@@ -2,6 +2,7 @@ import 'server-only';
 import { db } from '../db';
 import { NotFoundError, prismaCode } from '../errors';
 import { bumpTasteVersion } from './users';
+import { displayTitle } from '@/lib/titles/display-title';
 
 export interface RatingDto {
   movieId: number;
@@ -116,7 +117,7 @@ export async function listRatingsPage(
     }),
     db.rating.count({ where }),
   ]);
-  return { ratings: rows.map(({ movie, ...r }) => ({ ...r, title: movie.title, year: movie.year })), total };
+  return { ratings: rows.map(({ movie, ...r }) => ({ ...r, title: displayTitle(movie.title), year: movie.year })), total };
 }
 
 /** How many of the member's ratings have each half-star value (every value 0.5 … 5 present, zeros included). */

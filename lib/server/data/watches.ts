@@ -2,6 +2,7 @@ import 'server-only';
 import type { DiaryEntry, DiaryStats, WatchDto } from '@/lib/validation/history';
 import { db, Prisma } from '../db';
 import { AppError, NotFoundError, prismaCode } from '../errors';
+import { displayTitle } from '@/lib/titles/display-title';
 
 /**
  * Viewing history (the diary). Rules, all enforced here in one transaction per write:
@@ -138,7 +139,7 @@ export async function listDiary(userId: number, opts: { page: number; pageSize: 
     db.watch.count({ where: { userId } }),
   ]);
   return {
-    entries: rows.map((r) => ({ ...toDto(r), title: r.movie.title, year: r.movie.year, liked: r.movie.likes.length > 0 })),
+    entries: rows.map((r) => ({ ...toDto(r), title: displayTitle(r.movie.title), year: r.movie.year, liked: r.movie.likes.length > 0 })),
     total,
   };
 }

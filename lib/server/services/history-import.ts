@@ -14,6 +14,7 @@ import {
   type ImportPlan,
 } from '../data/member-imports';
 import { AppError } from '../errors';
+import { displayTitle } from '@/lib/titles/display-title';
 
 // The matcher's index of the whole catalogue, rebuilt only when the catalogue changes (≈ 0.1 s for 60k movies).
 const shared = globalThis as unknown as { reelMatchIndex?: { stamp: string; index: Promise<CatalogueIndex> } };
@@ -59,7 +60,7 @@ export async function previewHistoryImport(userId: number, fileName: string, byt
   const movies: PreviewPayload['movies'] = {};
   const remember = (id: number) => {
     const m = index.byId.get(id);
-    if (m) movies[id] = { id, title: m.title, year: m.year };
+    if (m) movies[id] = { id, title: displayTitle(m.title), year: m.year };
   };
   const cache = new Map<string, ReturnType<typeof matchRow>>();
   const rows: PreviewRow[] = parsed.rows.map((r, i) => {
