@@ -196,7 +196,7 @@ for (const mode of modes.length ? modes : (['embedded'] as DatabaseMode[])) {
       const copied = await phone.context().cookies();
       expect((await phone.request.get('/api/for-you')).status()).toBe(200);
       // On a phone the account controls fold behind Menu.
-      await phone.tap('[data-testid=nav-toggle]');
+      await phone.click('[data-testid=nav-toggle]');
       await phone.click('button:has-text("Sign out")');
       await phone.waitForSelector('a[href="/sign-in"]');
       const replay = await browser.newContext({ baseURL: server.baseUrl });
