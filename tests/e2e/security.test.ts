@@ -198,7 +198,8 @@ for (const mode of modes.length ? modes : (['embedded'] as DatabaseMode[])) {
       // On a phone the account controls fold behind Menu.
       await phone.click('[data-testid=nav-toggle]');
       await phone.click('button:has-text("Sign out")');
-      await phone.waitForSelector('a[href="/sign-in"]');
+      // Signed out, the nav offers "Sign in" (folded behind Menu on a phone, so attached rather than visible).
+      await phone.waitForSelector('a[href="/sign-in"]', { state: 'attached' });
       const replay = await browser.newContext({ baseURL: server.baseUrl });
       contexts.push(replay);
       await replay.addCookies(copied);
