@@ -27,7 +27,16 @@ export function describeJob(job: ImportJobDto): string {
  * A large import being written by the background job: phase, rows done of total, announced politely. Polls its
  * status each second until it ends; the job goes on if the tab is closed, and the import page shows it again.
  */
-export function ImportJobProgress({ initial, onEnd }: { initial: ImportJobDto; onEnd?: (job: ImportJobDto) => void }) {
+export function ImportJobProgress({
+  initial,
+  onEnd,
+  headingId,
+}: {
+  initial: ImportJobDto;
+  onEnd?: (job: ImportJobDto) => void;
+  /** Render the section's heading (with this id), which follows the job's status. */
+  headingId?: string;
+}) {
   const { data: job = initial } = useQuery({
     queryKey: importKeys.job(initial.id),
     queryFn: async () => {
@@ -65,6 +74,7 @@ export function ImportJobProgress({ initial, onEnd }: { initial: ImportJobDto; o
   const text = describeJob(job);
   return (
     <div className="import-job" data-testid="import-job" data-status={job.status} data-phase={job.phase ?? ''}>
+      {headingId && <h2 id={headingId}>{running ? 'Import in progress' : 'Your last large import'}</h2>}
       <p className="import-job-title">
         <strong>{job.fileName}</strong>
         {running && <span className="muted small"> · you can leave this page; the import goes on</span>}

@@ -26,8 +26,7 @@ export default async function ImportPage() {
       </p>
       {job && (
         <section className="settings-section" aria-labelledby="import-job-heading">
-          <h2 id="import-job-heading">{job.status === 'APPLYING' ? 'Import in progress' : 'Your last large import'}</h2>
-          <ImportJobProgress initial={job} />
+          <ImportJobProgress initial={job} headingId="import-job-heading" />
         </section>
       )}
       <section className="settings-section">
