@@ -127,8 +127,12 @@ export async function applyMemberImport(
         if (claimed.count === 0) throw new ConflictError('This import was already confirmed (or is gone). Upload the file again to import it once more.');
       }
 
+      // One array parameter, not one bind per film (a 10,000-row file names thousands).
       const existing = new Map(
-        (await tx.rating.findMany({ where: { userId, movieId: { in: plan.ratings.map((r) => r.movieId) } }, select: { movieId: true, value: true } })).map((r) => [r.movieId, r.value]),
+        (
+          await tx.$queryRaw<{ movieId: number; value: number }[]>`
+            SELECT "movieId", value FROM "Rating" WHERE "userId" = ${userId} AND "movieId" = ANY(${plan.ratings.map((r) => r.movieId)}::int[])`
+        ).map((r) => [r.movieId, r.value]),
       );
       const fresh = plan.ratings.filter((r) => !existing.has(r.movieId));
       const replaced = plan.ratings.filter((r) => existing.has(r.movieId) && existing.get(r.movieId) !== r.value && plan.replace.has(r.movieId));

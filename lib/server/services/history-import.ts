@@ -42,11 +42,14 @@ async function catalogueIndex(): Promise<CatalogueIndex> {
 }
 
 /**
- * Builds the matcher's index in the background (the import page calls it on render), so the member's first preview
- * does not wait for it. A failure is logged; the preview then builds the index itself and reports any error.
+ * Builds the matcher's index in the background (the server a few seconds after it starts, and the import page on
+ * render), so the member's first preview does not wait for it. A failure is logged; the preview then builds the index itself and reports any error.
  */
-export function warmCatalogueIndex(): void {
-  catalogueIndex().catch((err: unknown) => console.error('Warming the import matcher failed', err));
+export function warmCatalogueIndex(): Promise<void> {
+  return catalogueIndex().then(
+    () => undefined,
+    (err: unknown) => console.error('Warming the import matcher failed', err),
+  );
 }
 
 /**
