@@ -8,20 +8,16 @@ import '@/app/(main)/library.css';
 import { createListWithMovieAction, listMembershipsAction, setListMembershipAction } from '@/app/(main)/lists/actions';
 
 /**
- * "Add to list": a menu of the member's lists with a checkbox each (saved at once) and a "New list" field. Usable
- * anywhere a movie is shown (movie page, card, search result); the lists are read when the menu first opens.
+ * The member's lists with a checkbox each for one movie (saved at once, optimistic) and a "New list" field that
+ * creates a list holding it. Reads the lists when mounted. Shared by the movie page's menu and the cards' dialog.
  */
-export function AddToList({ movieId, title }: { movieId: number; title: string }) {
-  const [open, setOpen] = useState(false);
+export function ListMemberships({ movieId, large = false }: { movieId: number; large?: boolean }) {
   const [newName, setNewName] = useState('');
   const [error, setError] = useState<string | null>(null);
   const qc = useQueryClient();
   const key = listKeys.memberships(movieId);
-  const menuId = useId();
-  const root = useRef<HTMLDivElement>(null);
   const lists = useQuery({
     queryKey: key,
-    enabled: open,
     queryFn: async () => {
       const res = await listMembershipsAction({ movieId });
       if (!res.ok) throw new Error(res.error);
@@ -57,6 +53,59 @@ export function AddToList({ movieId, title }: { movieId: number; title: string }
     onError: (err) => setError(err instanceof Error ? err.message : 'That did not save. Try again.'),
   });
 
+  return (
+    <div className={large ? 'list-memberships list-memberships-large' : 'list-memberships'}>
+      {lists.isPending && <span className="muted small">Loading your lists…</span>}
+      {lists.isError && <span className="field-error">{lists.error.message}</span>}
+      {lists.data?.length === 0 && <span className="muted small">No lists yet.</span>}
+      {lists.data?.map((l) => (
+        <label key={l.id}>
+          <input
+            type="checkbox"
+            checked={l.has}
+            onChange={(e) => toggle.mutate({ listId: l.id, on: e.target.checked })}
+          />
+          {l.name}
+        </label>
+      ))}
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (newName.trim()) create.mutate(newName.trim());
+        }}
+        style={{ display: 'flex', gap: 6 }}
+      >
+        <input
+          className="input"
+          placeholder="New list"
+          aria-label="New list name"
+          value={newName}
+          onChange={(e) => setNewName(e.target.value)}
+          maxLength={120}
+          style={{ flex: 1, minWidth: 0 }}
+        />
+        <button className="btn" type="submit" disabled={create.isPending || !newName.trim()}>
+          Add
+        </button>
+      </form>
+      {error && (
+        <span className="field-error" role="alert">
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/**
+ * "Add to list" on the movie page: a menu of the member's lists (ListMemberships). Cards use a dialog instead
+ * (QuickActions), which fits a phone's width and thumb.
+ */
+export function AddToList({ movieId, title }: { movieId: number; title: string }) {
+  const [open, setOpen] = useState(false);
+  const menuId = useId();
+  const root = useRef<HTMLDivElement>(null);
+
   useEffect(() => {
     if (!open) return;
     const close = (e: MouseEvent | KeyboardEvent) => {
@@ -90,44 +139,7 @@ export function AddToList({ movieId, title }: { movieId: number; title: string }
           aria-label={`Lists for ${title}`}
           data-testid="add-to-list-menu"
         >
-          {lists.isPending && <span className="muted small">Loading your lists…</span>}
-          {lists.isError && <span className="field-error">{lists.error.message}</span>}
-          {lists.data?.length === 0 && <span className="muted small">No lists yet.</span>}
-          {lists.data?.map((l) => (
-            <label key={l.id}>
-              <input
-                type="checkbox"
-                checked={l.has}
-                onChange={(e) => toggle.mutate({ listId: l.id, on: e.target.checked })}
-              />
-              {l.name}
-            </label>
-          ))}
-          <form
-            onSubmit={(e) => {
-              e.preventDefault();
-              if (newName.trim()) create.mutate(newName.trim());
-            }}
-            style={{ display: 'flex', gap: 6 }}
-          >
-            <input
-              className="input"
-              placeholder="New list"
-              aria-label="New list name"
-              value={newName}
-              onChange={(e) => setNewName(e.target.value)}
-              maxLength={120}
-              style={{ flex: 1, minWidth: 0 }}
-            />
-            <button className="btn" type="submit" disabled={create.isPending || !newName.trim()}>
-              Add
-            </button>
-          </form>
-          {error && (
-            <span className="field-error" role="alert">
-              {error}
-            </span>
-          )}
+          <ListMemberships movieId={movieId} />
         </div>
       )}
     </div>

@@ -11,6 +11,7 @@ import {
   watchlistFromCardAction,
 } from '@/app/(main)/card-actions';
 import { RatingStars } from './rating-stars';
+import { ListMemberships } from './add-to-list';
 
 const UNDO_MS = 8000;
 
@@ -53,7 +54,7 @@ function useFlag(
 }
 
 /**
- * Rate, watchlist and "not interested" from any movie card, each saved at once with an optimistic update and an undo
+ * Rate, watchlist, "not interested" and custom lists from any movie card, each saved at once with an optimistic update and an undo
  * for a few seconds. Rating opens a dialog with large stars (thumb-sized on a phone).
  */
 export function QuickActions({ movieId, title, state }: { movieId: number; title: string; state: CardState }) {
@@ -75,6 +76,10 @@ export function QuickActions({ movieId, title, state }: { movieId: number; title
   const dialog = useRef<HTMLDialogElement>(null);
   const ratingAtOpen = useRef<number | null>(null);
   const titleId = useId();
+  // The member's lists are read only when this dialog opens (a page of cards makes no request for them).
+  const [isListsOpen, setIsListsOpen] = useState(false);
+  const listsDialog = useRef<HTMLDialogElement>(null);
+  const listsTitleId = useId();
 
   useEffect(() => {
     if (!undo) return;
@@ -147,6 +152,19 @@ export function QuickActions({ movieId, title, state }: { movieId: number; title
           {hide.on ? 'Hidden' : 'Hide'}
           <span className="sr-only">{hide.on ? `: ${title} is hidden from For You` : ` ${title}: not interested`}</span>
         </button>
+        <button
+          type="button"
+          className="btn"
+          aria-haspopup="dialog"
+          data-testid="quick-lists"
+          onClick={() => {
+            setIsListsOpen(true);
+            listsDialog.current?.showModal();
+          }}
+        >
+          Lists
+          <span className="sr-only">: add {title} to your lists</span>
+        </button>
       </div>
       <div className="quick-undo" aria-live="polite" data-testid="quick-undo">
         {undo && (
@@ -189,6 +207,21 @@ export function QuickActions({ movieId, title, state }: { movieId: number; title
         )}
         <form method="dialog" className="actions-row">
           <button className="btn btn-primary" data-testid="rate-done">
+            Done
+          </button>
+        </form>
+      </dialog>
+      <dialog
+        ref={listsDialog}
+        className="rate-dialog lists-dialog"
+        aria-labelledby={listsTitleId}
+        onClose={() => setIsListsOpen(false)}
+        data-testid="lists-dialog"
+      >
+        <h2 id={listsTitleId}>Add {title} to your lists</h2>
+        {isListsOpen && <ListMemberships movieId={movieId} large />}
+        <form method="dialog" className="actions-row">
+          <button className="btn btn-primary" data-testid="lists-done">
             Done
           </button>
         </form>

@@ -29,6 +29,8 @@ const EnvSchema = z.object({
     .optional(),
   /** Base URL for real posters (e.g. https://image.tmdb.org/t/p/w342); unset → generated placeholders. */
   POSTER_BASE_URL: z.url().optional(),
+  /** History imports with at least this many rows are confirmed by a background job with a progress bar. */
+  IMPORT_JOB_MIN_ROWS: z.coerce.number().int().min(1).default(2000),
   /** Cron for the nightly model recompute (server local time). */
   MODEL_CRON: z.string().default('0 3 * * *'),
   /** Demo account passwords; `npm start` generates them into .env.local on first run. */

@@ -15,6 +15,7 @@ import { env } from '../lib/env';
 import { API_CONTENT_SECURITY_POLICY, baseSecurityHeaders, isHttpsRequest } from '../lib/security-headers';
 import { forYouApi } from '../lib/server/api/for-you';
 import { isBusyError } from '../lib/server/errors';
+import { warmCatalogueIndex } from '../lib/server/services/history-import';
 
 const port = env.PORT;
 // HOSTNAME is the bind address (not part of the app's configuration schema: shells set it to the machine's name).
@@ -92,6 +93,10 @@ const server = createServer((req, res) => {
 server.listen(port, hostname, () =>
   console.log(`[reel] server listening on http://${hostname ?? 'localhost'}:${port}`),
 );
+// The history import's matcher index (the whole catalogue, ≈ 1–3 s of CPU) is built once the server is up, so a
+// member's first 10,000-row preview after a start takes its usual time (docs/IMPORT.md). It lives on globalThis,
+// shared with Next's copy of the module.
+setTimeout(() => void warmCatalogueIndex(), 3_000).unref();
 
 const stop = () => server.close(() => process.exit(0));
 process.on('SIGTERM', stop);

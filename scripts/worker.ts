@@ -1,4 +1,5 @@
-// Background worker: model recomputes (nightly + on demand) and catalogue imports. `npm start` runs it for you.
+// Background worker: model recomputes (nightly + on demand), catalogue imports and members' large history imports.
+// `npm start` runs it for you.
 import { startWorker } from '../lib/server/jobs/worker';
 
 const stopWorker = await startWorker();

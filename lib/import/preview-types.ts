@@ -62,7 +62,7 @@ export interface ImportSummary {
 export interface ImportPreviewDto {
   id: number;
   fileName: string;
-  status: 'PREVIEW' | 'APPLIED';
+  status: 'PREVIEW' | 'APPLYING' | 'APPLIED';
   createdAt: string;
   payload: PreviewPayload;
   summary: ImportSummary | null;
@@ -77,3 +77,23 @@ export const ConfirmImportInput = z.object({
   picks: z.record(z.string().regex(/^\d+$/), z.coerce.number().int().positive()).default({}),
 });
 export type ConfirmImportInput = z.infer<typeof ConfirmImportInput>;
+
+/** A confirm run as a background job (large files): where it is, for the progress bar. */
+export interface ImportJobDto {
+  id: number;
+  fileName: string;
+  /** APPLYING: queued or running · APPLIED: done (summary) · PREVIEW: not confirmed, or the job failed (error). */
+  status: 'PREVIEW' | 'APPLYING' | 'APPLIED';
+  /** queued · reading · writing · done · failed */
+  phase: string | null;
+  rowsDone: number;
+  rowsTotal: number;
+  error: string | null;
+  summary: ImportSummary | null;
+  queuedAt: string | null;
+  startedAt: string | null;
+  endedAt: string | null;
+}
+
+/** What confirming answers: the summary (written in the request) or "queued" (a job writes it; follow its progress). */
+export type ConfirmOutcome = { queued: false; summary: ImportSummary } | { queued: true; job: ImportJobDto };

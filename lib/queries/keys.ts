@@ -11,6 +11,10 @@ export const feedKeys = {
   forYou: (userId: number) => ['feed', 'for-you', userId] as const,
 };
 
+export const importKeys = {
+  job: (importId: number) => ['imports', 'job', importId] as const,
+};
+
 export const listKeys = {
   memberships: (movieId: number) => ['lists', 'memberships', movieId] as const,
 };

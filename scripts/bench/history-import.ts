@@ -2,8 +2,10 @@
  * `npx tsx --conditions=react-server scripts/bench/history-import.ts --mode server|embedded [--rows 10000]`
  * Times the history import of issue #21 on a fresh database of its own: a generated Letterboxd export of `rows` rows
  * (ratings.csv 80 %, diary.csv 10 %, watchlist.csv 10 %; titles from the demo catalogue written the way Letterboxd
- * writes them, 3 % a year off, 2 % unknown films, 0.5 % malformed) is previewed (parse + match + stored preview)
- * and confirmed (one transaction), then the same file is previewed and confirmed again (a no-op).
+ * writes them, 5 % a year off, 2 % unknown films, 0.5 % malformed) is previewed (parse + match + stored preview)
+ * and confirmed as the worker does it (queued, then the job's one transaction) while another member rates a film
+ * every 20 ms (their write latency shows the stall the import's transaction causes); the same file is then previewed
+ * and confirmed again (a no-op), and a third member confirms it in the request (the path of small files).
  *   --mode server    a new reel_benchimp_<random> database on DATABASE_URL (default the local test server)
  *   --mode embedded  PGlite in memory behind the wire-protocol socket, as `npm start` without DATABASE_URL
  *   --out FILE       only write the generated export (a .zip) and exit
@@ -14,9 +16,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { strToU8, zipSync } from 'fflate';
-import { csvLine } from '../../lib/import/csv';
-import { letterboxdTitle } from '../../lib/import/match';
+import { generateLetterboxdExport } from '../../lib/import/test-helpers';
 import { parse } from 'csv-parse/sync';
 
 const { values: args } = parseArgs({
@@ -30,56 +30,6 @@ const { values: args } = parseArgs({
 const ROWS = Number(args.rows);
 const DATA_DIR = resolve(process.env.DATA_DIR ?? resolve('..', 'shared', 'data'));
 const log = (s: string) => console.log(`[bench-import ${new Date().toISOString().slice(11, 19)}] ${s}`);
-
-/** A Letterboxd-shaped export of `rows` rows over the given films (deterministic for a seed). */
-export function generateLetterboxdExport(
-  films: { title: string; year: number | null }[],
-  rows: number,
-  seed: number,
-): Uint8Array {
-  // mulberry32: a small seeded generator, so the same seed gives the same file.
-  let state = seed >>> 0;
-  const rng = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const pick = () => films[Math.floor(rng() * films.length)];
-  const date = () => new Date(Date.UTC(2012, 0, 1) + Math.floor(rng() * 4000) * 86_400_000).toISOString().slice(0, 10);
-  const name = (f: { title: string; year: number | null }) => {
-    const r = rng();
-    if (r < 0.02) return { name: `Unmade Film ${Math.floor(rng() * 1e9)}`, year: 2001 };
-    return { name: letterboxdTitle(f.title), year: f.year === null ? '' : r < 0.05 ? f.year + 1 : f.year };
-  };
-  const halfStars = () => (1 + Math.floor(rng() * 10)) / 2;
-  const nRatings = Math.round(rows * 0.8);
-  const nDiary = Math.round(rows * 0.1);
-  const nWatchlist = rows - nRatings - nDiary;
-  const ratings = ['Date,Name,Year,Letterboxd URI,Rating'];
-  for (let i = 0; i < nRatings; i++) {
-    const f = name(pick());
-    const bad = rng() < 0.005;
-    ratings.push(csvLine([date(), f.name, f.year, `https://boxd.it/g${i}`, bad ? '7' : halfStars()]));
-  }
-  const diary = ['Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date'];
-  for (let i = 0; i < nDiary; i++) {
-    const f = name(pick());
-    const d = date();
-    diary.push(csvLine([d, f.name, f.year, `https://boxd.it/d${i}`, halfStars(), rng() < 0.1 ? 'Yes' : '', '', d]));
-  }
-  const watchlist = ['Date,Name,Year,Letterboxd URI'];
-  for (let i = 0; i < nWatchlist; i++) {
-    const f = name(pick());
-    watchlist.push(csvLine([date(), f.name, f.year, `https://boxd.it/w${i}`]));
-  }
-  return zipSync({
-    'letterboxd-bench/ratings.csv': strToU8(ratings.join('\n') + '\n'),
-    'letterboxd-bench/diary.csv': strToU8(diary.join('\n') + '\n'),
-    'letterboxd-bench/watchlist.csv': strToU8(watchlist.join('\n') + '\n'),
-  });
-}
 
 const films = (
   parse(readFileSync(resolve(DATA_DIR, 'movielens', 'ml-latest-small', 'movies.csv')), { columns: true }) as {
@@ -139,8 +89,11 @@ try {
     log(`${label}: ${timings[label].toFixed(2)} s (load ${loadavg()[0].toFixed(2)})`);
     return out;
   };
-  // The first preview also builds the matcher's catalogue index (once per catalogue version); timed apart.
-  const warm = await time('preview (first, builds the catalogue index)', () =>
+  // A fresh server start: the server builds the matcher's catalogue index once it is up (scripts/server.ts), then the
+  // member's first preview runs cold (JIT) on the warm index.
+  const { warmCatalogueIndex } = await import('../../lib/server/services/history-import');
+  await time('server start: matcher index built', () => warmCatalogueIndex());
+  const warm = await time('preview (first after the start)', () =>
     previewHistoryImport(member.id, 'letterboxd-bench.zip', file),
   );
   const first = await time('preview', () => previewHistoryImport(member.id, 'letterboxd-bench.zip', file));
@@ -153,13 +106,73 @@ try {
     malformed: payload.malformed.length,
   };
   log(`rows ${JSON.stringify(counts)}`);
-  const summary = await time('confirm (one transaction)', () =>
-    confirmHistoryImport(member.id, { importId: first, conflicts: 'keep', perRow: {}, picks: {} }),
-  );
+  const { queueImportJob, getImportJob, listCatalogueForMatching } =
+    await import('../../lib/server/data/member-imports');
+  const { runImportJob } = await import('../../lib/server/jobs/member-import');
+  const { upsertRating } = await import('../../lib/server/data/ratings');
+  // Another member rating a film every 20 ms meanwhile: how long their writes wait while the import writes.
+  const other = await createMember({
+    name: 'Bench other',
+    email: `bench-other-${randomBytes(3).toString('hex')}@bench.reel.local`,
+    password: 'bench-password-1',
+  });
+  const probeIds = (await listCatalogueForMatching()).slice(0, 200).map((m) => m.id);
+  const probe = () => {
+    let stop = false;
+    const lat: number[] = [];
+    const loop = (async () => {
+      for (let k = 0; !stop; k++) {
+        const t = performance.now();
+        await upsertRating(other.id, probeIds[k % probeIds.length], ((k % 10) + 1) / 2);
+        lat.push(performance.now() - t);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    return async () => {
+      stop = true;
+      await loop;
+      const sorted = [...lat].sort((x, y) => x - y);
+      const q = (f: number) => Number(sorted[Math.min(sorted.length - 1, Math.floor(f * sorted.length))].toFixed(1));
+      return {
+        writes: lat.length,
+        p50Ms: q(0.5),
+        p99Ms: q(0.99),
+        maxMs: q(1),
+        over100Ms: lat.filter((x) => x > 100).length,
+      };
+    };
+  };
+  const idle = probe();
+  await new Promise((r) => setTimeout(r, 2000));
+  const probeIdle = await idle();
+  log(`other member's writes, idle: ${JSON.stringify(probeIdle)}`);
+  const CHOICES = { conflicts: 'keep' as const, perRow: {}, picks: {} };
+  const busy = probe();
+  const writeMs = await time('confirm as a job (queue + run; one transaction)', async () => {
+    await queueImportJob(member.id, first, CHOICES, counts.rows);
+    return runImportJob(first);
+  });
+  const probeDuringImport = await busy();
+  timings['of which the write transaction'] = Number(((writeMs ?? 0) / 1000).toFixed(3));
+  log(`the write transaction: ${timings['of which the write transaction'].toFixed(2)} s`);
+  log(`other member's writes during the import: ${JSON.stringify(probeDuringImport)}`);
+  const summary = (await getImportJob(member.id, first)).summary;
   log(`summary ${JSON.stringify(summary)}`);
   const again = await time('re-import preview', () => previewHistoryImport(member.id, 'letterboxd-bench.zip', file));
-  const noop = await time('re-import confirm (no-op)', () =>
-    confirmHistoryImport(member.id, { importId: again, conflicts: 'keep', perRow: {}, picks: {} }),
+  await time('re-import confirm as a job (no-op)', async () => {
+    await queueImportJob(member.id, again, CHOICES, counts.rows);
+    return runImportJob(again);
+  });
+  const noop = (await getImportJob(member.id, again)).summary;
+  // The same file confirmed in the request (the path below IMPORT_JOB_MIN_ROWS rows), by a third member.
+  const third = await createMember({
+    name: 'Bench third',
+    email: `bench-third-${randomBytes(3).toString('hex')}@bench.reel.local`,
+    password: 'bench-password-1',
+  });
+  const direct = await previewHistoryImport(third.id, 'letterboxd-bench.zip', file);
+  await time('confirm in the request (one transaction), another member', () =>
+    confirmHistoryImport(third.id, { importId: direct, ...CHOICES }),
   );
   void warm;
   const out = {
@@ -168,6 +181,8 @@ try {
     fileBytes: file.byteLength,
     counts,
     timings,
+    probeIdle,
+    probeDuringImport,
     summary,
     noop,
     load1: loadavg()[0],

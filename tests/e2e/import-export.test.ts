@@ -1,14 +1,17 @@
 // The history journey in a real browser, on both databases: import a Letterboxd export (one malformed line, one
 // unknown title, one ambiguous title picked in the preview), find the items and the list in order, reorder the list by
 // keyboard, export and re-import with no change, keep a private list from another member (URL, seeded For You,
-// export and the server action itself), then delete the account and fail to sign in. Checks the preview at 375 px.
-import { mkdirSync } from 'node:fs';
+// export and the server action itself), reorder the list by dragging with the mouse, add to and remove from a list
+// from cards (search results at 375 px, the watchlist), confirm a large export as a background job with a progress
+// bar that survives closing the tab, then delete the account and fail to sign in. Checks the preview at 375 px.
+import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startReel, type DatabaseMode, type ReelServer } from './reel-server';
-import { zipFolder } from '../../lib/import/test-helpers';
+import { generateLetterboxdExport, zipFolder } from '../../lib/import/test-helpers';
+import { parse } from 'csv-parse/sync';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const FIXTURE = resolve('tests', 'fixtures', 'imports', 'e2e-letterboxd');
@@ -24,6 +27,19 @@ const AMELIE = 4973;
 const PASSENGER = 26350;
 const WAR_OF_THE_WORLDS_B = 64997; // the second "War of the Worlds (2005)"
 const TOY_STORY = 1;
+const DATA_DIR = resolve(process.env.DATA_DIR ?? resolve('..', 'shared', 'data'));
+
+/** A generated Letterboxd export over the demo catalogue's films, above IMPORT_JOB_MIN_ROWS (2,000): a job. */
+function largeExport(rows: number): Buffer {
+  const movies = parse(readFileSync(resolve(DATA_DIR, 'movielens', 'ml-latest-small', 'movies.csv')), {
+    columns: true,
+  }) as { title: string }[];
+  const films = movies.map((m) => {
+    const y = /^(.*?)\s*\((\d{4})\)\s*$/.exec(m.title.trim());
+    return y ? { title: y[1], year: Number(y[2]) } : { title: m.title.trim(), year: null };
+  });
+  return Buffer.from(generateLetterboxdExport(films, rows, 21));
+}
 
 const modes = (process.env.E2E_MODES ?? 'embedded,server')
   .split(',')
@@ -235,7 +251,10 @@ for (const mode of modes) {
       expect(res?.status()).toBe(404);
       expect(await other.textContent('body')).not.toContain('E2E heist night');
       await other.goto(`/for-you?list=${listId}`, { timeout: SLOW });
-      expect(await other.textContent('[role=alert]')).toContain('That list does not exist or is private.');
+      // Every alert, polled: the page streams in behind its loading state, and Next's route announcer is an alert too.
+      await expect
+        .poll(() => other.locator('[role=alert]').allTextContents(), POLL)
+        .toContainEqual(expect.stringContaining('That list does not exist or is private.'));
       expect((await other.request.get(`/api/export/list-${listId}.csv`)).status()).toBe(404);
 
       // The owner's own reorder request, replayed with the other member's session: refused, nothing moves.
@@ -279,6 +298,113 @@ for (const mode of modes) {
       expect(seeded).not.toContain(HEAT); // the seeds themselves are not recommended back
       await other.goto('/ratings');
       expect(await other.$$('[data-testid=movie-card]')).toHaveLength(0); // seeding wrote no ratings
+    });
+
+    it('reorders the list by dragging a handle with the mouse, and the order is saved', async () => {
+      await page.goto(`/lists/${listId}`);
+      const entries = () =>
+        page.$$eval('[data-testid=list-entry]', (rows) => rows.map((r) => Number(r.getAttribute('data-movie-id'))));
+      expect(await entries()).toEqual([HEAT, FARGO, MATRIX]);
+      // Real pointer events: press on The Matrix's handle, move in steps onto Heat's row, release.
+      const from = (await page
+        .locator(`[data-testid=list-entry][data-movie-id="${MATRIX}"] .drag-handle`)
+        .boundingBox())!;
+      const to = (await page.locator(`[data-testid=list-entry][data-movie-id="${HEAT}"]`).boundingBox())!;
+      await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2 - 12, { steps: 4 });
+      await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 12 });
+      await page.mouse.up();
+      await expect.poll(entries, POLL).toEqual([MATRIX, HEAT, FARGO]);
+      await expect
+        .poll(async () => {
+          await page.reload();
+          return entries();
+        }, POLL)
+        .toEqual([MATRIX, HEAT, FARGO]);
+    });
+
+    it('adds a movie to a list from a search result card on a phone, and removes it from a watchlist card', async () => {
+      const phone = await newPage(375);
+      await phone.context().addCookies(await page.context().cookies());
+      await phone.goto('/search?q=Toy%20Story');
+      const card = phone.locator(`[data-testid=search-movies] [data-testid=movie-card][data-movie-id="${TOY_STORY}"]`);
+      const open = card.locator('[data-testid=quick-lists]');
+      const button = (await open.boundingBox())!;
+      expect(button.height).toBeGreaterThanOrEqual(40); // a thumb's target on the card
+      await open.click();
+      const dialog = card.locator('[data-testid=lists-dialog]');
+      await dialog.waitFor({ state: 'visible' });
+      const row = dialog.locator('label:has-text("E2E heist night")');
+      const rowBox = (await row.boundingBox())!;
+      expect(rowBox.height).toBeGreaterThanOrEqual(44);
+      const dialogBox = (await dialog.boundingBox())!;
+      expect(dialogBox.x).toBeGreaterThanOrEqual(0);
+      expect(dialogBox.x + dialogBox.width).toBeLessThanOrEqual(375);
+      expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+      await row.locator('input[type=checkbox]').check();
+      if (mode === 'embedded' && process.env.UPDATE_SCREENSHOTS === '1')
+        await phone.screenshot({ path: resolve(SCREENSHOT_DIR, 'add-to-list-card-375.png') });
+      await dialog.locator('[data-testid=lists-done]').click();
+      await dialog.waitFor({ state: 'hidden' });
+      const listed = async (p: Page) => {
+        await p.goto(`/lists/${listId}`);
+        return p.$$eval('[data-testid=list-entry]', (rows) => rows.map((r) => Number(r.getAttribute('data-movie-id'))));
+      };
+      await expect.poll(() => listed(page), POLL).toEqual([MATRIX, HEAT, FARGO, TOY_STORY]);
+
+      // Toy Story is on the watchlist: its card there shows the list ticked, and unticking takes it off the list.
+      await page.goto('/watchlist');
+      const wcard = page.locator(`[data-testid=watchlist] [data-testid=movie-card][data-movie-id="${TOY_STORY}"]`);
+      await wcard.locator('[data-testid=quick-lists]').click();
+      const box = wcard.locator('[data-testid=lists-dialog] label:has-text("E2E heist night") input[type=checkbox]');
+      await expect.poll(() => box.isChecked(), POLL).toBe(true);
+      await box.uncheck();
+      await wcard.locator('[data-testid=lists-done]').click();
+      await expect.poll(() => listed(page), POLL).toEqual([MATRIX, HEAT, FARGO]);
+    });
+
+    it('confirms a large export as a background job: a progress bar, and after closing the tab the import page shows it', async () => {
+      const who = {
+        name: 'E2E large importer',
+        email: `large-${randomBytes(4).toString('hex')}@e2e.reel.local`,
+        password: `pw-${randomBytes(8).toString('hex')}`,
+      };
+      const tab = await newPage();
+      await signUp(tab, who);
+      await upload(tab, 'letterboxd-large.zip', largeExport(2600));
+      expect(await count(tab, 'matched')).toBeGreaterThan(2000);
+      await tab.click('[data-testid=confirm-import]');
+      // Queued for the worker: the bar shows the phase and, while writing, rows done of the total.
+      await tab.waitForSelector('[data-testid=import-job] [role=progressbar]', { timeout: SLOW });
+      expect(await tab.getAttribute('[data-testid=import-job-text]', 'aria-live')).toBe('polite');
+      expect(await tab.getAttribute('[data-testid=import-job-bar]', 'aria-valuetext')).toMatch(
+        /Waiting|Reading|Writing|done/,
+      );
+      const cookies = await tab.context().cookies();
+      await tab.close(); // the member closes the tab while it runs
+
+      const back = await newPage(375);
+      await back.context().addCookies(cookies);
+      await back.goto('/settings/import');
+      const job = back.locator('[data-testid=import-job]');
+      await job.waitFor();
+      expect(['APPLYING', 'APPLIED']).toContain(await job.getAttribute('data-status'));
+      await expect.poll(() => job.getAttribute('data-status'), { timeout: SLOW, interval: 500 }).toBe('APPLIED');
+      const text = await back.textContent('[data-testid=import-job-text]');
+      const added = Number(/Import done: (\d+) ratings added/.exec(text ?? '')?.[1]);
+      expect(added).toBeGreaterThan(1000);
+      expect(await back.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+      if (mode === 'embedded' && process.env.UPDATE_SCREENSHOTS === '1')
+        await back.screenshot({ path: resolve(SCREENSHOT_DIR, 'import-job-375.png') });
+      await expect
+        .poll(async () => {
+          await back.reload();
+          return back.textContent('[data-testid=recent-imports]');
+        }, POLL)
+        .toContain('imported');
+      await back.goto('/ratings');
+      expect(await back.$$('[data-testid=movie-card]')).not.toHaveLength(0);
     });
 
     it('changes the password under the policy: this browser stays signed in, another signed-in browser is signed out', async () => {

@@ -4,6 +4,8 @@ import { requireDatabaseUrl } from '@/lib/env';
 
 export const RECOMPUTE_QUEUE = 'recompute-model';
 export const IMPORT_QUEUE = 'import-catalogue';
+/** A member's history import confirmed from a large file (lib/server/jobs/member-import.ts). */
+export const MEMBER_IMPORT_QUEUE = 'member-import';
 
 export interface RecomputeJob {
   trigger: 'nightly' | 'admin' | 'startup';
@@ -12,6 +14,10 @@ export interface RecomputeJob {
 
 export interface ImportJob {
   importId: number;
+}
+
+export interface MemberImportJob {
+  memberImportId: number;
 }
 
 const globalForBoss = globalThis as unknown as { reelBoss?: Promise<PgBoss> };
@@ -27,6 +33,7 @@ export function getBoss(max = 2): Promise<PgBoss> {
     await boss.start();
     await boss.createQueue(RECOMPUTE_QUEUE);
     await boss.createQueue(IMPORT_QUEUE);
+    await boss.createQueue(MEMBER_IMPORT_QUEUE);
     return boss;
   })();
   // A failed start (database down, two processes creating the schema at once: deadlock) must not be cached forever.

@@ -4,7 +4,18 @@ import { WORKER_HEARTBEAT_MS } from '@/lib/validation/worker-status';
 import { failStaleTraining } from '../data/models';
 import { failStaleImports } from '../data/imports';
 import { beatWorker, listActiveQueueJobIds, markWorkerStopped } from '../data/worker-heartbeat';
-import { getBoss, IMPORT_QUEUE, RECOMPUTE_QUEUE, stopBoss, type ImportJob, type RecomputeJob } from './queue';
+import { failStaleImportJobs } from '../data/member-imports';
+import {
+  getBoss,
+  IMPORT_QUEUE,
+  MEMBER_IMPORT_QUEUE,
+  RECOMPUTE_QUEUE,
+  stopBoss,
+  type ImportJob,
+  type MemberImportJob,
+  type RecomputeJob,
+} from './queue';
+import { handleMemberImport } from './member-import';
 import { handleRecompute } from './recompute-model';
 import { handleImport } from './import-catalogue-handler';
 import { recoverInterruptedReloads } from '../services/catalogue-import';
@@ -17,7 +28,7 @@ import { recoverInterruptedReloads } from '../services/catalogue-import';
 async function failOrphanedJobs(log: (line: string) => void): Promise<number> {
   const boss = await getBoss(3);
   let count = 0;
-  for (const queue of [RECOMPUTE_QUEUE, IMPORT_QUEUE]) {
+  for (const queue of [RECOMPUTE_QUEUE, IMPORT_QUEUE, MEMBER_IMPORT_QUEUE]) {
     const ids = await listActiveQueueJobIds(queue);
     for (const id of ids) await boss.fail(queue, id, { reason: 'the worker running this job stopped' });
     count += ids.length;
@@ -45,10 +56,21 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
       : 'the worker stopped while this job was running',
   );
   if (stale) log(`[worker] marked ${stale} interrupted training run(s) as failed`);
+  // A member's import killed mid-write was rolled back by the database: its preview is confirmable again.
+  const staleMember = await failStaleImportJobs(
+    'The import stopped before it finished (the server restarted); nothing was written. Confirm it again.',
+  );
+  if (staleMember) log(`[worker] ${staleMember} interrupted member import(s) failed; nothing was written`);
   await failOrphanedJobs(log);
   const boss = await getBoss(3);
   await boss.work<RecomputeJob>(RECOMPUTE_QUEUE, { batchSize: 1, pollingIntervalSeconds: 2 }, handleRecompute);
   await boss.work<ImportJob>(IMPORT_QUEUE, { batchSize: 1, pollingIntervalSeconds: 2 }, handleImport);
+  // One import at a time across members too: on the embedded database each holds the one transaction while it writes.
+  await boss.work<MemberImportJob>(
+    MEMBER_IMPORT_QUEUE,
+    { batchSize: 1, pollingIntervalSeconds: 1 },
+    handleMemberImport,
+  );
   const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
   await boss.schedule(RECOMPUTE_QUEUE, env.MODEL_CRON, { trigger: 'nightly' } satisfies RecomputeJob, { tz });
   log(`[worker] ready: nightly recompute at "${env.MODEL_CRON}" (${tz})`);

@@ -1,7 +1,14 @@
 import 'server-only';
 import { buildCatalogueIndex, matchRow, type CatalogueIndex } from '@/lib/import/match';
 import { ImportFileError, parseHistoryFile } from '@/lib/import/parsers';
-import type { ConfirmImportInput, ImportSummary, PreviewPayload, PreviewRow } from '@/lib/import/preview-types';
+import type {
+  ConfirmImportInput,
+  ConfirmOutcome,
+  ImportSummary,
+  PreviewPayload,
+  PreviewRow,
+} from '@/lib/import/preview-types';
+import { env } from '@/lib/env';
 import { MAX_UPLOAD_BYTES } from '@/lib/import/types';
 import { checkWatchDate } from '@/lib/validation/history';
 import {
@@ -10,10 +17,15 @@ import {
   createMemberImport,
   getMemberHoldings,
   getMemberImport,
+  getMemberImportHead,
+  getRunningImportJob,
+  queueImportJob,
   listCatalogueForMatching,
   type ImportPlan,
 } from '../data/member-imports';
-import { AppError } from '../errors';
+import { AppError, ConflictError } from '../errors';
+import { getWorkerStatus } from '../data/worker-heartbeat';
+import { sendImportJob } from '../jobs/member-import-queue';
 import { displayTitle } from '@/lib/titles/display-title';
 
 // The matcher's index of the whole catalogue, rebuilt only when the catalogue changes (≈ 0.1 s for 60k movies).
@@ -30,11 +42,14 @@ async function catalogueIndex(): Promise<CatalogueIndex> {
 }
 
 /**
- * Builds the matcher's index in the background (the import page calls it on render), so the member's first preview
- * does not wait for it. A failure is logged; the preview then builds the index itself and reports any error.
+ * Builds the matcher's index in the background (the server a few seconds after it starts, and the import page on
+ * render), so the member's first preview does not wait for it. A failure is logged; the preview then builds the index itself and reports any error.
  */
-export function warmCatalogueIndex(): void {
-  catalogueIndex().catch((err: unknown) => console.error('Warming the import matcher failed', err));
+export function warmCatalogueIndex(): Promise<void> {
+  return catalogueIndex().then(
+    () => undefined,
+    (err: unknown) => console.error('Warming the import matcher failed', err),
+  );
 }
 
 /**
@@ -205,10 +220,31 @@ export function planImport(
   };
 }
 
-/** Applies a preview with the member's choices, in one transaction. */
+/** Applies a preview with the member's choices, in one transaction, in the request. */
 export async function confirmHistoryImport(userId: number, input: ConfirmImportInput): Promise<ImportSummary> {
   const preview = await getMemberImport(userId, input.importId);
+  if (preview.status === 'APPLYING')
+    throw new ConflictError('This import is being written now: follow its progress on the import page.');
   if (preview.status !== 'PREVIEW')
     throw new AppError('CONFLICT', 'This import was already confirmed. Upload the file again to import it once more.');
+  // One import at a time per member: a running job's writes and these must not interleave their reads.
+  if (await getRunningImportJob(userId))
+    throw new ConflictError('Another import of yours is running: wait for it to finish, then confirm this one.');
   return applyMemberImport(userId, input.importId, planImport(preview.payload, input));
+}
+
+/**
+ * Confirms a preview: a small file (fewer than IMPORT_JOB_MIN_ROWS rows) is written in the request; a large one is
+ * handed to the worker, which writes it in one transaction while the import page shows its progress (the member may
+ * close the tab). Without a live worker a large file is written in the request too, rather than wait for nobody.
+ */
+export async function confirmOrQueueHistoryImport(userId: number, input: ConfirmImportInput): Promise<ConfirmOutcome> {
+  const head = await getMemberImportHead(userId, input.importId);
+  if (head.status === 'PREVIEW' && head.rows >= env.IMPORT_JOB_MIN_ROWS && (await getWorkerStatus()).alive) {
+    const { importId, ...choices } = input;
+    const job = await queueImportJob(userId, importId, choices, head.rows);
+    await sendImportJob(importId);
+    return { queued: true, job };
+  }
+  return { queued: false, summary: await confirmHistoryImport(userId, input) };
 }

@@ -93,7 +93,9 @@ export function ListView({ list, signedIn }: { list: ListDetail; signedIn: boole
       )}
 
       {entries.length === 0 ? (
-        <div className="empty">This list is empty. Add movies with “+ List” on a movie’s page.</div>
+        <div className="empty">
+          This list is empty. Add movies with “Lists” on any movie card, or “+ List” on a movie’s page.
+        </div>
       ) : (
         <ol className="list-rows" data-testid="list-entries">
           {entries.map((e, k) => (

@@ -1,10 +1,11 @@
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { getCurrentUser } from '@/lib/server/auth';
-import { listRecentImports } from '@/lib/server/data/member-imports';
+import { getLatestImportJob, listRecentImports } from '@/lib/server/data/member-imports';
 import { warmCatalogueIndex } from '@/lib/server/services/history-import';
 import { MAX_UPLOAD_BYTES } from '@/lib/import/types';
 import { UploadForm } from './upload-form';
+import { ImportJobProgress } from './import-job';
 
 export const metadata = { title: 'Import your history' };
 
@@ -14,7 +15,8 @@ export default async function ImportPage() {
   if (!user) redirect('/sign-in?callbackUrl=/settings/import');
   // The member is about to upload: build the matcher's catalogue index now rather than during their preview.
   warmCatalogueIndex();
-  const recent = await listRecentImports(user.id);
+  // A running import, or one that ended in the last day: the member who closed the tab comes back to it here.
+  const [recent, job] = await Promise.all([listRecentImports(user.id), getLatestImportJob(user.id)]);
   return (
     <>
       <h1>Import your history</h1>
@@ -22,6 +24,11 @@ export default async function ImportPage() {
         Bring your ratings, watchlist, watches, likes and lists from another site. You see a preview first; nothing
         changes until you confirm, and importing the same file again changes nothing.
       </p>
+      {job && (
+        <section className="settings-section" aria-labelledby="import-job-heading">
+          <ImportJobProgress initial={job} headingId="import-job-heading" />
+        </section>
+      )}
       <section className="settings-section">
         <UploadForm maxBytes={MAX_UPLOAD_BYTES} />
         <ul className="muted small">
@@ -45,8 +52,12 @@ export default async function ImportPage() {
               <li key={r.id}>
                 <Link href={`/settings/import/${r.id}`}>{r.fileName}</Link>{' '}
                 <span className="muted small">
-                  {r.status === 'APPLIED' ? 'imported' : 'preview, not confirmed'} ·{' '}
-                  {new Date(r.createdAt).toLocaleString('en-GB', { timeZone: 'UTC' })} UTC
+                  {r.status === 'APPLIED'
+                    ? 'imported'
+                    : r.status === 'APPLYING'
+                      ? 'importing now'
+                      : 'preview, not confirmed'}{' '}
+                  · {new Date(r.createdAt).toLocaleString('en-GB', { timeZone: 'UTC' })} UTC
                 </span>
               </li>
             ))}

@@ -4,9 +4,10 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { letterboxdTitle } from '@/lib/import/match';
-import type { ImportSummary, PreviewMovie, PreviewRow } from '@/lib/import/preview-types';
+import type { ImportJobDto, ImportSummary, PreviewMovie, PreviewRow } from '@/lib/import/preview-types';
 import type { ImportList, ImportSource, MalformedRow } from '@/lib/import/types';
 import { confirmImportAction } from '../actions';
+import { ImportJobProgress } from '../import-job';
 
 interface Slice<T> {
   rows: T[];
@@ -16,7 +17,9 @@ interface Slice<T> {
 export interface PreviewView {
   id: number;
   fileName: string;
-  status: 'PREVIEW' | 'APPLIED';
+  status: 'PREVIEW' | 'APPLYING' | 'APPLIED';
+  /** The confirm's background job (large files): running, or the last one that failed. */
+  job: ImportJobDto | null;
   source: ImportSource;
   summary: ImportSummary | null;
   lists: (ImportList & { exists: boolean })[];
@@ -70,8 +73,10 @@ export function ImportPreview({ view }: { view: PreviewView }) {
   const [conflicts, setConflicts] = useState<'keep' | 'replace'>('keep');
   const [perRow, setPerRow] = useState<Record<string, 'keep' | 'replace'>>({});
   const [picks, setPicks] = useState<Record<string, number>>({});
-  const [error, setError] = useState<string | null>(null);
+  const failedJob = view.status === 'PREVIEW' && view.job?.phase === 'failed' ? view.job.error : null;
+  const [error, setError] = useState<string | null>(failedJob);
   const [summary, setSummary] = useState<ImportSummary | null>(view.summary);
+  const [job, setJob] = useState<ImportJobDto | null>(view.status === 'APPLYING' ? view.job : null);
   const [pending, start] = useTransition();
   const applied = view.status === 'APPLIED' || summary !== null;
   const c = view.counts;
@@ -84,16 +89,27 @@ export function ImportPreview({ view }: { view: PreviewView }) {
         setError(res.error);
         return;
       }
-      setSummary(res.data);
+      if (res.data.queued) {
+        setJob(res.data.job); // a large file: the worker writes it; the bar follows it
+        return;
+      }
+      setSummary(res.data.summary);
       router.refresh();
     });
+  }
+
+  function jobEnded(ended: ImportJobDto) {
+    setJob(null);
+    if (ended.status === 'APPLIED' && ended.summary) setSummary(ended.summary);
+    else setError(ended.error ?? 'The import failed; nothing was written. Try again.');
+    router.refresh();
   }
 
   const choiceFor = (row: PreviewRow) => perRow[String(row.i)] ?? conflicts;
 
   return (
     <div data-testid="import-preview">
-      <h1>{applied ? 'Import done' : 'Check your import'}</h1>
+      <h1>{applied ? 'Import done' : job ? 'Importing…' : 'Check your import'}</h1>
       <p className="muted">
         {SOURCE[view.source]} · {view.fileName} · {c.rows} rows
         {c.byKind.rating ? ` · ${c.byKind.rating} ratings` : ''}
@@ -174,7 +190,7 @@ export function ImportPreview({ view }: { view: PreviewView }) {
         </div>
       )}
 
-      {!applied && view.ambiguous.total > 0 && (
+      {!applied && !job && view.ambiguous.total > 0 && (
         <section className="preview-section" data-testid="ambiguous-rows">
           <h2>
             Which film did you mean? <span className="muted small">Rows without a pick are skipped.</span>
@@ -230,7 +246,7 @@ export function ImportPreview({ view }: { view: PreviewView }) {
         </section>
       )}
 
-      {!applied && view.conflicts.total > 0 && (
+      {!applied && !job && view.conflicts.total > 0 && (
         <section className="preview-section" data-testid="conflict-rows">
           <h2>
             Different from your rating
@@ -295,7 +311,9 @@ export function ImportPreview({ view }: { view: PreviewView }) {
         </section>
       )}
 
-      {!applied && (
+      {!applied && job && <ImportJobProgress key={job.id} initial={job} onEnd={jobEnded} />}
+
+      {!applied && !job && (
         <div className="confirm-bar">
           <button
             className="btn btn-primary"

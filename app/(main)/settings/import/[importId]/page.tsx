@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { notFound, redirect } from 'next/navigation';
 import { getCurrentUser } from '@/lib/server/auth';
-import { getMemberImport } from '@/lib/server/data/member-imports';
+import { getImportJob, getMemberImport } from '@/lib/server/data/member-imports';
 import { NotFoundError } from '@/lib/server/errors';
 import type { PreviewRow } from '@/lib/import/preview-types';
 import { ImportPreview, type PreviewView } from './import-preview';
@@ -25,6 +25,7 @@ export default async function ImportPreviewPage({ params }: { params: Promise<{ 
     throw err;
   }
   const { payload } = preview;
+  const job = await getImportJob(user.id, id);
   const rows = payload.rows;
   const matched = rows.filter((r) => r.match === 'matched');
   const ambiguous = rows.filter((r) => r.match === 'ambiguous');
@@ -36,6 +37,7 @@ export default async function ImportPreviewPage({ params }: { params: Promise<{ 
     id: preview.id,
     fileName: preview.fileName,
     status: preview.status,
+    job: job.queuedAt ? job : null,
     source: payload.source,
     summary: preview.summary,
     lists: payload.lists,
