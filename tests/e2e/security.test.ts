@@ -152,7 +152,8 @@ for (const mode of E2E_MODES) {
       // On a phone the account controls fold behind Menu.
       await openNavIfFolded(phone);
       await phone.click('button:has-text("Sign out")');
-      await phone.waitForSelector('a[href="/sign-in"]');
+      // Signed out, the page offers Sign in (folded behind Menu again after the navigation).
+      await phone.waitForSelector('a[href="/sign-in"]', { state: 'attached' });
       const replay = await newContext();
       await replay.addCookies(copied);
       expect((await replay.request.get('/api/for-you')).status()).toBe(401);
