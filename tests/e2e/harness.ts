@@ -102,8 +102,9 @@ export async function feedIds(page: Page): Promise<number[]> {
  */
 export async function openNavIfFolded(page: Page): Promise<void> {
   if ((page.viewportSize()?.width ?? DESKTOP_WIDTH) >= NAV_FOLD_WIDTH) return;
-  const toggle = page.locator('[data-testid=nav-toggle]');
-  const open = page.locator('[data-testid=nav-toggle][aria-expanded=true]');
+  // first(): a streamed page can briefly hold a second, hidden copy at the end of <body>.
+  const toggle = page.locator('[data-testid=nav-toggle]').first();
+  const open = page.locator('[data-testid=nav-toggle][aria-expanded=true]').first();
   for (let attempt = 1; ; attempt++) {
     if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
     try {
