@@ -3,18 +3,15 @@
 // survives; a member is refused on every admin URL and every admin server action (read from the build's action
 // manifest, so a new action is covered without editing this file); on the embedded database a member's rating saves
 // stay within the 2 s bound while a reload runs. UPDATE_SCREENSHOTS=1 writes docs/screenshots/admin-*.png.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startReel, type DatabaseMode, type ReelServer } from './reel-server';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { POLL, useReel, type DatabaseMode } from './harness';
 import { writeSyntheticCatalogue } from '../fixtures/synthetic-catalogue';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const SCREENSHOT_DIR = resolve('docs', 'screenshots');
 const JOB_TIMEOUT = 5 * 60_000;
-const POLL = { timeout: 30_000, interval: 250 };
 const ADMIN_PAGES = ['/admin', '/admin/catalogue', '/admin/users'];
 const ADMIN_API: [string, string][] = [
   ['GET', '/api/admin/status'],
@@ -42,46 +39,15 @@ for (const mode of ['embedded', 'server'] as DatabaseMode[]) {
   describe.runIf((process.env.E2E_MODES ?? 'embedded,server').split(',').includes(mode))(
     `Admin console (${mode} database)`,
     () => {
-      let server: ReelServer;
-      let browser: Browser;
-      const contexts: BrowserContext[] = [];
+      const reel = useReel(mode, { height: 900 });
+      const { newContext, signInAs } = reel;
       const root = mkdtempSync(join(tmpdir(), `reel-e2e-admin-${mode}-`));
-      const screenshots = mode === 'embedded' && process.env.UPDATE_SCREENSHOTS === '1';
 
-      beforeAll(async () => {
-        server = await startReel(mode);
-        browser = await chromium.launch({ executablePath: CHROMIUM });
-        if (screenshots) mkdirSync(SCREENSHOT_DIR, { recursive: true });
-      });
+      afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-      afterAll(async () => {
-        for (const c of contexts) await c.close().catch(() => undefined);
-        await browser?.close();
-        await server?.stop();
-        rmSync(root, { recursive: true, force: true });
-      });
-
-      async function signIn(email: string, password: string, width = 1280): Promise<Page> {
-        const context = await browser.newContext({ baseURL: server.baseUrl, viewport: { width, height: 900 } });
-        context.setDefaultTimeout(30_000);
-        contexts.push(context);
-        const page = await context.newPage();
-        await page.goto('/sign-in');
-        await page.fill('#email', email);
-        await page.fill('#password', password);
-        await page.click('button[type=submit]');
-        await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'), { timeout: 150_000 });
-        return page;
-      }
-
-      async function shot(page: Page, name: string) {
-        if (!screenshots) return;
-        for (const width of [1280, 375]) {
-          await page.setViewportSize({ width, height: 900 });
-          await page.screenshot({ path: resolve(SCREENSHOT_DIR, `admin-${name}-${width}.png`), fullPage: true });
-        }
-        await page.setViewportSize({ width: 1280, height: 900 });
-      }
+      /** docs/screenshots/admin-<name>-1280.png and -375.png, full length. */
+      const shot = (page: Page, name: string) =>
+        reel.shot(page, `admin-${name}`, { widths: [1280, 375], fullPage: true, settle: false });
 
       /** Milliseconds to save one rating through the movie page's widget, as a member feels it (always a new value). */
       async function timedRating(page: Page, movieId: number): Promise<number> {
@@ -97,7 +63,7 @@ for (const mode of ['embedded', 'server'] as DatabaseMode[]) {
       }
 
       it('refuses a member on every admin page, route and server action', async () => {
-        const page = await signIn('demo@reel.local', server.demoPassword);
+        const page = await signInAs('demo');
         for (const path of ADMIN_PAGES) {
           expect((await page.goto(path))?.status(), path).toBe(404);
         }
@@ -128,8 +94,7 @@ for (const mode of ['embedded', 'server'] as DatabaseMode[]) {
           expect(body, `${a.name} on ${a.page}`).toMatch(/Only admins can do that|FORBIDDEN/);
         }
         // Visitors are sent to sign in (pages) or refused (routes).
-        const visitor = await browser.newContext({ baseURL: server.baseUrl });
-        contexts.push(visitor);
+        const visitor = await newContext();
         const vp = await visitor.newPage();
         await vp.goto('/admin/catalogue');
         expect(new URL(vp.url()).pathname).toBe('/sign-in');
@@ -150,12 +115,12 @@ for (const mode of ['embedded', 'server'] as DatabaseMode[]) {
             extraMovieLines: ['not-an-id,Broken Row (2001),Drama'],
           });
           // The member's rating, made before the reload.
-          const member = await signIn('demo@reel.local', server.demoPassword);
+          const member = await signInAs('demo');
           await member.goto('/ratings');
           const ratedBefore = await member.locator('[data-testid=movie-card]').count();
           expect(ratedBefore).toBeGreaterThan(0);
 
-          const admin = await signIn('admin@reel.local', server.adminPassword);
+          const admin = await signInAs('admin');
           await admin.goto('/admin/catalogue');
           await shot(admin, 'catalogue');
           const ml = join(cat.dir, 'movielens', 'ml-latest-small');
@@ -228,13 +193,13 @@ for (const mode of ['embedded', 'server'] as DatabaseMode[]) {
             seed: 7,
             ratingsPerMovie: 3,
           });
-          const member = await signIn('demo@reel.local', server.demoPassword);
+          const member = await signInAs('demo');
           const targets = [1, 2, 3, 6, 10, 32, 34, 36, 39, 47];
           const baseline: number[] = [];
           for (const id of targets.slice(0, 4)) baseline.push(await timedRating(member, id));
           const normal = baseline.sort((a, b) => a - b)[Math.floor(baseline.length / 2)];
 
-          const admin = await signIn('admin@reel.local', server.adminPassword);
+          const admin = await signInAs('admin');
           await admin.goto('/admin/catalogue');
           const ml = join(cat.dir, 'movielens', 'ml-latest-small');
           const tm = join(cat.dir, 'tmdb');

@@ -2,38 +2,14 @@
 // one-click reload of the server's data folder; and a member is kept out of the admin pages. Runs on the
 // server-database instance. The catalogue console (upload, dry run, progress, every admin action refused to members,
 // both databases) is tests/e2e/admin-console.test.ts.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startReel, type ReelServer } from './reel-server';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useReel } from './harness';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const JOB_TIMEOUT = 8 * 60_000;
 
 describe('Reel admin in the browser', () => {
-  let server: ReelServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startReel('server');
-    browser = await chromium.launch({ executablePath: CHROMIUM });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  async function signIn(email: string, password: string): Promise<Page> {
-    const context = await browser.newContext({ baseURL: server.baseUrl, viewport: { width: 1280, height: 900 } });
-    context.setDefaultTimeout(30_000);
-    const page = await context.newPage();
-    await page.goto('/sign-in');
-    await page.fill('#email', email);
-    await page.fill('#password', password);
-    await page.click('button[type=submit]');
-    await page.waitForURL('**/for-you', { timeout: 150_000 });
-    return page;
-  }
+  const { signInAs } = useReel('server', { height: 900 });
 
   async function versionRows(page: Page) {
     return page.$$eval('[data-testid=model-versions] tbody tr', (rows) =>
@@ -46,7 +22,7 @@ describe('Reel admin in the browser', () => {
   }
 
   it('keeps members out of the admin pages and API', async () => {
-    const page = await signIn('demo@reel.local', server.demoPassword);
+    const page = await signInAs('demo');
     const res = await page.goto('/admin');
     expect(res?.status()).toBe(404);
     const api = await page.request.get('/api/admin/status');
@@ -57,7 +33,7 @@ describe('Reel admin in the browser', () => {
   it(
     'retrains with visible progress, then switches the serving version back with one click',
     async () => {
-      const page = await signIn('admin@reel.local', server.adminPassword);
+      const page = await signInAs('admin');
       await page.goto('/admin');
       const before = await versionRows(page);
       expect(before[0]).toMatchObject({ version: 'v1', status: 'ACTIVE' });
@@ -102,7 +78,7 @@ describe('Reel admin in the browser', () => {
   it(
     'reloads the catalogue and reports the result',
     async () => {
-      const page = await signIn('admin@reel.local', server.adminPassword);
+      const page = await signInAs('admin');
       await page.goto('/admin');
       await page.waitForLoadState('networkidle');
       await page.getByTestId('reload-catalogue').click();

@@ -2,45 +2,29 @@
 // front, typos), person pages from a movie page, Browse by decade and person, rating from a For You card and from
 // rate-more, five pages of For You without a stall, sign-out staying on 127.0.0.1, the theme switch, and the main
 // pages at 375 px and 1280 px (no sideways scrolling, thumb-size stars, axe-core with no serious or critical issue).
-import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startReel, type DatabaseMode, type ReelServer } from './reel-server';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { E2E_MODES, FEED_TIMEOUT, POLL, useReel, type Account } from './harness';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const SCREENSHOT_DIR = resolve('docs', 'screenshots');
 const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const STEP = 30_000;
-const FEED_TIMEOUT = 150_000;
-const POLL = { timeout: STEP, interval: 200 };
 const PHONE = { width: 375, height: 812 };
 const TABLET = { width: 768, height: 1024 };
 const DESKTOP = { width: 1280, height: 860 };
 const MATRIX = 2571;
-const MODES = (process.env.E2E_MODES ?? 'embedded,server')
-  .split(',')
-  .filter((m): m is DatabaseMode => m === 'embedded' || m === 'server');
 
-interface Member {
-  email: string;
-  password: string;
-}
-
-for (const mode of MODES) {
+for (const mode of E2E_MODES) {
   describe(`discovery in the browser (${mode} database)`, () => {
-    let server: ReelServer;
-    let browser: Browser;
-    let member: Member;
-    const contexts: BrowserContext[] = [];
-    const screenshots = mode === 'embedded' && process.env.UPDATE_SCREENSHOTS === '1';
+    const reel = useReel(mode, {
+      label: 'discoverer',
+      context: (viewport) => ({ colorScheme: 'dark', hasTouch: viewport.width < 500 }),
+    });
+    const { server, newPage, signUp, shot } = reel;
+    let member: Account;
+    /** Signs in as the file's member and waits for For You. */
+    const signIn = (page: Page) => reel.signIn(page, member.email, member.password);
 
     beforeAll(async () => {
-      server = await startReel(mode);
-      browser = await chromium.launch({ executablePath: CHROMIUM });
-      if (screenshots) mkdirSync(SCREENSHOT_DIR, { recursive: true });
       // One member for the whole file, with a few ratings so For You and person pages have something to show.
       const page = await newPage(DESKTOP);
       member = await signUp(page);
@@ -52,53 +36,6 @@ for (const mode of MODES) {
       }
       await page.context().close();
     }, 600_000);
-
-    afterAll(async () => {
-      for (const c of contexts) await c.close().catch(() => undefined);
-      await browser?.close();
-      await server?.stop();
-    });
-
-    async function newPage(
-      viewport: { width: number; height: number },
-      opts: { baseUrl?: string; colorScheme?: 'light' | 'dark' } = {},
-    ): Promise<Page> {
-      const context = await browser.newContext({
-        baseURL: opts.baseUrl ?? server.baseUrl,
-        viewport,
-        colorScheme: opts.colorScheme ?? 'dark',
-        hasTouch: viewport.width < 500,
-      });
-      context.setDefaultTimeout(STEP);
-      contexts.push(context);
-      return context.newPage();
-    }
-
-    async function signUp(page: Page): Promise<Member> {
-      const email = `discover-${randomBytes(4).toString('hex')}@e2e.reel.local`;
-      const password = `pw-${randomBytes(6).toString('hex')}`;
-      await page.goto('/sign-up');
-      await page.fill('#name', 'E2E discoverer');
-      await page.fill('#email', email);
-      await page.fill('#password', password);
-      await page.click('button[type=submit]');
-      await page.waitForURL('**/welcome', { timeout: FEED_TIMEOUT });
-      return { email, password };
-    }
-
-    async function signIn(page: Page, who: Member = member): Promise<void> {
-      await page.goto('/sign-in');
-      await page.fill('#email', who.email);
-      await page.fill('#password', who.password);
-      await page.click('button[type=submit]');
-      await page.waitForURL('**/for-you', { timeout: FEED_TIMEOUT });
-    }
-
-    async function shot(page: Page, name: string) {
-      if (!screenshots) return;
-      await page.waitForLoadState('networkidle');
-      await page.screenshot({ path: resolve(SCREENSHOT_DIR, `${name}.png`), fullPage: false });
-    }
 
     /** axe-core's serious and critical violations on the page as it is now (rule id: first offending element). */
     async function axeProblems(page: Page): Promise<string[]> {
@@ -335,7 +272,7 @@ for (const mode of MODES) {
     });
 
     it('signs out on 127.0.0.1 and stays on that host', async () => {
-      const page = await newPage(DESKTOP, { baseUrl: server.baseUrl.replace('localhost', '127.0.0.1') });
+      const page = await newPage(DESKTOP, { baseURL: server.baseUrl.replace('localhost', '127.0.0.1') });
       await signIn(page);
       await page.click('button:has-text("Sign out")');
       await page.waitForSelector('nav a[href="/sign-in"], .nav-user a[href="/sign-in"]');

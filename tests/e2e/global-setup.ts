@@ -2,7 +2,7 @@
 // catalogue and trains the first model, which takes minutes), shares them with every test file through
 // inject('reelServers'), and stops both process groups at the end, also when a start fails.
 import type { TestProject } from 'vitest/node';
-import { startReel, type DatabaseMode, type ReelServer } from './reel-server';
+import { E2E_MODES, startReel, type ReelServer } from './reel-server';
 
 export default async function setup(project: TestProject) {
   const servers: ReelServer[] = [];
@@ -12,10 +12,7 @@ export default async function setup(project: TestProject) {
   try {
     // One after the other: both would otherwise run `next build` into the same .next folder.
     // E2E_MODES=embedded (or server) starts only one; files of the other mode then start their own server.
-    const modes = (process.env.E2E_MODES ?? 'embedded,server')
-      .split(',')
-      .filter((m): m is DatabaseMode => m === 'embedded' || m === 'server');
-    for (const mode of modes) {
+    for (const mode of E2E_MODES) {
       const t0 = performance.now();
       const server = await startReel(mode);
       servers.push(server);

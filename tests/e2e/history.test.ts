@@ -1,90 +1,26 @@
 // Viewing history and likes (issue #23) in a real browser, on both databases: log a watch with a past date, like a
 // movie, see both in /diary and /likes, see For You change, delete the watch, page and sort My ratings.
 // UPDATE_SCREENSHOTS=1 refreshes docs/screenshots/diary*.png and ratings-*.png from the embedded-database run.
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startReel, type DatabaseMode, type ReelServer } from './reel-server';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { E2E_MODES, POLL, useReel } from './harness';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const SCREENSHOT_DIR = resolve('docs', 'screenshots');
-const STEP_TIMEOUT = 30_000;
-const FEED_TIMEOUT = 150_000;
-const POLL = { timeout: STEP_TIMEOUT, interval: 200 };
 /** More than one page of My ratings (24 a page). */
 const N_RATED = 26;
 
-const MODES = (process.env.E2E_MODES ?? 'embedded,server')
-  .split(',')
-  .filter((m): m is DatabaseMode => m === 'embedded' || m === 'server');
-
-for (const mode of MODES) {
+for (const mode of E2E_MODES) {
   describe(`viewing history and likes (${mode} database)`, () => {
-    let server: ReelServer;
-    let browser: Browser;
-    const contexts: BrowserContext[] = [];
-    const screenshots = mode === 'embedded' && process.env.UPDATE_SCREENSHOTS === '1';
-
-    beforeAll(async () => {
-      server = await startReel(mode);
-      browser = await chromium.launch({ executablePath: CHROMIUM });
-      if (screenshots) mkdirSync(SCREENSHOT_DIR, { recursive: true });
-    });
-
-    afterAll(async () => {
-      for (const c of contexts) await c.close().catch(() => undefined);
-      await browser?.close();
-      await server?.stop();
-    });
-
-    async function newPage(width = 1280): Promise<Page> {
-      const context = await browser.newContext({ baseURL: server.baseUrl, viewport: { width, height: 900 } });
-      context.setDefaultTimeout(STEP_TIMEOUT);
-      contexts.push(context);
-      return context.newPage();
-    }
-
-    async function signUp(page: Page) {
-      const email = `history-${randomBytes(4).toString('hex')}@e2e.reel.local`;
-      const password = `pw-${randomBytes(6).toString('hex')}`;
-      await page.goto('/sign-up');
-      await page.fill('#name', 'E2E diarist');
-      await page.fill('#email', email);
-      await page.fill('#password', password);
-      await page.click('button[type=submit]');
-      await page.waitForURL('**/welcome', { timeout: FEED_TIMEOUT });
-      return { email, password };
-    }
-
-    function cardIds(page: Page, list: string): Promise<number[]> {
-      return page.$$eval(`[data-testid=${list}] [data-testid=movie-card]`, (cards) =>
-        cards.map((c) => Number(c.getAttribute('data-movie-id'))),
-      );
-    }
-
-    async function feedIds(page: Page): Promise<number[]> {
-      await page.goto('/for-you', { timeout: FEED_TIMEOUT });
-      await page.waitForSelector('[data-testid=for-you] [data-testid=movie-card]');
-      return cardIds(page, 'for-you');
-    }
+    const { screenshots, newPage, signUp, shot, cardIds, feedIds } = useReel(mode, { height: 900, label: 'diarist' });
 
     /** Same page of the site at phone and desktop widths, for docs/screenshots/. */
     async function shots(path: string, name: string, cookiesFrom: Page) {
       if (!screenshots) return;
       for (const width of [375, 1280]) {
-        const context = await browser.newContext({ baseURL: server.baseUrl, viewport: { width, height: 900 } });
-        contexts.push(context);
-        await context.addCookies(await cookiesFrom.context().cookies());
-        const page = await context.newPage();
+        const page = await newPage(width);
+        await page.context().addCookies(await cookiesFrom.context().cookies());
         await page.goto(path);
-        await page.waitForLoadState('networkidle');
         // Full length on a phone only for short pages: further down, lazy posters are not loaded yet.
-        await page.screenshot({
-          path: resolve(SCREENSHOT_DIR, `${name}-${width}.png`),
-          fullPage: width === 375 && name === 'diary',
-        });
+        await shot(page, `${name}-${width}`, { fullPage: width === 375 && name === 'diary' });
       }
     }
 

@@ -4,21 +4,16 @@
 // export and the server action itself), reorder the list by dragging with the mouse, add to and remove from a list
 // from cards (search results at 375 px, the watchlist), confirm a large export as a background job with a progress
 // bar that survives closing the tab, then delete the account and fail to sign in. Checks the preview at 375 px.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startReel, type DatabaseMode, type ReelServer } from './reel-server';
-import { generateLetterboxdExport, zipFolder } from '../../lib/import/test-helpers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { parse } from 'csv-parse/sync';
+import { E2E_MODES, FEED_TIMEOUT as SLOW, POLL, useReel } from './harness';
+import { generateLetterboxdExport, zipFolder } from '../../lib/import/test-helpers';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const FIXTURE = resolve('tests', 'fixtures', 'imports', 'e2e-letterboxd');
-const SCREENSHOT_DIR = resolve('docs', 'screenshots');
-const STEP = 30_000;
-const SLOW = 150_000;
-const POLL = { timeout: STEP, interval: 250 };
 // Demo catalogue (MovieLens ml-latest-small) ids of the films in the fixture.
 const MATRIX = 2571;
 const HEAT = 6;
@@ -41,15 +36,9 @@ function largeExport(rows: number): Buffer {
   return Buffer.from(generateLetterboxdExport(films, rows, 21));
 }
 
-const modes = (process.env.E2E_MODES ?? 'embedded,server')
-  .split(',')
-  .filter((m): m is DatabaseMode => m === 'embedded' || m === 'server');
-
-for (const mode of modes) {
+for (const mode of E2E_MODES) {
   describe(`import, lists, export and account deletion (${mode} database)`, () => {
-    let server: ReelServer;
-    let browser: Browser;
-    const contexts: BrowserContext[] = [];
+    const { newPage, signUp, shot } = useReel(mode, { height: 900 });
     const account = {
       name: 'E2E importer',
       email: `importer-${randomBytes(4).toString('hex')}@e2e.reel.local`,
@@ -60,32 +49,8 @@ for (const mode of modes) {
     let reorderRequest: { url: string; headers: Record<string, string>; body: string } | null = null;
 
     beforeAll(async () => {
-      server = await startReel(mode);
-      browser = await chromium.launch({ executablePath: CHROMIUM });
       page = await newPage();
     });
-
-    afterAll(async () => {
-      for (const c of contexts) await c.close().catch(() => undefined);
-      await browser?.close();
-      await server?.stop();
-    });
-
-    async function newPage(width = 1280): Promise<Page> {
-      const context = await browser.newContext({ baseURL: server.baseUrl, viewport: { width, height: 900 } });
-      context.setDefaultTimeout(STEP);
-      contexts.push(context);
-      return context.newPage();
-    }
-
-    async function signUp(p: Page, who: { name: string; email: string; password: string }) {
-      await p.goto('/sign-up');
-      await p.fill('#name', who.name);
-      await p.fill('#email', who.email);
-      await p.fill('#password', who.password);
-      await p.click('button[type=submit]');
-      await p.waitForURL('**/welcome', { timeout: SLOW });
-    }
 
     async function upload(p: Page, name: string, buffer: Buffer) {
       await p.goto('/settings/import');
@@ -132,11 +97,8 @@ for (const mode of modes) {
       expect(fit.overflowing).toEqual([]);
       expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
       await expect.poll(() => phone.isVisible('[data-testid=confirm-import]'), POLL).toBe(true);
-      if (mode === 'embedded' && process.env.UPDATE_SCREENSHOTS === '1') {
-        mkdirSync(SCREENSHOT_DIR, { recursive: true });
-        await phone.screenshot({ path: resolve(SCREENSHOT_DIR, 'import-preview-375.png'), fullPage: true });
-        await page.screenshot({ path: resolve(SCREENSHOT_DIR, 'import-preview.png'), fullPage: true });
-      }
+      await shot(phone, 'import-preview-375', { fullPage: true, settle: false });
+      await shot(page, 'import-preview', { fullPage: true, settle: false });
 
       // Pick the second "War of the Worlds (2005)".
       await page.selectOption('[data-testid=ambiguous-rows] select', String(WAR_OF_THE_WORLDS_B));
@@ -343,8 +305,7 @@ for (const mode of modes) {
       expect(dialogBox.x + dialogBox.width).toBeLessThanOrEqual(375);
       expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
       await row.locator('input[type=checkbox]').check();
-      if (mode === 'embedded' && process.env.UPDATE_SCREENSHOTS === '1')
-        await phone.screenshot({ path: resolve(SCREENSHOT_DIR, 'add-to-list-card-375.png') });
+      await shot(phone, 'add-to-list-card-375', { settle: false });
       await dialog.locator('[data-testid=lists-done]').click();
       await dialog.waitFor({ state: 'hidden' });
       const listed = async (p: Page) => {
@@ -395,8 +356,7 @@ for (const mode of modes) {
       const added = Number(/Import done: (\d+) ratings added/.exec(text ?? '')?.[1]);
       expect(added).toBeGreaterThan(1000);
       expect(await back.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
-      if (mode === 'embedded' && process.env.UPDATE_SCREENSHOTS === '1')
-        await back.screenshot({ path: resolve(SCREENSHOT_DIR, 'import-job-375.png') });
+      await shot(back, 'import-job-375');
       await expect
         .poll(async () => {
           await back.reload();

@@ -1,78 +1,11 @@
 // The browser journeys, run once per database mode (embedded PGlite and the PostgreSQL server).
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startReel, type DatabaseMode, type ReelServer } from './reel-server';
-
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const SCREENSHOT_DIR = resolve('docs', 'screenshots');
-const STEP_TIMEOUT = 30_000;
-/** The first For You of a server run loads every rating into the model (slow on the embedded database). */
-const FEED_TIMEOUT = 150_000;
-/** expect.poll gives up after 1 s by default; a save on a busy machine can take longer. */
-const POLL = { timeout: STEP_TIMEOUT, interval: 200 };
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { FEED_TIMEOUT, POLL, useReel, type DatabaseMode } from './harness';
 
 export function defineJourneys(mode: DatabaseMode): void {
   describe(`Reel in the browser (${mode} database)`, () => {
-    let server: ReelServer;
-    let browser: Browser;
-    const contexts: BrowserContext[] = [];
-    const screenshots = mode === 'embedded' && process.env.UPDATE_SCREENSHOTS === '1';
-
-    beforeAll(async () => {
-      server = await startReel(mode);
-      browser = await chromium.launch({ executablePath: CHROMIUM });
-      if (screenshots) mkdirSync(SCREENSHOT_DIR, { recursive: true });
-    });
-
-    afterAll(async () => {
-      for (const c of contexts) await c.close().catch(() => undefined);
-      await browser?.close();
-      await server?.stop();
-    });
-
-    async function newPage(): Promise<Page> {
-      const context = await browser.newContext({ baseURL: server.baseUrl, viewport: { width: 1280, height: 860 } });
-      context.setDefaultTimeout(STEP_TIMEOUT);
-      contexts.push(context);
-      return context.newPage();
-    }
-
-    async function shot(page: Page, name: string) {
-      if (!screenshots) return;
-      // Posters are images: let them load before the picture is taken.
-      await page.waitForLoadState('networkidle');
-      await page.screenshot({ path: resolve(SCREENSHOT_DIR, `${name}.png`) });
-    }
-
-    async function signUp(page: Page, label: string) {
-      const email = `${label}-${randomBytes(4).toString('hex')}@e2e.reel.local`;
-      const password = `pw-${randomBytes(6).toString('hex')}`;
-      await page.goto('/sign-up');
-      await page.fill('#name', `E2E ${label}`);
-      await page.fill('#email', email);
-      await page.fill('#password', password);
-      await page.click('button[type=submit]');
-      // A new member lands on the onboarding page (genres, a dozen titles to rate); every step there is optional.
-      await page.waitForURL('**/welcome', { timeout: FEED_TIMEOUT });
-      await expect.poll(() => page.textContent('[data-testid=nav-user]'), POLL).toBe(`E2E ${label}`);
-      return { email, password, name: `E2E ${label}` };
-    }
-
-    /** The movie ids of the cards in the list with this test id, in page order. */
-    function cardIds(page: Page, list: string): Promise<number[]> {
-      return page.$$eval(`[data-testid=${list}] [data-testid=movie-card]`, (cards) =>
-        cards.map((c) => Number(c.getAttribute('data-movie-id'))),
-      );
-    }
-
-    async function feedIds(page: Page): Promise<number[]> {
-      await page.goto('/for-you', { timeout: FEED_TIMEOUT });
-      await page.waitForSelector('[data-testid=for-you] [data-testid=movie-card]');
-      return cardIds(page, 'for-you');
-    }
+    const { newContext, newPage, shot, signUp, cardIds, feedIds } = useReel(mode);
 
     /** The widget's status text, plus its error message when it shows one (so a failed save explains itself). */
     async function ratingStatus(page: Page): Promise<string> {
@@ -269,8 +202,7 @@ export function defineJourneys(mode: DatabaseMode): void {
       const bad = await page.request.get('/api/for-you?limit=500');
       expect(bad.status()).toBe(400);
       expect(((await bad.json()) as { error: string }).error).toMatch(/^limit: /);
-      const signedOut = await browser.newContext({ baseURL: server.baseUrl });
-      contexts.push(signedOut);
+      const signedOut = await newContext();
       const anonymous = await signedOut.request.get('/api/for-you');
       expect(anonymous.status()).toBe(401);
       expect(((await anonymous.json()) as { error: string }).error).toBe('Please sign in first.');

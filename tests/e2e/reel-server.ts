@@ -10,6 +10,11 @@ import { freePort } from '../../scripts/free-port';
 
 export type DatabaseMode = 'embedded' | 'server';
 
+/** The database modes of this run: E2E_MODES=embedded (or server) starts and tests only one. */
+export const E2E_MODES: DatabaseMode[] = (process.env.E2E_MODES ?? 'embedded,server')
+  .split(',')
+  .filter((m): m is DatabaseMode => m === 'embedded' || m === 'server');
+
 export interface ReelServer {
   baseUrl: string;
   mode: DatabaseMode;

@@ -2,58 +2,12 @@
 // (a page with its CSP nonce, and the /api/for-you fast path), the sign-in open redirect, bad input answered with
 // 4xx instead of 500, sign-in throttling as a member sees it (phone width), and revocable sessions (sign-out ends
 // that token; "Sign out everywhere" ends them all).
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startReel, type DatabaseMode, type ReelServer } from './reel-server';
+import { describe, expect, it } from 'vitest';
+import { E2E_MODES, POLL, openNavIfFolded, useReel } from './harness';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const POLL = { timeout: 30_000, interval: 200 };
-const modes = Object.keys(inject('reelServers') ?? {}) as DatabaseMode[];
-
-for (const mode of modes.length ? modes : (['embedded'] as DatabaseMode[])) {
+for (const mode of E2E_MODES) {
   describe(`security and bad input (${mode} database)`, () => {
-    let server: ReelServer;
-    let browser: Browser;
-    const contexts: BrowserContext[] = [];
-
-    beforeAll(async () => {
-      server = await startReel(mode);
-      browser = await chromium.launch({ executablePath: CHROMIUM });
-    });
-    afterAll(async () => {
-      for (const c of contexts) await c.close().catch(() => undefined);
-      await browser?.close();
-      await server?.stop();
-    });
-
-    async function newPage(width = 1280): Promise<Page> {
-      const context = await browser.newContext({ baseURL: server.baseUrl, viewport: { width, height: 860 } });
-      context.setDefaultTimeout(30_000);
-      contexts.push(context);
-      return context.newPage();
-    }
-
-    async function signUp(page: Page, label: string) {
-      const email = `${label}-${randomBytes(4).toString('hex')}@e2e.reel.local`;
-      const password = `pw-${randomBytes(8).toString('hex')}`;
-      await page.goto('/sign-up');
-      await page.fill('#name', `Sec ${label}`);
-      await page.fill('#email', email);
-      await page.fill('#password', password);
-      await page.click('button[type=submit]');
-      await page.waitForURL('**/welcome', { timeout: 150_000 });
-      return { email, password };
-    }
-
-    async function signIn(page: Page, email: string, password: string, callbackUrl?: string) {
-      await page.goto(
-        callbackUrl === undefined ? '/sign-in' : `/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}`,
-      );
-      await page.fill('#email', email);
-      await page.fill('#password', password);
-      await page.click('button[type=submit]');
-    }
+    const { server, newContext, newPage, signUp, signIn } = useReel(mode);
 
     it('sends the security headers and a per-request CSP nonce on a page, and the page still runs its scripts', async () => {
       const page = await newPage();
@@ -199,12 +153,11 @@ for (const mode of modes.length ? modes : (['embedded'] as DatabaseMode[])) {
       const copied = await phone.context().cookies();
       expect((await phone.request.get('/api/for-you')).status()).toBe(200);
       // On a phone the account controls fold behind Menu.
-      await phone.click('[data-testid=nav-toggle]');
+      await openNavIfFolded(phone);
       await phone.click('button:has-text("Sign out")');
-      // Signed out, the nav offers "Sign in" (folded behind Menu on a phone, so attached rather than visible).
+      // Signed out, the page offers Sign in (folded behind Menu again after the navigation).
       await phone.waitForSelector('a[href="/sign-in"]', { state: 'attached' });
-      const replay = await browser.newContext({ baseURL: server.baseUrl });
-      contexts.push(replay);
+      const replay = await newContext();
       await replay.addCookies(copied);
       expect((await replay.request.get('/api/for-you')).status()).toBe(401);
 
