@@ -72,6 +72,8 @@ export interface MovieCard {
 }
 
 export interface MovieDetail extends MovieCard {
+  /** TMDB's original title when it differs from `title` (null otherwise). */
+  originalTitle: string | null;
   /** Other titles the catalogue gives (often the original-language one), formatted: "La Cité des enfants perdus". */
   alsoKnownAs: string[];
   overview: string | null;

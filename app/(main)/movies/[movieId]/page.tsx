@@ -83,6 +83,11 @@ export default async function MoviePage({ params }: Props) {
           <h1>
             {movie.title} {movie.year && <span className="muted">({movie.year})</span>}
           </h1>
+          {movie.originalTitle && (
+            <p className="muted" data-testid="original-title">
+              Original title: <i lang={movie.originalLanguage ?? undefined}>{movie.originalTitle}</i>
+            </p>
+          )}
           {movie.alsoKnownAs.length > 0 && (
             <p className="muted" data-testid="also-known-as">
               Also known as <i>{movie.alsoKnownAs.join(' · ')}</i>
