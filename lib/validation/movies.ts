@@ -47,6 +47,8 @@ export const BrowseQuery = z.object({
   minRatings: optionalInt(0, 1_000_000),
   /** A person id (cast or director). */
   person: optionalInt(1, 2_147_483_647),
+  /** A TMDB keyword, matched whole and case-insensitively ("time travel"). */
+  keyword: optionalQueryText(100),
   sort: z.enum(BROWSE_SORTS).catch('popular'),
 });
 export type BrowseQuery = z.infer<typeof BrowseQuery>;

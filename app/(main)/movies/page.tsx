@@ -73,6 +73,7 @@ export default async function BrowsePage({ searchParams }: { searchParams: SP })
     query.genre && `in ${query.genre}`,
     from !== undefined || to !== undefined ? `from ${from ?? '…'} to ${to ?? '…'}` : null,
     personName && `with ${personName}`,
+    query.keyword && `about “${query.keyword}”`,
     query.language && `in ${languageName.of(query.language) ?? query.language}`,
     (query.runtimeMin || query.runtimeMax) && `${query.runtimeMin ?? 0}–${query.runtimeMax ?? '∞'} min`,
     query.minRatings && `rated at least ${plural(query.minRatings, 'time')}`,
@@ -145,6 +146,7 @@ export default async function BrowsePage({ searchParams }: { searchParams: SP })
           <option value="100">100+ ratings</option>
         </select>
         {query.person && <input type="hidden" name="person" value={query.person} />}
+        {query.keyword && <input type="hidden" name="keyword" value={query.keyword} />}
         <select className="input" name="sort" defaultValue={sort} aria-label="Sort by">
           {SORTS.filter((s) => s.value !== 'foryou' || user).map((s) => (
             <option key={s.value} value={s.value}>
@@ -171,9 +173,26 @@ export default async function BrowsePage({ searchParams }: { searchParams: SP })
           </Link>
         </p>
       )}
+      {query.keyword && (
+        <p className="chips" data-testid="keyword-filter">
+          <span className="chip chip-accent">Keyword: {query.keyword}</span>
+          <Link className="small" href={href({ ...query, sort, keyword: undefined, page: 1 })}>
+            Remove<span className="sr-only"> the keyword filter</span>
+          </Link>
+        </p>
+      )}
       {result.movies.length === 0 ? (
         <div className="empty" data-testid="browse-empty">
-          No movies match these filters. <Link href="/movies">Clear them</Link> or widen the years.
+          {query.keyword && described.length === 1 ? (
+            <>
+              No movies have the keyword “{query.keyword}”. <Link href="/movies">Browse everything</Link> or search for
+              it in the box above.
+            </>
+          ) : (
+            <>
+              No movies match these filters. <Link href="/movies">Clear them</Link> or widen the years.
+            </>
+          )}
         </div>
       ) : (
         <MovieGrid testId="browse" movies={result.movies} states={states} signedIn={!!user} />

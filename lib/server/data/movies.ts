@@ -57,6 +57,7 @@ function browseWhere(query: Partial<BrowseFilters>, sort: BrowseQuery['sort']): 
     ...(query.language ? { originalLanguage: query.language } : {}),
     ...(minRatings > 0 ? { ratingCount: { gte: minRatings } } : {}),
     ...(query.person ? { credits: { some: { personId: query.person } } } : {}),
+    ...(query.keyword ? { keywords: { some: { keyword: { name: { equals: query.keyword, mode: 'insensitive' } } } } } : {}),
   };
 }
 

@@ -206,9 +206,14 @@ export default async function MoviePage({ params }: Props) {
               <h2>Keywords</h2>
               <div className="chips">
                 {movie.keywords.slice(0, 24).map((k) => (
-                  <span key={k} className="chip">
+                  <Link
+                    key={k}
+                    className="chip"
+                    href={`/movies?keyword=${encodeURIComponent(k)}`}
+                    aria-label={`Browse movies with the keyword ${k}`}
+                  >
                     {k}
-                  </span>
+                  </Link>
                 ))}
               </div>
             </div>
