@@ -47,6 +47,8 @@ export const BrowseQuery = z.object({
   minRatings: optionalInt(0, 1_000_000),
   /** A person id (cast or director). */
   person: optionalInt(1, 2_147_483_647),
+  /** A typed actor or director name (the person field): looked up when no `person` id comes with it. */
+  personName: optionalQueryText(100),
   /** A TMDB keyword, matched whole and case-insensitively ("time travel"). */
   keyword: optionalQueryText(100),
   sort: z.enum(BROWSE_SORTS).catch('popular'),
