@@ -204,7 +204,7 @@ export default async function MoviePage({ params }: Props) {
           {movie.keywords.length > 0 && (
             <div className="detail-section">
               <h2>Keywords</h2>
-              <div className="chips">
+              <div className="chips" data-testid="keywords">
                 {movie.keywords.slice(0, 24).map((k) => (
                   <Link
                     key={k}
