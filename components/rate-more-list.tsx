@@ -1,49 +1,42 @@
 'use client';
 
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { MovieCard, type MovieCardProps } from './movie-card';
 import { RatingStars } from './rating-stars';
 import {
   clearFromCardAction as clearRatingAction,
   rateFromCardAction as rateMovieAction,
+  skipFromRateMoreAction,
 } from '@/app/(main)/card-actions';
 
 type Card = MovieCardProps & { id: number; title: string };
 
+const UNDO_MS = 8000;
+
 /**
- * Cards to rate one after another: stars on each card, "Haven't seen it" removes it, "Show me more" draws a new
- * batch (never one already shown or skipped). Skips are remembered on this device so they stay skipped.
+ * Cards to rate one after another: stars on each card, "Haven't seen it" removes it (saved with the account, so no
+ * device offers it again; undo for a few seconds), "Show me more" draws a new batch (never one already shown, rated,
+ * hidden or skipped).
  */
-export function RateMoreList({
-  initial,
-  decades,
-  testId,
-  skipKey = 'reel-rate-skipped',
-}: {
-  initial: Card[];
-  decades: number[];
-  testId: string;
-  skipKey?: string;
-}) {
+export function RateMoreList({ initial, decades, testId }: { initial: Card[]; decades: number[]; testId: string }) {
   const [movies, setMovies] = useState(initial);
   const [shown, setShown] = useState<number[]>(() => initial.map((m) => m.id));
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [undo, setUndo] = useState<{ card: Card; index: number } | null>(null);
 
-  function skipped(): number[] {
-    try {
-      return JSON.parse(localStorage.getItem(skipKey) ?? '[]') as number[];
-    } catch {
-      // A corrupt entry only loses the memory of skips; the server still excludes rated and hidden films.
-      return [];
-    }
-  }
+  useEffect(() => {
+    if (!undo) return;
+    const t = setTimeout(() => setUndo(null), UNDO_MS);
+    return () => clearTimeout(t);
+  }, [undo]);
 
   async function more(extraExclude: number[] = []) {
     setLoading(true);
     setError(null);
     try {
-      const exclude = [...new Set([...shown, ...skipped(), ...extraExclude])].slice(-900);
+      // The server leaves out what the member rated, hid or skipped; this only keeps the page's own cards apart.
+      const exclude = [...new Set([...shown, ...extraExclude])].slice(-900);
       const params = new URLSearchParams({ exclude: exclude.join(','), n: '12' });
       if (decades.length) params.set('decades', decades.join(','));
       const res = await fetch(`/api/rate-more?${params}`);
@@ -58,11 +51,35 @@ export function RateMoreList({
     }
   }
 
-  function skip(id: number) {
-    const all = [...new Set([...skipped(), id])].slice(-900);
-    localStorage.setItem(skipKey, JSON.stringify(all));
-    setMovies((m) => m.filter((x) => x.id !== id));
-    if (movies.length <= 5 && !loading) void more([id]);
+  function putBack(card: Card, index: number) {
+    setMovies((m) => (m.some((x) => x.id === card.id) ? m : [...m.slice(0, index), card, ...m.slice(index)]));
+  }
+
+  function skip(card: Card) {
+    const index = movies.findIndex((x) => x.id === card.id);
+    setMovies((m) => m.filter((x) => x.id !== card.id));
+    setError(null);
+    setUndo({ card, index });
+    void skipFromRateMoreAction({ movieId: card.id, on: true }).then((res) => {
+      if (res.ok) return;
+      // Not saved: the card comes back, so nothing is lost silently.
+      putBack(card, index);
+      setUndo(null);
+      setError(res.error ?? 'That skip did not save. Try again.');
+    });
+    if (movies.length <= 5 && !loading) void more([card.id]);
+  }
+
+  function undoSkip() {
+    if (!undo) return;
+    const { card, index } = undo;
+    setUndo(null);
+    putBack(card, index);
+    void skipFromRateMoreAction({ movieId: card.id, on: false }).then((res) => {
+      if (res.ok) return;
+      setMovies((m) => m.filter((x) => x.id !== card.id));
+      setError(res.error ?? 'That undo did not save. Try again.');
+    });
   }
 
   return (
@@ -82,13 +99,23 @@ export function RateMoreList({
                 rate={rateMovieAction}
                 clear={clearRatingAction}
               />
-              <button type="button" className="btn btn-ghost skip" data-testid="skip" onClick={() => skip(m.id)}>
+              <button type="button" className="btn btn-ghost skip" data-testid="skip" onClick={() => skip(m)}>
                 Haven&apos;t seen it<span className="sr-only">: {m.title}</span>
               </button>
             </MovieCard>
           ))}
         </div>
       )}
+      <div className="quick-undo" aria-live="polite" data-testid="skip-undo">
+        {undo && (
+          <>
+            <span>Skipped {undo.card.title}</span>
+            <button type="button" className="btn btn-ghost" onClick={undoSkip}>
+              Undo
+            </button>
+          </>
+        )}
+      </div>
       <div className="pager">
         <button
           type="button"

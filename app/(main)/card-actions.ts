@@ -6,6 +6,7 @@ import { action } from '@/lib/server/action';
 import { deleteRating, upsertRating } from '@/lib/server/data/ratings';
 import { addToWatchlist, removeFromWatchlist } from '@/lib/server/data/watchlist';
 import { dismissMovie, undismissMovie } from '@/lib/server/data/dismissals';
+import { skipRateMovie, unskipRateMovie } from '@/lib/server/data/rate-more';
 
 // The quick actions on movie cards (For You, Browse, search, person pages, rate-more). Unlike the movie page's actions
 // they revalidate nothing: a revalidated path is re-rendered into the action's response when the member is on it, so a
@@ -41,6 +42,15 @@ export const dismissFromCardAction = action(
   ToggleInput,
   async ({ movieId, on }, { user }) => {
     await (on ? dismissMovie(user.id, movieId) : undismissMovie(user.id, movieId));
+  },
+  { auth: 'user' },
+);
+
+/** "Haven't seen it" on the rate-more cards (on: skip, off: undo), kept with the account for every device. */
+export const skipFromRateMoreAction = action(
+  ToggleInput,
+  async ({ movieId, on }, { user }) => {
+    await (on ? skipRateMovie(user.id, movieId) : unskipRateMovie(user.id, movieId));
   },
   { auth: 'user' },
 );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayTitle, moveArticleToFront, parseCatalogueTitle } from './display-title';
+import { displayTitle, moveArticleToFront, parseCatalogueTitle, titleVariants } from './display-title';
 
 // Catalogue titles as MovieLens writes them (year already split off by the importer) → what members read.
 const TABLE: [catalogue: string, display: string, alternates: string[]][] = [
@@ -54,5 +54,39 @@ describe('displayTitle', () => {
   it('keeps unbalanced parentheses as part of the title', () => {
     expect(displayTitle('Broken (title')).toBe('Broken (title');
     expect(displayTitle('Broken title)')).toBe('Broken title)');
+  });
+});
+
+describe('titleVariants', () => {
+  it('shows the original title only when it differs from the display title', () => {
+    expect(titleVariants('The Matrix', 'The Matrix', [])).toEqual({ originalTitle: null, alsoKnownAs: [] });
+    expect(titleVariants('The Matrix', ' the  matrix ', [])).toEqual({ originalTitle: null, alsoKnownAs: [] });
+    expect(titleVariants('Spirited Away', '千と千尋の神隠し', [])).toEqual({
+      originalTitle: '千と千尋の神隠し',
+      alsoKnownAs: [],
+    });
+    expect(titleVariants('Spirited Away', null, ['Sen to Chihiro no kamikakushi'])).toEqual({
+      originalTitle: null,
+      alsoKnownAs: ['Sen to Chihiro no kamikakushi'],
+    });
+  });
+
+  it('drops alternate titles the original title (or the title) already says, and repeats', () => {
+    const { title, alternates } = parseCatalogueTitle('City of Lost Children, The (Cité des enfants perdus, La)');
+    expect(titleVariants(title, 'La Cité des enfants perdus', alternates)).toEqual({
+      originalTitle: 'La Cité des enfants perdus',
+      alsoKnownAs: [],
+    });
+    expect(
+      titleVariants('Amélie', 'Le Fabuleux Destin d’Amélie Poulain', [
+        'Le fabuleux destin d’Amélie Poulain',
+        'amélie',
+        'X',
+        'x',
+      ]),
+    ).toEqual({
+      originalTitle: 'Le Fabuleux Destin d’Amélie Poulain',
+      alsoKnownAs: ['X'],
+    });
   });
 });

@@ -97,3 +97,26 @@ export function parseCatalogueTitle(catalogueTitle: string): ParsedTitle {
 export function displayTitle(catalogueTitle: string): string {
   return parseCatalogueTitle(catalogueTitle).title;
 }
+
+const sameTitle = (a: string, b: string) =>
+  a.normalize('NFC').replace(/\s+/g, ' ').trim().toLocaleLowerCase('en') ===
+  b.normalize('NFC').replace(/\s+/g, ' ').trim().toLocaleLowerCase('en');
+
+/**
+ * The "Original title" line of a movie page (TMDB's original title, shown only when it differs from the display
+ * title) and the catalogue's alternate titles without the ones that line (or the display title) already says.
+ */
+export function titleVariants(
+  title: string,
+  originalTitle: string | null,
+  alternates: readonly string[],
+): { originalTitle: string | null; alsoKnownAs: string[] } {
+  const original = originalTitle && !sameTitle(originalTitle, title) ? originalTitle.trim() : null;
+  const alsoKnownAs = alternates.filter(
+    (a, i) =>
+      !sameTitle(a, title) &&
+      (original === null || !sameTitle(a, original)) &&
+      alternates.findIndex((b) => sameTitle(a, b)) === i,
+  );
+  return { originalTitle: original, alsoKnownAs };
+}

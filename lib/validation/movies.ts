@@ -47,6 +47,10 @@ export const BrowseQuery = z.object({
   minRatings: optionalInt(0, 1_000_000),
   /** A person id (cast or director). */
   person: optionalInt(1, 2_147_483_647),
+  /** A typed actor or director name (the person field): looked up when no `person` id comes with it. */
+  personName: optionalQueryText(100),
+  /** A TMDB keyword, matched whole and case-insensitively ("time travel"). */
+  keyword: optionalQueryText(100),
   sort: z.enum(BROWSE_SORTS).catch('popular'),
 });
 export type BrowseQuery = z.infer<typeof BrowseQuery>;
@@ -72,6 +76,8 @@ export interface MovieCard {
 }
 
 export interface MovieDetail extends MovieCard {
+  /** TMDB's original title when it differs from `title` (null otherwise). */
+  originalTitle: string | null;
   /** Other titles the catalogue gives (often the original-language one), formatted: "La Cité des enfants perdus". */
   alsoKnownAs: string[];
   overview: string | null;

@@ -12,6 +12,8 @@ const PHONE = { width: 375, height: 812 };
 const TABLET = { width: 768, height: 1024 };
 const DESKTOP = { width: 1280, height: 860 };
 const MATRIX = 2571;
+/** "Amelie (Fabuleux destin d'Amélie Poulain, Le)": TMDB's original title differs from the display title. */
+const AMELIE = 4973;
 
 for (const mode of E2E_MODES) {
   describe(`discovery in the browser (${mode} database)`, () => {
@@ -128,7 +130,7 @@ for (const mode of E2E_MODES) {
       expect(posts).toHaveLength(1);
     });
 
-    it('filters Browse by decade (with the form) and by person', async () => {
+    it('filters Browse by decade (with the form), by person (link and typed name) and by keyword', async () => {
       const page = await newPage(DESKTOP);
       await signIn(page);
       await page.goto('/movies');
@@ -164,6 +166,44 @@ for (const mode of E2E_MODES) {
       // Decade and person together; nothing in a decade before cinema gives the empty state.
       await page.goto('/movies?decade=1900&minRatings=100');
       expect(await page.textContent('[data-testid=browse-empty]')).toContain('No movies match');
+
+      // By a typed name: a typo brings the suggestion, picking it sets the filter; an unknown name says so.
+      await page.goto('/movies');
+      const who = page.locator('[data-testid=browse-filters] [data-testid=person-name]');
+      await who.fill('keanu reevs');
+      await page
+        .locator('[data-testid=person-suggestions] option[value="Keanu Reeves"]')
+        .waitFor({ state: 'attached' });
+      await who.fill('Keanu Reeves'); // what choosing the suggestion does
+      await expect.poll(() => page.inputValue('[data-testid=person-id]'), POLL).toMatch(/^\d+$/);
+      await page.click('[data-testid=browse-filters] button[type=submit]');
+      await page.waitForURL(/person=\d+/);
+      await page.waitForSelector('[data-testid=browse] [data-testid=movie-card]');
+      expect(await page.textContent('[data-testid=person-filter]')).toContain('Keanu Reeves');
+      expect(await page.locator(`[data-testid=browse] [data-movie-id="${MATRIX}"]`).count()).toBe(1);
+      await page.locator('[data-testid=browse-filters] [data-testid=person-name]').fill('Zzyzx Qwertyuiop');
+      await page.click('[data-testid=browse-filters] button[type=submit]');
+      await page.waitForURL(/personName=Zzyzx/);
+      expect(await page.textContent('[data-testid=person-error]')).toContain('Nobody called “Zzyzx Qwertyuiop”');
+      expect(await page.getAttribute('[data-testid=person-name]', 'aria-invalid')).toBe('true');
+      expect(await page.locator('[data-testid=person-filter]').count()).toBe(0);
+
+      // The movie page: TMDB's original title once (not again under "Also known as"), keywords that lead to Browse.
+      await page.goto(`/movies/${AMELIE}`);
+      expect(await page.textContent('[data-testid=original-title]')).toBe(
+        "Original title: Le fabuleux destin d'Amélie Poulain",
+      );
+      expect(await page.locator('[data-testid=also-known-as]').count()).toBe(0);
+      const keyword = page.locator('[data-testid=keywords] a').first();
+      const word = (await keyword.textContent())!.trim();
+      await keyword.click();
+      await page.waitForURL(/\/movies\?keyword=/);
+      await page.waitForSelector('[data-testid=browse] [data-testid=movie-card]');
+      expect(await page.textContent('[data-testid=keyword-filter]')).toContain(word);
+      expect(await page.textContent('[data-testid=browse-summary]')).toContain(`about “${word}”`);
+      expect(await page.locator(`[data-testid=browse] [data-movie-id="${AMELIE}"]`).count()).toBe(1);
+      await page.goto('/movies?keyword=no%20such%20keyword%20e2e');
+      expect(await page.textContent('[data-testid=browse-empty]')).toContain('No movies have the keyword');
     });
 
     it('rates, watchlists with undo, and rates from the rate-more page, by thumb at 375 px', async () => {
@@ -223,7 +263,11 @@ for (const mode of E2E_MODES) {
         .poll(() => offered.first().locator('[data-testid=rating-status]').textContent(), POLL)
         .toBe('3.5 / 5 · saved');
       const skipped = Number(await offered.nth(1).getAttribute('data-movie-id'));
+      const skipSaved = page.waitForResponse(
+        (r) => r.request().method() === 'POST' && !!r.request().headers()['next-action'],
+      );
       await offered.nth(1).locator('[data-testid=skip]').tap();
+      await skipSaved;
       await expect
         .poll(() => page.locator(`[data-testid=rate-more] [data-movie-id="${skipped}"]`).count(), POLL)
         .toBe(0);
@@ -242,6 +286,54 @@ for (const mode of E2E_MODES) {
       expect(mine).toEqual(expect.arrayContaining([id, rated, MATRIX]));
       await page.goto('/watchlist');
       expect(await page.locator('[data-testid=watchlist] [data-testid=movie-card]').count()).toBe(0);
+
+      // The skip is kept with the account: another browser (no local storage) has it in the export and never
+      // offers it on the rate-more page.
+      const other = await newPage(DESKTOP);
+      await signIn(other);
+      const exported = (await (await other.request.get('/api/export/reel.json')).json()) as {
+        notSeen: { movieId: number }[];
+      };
+      expect(exported.notSeen.map((s) => s.movieId)).toEqual([skipped]);
+      await other.goto('/rate');
+      const later = other.locator('[data-testid=rate-more] [data-testid=movie-card]');
+      await later.first().waitFor();
+      await other.click('[data-testid=rate-more-next]');
+      await expect.poll(() => later.count(), POLL).toBeGreaterThanOrEqual(20);
+      const offeredThere = await other.$$eval('[data-testid=rate-more] [data-testid=movie-card]', (cards) =>
+        cards.map((c) => Number(c.getAttribute('data-movie-id'))),
+      );
+      expect(offeredThere).not.toContain(skipped);
+      expect(offeredThere).not.toContain(rated);
+
+      // The watchlist count follows an inline remove at once, and its undo.
+      const saved = () =>
+        other.waitForResponse((r) => r.request().method() === 'POST' && !!r.request().headers()['next-action']);
+      await other.goto(`/movies?decade=1990`);
+      const cards = other.locator('[data-testid=browse] [data-testid=movie-card]');
+      for (const k of [0, 1]) {
+        const done = saved();
+        await cards.nth(k).locator('[data-testid=quick-watchlist]').click();
+        await done;
+      }
+      await other.goto('/watchlist');
+      const count = () => other.textContent('[data-testid=watchlist-count]');
+      expect(await count()).toMatch(/^2 movies saved/);
+      const first = other.locator('[data-testid=watchlist] [data-testid=movie-card]').first();
+      const firstRemove = saved();
+      await first.locator('[data-testid=quick-watchlist]').click();
+      await expect.poll(count, POLL).toMatch(/^1 movie saved/);
+      await firstRemove;
+      const undone = saved();
+      await first.locator('[data-testid=quick-undo] button:has-text("Undo")').click();
+      await expect.poll(count, POLL).toMatch(/^2 movies saved/);
+      await undone;
+      const removed = saved();
+      await first.locator('[data-testid=quick-watchlist]').click();
+      await expect.poll(count, POLL).toMatch(/^1 movie saved/);
+      await removed;
+      await other.reload();
+      expect(await count()).toMatch(/^1 movie saved/);
     });
 
     it('scrolls For You through five pages without a stall and without fetching the first page again', async () => {
@@ -315,6 +407,7 @@ for (const mode of E2E_MODES) {
           ['browse', '/movies?decade=1990'],
           ['search', '/search?q=the%20matrix'],
           ['movie', `/movies/${MATRIX}`],
+          ['movie-original-title', `/movies/${AMELIE}`],
           ['person', personLink],
           ['rate-more', '/rate'],
           ['watchlist', '/watchlist'],

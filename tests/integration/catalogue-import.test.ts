@@ -41,7 +41,7 @@ async function snapshot(ids: number[]) {
   const q = (text: string) => sql(text, [ids]);
   return {
     movies: await q(
-      `SELECT id, "tmdbId", "imdbId", title, year, overview, runtime, "releaseDate"::text, "voteCount", "ratingCount", "ratingMean", "updatedAt" FROM "Movie" WHERE id = ANY($1::int[]) ORDER BY id`,
+      `SELECT id, "tmdbId", "imdbId", title, "originalTitle", year, overview, runtime, "releaseDate"::text, "voteCount", "ratingCount", "ratingMean", "updatedAt" FROM "Movie" WHERE id = ANY($1::int[]) ORDER BY id`,
     ),
     genres: await q(`SELECT "movieId", "genreId" FROM "MovieGenre" WHERE "movieId" = ANY($1::int[]) ORDER BY 1, 2`),
     credits: await q(
@@ -105,6 +105,17 @@ describe('catalogue reload (hand-made fixture)', () => {
     });
     expect(salt.directors.map((d) => d.name).sort()).toEqual(['Rafe Lindqvist', 'Sunniva Holt']);
     expect(salt.cast.map((c) => c.name)).toEqual(['Mara Ellingsworth', 'Pavel Dorn']);
+    // TMDB's original title is stored and shown when it differs from the display title; an empty cell stays null.
+    expect(salt.originalTitle).toBe('Sel et fumée');
+    expect(
+      await sql(`SELECT id, "originalTitle" FROM "Movie" WHERE id = ANY($1::int[]) ORDER BY id`, [FIXTURE_IDS]),
+    ).toEqual([
+      { id: 1, originalTitle: null },
+      { id: 2, originalTitle: 'Sel et fumée' },
+      { id: 3, originalTitle: null },
+      { id: 4, originalTitle: null },
+      { id: 5, originalTitle: null },
+    ]);
     const orbit = await getMovie(3);
     expect(orbit.cast).toEqual([expect.objectContaining({ name: 'Juno Abara', character: 'Satellite (voice)' })]);
     expect(orbit.runtime).toBe(89);
@@ -260,6 +271,12 @@ describe('catalogue reload (generated catalogues)', () => {
       (await sql<{ title: string }>(`SELECT title FROM "Movie" WHERE id = $1`, [id]))[0]?.title;
     expect(await storedTitle(ids[0])).toMatch(/\(restored\)$/);
     expect(await storedTitle(ids[N + 5])).toBe(v2.titles[N + 5]);
+    // The staged original titles travel through the switch too (the synthetic files repeat the title there).
+    const originals = await sql<{ id: number; originalTitle: string }>(
+      `SELECT id, "originalTitle" FROM "Movie" WHERE id = ANY($1::int[]) ORDER BY id`,
+      [[ids[0], ids[N + 5]]],
+    );
+    expect(originals.map((r) => r.originalTitle)).toEqual([v2.titles[0], v2.titles[N + 5]]);
     const mine = await sql(`SELECT "movieId", value FROM "Rating" WHERE "userId" = $1 ORDER BY "movieId"`, [member]);
     expect(mine).toEqual([
       { movieId: ids[0], value: 4.5 },

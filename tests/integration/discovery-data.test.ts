@@ -15,6 +15,7 @@ let m: Record<string, number>;
 let director: number;
 let actor: number;
 let genreIds: Record<string, number>;
+let keywordIds: number[];
 
 beforeAll(async () => {
   const movies: [
@@ -66,11 +67,23 @@ beforeAll(async () => {
     `INSERT INTO "Credit" ("movieId", "personId", kind, character, "order") VALUES ($1, $2, 'CAST', 'Louise Banks', 0)`,
     [m.arrival, actor],
   );
+  // Keywords as TMDB writes them (lower case); the tag keeps them apart from other tests' rows.
+  keywordIds = [];
+  for (const [name, movies] of [
+    [`linguistics ${tag}`, [m.arrival]],
+    [`desert ${tag}`, [m.sicario, m.dune]],
+  ] as const) {
+    const [{ id }] = await sql<{ id: number }>(`INSERT INTO "Keyword" (name) VALUES ($1) RETURNING id`, [name]);
+    keywordIds.push(id);
+    for (const movie of movies)
+      await sql(`INSERT INTO "MovieKeyword" ("movieId", "keywordId") VALUES ($1, $2)`, [movie, id]);
+  }
 });
 
 afterAll(async () => {
   await sql(`DELETE FROM "Movie" WHERE id = ANY($1::int[])`, [Object.values(m)]);
   await sql(`DELETE FROM "Person" WHERE id = ANY($1::int[])`, [[director, actor]]);
+  await sql(`DELETE FROM "Keyword" WHERE id = ANY($1::int[])`, [keywordIds]);
   await db.$disconnect();
 });
 
@@ -108,6 +121,15 @@ describe('Browse filters', () => {
       m.sicario,
       m.dune,
     ]);
+    // A keyword matches whole and in any case, combines with the other filters, and an unknown one matches nothing.
+    expect(await page({ page: 1, sort: 'popular', keyword: `DESERT ${tag}` })).toEqual([m.sicario, m.dune]);
+    expect(await page({ page: 1, sort: 'popular', keyword: `desert ${tag}`, decade: 2020 })).toEqual([m.dune]);
+    expect(await page({ page: 1, sort: 'popular', keyword: `linguistics ${tag}`, person: director })).toEqual([
+      m.arrival,
+    ]);
+    const none = await listMovies({ page: 1, sort: 'popular', keyword: `desert` });
+    expect(mine(none.movies.map((x) => x.id))).toEqual([]);
+    expect((await listMovies({ page: 1, sort: 'popular', keyword: `no such keyword ${tag}` })).total).toBe(0);
     // A reversed year range is read earliest first rather than matching nothing.
     expect(await page({ page: 1, sort: 'popular', person: director, yearFrom: 2016, yearTo: 2010 })).toEqual([
       m.arrival,

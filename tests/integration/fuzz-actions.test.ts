@@ -335,7 +335,7 @@ describe('fuzzing the API routes and page parameters', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.dictionary(
-          fc.constantFrom('page', 'genre', 'q', 'sort'),
+          fc.constantFrom('page', 'genre', 'q', 'sort', 'keyword', 'personName', 'person'),
           fc.oneof(nasty, fc.array(fc.string(), { maxLength: 3 })),
           { maxKeys: 4 },
         ),

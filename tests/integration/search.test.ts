@@ -2,7 +2,8 @@
 // title table: what the data layer hands to every page for catalogue titles.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../lib/server/db';
-import { searchCatalogue } from '../../lib/server/data/search';
+import { findPersonByName, searchCatalogue } from '../../lib/server/data/search';
+import { GET as peopleRoute } from '../../app/api/people/route';
 import { getMovie, getMovieCards } from '../../lib/server/data/movies';
 import { sql, uniqueMovieId } from './helpers';
 
@@ -125,6 +126,27 @@ describe('search ranking', () => {
     } finally {
       await sql(`DELETE FROM "Person" WHERE id = $1`, [weak.id]);
     }
+  });
+});
+
+describe("Browse's person field", () => {
+  it('resolves a typed name, typo and all, to the best-matching person, and an unknown name to nobody', async () => {
+    expect(await findPersonByName('villneuve searchtest')).toMatchObject({ id: personIds.villeneuve, films: 2 });
+    expect(await findPersonByName('denise villanueva searchtest')).toMatchObject({ id: personIds.villanueva });
+    expect(await findPersonByName('Zzyzx Qwertyuiop')).toBeNull();
+    expect(await findPersonByName('a')).toBeNull();
+  });
+
+  it('suggests people from GET /api/people, and answers a bad query with an empty list', async () => {
+    const get = async (q: string) => {
+      const res = await peopleRoute(new Request(`http://localhost/api/people?q=${encodeURIComponent(q)}`), undefined);
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { people: { id: number; name: string }[] }).people;
+    };
+    const hits = await get('villeneuve searcht');
+    expect(hits[0]).toMatchObject({ id: personIds.villeneuve, name: 'Dénis Villeneuve Searchtest' });
+    expect(await get('x'.repeat(500))).toEqual([]);
+    expect(await get('')).toEqual([]);
   });
 });
 

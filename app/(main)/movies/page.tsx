@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { GenreSelect } from '@/components/genre-select';
+import { PersonFilter } from '@/components/person-filter';
 import { BrowseQuery, browseYears } from '@/lib/validation/movies';
 import {
   getMovieCards,
@@ -13,6 +14,8 @@ import {
 } from '@/lib/server/data/movies';
 import { getCurrentUser } from '@/lib/server/auth';
 import { getCardStates } from '@/lib/server/data/card-states';
+import { findPersonByName } from '@/lib/server/data/search';
+import { foldForMatch } from '@/lib/search/rank';
 import { predictRatingsFor } from '@/lib/server/services/predictions';
 import { MovieGrid } from '@/components/movie-grid';
 import { plural } from '@/lib/ui/plural';
@@ -50,10 +53,11 @@ export default async function BrowsePage({ searchParams }: { searchParams: SP })
   const sp = await searchParams;
   // The title box moved to the nav's search (typo-tolerant, people too); old links keep working.
   if (one(sp.q)?.trim()) redirect(`/search?q=${encodeURIComponent(one(sp.q)!.trim())}`);
-  const query = BrowseQuery.parse(Object.fromEntries(Object.entries(sp).map(([k, v]) => [k, one(v)])));
+  const parsed = BrowseQuery.parse(Object.fromEntries(Object.entries(sp).map(([k, v]) => [k, one(v)])));
+  const { query, personError } = await resolvePerson(parsed, 'personName' in sp);
   const user = await getCurrentUser();
   const sort = query.sort === 'foryou' && !user ? 'popular' : query.sort;
-  const filters = { ...query, q: undefined };
+  const filters = { ...query, q: undefined, personName: undefined };
   const [genres, languages, personName, result] = await Promise.all([
     listGenres(),
     listLanguages(),
@@ -73,6 +77,7 @@ export default async function BrowsePage({ searchParams }: { searchParams: SP })
     query.genre && `in ${query.genre}`,
     from !== undefined || to !== undefined ? `from ${from ?? '…'} to ${to ?? '…'}` : null,
     personName && `with ${personName}`,
+    query.keyword && `about “${query.keyword}”`,
     query.language && `in ${languageName.of(query.language) ?? query.language}`,
     (query.runtimeMin || query.runtimeMax) && `${query.runtimeMin ?? 0}–${query.runtimeMax ?? '∞'} min`,
     query.minRatings && `rated at least ${plural(query.minRatings, 'time')}`,
@@ -144,7 +149,13 @@ export default async function BrowsePage({ searchParams }: { searchParams: SP })
           <option value="50">50+ ratings</option>
           <option value="100">100+ ratings</option>
         </select>
-        {query.person && <input type="hidden" name="person" value={query.person} />}
+        <PersonFilter
+          key={`${query.person ?? ''}|${parsed.personName ?? ''}`}
+          initialName={personName ?? parsed.personName ?? ''}
+          initialId={query.person}
+          error={personError}
+        />
+        {query.keyword && <input type="hidden" name="keyword" value={query.keyword} />}
         <select className="input" name="sort" defaultValue={sort} aria-label="Sort by">
           {SORTS.filter((s) => s.value !== 'foryou' || user).map((s) => (
             <option key={s.value} value={s.value}>
@@ -171,9 +182,26 @@ export default async function BrowsePage({ searchParams }: { searchParams: SP })
           </Link>
         </p>
       )}
+      {query.keyword && (
+        <p className="chips" data-testid="keyword-filter">
+          <span className="chip chip-accent">Keyword: {query.keyword}</span>
+          <Link className="small" href={href({ ...query, sort, keyword: undefined, page: 1 })}>
+            Remove<span className="sr-only"> the keyword filter</span>
+          </Link>
+        </p>
+      )}
       {result.movies.length === 0 ? (
         <div className="empty" data-testid="browse-empty">
-          No movies match these filters. <Link href="/movies">Clear them</Link> or widen the years.
+          {query.keyword && described.length === 1 ? (
+            <>
+              No movies have the keyword “{query.keyword}”. <Link href="/movies">Browse everything</Link> or search for
+              it in the box above.
+            </>
+          ) : (
+            <>
+              No movies match these filters. <Link href="/movies">Clear them</Link> or widen the years.
+            </>
+          )}
         </div>
       ) : (
         <MovieGrid testId="browse" movies={result.movies} states={states} signedIn={!!user} />
@@ -195,6 +223,31 @@ export default async function BrowsePage({ searchParams }: { searchParams: SP })
       </nav>
     </>
   );
+}
+
+/**
+ * The person filter from what the form sent: a `person` id (a person page's link, or a name picked from the field's
+ * suggestions) or a typed name, looked up with the search box's typo-tolerant people search (best match wins). A
+ * name that finds nobody leaves the person filter off and says so; a name cleared from the field drops the filter.
+ */
+async function resolvePerson(
+  query: BrowseQuery,
+  nameSent: boolean,
+): Promise<{ query: BrowseQuery; personError?: string }> {
+  const typed = query.personName;
+  if (!typed) return { query: nameSent ? { ...query, person: undefined } : query };
+  if (query.person !== undefined) {
+    const current = await getPersonName(query.person);
+    if (current && foldForMatch(current) === foldForMatch(typed)) return { query: { ...query, personName: undefined } };
+  }
+  const best = await findPersonByName(typed);
+  if (!best) {
+    return {
+      query: { ...query, person: undefined },
+      personError: `Nobody called “${typed}” is in the catalogue. Check the spelling or pick a name from the suggestions.`,
+    };
+  }
+  return { query: { ...query, person: best.id, personName: undefined } };
 }
 
 /** Matching movies ordered by the member's predicted rating (the model scores every candidate; cheap per movie). */

@@ -7,7 +7,7 @@ import { predictRatingsFor } from '@/lib/server/services/predictions';
 import { likedAmong } from '@/lib/server/data/likes';
 import { MovieGrid } from '@/components/movie-grid';
 import { getCardStates } from '@/lib/server/data/card-states';
-import { plural } from '@/lib/ui/plural';
+import { WatchlistCount } from '@/components/watchlist-count';
 
 export const metadata = { title: 'Watchlist' };
 
@@ -58,11 +58,7 @@ export default async function WatchlistPage({ searchParams }: { searchParams: SP
       <div className="page-head">
         <div>
           <h1>Watchlist</h1>
-          <p className="muted" data-testid="watchlist-count">
-            {entries.length
-              ? `${plural(entries.length, 'movie')} saved for later. “✓ Listed” removes one (with undo).`
-              : 'Movies you saved for later.'}
-          </p>
+          <WatchlistCount movieIds={sorted.map((e) => e.movieId).filter((id) => byId.has(id))} />
         </div>
         {entries.length > 1 && (
           <form className="toolbar" action="/watchlist" data-testid="watchlist-sort">

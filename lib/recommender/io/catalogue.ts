@@ -66,6 +66,7 @@ export function loadCatalogue(dataDir: string, opts: { tmdbGenres?: 'as-publishe
             : (t?.genres ?? []),
       imdbId: link?.imdbId ?? null,
       tmdbId: link?.tmdbId ?? null,
+      originalTitle: t?.originalTitle ?? null,
       overview: t?.overview ?? null,
       runtime: t?.runtime ?? null,
       releaseDate: t?.releaseDate ?? null,

@@ -14,6 +14,8 @@ export interface CastMember {
 export interface TmdbMovie {
   tmdbId: number;
   title: string | null;
+  /** The title in the original language, as TMDB writes it ("La Cité des enfants perdus"). */
+  originalTitle: string | null;
   overview: string | null;
   genres: string[];
   /** Minutes. */
@@ -86,6 +88,7 @@ export function loadTmdb(dir: string): TmdbData {
   const blank = (tmdbId: number): TmdbMovie => ({
     tmdbId,
     title: null,
+    originalTitle: null,
     overview: null,
     genres: [],
     runtime: null,
@@ -122,6 +125,7 @@ export function loadTmdb(dir: string): TmdbData {
     if (id === null) continue;
     const m = entry(id);
     m.title = emptyToNull(r.title);
+    m.originalTitle = emptyToNull(r.original_title);
     m.overview = emptyToNull(r.overview);
     m.genres = names(dictList(r.genres, F1, line, 'genres', log));
     m.runtime = finiteOrNull(r.runtime, F1, line, 'runtime', log);

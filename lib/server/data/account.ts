@@ -56,7 +56,7 @@ export async function deleteOwnAccount(userId: number, confirmEmail: string): Pr
 }
 
 /**
- * Removes a member and every personal row (ratings, watchlist, "not interested", tags, lists, import previews,
+ * Removes a member and every personal row (ratings, watchlist, "not interested", rate-more skips, tags, lists, import previews,
  * auth accounts and sessions; diary entries and likes cascade with the user row) in one transaction, then drops their cached For You pages.
  * Sessions stop at once: every request re-reads the user (getCurrentUser / getRequestUser), which is now gone.
  * The next model recompute reads the Rating table, so it no longer contains them. Used by account settings and by
@@ -71,6 +71,7 @@ export async function deleteMemberAccount(userId: number): Promise<void> {
     await tx.rating.deleteMany({ where: { userId } });
     await tx.watchlistItem.deleteMany({ where: { userId } });
     await tx.dismissal.deleteMany({ where: { userId } });
+    await tx.rateSkip.deleteMany({ where: { userId } });
     await tx.tag.deleteMany({ where: { userId } });
     await tx.movieList.deleteMany({ where: { userId } });
     await tx.memberImport.deleteMany({ where: { userId } });

@@ -143,7 +143,7 @@ export async function stageCatalogue(
     await client.query(`CREATE SCHEMA ${s}`);
     // One statement at a time: on the embedded database a multi-statement query is one transaction holding everyone.
     for (const ddl of [
-      `CREATE TABLE ${s}.movie ( ml_id int PRIMARY KEY, target_id int NOT NULL, action text NOT NULL, seq int, applied boolean NOT NULL DEFAULT false, tmdb_id int, imdb_id text, title text NOT NULL, year int, overview text, runtime int, release_date date, original_language text, popularity float8, vote_average float8, vote_count int, poster_path text, genres text[] NOT NULL, keywords text[] NOT NULL, directors text[] NOT NULL, cast_names text[] NOT NULL, cast_orders int[] NOT NULL, cast_chars text[] NOT NULL, hash text NOT NULL)`,
+      `CREATE TABLE ${s}.movie ( ml_id int PRIMARY KEY, target_id int NOT NULL, action text NOT NULL, seq int, applied boolean NOT NULL DEFAULT false, tmdb_id int, imdb_id text, title text NOT NULL, original_title text, year int, overview text, runtime int, release_date date, original_language text, popularity float8, vote_average float8, vote_count int, poster_path text, genres text[] NOT NULL, keywords text[] NOT NULL, directors text[] NOT NULL, cast_names text[] NOT NULL, cast_orders int[] NOT NULL, cast_chars text[] NOT NULL, hash text NOT NULL)`,
       `CREATE INDEX ON ${s}.movie (seq)`,
       `CREATE TABLE ${s}.rating (seq int PRIMARY KEY, ml_user int NOT NULL, ml_movie int NOT NULL, value real NOT NULL, ts float8 NOT NULL)`,
       `CREATE TABLE ${s}.tag (ml_user int NOT NULL, ml_movie int NOT NULL, tag text NOT NULL, ts float8 NOT NULL)`,
@@ -175,14 +175,14 @@ export async function stageCatalogue(
       await client.query(
         `INSERT INTO ${s}.movie (ml_id, target_id, action, seq, tmdb_id, imdb_id, title, year, overview, runtime, release_date,
            original_language, popularity, vote_average, vote_count, poster_path, genres, keywords, directors,
-           cast_names, cast_orders, cast_chars, hash)
+           cast_names, cast_orders, cast_chars, hash, original_title)
          SELECT ml, tg, act, sq, tm, im, ti, yr, ov, rt, rd, ol, po, va, vc, pp,
            array(SELECT json_array_elements_text(g)), array(SELECT json_array_elements_text(k)), array(SELECT json_array_elements_text(d)),
-           array(SELECT json_array_elements_text(cn)), array(SELECT json_array_elements_text(co)::int), array(SELECT json_array_elements_text(cc)), h
+           array(SELECT json_array_elements_text(cn)), array(SELECT json_array_elements_text(co)::int), array(SELECT json_array_elements_text(cc)), h, ot
          FROM unnest($1::int[], $2::int[], $3::text[], $4::int[], $5::int[], $6::text[], $7::text[], $8::int[], $9::text[],
            $10::int[], $11::date[], $12::text[], $13::float8[], $14::float8[], $15::int[], $16::text[], $17::json[], $18::json[],
-           $19::json[], $20::json[], $21::json[], $22::json[], $23::text[])
-           AS t(ml, tg, act, sq, tm, im, ti, yr, ov, rt, rd, ol, po, va, vc, pp, g, k, d, cn, co, cc, h)`,
+           $19::json[], $20::json[], $21::json[], $22::json[], $23::text[], $24::text[])
+           AS t(ml, tg, act, sq, tm, im, ti, yr, ov, rt, rd, ol, po, va, vc, pp, g, k, d, cn, co, cc, h, ot)`,
         [
           part.map((m) => m.movieId),
           part.map((m) => m.targetId),
@@ -207,6 +207,7 @@ export async function stageCatalogue(
           part.map((m) => JSON.stringify(m.cast.map((c) => c.order))),
           part.map((m) => JSON.stringify(m.cast.map((c) => c.character ?? null))),
           part.map((m) => m.hash),
+          part.map((m) => m.originalTitle),
         ],
       );
       done += part.length;
@@ -396,13 +397,13 @@ export async function switchStagedCatalogue(key: string, onProgress: Progress = 
         await client.query(`INSERT INTO ${s}.u_fingerprint SELECT x.* FROM "CatalogueFingerprint" x WHERE x."movieId" = ANY($1::int[])`, [upd]);
 
         await client.query(
-          `INSERT INTO "Movie" (id, "tmdbId", "imdbId", title, year, overview, runtime, "releaseDate", "originalLanguage",
+          `INSERT INTO "Movie" (id, "tmdbId", "imdbId", title, "originalTitle", year, overview, runtime, "releaseDate", "originalLanguage",
              "tmdbPopularity", "voteAverage", "voteCount", "posterPath", "updatedAt")
-           SELECT target_id, tmdb_id, imdb_id, title, year, overview, runtime, release_date, original_language,
+           SELECT target_id, tmdb_id, imdb_id, title, original_title, year, overview, runtime, release_date, original_language,
              popularity, vote_average, vote_count, poster_path, now()
            FROM ${s}.movie WHERE seq >= $1 AND seq < $2
            ON CONFLICT (id) DO UPDATE SET "tmdbId" = excluded."tmdbId", "imdbId" = excluded."imdbId", title = excluded.title,
-             year = excluded.year, overview = excluded.overview, runtime = excluded.runtime,
+             "originalTitle" = excluded."originalTitle", year = excluded.year, overview = excluded.overview, runtime = excluded.runtime,
              "releaseDate" = excluded."releaseDate", "originalLanguage" = excluded."originalLanguage",
              "tmdbPopularity" = excluded."tmdbPopularity", "voteAverage" = excluded."voteAverage",
              "voteCount" = excluded."voteCount", "posterPath" = excluded."posterPath", "updatedAt" = now()`,
@@ -568,7 +569,7 @@ export async function rollbackStagedCatalogue(key: string, onProgress: Progress 
         }
         if (!updated.length) return;
         await client.query(
-          `UPDATE "Movie" m SET "tmdbId" = u."tmdbId", "imdbId" = u."imdbId", title = u.title, year = u.year, overview = u.overview,
+          `UPDATE "Movie" m SET "tmdbId" = u."tmdbId", "imdbId" = u."imdbId", title = u.title, "originalTitle" = u."originalTitle", year = u.year, overview = u.overview,
              runtime = u.runtime, "releaseDate" = u."releaseDate", "originalLanguage" = u."originalLanguage",
              "tmdbPopularity" = u."tmdbPopularity", "voteAverage" = u."voteAverage", "voteCount" = u."voteCount",
              "posterPath" = u."posterPath", "createdAt" = u."createdAt", "updatedAt" = u."updatedAt"

@@ -12,6 +12,7 @@ export async function getMemberData(userId: number) {
       ratings: { select: { value: true, createdAt: true, updatedAt: true, movie }, orderBy: [{ updatedAt: 'asc' }, { movieId: 'asc' }] },
       watchlist: { select: { createdAt: true, movie }, orderBy: [{ createdAt: 'asc' }, { movieId: 'asc' }] },
       dismissals: { select: { createdAt: true, movie }, orderBy: [{ createdAt: 'asc' }, { movieId: 'asc' }] },
+      rateSkips: { select: { createdAt: true, movie }, orderBy: [{ createdAt: 'asc' }, { movieId: 'asc' }] },
       tags: { select: { tag: true, createdAt: true, movie }, orderBy: { createdAt: 'asc' } },
       lists: {
         select: {

@@ -1,7 +1,7 @@
 import 'server-only';
 import { db, Prisma } from '../db';
 import { NotFoundError } from '../errors';
-import { displayTitle, parseCatalogueTitle } from '@/lib/titles/display-title';
+import { displayTitle, parseCatalogueTitle, titleVariants } from '@/lib/titles/display-title';
 import { browseYears, type BrowseQuery, type MovieCard, type MovieDetail } from '@/lib/validation/movies';
 
 export const PAGE_SIZE = 24;
@@ -57,6 +57,7 @@ function browseWhere(query: Partial<BrowseFilters>, sort: BrowseQuery['sort']): 
     ...(query.language ? { originalLanguage: query.language } : {}),
     ...(minRatings > 0 ? { ratingCount: { gte: minRatings } } : {}),
     ...(query.person ? { credits: { some: { personId: query.person } } } : {}),
+    ...(query.keyword ? { keywords: { some: { keyword: { name: { equals: query.keyword, mode: 'insensitive' } } } } } : {}),
   };
 }
 
@@ -130,6 +131,7 @@ export async function getMovie(id: number): Promise<MovieDetail> {
     where: { id },
     select: {
       ...cardSelect,
+      originalTitle: true,
       overview: true,
       runtime: true,
       releaseDate: true,
@@ -149,9 +151,10 @@ export async function getMovie(id: number): Promise<MovieDetail> {
   if (!m) throw new NotFoundError('That movie is not in the catalogue.');
   const tagCounts = new Map<string, number>();
   for (const t of m.tags) tagCounts.set(t.tag.toLowerCase(), (tagCounts.get(t.tag.toLowerCase()) ?? 0) + 1);
+  const parsed = parseCatalogueTitle(m.title);
   return {
     ...toCard(m),
-    alsoKnownAs: parseCatalogueTitle(m.title).alternates,
+    ...titleVariants(parsed.title, m.originalTitle, parsed.alternates),
     overview: m.overview,
     runtime: m.runtime,
     releaseDate: m.releaseDate ? m.releaseDate.toISOString().slice(0, 10) : null,

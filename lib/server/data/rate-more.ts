@@ -1,5 +1,6 @@
 import 'server-only';
 import { db } from '../db';
+import { NotFoundError, prismaCode } from '../errors';
 import type { RateCandidate } from '@/lib/rate-more/pick';
 
 /** Films rated at least this often are candidates (the rest few members have seen). */
@@ -37,11 +38,32 @@ export async function listRateCandidates(): Promise<RateCandidate[]> {
   return cache.rows;
 }
 
-/** Movies the member has rated or hidden: never offered again. */
-export async function listRatedOrHiddenIds(userId: number): Promise<number[]> {
-  const [rated, hidden] = await Promise.all([
+/** Movies the member has rated, hidden or skipped ("haven't seen it"): never offered again. */
+export async function listRatedHiddenOrSkippedIds(userId: number): Promise<number[]> {
+  const [rated, hidden, skipped] = await Promise.all([
     db.rating.findMany({ where: { userId }, select: { movieId: true } }),
     db.dismissal.findMany({ where: { userId }, select: { movieId: true } }),
+    db.rateSkip.findMany({ where: { userId }, select: { movieId: true } }),
   ]);
-  return [...rated, ...hidden].map((r) => r.movieId);
+  return [...rated, ...hidden, ...skipped].map((r) => r.movieId);
+}
+
+/** "Haven't seen it": kept with the account, so no device offers the film on the rate-more page again. */
+export async function skipRateMovie(userId: number, movieId: number): Promise<void> {
+  try {
+    await db.rateSkip.upsert({ where: { userId_movieId: { userId, movieId } }, create: { userId, movieId }, update: {} });
+  } catch (err) {
+    if (prismaCode(err) === 'P2003') throw new NotFoundError('That movie is no longer in the catalogue.', { cause: err });
+    throw err;
+  }
+}
+
+/** Undoes a skip (the film may be offered again). */
+export async function unskipRateMovie(userId: number, movieId: number): Promise<void> {
+  await db.rateSkip.deleteMany({ where: { userId, movieId } });
+}
+
+export async function listSkippedIds(userId: number): Promise<number[]> {
+  const rows = await db.rateSkip.findMany({ where: { userId }, select: { movieId: true }, orderBy: { createdAt: 'asc' } });
+  return rows.map((r) => r.movieId);
 }

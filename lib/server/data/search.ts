@@ -71,6 +71,12 @@ export async function searchCatalogue(q: string, limits: { movies: number; peopl
   return { movies: await getMovieCards(rankedMovies.map((m) => m.id)), people };
 }
 
+/** The person a typed name most likely means (Browse's person field), with the search box's tolerance; null: nobody. */
+export async function findPersonByName(name: string): Promise<PersonHit | null> {
+  const [best] = (await searchCatalogue(name, { movies: 0, people: 1 })).people;
+  return best ?? null;
+}
+
 /** EXPLAIN ANALYZE of the movie candidate query (for scripts/measure-search.ts: does it use the trigram index?). */
 export async function explainMovieSearch(q: string): Promise<string[]> {
   const rows = await db.$queryRaw<{ 'QUERY PLAN': string }[]>`

@@ -9,6 +9,7 @@ const movie = (movieId: number, over: Partial<CatalogueMovie> = {}): CatalogueMo
   genres: ['Drama'],
   imdbId: null,
   tmdbId: null,
+  originalTitle: null,
   overview: null,
   runtime: null,
   releaseDate: null,
@@ -76,6 +77,8 @@ describe('planCatalogue', () => {
     expect(movieFingerprint(m)).toBe(movieFingerprint({ ...m }));
     expect(movieFingerprint(m)).not.toBe(movieFingerprint({ ...m, cast: [{ name: 'A', order: 1 }] }));
     expect(movieFingerprint(m)).not.toBe(movieFingerprint({ ...m, keywords: ['k2'] }));
+    // A new original title alone is a change (and a database loaded before the column existed gets it on the next reload).
+    expect(movieFingerprint(m)).not.toBe(movieFingerprint({ ...m, originalTitle: 'Film 1' }));
     const tags = [
       { userId: 1, movieId: 1, tag: 'x', timestamp: 5 },
       { userId: 2, movieId: 1, tag: 'y', timestamp: 6 },

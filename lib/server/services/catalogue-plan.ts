@@ -53,6 +53,7 @@ export function movieFingerprint(m: CatalogueMovie, tags: readonly TagLike[] = [
     m.tmdbId,
     m.imdbId,
     m.title,
+    m.originalTitle,
     m.year,
     m.overview,
     m.runtime === null ? null : Math.round(m.runtime),

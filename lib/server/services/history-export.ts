@@ -133,6 +133,7 @@ export async function exportMemberJson(userId: number): Promise<string> {
       })),
       watchlist: data.watchlist.map((w) => ({ ...m(w.movie), addedAt: w.createdAt })),
       notInterested: data.dismissals.map((d) => ({ ...m(d.movie), at: d.createdAt })),
+      notSeen: data.rateSkips.map((s) => ({ ...m(s.movie), at: s.createdAt })),
       tags: data.tags.map((t) => ({ ...m(t.movie), tag: t.tag, createdAt: t.createdAt })),
       lists: data.lists.map((l) => ({
         name: l.name,

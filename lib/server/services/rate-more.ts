@@ -2,7 +2,7 @@ import 'server-only';
 import { pickRateCandidates } from '@/lib/rate-more/pick';
 import { getMovieCards, type MovieCard } from '../data/movies';
 import { getFavouriteGenres } from '../data/preferences';
-import { listRateCandidates, listRatedOrHiddenIds } from '../data/rate-more';
+import { listRateCandidates, listRatedHiddenOrSkippedIds } from '../data/rate-more';
 
 /**
  * The next films to offer a member on the rate-more page: probably seen, telling about taste, spread out, leaning to
@@ -15,7 +15,7 @@ export async function nextRateBatch(
 ): Promise<MovieCard[]> {
   const [candidates, done, genres] = await Promise.all([
     listRateCandidates(),
-    listRatedOrHiddenIds(user.id),
+    listRatedHiddenOrSkippedIds(user.id),
     getFavouriteGenres(user.id),
   ]);
   const ids = pickRateCandidates(candidates, {

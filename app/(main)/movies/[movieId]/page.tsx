@@ -83,6 +83,11 @@ export default async function MoviePage({ params }: Props) {
           <h1>
             {movie.title} {movie.year && <span className="muted">({movie.year})</span>}
           </h1>
+          {movie.originalTitle && (
+            <p className="muted" data-testid="original-title">
+              Original title: <i lang={movie.originalLanguage ?? undefined}>{movie.originalTitle}</i>
+            </p>
+          )}
           {movie.alsoKnownAs.length > 0 && (
             <p className="muted" data-testid="also-known-as">
               Also known as <i>{movie.alsoKnownAs.join(' · ')}</i>
@@ -199,11 +204,16 @@ export default async function MoviePage({ params }: Props) {
           {movie.keywords.length > 0 && (
             <div className="detail-section">
               <h2>Keywords</h2>
-              <div className="chips">
+              <div className="chips" data-testid="keywords">
                 {movie.keywords.slice(0, 24).map((k) => (
-                  <span key={k} className="chip">
+                  <Link
+                    key={k}
+                    className="chip"
+                    href={`/movies?keyword=${encodeURIComponent(k)}`}
+                    aria-label={`Browse movies with the keyword ${k}`}
+                  >
                     {k}
-                  </span>
+                  </Link>
                 ))}
               </div>
             </div>
