@@ -42,8 +42,30 @@ const members = (
   })
 ).map((u) => u.id);
 if (members.length === 0) throw new Error(`${args.db} has no bench members`);
+const rssBefore = process.memoryUsage().rss;
+const loadStart = performance.now();
 const loaded = await getServingModel();
+const loadSeconds = (performance.now() - loadStart) / 1000;
 if (!loaded) throw new Error('no active model');
+const rssAfterLoad = process.memoryUsage().rss;
+/** Bytes of every typed array reachable from the served model (each buffer once): its memory as served. */
+function typedArrayBytes(root: unknown): number {
+  const seen = new Set<unknown>();
+  const buffers = new Set<ArrayBufferLike>();
+  const walk = (x: unknown): void => {
+    if (x === null || typeof x !== 'object' || seen.has(x)) return;
+    seen.add(x);
+    if (ArrayBuffer.isView(x)) {
+      buffers.add(x.buffer);
+      return;
+    }
+    for (const v of Object.values(x)) walk(v);
+  };
+  walk(root);
+  let total = 0;
+  for (const b of buffers) total += b.byteLength;
+  return total;
+}
 log(`${members.length} members, model ${loaded.versionId}: ${loaded.model.itemIds.length} items`);
 
 const rounds = Number(args.rounds);
@@ -97,6 +119,12 @@ const doc = {
   members: members.length,
   requests: requests.length,
   warmUpRequests: warm,
+  modelLoad: {
+    /** getServingModel() on a cold process: active id, artifacts read and viewed, serving path warmed. */
+    seconds: Number(loadSeconds.toFixed(3)),
+    rssDeltaMb: Math.round((rssAfterLoad - rssBefore) / 1e6),
+    servedModelTypedArrayMb: Number((typedArrayBytes(loaded.model) / 1e6).toFixed(1)),
+  },
   cpuMs: stats(cpuMs),
   wallMs: stats(wallMs),
   loadAverage: loadavg().map((x) => Number(x.toFixed(2))),
