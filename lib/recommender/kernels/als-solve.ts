@@ -228,12 +228,14 @@ function wasmRowSolver(
         shermanMorrisonRow(X, xo, Y, Z, indices[a], values[a], k);
         continue;
       }
+      let flat = 1;
       for (let j = 0; j < n; j++) {
         const cm1 = values[a + j];
         m32[i0 + j] = indices[a + j] * kb;
         m64[c0 + j] = cm1 + 1;
         m64[nc0 + j] = -cm1;
         m64[cm0 + j] = cm1;
+        if (cm1 !== 0) flat = 0;
       }
       if (useWb && n <= wbMax) {
         // Woodbury: z₀ = Σ cⱼ G⁻¹yⱼ; s = Yᵣz₀; M = D⁻¹ + Yᵣ G⁻¹ Yᵣᵀ; x = z₀ − Σ (M⁻¹s)ⱼ G⁻¹yⱼ.
@@ -243,7 +245,7 @@ function wasmRowSolver(
         continue;
       }
       for (let f = 0; f < k; f++) x[f] = X[xo + f];
-      w.cgRow(gAt, yAt, idxAt, cAt, ncAt, cm1At, zerosAt, n, xAt, rAt, dAt, adAt, kp, cgSteps);
+      w.cgRow(gAt, yAt, idxAt, cAt, ncAt, cm1At, zerosAt, n, xAt, rAt, dAt, adAt, kp, cgSteps, flat);
       for (let f = 0; f < k; f++) X[xo + f] = x[f];
     }
   };

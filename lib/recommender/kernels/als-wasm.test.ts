@@ -75,4 +75,22 @@ describe('ALS WebAssembly SIMD kernels', () => {
       }
     }
   });
+
+  it('solve rows whose positives all have c = 1 (alpha 0) as the plain TypeScript CG does, skipping the zero terms', () => {
+    const data = plantedRatings(60, 45, 0.25, 12);
+    for (const k of [6, 8]) {
+      const { byUser } = implicitConfidence(data, { alpha: 0, threshold: 3, confidence: 'binary' });
+      expect(byUser.values.every((v) => v === 0)).toBe(true);
+      const rng = createRng(k + 1);
+      const Y = Float32Array.from({ length: 45 * k }, () => rng.normal() * 0.3);
+      const X0 = Float32Array.from({ length: 60 * k }, () => rng.normal() * 0.1);
+      const G = regularizedGram(Y, 45, k, 0.5);
+      const a = Float32Array.from(X0);
+      const b = Float32Array.from(X0);
+      solveRows(a, Y, G, byUser, k, 0, 60, 'cg', 3);
+      solveRowsJs(b, Y, G, byUser, k, 0, 60, 'cg', 3);
+      expect(Array.from(a)).not.toEqual(Array.from(X0));
+      for (let p = 0; p < a.length; p++) expect(a[p]).toBeCloseTo(b[p], 5);
+    }
+  });
 });

@@ -289,10 +289,12 @@ const FN_GEMV = 4;
  * Params 0..13: g yBase idx c nc cm1 zeros n x r d ad kp steps.
  */
 function cgRowFn(): WasmFunction {
-  const [g, yBase, idx, c, nc, cm1, zeros, n, x, r, d, ad, kp, steps] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
-  const [step, p, q, end, kb] = [14, 15, 16, 17, 18];
-  const [rr, rrNew, alpha] = [19, 20, 21];
-  const [acc0, acc1, av] = [22, 23, 24];
+  const [g, yBase, idx, c, nc, cm1, zeros, n, x, r, d, ad, kp, steps, flat] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+  ];
+  const [step, p, q, end, kb] = [15, 16, 17, 18, 19];
+  const [rr, rrNew, alpha] = [20, 21, 22];
+  const [acc0, acc1, av] = [23, 24, 25];
   const b = new SimdCode();
   const call = (fn: number, ...args: number[]): void => {
     for (const a of args) b.get(a);
@@ -319,7 +321,12 @@ function cgRowFn(): WasmFunction {
   each(() => {
     b.add(r, p).add(r, p).simd(V_LOAD, 0).simd(F64X2_NEG).simd(V_STORE, 0);
   });
+  // flat (every c − 1 of the row is 0): r += Σ cⱼyⱼ, the same bits as Σ (cⱼ + (−0)·(yⱼ·x))·yⱼ without the dots.
+  b.get(flat).op(0x04, 0x40);
+  call(FN_WSUM, yBase, idx, c, n, r, kp);
+  b.op(0x05);
   call(FN_DOT_AXPY, yBase, idx, c, nc, n, x, r, kp);
+  b.op(0x0b);
   each(() => {
     b.add(d, p).add(r, p).simd(V_LOAD, 0).simd(V_STORE, 0);
   });
@@ -337,7 +344,10 @@ function cgRowFn(): WasmFunction {
     },
     () => {
       call(FN_GEMV, g, d, ad, kp);
+      // flat: Σ (0 + 0·(yⱼ·d))·yⱼ adds only zeros to Ad, so it is skipped.
+      b.get(flat).op(0x45).op(0x04, 0x40); // if !flat
       call(FN_DOT_AXPY, yBase, idx, zeros, cm1, n, d, ad, kp);
+      b.op(0x0b);
       dot(d, ad);
       b.set(alpha); // d·Ad for now
       b.op(0x02, 0x40); // block: skip the step when d·Ad ≤ 0 (then leave the loop)
@@ -392,7 +402,7 @@ function cgRowFn(): WasmFunction {
       b.inc(step, 1);
     },
   );
-  return { name: 'cgRow', params: 14, locals: [I32, I32, I32, I32, I32, F64, F64, F64, V128, V128, V128], code: b };
+  return { name: 'cgRow', params: 15, locals: [I32, I32, I32, I32, I32, F64, F64, F64, V128, V128, V128], code: b };
 }
 
 /**
@@ -635,6 +645,7 @@ export interface AlsWasm {
     ad: number,
     kp: number,
     steps: number,
+    flat: number,
   ): void;
 }
 

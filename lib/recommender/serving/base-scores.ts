@@ -7,6 +7,7 @@ import { EASE_UNMODELLED_SCORE, easeWeight } from '../algorithms/ease';
 import { transpose } from '../core/sparse';
 import type { Csr } from '../core/types';
 import { asCsr, compactEaseOf, kernelsOf, narrowed } from './kernels';
+import type { ItemSimilarity } from './mmr';
 import type { ServingModel, UserRatings } from './model';
 import type { ServingScratch } from './score';
 
@@ -148,10 +149,43 @@ export function contentScores(model: ServingModel, user: UserRatings, s: Serving
   for (let t = 0; t < nt; t++) p[touched[t]] = 0;
 }
 
-/** Cosine of two items' content vectors (L2-normalised rows: a sparse dot product); 0 without content. */
-export function contentCosine(model: ServingModel): (a: number, b: number) => number {
+/** Per model: item b's content vector scattered densely (values and a presence mark), all clear between calls. */
+const cosineScatter = new WeakMap<ServingModel, { dense: Float64Array; mark: Uint8Array }>();
+
+/**
+ * Cosine of two items' content vectors (L2-normalised rows: a sparse dot product); 0 without content. Its `many`
+ * form (MMR's pool against one pick) scatters b's vector once and walks each a's entries in column order, adding
+ * a·b for the columns b has: the same products in the same order as `rowDot`'s merge, so the same bits.
+ */
+export function contentCosine(model: ServingModel): ItemSimilarity {
   const X = asCsr(model);
-  return (a, b) => rowDot(X, a, X, b);
+  const cosine: ItemSimilarity = (a, b) => rowDot(X, a, X, b);
+  cosine.many = (b, items, n, out) => {
+    let sc = cosineScatter.get(model);
+    if (!sc) cosineScatter.set(model, (sc = { dense: new Float64Array(X.nCols), mark: new Uint8Array(X.nCols) }));
+    const { dense, mark } = sc;
+    const { indptr, indices, values } = X;
+    const be = indptr[b + 1];
+    for (let q = indptr[b]; q < be; q++) {
+      dense[indices[q]] = values[q];
+      mark[indices[q]] = 1;
+    }
+    for (let x = 0; x < n; x++) {
+      const a = items[x];
+      let s = 0;
+      const ae = indptr[a + 1];
+      for (let p = indptr[a]; p < ae; p++) {
+        const c = indices[p];
+        if (mark[c] !== 0) s += values[p] * dense[c];
+      }
+      out[x] = s;
+    }
+    for (let q = indptr[b]; q < be; q++) {
+      dense[indices[q]] = 0;
+      mark[indices[q]] = 0;
+    }
+  };
+  return cosine;
 }
 
 /**

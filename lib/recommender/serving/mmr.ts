@@ -11,8 +11,13 @@ import type { ContentTfidfModel } from '../algorithms/content-tfidf';
 import { rowDot } from '../algorithms/content-tfidf';
 import type { ScoredItem } from '../core/types';
 
-/** Similarity of two items by dense index, in [−1, 1] (1 = identical). */
-export type ItemSimilarity = (a: number, b: number) => number;
+/**
+ * Similarity of two items by dense index, in [−1, 1] (1 = identical). It may carry `many`, a batch form giving
+ * exactly the same numbers: out[x] = sim(items[x], b) for x < n (MMR then compares each pick with the pool at once).
+ */
+export type ItemSimilarity = ((a: number, b: number) => number) & {
+  many?: (b: number, items: Int32Array, n: number, out: Float64Array) => void;
+};
 
 /** Content cosine between two data items of a fitted content model. O(nnz_a + nnz_b). */
 export function contentSimilarity(model: ContentTfidfModel): ItemSimilarity {
@@ -54,6 +59,9 @@ export function mmrRerank(
   const maxSim = new Float64Array(n).fill(-Infinity);
   const picked = new Uint8Array(n);
   const out: ScoredItem[] = [];
+  const many = sim.many;
+  const poolIdx = Int32Array.from(pool, (c) => c.itemIdx);
+  const simToPick = new Float64Array(n);
   for (let step = 0; step < take; step++) {
     let best = -1;
     let bestVal = -Infinity;
@@ -68,10 +76,12 @@ export function mmrRerank(
     }
     picked[best] = 1;
     out.push(pool[best]);
+    if (step === take - 1) break; // the similarities to the last pick are never read
     const b = pool[best].itemIdx;
+    if (many) many(b, poolIdx, n, simToPick);
     for (let i = 0; i < n; i++) {
       if (picked[i]) continue;
-      const s = sim(pool[i].itemIdx, b);
+      const s = many ? simToPick[i] : sim(pool[i].itemIdx, b);
       if (s > maxSim[i]) maxSim[i] = s;
     }
   }

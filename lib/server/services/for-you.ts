@@ -12,6 +12,7 @@ import {
   topN,
   trainedOn,
   type ServingModel,
+  type ServingScratch,
   type UserRatings,
 } from '@/lib/recommender/serving';
 import { mmrRerank } from '@/lib/recommender/serving/mmr';
@@ -100,6 +101,34 @@ function toUserRatings(
   return user;
 }
 
+interface ScoringBuffers {
+  scratch: ServingScratch;
+  scores: Float32Array;
+}
+
+/**
+ * Scoring buffers of finished requests, per model: a request takes a set from scoring to its explanations (it awaits
+ * in between, so concurrent requests never share one) and gives it back; scoreUser overwrites every buffer it reads.
+ * Saves allocating (and collecting) ≈ 0.6 MB per request at 10k items.
+ */
+const freeBuffers = new WeakMap<ServingModel, ScoringBuffers[]>();
+const MAX_FREE_BUFFERS = 4;
+
+function takeScoringBuffers(model: ServingModel): ScoringBuffers {
+  return (
+    freeBuffers.get(model)?.pop() ?? {
+      scratch: createServingScratch(model),
+      scores: new Float32Array(model.itemIds.length),
+    }
+  );
+}
+
+function giveBackScoringBuffers(model: ServingModel, b: ScoringBuffers): void {
+  let free = freeBuffers.get(model);
+  if (!free) freeBuffers.set(model, (free = []));
+  if (free.length < MAX_FREE_BUFFERS) free.push(b);
+}
+
 /** MMR similarity: cosine of the content vectors, or of the ALS item factors when the catalogue has no content. */
 function cosine(model: ServingModel): (a: number, b: number) => number {
   if (model.contentVectors.nCols > 0) return contentCosine(model);
@@ -143,8 +172,8 @@ export async function buildForYouFeed(
       )
     : user;
   const n = user.itemIdx.length;
-  const scratch = createServingScratch(model);
-  const scores = new Float32Array(model.itemIds.length);
+  const buffers = takeScoringBuffers(model);
+  const { scratch, scores } = buffers;
   scoreUser(model, user, scores, scratch);
   const exclude = new Set<number>(user.itemIdx);
   for (const id of dismissed) {
@@ -195,15 +224,16 @@ export async function buildForYouFeed(
   );
   const page = ranked.slice(query.cursor, query.cursor + query.limit);
   const contributions = explainPage(model, user, scratch, page);
+  giveBackScoringBuffers(model, buffers); // nothing below reads the scores or the feature columns
   const fromIds = contributions.filter((c) => c.fromItemIdx >= 0).map((c) => model.itemIds[c.fromItemIdx]);
   const pageIds = page.map((i) => model.itemIds[i]);
-  const [cards, credits, fromCards] = await Promise.all([
-    getMovieCards(pageIds),
+  // One read of the page's and the reasons' movies (cards and credits), which refineReasons reuses.
+  const [cards, credits] = await Promise.all([
+    getMovieCards([...new Set([...pageIds, ...fromIds])]),
     getCreditsFor([...new Set([...pageIds, ...fromIds, ...watchedIds])]),
-    getMovieCards([...new Set(fromIds)]),
   ]);
   const cardById = new Map(cards.map((c) => [c.id, c]));
-  const titleById = new Map(fromCards.map((c) => [c.id, c.title]));
+  const titleById = new Map(fromIds.flatMap((id) => (cardById.has(id) ? [[id, cardById.get(id)!.title]] : [])));
   const signalByIdx = new Map<number, TasteSignal>();
   for (const s of signals) {
     const idx = itemIndex.get(s.movieId);
@@ -260,7 +290,8 @@ export async function buildForYouFeed(
   });
   const nextCursor = query.cursor + query.limit < pool.length ? query.cursor + query.limit : null;
   // Reasons that name a movie must have evidence behind them (shared people, genres or strong co-rating).
-  const reasoned = opts.refineReasons === false ? items : await refineReasons(userId, items);
+  const reasoned =
+    opts.refineReasons === false ? items : await refineReasons(userId, items, { credits, cards: cardById });
   return { items: reasoned, nextCursor, modelVersion: versionId };
 }
 

@@ -7,22 +7,37 @@ import {
   genreJaccard,
   strongCoRating,
 } from '@/lib/feed/evidence-rules';
-import { getCreditsFor } from '../data/credits';
+import { getCreditsFor, type MovieCredits } from '../data/credits';
 import type { MovieCard } from '../data/movies';
 import { getMovieCards } from '../data/movies';
 
 export type Evidence = 'people' | 'genres' | 'co-rating';
 
 /**
+ * Catalogue rows a caller has already read, so the evidence check does not read them again: `credits` as
+ * getCreditsFor returns them (used when it holds every movie asked about), `cards` read by getMovieCards for a superset
+ * of the named movies (a named id missing from it is a movie not in the catalogue).
+ */
+export interface KnownCatalogue {
+  credits?: Map<number, MovieCredits>;
+  cards?: Map<number, MovieCard>;
+}
+
+/**
  * What backs "because you liked <named>" for <pick>: a shared director or top-billed actor, overlapping genres, or
  * strong co-rating (many fans of the named movie also liked the pick, well above chance); null when nothing does.
  */
-export async function reasonEvidence(pairs: { pick: MovieCard; named: number }[]): Promise<(Evidence | null)[]> {
+export async function reasonEvidence(
+  pairs: { pick: MovieCard; named: number }[],
+  known: KnownCatalogue = {},
+): Promise<(Evidence | null)[]> {
   if (pairs.length === 0) return [];
   const namedIds = [...new Set(pairs.map((p) => p.named))];
+  const creditIds = [...new Set([...pairs.map((p) => p.pick.id), ...namedIds])];
+  const knownCredits = known.credits && creditIds.every((id) => known.credits!.has(id)) ? known.credits : null;
   const [credits, namedCards, co, likers] = await Promise.all([
-    getCreditsFor([...new Set([...pairs.map((p) => p.pick.id), ...namedIds])]),
-    getMovieCards(namedIds),
+    knownCredits ?? getCreditsFor(creditIds),
+    known.cards ? namedIds.flatMap((id) => known.cards!.get(id) ?? []) : getMovieCards(namedIds),
     coLikeCounts(pairs.map((p) => [p.pick.id, p.named])),
     countLikers(),
   ]);
@@ -54,14 +69,18 @@ const UNSUPPORTED = 'Liked by people whose ratings match yours';
  * like you" gives way to a person reason when there is one: "Directed by Denis Villeneuve, whose films you rate ★ 4.5
  * on average".
  */
-export async function refineReasons<T extends ReasonedItem>(userId: number, items: T[]): Promise<T[]> {
+export async function refineReasons<T extends ReasonedItem>(
+  userId: number,
+  items: T[],
+  known: KnownCatalogue = {},
+): Promise<T[]> {
   if (items.length === 0) return items;
   const people = await keyPeopleOf(items.map((i) => i.movie.id));
   const averages = await memberAveragesByPerson(userId, [...new Set(people.map((p) => p.personId))]);
   const named = items.flatMap((item, x) =>
     item.because != null ? [{ x, pick: item.movie, named: item.because }] : [],
   );
-  const evidence = await reasonEvidence(named);
+  const evidence = await reasonEvidence(named, known);
   const supported = new Map(named.map((n, k) => [n.x, evidence[k]]));
   return items.map((item, x) => {
     const personReason = bestPersonReason(item.movie.id, people, averages);
