@@ -24,8 +24,8 @@ import { createRng } from '../../lib/recommender/core/rng';
 import {
   DEFAULT_IMPLICIT_WEIGHTS,
   type ImplicitSimulation,
+  type ImplicitRows,
   type ImplicitWeights,
-  mergeImplicit,
   simulateImplicit,
 } from '../../lib/recommender/core/interactions';
 import { loadRatingsFile } from '../../lib/recommender/io/ratings-file';
@@ -57,8 +57,9 @@ Options:
   --implicit-sim MODE     issue #23 simulation on the train rows (after any --validation carve): a seeded half
                           (round(n/2)) of each user's train ratings loses its value. none (default): all ratings;
                           drop: that half is removed; watches: that half becomes bare watches, those rated ≥ 4.5
-                          also likes, entering the fit with --implicit-weights
-  --implicit-weights JSON value a watch / a like enters the implicit view with, default ${JSON.stringify(DEFAULT_IMPLICIT_WEIGHTS)}
+                          also likes, entering the implicit models only (ALS, EASE, RP3beta) with --implicit-weights
+  --implicit-weights JSON value a watch / like / watchlist add enters the implicit models with (rating scale),
+                          default ${JSON.stringify(DEFAULT_IMPLICIT_WEIGHTS)}
   --implicit-seed N       seed of the simulation's half (default 23)
   --scale LO,HI           rating scale for clipping (default: ml-100k 1,5; otherwise 0.5,5)
   --dataset NAME          name recorded in the output for --train/--test runs (default "custom")
@@ -109,15 +110,14 @@ function loadPair(
   task: 'rating' | 'ranking',
   validation: boolean,
   sim?: ImplicitRun,
-): { train: RatingRows; test: RatingRows } {
+): { train: RatingRows; test: RatingRows; implicit?: { rows: ImplicitRows | null; weights: ImplicitWeights } } {
   const pair = validation ? carveTuningSplit(load(s.train), task) : { train: load(s.train), test: load(s.test) };
   if (!sim || sim.mode === 'none') return pair;
   const { kept, implicit, converted } = simulateImplicit(pair.train, sim.mode, { seed: sim.seed });
-  const train = mergeImplicit(kept, implicit, sim.weights);
   log(
-    `implicit-sim ${sim.mode}: ${converted} of ${pair.train.ratings.length} train ratings lose their value; ${implicit?.userIds.length ?? 0} implicit rows (watches + likes) → ${train.ratings.length} fit rows`,
+    `implicit-sim ${sim.mode}: ${converted} of ${pair.train.ratings.length} train ratings lose their value; ${kept.ratings.length} ratings and ${implicit?.userIds.length ?? 0} implicit rows (watches + likes) enter the fit`,
   );
-  return { train, test: pair.test };
+  return { train: kept, test: pair.test, implicit: { rows: implicit, weights: sim.weights } };
 }
 
 function gitCommit(): string | null {
@@ -237,8 +237,8 @@ function main(): void {
       throw new UsageError(`--implicit-weights is not valid JSON: ${(err as Error).message}`);
     }
     weights = { ...weights, ...w };
-    if (!Number.isFinite(weights.watch) || !Number.isFinite(weights.like))
-      throw new UsageError('--implicit-weights needs numbers for watch and like');
+    if (![weights.watch, weights.like, weights.watchlist].every(Number.isFinite))
+      throw new UsageError('--implicit-weights needs numbers for watch, like and watchlist');
   }
   const simSeed = Number(values['implicit-seed']);
   if (!Number.isInteger(simSeed))
@@ -300,8 +300,10 @@ function main(): void {
 
   if (task === 'rating') {
     const folds = splits.map((s) => {
-      const { train, test } = loadPair(s, 'rating', values.validation, sim);
-      const r = evaluateRating(entry.recommender, runConfig(train), train, test, scale);
+      const { train, test, implicit } = loadPair(s, 'rating', values.validation, sim);
+      const r = evaluateRating(entry.recommender, runConfig(train), train, test, scale, {
+        data: trainMatrix(train, scale, implicit),
+      });
       log(
         `${s.name}: rmse=${r.metrics.rmse.toFixed(4)} mae=${r.metrics.mae.toFixed(4)} fit=${r.fitSeconds.toFixed(2)}s predict=${r.predictSeconds.toFixed(2)}s (${r.unknownRows} fallback rows)`,
       );
@@ -324,8 +326,8 @@ function main(): void {
     doc.scale = scale;
   } else if (!values['cold-start']) {
     const folds = splits.map((s) => {
-      const { train, test } = loadPair(s, 'ranking', values.validation, sim);
-      const data = trainMatrix(train);
+      const { train, test, implicit } = loadPair(s, 'ranking', values.validation, sim);
+      const data = trainMatrix(train, undefined, implicit);
       const cfg = runConfig(train);
       const t0 = performance.now();
       const model = entry.recommender.fit(data, cfg);

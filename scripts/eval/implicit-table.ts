@@ -12,7 +12,7 @@ import { basename } from 'node:path';
 interface Run {
   file: string;
   metrics: Record<string, number>;
-  implicitSimulation?: { mode: string; weights?: { watch: number; like: number } };
+  implicitSimulation?: { mode: string; weights?: { watch: number; like: number; watchlist?: number } };
   commit?: string | null;
   dirty?: boolean | null;
 }
@@ -34,6 +34,9 @@ const label = (r: Run, x: number): string => {
   if (s.mode === 'drop') return 'B: half dropped';
   return `${x === 2 ? 'C' : `C${x - 1}`}: half as watches + likes (watch ${s.weights?.watch}, like ${s.weights?.like})`;
 };
+// Runs made from a `git archive` export have no git checkout and record commit null: say "export" rather than "?".
+const at = (r: Run): string =>
+  r.commit ? `commit ${r.commit.slice(0, 7)}${r.dirty ? ', dirty' : ''}` : 'git-archive export, see the text';
 const lines = [
   '| run | NDCG@10 | Recall@20 | gap recovered NDCG@10 | gap recovered Recall@20 | file |',
   '|---|---|---|---|---|---|',
@@ -43,7 +46,7 @@ runs.forEach((r, x) => {
     x >= 2 ? ((r.metrics[m] - b.metrics[m]) / (a.metrics[m] - b.metrics[m])).toFixed(2) : '—',
   );
   lines.push(
-    `| ${label(r, x)} | ${r.metrics['ndcg@10'].toFixed(4)} | ${r.metrics['recall@20'].toFixed(4)} | ${rec[0]} | ${rec[1]} | ${r.file} (commit ${r.commit?.slice(0, 7) ?? '?'}${r.dirty ? ', dirty' : ''}) |`,
+    `| ${label(r, x)} | ${r.metrics['ndcg@10'].toFixed(4)} | ${r.metrics['recall@20'].toFixed(4)} | ${rec[0]} | ${rec[1]} | ${r.file} (${at(r)}) |`,
   );
 });
 process.stdout.write(lines.join('\n') + '\n');

@@ -1,5 +1,6 @@
-// Issue #23, engine part: the nightly training fits on members' bare watches and likes (with the engine's learned
-// weights), and with none it is the ratings-only fit.
+// Issue #23, engine part: the nightly training fits on members' unrated watches, likes and watchlist adds (the
+// matrix's implicit part, read by the implicit models only, with the engine's weight per kind), and with none it is
+// the ratings-only fit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scratchDatabase, sql } from './helpers';
 
@@ -60,8 +61,9 @@ describe('nightly training with implicit feedback', () => {
     expect(trainedOn((await getServingModel())!.model, watcher)).toBe(false);
   }, 300_000);
 
-  it('fits a member who only watched and liked: one row per watched or liked movie, a rated movie adds none', async () => {
-    // Six bare watches (two of them also liked), one like without a watch, and a watch of a movie they rated.
+  it('fits a member who only watched, liked and listed: one implicit row per movie, a rated movie adds none', async () => {
+    // Six bare watches (two of them also liked), one like without a watch, one watchlist add, and a watch and a
+    // watchlist add of a movie the rater rated.
     for (const movie of ids.slice(0, 6))
       await sql(
         `INSERT INTO "Watch" ("userId", "movieId", "watchedOn", "updatedAt") VALUES ($1, $2, '2026-01-05', now())`,
@@ -78,9 +80,23 @@ describe('nightly training with implicit feedback', () => {
       `INSERT INTO "Watch" ("userId", "movieId", "watchedOn", "updatedAt") VALUES ($1, $2, '2026-01-05', now())`,
       [rater.userId, rater.movieId],
     );
+    await sql(`INSERT INTO "WatchlistItem" ("userId", "movieId") VALUES ($1, $2), ($3, $4)`, [
+      watcher,
+      ids[7],
+      rater.userId,
+      rater.movieId,
+    ]);
     const r = await recomputeModel({ trigger: 'test' });
     const counts = await dataCounts(r.versionId);
-    expect(counts).toMatchObject({ implicitFitRows: 7, users: 41, bareWatches: 4, bareLikes: 3 });
+    expect(counts).toMatchObject({
+      implicitFitRows: 8,
+      users: 41,
+      bareWatches: 4,
+      bareLikes: 3,
+      watchlisted: 2,
+      // The ratings stay the ratings: implicit rows are not added to them.
+      ratings: (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM "Rating"`))[0].n,
+    });
     if (!r.activated) await models.activateVersion(r.versionId);
     await new Promise((done) => setTimeout(done, 5_100)); // the serving cache re-checks the active version every 5 s
     const loaded = (await getServingModel())!;

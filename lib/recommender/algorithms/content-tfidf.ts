@@ -12,6 +12,7 @@ import { analyzeText } from './text';
 import type { Csr, RatingMatrix, Recommender, RecommendOptions, ScoredItem } from '../core/types';
 import { ShapeError } from '../core/types';
 import { topKIndices } from '../core/select-top';
+import { banImplicit } from '../core/interactions';
 
 /**
  * Content of one item. A `string[]` field holds categorical values ("Drama", "Michael Mann"),
@@ -375,6 +376,42 @@ export function scoreProfile(vectors: Csr, profile: Float32Array, out: Float32Ar
 }
 
 /**
+ * Content similarity of every item to a set of items (a member's watches and likes, issue #23): out = X·p / ‖p‖ with
+ * p = Σ_j c_j·x_j, the confidence-weighted sum of their unit vectors (Rocchio with positive weights only). Items
+ * outside `vectors` are skipped; all zeros when no item has content. O(Σ_j nnz(x_j) + nnz(X)).
+ */
+export function scoreItemSet(
+  vectors: Pick<Csr, 'nCols' | 'indptr' | 'indices' | 'values'>,
+  items: ArrayLike<number>,
+  confidence: ArrayLike<number>,
+  out: Float32Array,
+): void {
+  const p = new Float32Array(vectors.nCols);
+  const nRows = vectors.indptr.length - 1;
+  for (let t = 0; t < items.length; t++) {
+    const j = items[t];
+    const c = confidence[t];
+    if (j < 0 || j >= nRows || !(c > 0)) continue;
+    for (let q = vectors.indptr[j]; q < vectors.indptr[j + 1]; q++) p[vectors.indices[q]] += c * vectors.values[q];
+  }
+  const X: Csr = {
+    nRows,
+    nCols: vectors.nCols,
+    indptr: vectors.indptr,
+    indices: vectors.indices,
+    values: vectors.values,
+  };
+  if (out.length === nRows) scoreProfile(X, p, out);
+  else {
+    // A model whose item vectors stop short of the catalogue (no content rows at the end): those items score 0.
+    const head = new Float32Array(nRows);
+    scoreProfile(X, p, head);
+    out.fill(0);
+    out.set(head.subarray(0, Math.min(nRows, out.length)));
+  }
+}
+
+/**
  * "More like this": the k items most similar (cosine) to `itemIdx`, excluding itself.
  * O(nnz(itemVectors) + nItems log k).
  */
@@ -445,6 +482,7 @@ export function recommendFromScores(
     for (let p = data.byUser.indptr[userIdx]; p < data.byUser.indptr[userIdx + 1]; p++)
       banned[data.byUser.indices[p]] = 1;
   }
+  banImplicit(banned, data, userIdx);
   if (opts?.exclude) for (const i of opts.exclude) if (i >= 0 && i < banned.length) banned[i] = 1;
   if (opts?.candidates) {
     const allowed = new Uint8Array(scores.length);

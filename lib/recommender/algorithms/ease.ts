@@ -14,6 +14,7 @@ import type { RatingMatrix, Recommender, RecommendOptions, ScoredItem } from '..
 import { ModelFitError, ShapeError } from '../core/types';
 import { allFinite, invertSpd } from '../core/linalg';
 import { topKFromScores } from './mf-common';
+import { confidenceAt, interactionView } from '../core/interactions';
 
 export const EaseConfig = z.object({
   /** λ, the L2 penalty (Steck's only hyper-parameter). */
@@ -91,7 +92,9 @@ export function easeWeight(model: Pick<EaseModel, 'threshold' | 'minWeight' | 's
  * {@link invertSpd}); memory ≈ 2·n² float64 + n² float32 (n = 3000: ≈ 180 MB).
  * @throws ModelFitError when XᵀX + λI is not numerically positive definite or B is not finite.
  */
-export function fitEase(data: RatingMatrix, config: EaseConfig): EaseModel {
+export function fitEase(ratings: RatingMatrix, config: EaseConfig): EaseModel {
+  // X holds ratings and the members' watches, likes and watchlist adds (core/interactions.ts): EASE is an implicit model.
+  const data = interactionView(ratings);
   const nItems = data.items.size;
   const { indptr, indices, values } = data.byUser;
   const counts = new Int32Array(nItems);
@@ -114,7 +117,8 @@ export function fitEase(data: RatingMatrix, config: EaseConfig): EaseModel {
     for (let p = indptr[u]; p < indptr[u + 1]; p++) {
       const q = position[indices[p]];
       if (q >= 0 && values[p] >= config.threshold) {
-        rowW[m] = easeWeight(grading, values[p]);
+        // An implicit entry's X weight is its kind's confidence (core/interactions.ts); a rating's is its grading.
+        rowW[m] = easeWeight(grading, values[p]) * confidenceAt(data, p);
         rowPos[m++] = q;
       }
     }
@@ -166,6 +170,7 @@ export function scoreEaseHistory(
   itemIdxs: ArrayLike<number>,
   ratings: ArrayLike<number>,
   out: Float32Array,
+  confidence?: ArrayLike<number>,
 ): void {
   if (out.length !== model.nItems) throw new ShapeError(`out has length ${out.length}, expected ${model.nItems}`);
   if (itemIdxs.length !== ratings.length)
@@ -179,7 +184,7 @@ export function scoreEaseHistory(
     const q = model.position[i];
     if (q < 0) continue;
     const row = q * n;
-    const x = easeWeight(model, ratings[t]);
+    const x = easeWeight(model, ratings[t]) * (confidence ? confidence[t] : 1);
     for (let c = 0; c < n; c++) acc[c] += x * W[row + c];
   }
   out.fill(EASE_UNMODELLED_SCORE);
@@ -194,7 +199,8 @@ export function scoreEaseHistory(
 export const easeRecommender: Recommender<EaseConfig, EaseModel> = {
   name: 'ease',
   fit: (data, config) => fitEase(data, EaseConfig.parse(config)),
-  predict(model, data, userIdx, itemIdx) {
+  predict(model, ratings, userIdx, itemIdx) {
+    const data = interactionView(ratings);
     const [lo, hi] = data.scale;
     if (userIdx < 0 || userIdx >= data.byUser.nRows || itemIdx < 0 || itemIdx >= model.nItems) return lo;
     const c = model.position[itemIdx];
@@ -203,11 +209,13 @@ export const easeRecommender: Recommender<EaseConfig, EaseModel> = {
     let s = 0;
     for (let p = indptr[userIdx]; p < indptr[userIdx + 1]; p++) {
       const q = model.position[indices[p]];
-      if (q >= 0 && values[p] >= model.threshold) s += easeWeight(model, values[p]) * model.weights[q * model.n + c];
+      if (q >= 0 && values[p] >= model.threshold)
+        s += easeWeight(model, values[p]) * confidenceAt(data, p) * model.weights[q * model.n + c];
     }
     return lo + (hi - lo) * Math.min(1, Math.max(0, s));
   },
-  scoreItems(model, data, userIdx, out) {
+  scoreItems(model, ratings, userIdx, out) {
+    const data = interactionView(ratings);
     if (userIdx < 0 || userIdx >= data.byUser.nRows) {
       out.fill(0); // no history: the caller falls back to popularity
       return;
@@ -218,6 +226,7 @@ export const easeRecommender: Recommender<EaseConfig, EaseModel> = {
       indices.subarray(indptr[userIdx], indptr[userIdx + 1]),
       values.subarray(indptr[userIdx], indptr[userIdx + 1]),
       out,
+      data.confidence?.subarray(indptr[userIdx], indptr[userIdx + 1]),
     );
   },
   recommend(model, data, userIdx, k, opts?: RecommendOptions): ScoredItem[] {

@@ -15,6 +15,7 @@ import { createRng } from '../core/rng';
 import { allFinite, gram } from '../core/linalg';
 import { topKFromScores } from './mf-common';
 import { transpose } from '../core/sparse';
+import { confidenceAt, type InteractionView, interactionView } from '../core/interactions';
 import { runAlsHalfSweepParallel, toShared } from '../kernels/als-pool';
 import { gramWasm, planWoodbury, solveRows } from '../kernels/als-solve';
 
@@ -88,7 +89,7 @@ export interface ImplicitAlsModel {
  * Ratings below `threshold` are dropped. O(nnz).
  */
 export function implicitConfidence(
-  data: RatingMatrix,
+  data: InteractionView,
   config: Pick<ImplicitAlsConfig, 'alpha' | 'threshold' | 'confidence'>,
 ): { byUser: Csr; byItem: Csr } {
   const src = data.byUser;
@@ -105,7 +106,8 @@ export function implicitConfidence(
     const v = src.values[p];
     if (v < config.threshold) continue;
     indices[q] = src.indices[p];
-    values[q] = config.alpha * (config.confidence === 'rating' ? v : 1);
+    // An implicit entry (watch, like, watchlist add) scales α by its kind's confidence (core/interactions.ts).
+    values[q] = config.alpha * (config.confidence === 'rating' ? v : 1) * confidenceAt(data, p);
     q++;
   }
   const byUser: Csr = { nRows: src.nRows, nCols: src.nCols, indptr, indices, values };
@@ -177,7 +179,9 @@ function initFactors(
  * over SharedArrayBuffer factors; the result does not depend on the thread count.
  * @throws ModelFitError on non-finite factors (lower alpha or raise reg).
  */
-export function fitImplicitAls(data: RatingMatrix, config: ImplicitAlsConfig): ImplicitAlsModel {
+export function fitImplicitAls(ratings: RatingMatrix, config: ImplicitAlsConfig): ImplicitAlsModel {
+  // Ratings plus the members' watches, likes and watchlist adds (core/interactions.ts): ALS is an implicit model.
+  const data = interactionView(ratings);
   const k = config.factors;
   const nUsers = data.users.size;
   const nItems = data.items.size;
@@ -236,6 +240,7 @@ export function recalculateUser(
   model: ImplicitAlsModel,
   itemIdxs: ArrayLike<number>,
   values: ArrayLike<number>,
+  confidence?: ArrayLike<number>,
 ): Float32Array {
   if (itemIdxs.length !== values.length) throw new ShapeError(`${itemIdxs.length} items but ${values.length} ratings`);
   const k = model.k;
@@ -246,7 +251,7 @@ export function recalculateUser(
     const v = values[t];
     if (i < 0 || i >= model.nItems || !(v >= model.threshold)) continue;
     idx.push(i);
-    cm1.push(model.alpha * (model.confidence === 'rating' ? v : 1));
+    cm1.push(model.alpha * (model.confidence === 'rating' ? v : 1) * (confidence ? confidence[t] : 1));
   }
   const G = Float64Array.from(model.itemGram);
   for (let f = 0; f < k; f++) G[f * k + f] += model.reg;

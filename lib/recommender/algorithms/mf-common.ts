@@ -9,6 +9,7 @@ import { ModelFitError, ShapeError } from '../core/types';
 import { createRng, type Rng } from '../core/rng';
 import { allFinite } from '../core/linalg';
 import { createTopScratch, offerTop, topOrder } from '../core/select-top';
+import { banImplicit } from '../core/interactions';
 
 /** Clips a predicted rating to the data set's scale. */
 export function clipRating(x: number, scale: readonly [number, number]): number {
@@ -33,6 +34,7 @@ export function topKFromScores(
     const { indptr, indices } = data.byUser;
     for (let p = indptr[userIdx]; p < indptr[userIdx + 1]; p++) banned[indices[p]] = 1;
   }
+  banImplicit(banned, data, userIdx);
   if (opts.exclude) for (const i of opts.exclude) if (i >= 0 && i < n) banned[i] = 1;
   if (k <= 0) return [];
   const heap = createTopScratch(k);

@@ -1,6 +1,7 @@
 import { clipRating, topKFromScores } from './mf-common';
 import { createTopScratch, offerTop, topOrder } from '../core/select-top';
 import type { Csr, RatingMatrix, Recommender } from '../core/types';
+import { interactionView } from '../core/interactions';
 
 /** Hyper-parameters of {@link fitRp3beta}. */
 export interface Rp3betaConfig {
@@ -39,9 +40,10 @@ export interface Rp3betaModel {
  * pruned to the k largest weights per source j. Time O(Σ_u deg(u)² + nItems · k log k), memory O(nItems · k).
  * Deterministic (ties: lower item index first).
  */
-export function fitRp3beta(data: RatingMatrix, config: Partial<Rp3betaConfig> = {}): Rp3betaModel {
+export function fitRp3beta(ratings: RatingMatrix, config: Partial<Rp3betaConfig> = {}): Rp3betaModel {
   const cfg = { ...DEFAULT_RP3BETA, ...config };
-  const { byUser, byItem } = data;
+  // The graph holds ratings and the members' watches, likes and watchlist adds (core/interactions.ts).
+  const { byUser, byItem } = interactionView(ratings);
   const nItems = byItem.nRows;
   const nUsers = byUser.nRows;
   const keep = (r: number) => r >= cfg.threshold;
@@ -108,7 +110,8 @@ export function fitRp3beta(data: RatingMatrix, config: Partial<Rp3betaConfig> = 
 }
 
 /** Σ W(j → i) over the user's interactions j into `out` (length nItems). O(|I(u)| · k + nItems). */
-export function scoreRp3beta(model: Rp3betaModel, data: RatingMatrix, u: number, out: Float32Array): void {
+export function scoreRp3beta(model: Rp3betaModel, ratings: RatingMatrix, u: number, out: Float32Array): void {
+  const data = interactionView(ratings);
   out.fill(0);
   if (u < 0 || u >= data.byUser.nRows) return;
   const { indptr, indices, values } = data.byUser;

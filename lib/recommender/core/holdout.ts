@@ -8,8 +8,9 @@
  * The evaluation protocol's cold-start slice is eval/evaluate.ts coldStartSlice (it picks users by their test rows).
  */
 import { createRng } from './rng';
-import { buildRatingMatrix } from './sparse';
-import { type RatingMatrix, ShapeError } from './types';
+import { filterImplicit } from './interactions';
+import { buildRatingMatrix, indexOfSorted } from './sparse';
+import { type ImplicitPart, type RatingMatrix, ShapeError } from './types';
 
 /** A train matrix split into a fitting part and held-out rows, over the same vocabularies. */
 export interface ValidationSplit {
@@ -91,10 +92,11 @@ export function carveBlendValidation(
       }
     }
   }
-  const fit = buildRatingMatrix(
+  const fitRatings = buildRatingMatrix(
     { userIds: Int32Array.from(fu), itemIds: Int32Array.from(fi), ratings: Float32Array.from(fr) },
     { users: data.users, items: data.items, scale: data.scale },
   );
+  const fit = withFitImplicit(fitRatings, data.implicit, cold, ts ? heldFrom(hu, hi, data, ts) : null);
   return {
     fit,
     heldUsers: Int32Array.from(hu),
@@ -110,6 +112,37 @@ export function carveBlendValidation(
         }
       : null,
   };
+}
+
+/** Per user, the earliest time of their held-out rows (+∞ when none): the temporal carve's cut. */
+function heldFrom(hu: number[], hi: number[], data: RatingMatrix, ts: Float64Array): Float64Array {
+  const cut = new Float64Array(data.byUser.nRows).fill(Infinity);
+  for (let t = 0; t < hu.length; t++) {
+    const u = hu[t];
+    const p = indexOfSorted(data.byUser.indices, hi[t], data.byUser.indptr[u], data.byUser.indptr[u + 1]);
+    if (p >= 0 && ts[p] < cut[u]) cut[u] = ts[p];
+  }
+  return cut;
+}
+
+/**
+ * The implicit part the fitting matrix keeps: none for cold-simulated users (their history is cut to a few ratings),
+ * and with a temporal carve only what happened before the user's first held-out rating (when the part has times), so
+ * the fit never sees the future it is validated on. The held-out targets are ratings only.
+ */
+function withFitImplicit<M extends RatingMatrix>(
+  fit: M,
+  part: ImplicitPart | undefined,
+  cold: Uint8Array,
+  cut: Float64Array | null,
+): M {
+  if (!part) return fit;
+  const times = part.times;
+  const kept = filterImplicit(
+    part,
+    (u, p) => cold[u] === 0 && !(cut !== null && times !== undefined && times[p] >= cut[u]),
+  );
+  return kept ? { ...fit, implicit: kept } : fit;
 }
 
 /** A seeded sample of `k` values of `list`, in ascending order. */

@@ -52,6 +52,22 @@ export interface RatingMatrix {
   readonly globalMean: number;
   /** Rating scale, e.g. [0.5, 5] for ml-latest-small, [1, 5] for ml-100k. */
   readonly scale: readonly [number, number];
+  /**
+   * Implicit feedback (issue #23): the users' unrated watches, likes and watchlist adds over the same vocabularies,
+   * each pair once with its confidence weight on the rating scale (core/interactions.ts). Not part of `byUser`: only
+   * the implicit models (implicit ALS, EASE, RP3beta) read it, through `interactionView`; every other model sees the
+   * ratings only. A user's implicit items are never recommended to them. Absent when there is none.
+   */
+  readonly implicit?: ImplicitPart;
+}
+
+/** The implicit pairs of a {@link RatingMatrix}: disjoint from its ratings, sorted like them. */
+export interface ImplicitPart {
+  /** users × items, values = confidence weights on the rating scale. */
+  readonly byUser: Csr;
+  readonly byItem: Csr;
+  /** Per entry of `byUser`: when the member last watched / liked / listed the movie (the ratings' time unit). */
+  readonly times?: Float64Array;
 }
 
 /** One recommended item with its score (higher is better). */

@@ -5,7 +5,14 @@
  */
 import { mae, RankingAccumulator, rmse, type RankingMetrics } from './metrics';
 import { type RatingRows } from '../core/holdout';
-import { buildRatingMatrix, type BuiltRatingMatrix } from '../core/sparse';
+import { buildRatingMatrix, createVocabulary, type BuiltRatingMatrix } from '../core/sparse';
+import {
+  attachImplicit,
+  idsWithImplicit,
+  implicitCount,
+  type ImplicitRows,
+  type ImplicitWeights,
+} from '../core/interactions';
 import type { RatingMatrix, Recommender } from '../core/types';
 
 export interface RatingEvaluation {
@@ -31,9 +38,36 @@ export const RELEVANT_RATING = 4;
 
 const now = (): number => performance.now() / 1000;
 
-/** Train matrix from raw rows (scale = the data's [min, max] unless given). */
-export function trainMatrix(train: RatingRows, scale?: readonly [number, number]): BuiltRatingMatrix {
-  return buildRatingMatrix({ userIds: train.userIds, itemIds: train.movieIds, ratings: train.ratings }, { scale });
+/**
+ * Train matrix from raw rows (scale = the data's [min, max] unless given). With implicit rows (watches, likes,
+ * watchlist adds) the vocabularies cover their users and movies too and the rows become the matrix's implicit part
+ * (core/interactions.ts); without, it is the ratings-only matrix as always.
+ */
+export function trainMatrix(
+  train: RatingRows,
+  scale?: readonly [number, number],
+  implicit?: { rows: ImplicitRows | null; weights: ImplicitWeights },
+): BuiltRatingMatrix {
+  const triples = { userIds: train.userIds, itemIds: train.movieIds, ratings: train.ratings };
+  if (!implicit || implicitCount(implicit.rows) === 0) return buildRatingMatrix(triples, { scale });
+  const ids = idsWithImplicit(train, implicit.rows);
+  const data = buildRatingMatrix(triples, {
+    scale: scale ?? ratingRange(train.ratings),
+    users: createVocabulary(ids.userIds),
+    items: createVocabulary(ids.movieIds),
+  });
+  return attachImplicit(data, implicit.rows, implicit.weights);
+}
+
+/** [min, max] of the ratings, as buildRatingMatrix defaults the scale. */
+function ratingRange(r: Float32Array): readonly [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of r) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return r.length > 0 ? [lo, hi] : [0.5, 5];
 }
 
 /**
@@ -46,8 +80,9 @@ export function evaluateRating<C, M>(
   train: RatingRows,
   test: RatingRows,
   scale: readonly [number, number],
+  opts: { data?: RatingMatrix } = {},
 ): RatingEvaluation {
-  const data = trainMatrix(train, scale);
+  const data = opts.data ?? trainMatrix(train, scale);
   const t0 = now();
   const model = recommender.fit(data, config);
   const t1 = now();

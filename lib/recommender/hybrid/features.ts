@@ -2,8 +2,9 @@
  * Feature columns of the ranking blend for one user: per-user standardised base scores, popularity, cold-item and
  * time-window features (what was popular around the user's last ratings). O(nItems·F) per user.
  */
-import { type ContentTfidfModel, scoreContentUser } from '../algorithms/content-tfidf';
+import { type ContentTfidfModel, scoreContentUser, scoreItemSet } from '../algorithms/content-tfidf';
 import { type EaseModel, scoreEaseHistory } from '../algorithms/ease';
+import { banImplicit, implicitRowOf } from '../core/interactions';
 import { type RatingMatrix, ShapeError } from '../core/types';
 import type { FittedBase, Source } from './types';
 
@@ -204,11 +205,27 @@ export const RANK_EXTRA_FEATURES: readonly string[] = [
   'recent',
 ];
 
-export function rankFeatureNames(bases: readonly FittedBase[]): { names: string[]; groups: Source[] } {
+/**
+ * The ranking feature of implicit feedback (issue #23), after the others and only in a model fitted with an implicit
+ * part (so a ratings-only model has exactly the columns it always had): the content cosine of each candidate with
+ * the member's watches and likes, weighted by their confidences (`scoreItemSet`). The implicit models already read
+ * those rows; content does not (its profile is rating-centred), so this column is what a watch or like adds to the
+ * content side.
+ */
+export const IMPLICIT_CONTENT_FEATURE = 'implicitContent';
+
+export function rankFeatureNames(
+  bases: readonly FittedBase[],
+  hasImplicit = false,
+): { names: string[]; groups: Source[] } {
   const names = bases.map((b) => b.name);
   const groups = bases.map((b) => b.group);
   names.push(...RANK_EXTRA_FEATURES);
   groups.push('content', 'popular', 'content', 'content', 'popular', 'popular', 'popular', 'collaborative');
+  if (hasImplicit) {
+    names.push(IMPLICIT_CONTENT_FEATURE);
+    groups.push('content');
+  }
   return { names, groups };
 }
 
@@ -221,6 +238,13 @@ export interface FeatureContext {
   coldItemThreshold: number;
   time: TimeContext | null;
   exposureZ: Float32Array | null;
+}
+
+/** The bases that read the implicit part (core/interactions.ts interactionView), by their model's kind. */
+const IMPLICIT_KINDS = new Set(['ease', 'implicit-als', 'rp3beta']);
+
+export function isImplicitBase(b: Pick<FittedBase, 'model'>): boolean {
+  return IMPLICIT_KINDS.has((b.model as { kind?: string } | null)?.kind ?? '');
 }
 
 /**
@@ -243,10 +267,14 @@ export function userFeatureColumns(
   if (userIdx >= 0)
     for (let p = data.byUser.indptr[userIdx]; p < data.byUser.indptr[userIdx + 1]; p++)
       mask[data.byUser.indices[p]] = 1;
+  // Watched, liked and listed movies are not candidates either (core/interactions.ts).
+  banImplicit(mask, data, userIdx);
   const hasRatings = userIdx >= 0 && data.byUser.indptr[userIdx + 1] > data.byUser.indptr[userIdx];
+  const hasHistory = hasRatings || implicitRowOf(data, userIdx).itemIdx.length > 0;
   for (let b = 0; b < bases.length; b++) {
-    // Non-personal bases (popularity) score users without ratings too.
-    if (hasRatings || bases[b].group === 'popular') {
+    // Non-personal bases (popularity) score users without ratings too; the implicit models score a member with
+    // watches or likes but no rating.
+    if ((isImplicitBase(bases[b]) ? hasHistory : hasRatings) || bases[b].group === 'popular') {
       bases[b].recommender.scoreItems(bases[b].model, data, userIdx, cols[b]);
       standardize(cols[b], mask);
     } else cols[b].fill(0);
@@ -281,6 +309,7 @@ export function userFeatureColumns(
     );
     standardize(recentCol, mask);
   } else recentCol.fill(0);
+  implicitContentColumn(ctx, data, userIdx, buf);
   const before = cols[nb + 4];
   const after = cols[nb + 5];
   if (time === null) {
@@ -290,6 +319,20 @@ export function userFeatureColumns(
   }
   const last = userIdx >= 0 && userIdx < time.userLast.length ? time.userLast[userIdx] : Number.NaN;
   timeWindowColumns(time, last, mask, before, after);
+}
+
+/** The {@link IMPLICIT_CONTENT_FEATURE} column (standardised like the content column), when the buffer has it. */
+function implicitContentColumn(ctx: FeatureContext, data: RatingMatrix, userIdx: number, buf: FeatureColumns): void {
+  const nb = ctx.bases.length;
+  if (buf.cols.length <= nb + 8) return;
+  const col = buf.cols[nb + 8];
+  const imp = implicitRowOf(data, userIdx);
+  if (!ctx.content || imp.itemIdx.length === 0) {
+    col.fill(0);
+    return;
+  }
+  scoreItemSet(ctx.content.itemVectors, imp.itemIdx, imp.values, col);
+  standardize(col, buf.mask);
 }
 
 const log1pTables = new WeakMap<Int32Array, Float32Array>();

@@ -19,7 +19,7 @@ import type { MessagePort, Worker } from 'node:worker_threads';
 import { biasedMfRecommender } from '../algorithms/biased-mf';
 import { easeRecommender } from '../algorithms/ease';
 import { itemKnnRecommender } from '../algorithms/item-knn';
-import type { Csr, RatingMatrix, Recommender } from '../core/types';
+import type { Csr, ImplicitPart, RatingMatrix, Recommender } from '../core/types';
 import { ModelFitError } from '../core/types';
 import { startTypeScriptWorker, workerThreads } from '../kernels/threads';
 
@@ -55,6 +55,8 @@ export interface PlainRatingMatrix {
   byItem: Csr;
   globalMean: number;
   scale: readonly [number, number];
+  /** The implicit part (watches, likes, watchlist adds), when the matrix has one. */
+  implicit?: ImplicitPart;
 }
 
 /** One queued fit as the worker sees it. */
@@ -117,6 +119,7 @@ function plain(data: RatingMatrix): PlainRatingMatrix {
     byItem: data.byItem,
     globalMean: data.globalMean,
     scale: data.scale,
+    ...(data.implicit ? { implicit: data.implicit } : {}),
   };
 }
 

@@ -24,6 +24,7 @@ function ratingMatrix(p: PlainRatingMatrix): RatingMatrix {
     byItem: p.byItem,
     globalMean: p.globalMean,
     scale: p.scale,
+    ...(p.implicit ? { implicit: p.implicit } : {}),
   };
 }
 

@@ -135,6 +135,7 @@ export function* fitHybridSteps(data: RatingMatrix, config: HybridConfig): Gener
       recommender: b.recommender,
       model: null,
     })),
+    data.implicit !== undefined,
   );
   if (tasks.has('ranking')) {
     yield { phase: 'fitting validation models', progress: 0.05 };
@@ -364,8 +365,29 @@ function learnRankBlends(
       )
     : null;
   const scoringBases = trainingScoringBases(valBases);
-  const warmSet = buildRankTrainingSet(scoringBases, run.valContent, split, warmUsers, relevant, pool, coldI, valTime);
-  const coldSet = buildRankTrainingSet(scoringBases, run.valContent, split, coldUsers, relevant, pool, coldI, valTime);
+  const F = rankNames.names.length;
+  const warmSet = buildRankTrainingSet(
+    scoringBases,
+    run.valContent,
+    split,
+    warmUsers,
+    relevant,
+    pool,
+    coldI,
+    valTime,
+    F,
+  );
+  const coldSet = buildRankTrainingSet(
+    scoringBases,
+    run.valContent,
+    split,
+    coldUsers,
+    relevant,
+    pool,
+    coldI,
+    valTime,
+    F,
+  );
   log(
     `  ranking features: ${warmUsers.length} warm + ${coldUsers.length} cold users, ${warmSet.item.length + coldSet.item.length} candidate rows in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
   );

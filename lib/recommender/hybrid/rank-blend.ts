@@ -215,6 +215,7 @@ export function buildRankTrainingSet(
   poolPerBase: number,
   coldItemThreshold: number,
   time: TimeContext | null,
+  nFeatures = bases.length + 8,
 ): RankTrainingSet {
   const data = split.fit;
   const nItems = data.items.size;
@@ -228,7 +229,8 @@ export function buildRankTrainingSet(
     time,
     exposureZ: null,
   };
-  const F = bases.length + 8;
+  // + the implicit-feedback column when the model has it (features.ts IMPLICIT_CONTENT_FEATURE).
+  const F = nFeatures;
   const buf: FeatureColumns = {
     cols: Array.from({ length: F }, () => new Float32Array(nItems)),
     mask: new Uint8Array(nItems),
@@ -255,7 +257,9 @@ export function buildRankTrainingSet(
     for (let t = 0; t < rated.length; t++) if (buf.mask[rated[t]] === 0) cand[nCand++] = rated[t];
     const pool: number[] = [];
     // Pool: the top-N of every base, the content and popularity columns and the recent-history EASE.
-    for (const f of [...bases.map((_, b) => b), bases.length, bases.length + 1, bases.length + 7]) {
+    const pooled = [...bases.map((_, b) => b), bases.length, bases.length + 1, bases.length + 7];
+    if (F > bases.length + 8) pooled.push(bases.length + 8);
+    for (const f of pooled) {
       const col = buf.cols[f];
       for (let t = 0; t < nCand; t++) candScores[t] = col[cand[t]];
       for (const { itemIdx: c } of topKIndices(candScores.subarray(0, nCand), poolPerBase)) {

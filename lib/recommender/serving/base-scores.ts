@@ -204,7 +204,13 @@ export function easeRatingWeight(model: ServingModel, r: number): number {
  * locals (row ends hoisted): V8 otherwise reloads each bound per entry (measured several times slower for long
  * histories, docs/benchmarks/hybrid.md).
  */
-export function easeScores(model: ServingModel, itemIdx: Int32Array, values: Float32Array, out: Float32Array): void {
+export function easeScores(
+  model: ServingModel,
+  itemIdx: Int32Array,
+  values: Float32Array,
+  out: Float32Array,
+  confidence?: Float32Array,
+): void {
   const c = compactEaseOf(model);
   const { items, local } = c;
   const { indptr, sims } = model.ease;
@@ -212,7 +218,8 @@ export function easeScores(model: ServingModel, itemIdx: Int32Array, values: Flo
   const h = itemIdx.length;
   const k = kernelsOf(model);
   let acc = c.acc;
-  if (k && h <= k.capacity && model.easeMinWeight === undefined) {
+  // Confidence-weighted rows (watches, likes: core/interactions.ts) take the TypeScript loop, as graded models do.
+  if (k && h <= k.capacity && model.easeMinWeight === undefined && confidence === undefined) {
     acc = k.easeAccView;
     acc.fill(0);
     const nItems = indptr.length - 1;
@@ -225,7 +232,7 @@ export function easeScores(model: ServingModel, itemIdx: Int32Array, values: Flo
   } else {
     acc.fill(0);
     for (let t = 0; t < h; t++) {
-      const wt = easeRatingWeight(model, values[t]);
+      const wt = easeRatingWeight(model, values[t]) * (confidence ? confidence[t] : 1);
       if (wt === 0) continue;
       const j = itemIdx[t];
       const end = indptr[j + 1];

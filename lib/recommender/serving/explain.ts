@@ -3,6 +3,7 @@
  */
 import type { Source } from '../hybrid/types';
 import { easeRatingWeight, knnCounts, shrunkMean } from './base-scores';
+import { interactionHistory } from './fold-in';
 import { compactEaseOf, kernelsOf } from './kernels';
 import type { NeighbourTable, ServingModel, UserRatings } from './model';
 import { type ServingScratch, weightsFor } from './score';
@@ -33,7 +34,8 @@ export function explainPage(
   page: readonly number[],
 ): Contribution[] {
   const w = weightsFor(model, user.itemIdx.length);
-  const personal = user.itemIdx.length > 0;
+  // Watches and likes make the implicit bases personal too (core/interactions.ts).
+  const personal = interactionHistory(user, model.scale).itemIdx.length > 0;
   const out = page.map((itemIdx) => largestFeature(model, w, scratch, itemIdx, personal));
   // Slot of each page item that needs a rated movie, per decomposition.
   const slotCollab = new Int32Array(model.itemIds.length).fill(-1);
@@ -107,7 +109,10 @@ function collaborativeReasons(
   const fromKnn = new Int32Array(page.length).fill(-1);
   const k = kernelsOf(model);
   const graded = model.easeMinWeight !== undefined;
-  if (k && !graded && page.length <= k.capacity && user.itemIdx.length <= k.capacity) {
+  // EASE's reasons come from the ratings and the watches, likes and watchlist adds it reads; kNN's from ratings only.
+  const history = interactionHistory(user, model.scale);
+  const weighted = history.confidence !== undefined;
+  if (k && !graded && !weighted && page.length <= k.capacity && history.itemIdx.length <= k.capacity) {
     // The same scan in the kernels (EASE rows hold compact positions: their slots go through the modelled items).
     const { items } = compactEaseOf(model);
     k.slotKnnView.set(slotCollab);
@@ -119,9 +124,9 @@ function collaborativeReasons(
     k.fromKnnView.fill(-1, 0, m);
     const nItems = model.ease.indptr.length - 1;
     let r = 0;
-    for (let t = 0; t < user.itemIdx.length; t++) {
-      const j = user.itemIdx[t];
-      if (user.values[t] >= model.easeThreshold && j >= 0 && j < nItems) k.rowsView[r++] = j;
+    for (let t = 0; t < history.itemIdx.length; t++) {
+      const j = history.itemIdx[t];
+      if (history.values[t] >= model.easeThreshold && j >= 0 && j < nItems) k.rowsView[r++] = j;
     }
     k.wasm.argmax(k.ease, k.slotEase, k.bestEase, k.fromEase, k.rows, r);
     r = 0;
@@ -144,12 +149,12 @@ function collaborativeReasons(
         }
       }
     };
-    for (let t = 0; t < user.itemIdx.length; t++) {
-      const j = user.itemIdx[t];
+    for (let t = 0; t < history.itemIdx.length; t++) {
+      const j = history.itemIdx[t];
       // EASE's term of rated movie j is w(r_j)·B_ji (graded positives; 1 or 0 when binary).
-      const wj = easeRatingWeight(model, user.values[t]);
+      const wj = easeRatingWeight(model, history.values[t]) * (history.confidence ? history.confidence[t] : 1);
       if (wj > 0) scan(model.ease, j, bestEase, fromEase, wj);
-      if (knnCounts(model, user.values[t])) scan(model.knnReverse, j, bestKnn, fromKnn);
+      if (t < user.itemIdx.length && knnCounts(model, user.values[t])) scan(model.knnReverse, j, bestKnn, fromKnn);
     }
   }
   out.forEach((c, x) => {

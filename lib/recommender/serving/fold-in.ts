@@ -4,6 +4,7 @@
  */
 import { type ImplicitAlsModel, recalculateUser } from '../algorithms/implicit-als';
 import { solveSpdInPlace } from '../core/linalg';
+import { implicitRowOf, implicitViewValue } from '../core/interactions';
 import type { RatingMatrix } from '../core/types';
 import { runCg } from '../kernels/als-kernel';
 import type { ServingModel, UserRatings } from './model';
@@ -13,11 +14,42 @@ export function userRow(data: RatingMatrix, u: number, times: Float64Array | nul
   if (u < 0 || u >= data.byUser.nRows) return { itemIdx: new Int32Array(0), values: new Float32Array(0) };
   const a = data.byUser.indptr[u];
   const b = data.byUser.indptr[u + 1];
+  const implicit = implicitRowOf(data, u);
   return {
     itemIdx: data.byUser.indices.subarray(a, b),
     values: data.byUser.values.subarray(a, b),
     times: times?.subarray(a, b),
+    ...(implicit.itemIdx.length > 0 ? { implicit } : {}),
   };
+}
+
+/** A member's history as the implicit bases read it: values on the rating scale plus a confidence per entry. */
+export interface InteractionHistory extends UserRatings {
+  /** 1 for a rating, the kind's confidence for an implicit row; absent = all 1. */
+  confidence?: Float32Array;
+}
+
+/**
+ * What the implicit bases read of a member: their ratings followed by their implicit rows, each implicit row valued as
+ * core/interactions.ts's view values it (a positive at the top of the scale, a "seen" row below its bottom) with its
+ * confidence. The user itself when there are none, so a ratings-only member is scored exactly as before.
+ */
+export function interactionHistory(user: UserRatings, scale: readonly number[]): InteractionHistory {
+  const imp = user.implicit;
+  if (!imp || imp.itemIdx.length === 0) return user;
+  const n = user.itemIdx.length;
+  const m = imp.itemIdx.length;
+  const itemIdx = new Int32Array(n + m);
+  itemIdx.set(user.itemIdx);
+  itemIdx.set(imp.itemIdx, n);
+  const values = new Float32Array(n + m);
+  values.set(user.values);
+  const confidence = new Float32Array(n + m).fill(1);
+  for (let t = 0; t < m; t++) {
+    values[n + t] = implicitViewValue(imp.values[t], [scale[0], scale[1]]);
+    confidence[n + t] = imp.values[t];
+  }
+  return { itemIdx, values, confidence };
 }
 
 /** The serving model's ALS part in the shape `recalculateUser` (live fold-in) expects. */
@@ -49,32 +81,41 @@ const CG_FOLD_IN_STEPS = 12;
  * same system by conjugate gradients without forming the matrix (O(steps·(k² + n·k))), cheaper from ≈ 50
  * positives on and under a millisecond for heavy users. Binary confidence (the served ALS's setting).
  */
-export function foldInAls(model: ServingModel, user: UserRatings): Float32Array {
+export function foldInAls(model: ServingModel, user: InteractionHistory): Float32Array {
   const k = model.k;
   const reg = model.alsParams[0];
   const alpha = model.alsParams[1];
   const thr = model.alsParams[2];
   let nPos = 0;
   for (let t = 0; t < user.values.length; t++) if (user.values[t] >= thr && user.itemIdx[t] >= 0) nPos++;
-  if (nPos <= CG_FOLD_IN_FROM) return recalculateUser(alsView(model), user.itemIdx, user.values);
+  if (nPos <= CG_FOLD_IN_FROM) return recalculateUser(alsView(model), user.itemIdx, user.values, user.confidence);
   const Y = model.itemFactors;
   const G = model.itemGram;
   const pos = new Int32Array(nPos);
+  // α·c per positive: c = 1 for ratings, the kind's confidence for watches and likes (core/interactions.ts).
+  const aPos = new Float64Array(nPos);
   let m = 0;
   for (let t = 0; t < user.values.length; t++)
-    if (user.values[t] >= thr && user.itemIdx[t] >= 0) pos[m++] = user.itemIdx[t];
+    if (user.values[t] >= thr && user.itemIdx[t] >= 0) {
+      aPos[m] = alpha * (user.confidence ? user.confidence[t] : 1);
+      pos[m++] = user.itemIdx[t];
+    }
   const b = new Float64Array(k);
-  for (const i of pos) for (let f = 0; f < k; f++) b[f] += (1 + alpha) * Y[i * k + f];
+  for (let x = 0; x < nPos; x++) {
+    const i = pos[x];
+    for (let f = 0; f < k; f++) b[f] += (1 + aPos[x]) * Y[i * k + f];
+  }
   const apply = (v: Float64Array, out: Float64Array) => {
     for (let a = 0; a < k; a++) {
       let s = reg * v[a];
       for (let c = 0; c < k; c++) s += G[a * k + c] * v[c];
       out[a] = s;
     }
-    for (const i of pos) {
+    for (let x = 0; x < nPos; x++) {
+      const i = pos[x];
       let d = 0;
       for (let f = 0; f < k; f++) d += Y[i * k + f] * v[f];
-      d *= alpha;
+      d *= aPos[x];
       for (let f = 0; f < k; f++) out[f] += d * Y[i * k + f];
     }
   };

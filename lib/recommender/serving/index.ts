@@ -31,7 +31,8 @@
  * - fold-in.ts: a member's current ratings folded into ALS and MF user vectors at request time;
  * - base-scores.ts, kernels.ts, score.ts: one user's feature columns and blended scores (WebAssembly kernels optional);
  * - warm.ts: one made-up request after a model load, so the first member does not build the caches;
- * - explain.ts: why each pick of a page is there, from the score's own decomposition;
+ * - explain.ts: why each pick of a page is there, from the score's own decomposition; reasons.ts: which reason a pick
+ *   gets from that and what the member did with the named movie (rated, liked, watched);
  * - predict.ts: the rating blend (predicted stars);
  * - slots.ts, coverage-floor.ts, mmr.ts: the served order (discovery slots, coverage floor, diversity);
  * - train.ts: the nightly training orchestration; recommender.ts: the served model as the eval registry's `hybrid`.
@@ -46,13 +47,22 @@ export {
   type UserRatings,
 } from './model';
 export { alignExternal, contentNeighbours, servingFromHybrid, sparsifyEase } from './build';
-export { alsView, foldInAls, foldInMf, userRow } from './fold-in';
+export { alsView, foldInAls, foldInMf, interactionHistory, userRow } from './fold-in';
 export { createServingScratch, scoreUser, servingFeatureColumns, type ServingScratch, weightsFor } from './score';
 export { topN } from '../core/select-top';
 export { contentCosine } from './base-scores';
 export { setScoringKernels } from './kernels';
 export { warmServing } from './warm';
 export { type Contribution, type ContributionBase, explainPage, topContribution } from './explain';
+export {
+  chooseReason,
+  LIKED_RATING,
+  type MoviePeople,
+  type MovieSignal,
+  type ReasonChoice,
+  WATCHED_DIRECTOR_MIN,
+  watchedDirectorCounts,
+} from './reasons';
 export {
   biasesPrediction,
   NEW_MEMBER_BLEND_FROM,

@@ -121,6 +121,12 @@ export interface UserRatings {
   itemIdx: Int32Array;
   values: Float32Array;
   times?: Float64Array;
+  /**
+   * The member's unrated watches, likes and watchlist adds with their weights on the rating scale
+   * (core/interactions.ts `attachImplicit`): read by the implicit bases only (EASE, implicit ALS, RP3beta) and never
+   * recommended back; ratings, predictions and the other bases ignore them.
+   */
+  implicit?: { itemIdx: Int32Array; values: Float32Array };
   /** true: the model was not trained on this member (signed up or first rated after it); see {@link predictRating}. */
   newMember?: boolean;
 }

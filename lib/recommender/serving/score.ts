@@ -2,10 +2,11 @@
  * Request-time scoring: the ranking blend Σ_f w_f·z_f over the standardised feature columns of one user, with the
  * weights of the user's activity bucket. O(nItems·F) per request plus the bases' own costs (base-scores.ts).
  */
+import { scoreItemSet } from '../algorithms/content-tfidf';
 import { ModelFitError, ShapeError } from '../core/types';
 import { SENTINEL_SCORE, standardize, standardizeStats, timeWindowColumns } from '../hybrid/features';
 import { contentScores, easeScores, knnScores, recentRatings } from './base-scores';
-import { foldInAls } from './fold-in';
+import { foldInAls, interactionHistory } from './fold-in';
 import type { ServingModel, UserRatings } from './model';
 
 /** Reusable per-request buffers (one per worker; never shared by concurrent requests). */
@@ -67,6 +68,9 @@ export function servingFeatureColumns(
   mask.fill(0);
   for (let t = 0; t < user.itemIdx.length; t++) mask[user.itemIdx[t]] = 1;
   const has = user.itemIdx.length > 0;
+  // The implicit bases read ratings plus watches, likes and watchlist adds; those movies are masked like rated ones.
+  const history = interactionHistory(user, model.scale);
+  for (let t = user.itemIdx.length; t < history.itemIdx.length; t++) mask[history.itemIdx[t]] = 1;
   const nb = model.rankBaseKinds.length;
   const acc = out ?? null;
   acc?.fill(0);
@@ -83,14 +87,16 @@ export function servingFeatureColumns(
       col.fill(0);
       continue;
     }
+    const implicitBase = kind === 'ease' || kind === 'rp3beta' || kind === 'implicit-als';
     if (kind === 'popularity') col.set(model.popScore);
-    else if (!has) {
+    else if (implicitBase ? history.itemIdx.length === 0 : !has) {
       col.fill(0);
       continue;
-    } else if (kind === 'ease') easeScores(model, user.itemIdx, user.values, col);
-    else if (kind === 'item-knn' || kind === 'rp3beta') knnScores(model, user, s.acc, col);
+    } else if (kind === 'ease') easeScores(model, history.itemIdx, history.values, col, history.confidence);
+    else if (kind === 'item-knn' || kind === 'rp3beta')
+      knnScores(model, kind === 'rp3beta' ? history : user, s.acc, col);
     else if (kind === 'implicit-als') {
-      const x = foldInAls(model, user);
+      const x = foldInAls(model, history);
       s.alsX.set(x);
       const k = model.k;
       const Y = model.itemFactors;
@@ -141,6 +147,15 @@ export function servingFeatureColumns(
     easeScores(model, r.items, r.values, recentCol);
     standardizeBlend(recentCol, mask, weight(nb + 7), acc);
   } else recentCol.fill(0);
+  // The implicit-feedback column (hybrid/features.ts IMPLICIT_CONTENT_FEATURE), in models fitted with one.
+  if (model.rankFeatures.length > nb + 8) {
+    const col = cols[nb + 8];
+    const imp = user.implicit;
+    if (imp && imp.itemIdx.length > 0 && model.contentVectors.nCols > 0 && weight(nb + 8) !== 0) {
+      scoreItemSet(model.contentVectors, imp.itemIdx, imp.values, col);
+      standardizeBlend(col, mask, weight(nb + 8), acc);
+    } else col.fill(0);
+  }
 }
 
 /** 1 for items with at most `coldItemThreshold` training ratings (the 'coldItem' column), built once per model. */

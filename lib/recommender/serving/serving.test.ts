@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { csrFromDense, buildRatingMatrix } from '../core/sparse';
+import { csrFromDense, buildRatingMatrix, createVocabulary } from '../core/sparse';
+import { attachImplicit, LIKE, WATCH } from '../core/interactions';
 import { mmrRerank } from './mmr';
 import {
   contentCosine,
@@ -236,6 +237,85 @@ describe('trainServingModel', () => {
       expect(mmrRerank(pool, 25, lambda, cos)).toEqual(mmrRerank(pool, 25, lambda, pairwise));
     }
   });
+
+  it.each([
+    ['EASE, item-kNN', 'item-knn'],
+    ['EASE, RP3beta', 'rp3beta'],
+  ])(
+    'computes the same columns with watches and likes (implicit part, confidences, implicitContent): %s',
+    (_, neighbourBase) => {
+      const w = genreWorld(50, 40, 3);
+      // Every third rating of each user becomes a bare watch; those rated ≥ 4.5 also a like.
+      const keep: number[] = [];
+      const conv: number[] = [];
+      w.userIds.forEach((_u, x) => (x % 3 === 0 ? conv : keep).push(x));
+      const ratings = buildRatingMatrix(
+        {
+          userIds: Int32Array.from(keep, (x) => w.userIds[x]),
+          itemIds: Int32Array.from(keep, (x) => w.movieIds[x]),
+          ratings: Float32Array.from(keep, (x) => w.ratings[x]),
+        },
+        { scale: [0.5, 5], users: createVocabulary(w.userIds), items: createVocabulary(w.movieIds) },
+      );
+      const rows = conv.flatMap((x) =>
+        w.ratings[x] >= 4.5
+          ? [
+              [x, WATCH],
+              [x, LIKE],
+            ]
+          : [[x, WATCH]],
+      );
+      const data = attachImplicit(
+        ratings,
+        {
+          userIds: Int32Array.from(rows, ([x]) => w.userIds[x]),
+          movieIds: Int32Array.from(rows, ([x]) => w.movieIds[x]),
+          kinds: Uint8Array.from(rows, ([, k]) => k),
+          timestamps: Float64Array.from(rows, ([x]) => w.timestamps[x]),
+        },
+        { watch: 0.5, like: 2, watchlist: 0 },
+      );
+      expect(data.implicit!.byUser.indices.length).toBe(conv.length);
+      const params = HybridParamsSchema.parse({
+        rankingBases: ['ease', neighbourBase, 'implicit-als', 'popularity'],
+        easeNeighbours: 1000,
+      });
+      const timeRows = {
+        userIds: Int32Array.from(keep, (x) => w.userIds[x]),
+        movieIds: Int32Array.from(keep, (x) => w.movieIds[x]),
+        timestamps: Float64Array.from(keep, (x) => w.timestamps[x]),
+      };
+      const { model } = trainServingModelSync(data, w.docs, { params, timeRows, tasks: ['ranking'] });
+      expect(model.rankFeatures.at(-1)).toBe('implicitContent');
+      const h = fitHybrid(data, hybridConfigFrom(params, { contentDocs: w.docs, timeRows, tasks: ['ranking'] }));
+      const times = alignTimestamps(data, timeRows.userIds, timeRows.movieIds, timeRows.timestamps);
+      const hs = createHybridScratch(h, data.items.size);
+      const ss = createServingScratch(model);
+      for (const u of [0, 7, 21]) {
+        const user = userRow(data, u, times);
+        expect(user.implicit!.itemIdx.length).toBeGreaterThan(0);
+        hybridFeatureColumns(h, data, u, hs);
+        servingFeatureColumns(model, user, ss);
+        for (let f = 0; f < model.rankFeatures.length; f++) {
+          // Exposure is left to the fit; ALS is folded in at serving time (a re-solve, not the fitted row).
+          if (model.rankFeatures[f] === 'exposure' || model.rankFeatures[f] === 'implicit-als') continue;
+          for (let i = 0; i < data.items.size; i++) expect(ss.cols[f][i]).toBeCloseTo(hs.cols[f][i], 4);
+        }
+        const implicitCol = ss.cols[model.rankFeatures.length - 1];
+        expect(Math.max(...implicitCol) - Math.min(...implicitCol)).toBeGreaterThan(0.5);
+        // A watched or liked movie is never a candidate: masked in every column, and out of the served top list.
+        const scores = new Float32Array(data.items.size);
+        scoreUser(model, user, scores);
+        const top = servedHybridRecommender.recommend(
+          { serving: model, times, cache: { scratch: null, ratingUser: -2, rating: null } },
+          data,
+          u,
+          20,
+        );
+        for (const i of user.implicit!.itemIdx) expect(top.map((x) => x.itemIdx)).not.toContain(i);
+      }
+    },
+  );
 
   it('scores content as the cosine to the rating-weighted profile, for short (tracked) and long (scanned) histories', () => {
     const w = genreWorld(50, 40, 3);

@@ -14,6 +14,8 @@ import {
   type ServingModel,
   type ServingScratch,
   type UserRatings,
+  chooseReason,
+  watchedDirectorCounts,
 } from '@/lib/recommender/serving';
 import { mmrRerank } from '@/lib/recommender/serving/mmr';
 import { SLOT_WINDOW } from '@/lib/recommender/serving/coverage-floor';
@@ -29,7 +31,7 @@ import { getServingModel } from './model-cache';
 import { listAllLikes } from '../data/likes';
 import { listAllWatches } from '../data/watches';
 import { refineReasons } from './reasons';
-import { mergeTasteSignals, watchedDirectorCounts, watchedFilmsBy, type TasteSignal } from './implicit-signals';
+import { mergeTasteSignals, watchedFilmsBy, type TasteSignal } from './implicit-signals';
 
 export type { FeedItem, FeedPage, FeedSource } from '@/lib/validation/feed';
 
@@ -71,9 +73,6 @@ async function userSignals(userId: number, listId?: number): Promise<{ signals: 
   };
 }
 
-/** A director shared by a content pick and its source film names the member's viewings of that director from this many films. */
-const WATCHED_DIRECTOR_MIN = 2;
-
 /** The signals as the engine's fold-in input (movies outside the model are skipped). */
 function toUserRatings(
   model: ServingModel,
@@ -87,17 +86,26 @@ function toUserRatings(
     times: new Float64Array(signals.length),
     newMember: !trainedOn(model, userId),
   };
+  const implicit = { itemIdx: new Int32Array(signals.length), values: new Float32Array(signals.length) };
   let n = 0;
+  let m = 0;
   for (const s of signals) {
     const idx = itemIndex.get(s.movieId);
     if (idx === undefined) continue;
-    user.itemIdx[n] = idx;
-    user.values[n] = s.value;
-    user.times![n++] = s.time;
+    // Ratings are the member's ratings; likes and bare watches go to the implicit models only, as in the nightly fit.
+    if (s.kind === 'rating') {
+      user.itemIdx[n] = idx;
+      user.values[n] = s.value;
+      user.times![n++] = s.time;
+    } else {
+      implicit.itemIdx[m] = idx;
+      implicit.values[m++] = s.value;
+    }
   }
   user.itemIdx = user.itemIdx.subarray(0, n);
   user.values = user.values.subarray(0, n);
   user.times = user.times!.subarray(0, n);
+  if (m > 0) user.implicit = { itemIdx: implicit.itemIdx.subarray(0, m), values: implicit.values.subarray(0, m) };
   return user;
 }
 
@@ -161,21 +169,14 @@ export async function buildForYouFeed(
   ]);
   if (!loaded) return popularityFeed(signals, dismissed, query);
   const { model, itemIndex, versionId } = loaded;
-  // Ranking folds in ratings, likes and bare watches; predicted ratings use what the member actually rated.
+  // Ranking folds in ratings (every base) and likes and bare watches (the implicit bases); predicted ratings use what
+  // the member actually rated.
   const user = toUserRatings(model, itemIndex, signals, userId);
-  const rated = signals.some((s) => s.kind !== 'rating')
-    ? toUserRatings(
-        model,
-        itemIndex,
-        signals.filter((s) => s.kind === 'rating'),
-        userId,
-      )
-    : user;
-  const n = user.itemIdx.length;
+  const n = user.itemIdx.length + (user.implicit?.itemIdx.length ?? 0);
   const buffers = takeScoringBuffers(model);
   const { scratch, scores } = buffers;
   scoreUser(model, user, scores, scratch);
-  const exclude = new Set<number>(user.itemIdx);
+  const exclude = new Set<number>([...user.itemIdx, ...(user.implicit?.itemIdx ?? [])]);
   for (const id of dismissed) {
     const idx = itemIndex.get(id);
     if (idx !== undefined) exclude.add(idx);
@@ -239,7 +240,7 @@ export async function buildForYouFeed(
     const idx = itemIndex.get(s.movieId);
     if (idx !== undefined) signalByIdx.set(idx, s);
   }
-  const ratingCtx = ratingContext(model, rated);
+  const ratingCtx = ratingContext(model, user);
   const watchedByDirector = watchedDirectorCounts(watchedIds, (id) => credits.get(id)?.directors);
   const items = page.flatMap((i, x): FeedItem[] => {
     const movie = cardById.get(model.itemIds[i]);
@@ -248,31 +249,29 @@ export async function buildForYouFeed(
     let reason: string;
     let source: FeedSource;
     const from = c.fromItemIdx >= 0 ? model.itemIds[c.fromItemIdx] : null;
-    const fromSignal = from !== null ? signalByIdx.get(c.fromItemIdx) : undefined;
-    // A like (hearted, or rated ≥ 3.5) reads "liked"; a watch without rating or like reads "watched".
-    const liked =
-      fromSignal !== undefined &&
-      (fromSignal.liked || (fromSignal.kind === 'rating' && fromSignal.value >= 3.5) || fromSignal.kind === 'like');
-    const watched = fromSignal?.kind === 'watch';
-    if (c.base === 'content' && from !== null) {
+    // The engine chooses the reason (serving/reasons.ts); here it becomes words with titles.
+    const pick = credits.get(movie.id);
+    const theirs = from !== null ? credits.get(from) : undefined;
+    const choice = chooseReason(
+      c,
+      from !== null ? signalByIdx.get(c.fromItemIdx) : undefined,
+      pick && theirs ? { pick, from: theirs } : null,
+      watchedByDirector,
+    );
+    if (choice.kind === 'watched-director') {
       source = 'content';
-      const mine = credits.get(movie.id)!;
-      const theirs = credits.get(from)!;
-      const director = mine.directors.find((d) => theirs.directors.includes(d));
-      const actor = mine.cast.find((a) => theirs.cast.includes(a));
-      const watchedFilms = director ? (watchedByDirector.get(director) ?? 0) : 0;
-      reason = director
-        ? watchedFilms >= WATCHED_DIRECTOR_MIN
-          ? watchedFilmsBy(watchedFilms, director)
-          : `More from ${director}`
-        : actor
-          ? `With ${actor}, like ${titleById.get(from)}`
-          : `Because you ${watched ? 'watched' : 'liked'} ${titleById.get(from)}`;
-    } else if (c.source === 'collaborative' && (liked || watched)) {
-      source = 'collaborative';
-      reason = `Because you ${liked ? 'liked' : 'watched'} ${titleById.get(from!)}`;
-    } else if (c.source === 'collaborative' || c.source === 'content') {
-      source = c.source;
+      reason = watchedFilmsBy(choice.films, choice.director);
+    } else if (choice.kind === 'more-from') {
+      source = 'content';
+      reason = `More from ${choice.director}`;
+    } else if (choice.kind === 'with-actor') {
+      source = 'content';
+      reason = `With ${choice.actor}, like ${titleById.get(from!)}`;
+    } else if (choice.kind === 'because') {
+      source = c.base === 'content' ? 'content' : 'collaborative';
+      reason = `Because you ${choice.verb} ${titleById.get(from!)}`;
+    } else if (choice.kind === 'people-like-you') {
+      source = choice.source;
       reason = 'Popular with people like you';
     } else {
       source = 'popular';

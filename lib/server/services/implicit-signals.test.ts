@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LIKE, WATCH } from '@/lib/recommender/core/interactions';
+import { LIKE, WATCH, WATCHLIST } from '@/lib/recommender/core/interactions';
 import {
   LIKE_VALUE,
   WATCH_VALUE,
@@ -22,7 +22,7 @@ describe('mergeTasteSignals', () => {
     expect(out).toEqual([{ movieId: 1, value: 2, time: secs('2026-01-01'), kind: 'rating', liked: true }]);
   });
 
-  it('turns a like without a rating into a strong positive and a bare watch into a threshold positive', () => {
+  it('turns a like without a rating and a bare watch into implicit signals with their kinds’ confidences', () => {
     const out = mergeTasteSignals(
       [],
       [{ movieId: 2, createdAt: at('2026-02-01') }],
@@ -36,10 +36,9 @@ describe('mergeTasteSignals', () => {
       { movieId: 2, value: LIKE_VALUE, time: secs('2026-05-01'), kind: 'like', liked: true },
       { movieId: 3, value: WATCH_VALUE, time: secs('2026-04-05'), kind: 'watch', liked: false },
     ]);
-    expect(LIKE_VALUE).toBeGreaterThan(WATCH_VALUE);
-    // Both stay positives for the implicit bases (threshold 3.5) and inside the rating scale.
-    expect(WATCH_VALUE).toBeGreaterThanOrEqual(3.5);
-    expect(LIKE_VALUE).toBeLessThanOrEqual(5);
+    // Confidences relative to a positive rating (core/interactions.ts): both are positives, a like at least a watch.
+    expect(LIKE_VALUE).toBeGreaterThanOrEqual(WATCH_VALUE);
+    expect(WATCH_VALUE).toBeGreaterThan(0);
   });
 
   it('gives one signal per movie, ratings first in their order', () => {
@@ -92,7 +91,7 @@ describe('watched films by a director', () => {
 });
 
 describe('implicitRowsOf (the nightly fit input)', () => {
-  it('turns bare watches and likes into implicit rows, skips rated pairs and watchlist-only pairs', () => {
+  it('turns unrated watches, likes and watchlist adds into implicit rows of their kind and skips rated pairs', () => {
     const snap = {
       userIds: Int32Array.from([1, 1, 1, 1, 2]),
       movieIds: Int32Array.from([10, 11, 12, 13, 10]),
@@ -106,8 +105,8 @@ describe('implicitRowsOf (the nightly fit input)', () => {
     const got = Array.from(
       r.userIds,
       (u, x) =>
-        `${u}:${r.movieIds[x]}:${r.kinds[x] === LIKE ? 'like' : r.kinds[x] === WATCH ? 'watch' : '?'}:${r.timestamps![x]}`,
+        `${u}:${r.movieIds[x]}:${r.kinds[x] === LIKE ? 'like' : r.kinds[x] === WATCH ? 'watch' : r.kinds[x] === WATCHLIST ? 'watchlist' : '?'}:${r.timestamps![x]}`,
     );
-    expect(got).toEqual(['1:10:watch:100', '1:11:like:200', '1:12:watch:300', '1:12:like:300']);
+    expect(got).toEqual(['1:10:watch:100', '1:11:like:200', '1:12:watch:300', '1:12:like:300', '1:13:watchlist:400']);
   });
 });

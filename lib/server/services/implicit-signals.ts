@@ -1,28 +1,35 @@
 // How a member's likes and bare watches enter the engine (issue #23). Pure: no database, so the rules are unit-tested
 // (implicit-signals.test.ts).
 //
-// The engine reads a watch or a like as an implicit row with its own weight on the rating scale
-// (lib/recommender/core/interactions.ts): the implicit bases (EASE, RP3beta, implicit ALS) count a row as a positive
-// when its value ≥ 3.5 (their threshold), item-kNN and content use value − the member's mean. The weights are the
+// The engine reads a watch, a like or a watchlist add as an implicit row with its own weight on the rating scale
+// (lib/recommender/core/interactions.ts): only the implicit bases (EASE, RP3beta, implicit ALS) read them, counting a
+// row as a positive when its value ≥ 3.5 (their threshold); item-kNN, content, MF and the rating blend see ratings
+// only. At request time for-you.ts passes them as the member's `implicit` rows, never as ratings. The weights are the
 // engine's DEFAULT_IMPLICIT_WEIGHTS, chosen on the validation carve of the ranking split
 // (docs/benchmarks/implicit-feedback.md); the same weights are used in the nightly fit (implicitRowsOf →
 // model-training.ts) and at request-time fold-in (mergeTasteSignals), so a new watch or like moves the next For You
 // the way the model learnt them:
 //   - an explicit rating always wins (the member said how much; a like never overrides it);
-//   - a like without a rating → LIKE_VALUE: a strong positive;
-//   - a watch without a rating (and no like) → WATCH_VALUE.
+//   - a like without a rating → LIKE_VALUE, the like's confidence (a positive);
+//   - a watch without a rating (and no like) → WATCH_VALUE, the watch's confidence.
 // Predicted ratings shown to the member keep using explicit ratings only (see for-you.ts): an implicit value is a
 // ranking signal, not something the member said.
-import { DEFAULT_IMPLICIT_WEIGHTS, type ImplicitRows, LIKE, WATCH } from '@/lib/recommender/core/interactions';
+import {
+  DEFAULT_IMPLICIT_WEIGHTS,
+  type ImplicitRows,
+  LIKE,
+  WATCH,
+  WATCHLIST,
+} from '@/lib/recommender/core/interactions';
 import type { ImplicitFeedbackSnapshot } from '../data/models';
 
 export const LIKE_VALUE = DEFAULT_IMPLICIT_WEIGHTS.like;
 export const WATCH_VALUE = DEFAULT_IMPLICIT_WEIGHTS.watch;
 
 /**
- * The nightly snapshot's bare watches and likes as the engine's implicit rows: a watched pair without a rating → a
- * watch, a liked pair without a rating → a like (both when watched and liked). Rated pairs give no row (the rating
- * wins); watchlist-only pairs give none (not measured yet). Timestamps are the pair's latest event.
+ * The nightly snapshot's unrated watches, likes and watchlist adds as the engine's implicit rows: a watched pair
+ * without a rating → a watch, a liked one → a like, a listed one → a watchlist add (a pair may give several; the engine
+ * keeps the strongest kind's weight). Rated pairs give no row (the rating wins). Timestamps are the pair's latest event.
  */
 export function implicitRowsOf(s: ImplicitFeedbackSnapshot): ImplicitRows {
   const u: number[] = [];
@@ -43,6 +50,12 @@ export function implicitRowsOf(s: ImplicitFeedbackSnapshot): ImplicitRows {
       k.push(LIKE);
       t.push(s.lastAt[x]);
     }
+    if (s.watchlisted[x]) {
+      u.push(s.userIds[x]);
+      m.push(s.movieIds[x]);
+      k.push(WATCHLIST);
+      t.push(s.lastAt[x]);
+    }
   }
   return {
     userIds: Int32Array.from(u),
@@ -56,7 +69,7 @@ export type SignalKind = 'rating' | 'like' | 'watch';
 
 export interface TasteSignal {
   movieId: number;
-  /** Rating or pseudo-rating, 0.5–5. */
+  /** A rating (0.5–5), or for a like / bare watch the kind's confidence weight for the implicit models. */
   value: number;
   /** When the member expressed it (rating change, like, latest watch logged), unix seconds. */
   time: number;
@@ -105,16 +118,8 @@ export function mergeTasteSignals(
   return out;
 }
 
-/** How many distinct watched films each director made (directors of `watchedIds` per `directorsOf`). */
-export function watchedDirectorCounts(
-  watchedIds: Iterable<number>,
-  directorsOf: (movieId: number) => readonly string[] | undefined,
-): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const id of new Set(watchedIds))
-    for (const d of new Set(directorsOf(id) ?? [])) counts.set(d, (counts.get(d) ?? 0) + 1);
-  return counts;
-}
+// Counting a member's watched films per director is the engine's (serving/reasons.ts), next to the reason choice.
+export { watchedDirectorCounts } from '@/lib/recommender/serving/reasons';
 
 const SMALL = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 

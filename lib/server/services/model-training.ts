@@ -3,7 +3,7 @@ import { buildRatingMatrix, createVocabulary } from '@/lib/recommender/core/spar
 import { buildContentDocs } from '@/lib/recommender/algorithms/content-docs';
 import { trainServingModel, DEFAULT_SERVING, type ExternalFactors } from '@/lib/recommender/serving';
 import { serializeModel } from '@/lib/recommender/core/serialize';
-import { mergeImplicit } from '@/lib/recommender/core/interactions';
+import { attachImplicit, idsWithImplicit } from '@/lib/recommender/core/interactions';
 import { implicitRowsOf } from './implicit-signals';
 import { env } from '@/lib/env';
 import {
@@ -69,9 +69,10 @@ export async function recomputeModel(opts: RecomputeOptions): Promise<RecomputeR
     await phase('snapshot', 0.01);
     const t0 = performance.now();
     // The catalogue read overlaps the two rating reads (≈ 0.7 s of the snapshot at ML-1M shape).
-    // Watches, likes and watchlist adds are snapshotted with the ratings (issue #23): bare watches and likes enter the fit
-    // as implicit rows with the engine's learned weights (services/implicit-signals.ts implicitRowsOf; watchlist adds
-    // are not used yet). With none (e.g. MovieLens imports only) the fit is exactly the ratings-only fit.
+    // Watches, likes and watchlist adds are snapshotted with the ratings (issue #23): unrated ones become the matrix's
+    // implicit part with the engine's weights per kind (services/implicit-signals.ts implicitRowsOf →
+    // core/interactions.ts attachImplicit), read by the implicit models (ALS, EASE, RP3beta) only; the rating models
+    // fit the ratings. With none (e.g. MovieLens imports only) the fit is exactly the ratings-only fit.
     const [ratings, times, { movies, tags }, implicit] = await Promise.all([
       snapshotRatings(),
       snapshotRatingTimes(),
@@ -85,13 +86,17 @@ export async function recomputeModel(opts: RecomputeOptions): Promise<RecomputeR
     movieIds.set(ratings.movieIds);
     movies.forEach((m, x) => (movieIds[ratings.movieIds.length + x] = m.movieId));
     const items = createVocabulary(movieIds);
-    const ratingRows = { userIds: ratings.userIds, movieIds: ratings.movieIds, ratings: ratings.values };
-    const fitRows = mergeImplicit(ratingRows, implicitRowsOf(implicit));
-    const implicitFitRows = fitRows.ratings.length - ratingRows.ratings.length;
-    const data = buildRatingMatrix(
-      { userIds: fitRows.userIds, itemIds: fitRows.movieIds, ratings: fitRows.ratings },
-      { scale: [0.5, 5], items },
+    const implicitRows = implicitRowsOf(implicit);
+    // A member with watches or likes but no rating yet is a user of the model too (the implicit models learn them).
+    const users = createVocabulary(idsWithImplicit(ratings, implicitRows).userIds);
+    const data = attachImplicit(
+      buildRatingMatrix(
+        { userIds: ratings.userIds, itemIds: ratings.movieIds, ratings: ratings.values },
+        { scale: [0.5, 5], items, users },
+      ),
+      implicitRows,
     );
+    const implicitFitRows = data.implicit?.byUser.indices.length ?? 0;
     const docs = buildContentDocs(movies, tags);
     const snapshotSeconds = (performance.now() - t0) / 1000;
     // The times carry their own (user, movie) keys: the hybrid aligns them to the matrix by id, so a rating written
@@ -99,7 +104,7 @@ export async function recomputeModel(opts: RecomputeOptions): Promise<RecomputeR
     const config = {
       ...DEFAULT_SERVING,
       externalFactors: opts.externalFactors,
-      timeRows: implicitFitRows > 0 ? withImplicitTimes(times, fitRows, ratingRows.ratings.length, implicit) : times,
+      timeRows: times,
     };
     const result = await trainServingModel(data, docs, config, (name, p) => phase(name, 0.05 + 0.85 * p));
     await phase('saving', 0.92);
@@ -144,33 +149,4 @@ export async function recomputeModel(opts: RecomputeOptions): Promise<RecomputeR
     await markFailed(versionId, err instanceof Error ? err.message : String(err));
     throw err;
   }
-}
-
-/** The rating times plus the implicit rows appended by mergeImplicit (rows ≥ `n`), timed by the pair's latest event. */
-function withImplicitTimes(
-  times: { userIds: Int32Array; movieIds: Int32Array; timestamps: Float64Array },
-  fitRows: { userIds: Int32Array; movieIds: Int32Array },
-  n: number,
-  implicit: { userIds: Int32Array; movieIds: Int32Array; lastAt: Float64Array },
-): { userIds: Int32Array; movieIds: Int32Array; timestamps: Float64Array } {
-  const last = new Map<string, number>();
-  for (let x = 0; x < implicit.userIds.length; x++)
-    last.set(`${implicit.userIds[x]}:${implicit.movieIds[x]}`, implicit.lastAt[x]);
-  const m = fitRows.userIds.length - n;
-  const out = {
-    userIds: new Int32Array(times.userIds.length + m),
-    movieIds: new Int32Array(times.userIds.length + m),
-    timestamps: new Float64Array(times.userIds.length + m),
-  };
-  out.userIds.set(times.userIds);
-  out.movieIds.set(times.movieIds);
-  out.timestamps.set(times.timestamps);
-  for (let j = 0; j < m; j++) {
-    const u = fitRows.userIds[n + j];
-    const i = fitRows.movieIds[n + j];
-    out.userIds[times.userIds.length + j] = u;
-    out.movieIds[times.userIds.length + j] = i;
-    out.timestamps[times.userIds.length + j] = last.get(`${u}:${i}`) ?? 0;
-  }
-  return out;
 }
