@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { GenreSelect } from '@/components/genre-select';
+import { YearRange } from '@/components/year-range';
 import { redirect } from 'next/navigation';
 import { getCurrentUser } from '@/lib/server/auth';
 import { getForYouFeed } from '@/lib/server/services/feed-cache';
@@ -89,30 +90,7 @@ export default async function ForYouPage({ searchParams }: { searchParams: SP })
       <form className="toolbar" action="/for-you">
         {query.list && <input type="hidden" name="list" value={query.list} />}
         <GenreSelect genres={genres} value={query.genre} />
-        <input
-          className="input year"
-          name="yearFrom"
-          type="number"
-          min="1870"
-          max="2100"
-          placeholder="From year"
-          aria-label="From year"
-          defaultValue={query.yearFrom}
-          aria-invalid={!!filterError}
-          aria-describedby={filterError ? 'filter-error' : undefined}
-        />
-        <input
-          className="input year"
-          name="yearTo"
-          type="number"
-          min="1870"
-          max="2100"
-          placeholder="To year"
-          aria-label="To year"
-          defaultValue={query.yearTo}
-          aria-invalid={!!filterError}
-          aria-describedby={filterError ? 'filter-error' : undefined}
-        />
+        <YearRange from={query.yearFrom} to={query.yearTo} errorId={filterError ? 'filter-error' : undefined} />
         <label className="muted small" htmlFor="diversity">
           Familiar
         </label>

@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { GenreSelect } from '@/components/genre-select';
+import { YearRange } from '@/components/year-range';
 import { PersonFilter } from '@/components/person-filter';
 import { BrowseQuery, browseYears } from '@/lib/validation/movies';
 import {
@@ -104,26 +105,7 @@ export default async function BrowsePage({ searchParams }: { searchParams: SP })
             </option>
           ))}
         </select>
-        <input
-          className="input year"
-          name="yearFrom"
-          type="number"
-          min="1870"
-          max="2100"
-          placeholder="From year"
-          aria-label="From year"
-          defaultValue={query.yearFrom}
-        />
-        <input
-          className="input year"
-          name="yearTo"
-          type="number"
-          min="1870"
-          max="2100"
-          placeholder="To year"
-          aria-label="To year"
-          defaultValue={query.yearTo}
-        />
+        <YearRange from={query.yearFrom} to={query.yearTo} />
         <select className="input" name="runtimeMax" defaultValue={query.runtimeMax ?? ''} aria-label="Length">
           <option value="">Any length</option>
           <option value="90">Up to 90 min</option>
