@@ -133,7 +133,7 @@ export function QuickActions({ movieId, title, state }: { movieId: number; title
             setUndo({ label: next ? 'Added to watchlist' : 'Removed from watchlist', run: () => watch.set(!next) });
           }}
         >
-          {watch.on ? '✓ Listed' : '+ List'}
+          {watch.on ? '✓ Watchlist' : '+ Watchlist'}
           <span className="sr-only">
             {watch.on ? `: ${title} is on your watchlist` : `: add ${title} to your watchlist`}
           </span>
