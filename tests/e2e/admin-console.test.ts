@@ -20,6 +20,7 @@ const ADMIN_API: [string, string][] = [
   ['GET', '/api/admin/status'],
   ['GET', '/api/admin/catalogue/imports'],
   ['GET', '/api/admin/catalogue/imports/1/rejects'],
+  ['GET', '/api/admin/models/1/log'],
   ['PUT', '/api/admin/catalogue/upload?name=movies.csv'],
 ];
 
@@ -134,6 +135,34 @@ for (const mode of ['embedded', 'server'] as DatabaseMode[]) {
         await vp.goto('/admin/catalogue');
         expect(new URL(vp.url()).pathname).toBe('/sign-in');
         expect((await vp.request.get('/api/admin/catalogue/imports')).status()).toBe(403);
+      });
+
+      it("opens a model version's training log: its lines, newest first, at desktop and phone widths", async () => {
+        for (const width of [1280, 375]) {
+          const admin = await signIn('admin@reel.local', server.adminPassword, width);
+          await admin.goto('/admin');
+          // The first version, trained at first start (the oldest row).
+          const row = admin.locator('[data-testid=model-versions] tbody tr[data-status]').last();
+          expect(await row.locator('td').first().textContent()).toBe('v1');
+          const toggle = row.getByTestId('version-log-toggle');
+          expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+          await toggle.click();
+          expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+          const log = admin.locator('[data-testid=version-log][data-version="1"]');
+          await expect.poll(() => log.locator('li').count(), POLL).toBeGreaterThan(8);
+          const lines = await log.locator('li').allTextContents();
+          expect(lines[0]).toMatch(/activated; total [\d.]+ s$/);
+          expect(lines.at(-1)).toMatch(/training started: trigger startup/);
+          expect(lines.join('\n')).toMatch(/snapshot: [\d,]+ ratings by [\d,]+ members/);
+          expect(lines.join('\n')).toMatch(/validation: .*ndcg@10 0\.\d{4}/);
+          // Readable without scrolling sideways, also on a phone.
+          const box = (await log.boundingBox())!;
+          expect(box.x).toBeGreaterThanOrEqual(0);
+          expect(box.x + box.width).toBeLessThanOrEqual(width);
+          if (width === 1280) await shot(admin, 'model-log');
+          await toggle.click();
+          expect(await log.count()).toBe(0);
+        }
       });
 
       it(

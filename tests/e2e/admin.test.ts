@@ -1,5 +1,5 @@
 // The admin's journeys in a real browser: model versions with metrics, retrain with live progress, rollback, and a
-// one-click reload of the server's data folder; and a member is kept out of the admin pages. Runs on the
+// reload of the server's data folder (the Models tab's button leads to the console's dry run); and a member is kept out of the admin pages. Runs on the
 // server-database instance. The catalogue console (upload, dry run, progress, every admin action refused to members,
 // both databases) is tests/e2e/admin-console.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,21 +100,59 @@ describe('Reel admin in the browser', () => {
   );
 
   it(
-    'reloads the catalogue and reports the result',
+    "reloads the server's catalogue through the dry run and its threshold, and reports the result",
     async () => {
       const page = await signIn('admin@reel.local', server.adminPassword);
       await page.goto('/admin');
-      await page.waitForLoadState('networkidle');
+      // The Models tab's button leads to the console: a reload always starts with a dry run.
       await page.getByTestId('reload-catalogue').click();
+      await page.waitForURL('**/admin/catalogue');
+      await page.getByLabel('Server folder').check();
+      await page.click('[data-testid=dry-run]');
       await expect
-        .poll(async () => page.locator('[data-testid=imports] tbody tr').first().getAttribute('data-status'), {
-          timeout: JOB_TIMEOUT,
-          interval: 2_000,
-        })
+        .poll(
+          () =>
+            page
+              .locator('[data-testid=preview]')
+              .getAttribute('data-preview')
+              .catch(() => null),
+          {
+            timeout: JOB_TIMEOUT,
+            interval: 1_000,
+          },
+        )
+        .not.toBeNull();
+      // The same files as the first-start import: nothing new, nothing to update.
+      expect(await page.textContent('[data-testid=count-added] b')).toBe('0');
+      expect(await page.textContent('[data-testid=count-updated] b')).toBe('0');
+      expect(await page.textContent('[data-testid=count-unchanged] b')).toBe('9,742');
+      // A threshold below the files' reject share refuses to apply; the default accepts them.
+      const share = Number(((await page.textContent('[data-testid=preview]')) ?? '').match(/([\d.]+) % of/)?.[1] ?? 0);
+      if (share > 0) {
+        await page.fill('#max-reject', String(share / 2));
+        expect(await page.getByTestId('apply-reload').isDisabled()).toBe(true);
+        expect(await page.textContent('#reject-help')).toMatch(/above/);
+      }
+      await page.fill('#max-reject', '1');
+      await page.getByTestId('apply-reload').click();
+      await expect
+        .poll(
+          () =>
+            page
+              .locator('[data-testid=last-reload]')
+              .getAttribute('data-status')
+              .catch(() => null),
+          {
+            timeout: JOB_TIMEOUT,
+            interval: 2_000,
+          },
+        )
         .toBe('SUCCEEDED');
-      expect(await page.locator('[data-testid=imports] tbody tr').first().textContent()).toMatch(
-        /9742 movies, 100836 ratings/,
-      );
+      expect(await page.textContent('[data-testid=last-reload]')).toMatch(/0 movies added, 0 updated, 9,742 unchanged/);
+      await page.goto('/admin');
+      const row = page.locator('[data-testid=imports] tbody tr').first();
+      expect(await row.getAttribute('data-status')).toBe('SUCCEEDED');
+      expect(await row.textContent()).toMatch(/9742 movies, 100836 ratings/);
     },
     JOB_TIMEOUT + 60_000,
   );

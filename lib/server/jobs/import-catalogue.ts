@@ -3,7 +3,6 @@ import type { CatalogueSource } from '@/lib/validation/admin-catalogue';
 // Queueing only: light enough for server actions (the handler, with the importer, is import-catalogue-handler.ts).
 import { createImport, getImport, updateImport } from '../data/imports';
 import { AppError } from '../errors';
-import { resolveDataDir } from '../services/data-source';
 import { getBoss, IMPORT_QUEUE, type ImportJob } from './queue';
 
 /** Queues a job for an existing import row. */
@@ -42,19 +41,6 @@ export async function enqueueApply(requestedBy: number, previewId: number, maxRe
     source: preview.source ?? undefined,
     previewId,
     maxRejectShare,
-  });
-  await send(importId);
-  return importId;
-}
-
-/** Today's one-click reload of the server's data folder (no dry run shown; the threshold still applies). */
-export async function enqueueImport(requestedBy: number): Promise<number> {
-  const dataDir = resolveDataDir();
-  const importId = await createImport({
-    requestedBy,
-    dataDir,
-    kind: 'APPLY',
-    source: { type: 'server', label: dataDir ?? 'DATA_DIR' },
   });
   await send(importId);
   return importId;
