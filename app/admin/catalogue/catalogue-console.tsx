@@ -112,6 +112,11 @@ export function CatalogueConsole({
         <PreviewPanel
           preview={preview}
           applied={imports.some((j) => j.kind === 'APPLY' && j.previewId === preview.id && j.status === 'SUCCEEDED')}
+          filesRemovedBy={
+            preview.source?.type === 'server'
+              ? null
+              : (imports.find((j) => j.kind === 'APPLY' && j.previewId === preview.id && !isActive(j)) ?? null)
+          }
           busy={run.isPending}
           onApply={(maxRejectPercent) => {
             setMessage(null);
@@ -386,11 +391,14 @@ function Announcer({ job }: { job: CatalogueImportDto | null }) {
 function PreviewPanel({
   preview,
   applied,
+  filesRemovedBy,
   busy,
   onApply,
 }: {
   preview: CatalogueImportDto;
   applied: boolean;
+  /** The finished reload after which an uploaded or downloaded set's files were deleted. */
+  filesRemovedBy: CatalogueImportDto | null;
   busy: boolean;
   onApply: (pct: number) => void;
 }) {
@@ -459,7 +467,13 @@ function PreviewPanel({
       )}
       {applied ? (
         <p className="small muted" style={{ margin: 0 }}>
-          These files were loaded.
+          These files were loaded{filesRemovedBy ? ' and then removed from the server' : ''}.
+        </p>
+      ) : filesRemovedBy ? (
+        <p className="small muted" style={{ margin: 0 }} data-testid="preview-files-removed">
+          Reload #{filesRemovedBy.id} of these files{' '}
+          {filesRemovedBy.status === 'CANCELLED' ? 'was cancelled' : 'failed'}, and their uploaded copy was removed:
+          upload them again for a new dry run.
         </p>
       ) : (
         <div className="admin-row">

@@ -142,3 +142,12 @@ export async function isCancelRequested(id: number): Promise<boolean> {
 export async function failStaleImports(reason: string): Promise<void> {
   await db.catalogueImport.updateMany({ where: { status: 'RUNNING' }, data: { status: 'FAILED', error: reason, finishedAt: new Date() } });
 }
+
+/** The folders of jobs still queued or running (their files must stay). */
+export async function listActiveImportDirs(): Promise<string[]> {
+  const rows = await db.catalogueImport.findMany({
+    where: { status: { in: ['QUEUED', 'RUNNING'] }, dataDir: { not: null } },
+    select: { dataDir: true },
+  });
+  return rows.map((r) => r.dataDir!);
+}

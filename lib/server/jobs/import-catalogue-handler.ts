@@ -4,7 +4,7 @@ import { getImport, isCancelRequested, updateImport } from '../data/imports';
 import { ReloadStoppedError } from '../data/catalogue';
 import { AppError } from '../errors';
 import { applyCatalogue, previewCatalogue, type ImportProgress } from '../services/catalogue-import';
-import { downloadCatalogue } from '../services/catalogue-sources';
+import { downloadCatalogue, removeCatalogueFiles } from '../services/catalogue-sources';
 import type { ImportJob } from './queue';
 
 /** Writes progress at most twice a second, and polls the cancel flag at the same pace. */
@@ -34,9 +34,23 @@ function progressWriter(importId: number) {
   return { onProgress, shouldStop: () => cancelled };
 }
 
+/**
+ * An uploaded or downloaded folder is deleted once nothing can use it: after its reload (applied, cancelled or failed)
+ * or a dry run that did not succeed. A successful dry run keeps its files for the reload (the worker's start-up sweep
+ * deletes them after CATALOGUE_UPLOAD_MAX_AGE_HOURS). The server's data folder is never deleted.
+ */
+function releaseFiles(importId: number, dataDir: string | null): void {
+  const removed = removeCatalogueFiles(dataDir);
+  if (removed) console.log(`[worker] catalogue job ${importId}: removed its files (${removed})`);
+}
+
 async function runOne(importId: number): Promise<void> {
   const job = await getImport(importId);
-  if (job.status !== 'QUEUED') return;
+  if (job.status !== 'QUEUED') {
+    // Cancelled while queued (requestCancel finishes it at once): its files can go.
+    if (job.status === 'CANCELLED' && !job.startedAt) releaseFiles(importId, job.dataDir);
+    return;
+  }
   if (job.cancelRequested) {
     await updateImport(importId, {
       status: 'CANCELLED',
@@ -44,12 +58,13 @@ async function runOne(importId: number): Promise<void> {
       error: 'Cancelled before it started.',
       finished: true,
     });
+    releaseFiles(importId, job.dataDir);
     return;
   }
   await updateImport(importId, { status: 'RUNNING', started: true, phase: 'starting', phaseStarted: true });
   const { onProgress, shouldStop } = progressWriter(importId);
+  let dataDir = job.dataDir;
   try {
-    let dataDir = job.dataDir;
     if (!dataDir && job.source?.type === 'url' && job.source.url) {
       onProgress({ phase: 'downloading', done: 0, total: 0 });
       const got = await downloadCatalogue(job.source.url, `import-${importId}`, {
@@ -76,6 +91,7 @@ async function runOne(importId: number): Promise<void> {
       shouldStop,
     });
     await updateImport(importId, { status: 'SUCCEEDED', phase: 'done', progress: 1, report, finished: true });
+    releaseFiles(importId, dataDir);
   } catch (err) {
     if (err instanceof ReloadStoppedError) {
       await updateImport(importId, {
@@ -84,6 +100,7 @@ async function runOne(importId: number): Promise<void> {
         error: 'Cancelled: the previous catalogue was kept.',
         finished: true,
       });
+      releaseFiles(importId, dataDir);
       return;
     }
     await updateImport(importId, {
@@ -91,6 +108,7 @@ async function runOne(importId: number): Promise<void> {
       error: err instanceof Error ? err.message : String(err),
       finished: true,
     });
+    releaseFiles(importId, dataDir);
     if (!(err instanceof AppError)) throw err;
   }
 }

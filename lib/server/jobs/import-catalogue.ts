@@ -1,4 +1,5 @@
 import 'server-only';
+import { existsSync } from 'node:fs';
 import type { CatalogueSource } from '@/lib/validation/admin-catalogue';
 // Queueing only: light enough for server actions (the handler, with the importer, is import-catalogue-handler.ts).
 import { createImport, getImport, updateImport } from '../data/imports';
@@ -33,6 +34,12 @@ export async function enqueueApply(requestedBy: number, previewId: number, maxRe
   const preview = await getImport(previewId);
   if (preview.kind !== 'PREVIEW' || preview.status !== 'SUCCEEDED' || !preview.dataDir) {
     throw new AppError('INVALID', 'Run a dry run of these files first, and wait for it to finish.');
+  }
+  if (!existsSync(preview.dataDir)) {
+    throw new AppError(
+      'INVALID',
+      'The files of this dry run were removed (after a reload of them, or after a day): upload them again and run a new dry run.',
+    );
   }
   const importId = await createImport({
     requestedBy,

@@ -2,7 +2,8 @@ import 'server-only';
 import { env } from '@/lib/env';
 import { WORKER_HEARTBEAT_MS } from '@/lib/validation/worker-status';
 import { failStaleTraining } from '../data/models';
-import { failStaleImports } from '../data/imports';
+import { failStaleImports, listActiveImportDirs } from '../data/imports';
+import { sweepCatalogueFolders } from '../services/catalogue-sources';
 import { beatWorker, listActiveQueueJobIds, markWorkerStopped } from '../data/worker-heartbeat';
 import { getBoss, IMPORT_QUEUE, RECOMPUTE_QUEUE, stopBoss, type ImportJob, type RecomputeJob } from './queue';
 import { handleRecompute } from './recompute-model';
@@ -45,6 +46,13 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
       : 'the worker stopped while this job was running',
   );
   if (stale) log(`[worker] marked ${stale} interrupted training run(s) as failed`);
+  // Uploaded or downloaded catalogues nothing will use any more (never applied, or left by a stopped worker).
+  const swept = sweepCatalogueFolders({
+    maxAgeMs: env.CATALOGUE_UPLOAD_MAX_AGE_HOURS * 3_600_000,
+    keep: await listActiveImportDirs(),
+  });
+  if (swept.length)
+    log(`[worker] removed ${swept.length} catalogue upload(s) older than ${env.CATALOGUE_UPLOAD_MAX_AGE_HOURS} h`);
   await failOrphanedJobs(log);
   const boss = await getBoss(3);
   await boss.work<RecomputeJob>(RECOMPUTE_QUEUE, { batchSize: 1, pollingIntervalSeconds: 2 }, handleRecompute);
