@@ -46,6 +46,8 @@ const EnvSchema = z.object({
     .min(0)
     .max(24 * 365)
     .default(24),
+  /** Rejected rows of a catalogue dry run or reload kept for the downloadable CSV (per file group; the count is exact). */
+  CATALOGUE_MAX_REJECT_ROWS: z.coerce.number().int().min(100).max(10_000_000).default(250_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** 1 when a reverse proxy in front of the server sets X-Forwarded-For / X-Forwarded-Proto (else they are replaced). */
   TRUST_PROXY: z.enum(['0', '1']).default('0'),

@@ -208,7 +208,8 @@ for (const mode of ['embedded', 'server'] as DatabaseMode[]) {
           expect(rejected).toContain('movies.csv');
           expect(rejected).toContain('32'); // header + 30 movies, then the broken row
           const csv = await admin.request.get((await admin.getAttribute('[data-testid=rejects-csv]', 'href'))!);
-          expect(await csv.text()).toMatch(/^file,line,reason\r\nmovies\.csv,32,/);
+          expect(await csv.text()).toMatch(/^file,line,reason\r\nmovies\.csv,32,[^\r\n]+\r\n$/);
+          expect(await admin.textContent('[data-testid=rejects-shown]')).toMatch(/showing 1 of 1\b/);
           await shot(admin, 'catalogue-preview');
 
           await admin.click('[data-testid=apply-reload]');

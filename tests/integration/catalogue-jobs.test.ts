@@ -1,9 +1,17 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type PgBoss from 'pg-boss';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createImport, getImport, listImports, requestCancel } from '../../lib/server/data/imports';
+import {
+  countImportRejects,
+  createImport,
+  getImport,
+  listImportRejects,
+  listImports,
+  requestCancel,
+} from '../../lib/server/data/imports';
+import { rejectsCsv } from '../../lib/validation/rejects-csv';
 import { handleImport } from '../../lib/server/jobs/import-catalogue-handler';
 import { enqueueApply } from '../../lib/server/jobs/import-catalogue';
 import {
@@ -133,6 +141,42 @@ describe('catalogue jobs', () => {
     writeFileSync(join(empty, 'notes.txt'), 'no catalogue here');
     expect((await getImport(await preview(empty))).status).toBe('FAILED');
     expect(existsSync(empty)).toBe(false);
+  });
+
+  it("keeps every rejected row for the CSV, past the loaders' old caps, while the report lists the first ones", async () => {
+    const many = writeSyntheticCatalogue(join(root, 'many'), {
+      movies: 10,
+      firstId: uniqueMovieId(),
+      seed: 14,
+      ratingsPerMovie: 1,
+      extraMovieLines: Array.from({ length: 300 }, (_, x) => `bad${x},Broken ${x} (2000),Drama`),
+    });
+    for (let i = 1; i < 20; i++) uniqueMovieId();
+    const ratingsCsv = join(many.dir, 'movielens', 'ml-latest-small', 'ratings.csv');
+    appendFileSync(ratingsCsv, Array.from({ length: 250 }, (_, x) => `user${x},1,4.0,1500000000\n`).join(''));
+    const id = await createImport({ requestedBy: null, dataDir: many.dir, kind: 'PREVIEW' });
+    await handleImport(job(id));
+    const preview = await getImport(id);
+    expect(preview.status).toBe('SUCCEEDED');
+    const report = preview.report as { rejected: number; issues: unknown[] };
+    expect(report.rejected).toBe(550);
+    expect(report.issues).toHaveLength(500); // the report (polled by the page) stays small
+    expect(await countImportRejects(id)).toBe(550);
+    const rows = [...(await listImportRejects(id, -1, 400)), ...(await listImportRejects(id, 399, 400))];
+    expect(rows.map((r) => r.seq)).toEqual([...Array(550).keys()]);
+    const movieLines = rows.filter((r) => r.file === 'movies.csv').map((r) => r.line);
+    expect(movieLines).toEqual(Array.from({ length: 300 }, (_, x) => 12 + x)); // header + 10 movies, then the broken
+    const ratingRows = rows.filter((r) => r.file === 'ratings.csv');
+    expect(ratingRows).toHaveLength(250);
+    expect(ratingRows.every((r) => r.line > 10 && r.message.length > 0)).toBe(true);
+    const csv = rejectsCsv(rows);
+    expect(csv.split('\r\n')).toHaveLength(1 + 550 + 1);
+    expect(csv).toContain('\r\nmovies.csv,311,');
+    // A rerun of the job replaces its rows rather than adding to them.
+    const again = await createImport({ requestedBy: null, dataDir: many.dir, kind: 'PREVIEW' });
+    await handleImport(job(again));
+    expect(await countImportRejects(again)).toBe(550);
+    expect(await countImportRejects(id)).toBe(550);
   });
 
   it('sweeps upload and download folders older than the limit at worker start, except those of active jobs', () => {

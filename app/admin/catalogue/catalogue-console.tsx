@@ -14,6 +14,8 @@ const ACCEPTED = [
   'credits.csv',
   'keywords.csv',
 ];
+/** Rejected rows listed on the page (the CSV has every one). */
+const SHOWN_REJECTS = 20;
 const RELEASE_URL = (r: string) => `https://files.grouplens.org/datasets/movielens/${r}.zip`;
 
 /** Any action's result: only ok and the message are read here. */
@@ -446,7 +448,7 @@ function PreviewPanel({
                 </tr>
               </thead>
               <tbody>
-                {issues.slice(0, 20).map((i, x) => (
+                {issues.slice(0, SHOWN_REJECTS).map((i, x) => (
                   <tr key={x}>
                     <td>{i.file}</td>
                     <td>{i.line || '—'}</td>
@@ -456,11 +458,11 @@ function PreviewPanel({
               </tbody>
             </table>
           </div>
-          <p className="small" style={{ margin: 0 }}>
-            {(share * 100).toFixed(2)} % of {n(r.rowsRead)} rows rejected
-            {issues.length > 20 ? `; the first 20 of ${n(r.rejected)} shown` : ''}.{' '}
+          <p className="small" style={{ margin: 0 }} data-testid="rejects-shown">
+            {(share * 100).toFixed(2)} % of {n(r.rowsRead)} rows rejected; showing{' '}
+            {n(Math.min(SHOWN_REJECTS, issues.length))} of {n(r.rejected)}.{' '}
             <a href={`/api/admin/catalogue/imports/${preview.id}/rejects`} download data-testid="rejects-csv">
-              Download the rejected rows (CSV)
+              Download all {n(r.rejected)} rejected rows (CSV)
             </a>
           </p>
         </>

@@ -1,6 +1,6 @@
 import 'server-only';
 import type PgBoss from 'pg-boss';
-import { getImport, isCancelRequested, updateImport } from '../data/imports';
+import { getImport, isCancelRequested, saveImportRejects, updateImport } from '../data/imports';
 import { ReloadStoppedError } from '../data/catalogue';
 import { AppError } from '../errors';
 import { applyCatalogue, previewCatalogue, type ImportProgress } from '../services/catalogue-import';
@@ -64,6 +64,8 @@ async function runOne(importId: number): Promise<void> {
   await updateImport(importId, { status: 'RUNNING', started: true, phase: 'starting', phaseStarted: true });
   const { onProgress, shouldStop } = progressWriter(importId);
   let dataDir = job.dataDir;
+  // Every rejected row, for the downloadable CSV (the report keeps the first ones for the page).
+  const onRejects = (issues: { file: string; line: number; message: string }[]) => saveImportRejects(importId, issues);
   try {
     if (!dataDir && job.source?.type === 'url' && job.source.url) {
       onProgress({ phase: 'downloading', done: 0, total: 0 });
@@ -81,7 +83,7 @@ async function runOne(importId: number): Promise<void> {
       );
     }
     if (job.kind === 'PREVIEW') {
-      const report = await previewCatalogue(dataDir, onProgress);
+      const report = await previewCatalogue(dataDir, onProgress, { onRejects });
       await updateImport(importId, { status: 'SUCCEEDED', phase: 'done', progress: 1, report, finished: true });
       return;
     }
@@ -89,6 +91,7 @@ async function runOne(importId: number): Promise<void> {
       key: `i${importId}`,
       maxRejectShare: job.maxRejectShare,
       shouldStop,
+      onRejects,
     });
     await updateImport(importId, { status: 'SUCCEEDED', phase: 'done', progress: 1, report, finished: true });
     releaseFiles(importId, dataDir);
