@@ -3,6 +3,7 @@ import pg from 'pg';
 import { requireDatabaseUrl } from '@/lib/env';
 import type { CatalogueMovie } from '@/lib/recommender/io/catalogue';
 import type { LiveMovieKey, PlannedMovie } from '../services/catalogue-plan';
+import { BatchBudget } from './batch-budget';
 
 /** What the importer writes for one movie: the engine loader's joined MovieLens + TMDB record. */
 export type MovieRecord = CatalogueMovie;
@@ -54,6 +55,8 @@ export class ReloadStoppedError extends Error {
 }
 
 const STAGE_PREFIX = 'reel_stage_';
+/** A batch longer than this many targets counts as a spike (the next one is cut below the target). */
+const BUDGET_FACTOR = 3;
 // Rows per staging statement: on the embedded database one statement holds every connection while it runs.
 const STAGE_ROWS = 500;
 const READ_CHUNK = 20_000;
@@ -90,21 +93,6 @@ async function tx(client: pg.Client, fn: () => Promise<void>): Promise<number> {
     throw err;
   }
   return performance.now() - t0;
-}
-
-/** Batch sizes follow the measured duration so each transaction stays near the target on either database. */
-class AdaptiveBatch {
-  constructor(
-    public size: number,
-    private readonly min: number,
-    private readonly max: number,
-    private readonly targetMs: number,
-  ) {}
-  update(elapsedMs: number, rows: number): void {
-    if (rows < this.size) return;
-    const next = Math.round(this.size * Math.min(2, Math.max(0.25, this.targetMs / Math.max(1, elapsedMs))));
-    this.size = Math.min(this.max, Math.max(this.min, next));
-  }
 }
 
 /** Every live movie's identity and fingerprint, read in id-ordered chunks (no statement holds the database long). */
@@ -277,32 +265,59 @@ export async function switchStagedCatalogue(key: string, onProgress: Progress = 
       summary.longestTransactionMs = Math.max(summary.longestTransactionMs, ms);
       return ms;
     };
+    // Every batch size below follows its measured time (BatchBudget): a slow-down shrinks the next batch at once.
+    const budget = (initial: number, min: number, max: number) =>
+      new BatchBudget({ initial, min, max, targetMs, budgetMs: BUDGET_FACTOR * targetMs });
+    /** An autocommit read, timed into `b` (on the embedded database a read holds everyone too). */
+    const timedRead = async <R extends pg.QueryResultRow>(b: BatchBudget, text: string, values: unknown[]) => {
+      const t0 = performance.now();
+      const res = await client.query<R>(text, values);
+      b.record(Math.max(1, res.rows.length), performance.now() - t0);
+      return res.rows;
+    };
     await client.query(`UPDATE ${s}.state SET switch_started = true`);
 
     // Names first (genres, keywords, people): new ones are remembered so a rollback can remove them. The batches
-    // below get ids from these maps, so they write with plain array parameters and join nothing.
+    // below get ids from these maps, so they write with plain array parameters and join nothing. The stage is read
+    // in pages (one DISTINCT over 62,000 movies' cast lists would hold the embedded database for seconds).
     const nameIds: Record<'Genre' | 'Keyword' | 'Person', Map<string, number>> = { Genre: new Map(), Keyword: new Map(), Person: new Map() };
-    const names = [
-      ['Genre', `SELECT DISTINCT unnest(genres) FROM ${s}.movie WHERE action <> 'same'`],
-      ['Keyword', `SELECT DISTINCT unnest(keywords) FROM ${s}.movie WHERE action <> 'same'`],
-      ['Person', `SELECT DISTINCT unnest(cast_names || directors) FROM ${s}.movie WHERE action <> 'same'`],
-    ] as const;
-    for (const [table, select] of names) {
-      const { rows } = await client.query<{ n: string }>(`SELECT n FROM (${select}) AS x(n) WHERE n IS NOT NULL`);
-      const all = rows.map((r) => r.n);
+    const found = { Genre: new Set<string>(), Keyword: new Set<string>(), Person: new Set<string>() };
+    {
+      const page = budget(2_000, 50, 20_000);
+      for (let after = -2_147_483_648; ; ) {
+        const rows = await timedRead<{ ml_id: number; genres: string[]; keywords: string[]; people: string[] }>(
+          page,
+          `SELECT ml_id, genres, keywords, cast_names || directors AS people FROM ${s}.movie
+           WHERE action <> 'same' AND ml_id > $1 ORDER BY ml_id LIMIT $2`,
+          [after, page.size],
+        );
+        for (const r of rows) {
+          for (const n of r.genres) if (n !== null) found.Genre.add(n);
+          for (const n of r.keywords) if (n !== null) found.Keyword.add(n);
+          for (const n of r.people) if (n !== null) found.Person.add(n);
+        }
+        if (rows.length === 0) break;
+        after = rows[rows.length - 1].ml_id;
+      }
+    }
+    for (const table of ['Genre', 'Keyword', 'Person'] as const) {
+      const all = [...found[table]];
+      const nameBatch = budget(2_000, 50, 20_000);
       onProgress(`new ${table.toLowerCase()} names`, 0, all.length);
-      for (let a = 0; a < all.length; a += 5_000) {
-        const part = all.slice(a, a + 5_000);
-        await timed(async () => {
+      for (let a = 0; a < all.length; ) {
+        const part = all.slice(a, a + nameBatch.size);
+        const ms = await timed(async () => {
           await client.query(
             `WITH ins AS (INSERT INTO "${table}" (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING RETURNING id)
              INSERT INTO ${s}.u_new_name SELECT $2, id FROM ins`,
             [part, table],
           );
         });
-        const { rows: ids } = await client.query<{ id: number; name: string }>(`SELECT id, name FROM "${table}" WHERE name = ANY($1::text[])`, [part]);
+        nameBatch.record(part.length, ms);
+        const ids = await timedRead<{ id: number; name: string }>(nameBatch, `SELECT id, name FROM "${table}" WHERE name = ANY($1::text[])`, [part]);
         for (const r of ids) nameIds[table].set(r.name, r.id);
-        onProgress(`new ${table.toLowerCase()} names`, Math.min(all.length, a + 5_000), all.length);
+        a += part.length;
+        onProgress(`new ${table.toLowerCase()} names`, a, all.length);
       }
     }
 
@@ -310,9 +325,11 @@ export async function switchStagedCatalogue(key: string, onProgress: Progress = 
     const { rows: mlUsers } = await client.query<{ ml_id: number }>(`SELECT ml_id FROM ${s}.ml_user`);
     summary.importedUsers = mlUsers.length;
     const userIds = new Map<number, number>();
-    for (let a = 0; a < mlUsers.length; a += 10_000) {
-      const part = mlUsers.slice(a, a + 10_000).map((u) => u.ml_id);
-      await timed(async () => {
+    const userBatch = budget(5_000, 100, 20_000);
+    for (let a = 0; a < mlUsers.length; ) {
+      const part = mlUsers.slice(a, a + userBatch.size).map((u) => u.ml_id);
+      a += part.length;
+      const ms = await timed(async () => {
         await client.query(
           `WITH ins AS (INSERT INTO "User" (kind, "movielensId", name, "updatedAt")
              SELECT 'IMPORTED', ml, 'MovieLens user ' || ml, now() FROM unnest($1::int[]) AS ml
@@ -321,7 +338,9 @@ export async function switchStagedCatalogue(key: string, onProgress: Progress = 
           [part],
         );
       });
-      const { rows } = await client.query<{ id: number; ml: number }>(
+      userBatch.record(part.length, ms);
+      const rows = await timedRead<{ id: number; ml: number }>(
+        userBatch,
         `SELECT id, "movielensId" AS ml FROM "User" WHERE kind = 'IMPORTED' AND "movielensId" = ANY($1::int[])`,
         [part],
       );
@@ -335,7 +354,7 @@ export async function switchStagedCatalogue(key: string, onProgress: Progress = 
 
     // Movies that are new or changed, in batches.
     const { rows: [{ n: nChanged }] } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${s}.movie WHERE seq IS NOT NULL`);
-    const movieBatch = new AdaptiveBatch(opts.movieBatchSize ?? 300, opts.movieBatchSize ?? 25, opts.movieBatchSize ?? 1_000, targetMs);
+    const movieBatch = budget(opts.movieBatchSize ?? 100, opts.movieBatchSize ?? 5, opts.movieBatchSize ?? 1_000);
     onProgress('switching movies', 0, nChanged);
     let done = 0;
     type StagedRow = {
@@ -434,7 +453,7 @@ export async function switchStagedCatalogue(key: string, onProgress: Progress = 
         );
         await client.query(`UPDATE ${s}.movie SET applied = true WHERE seq >= $1 AND seq < $2`, [a, b]);
       });
-      movieBatch.update(ms, b - a);
+      movieBatch.record(b - a, ms);
       done = b;
       summary.moviesWritten = done;
       onProgress('switching movies', done, nChanged);
@@ -442,7 +461,7 @@ export async function switchStagedCatalogue(key: string, onProgress: Progress = 
 
     // Imported ratings: only rows whose value or time differ are written (and their old state kept for a rollback).
     const { rows: [{ n: nRatings }] } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${s}.rating`);
-    const ratingBatch = new AdaptiveBatch(3_000, 200, 10_000, targetMs);
+    const ratingBatch = budget(2_000, 50, 10_000);
     let matched = 0;
     onProgress('switching ratings', 0, nRatings);
     for (let a = 0; a < nRatings; ) {
@@ -480,30 +499,35 @@ export async function switchStagedCatalogue(key: string, onProgress: Progress = 
         );
         summary.ratingsWritten += res.rows[0].written;
       });
-      ratingBatch.update(ms, b - a);
+      ratingBatch.record(b - a, ms);
       a = b;
       onProgress('switching ratings', a, nRatings);
     }
     summary.ratingsSkipped = nRatings - matched;
 
-    await refreshStatsInBatches(client, onProgress, timed);
+    await refreshStatsInBatches(client, onProgress, timed, budget(2_000, 50, 20_000));
     return summary;
   });
 }
 
 /** The denormalised rating counts, refreshed in id ranges (one full-table UPDATE would hold PGlite for seconds). */
-async function refreshStatsInBatches(client: pg.Client, onProgress: Progress, timed: (fn: () => Promise<void>) => Promise<number>) {
+async function refreshStatsInBatches(
+  client: pg.Client,
+  onProgress: Progress,
+  timed: (fn: () => Promise<void>) => Promise<number>,
+  batch = new BatchBudget({ initial: 2_000, min: 50, max: 20_000, targetMs: 150 }),
+) {
   const { rows: [{ n }] } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Movie"`);
   onProgress('rating stats', 0, n);
   let after = -1;
   let done = 0;
   for (;;) {
     const { rows: [{ hi, c }] } = await client.query<{ hi: number | null; c: number }>(
-      `SELECT max(id) AS hi, count(*)::int AS c FROM (SELECT id FROM "Movie" WHERE id > $1 ORDER BY id LIMIT 4000) x`,
-      [after],
+      `SELECT max(id) AS hi, count(*)::int AS c FROM (SELECT id FROM "Movie" WHERE id > $1 ORDER BY id LIMIT $2) x`,
+      [after, batch.size],
     );
     if (hi === null) break;
-    await timed(async () => {
+    const ms = await timed(async () => {
       await client.query(
         `UPDATE "Movie" m SET "ratingCount" = s.c, "ratingMean" = s.a
          FROM (SELECT m2.id, count(r."movieId")::int AS c, avg(r.value)::float8 AS a
@@ -512,6 +536,7 @@ async function refreshStatsInBatches(client: pg.Client, onProgress: Progress, ti
         [after, hi],
       );
     });
+    batch.record(c, ms);
     done += c;
     after = hi;
     onProgress('rating stats', Math.min(n, done), n);
