@@ -1,6 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
 import type { ModelLogLineDto } from '@/lib/validation/admin';
 
 const time = (iso: string) => new Date(iso).toLocaleTimeString('en-GB', { hour12: false });
@@ -16,6 +17,13 @@ export function VersionLog({ versionId, running }: { versionId: number; running:
     },
     refetchInterval: running ? 1500 : false,
   });
+  // The run just ended: read its last lines once more (the poll stops with it).
+  const wasRunning = useRef(running);
+  const { refetch } = log;
+  useEffect(() => {
+    if (wasRunning.current && !running) void refetch();
+    wasRunning.current = running;
+  }, [running, refetch]);
   return (
     <div className="admin-log" id={`version-log-${versionId}`} data-testid="version-log" data-version={versionId}>
       {log.isPending ? (
