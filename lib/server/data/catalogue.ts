@@ -555,11 +555,12 @@ export async function rollbackStagedCatalogue(key: string, onProgress: Progress 
     const { rows: [{ n: nr }] } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${s}.u_rating`);
     onProgress('restoring ratings', 0, nr);
     await client.query(`CREATE INDEX IF NOT EXISTS u_rating_key ON ${s}.u_rating (user_id, movie_id)`);
-    const STEP = 5_000;
+    // Batches sized by time, as in the switch: members wait for a rollback's transactions too.
+    const ratingBatch = new BatchBudget({ initial: 2_000, min: 50, max: 10_000, targetMs: 150, budgetMs: BUDGET_FACTOR * 150 });
     const ids = await client.query<{ user_id: number; movie_id: number }>(`SELECT user_id, movie_id FROM ${s}.u_rating ORDER BY 1, 2`);
-    for (let a = 0; a < ids.rows.length; a += STEP) {
-      const part = ids.rows.slice(a, a + STEP);
-      await timed(async () => {
+    for (let a = 0; a < ids.rows.length; ) {
+      const part = ids.rows.slice(a, a + ratingBatch.size);
+      const ms = await timed(async () => {
         const keys = [part.map((r) => r.user_id), part.map((r) => r.movie_id)];
         await client.query(
           `DELETE FROM "Rating" r USING ${s}.u_rating u, unnest($1::int[], $2::int[]) AS k(uid, mid)
@@ -573,19 +574,21 @@ export async function rollbackStagedCatalogue(key: string, onProgress: Progress 
           keys,
         );
       });
-      onProgress('restoring ratings', Math.min(nr, a + STEP), nr);
+      ratingBatch.record(part.length, ms);
+      a += part.length;
+      onProgress('restoring ratings', Math.min(nr, a), nr);
     }
 
     const { rows: applied } = await client.query<{ target_id: number; action: string }>(
       `SELECT target_id, action FROM ${s}.movie WHERE applied ORDER BY target_id`,
     );
     onProgress('restoring movies', 0, applied.length);
-    const MSTEP = 500;
-    for (let a = 0; a < applied.length; a += MSTEP) {
-      const part = applied.slice(a, a + MSTEP);
+    const movieBatch = new BatchBudget({ initial: 100, min: 5, max: 1_000, targetMs: 150, budgetMs: BUDGET_FACTOR * 150 });
+    for (let a = 0; a < applied.length; ) {
+      const part = applied.slice(a, a + movieBatch.size);
       const added = part.filter((m) => m.action === 'add').map((m) => m.target_id);
       const updated = part.filter((m) => m.action === 'update').map((m) => m.target_id);
-      await timed(async () => {
+      const ms = await timed(async () => {
         // Added movies go (with anything attached to them since); replaced ones get their old rows back.
         if (added.length) {
           await client.query(`DELETE FROM "Movie" WHERE id = ANY($1::int[])`, [added]);
@@ -612,7 +615,9 @@ export async function rollbackStagedCatalogue(key: string, onProgress: Progress 
         await client.query(`INSERT INTO "CatalogueFingerprint" SELECT * FROM ${s}.u_fingerprint WHERE "movieId" = ANY($1::int[])`, [updated]);
       });
       await client.query(`UPDATE ${s}.movie SET applied = false WHERE target_id = ANY($1::int[])`, [part.map((m) => m.target_id)]);
-      onProgress('restoring movies', Math.min(applied.length, a + MSTEP), applied.length);
+      movieBatch.record(part.length, ms);
+      a += part.length;
+      onProgress('restoring movies', Math.min(applied.length, a), applied.length);
     }
 
     onProgress('removing added users and names', 0, 1);
