@@ -95,19 +95,26 @@ async function tx(client: pg.Client, fn: () => Promise<void>): Promise<number> {
   return performance.now() - t0;
 }
 
-/** Every live movie's identity and fingerprint, read in id-ordered chunks (no statement holds the database long). */
+/**
+ * Every live movie's identity and fingerprint, read in id-ordered pages sized by time (no statement holds the
+ * embedded database long, also when the machine is slow).
+ */
 export async function listLiveMovieKeys(): Promise<LiveMovieKey[]> {
   return withClient(async (client) => {
     const out: LiveMovieKey[] = [];
-    let after = -1;
+    const page = new BatchBudget({ initial: 2_000, min: 200, max: READ_CHUNK, targetMs: 100 });
+    let after = -2_147_483_648;
     for (;;) {
+      const t0 = performance.now();
       const { rows } = await client.query<LiveMovieKey>(
         `SELECT m.id, m."tmdbId", m."imdbId", f.hash FROM "Movie" m LEFT JOIN "CatalogueFingerprint" f ON f."movieId" = m.id
          WHERE m.id > $1 ORDER BY m.id LIMIT $2`,
-        [after, READ_CHUNK],
+        [after, page.size],
       );
-      out.push(...rows);
-      if (rows.length < READ_CHUNK) return out;
+      const asked = page.size;
+      page.record(Math.max(1, rows.length), performance.now() - t0);
+      for (const r of rows) out.push(r);
+      if (rows.length < asked) return out;
       after = rows[rows.length - 1].id;
     }
   });
@@ -348,8 +355,18 @@ export async function switchStagedCatalogue(key: string, onProgress: Progress = 
     }
     const targetOf = new Map<number, number>();
     {
-      const { rows } = await client.query<{ ml_id: number; target_id: number }>(`SELECT ml_id, target_id FROM ${s}.movie`);
-      for (const r of rows) targetOf.set(r.ml_id, r.target_id);
+      const page = budget(5_000, 200, READ_CHUNK);
+      for (let after = -2_147_483_648; ; ) {
+        const asked = page.size;
+        const rows = await timedRead<{ ml_id: number; target_id: number }>(
+          page,
+          `SELECT ml_id, target_id FROM ${s}.movie WHERE ml_id > $1 ORDER BY ml_id LIMIT $2`,
+          [after, asked],
+        );
+        for (const r of rows) targetOf.set(r.ml_id, r.target_id);
+        if (rows.length < asked) break;
+        after = rows[rows.length - 1].ml_id;
+      }
     }
 
     // Movies that are new or changed, in batches.
