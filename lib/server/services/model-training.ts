@@ -223,6 +223,6 @@ function withImplicitTimes(
 function formatFigures(figures: Record<string, unknown>, digits: number, unit = ''): string {
   const parts = Object.entries(figures)
     .filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1]))
-    .map(([k, v]) => `${k} ${v.toFixed(digits)}${unit}`);
+    .map(([k, v]) => `${k} ${Number.isInteger(v) && !unit ? v : v.toFixed(digits)}${unit}`);
   return parts.length ? parts.join(', ') : 'none';
 }
