@@ -108,20 +108,14 @@ describe('Reel admin in the browser', () => {
       await page.getByTestId('reload-catalogue').click();
       await page.waitForURL('**/admin/catalogue');
       await page.getByLabel('Server folder').check();
+      // An earlier dry run's panel may be showing: wait for this one's (a newer job id).
+      const shownPreview = async () =>
+        (await page.locator('[data-testid=preview]').count())
+          ? Number(await page.locator('[data-testid=preview]').getAttribute('data-preview'))
+          : 0;
+      const before = await shownPreview();
       await page.click('[data-testid=dry-run]');
-      await expect
-        .poll(
-          () =>
-            page
-              .locator('[data-testid=preview]')
-              .getAttribute('data-preview')
-              .catch(() => null),
-          {
-            timeout: JOB_TIMEOUT,
-            interval: 1_000,
-          },
-        )
-        .not.toBeNull();
+      await expect.poll(shownPreview, { timeout: JOB_TIMEOUT, interval: 1_000 }).toBeGreaterThan(before);
       // The same files as the first-start import: nothing new, nothing to update.
       expect(await page.textContent('[data-testid=count-added] b')).toBe('0');
       expect(await page.textContent('[data-testid=count-updated] b')).toBe('0');
