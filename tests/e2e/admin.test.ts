@@ -128,18 +128,21 @@ describe('Reel admin in the browser', () => {
         expect(await page.textContent('#reject-help')).toMatch(/above/);
       }
       await page.fill('#max-reject', '1');
+      // Likewise the last reload's panel: wait for this reload's (a newer job id) to succeed.
+      const lastReload = async () =>
+        (await page.locator('[data-testid=last-reload]').count())
+          ? `${(await page.textContent('[data-testid=last-reload] h2', { timeout: 2_000 }))?.match(/#(\d+)/)?.[1]} ${await page.getAttribute('[data-testid=last-reload]', 'data-status', { timeout: 2_000 })}`
+          : '0 none';
+      const previous = Number((await lastReload()).split(' ')[0]);
       await page.getByTestId('apply-reload').click();
       await expect
         .poll(
-          () =>
-            page
-              .locator('[data-testid=last-reload]')
-              .getAttribute('data-status')
-              .catch(() => null),
-          {
-            timeout: JOB_TIMEOUT,
-            interval: 2_000,
+          async () => {
+            // The panel hides while the job runs: a read that races it counts as still waiting.
+            const [id, status] = (await lastReload().catch(() => '0 none')).split(' ');
+            return Number(id) > previous ? status : 'waiting';
           },
+          { timeout: JOB_TIMEOUT, interval: 2_000 },
         )
         .toBe('SUCCEEDED');
       expect(await page.textContent('[data-testid=last-reload]')).toMatch(/0 movies added, 0 updated, 9,742 unchanged/);
