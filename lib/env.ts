@@ -40,6 +40,16 @@ const EnvSchema = z.object({
   MODEL_TOLERANCE: z.coerce.number().min(0).max(1).default(0.05),
   /** Model versions whose tables are kept (older ones are archived). */
   MODEL_KEEP_VERSIONS: z.coerce.number().int().min(2).max(100).default(5),
+  /** Lines of a model version's training log kept in the database (its error line is always kept). */
+  MODEL_LOG_MAX_LINES: z.coerce.number().int().min(10).max(100_000).default(500),
+  /** Uploaded or downloaded catalogue folders older than this are deleted when the worker starts. */
+  CATALOGUE_UPLOAD_MAX_AGE_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 365)
+    .default(24),
+  /** Rejected rows of a catalogue dry run or reload kept for the downloadable CSV (per file group; the count is exact). */
+  CATALOGUE_MAX_REJECT_ROWS: z.coerce.number().int().min(100).max(10_000_000).default(250_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** 1 when a reverse proxy in front of the server sets X-Forwarded-For / X-Forwarded-Proto (else they are replaced). */
   TRUST_PROXY: z.enum(['0', '1']).default('0'),

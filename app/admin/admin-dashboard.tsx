@@ -1,11 +1,13 @@
 'use client';
 
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import dynamic from 'next/dynamic';
+import Link from 'next/link';
 import type { ActionResult } from '@/lib/validation/action-result';
 import type { AdminNotice, AdminStatus } from '@/lib/validation/admin';
-import { activateVersionAction, reloadCatalogueAction, retrainAction } from './actions';
+import { activateVersionAction, retrainAction } from './actions';
+import { VersionLog } from './version-log';
 
 // The chart measures its container, so it renders in the browser only (no server/client mismatch).
 const MetricsChart = dynamic(() => import('./metrics-chart').then((m) => m.MetricsChart), { ssr: false });
@@ -16,6 +18,13 @@ const when = (iso: string | null) =>
 
 export function AdminDashboard({ initial }: { initial: AdminStatus }) {
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [openLogs, setOpenLogs] = useState<ReadonlySet<number>>(new Set());
+  const toggleLog = (id: number) =>
+    setOpenLogs((open) => {
+      const next = new Set(open);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
   const status = useQuery({
     queryKey: ['admin', 'status'],
     queryFn: async (): Promise<AdminStatus> => {
@@ -70,79 +79,102 @@ export function AdminDashboard({ initial }: { initial: AdminStatus }) {
           </button>
         </div>
         {chart.length > 0 && <MetricsChart data={chart} />}
-        <table className="table" data-testid="model-versions" style={{ marginTop: 16 }}>
-          <thead>
-            <tr>
-              <th>Version</th>
-              <th>Status</th>
-              <th>Trigger</th>
-              <th>Created</th>
-              <th>NDCG@10</th>
-              <th>Recall@20</th>
-              <th title="Validation coverage@10 of the learned blend">Coverage@10</th>
-              <th title="Share of the catalogue in the served top-10 lists of the members the model was trained on (the coverage floor)">
-                Catalogue shown
-              </th>
-              <th>RMSE</th>
-              <th>Train s</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {versions.map((v) => (
-              <tr key={v.id} data-status={v.status}>
-                <td>v{v.id}</td>
-                <td>
-                  <span className={v.isActive ? 'chip chip-accent' : 'chip'}>{v.isActive ? 'ACTIVE' : v.status}</span>
-                  {(v.status === 'TRAINING' || v.status === 'QUEUED') && (
-                    <div className="small muted">
-                      {v.phase ?? 'waiting'} · {Math.round(v.progress * 100)}%
-                    </div>
-                  )}
-                  {v.reason && (
-                    <div className="small muted" style={{ maxWidth: 320 }}>
-                      {v.reason}
-                    </div>
-                  )}
-                </td>
-                <td>{v.trigger}</td>
-                <td>{when(v.createdAt)}</td>
-                <td>{fmt(v.metrics?.['ndcg@10'])}</td>
-                <td>{fmt(v.metrics?.['recall@20'])}</td>
-                <td>{fmt(v.metrics?.['coverage@10'])}</td>
-                <td>{fmt(v.metrics?.['served coverage@10'])}</td>
-                <td>{fmt(v.metrics?.rmse)}</td>
-                <td>{fmt(v.timings?.total, 1)}</td>
-                <td>
-                  {!v.isActive && ['READY', 'REJECTED'].includes(v.status) && (
-                    <button
-                      className="btn"
-                      disabled={act.isPending}
-                      onClick={() => act.mutate(() => activateVersionAction({ versionId: v.id }))}
-                    >
-                      {versions.find((x) => x.isActive && x.id > v.id) ? 'Roll back to this' : 'Activate'}
-                    </button>
-                  )}
-                </td>
+        <div className="admin-scroll" style={{ marginTop: 16 }}>
+          <table className="table" data-testid="model-versions">
+            <thead>
+              <tr>
+                <th>Version</th>
+                <th>Status</th>
+                <th>Trigger</th>
+                <th>Created</th>
+                <th>NDCG@10</th>
+                <th>Recall@20</th>
+                <th title="Validation coverage@10 of the learned blend">Coverage@10</th>
+                <th title="Share of the catalogue in the served top-10 lists of the members the model was trained on (the coverage floor)">
+                  Catalogue shown
+                </th>
+                <th>RMSE</th>
+                <th>Train s</th>
+                <th />
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {versions.map((v) => (
+                <Fragment key={v.id}>
+                  <tr data-status={v.status}>
+                    <td>v{v.id}</td>
+                    <td>
+                      <span className={v.isActive ? 'chip chip-accent' : 'chip'}>
+                        {v.isActive ? 'ACTIVE' : v.status}
+                      </span>
+                      {(v.status === 'TRAINING' || v.status === 'QUEUED') && (
+                        <div className="small muted">
+                          {v.phase ?? 'waiting'} · {Math.round(v.progress * 100)}%
+                        </div>
+                      )}
+                      {v.reason && (
+                        <div className="small muted" style={{ maxWidth: 320 }}>
+                          {v.reason}
+                        </div>
+                      )}
+                    </td>
+                    <td>{v.trigger}</td>
+                    <td>{when(v.createdAt)}</td>
+                    <td>{fmt(v.metrics?.['ndcg@10'])}</td>
+                    <td>{fmt(v.metrics?.['recall@20'])}</td>
+                    <td>{fmt(v.metrics?.['coverage@10'])}</td>
+                    <td>{fmt(v.metrics?.['served coverage@10'])}</td>
+                    <td>{fmt(v.metrics?.rmse)}</td>
+                    <td>{fmt(v.timings?.total, 1)}</td>
+                    <td>
+                      <div className="admin-actions">
+                        <button
+                          className="btn"
+                          type="button"
+                          aria-expanded={openLogs.has(v.id)}
+                          aria-controls={`version-log-${v.id}`}
+                          onClick={() => toggleLog(v.id)}
+                          data-testid="version-log-toggle"
+                        >
+                          {openLogs.has(v.id) ? 'Hide log' : 'Log'}
+                        </button>
+                        {!v.isActive && ['READY', 'REJECTED'].includes(v.status) && (
+                          <button
+                            className="btn"
+                            disabled={act.isPending}
+                            onClick={() => act.mutate(() => activateVersionAction({ versionId: v.id }))}
+                          >
+                            {versions.find((x) => x.isActive && x.id > v.id) ? 'Roll back to this' : 'Activate'}
+                          </button>
+                        )}
+                      </div>
+                    </td>
+                  </tr>
+                  {openLogs.has(v.id) && (
+                    <tr className="admin-log-row" data-log-of={v.id}>
+                      <td colSpan={11}>
+                        <VersionLog versionId={v.id} running={v.status === 'QUEUED' || v.status === 'TRAINING'} />
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </section>
       <section className="detail-section">
         <div className="page-head">
           <h2>Catalogue</h2>
-          <button
-            className="btn"
-            disabled={act.isPending}
-            onClick={() => act.mutate(() => reloadCatalogueAction({}))}
-            data-testid="reload-catalogue"
-          >
+          <Link className="btn" href="/admin/catalogue" data-testid="reload-catalogue">
             Reload catalogue
-          </button>
+          </Link>
         </div>
         {imports.length === 0 ? (
-          <p className="muted">No reloads yet. The catalogue was loaded at first start.</p>
+          <p className="muted">
+            No reloads yet. The catalogue was loaded at first start. A reload starts with a dry run on the Catalogue
+            tab.
+          </p>
         ) : (
           <table className="table" data-testid="imports">
             <thead>

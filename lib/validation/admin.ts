@@ -34,6 +34,17 @@ export interface ModelVersionDto {
   activatedAt: string | null;
 }
 
+export type ModelLogLevel = 'info' | 'warn' | 'error';
+
+/** A line of a model version's training log (GET /api/admin/models/:id/log, newest first). */
+export interface ModelLogLineDto {
+  seq: number;
+  /** ISO 8601. */
+  at: string;
+  level: ModelLogLevel;
+  message: string;
+}
+
 export type { CatalogueImportDto } from './admin-catalogue';
 import type { CatalogueImportDto } from './admin-catalogue';
 

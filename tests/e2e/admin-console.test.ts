@@ -17,6 +17,7 @@ const ADMIN_API: [string, string][] = [
   ['GET', '/api/admin/status'],
   ['GET', '/api/admin/catalogue/imports'],
   ['GET', '/api/admin/catalogue/imports/1/rejects'],
+  ['GET', '/api/admin/models/1/log'],
   ['PUT', '/api/admin/catalogue/upload?name=movies.csv'],
 ];
 
@@ -101,6 +102,34 @@ for (const mode of ['embedded', 'server'] as DatabaseMode[]) {
         expect((await vp.request.get('/api/admin/catalogue/imports')).status()).toBe(403);
       });
 
+      it("opens a model version's training log: its lines, newest first, at desktop and phone widths", async () => {
+        for (const width of [1280, 375]) {
+          const admin = await signInAs('admin', width);
+          await admin.goto('/admin');
+          // The first version, trained at first start (the oldest row).
+          const row = admin.locator('[data-testid=model-versions] tbody tr[data-status]').last();
+          expect(await row.locator('td').first().textContent()).toBe('v1');
+          const toggle = row.getByTestId('version-log-toggle');
+          expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+          await toggle.click();
+          expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+          const log = admin.locator('[data-testid=version-log][data-version="1"]');
+          await expect.poll(() => log.locator('li').count(), POLL).toBeGreaterThan(8);
+          const lines = await log.locator('li').allTextContents();
+          expect(lines[0]).toMatch(/activated; total [\d.]+ s$/);
+          expect(lines.at(-1)).toMatch(/training started: trigger startup/);
+          expect(lines.join('\n')).toMatch(/snapshot: [\d,]+ ratings by [\d,]+ members/);
+          expect(lines.join('\n')).toMatch(/validation: .*ndcg@10 0\.\d{4}/);
+          // Readable without scrolling sideways, also on a phone.
+          const box = (await log.boundingBox())!;
+          expect(box.x).toBeGreaterThanOrEqual(0);
+          expect(box.x + box.width).toBeLessThanOrEqual(width);
+          if (width === 1280) await shot(admin, 'model-log');
+          await toggle.click();
+          expect(await log.count()).toBe(0);
+        }
+      });
+
       it(
         "loads an uploaded catalogue: dry run with the rejected line, reload with a progress bar; new movies searchable, a member's rating kept",
         async () => {
@@ -144,7 +173,8 @@ for (const mode of ['embedded', 'server'] as DatabaseMode[]) {
           expect(rejected).toContain('movies.csv');
           expect(rejected).toContain('32'); // header + 30 movies, then the broken row
           const csv = await admin.request.get((await admin.getAttribute('[data-testid=rejects-csv]', 'href'))!);
-          expect(await csv.text()).toMatch(/^file,line,reason\r\nmovies\.csv,32,/);
+          expect(await csv.text()).toMatch(/^file,line,reason\r\nmovies\.csv,32,[^\r\n]+\r\n$/);
+          expect(await admin.textContent('[data-testid=rejects-shown]')).toMatch(/showing 1 of 1\b/);
           await shot(admin, 'catalogue-preview');
 
           await admin.click('[data-testid=apply-reload]');

@@ -1,5 +1,5 @@
 // The admin's journeys in a real browser: model versions with metrics, retrain with live progress, rollback, and a
-// one-click reload of the server's data folder; and a member is kept out of the admin pages. Runs on the
+// reload of the server's data folder (the Models tab's button leads to the console's dry run); and a member is kept out of the admin pages. Runs on the
 // server-database instance. The catalogue console (upload, dry run, progress, every admin action refused to members,
 // both databases) is tests/e2e/admin-console.test.ts.
 import { describe, expect, it } from 'vitest';
@@ -76,21 +76,56 @@ describe('Reel admin in the browser', () => {
   );
 
   it(
-    'reloads the catalogue and reports the result',
+    "reloads the server's catalogue through the dry run and its threshold, and reports the result",
     async () => {
       const page = await signInAs('admin');
       await page.goto('/admin');
-      await page.waitForLoadState('networkidle');
+      // The Models tab's button leads to the console: a reload always starts with a dry run.
       await page.getByTestId('reload-catalogue').click();
+      await page.waitForURL('**/admin/catalogue');
+      await page.getByLabel('Server folder').check();
+      // An earlier dry run's panel may be showing: wait for this one's (a newer job id).
+      const shownPreview = async () =>
+        (await page.locator('[data-testid=preview]').count())
+          ? Number(await page.locator('[data-testid=preview]').getAttribute('data-preview'))
+          : 0;
+      const before = await shownPreview();
+      await page.click('[data-testid=dry-run]');
+      await expect.poll(shownPreview, { timeout: JOB_TIMEOUT, interval: 1_000 }).toBeGreaterThan(before);
+      // The same files as the first-start import: nothing new, nothing to update.
+      expect(await page.textContent('[data-testid=count-added] b')).toBe('0');
+      expect(await page.textContent('[data-testid=count-updated] b')).toBe('0');
+      expect(await page.textContent('[data-testid=count-unchanged] b')).toBe('9,742');
+      // A threshold below the files' reject share refuses to apply; the default accepts them.
+      const share = Number(((await page.textContent('[data-testid=preview]')) ?? '').match(/([\d.]+) % of/)?.[1] ?? 0);
+      if (share > 0) {
+        await page.fill('#max-reject', String(share / 2));
+        expect(await page.getByTestId('apply-reload').isDisabled()).toBe(true);
+        expect(await page.textContent('#reject-help')).toMatch(/above/);
+      }
+      await page.fill('#max-reject', '1');
+      // Likewise the last reload's panel: wait for this reload's (a newer job id) to succeed.
+      const lastReload = async () =>
+        (await page.locator('[data-testid=last-reload]').count())
+          ? `${(await page.textContent('[data-testid=last-reload] h2', { timeout: 2_000 }))?.match(/#(\d+)/)?.[1]} ${await page.getAttribute('[data-testid=last-reload]', 'data-status', { timeout: 2_000 })}`
+          : '0 none';
+      const previous = Number((await lastReload()).split(' ')[0]);
+      await page.getByTestId('apply-reload').click();
       await expect
-        .poll(async () => page.locator('[data-testid=imports] tbody tr').first().getAttribute('data-status'), {
-          timeout: JOB_TIMEOUT,
-          interval: 2_000,
-        })
+        .poll(
+          async () => {
+            // The panel hides while the job runs: a read that races it counts as still waiting.
+            const [id, status] = (await lastReload().catch(() => '0 none')).split(' ');
+            return Number(id) > previous ? status : 'waiting';
+          },
+          { timeout: JOB_TIMEOUT, interval: 2_000 },
+        )
         .toBe('SUCCEEDED');
-      expect(await page.locator('[data-testid=imports] tbody tr').first().textContent()).toMatch(
-        /9742 movies, 100836 ratings/,
-      );
+      expect(await page.textContent('[data-testid=last-reload]')).toMatch(/0 movies added, 0 updated, 9,742 unchanged/);
+      await page.goto('/admin');
+      const row = page.locator('[data-testid=imports] tbody tr').first();
+      expect(await row.getAttribute('data-status')).toBe('SUCCEEDED');
+      expect(await row.textContent()).toMatch(/9742 movies, 100836 ratings/);
     },
     JOB_TIMEOUT + 60_000,
   );

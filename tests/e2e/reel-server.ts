@@ -26,7 +26,7 @@ export interface ReelServer {
 }
 
 /** First answer can take minutes: `next build` runs when the sources changed, then the first-run import. */
-const READY_TIMEOUT_MS = 9 * 60_000;
+const READY_TIMEOUT_MS = Number(process.env.E2E_READY_TIMEOUT_S || 540) * 1000;
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;

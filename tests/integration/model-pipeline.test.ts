@@ -12,6 +12,8 @@ const { recomputeModel } = await import('../../lib/server/services/model-trainin
 const models = await import('../../lib/server/data/models');
 const { buildForYouFeed } = await import('../../lib/server/services/for-you');
 const { upsertRating } = await import('../../lib/server/data/ratings');
+const { listVersionLog } = await import('../../lib/server/data/model-logs');
+const { openTrainingLog } = await import('../../lib/server/services/training-log');
 const { getServingModel } = await import('../../lib/server/services/model-cache');
 const { FeedQuery } = await import('../../lib/validation/feed');
 const { getSimilarMovies } = await import('../../lib/server/services/similar-movies');
@@ -101,6 +103,17 @@ describe('model pipeline', () => {
     expect(artifacts.find((a) => a.name === 'itemFactors')!.length).toBe((N_MOVIES + 1) * 64);
     const loaded = await getServingModel();
     expect(loaded?.versionId).toBe(first);
+    // The job's log lines are stored for the version, numbered in order (listed newest first).
+    const log = await listVersionLog(first);
+    const lines = log.map((l) => l.message).reverse();
+    expect(log.map((l) => l.seq)).toEqual([...log.keys()].map((k) => log.length - 1 - k));
+    expect(lines[0]).toMatch(/^training started: trigger test, algorithm hybrid-served-v2/);
+    expect(lines).toContainEqual(expect.stringMatching(/^snapshot: 1,120 ratings by 80 members on 41 items/));
+    expect(lines).toContainEqual(expect.stringMatching(/^fitting final model \(\d+ %\)$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^validation: .*ndcg@10 0\.\d{4}/));
+    expect(lines).toContainEqual(expect.stringMatching(/^saved \d+ tables \([\d.]+ MB\) in [\d.]+ s$/));
+    expect(lines.at(-1)).toMatch(/^activated; total [\d.]+ s$/);
+    expect(log.every((l) => l.level === 'info')).toBe(true);
   }, 300_000);
 
   it('knows a movie nobody has rated yet: content neighbours and a predicted rating', async () => {
@@ -230,7 +243,34 @@ describe('model pipeline', () => {
     expect(failed.status).toBe('FAILED');
     expect(failed.reason).toMatch(/injected failure/);
     expect(await activeId()).toBe(first);
+    // Its log holds the lines up to the failure, and the error line last.
+    const [last, ...earlier] = await listVersionLog(failed.id);
+    expect(last).toMatchObject({ level: 'error' });
+    expect(last.message).toMatch(/^failed during fitting final model after [\d.]+ s: injected failure/);
+    expect(earlier.map((l) => l.message)).toContainEqual(expect.stringMatching(/^snapshot: /));
   }, 300_000);
+
+  it('caps the lines kept per version, always keeping the error line', async () => {
+    const [{ id }] = await sql<{ id: number }>(
+      `INSERT INTO "ModelVersion" (algorithm, params, trigger, status) VALUES ('x', '{}', 'test', 'FAILED') RETURNING id`,
+    );
+    const log = await openTrainingLog(id, { maxLines: 10 });
+    for (let x = 0; x < 30; x++) log.info(`line ${x}`);
+    log.error('boom');
+    await log.flush();
+    const lines = (await listVersionLog(id)).reverse();
+    expect(lines.map((l) => l.message)).toEqual([
+      ...Array.from({ length: 9 }, (_, x) => `line ${x}`),
+      'log limit of 10 lines reached: further lines are not kept (errors still are)',
+      'boom',
+    ]);
+    expect(lines.map((l) => l.level).slice(-2)).toEqual(['warn', 'error']);
+    // A second run on the same version continues the numbering.
+    const again = await openTrainingLog(id, { maxLines: 100 });
+    again.info('retried');
+    await again.flush();
+    expect((await listVersionLog(id, 1))[0]).toMatchObject({ seq: 11, message: 'retried' });
+  });
 
   it('keeps the active model when the training process is killed, and a retry works', async () => {
     const child = spawn(
@@ -242,10 +282,13 @@ describe('model pipeline', () => {
         detached: true, // own process group: tsx runs the script in a grandchild, which must die too
       },
     );
-    // Kill it once its version row shows it is training.
+    // Kill it once its version row shows it is training and its log has its snapshot line (written while it runs).
     for (let t = 0; t < 600; t++) {
-      const [row] = await sql<{ status: string }>(`SELECT status FROM "ModelVersion" ORDER BY id DESC LIMIT 1`);
-      if (row?.status === 'TRAINING') break;
+      const [row] = await sql<{ status: string; lines: number }>(
+        `SELECT status, (SELECT count(*)::int FROM "ModelVersionLog" l WHERE l."modelVersionId" = v.id AND l.message LIKE 'snapshot:%') AS lines
+         FROM "ModelVersion" v ORDER BY id DESC LIMIT 1`,
+      );
+      if (row?.status === 'TRAINING' && row.lines > 0) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     const exited = new Promise((r) => child.once('exit', r));
@@ -255,7 +298,14 @@ describe('model pipeline', () => {
     expect(await activeId()).toBe(first);
     // What the worker does when it starts again:
     expect(await models.failStaleTraining('the worker stopped while this version was training')).toBe(1);
-    expect((await models.listVersions())[0].status).toBe('FAILED');
+    const killed = (await models.listVersions())[0];
+    expect(killed.status).toBe('FAILED');
+    const killedLog = await listVersionLog(killed.id);
+    expect(killedLog[0]).toMatchObject({
+      level: 'error',
+      message: 'the worker stopped while this version was training',
+    });
+    expect(killedLog.map((l) => l.message)).toContainEqual(expect.stringMatching(/^snapshot: /));
     const retry = await recomputeModel({ trigger: 'test' });
     expect(retry.activated).toBe(true);
     expect(await activeId()).toBe(retry.versionId);

@@ -14,6 +14,8 @@ const ACCEPTED = [
   'credits.csv',
   'keywords.csv',
 ];
+/** Rejected rows listed on the page (the CSV has every one). */
+const SHOWN_REJECTS = 20;
 const RELEASE_URL = (r: string) => `https://files.grouplens.org/datasets/movielens/${r}.zip`;
 
 /** Any action's result: only ok and the message are read here. */
@@ -112,6 +114,11 @@ export function CatalogueConsole({
         <PreviewPanel
           preview={preview}
           applied={imports.some((j) => j.kind === 'APPLY' && j.previewId === preview.id && j.status === 'SUCCEEDED')}
+          filesRemovedBy={
+            preview.source?.type === 'server'
+              ? null
+              : (imports.find((j) => j.kind === 'APPLY' && j.previewId === preview.id && !isActive(j)) ?? null)
+          }
           busy={run.isPending}
           onApply={(maxRejectPercent) => {
             setMessage(null);
@@ -386,11 +393,14 @@ function Announcer({ job }: { job: CatalogueImportDto | null }) {
 function PreviewPanel({
   preview,
   applied,
+  filesRemovedBy,
   busy,
   onApply,
 }: {
   preview: CatalogueImportDto;
   applied: boolean;
+  /** The finished reload after which an uploaded or downloaded set's files were deleted. */
+  filesRemovedBy: CatalogueImportDto | null;
   busy: boolean;
   onApply: (pct: number) => void;
 }) {
@@ -438,7 +448,7 @@ function PreviewPanel({
                 </tr>
               </thead>
               <tbody>
-                {issues.slice(0, 20).map((i, x) => (
+                {issues.slice(0, SHOWN_REJECTS).map((i, x) => (
                   <tr key={x}>
                     <td>{i.file}</td>
                     <td>{i.line || '—'}</td>
@@ -448,18 +458,24 @@ function PreviewPanel({
               </tbody>
             </table>
           </div>
-          <p className="small" style={{ margin: 0 }}>
-            {(share * 100).toFixed(2)} % of {n(r.rowsRead)} rows rejected
-            {issues.length > 20 ? `; the first 20 of ${n(r.rejected)} shown` : ''}.{' '}
+          <p className="small" style={{ margin: 0 }} data-testid="rejects-shown">
+            {(share * 100).toFixed(2)} % of {n(r.rowsRead)} rows rejected; showing{' '}
+            {n(Math.min(SHOWN_REJECTS, issues.length))} of {n(r.rejected)}.{' '}
             <a href={`/api/admin/catalogue/imports/${preview.id}/rejects`} download data-testid="rejects-csv">
-              Download the rejected rows (CSV)
+              Download all {n(r.rejected)} rejected rows (CSV)
             </a>
           </p>
         </>
       )}
       {applied ? (
         <p className="small muted" style={{ margin: 0 }}>
-          These files were loaded.
+          These files were loaded{filesRemovedBy ? ' and then removed from the server' : ''}.
+        </p>
+      ) : filesRemovedBy ? (
+        <p className="small muted" style={{ margin: 0 }} data-testid="preview-files-removed">
+          Reload #{filesRemovedBy.id} of these files{' '}
+          {filesRemovedBy.status === 'CANCELLED' ? 'was cancelled' : 'failed'}, and their uploaded copy was removed:
+          upload them again for a new dry run.
         </p>
       ) : (
         <div className="admin-row">

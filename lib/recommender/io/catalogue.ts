@@ -18,7 +18,7 @@ export interface CatalogueMovie extends Omit<TmdbMovie, 'tmdbId' | 'title' | 'ge
 export interface Catalogue {
   movies: CatalogueMovie[];
   tags: MovieLensTag[];
-  /** First issues of every file (capped per file group); `issueCount` counts all. */
+  /** First issues of every file group (`maxIssues` each, default 100); `issueCount` counts all. */
   issues: ImportIssue[];
   issueCount: number;
 }
@@ -45,11 +45,14 @@ export function movieLensGenres(tmdbGenres: readonly string[]): string[] {
  * by tmdbId with `<dataDir>/tmdb/{movies_metadata,credits,keywords}.csv`. Synchronous (≈ 1 s for
  * the 9,742 movies). Movies without a TMDB row, or when the tmdb folder is missing, still load.
  */
-export function loadCatalogue(dataDir: string, opts: { tmdbGenres?: 'as-published' | 'movielens' } = {}): Catalogue {
-  const ml = loadMovieLensMovies(join(dataDir, 'movielens', 'ml-latest-small'));
+export function loadCatalogue(
+  dataDir: string,
+  opts: { tmdbGenres?: 'as-published' | 'movielens'; maxIssues?: number } = {},
+): Catalogue {
+  const ml = loadMovieLensMovies(join(dataDir, 'movielens', 'ml-latest-small'), { maxIssues: opts.maxIssues });
   const tmdbDir = join(dataDir, 'tmdb');
   const tmdb = existsSync(join(tmdbDir, 'movies_metadata.csv'))
-    ? loadTmdb(tmdbDir)
+    ? loadTmdb(tmdbDir, { maxIssues: opts.maxIssues })
     : { movies: new Map(), issues: [], issueCount: 0 };
   const movies: CatalogueMovie[] = ml.movies.map((m) => {
     const link = ml.links.get(m.movieId);

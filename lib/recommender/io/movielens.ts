@@ -53,8 +53,8 @@ function positiveInt(s: string | undefined): number | null {
  * Loads ml-latest-small movies.csv, links.csv and tags.csv (tags and links optional) from `dir`.
  * `(no genres listed)` becomes []. Rows with a bad movieId are skipped and reported.
  */
-export function loadMovieLensMovies(dir: string): MovieLensMovies {
-  const log = new IssueLog();
+export function loadMovieLensMovies(dir: string, opts: { maxIssues?: number } = {}): MovieLensMovies {
+  const log = new IssueLog(opts.maxIssues);
   const movies: MovieLensMovie[] = [];
   for (const { line, record } of readCsv(join(dir, 'movies.csv'))) {
     const movieId = positiveInt(record.movieId);

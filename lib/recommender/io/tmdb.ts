@@ -82,8 +82,8 @@ function finiteOrNull(s: string | undefined, file: string, line: number, column:
  * layer, {@link parsePythonLiteral} for list cells). Keyed by TMDB id; credits/keywords without a
  * metadata row still create an entry. Bad ids and unparsable cells are reported by line.
  */
-export function loadTmdb(dir: string): TmdbData {
-  const log = new IssueLog();
+export function loadTmdb(dir: string, opts: { maxIssues?: number } = {}): TmdbData {
+  const log = new IssueLog(opts.maxIssues);
   const movies = new Map<number, TmdbMovie>();
   const blank = (tmdbId: number): TmdbMovie => ({
     tmdbId,

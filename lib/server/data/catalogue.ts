@@ -3,6 +3,7 @@ import pg from 'pg';
 import { requireDatabaseUrl } from '@/lib/env';
 import type { CatalogueMovie } from '@/lib/recommender/io/catalogue';
 import type { LiveMovieKey, PlannedMovie } from '../services/catalogue-plan';
+import { BatchBudget } from './batch-budget';
 
 /** What the importer writes for one movie: the engine loader's joined MovieLens + TMDB record. */
 export type MovieRecord = CatalogueMovie;
@@ -54,6 +55,14 @@ export class ReloadStoppedError extends Error {
 }
 
 const STAGE_PREFIX = 'reel_stage_';
+/** A batch longer than this many targets counts as a spike (the next one is cut below the target). */
+const BUDGET_FACTOR = 3;
+/**
+ * Floor of a rating-stats batch: its cost is mostly fixed (the aggregate's plan over Rating), so shrinking below a
+ * few thousand movies multiplies the batches without shortening them (62k movies at load ~20: 229 s with a floor of
+ * 50; earlier runs at a lower load took 3-6 s with fixed 4,000-movie ranges).
+ */
+const STATS_MIN_MOVIES = 2_000;
 // Rows per staging statement: on the embedded database one statement holds every connection while it runs.
 const STAGE_ROWS = 500;
 const READ_CHUNK = 20_000;
@@ -92,34 +101,26 @@ async function tx(client: pg.Client, fn: () => Promise<void>): Promise<number> {
   return performance.now() - t0;
 }
 
-/** Batch sizes follow the measured duration so each transaction stays near the target on either database. */
-class AdaptiveBatch {
-  constructor(
-    public size: number,
-    private readonly min: number,
-    private readonly max: number,
-    private readonly targetMs: number,
-  ) {}
-  update(elapsedMs: number, rows: number): void {
-    if (rows < this.size) return;
-    const next = Math.round(this.size * Math.min(2, Math.max(0.25, this.targetMs / Math.max(1, elapsedMs))));
-    this.size = Math.min(this.max, Math.max(this.min, next));
-  }
-}
-
-/** Every live movie's identity and fingerprint, read in id-ordered chunks (no statement holds the database long). */
+/**
+ * Every live movie's identity and fingerprint, read in id-ordered pages sized by time (no statement holds the
+ * embedded database long, also when the machine is slow).
+ */
 export async function listLiveMovieKeys(): Promise<LiveMovieKey[]> {
   return withClient(async (client) => {
     const out: LiveMovieKey[] = [];
-    let after = -1;
+    const page = new BatchBudget({ initial: 2_000, min: 200, max: READ_CHUNK, targetMs: 100 });
+    let after = -2_147_483_648;
     for (;;) {
+      const t0 = performance.now();
       const { rows } = await client.query<LiveMovieKey>(
         `SELECT m.id, m."tmdbId", m."imdbId", f.hash FROM "Movie" m LEFT JOIN "CatalogueFingerprint" f ON f."movieId" = m.id
          WHERE m.id > $1 ORDER BY m.id LIMIT $2`,
-        [after, READ_CHUNK],
+        [after, page.size],
       );
-      out.push(...rows);
-      if (rows.length < READ_CHUNK) return out;
+      const asked = page.size;
+      page.record(Math.max(1, rows.length), performance.now() - t0);
+      for (const r of rows) out.push(r);
+      if (rows.length < asked) return out;
       after = rows[rows.length - 1].id;
     }
   });
@@ -278,32 +279,59 @@ export async function switchStagedCatalogue(key: string, onProgress: Progress = 
       summary.longestTransactionMs = Math.max(summary.longestTransactionMs, ms);
       return ms;
     };
+    // Every batch size below follows its measured time (BatchBudget): a slow-down shrinks the next batch at once.
+    const budget = (initial: number, min: number, max: number) =>
+      new BatchBudget({ initial, min, max, targetMs, budgetMs: BUDGET_FACTOR * targetMs });
+    /** An autocommit read, timed into `b` (on the embedded database a read holds everyone too). */
+    const timedRead = async <R extends pg.QueryResultRow>(b: BatchBudget, text: string, values: unknown[]) => {
+      const t0 = performance.now();
+      const res = await client.query<R>(text, values);
+      b.record(Math.max(1, res.rows.length), performance.now() - t0);
+      return res.rows;
+    };
     await client.query(`UPDATE ${s}.state SET switch_started = true`);
 
     // Names first (genres, keywords, people): new ones are remembered so a rollback can remove them. The batches
-    // below get ids from these maps, so they write with plain array parameters and join nothing.
+    // below get ids from these maps, so they write with plain array parameters and join nothing. The stage is read
+    // in pages (one DISTINCT over 62,000 movies' cast lists would hold the embedded database for seconds).
     const nameIds: Record<'Genre' | 'Keyword' | 'Person', Map<string, number>> = { Genre: new Map(), Keyword: new Map(), Person: new Map() };
-    const names = [
-      ['Genre', `SELECT DISTINCT unnest(genres) FROM ${s}.movie WHERE action <> 'same'`],
-      ['Keyword', `SELECT DISTINCT unnest(keywords) FROM ${s}.movie WHERE action <> 'same'`],
-      ['Person', `SELECT DISTINCT unnest(cast_names || directors) FROM ${s}.movie WHERE action <> 'same'`],
-    ] as const;
-    for (const [table, select] of names) {
-      const { rows } = await client.query<{ n: string }>(`SELECT n FROM (${select}) AS x(n) WHERE n IS NOT NULL`);
-      const all = rows.map((r) => r.n);
+    const found = { Genre: new Set<string>(), Keyword: new Set<string>(), Person: new Set<string>() };
+    {
+      const page = budget(2_000, 50, 20_000);
+      for (let after = -2_147_483_648; ; ) {
+        const rows = await timedRead<{ ml_id: number; genres: string[]; keywords: string[]; people: string[] }>(
+          page,
+          `SELECT ml_id, genres, keywords, cast_names || directors AS people FROM ${s}.movie
+           WHERE action <> 'same' AND ml_id > $1 ORDER BY ml_id LIMIT $2`,
+          [after, page.size],
+        );
+        for (const r of rows) {
+          for (const n of r.genres) if (n !== null) found.Genre.add(n);
+          for (const n of r.keywords) if (n !== null) found.Keyword.add(n);
+          for (const n of r.people) if (n !== null) found.Person.add(n);
+        }
+        if (rows.length === 0) break;
+        after = rows[rows.length - 1].ml_id;
+      }
+    }
+    for (const table of ['Genre', 'Keyword', 'Person'] as const) {
+      const all = [...found[table]];
+      const nameBatch = budget(2_000, 50, 20_000);
       onProgress(`new ${table.toLowerCase()} names`, 0, all.length);
-      for (let a = 0; a < all.length; a += 5_000) {
-        const part = all.slice(a, a + 5_000);
-        await timed(async () => {
+      for (let a = 0; a < all.length; ) {
+        const part = all.slice(a, a + nameBatch.size);
+        const ms = await timed(async () => {
           await client.query(
             `WITH ins AS (INSERT INTO "${table}" (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING RETURNING id)
              INSERT INTO ${s}.u_new_name SELECT $2, id FROM ins`,
             [part, table],
           );
         });
-        const { rows: ids } = await client.query<{ id: number; name: string }>(`SELECT id, name FROM "${table}" WHERE name = ANY($1::text[])`, [part]);
+        nameBatch.record(part.length, ms);
+        const ids = await timedRead<{ id: number; name: string }>(nameBatch, `SELECT id, name FROM "${table}" WHERE name = ANY($1::text[])`, [part]);
         for (const r of ids) nameIds[table].set(r.name, r.id);
-        onProgress(`new ${table.toLowerCase()} names`, Math.min(all.length, a + 5_000), all.length);
+        a += part.length;
+        onProgress(`new ${table.toLowerCase()} names`, a, all.length);
       }
     }
 
@@ -311,9 +339,11 @@ export async function switchStagedCatalogue(key: string, onProgress: Progress = 
     const { rows: mlUsers } = await client.query<{ ml_id: number }>(`SELECT ml_id FROM ${s}.ml_user`);
     summary.importedUsers = mlUsers.length;
     const userIds = new Map<number, number>();
-    for (let a = 0; a < mlUsers.length; a += 10_000) {
-      const part = mlUsers.slice(a, a + 10_000).map((u) => u.ml_id);
-      await timed(async () => {
+    const userBatch = budget(5_000, 100, 20_000);
+    for (let a = 0; a < mlUsers.length; ) {
+      const part = mlUsers.slice(a, a + userBatch.size).map((u) => u.ml_id);
+      a += part.length;
+      const ms = await timed(async () => {
         await client.query(
           `WITH ins AS (INSERT INTO "User" (kind, "movielensId", name, "updatedAt")
              SELECT 'IMPORTED', ml, 'MovieLens user ' || ml, now() FROM unnest($1::int[]) AS ml
@@ -322,7 +352,9 @@ export async function switchStagedCatalogue(key: string, onProgress: Progress = 
           [part],
         );
       });
-      const { rows } = await client.query<{ id: number; ml: number }>(
+      userBatch.record(part.length, ms);
+      const rows = await timedRead<{ id: number; ml: number }>(
+        userBatch,
         `SELECT id, "movielensId" AS ml FROM "User" WHERE kind = 'IMPORTED' AND "movielensId" = ANY($1::int[])`,
         [part],
       );
@@ -330,13 +362,23 @@ export async function switchStagedCatalogue(key: string, onProgress: Progress = 
     }
     const targetOf = new Map<number, number>();
     {
-      const { rows } = await client.query<{ ml_id: number; target_id: number }>(`SELECT ml_id, target_id FROM ${s}.movie`);
-      for (const r of rows) targetOf.set(r.ml_id, r.target_id);
+      const page = budget(5_000, 200, READ_CHUNK);
+      for (let after = -2_147_483_648; ; ) {
+        const asked = page.size;
+        const rows = await timedRead<{ ml_id: number; target_id: number }>(
+          page,
+          `SELECT ml_id, target_id FROM ${s}.movie WHERE ml_id > $1 ORDER BY ml_id LIMIT $2`,
+          [after, asked],
+        );
+        for (const r of rows) targetOf.set(r.ml_id, r.target_id);
+        if (rows.length < asked) break;
+        after = rows[rows.length - 1].ml_id;
+      }
     }
 
     // Movies that are new or changed, in batches.
     const { rows: [{ n: nChanged }] } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${s}.movie WHERE seq IS NOT NULL`);
-    const movieBatch = new AdaptiveBatch(opts.movieBatchSize ?? 300, opts.movieBatchSize ?? 25, opts.movieBatchSize ?? 1_000, targetMs);
+    const movieBatch = budget(opts.movieBatchSize ?? 100, opts.movieBatchSize ?? 5, opts.movieBatchSize ?? 1_000);
     onProgress('switching movies', 0, nChanged);
     let done = 0;
     type StagedRow = {
@@ -435,7 +477,7 @@ export async function switchStagedCatalogue(key: string, onProgress: Progress = 
         );
         await client.query(`UPDATE ${s}.movie SET applied = true WHERE seq >= $1 AND seq < $2`, [a, b]);
       });
-      movieBatch.update(ms, b - a);
+      movieBatch.record(b - a, ms);
       done = b;
       summary.moviesWritten = done;
       onProgress('switching movies', done, nChanged);
@@ -443,7 +485,7 @@ export async function switchStagedCatalogue(key: string, onProgress: Progress = 
 
     // Imported ratings: only rows whose value or time differ are written (and their old state kept for a rollback).
     const { rows: [{ n: nRatings }] } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${s}.rating`);
-    const ratingBatch = new AdaptiveBatch(3_000, 200, 10_000, targetMs);
+    const ratingBatch = budget(2_000, 50, 10_000);
     let matched = 0;
     onProgress('switching ratings', 0, nRatings);
     for (let a = 0; a < nRatings; ) {
@@ -481,30 +523,35 @@ export async function switchStagedCatalogue(key: string, onProgress: Progress = 
         );
         summary.ratingsWritten += res.rows[0].written;
       });
-      ratingBatch.update(ms, b - a);
+      ratingBatch.record(b - a, ms);
       a = b;
       onProgress('switching ratings', a, nRatings);
     }
     summary.ratingsSkipped = nRatings - matched;
 
-    await refreshStatsInBatches(client, onProgress, timed);
+    await refreshStatsInBatches(client, onProgress, timed, budget(4_000, STATS_MIN_MOVIES, 20_000));
     return summary;
   });
 }
 
 /** The denormalised rating counts, refreshed in id ranges (one full-table UPDATE would hold PGlite for seconds). */
-async function refreshStatsInBatches(client: pg.Client, onProgress: Progress, timed: (fn: () => Promise<void>) => Promise<number>) {
+async function refreshStatsInBatches(
+  client: pg.Client,
+  onProgress: Progress,
+  timed: (fn: () => Promise<void>) => Promise<number>,
+  batch = new BatchBudget({ initial: 4_000, min: STATS_MIN_MOVIES, max: 20_000, targetMs: 150 }),
+) {
   const { rows: [{ n }] } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Movie"`);
   onProgress('rating stats', 0, n);
   let after = -1;
   let done = 0;
   for (;;) {
     const { rows: [{ hi, c }] } = await client.query<{ hi: number | null; c: number }>(
-      `SELECT max(id) AS hi, count(*)::int AS c FROM (SELECT id FROM "Movie" WHERE id > $1 ORDER BY id LIMIT 4000) x`,
-      [after],
+      `SELECT max(id) AS hi, count(*)::int AS c FROM (SELECT id FROM "Movie" WHERE id > $1 ORDER BY id LIMIT $2) x`,
+      [after, batch.size],
     );
     if (hi === null) break;
-    await timed(async () => {
+    const ms = await timed(async () => {
       await client.query(
         `UPDATE "Movie" m SET "ratingCount" = s.c, "ratingMean" = s.a
          FROM (SELECT m2.id, count(r."movieId")::int AS c, avg(r.value)::float8 AS a
@@ -513,6 +560,7 @@ async function refreshStatsInBatches(client: pg.Client, onProgress: Progress, ti
         [after, hi],
       );
     });
+    batch.record(c, ms);
     done += c;
     after = hi;
     onProgress('rating stats', Math.min(n, done), n);
@@ -531,11 +579,12 @@ export async function rollbackStagedCatalogue(key: string, onProgress: Progress 
     const { rows: [{ n: nr }] } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${s}.u_rating`);
     onProgress('restoring ratings', 0, nr);
     await client.query(`CREATE INDEX IF NOT EXISTS u_rating_key ON ${s}.u_rating (user_id, movie_id)`);
-    const STEP = 5_000;
+    // Batches sized by time, as in the switch: members wait for a rollback's transactions too.
+    const ratingBatch = new BatchBudget({ initial: 2_000, min: 50, max: 10_000, targetMs: 150, budgetMs: BUDGET_FACTOR * 150 });
     const ids = await client.query<{ user_id: number; movie_id: number }>(`SELECT user_id, movie_id FROM ${s}.u_rating ORDER BY 1, 2`);
-    for (let a = 0; a < ids.rows.length; a += STEP) {
-      const part = ids.rows.slice(a, a + STEP);
-      await timed(async () => {
+    for (let a = 0; a < ids.rows.length; ) {
+      const part = ids.rows.slice(a, a + ratingBatch.size);
+      const ms = await timed(async () => {
         const keys = [part.map((r) => r.user_id), part.map((r) => r.movie_id)];
         await client.query(
           `DELETE FROM "Rating" r USING ${s}.u_rating u, unnest($1::int[], $2::int[]) AS k(uid, mid)
@@ -549,19 +598,21 @@ export async function rollbackStagedCatalogue(key: string, onProgress: Progress 
           keys,
         );
       });
-      onProgress('restoring ratings', Math.min(nr, a + STEP), nr);
+      ratingBatch.record(part.length, ms);
+      a += part.length;
+      onProgress('restoring ratings', Math.min(nr, a), nr);
     }
 
     const { rows: applied } = await client.query<{ target_id: number; action: string }>(
       `SELECT target_id, action FROM ${s}.movie WHERE applied ORDER BY target_id`,
     );
     onProgress('restoring movies', 0, applied.length);
-    const MSTEP = 500;
-    for (let a = 0; a < applied.length; a += MSTEP) {
-      const part = applied.slice(a, a + MSTEP);
+    const movieBatch = new BatchBudget({ initial: 100, min: 5, max: 1_000, targetMs: 150, budgetMs: BUDGET_FACTOR * 150 });
+    for (let a = 0; a < applied.length; ) {
+      const part = applied.slice(a, a + movieBatch.size);
       const added = part.filter((m) => m.action === 'add').map((m) => m.target_id);
       const updated = part.filter((m) => m.action === 'update').map((m) => m.target_id);
-      await timed(async () => {
+      const ms = await timed(async () => {
         // Added movies go (with anything attached to them since); replaced ones get their old rows back.
         if (added.length) {
           await client.query(`DELETE FROM "Movie" WHERE id = ANY($1::int[])`, [added]);
@@ -588,7 +639,9 @@ export async function rollbackStagedCatalogue(key: string, onProgress: Progress 
         await client.query(`INSERT INTO "CatalogueFingerprint" SELECT * FROM ${s}.u_fingerprint WHERE "movieId" = ANY($1::int[])`, [updated]);
       });
       await client.query(`UPDATE ${s}.movie SET applied = false WHERE target_id = ANY($1::int[])`, [part.map((m) => m.target_id)]);
-      onProgress('restoring movies', Math.min(applied.length, a + MSTEP), applied.length);
+      movieBatch.record(part.length, ms);
+      a += part.length;
+      onProgress('restoring movies', Math.min(applied.length, a), applied.length);
     }
 
     onProgress('removing added users and names', 0, 1);

@@ -142,3 +142,51 @@ export async function isCancelRequested(id: number): Promise<boolean> {
 export async function failStaleImports(reason: string): Promise<void> {
   await db.catalogueImport.updateMany({ where: { status: 'RUNNING' }, data: { status: 'FAILED', error: reason, finishedAt: new Date() } });
 }
+
+/** The folders of jobs still queued or running (their files must stay). */
+export async function listActiveImportDirs(): Promise<string[]> {
+  const rows = await db.catalogueImport.findMany({
+    where: { status: { in: ['QUEUED', 'RUNNING'] }, dataDir: { not: null } },
+    select: { dataDir: true },
+  });
+  return rows.map((r) => r.dataDir!);
+}
+
+/** Stores every rejected row of a job (replacing any stored before), in chunks of plain inserts. */
+export async function saveImportRejects(
+  importId: number,
+  issues: readonly { file: string; line: number; message: string }[],
+  chunk = 5_000,
+): Promise<void> {
+  await db.catalogueReject.deleteMany({ where: { importId } });
+  for (let from = 0; from < issues.length; from += chunk) {
+    await db.catalogueReject.createMany({
+      data: issues.slice(from, from + chunk).map((i, x) => ({
+        importId,
+        seq: from + x,
+        file: i.file.slice(0, 200),
+        line: Math.max(0, Math.min(2 ** 31 - 1, Math.trunc(i.line) || 0)),
+        reason: i.message.slice(0, 2000),
+      })),
+    });
+  }
+}
+
+/** One page of a job's stored rejected rows, in file order (`afterSeq` = the last seq of the previous page). */
+export async function listImportRejects(
+  importId: number,
+  afterSeq = -1,
+  take = 5_000,
+): Promise<{ seq: number; file: string; line: number; message: string }[]> {
+  const rows = await db.catalogueReject.findMany({
+    where: { importId, seq: { gt: afterSeq } },
+    orderBy: { seq: 'asc' },
+    take,
+    select: { seq: true, file: true, line: true, reason: true },
+  });
+  return rows.map((r) => ({ seq: r.seq, file: r.file, line: r.line, message: r.reason }));
+}
+
+export async function countImportRejects(importId: number): Promise<number> {
+  return db.catalogueReject.count({ where: { importId } });
+}

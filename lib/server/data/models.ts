@@ -59,9 +59,25 @@ export async function markFailed(id: number, reason: string): Promise<void> {
 
 /** Versions left TRAINING by a process that died are failed, so the admin sees it and a retry can run. */
 export async function failStaleTraining(reason: string): Promise<number> {
-  const res = await db.modelVersion.updateMany({
+  const stale = await db.modelVersion.findMany({
     where: { status: { in: ['TRAINING', 'QUEUED'] } },
+    select: { id: true },
+  });
+  if (stale.length === 0) return 0;
+  const res = await db.modelVersion.updateMany({
+    where: { id: { in: stale.map((v) => v.id) }, status: { in: ['TRAINING', 'QUEUED'] } },
     data: { status: 'FAILED', reason, finishedAt: new Date() },
+  });
+  // The version's log says why it stopped (its lines so far were written while it ran).
+  const last = await db.modelVersionLog.groupBy({
+    by: ['modelVersionId'],
+    where: { modelVersionId: { in: stale.map((v) => v.id) } },
+    _max: { seq: true },
+  });
+  const next = new Map(last.map((l) => [l.modelVersionId, (l._max.seq ?? -1) + 1]));
+  await db.modelVersionLog.createMany({
+    data: stale.map((v) => ({ modelVersionId: v.id, seq: next.get(v.id) ?? 0, level: 'error', message: reason })),
+    skipDuplicates: true,
   });
   return res.count;
 }

@@ -1,10 +1,10 @@
 import 'server-only';
 import type PgBoss from 'pg-boss';
-import { getImport, isCancelRequested, updateImport } from '../data/imports';
+import { getImport, isCancelRequested, saveImportRejects, updateImport } from '../data/imports';
 import { ReloadStoppedError } from '../data/catalogue';
 import { AppError } from '../errors';
 import { applyCatalogue, previewCatalogue, type ImportProgress } from '../services/catalogue-import';
-import { downloadCatalogue } from '../services/catalogue-sources';
+import { downloadCatalogue, removeCatalogueFiles } from '../services/catalogue-sources';
 import type { ImportJob } from './queue';
 
 /** Writes progress at most twice a second, and polls the cancel flag at the same pace. */
@@ -34,9 +34,23 @@ function progressWriter(importId: number) {
   return { onProgress, shouldStop: () => cancelled };
 }
 
+/**
+ * An uploaded or downloaded folder is deleted once nothing can use it: after its reload (applied, cancelled or failed)
+ * or a dry run that did not succeed. A successful dry run keeps its files for the reload (the worker's start-up sweep
+ * deletes them after CATALOGUE_UPLOAD_MAX_AGE_HOURS). The server's data folder is never deleted.
+ */
+function releaseFiles(importId: number, dataDir: string | null): void {
+  const removed = removeCatalogueFiles(dataDir);
+  if (removed) console.log(`[worker] catalogue job ${importId}: removed its files (${removed})`);
+}
+
 async function runOne(importId: number): Promise<void> {
   const job = await getImport(importId);
-  if (job.status !== 'QUEUED') return;
+  if (job.status !== 'QUEUED') {
+    // Cancelled while queued (requestCancel finishes it at once): its files can go.
+    if (job.status === 'CANCELLED' && !job.startedAt) releaseFiles(importId, job.dataDir);
+    return;
+  }
   if (job.cancelRequested) {
     await updateImport(importId, {
       status: 'CANCELLED',
@@ -44,12 +58,15 @@ async function runOne(importId: number): Promise<void> {
       error: 'Cancelled before it started.',
       finished: true,
     });
+    releaseFiles(importId, job.dataDir);
     return;
   }
   await updateImport(importId, { status: 'RUNNING', started: true, phase: 'starting', phaseStarted: true });
   const { onProgress, shouldStop } = progressWriter(importId);
+  let dataDir = job.dataDir;
+  // Every rejected row, for the downloadable CSV (the report keeps the first ones for the page).
+  const onRejects = (issues: { file: string; line: number; message: string }[]) => saveImportRejects(importId, issues);
   try {
-    let dataDir = job.dataDir;
     if (!dataDir && job.source?.type === 'url' && job.source.url) {
       onProgress({ phase: 'downloading', done: 0, total: 0 });
       const got = await downloadCatalogue(job.source.url, `import-${importId}`, {
@@ -66,7 +83,7 @@ async function runOne(importId: number): Promise<void> {
       );
     }
     if (job.kind === 'PREVIEW') {
-      const report = await previewCatalogue(dataDir, onProgress);
+      const report = await previewCatalogue(dataDir, onProgress, { onRejects });
       await updateImport(importId, { status: 'SUCCEEDED', phase: 'done', progress: 1, report, finished: true });
       return;
     }
@@ -74,8 +91,10 @@ async function runOne(importId: number): Promise<void> {
       key: `i${importId}`,
       maxRejectShare: job.maxRejectShare,
       shouldStop,
+      onRejects,
     });
     await updateImport(importId, { status: 'SUCCEEDED', phase: 'done', progress: 1, report, finished: true });
+    releaseFiles(importId, dataDir);
   } catch (err) {
     if (err instanceof ReloadStoppedError) {
       await updateImport(importId, {
@@ -84,6 +103,7 @@ async function runOne(importId: number): Promise<void> {
         error: 'Cancelled: the previous catalogue was kept.',
         finished: true,
       });
+      releaseFiles(importId, dataDir);
       return;
     }
     await updateImport(importId, {
@@ -91,6 +111,7 @@ async function runOne(importId: number): Promise<void> {
       error: err instanceof Error ? err.message : String(err),
       finished: true,
     });
+    releaseFiles(importId, dataDir);
     if (!(err instanceof AppError)) throw err;
   }
 }

@@ -1,9 +1,9 @@
 import 'server-only';
+import { existsSync } from 'node:fs';
 import type { CatalogueSource } from '@/lib/validation/admin-catalogue';
 // Queueing only: light enough for server actions (the handler, with the importer, is import-catalogue-handler.ts).
 import { createImport, getImport, updateImport } from '../data/imports';
 import { AppError } from '../errors';
-import { resolveDataDir } from '../services/data-source';
 import { getBoss, IMPORT_QUEUE, type ImportJob } from './queue';
 
 /** Queues a job for an existing import row. */
@@ -35,6 +35,12 @@ export async function enqueueApply(requestedBy: number, previewId: number, maxRe
   if (preview.kind !== 'PREVIEW' || preview.status !== 'SUCCEEDED' || !preview.dataDir) {
     throw new AppError('INVALID', 'Run a dry run of these files first, and wait for it to finish.');
   }
+  if (!existsSync(preview.dataDir)) {
+    throw new AppError(
+      'INVALID',
+      'The files of this dry run were removed (after a reload of them, or after a day): upload them again and run a new dry run.',
+    );
+  }
   const importId = await createImport({
     requestedBy,
     dataDir: preview.dataDir,
@@ -42,19 +48,6 @@ export async function enqueueApply(requestedBy: number, previewId: number, maxRe
     source: preview.source ?? undefined,
     previewId,
     maxRejectShare,
-  });
-  await send(importId);
-  return importId;
-}
-
-/** Today's one-click reload of the server's data folder (no dry run shown; the threshold still applies). */
-export async function enqueueImport(requestedBy: number): Promise<number> {
-  const dataDir = resolveDataDir();
-  const importId = await createImport({
-    requestedBy,
-    dataDir,
-    kind: 'APPLY',
-    source: { type: 'server', label: dataDir ?? 'DATA_DIR' },
   });
   await send(importId);
   return importId;

@@ -2,7 +2,8 @@ import 'server-only';
 import { env } from '@/lib/env';
 import { WORKER_HEARTBEAT_MS } from '@/lib/validation/worker-status';
 import { failStaleTraining } from '../data/models';
-import { failStaleImports } from '../data/imports';
+import { failStaleImports, listActiveImportDirs } from '../data/imports';
+import { sweepCatalogueFolders } from '../services/catalogue-sources';
 import { beatWorker, listActiveQueueJobIds, markWorkerStopped } from '../data/worker-heartbeat';
 import { failStaleImportJobs } from '../data/member-imports';
 import {
@@ -61,6 +62,13 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
     'The import stopped before it finished (the server restarted); nothing was written. Confirm it again.',
   );
   if (staleMember) log(`[worker] ${staleMember} interrupted member import(s) failed; nothing was written`);
+  // Uploaded or downloaded catalogues nothing will use any more (never applied, or left by a stopped worker).
+  const swept = sweepCatalogueFolders({
+    maxAgeMs: env.CATALOGUE_UPLOAD_MAX_AGE_HOURS * 3_600_000,
+    keep: await listActiveImportDirs(),
+  });
+  if (swept.length)
+    log(`[worker] removed ${swept.length} catalogue upload(s) older than ${env.CATALOGUE_UPLOAD_MAX_AGE_HOURS} h`);
   await failOrphanedJobs(log);
   const boss = await getBoss(3);
   await boss.work<RecomputeJob>(RECOMPUTE_QUEUE, { batchSize: 1, pollingIntervalSeconds: 2 }, handleRecompute);

@@ -1,5 +1,6 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
+import { env } from '@/lib/env';
 import type { ImportIssue } from '@/lib/recommender/io/issues';
 import {
   dropStage,
@@ -30,10 +31,14 @@ export interface ParsedCatalogue {
   tags: TagRow[];
   /** Data rows read across every file (headers excluded). */
   rowsRead: number;
+  /** Every rejected row, up to CATALOGUE_MAX_REJECT_ROWS (the report keeps the first {@link MAX_LISTED_ISSUES}). */
   issues: ImportIssue[];
   issueCount: number;
   files: string[];
 }
+
+/** Receives every rejected row listed (for the downloadable CSV) before the job's report is written. */
+export type RejectsSink = (issues: ImportIssue[], total: number) => Promise<void>;
 
 /** What a dry run shows, and what an apply reports (plus what it wrote). */
 export interface CataloguePreview extends PlanCounts {
@@ -44,7 +49,7 @@ export interface CataloguePreview extends PlanCounts {
   ratingRows: number;
   tagRows: number;
   rowsRead: number;
-  /** Rows rejected or corrected (a field dropped), with file and line; the first ones of each file are listed. */
+  /** Rows rejected or corrected (a field dropped), with file and line; `issues` lists the first ones. */
   rejected: number;
   rejectedShare: number;
   issues: ImportIssue[];
@@ -64,7 +69,8 @@ export interface ImportReport extends CataloguePreview {
 }
 
 export const DEFAULT_MAX_REJECT_SHARE = 0.01;
-const MAX_LISTED_ISSUES = 500;
+/** Rejected rows kept in a job's report (the page shows a few; the CSV has every one, from the sink). */
+export const MAX_LISTED_ISSUES = 500;
 
 export class RejectThresholdError extends AppError {
   constructor(rejected: number, rowsRead: number, maxShare: number) {
@@ -82,10 +88,13 @@ export class RejectThresholdError extends AppError {
  * and tags optional; `tmdb/{movies_metadata,credits,keywords}.csv` optional), in a worker thread, and plans it
  * against the live catalogue.
  */
-export async function readCatalogue(dataDir: string): Promise<ParsedCatalogue> {
+export async function readCatalogue(
+  dataDir: string,
+  maxIssues = env.CATALOGUE_MAX_REJECT_ROWS,
+): Promise<ParsedCatalogue> {
   let files: CatalogueFiles;
   try {
-    files = await readCatalogueFilesInThread(dataDir);
+    files = await readCatalogueFilesInThread(dataDir, maxIssues);
   } catch (err) {
     if ((err as { code?: string }).code === 'NO_MOVIES')
       throw new AppError('INVALID', (err as Error).message, { cause: err });
@@ -93,13 +102,13 @@ export async function readCatalogue(dataDir: string): Promise<ParsedCatalogue> {
   }
   const live = await listLiveMovieKeys();
   const plan = planCatalogue(files.movies, live, files.tags, files.hashes);
-  const issues = [...files.issues, ...plan.issues];
+  const issues = files.issues.concat(plan.issues);
   return {
     plan,
     ratings: files.ratings,
     tags: files.tags,
     rowsRead: files.rowsRead,
-    issues: issues.slice(0, MAX_LISTED_ISSUES),
+    issues: issues.length > maxIssues ? issues.slice(0, maxIssues) : issues,
     issueCount: files.issueCount + plan.issues.length,
     files: files.files,
   };
@@ -116,7 +125,7 @@ function previewOf(dataDir: string, parsed: ParsedCatalogue, t0: number): Catalo
     rowsRead: parsed.rowsRead,
     rejected: parsed.issueCount,
     rejectedShare: parsed.rowsRead ? parsed.issueCount / parsed.rowsRead : 0,
-    issues: parsed.issues,
+    issues: parsed.issues.slice(0, MAX_LISTED_ISSUES),
     issueCount: parsed.issueCount,
     seconds: (performance.now() - t0) / 1000,
   };
@@ -126,11 +135,13 @@ function previewOf(dataDir: string, parsed: ParsedCatalogue, t0: number): Catalo
 export async function previewCatalogue(
   dataDir: string,
   onProgress: (p: ImportProgress) => void = () => {},
+  opts: { onRejects?: RejectsSink } = {},
 ): Promise<CataloguePreview> {
   const t0 = performance.now();
   onProgress({ phase: 'reading files', done: 0, total: 1 });
   const parsed = await readCatalogue(dataDir);
   onProgress({ phase: 'reading files', done: 1, total: 1 });
+  await opts.onRejects?.(parsed.issues, parsed.issueCount);
   return previewOf(dataDir, parsed, t0);
 }
 
@@ -139,6 +150,8 @@ export interface ApplyOptions extends SwitchOptions {
   key?: string;
   /** Refuse when more than this share of rows is rejected. Default 1 %. */
   maxRejectShare?: number;
+  /** Every rejected row, also when the threshold refuses the reload. */
+  onRejects?: RejectsSink;
 }
 
 /**
@@ -159,6 +172,7 @@ export async function applyCatalogue(
   onProgress({ phase: 'reading files', done: 0, total: 1 });
   const parsed = await readCatalogue(dataDir);
   onProgress({ phase: 'reading files', done: 1, total: 1 });
+  await opts.onRejects?.(parsed.issues, parsed.issueCount);
   const preview = previewOf(dataDir, parsed, t0);
   const maxShare = opts.maxRejectShare ?? DEFAULT_MAX_REJECT_SHARE;
   if (preview.rejectedShare > maxShare) throw new RejectThresholdError(preview.rejected, preview.rowsRead, maxShare);

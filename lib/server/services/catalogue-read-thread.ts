@@ -12,7 +12,7 @@ const { parentPort, workerData } = require('node:worker_threads');
   register();
   const { readCatalogueFiles } = await import(workerData.module);
   try {
-    const out = readCatalogueFiles(workerData.dataDir);
+    const out = readCatalogueFiles(workerData.dataDir, workerData.maxIssues);
     // Movies and tags in slices: the receiving thread decodes one slice per message, so its event loop (and an
     // embedded database on it) is never held for the whole catalogue at once.
     const STEP = 2000;
@@ -29,13 +29,13 @@ const { parentPort, workerData } = require('node:worker_threads');
 `;
 
 /** readCatalogueFiles in a worker thread: the calling event loop (and an embedded database on it) stays free. */
-export function readCatalogueFilesInThread(dataDir: string): Promise<CatalogueFiles> {
+export function readCatalogueFilesInThread(dataDir: string, maxIssues?: number): Promise<CatalogueFiles> {
   const require = createRequire(import.meta.url);
   // The ESM entry (require.resolve finds the CommonJS one).
   const tsx = pathToFileURL(require.resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
   const readerModule = new URL('./catalogue-read.ts', import.meta.url).href;
   return new Promise((resolvePromise, reject) => {
-    const worker = new Worker(BOOT, { eval: true, workerData: { tsx, module: readerModule, dataDir } });
+    const worker = new Worker(BOOT, { eval: true, workerData: { tsx, module: readerModule, dataDir, maxIssues } });
     const movies: CatalogueFiles['movies'] = [];
     const hashes: string[] = [];
     const tags: CatalogueFiles['tags'] = [];

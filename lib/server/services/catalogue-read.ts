@@ -58,8 +58,11 @@ export function countCsvRecords(path: string): number {
   return Math.max(0, records - 1);
 }
 
-/** Throws a plain Error with `code: 'NO_MOVIES'` when movies.csv is missing. */
-export function readCatalogueFiles(dataDir: string): CatalogueFiles {
+/**
+ * Throws a plain Error with `code: 'NO_MOVIES'` when movies.csv is missing. Every rejected row is listed, up to
+ * `maxIssues` per file group (MovieLens files, TMDB files, ratings.csv); `issueCount` counts them all.
+ */
+export function readCatalogueFiles(dataDir: string, maxIssues = 100): CatalogueFiles {
   const ml = join(dataDir, ML_DIR);
   if (!existsSync(join(ml, 'movies.csv'))) {
     throw Object.assign(new Error('These files have no MovieLens movies.csv: it is the one file a catalogue needs.'), {
@@ -71,9 +74,9 @@ export function readCatalogueFiles(dataDir: string): CatalogueFiles {
     ...['movies_metadata.csv', 'credits.csv', 'keywords.csv'].filter((f) => existsSync(join(dataDir, 'tmdb', f))),
   ];
   // One name per genre in the app: TMDB's genres (for movies MovieLens lists none for) in MovieLens's vocabulary.
-  const catalogue = loadCatalogue(dataDir, { tmdbGenres: 'movielens' });
+  const catalogue = loadCatalogue(dataDir, { tmdbGenres: 'movielens', maxIssues });
   const ratingsPath = join(ml, 'ratings.csv');
-  const ratingsFile = existsSync(ratingsPath) ? loadRatingsFile(ratingsPath, { maxIssues: 200 }) : null;
+  const ratingsFile = existsSync(ratingsPath) ? loadRatingsFile(ratingsPath, { maxIssues }) : null;
   let rowsRead = ratingsFile?.linesRead ?? 0;
   for (const f of ['movies.csv', 'links.csv', 'tags.csv']) rowsRead += countCsvRecords(join(ml, f));
   for (const f of ['movies_metadata.csv', 'credits.csv', 'keywords.csv'])

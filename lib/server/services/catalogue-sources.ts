@@ -10,9 +10,10 @@ import {
   readdirSync,
   renameSync,
   rmSync,
+  statSync,
   writeSync,
 } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Unzip, UnzipInflate, UnzipPassThrough } from 'fflate';
@@ -230,4 +231,74 @@ export async function downloadCatalogue(
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/**
+ * The upload or download folder `dir` lies in (`UPLOAD_ROOT/<id>` or `DOWNLOAD_ROOT/<name>`), or null for any other
+ * folder: the server's DATA_DIR is never one of ours to delete.
+ */
+export function ownedCatalogueFolder(dir: string, roots = [UPLOAD_ROOT, DOWNLOAD_ROOT]): string | null {
+  const abs = resolve(dir);
+  for (const root of roots) {
+    const rel = relative(root, abs);
+    if (rel && !rel.startsWith('..') && !isAbsolute(rel)) return join(root, rel.split(sep)[0]);
+  }
+  return null;
+}
+
+/**
+ * Deletes the uploaded or downloaded files of a dry run or reload once nothing can use them any more (its reload was
+ * applied, cancelled or failed). Returns the folder removed, or null when `dir` is not an upload or download.
+ */
+export function removeCatalogueFiles(dir: string | null, roots = [UPLOAD_ROOT, DOWNLOAD_ROOT]): string | null {
+  const owned = dir ? ownedCatalogueFolder(dir, roots) : null;
+  if (!owned) return null;
+  rmSync(owned, { recursive: true, force: true });
+  return owned;
+}
+
+/** The newest modification time under `path` (the folder itself included), in ms. */
+function newestMtime(path: string): number {
+  const st = statSync(path);
+  let newest = st.mtimeMs;
+  if (st.isDirectory()) {
+    for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  }
+  return newest;
+}
+
+/**
+ * Deletes upload and download folders nothing has written to for `maxAgeMs` (dry runs never applied, uploads never
+ * previewed, files of a worker that died), except the folders of queued or running jobs (`keep`). Run at worker start.
+ * Returns the folders removed.
+ */
+export function sweepCatalogueFolders(opts: {
+  maxAgeMs: number;
+  keep?: readonly (string | null)[];
+  now?: number;
+  roots?: string[];
+}): string[] {
+  const roots = opts.roots ?? [UPLOAD_ROOT, DOWNLOAD_ROOT];
+  const keep = new Set(opts.keep?.map((d) => (d ? ownedCatalogueFolder(d, roots) : null)).filter((d) => d !== null));
+  const now = opts.now ?? Date.now();
+  const removed: string[] = [];
+  for (const root of roots) {
+    if (!existsSync(root)) continue;
+    for (const name of readdirSync(root)) {
+      const dir = join(root, name);
+      if (keep.has(dir)) continue;
+      let age: number;
+      try {
+        age = now - newestMtime(dir);
+      } catch (err) {
+        // Removed meanwhile (an upload finishing or a job cleaning up): nothing to sweep.
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw err;
+      }
+      if (age < opts.maxAgeMs) continue;
+      rmSync(dir, { recursive: true, force: true });
+      removed.push(dir);
+    }
+  }
+  return removed;
 }

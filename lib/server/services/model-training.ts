@@ -24,6 +24,7 @@ import {
 } from '../data/models';
 import { loadContentSources } from '../data/content';
 import { refreshStats } from '../data/stats';
+import { openTrainingLog, secs } from './training-log';
 
 export const SERVING_ALGORITHM = 'hybrid-served-v2';
 
@@ -61,8 +62,27 @@ export async function recomputeModel(opts: RecomputeOptions): Promise<RecomputeR
       jobId: opts.jobId,
     }));
   await markTraining(versionId);
+  // The job's lines (phases, figures, timings, the error) are stored per version as they are written (#24).
+  const log = await openTrainingLog(versionId, {
+    echo: env.LOG_LEVEL === 'debug' ? (line) => console.log(line) : undefined,
+  });
+  const tStart = performance.now();
+  let current = 'starting';
+  let tPhase = tStart;
+  log.info(
+    `training started: trigger ${opts.trigger}, algorithm ${opts.algorithm ?? SERVING_ALGORITHM}` +
+      (opts.jobId ? `, job ${opts.jobId}` : '') +
+      (opts.externalFactors ? ', external ALS factors' : ''),
+  );
   try {
     const phase = async (name: string, progress: number) => {
+      const now = performance.now();
+      if (name !== current) {
+        if (current !== 'starting') log.info(`${current}: done in ${secs((now - tPhase) / 1000)}`);
+        log.info(`${name} (${Math.round(progress * 100)} %)`);
+        current = name;
+        tPhase = now;
+      }
       if (opts.failAtPhase === name) throw new Error(`injected failure at phase "${name}"`);
       await setProgress(versionId, name, progress);
     };
@@ -99,6 +119,12 @@ export async function recomputeModel(opts: RecomputeOptions): Promise<RecomputeR
     const implicitFitRows = data.implicit?.byUser.indices.length ?? 0;
     const docs = buildContentDocs(movies, tags);
     const snapshotSeconds = (performance.now() - t0) / 1000;
+    log.info(
+      `snapshot: ${ratings.values.length.toLocaleString('en')} ratings by ${data.users.size.toLocaleString('en')} members ` +
+        `on ${data.items.size.toLocaleString('en')} items (catalogue ${movies.length.toLocaleString('en')} movies, ` +
+        `${tags.length.toLocaleString('en')} tags), ${implicitFitRows.toLocaleString('en')} implicit rows, ` +
+        `in ${secs(snapshotSeconds)}`,
+    );
     // The times carry their own (user, movie) keys: the hybrid aligns them to the matrix by id, so a rating written
     // between the two reads cannot shift them.
     const config = {
@@ -108,6 +134,8 @@ export async function recomputeModel(opts: RecomputeOptions): Promise<RecomputeR
     };
     const result = await trainServingModel(data, docs, config, (name, p) => phase(name, 0.05 + 0.85 * p));
     await phase('saving', 0.92);
+    log.info(`validation: ${formatFigures(result.metrics, 4)}`);
+    log.info(`timings: ${formatFigures(result.timings, 2, ' s')}`);
     const t1 = performance.now();
     const { meta, blobs } = serializeModel(result.model);
     // Label-free: the served lists' share of the catalogue over the members the coverage floor calibrated on.
@@ -132,6 +160,11 @@ export async function recomputeModel(opts: RecomputeOptions): Promise<RecomputeR
     });
     // The artifact write (seconds at ML-1M shape) is part of saving: record it once it is done.
     await setVersionTimings(versionId, { ...timings, save: (performance.now() - t1) / 1000 });
+    const bytes = blobs.reduce((sum, b) => sum + b.data.byteLength, 0);
+    log.info(
+      `saved ${blobs.length} tables (${(bytes / 1024 / 1024).toFixed(1)} MB) in ${secs((performance.now() - t1) / 1000)}`,
+    );
+    current = 'activating';
     await refreshStats();
     const active = await getActiveVersion();
     // Validation NDCG@10 is comparable only between versions of the same algorithm (same validation protocol).
@@ -140,13 +173,32 @@ export async function recomputeModel(opts: RecomputeOptions): Promise<RecomputeR
     if (active && typeof activeNdcg === 'number' && metrics['ndcg@10'] < activeNdcg * (1 - env.MODEL_TOLERANCE)) {
       const reason = `validation NDCG@10 ${metrics['ndcg@10'].toFixed(4)} is worse than the active version #${active.id} (${activeNdcg.toFixed(4)}) beyond the ${(env.MODEL_TOLERANCE * 100).toFixed(0)}% tolerance`;
       await rejectVersion(versionId, reason);
+      log.warn(`kept inactive: ${reason}; total ${secs((performance.now() - tStart) / 1000)}`);
+      await log.flush();
       return { versionId, activated: false, reason, metrics };
     }
     await activateVersion(versionId);
-    await pruneVersions(env.MODEL_KEEP_VERSIONS);
+    const pruned = await pruneVersions(env.MODEL_KEEP_VERSIONS);
+    log.info(
+      `activated${active ? ` (replacing v${active.id})` : ''}` +
+        (pruned ? `; ${pruned} old version(s) archived` : '') +
+        `; total ${secs((performance.now() - tStart) / 1000)}`,
+    );
+    await log.flush();
     return { versionId, activated: true, metrics };
   } catch (err) {
-    await markFailed(versionId, err instanceof Error ? err.message : String(err));
+    const message = err instanceof Error ? err.message : String(err);
+    log.error(`failed during ${current} after ${secs((performance.now() - tStart) / 1000)}: ${message}`);
+    await log.flush();
+    await markFailed(versionId, message);
     throw err;
   }
+}
+
+/** `{ 'ndcg@10': 0.1234, rmse: 0.87 }` → "ndcg@10 0.1234, rmse 0.8700" (finite numbers only). */
+function formatFigures(figures: Record<string, unknown>, digits: number, unit = ''): string {
+  const parts = Object.entries(figures)
+    .filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1]))
+    .map(([k, v]) => `${k} ${Number.isInteger(v) && !unit ? v : v.toFixed(digits)}${unit}`);
+  return parts.length ? parts.join(', ') : 'none';
 }
