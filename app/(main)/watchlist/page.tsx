@@ -84,7 +84,8 @@ export default async function WatchlistPage({ searchParams }: { searchParams: SP
       </div>
       {entries.length === 0 ? (
         <div className="empty">
-          Your watchlist is empty. Add movies with “+ Watchlist” on any card, or from <Link href="/for-you">For You</Link>.
+          Your watchlist is empty. Add movies with “+ Watchlist” on any card, or from{' '}
+          <Link href="/for-you">For You</Link>.
         </div>
       ) : (
         <MovieGrid
