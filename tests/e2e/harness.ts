@@ -100,6 +100,43 @@ export async function feedIds(page: Page): Promise<number[]> {
  * Opens the Menu when the page is narrower than NAV_FOLD_WIDTH, so "Sign out" and the nav links can be clicked; a
  * no-op on wider pages or when the menu is open already. A click before hydration is lost, so it clicks again then.
  */
+/**
+ * Waits until the page's streamed Suspense boundaries (loading.tsx skeletons) are revealed. Right after the load event
+ * React may still hold the page in a hidden container at the end of <body> (it reveals boundaries in batches), so for
+ * a moment a selector can match the skeleton, the hidden copy, or both copies of an element.
+ */
+export async function streamed(page: Page): Promise<void> {
+  await page.waitForFunction(() => !document.querySelector('div[hidden][id^="S:"], template[id^="B:"]'), undefined, {
+    timeout: STEP_TIMEOUT,
+    polling: 50,
+  });
+}
+
+const settling = new WeakSet<Page>();
+
+/** Makes page.goto, page.reload and page.waitForURL return only once the page is streamed in (see `streamed`). */
+function settleAfterLoads(page: Page): void {
+  if (settling.has(page)) return;
+  settling.add(page);
+  const goto = page.goto.bind(page);
+  const reload = page.reload.bind(page);
+  page.goto = async (url, options) => {
+    const response = await goto(url, options);
+    await streamed(page);
+    return response;
+  };
+  page.reload = async (options) => {
+    const response = await reload(options);
+    await streamed(page);
+    return response;
+  };
+  const waitForURL = page.waitForURL.bind(page);
+  page.waitForURL = async (url, options) => {
+    await waitForURL(url, options);
+    await streamed(page);
+  };
+}
+
 export async function openNavIfFolded(page: Page): Promise<void> {
   if ((page.viewportSize()?.width ?? DESKTOP_WIDTH) >= NAV_FOLD_WIDTH) return;
   // first(): a streamed page can briefly hold a second, hidden copy at the end of <body>.
@@ -163,6 +200,7 @@ export function useReel(mode: DatabaseMode, options: ReelOptions = {}): Reel {
     if (!launched) throw new Error('the browser is not launched yet (open pages inside a test or hook)');
     const context = await launched.newContext({ baseURL: server.baseUrl, ...contextOptions });
     context.setDefaultTimeout(STEP_TIMEOUT);
+    context.on('page', settleAfterLoads);
     contexts.push(context);
     return context;
   }
@@ -173,7 +211,9 @@ export function useReel(mode: DatabaseMode, options: ReelOptions = {}): Reel {
   ): Promise<Page> {
     const viewport = typeof size === 'number' ? { width: size, height } : size;
     const context = await newContext({ viewport, ...options.context?.(viewport), ...contextOptions });
-    return context.newPage();
+    const page = await context.newPage();
+    settleAfterLoads(page);
+    return page;
   }
 
   async function signUp(page: Page, who: string | Account = options.label ?? 'member'): Promise<Account> {
